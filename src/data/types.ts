@@ -1,0 +1,52 @@
+/**
+ * Datasets as the trainer sees them: uint8 pixels in [H, W, C] row-major order per image
+ * (the layout of the IDX files and of tfjs), labels as class indices.
+ * Normalisation is applied on the fly from the registry entry, so the stored bytes stay compact.
+ */
+
+export interface DatasetInfo {
+  id: string;
+  label: string;
+  /** [H, W, C] */
+  shape: [number, number, number];
+  classes: number;
+  classNames: string[];
+  /** Per-channel mean and std in [0, 1] units: x = (pixel / 255 - mean) / std. */
+  normalization: { mean: number[]; std: number[] };
+  trainCount: number;
+  testCount: number;
+  citation: string;
+}
+
+export interface ImageSplit {
+  /** count * H * W * C bytes. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface LoadedDataset {
+  info: DatasetInfo;
+  train: ImageSplit;
+  validation: ImageSplit;
+  test: ImageSplit;
+}
+
+/** Options the Dataset node exposes; the trainer asks the loader for exactly this. */
+export interface DatasetOptions {
+  datasetId: string;
+  /** Use only the first N training images (after the validation hold-out); null = all. */
+  trainSubset: number | null;
+  /** Images held out from the end of the training file for validation. */
+  validationSize: number;
+  /** Use only the first N test images; null = all. */
+  testSubset: number | null;
+  /** Random shift augmentation in pixels (0 = off). */
+  augmentShift: number;
+}
+
+/**
+ * Reads a generated asset by its path relative to the data root (e.g. "mnist/train-images.u8").
+ * The browser injects fetch, Node injects the file system: src/ never knows which.
+ */
+export type AssetReader = (relativePath: string) => Promise<Uint8Array>;

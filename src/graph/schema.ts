@@ -1,0 +1,118 @@
+import type { ArchitectureSpec } from '../models/spec';
+
+/**
+ * The experiment file: the graph the user wires, saved as versioned JSON.
+ * Node positions are stored so a file opens exactly as it was left.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export type NodeKind = 'dataset' | 'model' | 'guide' | 'guided' | 'loss' | 'trainer' | 'export';
+
+export type OptimizerKind = 'sgd' | 'adam';
+
+export type LearningRateSchedule =
+  | { kind: 'constant' }
+  | { kind: 'step'; everyEpochs: number; factor: number }
+  | { kind: 'cosine' };
+
+/** How a loss weight evolves over a stage (ESKD is a step-to-zero schedule on the KD weight). */
+export type WeightSchedule =
+  | { kind: 'constant' }
+  | { kind: 'stepToZero'; atEpoch: number }
+  | { kind: 'linearDecay' }
+  | { kind: 'cosineDecay' };
+
+export interface TrainerSettings {
+  optimizer: OptimizerKind;
+  learningRate: number;
+  /** SGD momentum (ignored by Adam). */
+  momentum: number;
+  lrSchedule: LearningRateSchedule;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+}
+
+export interface DatasetParams {
+  datasetId: string;
+  trainSubset: number | null;
+  validationSize: number;
+  testSubset: number | null;
+  augmentShift: number;
+  /** Fixed test images shown in the soft-target and attention panels. */
+  probeCount: number;
+}
+
+export type ModelRole = 'teacher' | 'student';
+
+export interface ModelParams {
+  role: ModelRole;
+  architecture: ArchitectureSpec;
+  /** Teacher only: how the teacher is trained before it teaches (offline distillation). */
+  teacherTraining?: TrainerSettings;
+}
+
+export interface GuideParams { layerId: string }
+
+export type AdapterKind = 'auto' | 'none' | 'conv1x1' | 'conv3x3' | 'dense';
+
+export interface GuidedParams { layerId: string; adapter: AdapterKind }
+
+export interface LossParamsNode {
+  lossId: string;
+  weight: number;
+  params: Record<string, number>;
+}
+
+export interface TrainerParams extends TrainerSettings {
+  stageName: string;
+  /** Loss node id -> weight schedule for this stage (missing = constant). */
+  weightSchedules: Record<string, WeightSchedule>;
+  /**
+   * Loss nodes active in this stage; the connected losses by default.
+   * FitNet stage 1 trains only up to the guided layer: `trainUpTo` names that student layer.
+   */
+  trainUpTo: string | null;
+}
+
+export interface ExportParams {
+  format: 'onnx' | 'atc';
+  socVersion: string;
+  aipp: boolean;
+  batchSize: number;
+  softmaxOutput: boolean;
+  opset: number;
+}
+
+export type NodeParamsByKind = {
+  dataset: DatasetParams;
+  model: ModelParams;
+  guide: GuideParams;
+  guided: GuidedParams;
+  loss: LossParamsNode;
+  trainer: TrainerParams;
+  export: ExportParams;
+};
+
+export type GraphNode = {
+  [K in NodeKind]: { id: string; kind: K; label: string; position: { x: number; y: number }; params: NodeParamsByKind[K] };
+}[NodeKind];
+
+export type NodeOf<K extends NodeKind> = Extract<GraphNode, { kind: K }>;
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  sourcePort: string;
+  target: string;
+  targetPort: string;
+}
+
+export interface ExperimentFile {
+  schemaVersion: typeof SCHEMA_VERSION;
+  name: string;
+  description: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}

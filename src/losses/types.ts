@@ -1,0 +1,61 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Shape } from '../models/spec';
+
+/**
+ * One entry of the loss registry. The inspector's forms, the lesson texts, graph validation and the
+ * trainer all read these entries: adding a method means adding one entry, not editing switches.
+ */
+
+export type LossFamily = 'task' | 'logits' | 'features' | 'relations';
+
+/** What flows into a loss port. `feature` shapes exclude the batch axis. */
+export type LossPortType = 'logits' | 'labels' | 'feature';
+
+export interface LossPortDef {
+  name: string;
+  label: string;
+  type: LossPortType;
+  /** Which network the tensor must come from; labels come from the dataset. */
+  side: 'teacher' | 'student' | 'data';
+}
+
+export interface LossParamDef {
+  key: string;
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+  step: number;
+  description: string;
+  /** When set, the value is an index into these choices (e.g. NST kernel). */
+  choices?: string[];
+}
+
+export type LossParams = Record<string, number>;
+
+/** Named, batch-shaped tensors keyed by port name. Feature maps are NHWC. */
+export type LossInputs = Record<string, tf.Tensor>;
+
+export interface LossDefinition {
+  id: string;
+  label: string;
+  family: LossFamily;
+  /** KaTeX source of the paper's definition as implemented. */
+  formula: string;
+  citation: string;
+  /** One or two plain sentences for the inspector and the classroom. */
+  summary: string;
+  ports: LossPortDef[];
+  params: LossParamDef[];
+  /** Weight used when the block is created (the paper's or RepDistiller's). */
+  defaultWeight: number;
+  /**
+   * Whether a student feature must be mapped to the teacher feature's shape by an adapter
+   * (FitNet's regressor). Losses that compare shape-free statistics say false.
+   */
+  needsAdapter: boolean;
+  /** Graph-time check on port shapes (after adapters); returns a reason or null when fine. */
+  checkShapes(shapes: Record<string, Shape>, params: LossParams): string | null;
+  /** The unweighted loss as a scalar. Must be differentiable w.r.t. student-side inputs. */
+  compute(inputs: LossInputs, params: LossParams): tf.Scalar;
+}
