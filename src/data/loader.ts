@@ -1,0 +1,49 @@
+/**
+ * Entry point of the data layer for the trainer: turns the Dataset node's options into the image
+ * ranges to read and asks the dataset's registered loader for exactly those.
+ *
+ * Validation is the last `validationSize` images of the training file, so it never overlaps the
+ * training subset (the first `trainSubset` images) whatever subset size is chosen.
+ */
+import { getDatasetEntry, type SplitRanges } from './registry';
+import type { AssetReader, DatasetInfo, DatasetOptions, LoadedDataset } from './types';
+
+export class DatasetOptionsError extends Error {
+  override readonly name = 'DatasetOptionsError';
+}
+
+function requireCount(value: number, what: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new DatasetOptionsError(`${what} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+}
+
+/** Checks the options against the dataset's sizes and derives the file ranges to read. */
+export function resolveSplitRanges(options: DatasetOptions, info: DatasetInfo): SplitRanges {
+  requireCount(options.validationSize, `validation size for ${info.id}`, 0, info.trainCount - 1);
+  const available = info.trainCount - options.validationSize;
+  const trainCount = options.trainSubset ?? available;
+  if (options.trainSubset !== null) {
+    requireCount(
+      options.trainSubset,
+      `training subset for ${info.id} (${info.trainCount} training images minus ${options.validationSize} held out for validation)`,
+      1,
+      available,
+    );
+  }
+  const testCount = options.testSubset ?? info.testCount;
+  if (options.testSubset !== null) requireCount(options.testSubset, `test subset for ${info.id}`, 1, info.testCount);
+  requireCount(options.augmentShift, 'augmentation shift (pixels)', 0, Math.floor(Math.min(info.shape[0], info.shape[1]) / 2));
+  return {
+    train: { first: 0, count: trainCount },
+    validation: { first: available, count: options.validationSize },
+    test: { first: 0, count: testCount },
+  };
+}
+
+export async function loadDataset(options: DatasetOptions, read: AssetReader): Promise<LoadedDataset> {
+  const entry = getDatasetEntry(options.datasetId);
+  const ranges = resolveSplitRanges(options, entry.info);
+  const splits = await entry.load(entry.info, ranges, read);
+  return { info: entry.info, ...splits };
+}

@@ -1,0 +1,76 @@
+/**
+ * The datasets the studio knows. Each entry pairs the facts the graph and trainer need (shape,
+ * classes, normalisation) with the loader that reads its assets, so a new dataset (Fashion-MNIST,
+ * CIFAR-10) is one more entry here and never a change in the trainer.
+ */
+import { loadShardedDataset } from './shards';
+import type { AssetReader, DatasetInfo, ImageSplit } from './types';
+
+/** A contiguous run of images in one source file (the training or the test file). */
+export interface ImageRange {
+  first: number;
+  count: number;
+}
+
+/**
+ * What to read, in file indices: validation and train both come from the training file,
+ * test from the test file. `resolveSplitRanges` (loader.ts) derives it from DatasetOptions.
+ */
+export interface SplitRanges {
+  train: ImageRange;
+  validation: ImageRange;
+  test: ImageRange;
+}
+
+export interface LoadedSplits {
+  train: ImageSplit;
+  validation: ImageSplit;
+  test: ImageSplit;
+}
+
+export type DatasetLoader = (info: DatasetInfo, ranges: SplitRanges, read: AssetReader) => Promise<LoadedSplits>;
+
+export interface DatasetEntry {
+  info: DatasetInfo;
+  load: DatasetLoader;
+}
+
+const MNIST_INFO: DatasetInfo = {
+  id: 'mnist',
+  label: 'MNIST handwritten digits',
+  shape: [28, 28, 1],
+  classes: 10,
+  classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  normalization: { mean: [0.1307], std: [0.3081] },
+  trainCount: 60_000,
+  testCount: 10_000,
+  citation:
+    'Y. LeCun, L. Bottou, Y. Bengio, P. Haffner. Gradient-based learning applied to document recognition. ' +
+    'Proceedings of the IEEE 86(11):2278-2324, 1998.',
+};
+
+const datasetEntries: readonly DatasetEntry[] = [{ info: MNIST_INFO, load: loadShardedDataset }];
+
+export const datasetRegistry: readonly DatasetInfo[] = datasetEntries.map((entry) => entry.info);
+
+export class UnknownDatasetError extends Error {
+  override readonly name = 'UnknownDatasetError';
+}
+
+export function getDatasetEntry(id: string): DatasetEntry {
+  const entry = datasetEntries.find((candidate) => candidate.info.id === id);
+  if (!entry) {
+    const known = datasetEntries.map((candidate) => `'${candidate.info.id}'`).join(', ');
+    throw new UnknownDatasetError(`unknown dataset '${id}'; known datasets: ${known}`);
+  }
+  return entry;
+}
+
+export function getDatasetInfo(id: string): DatasetInfo {
+  return getDatasetEntry(id).info;
+}
+
+/** Bytes of one image: H * W * C. */
+export function imageByteLength(info: DatasetInfo): number {
+  return info.shape[0] * info.shape[1] * info.shape[2];
+}
