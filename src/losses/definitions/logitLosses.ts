@@ -1,0 +1,116 @@
+import type { LossDefinition } from '../types';
+import { formatShape, missingPorts, readParam, requireInput } from '../inputs';
+import { crossEntropy, kdLoss, tfkdLoss } from '../logits';
+import type { Shape } from '../../models/spec';
+
+function checkLogits(shape: Shape, port: string): string | null {
+  if (shape.length !== 1 || (shape[0] ?? 0) < 2) {
+    return `'${port}' must be class logits [classes] (the network's last dense layer), got ${formatShape(shape)}.`;
+  }
+  return null;
+}
+
+function checkLabels(shape: Shape): string | null {
+  return shape.length === 0 ? null : `'labels' must be one class index per sample (shape []), got ${formatShape(shape)}.`;
+}
+
+const temperature = {
+  key: 'T',
+  label: 'Temperature T',
+  default: 4,
+  min: 1,
+  max: 50,
+  step: 0.5,
+  description: 'Softens both distributions: higher T reveals more of the small "dark knowledge" probabilities.',
+};
+
+export const crossEntropyLoss: LossDefinition = {
+  id: 'ce',
+  label: 'Cross-entropy',
+  family: 'task',
+  formula: String.raw`\mathcal{L}_{CE} = -\frac{1}{B}\sum_{b=1}^{B} \log \operatorname{softmax}(z_s^{(b)})_{y_b}`,
+  citation: 'Standard task loss (negative log-likelihood of the true class).',
+  summary: 'The ordinary training loss: the student is rewarded for giving the true class a high probability.',
+  ports: [
+    { name: 'logits', label: 'Student logits', type: 'logits', side: 'student' },
+    { name: 'labels', label: 'Labels', type: 'labels', side: 'data' },
+  ],
+  params: [],
+  defaultWeight: 1,
+  needsAdapter: false,
+  checkShapes(shapes) {
+    return missingPorts(shapes, ['logits', 'labels']) ?? checkLogits(shapes.logits, 'logits') ?? checkLabels(shapes.labels);
+  },
+  compute(inputs) {
+    return crossEntropy(requireInput(inputs, 'logits', 'ce'), requireInput(inputs, 'labels', 'ce'));
+  },
+};
+
+export const knowledgeDistillationLoss: LossDefinition = {
+  id: 'kd',
+  label: 'KD (soft targets)',
+  family: 'logits',
+  formula: String.raw`\mathcal{L}_{KD} = T^2 \cdot \frac{1}{B}\sum_{b} \mathrm{KL}\!\left(\operatorname{softmax}\!\left(\tfrac{z_t}{T}\right) \,\middle\|\, \operatorname{softmax}\!\left(\tfrac{z_s}{T}\right)\right)`,
+  citation: 'G. Hinton, O. Vinyals, J. Dean (2015). Distilling the Knowledge in a Neural Network.',
+  summary:
+    "The student learns to copy the teacher's softened class probabilities, which show how similar the classes look to the teacher. T^2 keeps the gradient on the scale of the hard-label loss.",
+  ports: [
+    { name: 'teacherLogits', label: 'Teacher logits', type: 'logits', side: 'teacher' },
+    { name: 'studentLogits', label: 'Student logits', type: 'logits', side: 'student' },
+  ],
+  params: [temperature],
+  defaultWeight: 0.9,
+  needsAdapter: false,
+  checkShapes(shapes) {
+    const reason = missingPorts(shapes, ['teacherLogits', 'studentLogits'])
+      ?? checkLogits(shapes.teacherLogits, 'teacherLogits')
+      ?? checkLogits(shapes.studentLogits, 'studentLogits');
+    if (reason) return reason;
+    if (shapes.teacherLogits[0] !== shapes.studentLogits[0]) {
+      return `Teacher has ${shapes.teacherLogits[0]} classes, student ${shapes.studentLogits[0]}: both must classify the same classes.`;
+    }
+    return null;
+  },
+  compute(inputs, params) {
+    return kdLoss(requireInput(inputs, 'studentLogits', 'kd'), requireInput(inputs, 'teacherLogits', 'kd'), {
+      T: readParam(params, 'T', 4),
+    });
+  },
+};
+
+export const teacherFreeLoss: LossDefinition = {
+  id: 'tfkd',
+  label: 'Tf-KD (virtual teacher)',
+  family: 'logits',
+  formula: String.raw`p^d_k = \begin{cases} a & k = y \\ \frac{1-a}{C-1} & k \ne y \end{cases},\quad \mathcal{L}_{Tf} = T^2 \cdot \frac{1}{B}\sum_{b} \mathrm{KL}\!\left(\operatorname{softmax}\!\left(\tfrac{p^d}{T}\right) \,\middle\|\, \operatorname{softmax}\!\left(\tfrac{z_s}{T}\right)\right)`,
+  citation: 'L. Yuan, F. E. H. Tay, G. Li, T. Wang, J. Feng (2020). Revisiting Knowledge Distillation via Label Smoothing Regularization.',
+  summary:
+    'No teacher network: a hand-made "virtual teacher" puts probability a on the true class and spreads the rest evenly, and the student distils from it like KD. It acts as a smarter label smoothing.',
+  ports: [
+    { name: 'logits', label: 'Student logits', type: 'logits', side: 'student' },
+    { name: 'labels', label: 'Labels', type: 'labels', side: 'data' },
+  ],
+  params: [
+    {
+      key: 'a',
+      label: 'True-class probability a',
+      default: 0.9,
+      min: 0.5,
+      max: 0.99,
+      step: 0.01,
+      description: "The virtual teacher's confidence in the true class (the paper uses a >= 0.9).",
+    },
+    { ...temperature, default: 20, description: 'Softens the virtual teacher (as logits, like the authors\' code) and the student.' },
+  ],
+  defaultWeight: 0.9,
+  needsAdapter: false,
+  checkShapes(shapes) {
+    return missingPorts(shapes, ['logits', 'labels']) ?? checkLogits(shapes.logits, 'logits') ?? checkLabels(shapes.labels);
+  },
+  compute(inputs, params) {
+    return tfkdLoss(requireInput(inputs, 'logits', 'tfkd'), requireInput(inputs, 'labels', 'tfkd'), {
+      a: readParam(params, 'a', 0.9),
+      T: readParam(params, 'T', 20),
+    });
+  },
+};

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Golden values for src/losses, computed independently in float64 numpy from methods.md.
+
+Run: /usr/bin/python3 src/losses/golden/make_golden.py   (writes golden.json beside this file)
+Inputs are rounded to 4 decimals so the float32 tensors in the tests hold the same numbers.
+"""
+import json
+import os
+
+import numpy as np
+
+rng = np.random.default_rng(20251122)
+
+
+def rand(*shape, positive=False):
+    x = rng.standard_normal(shape)
+    if positive:
+        x = np.abs(x)
+    return np.round(x, 4)
+
+
+def log_softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def softmax(z):
+    return np.exp(log_softmax(z))
+
+
+def cross_entropy(z, y):
+    return -log_softmax(z)[np.arange(len(y)), y].mean()
+
+
+def kd(zs, zt, T):
+    pt = softmax(zt / T)
+    return T * T * (pt * (np.log(pt) - log_softmax(zs / T))).sum(axis=1).mean()
+
+
+def tfkd(zs, y, a, T):
+    C = zs.shape[1]
+    pd = np.full(zs.shape, (1 - a) / (C - 1))
+    pd[np.arange(len(y)), y] = a
+    return kd(zs, pd, T)
+
+
+def hint(u, r, form):
+    d2 = (u - r) ** 2
+    if form == 'mse':
+        return d2.mean()
+    return 0.5 * d2.reshape(len(u), -1).sum(axis=1).mean()
+
+
+def normalize_rows(x):
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def bilinear_align_corners(img, out_h, out_w):
+    """img [H, W] -> [out_h, out_w], align_corners=True (PyTorch semantics)."""
+    h, w = img.shape
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        y = i * (h - 1) / (out_h - 1) if out_h > 1 else 0.0
+        y0 = int(np.floor(y)); y1 = min(y0 + 1, h - 1); fy = y - y0
+        for j in range(out_w):
+            x = j * (w - 1) / (out_w - 1) if out_w > 1 else 0.0
+            x0 = int(np.floor(x)); x1 = min(x0 + 1, w - 1); fx = x - x0
+            out[i, j] = ((1 - fy) * (1 - fx) * img[y0, x0] + (1 - fy) * fx * img[y0, x1]
+                         + fy * (1 - fx) * img[y1, x0] + fy * fx * img[y1, x1])
+    return out
+
+
+def at(fs, ft, p, form):
+    qs = (np.abs(fs) ** p).sum(axis=3)
+    qt = (np.abs(ft) ** p).sum(axis=3)
+    H = max(qs.shape[1], qt.shape[1]); W = max(qs.shape[2], qt.shape[2])
+    resize = lambda q: q if q.shape[1:] == (H, W) else np.stack([bilinear_align_corners(m, H, W) for m in q])
+    B = fs.shape[0]
+    d = normalize_rows(resize(qs).reshape(B, -1)) - normalize_rows(resize(qt).reshape(B, -1))
+    if form == 'repdistiller':
+        return (d ** 2).mean()
+    return np.linalg.norm(d, axis=1).mean() / (2 * H * W)
+
+
+def fsp_matrix(f1, f2):
+    B, h, w, m = f1.shape
+    n = f2.shape[3]
+    G = np.zeros((B, m, n))
+    for b in range(B):
+        for i in range(m):
+            for j in range(n):
+                G[b, i, j] = (f1[b, :, :, i] * f2[b, :, :, j]).sum() / (h * w)
+    return G
+
+
+def fsp(t1, t2, s1, s2, form):
+    d2 = (fsp_matrix(t1, t2) - fsp_matrix(s1, s2)) ** 2
+    return d2.mean() if form == 'repdistiller' else d2.sum(axis=(1, 2)).mean()
+
+
+def nst(fs, ft, kernel, d=2, c=0.0, sigma=1.0):
+    def vectors(f):
+        B, h, w, k = f.shape
+        v = f.reshape(B, h * w, k).transpose(0, 2, 1)
+        return v / np.maximum(np.linalg.norm(v, axis=2, keepdims=True), 1e-12)
+
+    def k(x, y):
+        if kernel == 'linear':
+            return x @ y
+        if kernel == 'polynomial':
+            return (x @ y + c) ** d
+        sq = ((x[:, None, :] - y.T[None, :, :]) ** 2).sum(axis=2)
+        return np.exp(-sq / (2 * sigma ** 2))
+
+    S, Tt = vectors(fs), vectors(ft)
+    total = 0.0
+    for b in range(fs.shape[0]):
+        t, s = Tt[b], S[b]
+        total += k(t, t.T).mean() + k(s, s.T).mean() - 2 * k(t, s.T).mean()
+    return total / fs.shape[0]
+
+
+def sp(fs, ft):
+    def G(f):
+        q = f.reshape(len(f), -1)
+        return normalize_rows(q @ q.T)
+    B = len(fs)
+    return ((G(ft) - G(fs)) ** 2).sum() / (B * B)
+
+
+def huber(x, y):
+    a = np.abs(x - y)
+    return np.where(a < 1, 0.5 * a ** 2, a - 0.5)
+
+
+def rkd_distance(fs, ft):
+    def psi(f):
+        x = f.reshape(len(f), -1)
+        D = np.linalg.norm(x[:, None, :] - x[None, :, :], axis=2)
+        B = len(x)
+        return D / (D.sum() / (B * (B - 1)))
+    B = len(fs)
+    return huber(psi(fs), psi(ft)).sum() / (B * (B - 1))
+
+
+def rkd_angle(fs, ft):
+    def cosines(f):
+        x = f.reshape(len(f), -1)
+        B = len(x)
+        out = {}
+        for b in range(B):
+            for a in range(B):
+                for c in range(B):
+                    if len({a, b, c}) == 3:
+                        u = x[a] - x[b]; v = x[c] - x[b]
+                        out[(a, b, c)] = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+        return out
+    cs, ct = cosines(fs), cosines(ft)
+    return np.mean([huber(cs[key], ct[key]) for key in cs])
+
+
+def pkt(fs, ft, form):
+    def P(f):
+        x = f.reshape(len(f), -1)
+        x = x / np.linalg.norm(x, axis=1, keepdims=True)
+        K = (x @ x.T + 1) / 2
+        return K / K.sum(axis=0, keepdims=True)
+    ps, pt = P(fs), P(ft)
+    if form == 'repdistiller':
+        eps = 1e-7
+        return (pt * np.log((pt + eps) / (ps + eps))).mean()
+    return (pt * np.log(pt / ps)).sum() / len(fs)
+
+
+def tensor(x, dtype='float32'):
+    return {'shape': list(x.shape), 'dtype': dtype, 'data': np.asarray(x).ravel().tolist()}
+
+
+cases = []
+
+
+def case(name, loss_id, inputs, params, expected):
+    cases.append({'name': name, 'lossId': loss_id, 'params': params, 'expected': float(expected),
+                  'inputs': {k: tensor(v, 'int32' if v.dtype.kind == 'i' else 'float32') for k, v in inputs.items()}})
+
+
+z_s, z_t = rand(4, 5) * 3, rand(4, 5) * 3
+labels = np.array([0, 3, 4, 1], dtype=np.int32)
+case('ce', 'ce', {'logits': z_s, 'labels': labels}, {}, cross_entropy(z_s, labels))
+for T in (1.0, 4.0, 20.0):
+    case(f'kd T={T}', 'kd', {'studentLogits': z_s, 'teacherLogits': z_t}, {'T': T}, kd(z_s, z_t, T))
+for a, T in ((0.9, 20.0), (0.8, 2.0)):
+    case(f'tfkd a={a} T={T}', 'tfkd', {'logits': z_s, 'labels': labels}, {'a': a, 'T': T}, tfkd(z_s, labels, a, T))
+
+u, r = rand(3, 4, 4, 2), rand(3, 4, 4, 2)
+case('fitnet paper', 'fitnet', {'guide': u, 'guided': r}, {'form': 0}, hint(u, r, 'paper'))
+case('fitnet mse', 'fitnet', {'guide': u, 'guided': r}, {'form': 1}, hint(u, r, 'mse'))
+
+ft, fs = rand(3, 4, 4, 2), rand(3, 4, 4, 3)
+for p in (1, 2, 3):
+    case(f'at paper p={p}', 'at', {'guide': ft, 'guided': fs}, {'p': p, 'form': 0}, at(fs, ft, p, 'paper'))
+case('at repdistiller', 'at', {'guide': ft, 'guided': fs}, {'p': 2, 'form': 1}, at(fs, ft, 2, 'repdistiller'))
+fs_small = rand(3, 2, 3, 3)
+case('at resize', 'at', {'guide': ft, 'guided': fs_small}, {'p': 2, 'form': 0, 'resize': 1}, at(fs_small, ft, 2, 'paper'))
+
+t1, t2, s1, s2 = rand(3, 4, 4, 2), rand(3, 4, 4, 3), rand(3, 4, 4, 2), rand(3, 4, 4, 3)
+fsp_inputs = {'guide1': t1, 'guide2': t2, 'guided1': s1, 'guided2': s2}
+case('fsp paper', 'fsp', fsp_inputs, {'form': 0}, fsp(t1, t2, s1, s2, 'paper'))
+case('fsp repdistiller', 'fsp', fsp_inputs, {'form': 1}, fsp(t1, t2, s1, s2, 'repdistiller'))
+
+nt, ns = rand(3, 3, 3, 4, positive=True), rand(3, 3, 3, 2, positive=True)
+case('nst linear', 'nst', {'guide': nt, 'guided': ns}, {'kernel': 0}, nst(ns, nt, 'linear'))
+case('nst polynomial', 'nst', {'guide': nt, 'guided': ns}, {'kernel': 1}, nst(ns, nt, 'polynomial'))
+case('nst polynomial d=3 c=0.5', 'nst', {'guide': nt, 'guided': ns}, {'kernel': 1, 'degree': 3, 'c': 0.5},
+     nst(ns, nt, 'polynomial', d=3, c=0.5))
+case('nst gaussian', 'nst', {'guide': nt, 'guided': ns}, {'kernel': 2, 'sigma': 0.8}, nst(ns, nt, 'gaussian', sigma=0.8))
+
+et, es = rand(5, 6), rand(5, 2, 2, 3)
+case('sp', 'sp', {'guide': et, 'guided': es}, {}, sp(es, et))
+case('rkd distance', 'rkd', {'guide': et, 'guided': es}, {'distanceWeight': 1, 'angleWeight': 0}, rkd_distance(es, et))
+case('rkd angle', 'rkd', {'guide': et, 'guided': es}, {'distanceWeight': 0, 'angleWeight': 1}, rkd_angle(es, et))
+case('rkd default', 'rkd', {'guide': et, 'guided': es}, {}, 25 * rkd_distance(es, et) + 50 * rkd_angle(es, et))
+case('pkt paper', 'pkt', {'guide': et, 'guided': es}, {'form': 0}, pkt(es, et, 'paper'))
+case('pkt repdistiller', 'pkt', {'guide': et, 'guided': es}, {'form': 1}, pkt(es, et, 'repdistiller'))
+
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'golden.json')
+with open(out, 'w') as f:
+    json.dump({'generator': 'src/losses/golden/make_golden.py', 'cases': cases}, f, indent=1)
+print(f'wrote {len(cases)} cases to {out}')

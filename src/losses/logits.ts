@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+import { requireRank, requireSameBatch, requireSameShape } from './inputs';
+
+/**
+ * Output (logit) knowledge: cross-entropy, Hinton's soft targets, and the teacher-free virtual
+ * teacher. All losses are batch means and return a scalar; callers weight them.
+ */
+
+export interface TemperatureOptions {
+  /** Softening temperature T > 0. */
+  T: number;
+}
+
+export interface VirtualTeacherOptions extends TemperatureOptions {
+  /** Probability the virtual teacher puts on the true class, in (0, 1). */
+  a: number;
+}
+
+function requireTemperature(T: number): void {
+  if (!(T > 0) || !Number.isFinite(T)) throw new Error(`Temperature T must be a positive number, got ${T}.`);
+}
+
+function requireLogits(logits: tf.Tensor, what: string): asserts logits is tf.Tensor2D {
+  requireRank(logits, 2, `${what} [B, classes]`);
+}
+
+function requireLabels(labels: tf.Tensor, logits: tf.Tensor2D): void {
+  requireRank(labels, 1, 'labels [B] (class indices)');
+  requireSameBatch(labels, logits, 'labels and logits');
+}
+
+/** Call inside a tidy: float labels (e.g. from a Uint8 buffer) become int32 indices. */
+function asIndices(labels: tf.Tensor): tf.Tensor1D {
+  return (labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32')) as tf.Tensor1D;
+}
+
+/** softmax(z / T) per row: the soft targets shown in the probes and used by KD. */
+export function softTargets(logits: tf.Tensor, T: number): tf.Tensor2D {
+  requireTemperature(T);
+  requireLogits(logits, 'logits');
+  return tf.tidy(() => tf.softmax(tf.div(logits, T)) as tf.Tensor2D);
+}
+
+/** Mean over the batch of -log softmax(z)[y]. */
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  requireLogits(logits, 'logits');
+  requireLabels(labels, logits);
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(asIndices(labels), logits.shape[1]);
+    const logProbs = tf.logSoftmax(logits);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), 1))) as tf.Scalar;
+  });
+}
+
+/**
+ * Hinton et al. 2015: T^2 * KL(softmax(z_t / T) || softmax(z_s / T)), batch mean.
+ * d/dz_s = T * (p_s^T - p_t^T) / B, so the soft-target gradient keeps the scale of the hard one.
+ */
+export function kdLoss(sLogits: tf.Tensor, tLogits: tf.Tensor, { T }: TemperatureOptions): tf.Scalar {
+  requireTemperature(T);
+  requireLogits(sLogits, 'student logits');
+  requireLogits(tLogits, 'teacher logits');
+  requireSameShape(sLogits, tLogits, 'student and teacher logits (the two networks must have the same classes)');
+  return tf.tidy(() => {
+    const logTeacher = tf.logSoftmax(tf.div(tLogits, T));
+    const logStudent = tf.logSoftmax(tf.div(sLogits, T));
+    const kl = tf.mean(tf.sum(tf.mul(tf.exp(logTeacher), tf.sub(logTeacher, logStudent)), 1));
+    return tf.mul(kl, T * T);
+  });
+}
+
+/** Yuan et al. 2020's manually designed teacher: p(true class) = a, the rest (1 - a) / (C - 1). */
+export function virtualTeacher(labels: tf.Tensor, classes: number, a: number): tf.Tensor2D {
+  if (!(a > 0 && a < 1)) throw new Error(`The virtual teacher's true-class probability a must be in (0, 1), got ${a}.`);
+  if (!Number.isInteger(classes) || classes < 2) throw new Error(`A virtual teacher needs at least 2 classes, got ${classes}.`);
+  requireRank(labels, 1, 'labels [B] (class indices)');
+  return tf.tidy(() => {
+    const rest = (1 - a) / (classes - 1);
+    return tf.add(tf.mul(tf.oneHot(asIndices(labels), classes), a - rest), rest) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Tf-KD_reg (Yuan et al. 2020): KD against the virtual teacher,
+ * T^2 * KL(softmax(p^d / T) || softmax(z_s / T)), batch mean. The virtual distribution is softened
+ * as the authors' code softens it (softmax of p^d / T, i.e. p^d used as teacher logits); the student is
+ * softened as in the paper's D_KL(p^d_T, p_T), and T^2 keeps the gradient scale of `kdLoss`.
+ */
+export function tfkdLoss(sLogits: tf.Tensor, labels: tf.Tensor, { a, T }: VirtualTeacherOptions): tf.Scalar {
+  requireLogits(sLogits, 'student logits');
+  requireLabels(labels, sLogits);
+  return tf.tidy(() => kdLoss(sLogits, virtualTeacher(labels, sLogits.shape[1], a), { T }));
+}

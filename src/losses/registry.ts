@@ -1,0 +1,31 @@
+import type { LossDefinition } from './types';
+import { crossEntropyLoss, knowledgeDistillationLoss, teacherFreeLoss } from './definitions/logitLosses';
+import { attentionTransferLoss, fitnetLoss, fspMatrixLoss, neuronSelectivityLoss } from './definitions/featureLosses';
+import { probabilisticTransferLoss, relationalKdLoss, similarityPreservingLoss } from './definitions/relationLosses';
+
+/**
+ * Every loss the studio offers. The inspector, lessons, graph validation and trainer read these
+ * entries. Not yet implemented (they need trainable loss-side modules): VID, FT, CRD, adversarial KD.
+ */
+export const lossRegistry: readonly LossDefinition[] = Object.freeze([
+  crossEntropyLoss,
+  knowledgeDistillationLoss,
+  teacherFreeLoss,
+  fitnetLoss,
+  attentionTransferLoss,
+  fspMatrixLoss,
+  neuronSelectivityLoss,
+  similarityPreservingLoss,
+  relationalKdLoss,
+  probabilisticTransferLoss,
+]);
+
+const byId = new Map(lossRegistry.map((definition) => [definition.id, definition]));
+
+export function getLoss(id: string): LossDefinition {
+  const definition = byId.get(id);
+  if (definition === undefined) {
+    throw new Error(`Unknown loss '${id}'. Known losses: ${lossRegistry.map((d) => d.id).join(', ')}.`);
+  }
+  return definition;
+}

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Shape } from '../models/spec';
+import type { LossInputs } from './types';
+
+/**
+ * Test fixtures shared by the loss tests: for every registry entry, ports with shapes that work,
+ * one shape set that must be refused, and seeded random inputs.
+ */
+
+export interface LossFixture {
+  /** Shapes per port, without the batch axis. */
+  good: Record<string, Shape>;
+  params?: Record<string, number>;
+  /** A wiring the entry must refuse, with a word its reason must contain. */
+  bad: { shapes: Record<string, Shape>; params?: Record<string, number>; mentions: string };
+}
+
+export const BATCH = 4;
+export const CLASSES = 5;
+
+export const fixtures: Record<string, LossFixture> = {
+  ce: { good: { logits: [CLASSES], labels: [] }, bad: { shapes: { logits: [4, 4, 2], labels: [] }, mentions: 'logits' } },
+  kd: {
+    good: { teacherLogits: [CLASSES], studentLogits: [CLASSES] },
+    bad: { shapes: { teacherLogits: [10], studentLogits: [CLASSES] }, mentions: 'classes' },
+  },
+  tfkd: { good: { logits: [CLASSES], labels: [] }, bad: { shapes: { logits: [CLASSES], labels: [CLASSES] }, mentions: 'labels' } },
+  fitnet: {
+    good: { guide: [4, 4, 3], guided: [4, 4, 3] },
+    bad: { shapes: { guide: [4, 4, 3], guided: [4, 4, 2] }, mentions: 'adapter' },
+  },
+  at: {
+    good: { guide: [4, 4, 3], guided: [4, 4, 2] },
+    bad: { shapes: { guide: [4, 4, 3], guided: [2, 2, 3] }, mentions: 'Resize' },
+  },
+  fsp: {
+    good: { guide1: [4, 4, 2], guide2: [4, 4, 3], guided1: [3, 3, 2], guided2: [3, 3, 3] },
+    bad: { shapes: { guide1: [4, 4, 2], guide2: [4, 4, 3], guided1: [3, 3, 2], guided2: [3, 3, 4] }, mentions: "'guided2' has 4 channels" },
+  },
+  nst: {
+    good: { guide: [2, 6, 3], guided: [3, 4, 2] },
+    bad: { shapes: { guide: [4, 4, 3], guided: [3, 3, 3] }, mentions: 'H*W' },
+  },
+  sp: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6], guided: [] }, mentions: 'guided' } },
+  rkd: { good: { guide: [6], guided: [4] }, bad: { shapes: { guide: [0], guided: [4] }, mentions: 'guide' } },
+  pkt: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6] }, mentions: 'guided' } },
+};
+
+/** Seeded inputs for a shape set; `labels` ports get class indices. */
+export function makeInputs(shapes: Record<string, Shape>, seed: number): LossInputs {
+  const inputs: LossInputs = {};
+  Object.entries(shapes).forEach(([port, shape], i) => {
+    inputs[port] = port === 'labels'
+      ? tf.tensor1d([0, 3, 4, 1].slice(0, BATCH), 'int32')
+      : tf.randomNormal([BATCH, ...shape], 0, 1, 'float32', seed + i);
+  });
+  return inputs;
+}
+
+export function disposeInputs(inputs: LossInputs): void {
+  Object.values(inputs).forEach((t) => t.dispose());
+}
+
+export function relativeError(actual: number, expected: number): number {
+  return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-12);
+}
