@@ -1,0 +1,45 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useStudio } from './store';
+import { Toolbar } from './editor/Toolbar';
+import { Palette } from './editor/Palette';
+import { Canvas } from './editor/Canvas';
+import { Toasts } from './editor/Toasts';
+import { useGraphShortcuts } from './editor/useGraphShortcuts';
+import { Inspector } from './inspector/Inspector';
+import { RunToolbar } from './run/RunToolbar';
+import { Dashboard } from './dashboard/Dashboard';
+
+/**
+ * Layout: toolbar on top; palette, canvas and inspector in the middle; run controls and the
+ * live dashboard below. Training runs in a worker, so the editor stays usable during a run.
+ */
+export function App() {
+  useGraphShortcuts();
+  const dashboardOpen = useStudio((s) => s.panels.dashboard);
+  const togglePanel = useStudio((s) => s.togglePanel);
+  return (
+    <ReactFlowProvider>
+      <div className={`studio${dashboardOpen ? '' : ' studio--dashboard-closed'}`}>
+        <Toolbar />
+        <main className="studio__workspace">
+          <Palette />
+          <Canvas />
+          <Inspector />
+        </main>
+        <section className="studio__run" data-testid="run-region">
+          <div className="studio__run-bar">
+            <RunToolbar />
+            <button type="button" className="studio__collapse" data-testid="toggle-dashboard"
+              aria-expanded={dashboardOpen} onClick={() => togglePanel('dashboard')}>
+              {dashboardOpen ? 'Hide dashboard ▾' : 'Show dashboard ▴'}
+            </button>
+          </div>
+          <div className="studio__dashboard" hidden={!dashboardOpen}>
+            <Dashboard />
+          </div>
+        </section>
+        <Toasts />
+      </div>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import {
+  applyNodeChanges, Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type EdgeChange, type NodeChange, type OnNodeDrag,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store';
+import { nodeTypes } from './nodeTypes';
+import { toFlowEdges, toFlowNodes, type StudioFlowNode } from './flowAdapter';
+import { paletteDragType, usePaletteEntries } from './Palette';
+
+/**
+ * The graph canvas. Nodes and edges are derived from the store's ExperimentFile; React Flow's
+ * own copy only carries measured sizes and positions during a drag, which are committed to the
+ * store (one undo step) when the drag ends.
+ */
+export function Canvas() {
+  const { experiment, problems, selectedNodeIds, selectedEdgeIds, loadGeneration } = useStudio(useShallow((s) => ({
+    experiment: s.experiment,
+    problems: s.problems,
+    selectedNodeIds: s.selectedNodeIds,
+    selectedEdgeIds: s.selectedEdgeIds,
+    loadGeneration: s.loadGeneration,
+  })));
+  const { fitView, screenToFlowPosition } = useReactFlow();
+  const entries = usePaletteEntries();
+
+  const selectedNodes = useMemo(() => new Set(selectedNodeIds), [selectedNodeIds]);
+  const selectedEdges = useMemo(() => new Set(selectedEdgeIds), [selectedEdgeIds]);
+
+  const [flowNodes, setFlowNodes] = useState<StudioFlowNode[]>([]);
+  const [derivedFrom, setDerivedFrom] = useState<unknown[]>([]);
+  const inputs = [experiment, problems, selectedNodes];
+  // Re-derive during render when the store changed (React's "adjust state on prop change" pattern).
+  if (inputs.some((value, i) => value !== derivedFrom[i])) {
+    setDerivedFrom(inputs);
+    setFlowNodes((previous) => toFlowNodes(experiment, problems, selectedNodes, previous));
+  }
+  const flowEdges = useMemo(() => toFlowEdges(experiment, selectedEdges), [experiment, selectedEdges]);
+
+  useEffect(() => {
+    // Wait a frame so freshly loaded nodes are measured before fitting.
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.12, duration: 200 }));
+    return () => cancelAnimationFrame(frame);
+  }, [loadGeneration, fitView]);
+
+  const onNodesChange = useCallback((changes: NodeChange<StudioFlowNode>[]) => {
+    setFlowNodes((nodes) => applyNodeChanges(changes, nodes));
+    const selects = changes.filter((c) => c.type === 'select');
+    if (selects.length === 0) return;
+    const { selectedNodeIds: current, selectedEdgeIds: edges, setSelection } = useStudio.getState();
+    const next = new Set(current);
+    for (const change of selects) {
+      if (change.selected) next.add(change.id);
+      else next.delete(change.id);
+    }
+    setSelection([...next], edges);
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const selects = changes.filter((c) => c.type === 'select');
+    if (selects.length === 0) return;
+    const { selectedNodeIds: nodes, selectedEdgeIds: current, setSelection } = useStudio.getState();
+    const next = new Set(current);
+    for (const change of selects) {
+      if (change.selected) next.add(change.id);
+      else next.delete(change.id);
+    }
+    setSelection(nodes, [...next]);
+  }, []);
+
+  const onNodeDragStop: OnNodeDrag<StudioFlowNode> = useCallback((_event, _node, dragged) => {
+    useStudio.getState().moveNodes(dragged.map((n) => ({ id: n.id, position: n.position })));
+  }, []);
+
+  const onConnect = useCallback((connection: Connection) => {
+    const { connect, pushToast } = useStudio.getState();
+    const reason = connect({
+      source: connection.source,
+      sourcePort: connection.sourceHandle ?? '',
+      target: connection.target,
+      targetPort: connection.targetHandle ?? '',
+    });
+    if (reason !== null) pushToast('error', `Connection refused: ${reason}`);
+  }, []);
+
+  const clearConnectionError = useCallback(() => useStudio.getState().clearConnectionError(), []);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(paletteDragType)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback((event: DragEvent) => {
+    const key = event.dataTransfer.getData(paletteDragType);
+    const entry = entries.find((e) => e.key === key);
+    if (entry === undefined) return;
+    event.preventDefault();
+    const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    useStudio.getState().addNode(entry.kind, position, entry.options);
+  }, [entries, screenToFlowPosition]);
+
+  const graphProblems = problems.filter((p) => p.nodeId === null || p.nodeId === undefined);
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<StudioFlowNode>
+        nodes={flowNodes}
+        edges={flowEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onConnectStart={clearConnectionError}
+        onPaneClick={clearConnectionError}
+        deleteKeyCode={null}
+        minZoom={0.2}
+        maxZoom={2}
+      >
+        <Background gap={20} size={1} color="var(--grid-dot)" />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeClassName={(n) => `minimap-${minimapTone(n as StudioFlowNode)}`} />
+      </ReactFlow>
+      {graphProblems.length > 0 && (
+        <ul className="graph-problems" data-testid="graph-problems">
+          {graphProblems.map((p, i) => <li key={i} className={`graph-problems__item--${p.severity}`}>{p.message}</li>)}
+        </ul>
+      )}
+      {experiment.nodes.length === 0 && (
+        <div className="canvas-empty">Empty experiment: drag blocks from the palette, or open a preset.</div>
+      )}
+    </div>
+  );
+}
+
+function minimapTone(node: StudioFlowNode): string {
+  const graphNode = node.data.node;
+  return graphNode.kind === 'model' ? graphNode.params.role : graphNode.kind;
+}

@@ -1,0 +1,14 @@
+import type { NodeTypes } from '@xyflow/react';
+import type { NodeKind } from '../../src/graph/schema';
+import { DatasetNode, ExportNode, GuidedNode, GuideNode, LossNode, ModelNode, TrainerNode } from './nodes/kindNodes';
+
+/** Module scope: React Flow re-mounts every node when this object's identity changes. */
+export const nodeTypes = {
+  dataset: DatasetNode,
+  model: ModelNode,
+  guide: GuideNode,
+  guided: GuidedNode,
+  loss: LossNode,
+  trainer: TrainerNode,
+  export: ExportNode,
+} satisfies Record<NodeKind, NodeTypes[string]>;

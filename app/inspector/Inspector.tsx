@@ -1,0 +1,102 @@
+import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
+import { blockRegistry, type FieldDef } from '../../src/graph/nodeKinds';
+import { datasetRegistry } from '../../src/data/registry';
+import { useStudio } from '../store';
+import type { NodeParamsPatch } from '../store/graphSlice';
+import { ChoiceField, RegistryField, TextField } from './fields';
+import { LossInspector } from './LossInspector';
+import { ModelInspector } from './ModelInspector';
+import { TapInspector } from './TapInspector';
+import { TrainerInspector } from './TrainerInspector';
+
+function patchParams(id: string, patch: Record<string, unknown>): void {
+  // Registry fields write the key they describe, so the patch matches the node's params type.
+  useStudio.getState().updateNodeParams(id, patch as NodeParamsPatch);
+}
+
+function GeneratedFields({ node, fields }: { node: GraphNode; fields: readonly FieldDef[] }) {
+  return <>{fields.map((def) => <RegistryField key={def.key} def={def} params={node.params} onPatch={(patch) => patchParams(node.id, patch)} />)}</>;
+}
+
+function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
+  const choices = datasetRegistry.map((d) => ({ value: d.id, label: `${d.label} (${d.shape.join('×')}, ${d.classes} classes)` }));
+  const info = datasetRegistry.find((d) => d.id === node.params.datasetId);
+  return (
+    <div className="inspector__section">
+      <ChoiceField label="Dataset" testId="field-datasetId" value={node.params.datasetId} choices={choices}
+        onChange={(datasetId) => patchParams(node.id, { datasetId })} />
+      {info && <p className="muted">{info.trainCount.toLocaleString('en-US')} training and {info.testCount.toLocaleString('en-US')} test images. {info.citation}</p>}
+      <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
+    </div>
+  );
+}
+
+function NodeForm({ node }: { node: GraphNode }) {
+  switch (node.kind) {
+    case 'dataset': return <DatasetInspector node={node} />;
+    case 'model': return <ModelInspector node={node} />;
+    case 'guide':
+    case 'guided': return <TapInspector node={node} />;
+    case 'loss': return <LossInspector node={node} />;
+    case 'trainer': return <TrainerInspector node={node} />;
+    case 'export': return <div className="inspector__section"><GeneratedFields node={node} fields={blockRegistry.export.fields} /></div>;
+  }
+}
+
+function kindTitle(node: GraphNode): string {
+  if (node.kind === 'model') return node.params.role === 'teacher' ? 'Teacher model' : 'Student model';
+  if (node.kind === 'loss') return 'Loss block';
+  return blockRegistry[node.kind as Exclude<NodeKind, 'loss'>].label;
+}
+
+function kindDescription(node: GraphNode): string {
+  return node.kind === 'loss' ? '' : blockRegistry[node.kind].description;
+}
+
+/** The form for the selected node, generated from the block and loss registries. */
+export function Inspector() {
+  const selectedId = useStudio((s) => (s.selectedNodeIds.length === 1 ? s.selectedNodeIds[0] : null));
+  const selectedCount = useStudio((s) => s.selectedNodeIds.length);
+  const node = useStudio((s) => (selectedId === null ? undefined : s.experiment.nodes.find((n) => n.id === selectedId)));
+  const problems = useStudio((s) => s.problems);
+  const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id);
+
+  if (node === undefined) {
+    return (
+      <aside className="inspector" data-testid="inspector">
+        <h2>Inspector</h2>
+        <p className="muted">
+          {selectedCount > 1 ? `${selectedCount} nodes selected. Select one to edit it.` : 'Select a node to edit its settings.'}
+        </p>
+        <ExperimentSummary />
+      </aside>
+    );
+  }
+  const tone = node.kind === 'model' ? node.params.role : node.kind;
+  return (
+    <aside className="inspector" data-testid="inspector" data-node-id={node.id}>
+      <h2 className={`inspector__title tone-${tone}`}>{kindTitle(node)}</h2>
+      {kindDescription(node) && <p className="inspector__summary">{kindDescription(node)}</p>}
+      <TextField label="Label" testId="field-label" value={node.label} onChange={(label) => useStudio.getState().renameNode(node.id, label)} />
+      {nodeProblems.length > 0 && (
+        <ul className="inspector__problems" data-testid="inspector-problems">
+          {nodeProblems.map((p, i) => <li key={i} className={`problem--${p.severity}`}>{p.message}</li>)}
+        </ul>
+      )}
+      <NodeForm key={node.id} node={node} />
+    </aside>
+  );
+}
+
+function ExperimentSummary() {
+  const description = useStudio((s) => s.experiment.description);
+  const nodeCount = useStudio((s) => s.experiment.nodes.length);
+  const errorCount = useStudio((s) => s.problems.filter((p) => p.severity === 'error').length);
+  return (
+    <div className="inspector__section">
+      {description && <p>{description}</p>}
+      <p className="muted">{nodeCount} blocks · {errorCount === 0 ? 'no problems' : `${errorCount} problem${errorCount > 1 ? 's' : ''} to fix before Run`}</p>
+      <p className="muted small">Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+C / Ctrl+V copy and paste, Delete removes the selection.</p>
+    </div>
+  );
+}

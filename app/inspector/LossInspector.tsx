@@ -1,0 +1,73 @@
+import { useMemo } from 'react';
+import katex from 'katex';
+import 'katex/dist/katex.min.css';
+import type { NodeOf } from '../../src/graph/schema';
+import { getLoss } from '../../src/losses/registry';
+import type { LossDefinition, LossParamDef } from '../../src/losses/types';
+import { useStudio } from '../store';
+import { ChoiceField, NumberField } from './fields';
+
+/** KaTeX source rendered to HTML; a formula KaTeX cannot parse is shown as its source. */
+export function Formula({ source }: { source: string }) {
+  const html = useMemo(() => katex.renderToString(source, { displayMode: true, throwOnError: false }), [source]);
+  return <div className="formula" data-testid="loss-formula" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+function findLoss(lossId: string): LossDefinition | null {
+  try {
+    return getLoss(lossId);
+  } catch {
+    return null;
+  }
+}
+
+function LossParamField({ def, value, onChange }: { def: LossParamDef; value: number; onChange: (value: number) => void }) {
+  const testId = `loss-param-${def.key}`;
+  if (def.choices !== undefined) {
+    const choices = def.choices.map((label, index) => ({ value: String(index), label }));
+    return (
+      <ChoiceField
+        label={def.label} description={def.description} testId={testId}
+        value={String(value)} choices={choices} onChange={(v) => onChange(Number(v))}
+      />
+    );
+  }
+  return (
+    <NumberField
+      label={def.label} description={`${def.description} (default ${def.default})`} testId={testId}
+      value={value} min={def.min} max={def.max} step={def.step}
+      onChange={(v) => { if (v !== null) onChange(v); }}
+    />
+  );
+}
+
+/** The loss block's form, generated from its registry entry: weight, parameters, formula, citation. */
+export function LossInspector({ node }: { node: NodeOf<'loss'> }) {
+  const loss = findLoss(node.params.lossId);
+  if (loss === null) {
+    return <p className="inspector__error">Unknown loss "{node.params.lossId}": delete this block and add one from the palette.</p>;
+  }
+  const update = (patch: Partial<NodeOf<'loss'>['params']>) => useStudio.getState().updateNodeParams(node.id, patch);
+  return (
+    <div className="inspector__section">
+      <p className="inspector__summary">{loss.summary}</p>
+      <Formula source={loss.formula} />
+      <NumberField
+        label="Weight" testId="loss-weight-field" value={node.params.weight} min={0} max={10_000} step={0.1}
+        description={`Multiplies this term in the total loss (default ${loss.defaultWeight}).`}
+        onChange={(v) => { if (v !== null) update({ weight: v }); }}
+      />
+      {loss.params.map((def) => (
+        <LossParamField
+          key={def.key} def={def} value={node.params.params[def.key] ?? def.default}
+          onChange={(value) => update({ params: { ...node.params.params, [def.key]: value } })}
+        />
+      ))}
+      <div className="inspector__ports">
+        <h4>Inputs</h4>
+        <ul>{loss.ports.map((p) => <li key={p.name}><b>{p.label}</b> <span className={`pill port-${p.type}`}>{p.type}</span> {p.side !== 'data' && <span className="muted">{p.side}</span>}</li>)}</ul>
+      </div>
+      <p className="citation" data-testid="loss-citation">{loss.citation}</p>
+    </div>
+  );
+}
