@@ -1,0 +1,134 @@
+import { lossRegistry } from '../losses/registry';
+import type { ExperimentFile, GraphEdge, GraphNode, NodeOf } from './schema';
+import { describeNode, findPort, type PortDef, type PortType } from './nodeKinds';
+import { edgesInto, edgesOutOf, formatShape, nodeById, reaches } from './queries';
+import { guidedAdapter, portShape } from './shapes';
+import { lossShapeProblem } from './lossShapes';
+
+/**
+ * Whether a new edge may be drawn, and if not, why (shown in the editor when a connection is refused).
+ */
+
+export type CandidateEdge = Omit<GraphEdge, 'id'> & { id?: string };
+
+const typeNames: Record<PortType, string> = {
+  images: 'Images', labels: 'Labels', logits: 'Logits', layers: 'Layers', feature: 'Feature', loss: 'Loss', stage: 'Stage',
+};
+
+function typeMismatchReason(source: PortDef, target: PortDef): string {
+  if (source.type === 'layers' && target.type === 'feature') {
+    return 'A model\'s Layers first go to a Guide (teacher) or Guided (student) node, which picks one layer; its Feature output feeds the loss.';
+  }
+  if (source.type === 'logits' && target.type === 'feature') {
+    return 'Logits are not a feature map: connect them to a logits input (e.g. KD, Cross-entropy), or tap a layer with a Guide or Guided node.';
+  }
+  if (source.type === 'loss' && target.type === 'stage') {
+    return 'A loss goes into a trainer\'s Losses input; After takes the Next output of the previous trainer.';
+  }
+  return `A ${typeNames[source.type]} output cannot feed a ${typeNames[target.type]} input: ` +
+    `connect it to a ${typeNames[source.type]} input instead.`;
+}
+
+function sideMismatchReason(targetNode: GraphNode, target: PortDef, sourceSide: string): string {
+  if (targetNode.kind === 'guided') {
+    return 'Guided nodes pick a student layer: connect the student\'s Layers here, or use a Guide node for a teacher layer.';
+  }
+  if (targetNode.kind === 'guide') {
+    return 'Guide nodes pick a teacher layer: connect the teacher\'s Layers here, or use a Guided node for a student layer.';
+  }
+  if (targetNode.kind === 'export') return 'Export takes the student: connect the student\'s Layers.';
+  return `'${target.label}' of ${describeNode(targetNode)} takes the ${target.side}'s ${typeNames[target.type].toLowerCase()}, ` +
+    `but this comes from the ${sourceSide}.`;
+}
+
+/** The loss nodes whose inputs may change shape when `edge` is added. */
+function affectedLosses(experiment: ExperimentFile, edge: GraphEdge): NodeOf<'loss'>[] {
+  const target = nodeById(experiment, edge.target);
+  if (target?.kind === 'loss') return [target];
+  if (target?.kind !== 'guide' && target?.kind !== 'guided') return [];
+  return edgesOutOf(experiment, target.id, 'feature')
+    .map((out) => nodeById(experiment, out.target))
+    .filter((node): node is NodeOf<'loss'> => node?.kind === 'loss');
+}
+
+function affectedGuided(experiment: ExperimentFile, losses: NodeOf<'loss'>[], edge: GraphEdge): NodeOf<'guided'>[] {
+  const ids = new Set<string>([edge.source, edge.target]);
+  for (const loss of losses) for (const into of edgesInto(experiment, loss.id)) ids.add(into.source);
+  return experiment.nodes.filter((node): node is NodeOf<'guided'> => node.kind === 'guided' && ids.has(node.id));
+}
+
+/** Shape problems the edge would introduce (problems already present without it are not its fault). */
+function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: GraphEdge): string | null {
+  const source = nodeById(after, edge.source);
+  const target = nodeById(after, edge.target);
+  if (source?.kind === 'dataset' && target?.kind === 'model' && edge.sourcePort === 'images') {
+    const images = portShape(after, source.id, 'images');
+    const expected = target.params.architecture.inputShape;
+    if (images !== null && formatShape(images) !== formatShape(expected)) {
+      return `${describeNode(target)} expects images ${formatShape(expected)} but the dataset gives ${formatShape(images)}: ` +
+        'change the model\'s input shape or pick another dataset.';
+    }
+  }
+  const losses = affectedLosses(after, edge);
+  for (const guided of affectedGuided(after, losses, edge)) {
+    const now = guidedAdapter(after, guided);
+    const was = guidedAdapter(before, guided);
+    if (now.status === 'invalid' && !(was.status === 'invalid' && was.reason === now.reason)) return now.reason;
+  }
+  for (const lossNode of losses) {
+    const loss = lossRegistry.find((entry) => entry.id === lossNode.params.lossId);
+    if (loss === undefined) continue;
+    const now = lossShapeProblem(after, lossNode, loss);
+    if (now !== null && now !== lossShapeProblem(before, lossNode, loss)) return now;
+  }
+  return null;
+}
+
+/**
+ * Null when `candidate` may be added to the graph, else the reason it is refused.
+ * Checks, in order: both ends exist, direction, port type, teacher/student side, duplicates,
+ * single-connection ports, cycles, then shapes (adapters and the loss's own shape rules).
+ */
+export function checkConnection(experiment: ExperimentFile, candidate: CandidateEdge): string | null {
+  const sourceNode = nodeById(experiment, candidate.source);
+  const targetNode = nodeById(experiment, candidate.target);
+  if (sourceNode === undefined) return `The source node '${candidate.source}' does not exist.`;
+  if (targetNode === undefined) return `The target node '${candidate.target}' does not exist.`;
+  if (sourceNode.id === targetNode.id) return 'A node cannot connect to itself.';
+  for (const node of [sourceNode, targetNode]) {
+    if (node.kind === 'loss' && !lossRegistry.some((loss) => loss.id === node.params.lossId)) {
+      return `${describeNode(node)} uses an unknown loss '${node.params.lossId}': replace the block.`;
+    }
+  }
+
+  const source = findPort(sourceNode, candidate.sourcePort, 'output');
+  const target = findPort(targetNode, candidate.targetPort, 'input');
+  if (source === undefined) return `${describeNode(sourceNode)} has no output '${candidate.sourcePort}'.`;
+  if (target === undefined) return `${describeNode(targetNode)} has no input '${candidate.targetPort}'.`;
+  if (source.type !== target.type) return typeMismatchReason(source, target);
+  if (source.side !== undefined && target.side !== undefined && source.side !== target.side) {
+    return sideMismatchReason(targetNode, target, source.side);
+  }
+
+  const existing = experiment.edges.filter((edge) => edge.id !== candidate.id);
+  if (existing.some((edge) => edge.source === candidate.source && edge.sourcePort === candidate.sourcePort
+    && edge.target === candidate.target && edge.targetPort === candidate.targetPort)) {
+    return 'These two ports are already connected.';
+  }
+  if (!target.multiple && existing.some((edge) => edge.target === candidate.target && edge.targetPort === candidate.targetPort)) {
+    return `'${target.label}' of ${describeNode(targetNode)} takes one connection and already has one: delete it first.`;
+  }
+  if (!source.multiple && existing.some((edge) => edge.source === candidate.source && edge.sourcePort === candidate.sourcePort)) {
+    return `'${source.label}' of ${describeNode(sourceNode)} leads to one node and already does: delete that connection first.`;
+  }
+  if (reaches(existing, candidate.target, candidate.source)) {
+    return source.type === 'stage'
+      ? `This would make the stages loop: ${describeNode(sourceNode)} already runs after ${describeNode(targetNode)}.`
+      : 'This connection would make a cycle in the graph.';
+  }
+
+  const edge: GraphEdge = { ...candidate, id: candidate.id ?? '(candidate)' };
+  const before = { ...experiment, edges: existing };
+  const after = { ...experiment, edges: [...existing, edge] };
+  return newShapeProblem(before, after, edge);
+}

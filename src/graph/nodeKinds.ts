@@ -1,0 +1,197 @@
+import type { GraphNode, GuidedParams, NodeKind, NodeOf } from './schema';
+import { getLoss } from '../losses/registry';
+
+/**
+ * The block registry for every node kind except losses (loss blocks come from the loss registry).
+ * The palette, the inspector forms, the editor's handles, validation and parsing all read it.
+ */
+
+/** What flows along an edge. A connection joins an output and an input of the same type. */
+export type PortType = 'images' | 'labels' | 'logits' | 'layers' | 'feature' | 'loss' | 'stage';
+export type PortDirection = 'input' | 'output';
+export type PortSide = 'teacher' | 'student';
+
+export interface PortDef {
+  name: string;
+  label: string;
+  type: PortType;
+  direction: PortDirection;
+  /** Accepts (input) or gives (output) more than one edge. */
+  multiple?: boolean;
+  /** Which network the tensor belongs to; a port with a side only joins ports of the same side. */
+  side?: PortSide;
+  /** An input that must be connected before the graph can run. */
+  required?: boolean;
+}
+
+/** An inspector field for a scalar parameter; nested parameters have dedicated editors. */
+export type FieldDef =
+  | {
+      key: string;
+      label: string;
+      kind: 'number';
+      min: number;
+      max: number;
+      step: number;
+      integer: boolean;
+      /** null is allowed and means "all" or "none" (see the description). */
+      nullable: boolean;
+      description: string;
+    }
+  | { key: string; label: string; kind: 'choice'; choices: readonly string[]; description: string }
+  | { key: string; label: string; kind: 'boolean'; description: string }
+  | { key: string; label: string; kind: 'text'; nullable: boolean; description: string };
+
+export interface BlockDefinition<K extends NodeKind> {
+  kind: K;
+  label: string;
+  description: string;
+  fields: readonly FieldDef[];
+  ports(node: NodeOf<K>): PortDef[];
+}
+
+const int = (key: string, label: string, min: number, max: number, description: string, nullable = false): FieldDef => ({
+  key, label, kind: 'number', min, max, step: 1, integer: true, nullable, description,
+});
+
+export const trainerSettingFields: readonly FieldDef[] = [
+  { key: 'optimizer', label: 'Optimiser', kind: 'choice', choices: ['sgd', 'adam'], description: 'SGD with momentum, or Adam.' },
+  { key: 'learningRate', label: 'Learning rate', kind: 'number', min: 1e-6, max: 10, step: 1e-4, integer: false, nullable: false, description: 'Initial step size.' },
+  { key: 'momentum', label: 'Momentum', kind: 'number', min: 0, max: 0.999, step: 0.01, integer: false, nullable: false, description: 'SGD momentum (Adam ignores it).' },
+  int('epochs', 'Epochs', 1, 1000, 'Passes over the training subset.'),
+  int('batchSize', 'Batch size', 1, 4096, 'Images per gradient step.'),
+  int('seed', 'Seed', 0, 2 ** 31 - 1, 'Seeds weight initialisation, shuffling and augmentation.'),
+];
+
+export const datasetBlock: BlockDefinition<'dataset'> = {
+  kind: 'dataset',
+  label: 'Dataset',
+  description: 'The images and labels: training subset, validation hold-out, test subset, augmentation and probe images.',
+  fields: [
+    { key: 'datasetId', label: 'Dataset', kind: 'text', nullable: false, description: 'Registered data set id (e.g. mnist).' },
+    int('trainSubset', 'Training images', 1, 10_000_000, 'Use only the first N training images; empty = all.', true),
+    int('validationSize', 'Validation images', 0, 1_000_000, 'Held out from the end of the training file.'),
+    int('testSubset', 'Test images', 1, 10_000_000, 'Use only the first N test images; empty = all.', true),
+    int('augmentShift', 'Random shift (px)', 0, 8, 'Random translation augmentation; 0 = off.'),
+    int('probeCount', 'Probe images', 1, 64, 'Fixed test images shown in the soft-target and attention panels.'),
+  ],
+  ports: () => [
+    { name: 'images', label: 'Images', type: 'images', direction: 'output', multiple: true },
+    { name: 'labels', label: 'Labels', type: 'labels', direction: 'output', multiple: true },
+  ],
+};
+
+export const modelBlock: BlockDefinition<'model'> = {
+  kind: 'model',
+  label: 'Model',
+  description: 'A network given as a list of layers: the teacher that teaches or the student that learns.',
+  fields: [{ key: 'role', label: 'Role', kind: 'choice', choices: ['teacher', 'student'], description: 'Teacher (trained first, then frozen) or student.' }],
+  ports: (node) => {
+    const side = node.params.role;
+    return [
+      { name: 'images', label: 'Images', type: 'images', direction: 'input', required: true },
+      { name: 'logits', label: 'Logits', type: 'logits', direction: 'output', multiple: true, side },
+      { name: 'layers', label: 'Layers', type: 'layers', direction: 'output', multiple: true, side },
+    ];
+  },
+};
+
+export const guideBlock: BlockDefinition<'guide'> = {
+  kind: 'guide',
+  label: 'Guide',
+  description: 'A teacher layer whose output teaches (the hint).',
+  fields: [{ key: 'layerId', label: 'Teacher layer', kind: 'text', nullable: false, description: 'The teacher layer to tap.' }],
+  ports: () => [
+    { name: 'layers', label: 'Teacher', type: 'layers', direction: 'input', side: 'teacher', required: true },
+    { name: 'feature', label: 'Feature', type: 'feature', direction: 'output', multiple: true, side: 'teacher' },
+  ],
+};
+
+export const adapterKinds: readonly GuidedParams['adapter'][] = ['auto', 'none', 'conv1x1', 'conv3x3', 'dense'];
+
+export const guidedBlock: BlockDefinition<'guided'> = {
+  kind: 'guided',
+  label: 'Guided',
+  description: 'A student layer that learns from a guide; an adapter maps it to the guide\'s shape when a loss compares them element-wise.',
+  fields: [
+    { key: 'layerId', label: 'Student layer', kind: 'text', nullable: false, description: 'The student layer to tap.' },
+    {
+      key: 'adapter', label: 'Adapter', kind: 'choice', choices: adapterKinds,
+      description: 'auto: 1x1 convolution for maps with equal size and different channels, dense for vectors, none when shapes match.',
+    },
+  ],
+  ports: () => [
+    { name: 'layers', label: 'Student', type: 'layers', direction: 'input', side: 'student', required: true },
+    { name: 'feature', label: 'Feature', type: 'feature', direction: 'output', multiple: true, side: 'student' },
+  ],
+};
+
+export const trainerBlock: BlockDefinition<'trainer'> = {
+  kind: 'trainer',
+  label: 'Trainer',
+  description: 'One training stage: optimiser, schedule, epochs and the losses it minimises. Chain trainers with next -> after to form stages.',
+  fields: [{ key: 'stageName', label: 'Stage name', kind: 'text', nullable: false, description: 'Shown in progress and charts.' }, ...trainerSettingFields],
+  ports: () => [
+    { name: 'losses', label: 'Losses', type: 'loss', direction: 'input', multiple: true, required: true },
+    { name: 'after', label: 'After', type: 'stage', direction: 'input' },
+    { name: 'next', label: 'Next', type: 'stage', direction: 'output' },
+  ],
+};
+
+export const exportBlock: BlockDefinition<'export'> = {
+  kind: 'export',
+  label: 'Export',
+  description: 'Exports the trained student as ONNX or an Atlas (ATC) bundle.',
+  fields: [
+    { key: 'format', label: 'Format', kind: 'choice', choices: ['onnx', 'atc'], description: 'Plain ONNX, or ONNX plus the ATC conversion bundle.' },
+    { key: 'socVersion', label: 'SoC version', kind: 'text', nullable: false, description: 'ATC --soc_version, e.g. Ascend310.' },
+    { key: 'aipp', label: 'AIPP', kind: 'boolean', description: 'Let the Ascend pre-processing unit normalise images.' },
+    int('batchSize', 'Batch size', 1, 1024, 'Fixed batch size of the exported graph.'),
+    { key: 'softmaxOutput', label: 'Softmax output', kind: 'boolean', description: 'Append a softmax so the model outputs probabilities.' },
+    int('opset', 'ONNX opset', 11, 13, 'ONNX operator set version: 11 by default; ATC in the CANN releases the Atlas 200DK supports reads 9 to 13.'),
+  ],
+  ports: () => [{ name: 'model', label: 'Student', type: 'layers', direction: 'input', side: 'student', required: true }],
+};
+
+/** Every non-loss block by kind. */
+export const blockRegistry = {
+  dataset: datasetBlock,
+  model: modelBlock,
+  guide: guideBlock,
+  guided: guidedBlock,
+  trainer: trainerBlock,
+  export: exportBlock,
+} as const satisfies { [K in Exclude<NodeKind, 'loss'>]: BlockDefinition<K> };
+
+/** The ports of a node; a loss node's inputs come from its loss registry entry. */
+export function portsOf(node: GraphNode): PortDef[] {
+  switch (node.kind) {
+    case 'loss': {
+      const loss = getLoss(node.params.lossId);
+      const inputs: PortDef[] = loss.ports.map((port) => ({
+        name: port.name,
+        label: port.label,
+        type: port.type,
+        direction: 'input',
+        required: true,
+        ...(port.side === 'data' ? {} : { side: port.side }),
+      }));
+      return [...inputs, { name: 'loss', label: 'Loss', type: 'loss', direction: 'output', multiple: true }];
+    }
+    case 'dataset': return datasetBlock.ports(node);
+    case 'model': return modelBlock.ports(node);
+    case 'guide': return guideBlock.ports(node);
+    case 'guided': return guidedBlock.ports(node);
+    case 'trainer': return trainerBlock.ports(node);
+    case 'export': return exportBlock.ports(node);
+  }
+}
+
+export function findPort(node: GraphNode, name: string, direction: PortDirection): PortDef | undefined {
+  return portsOf(node).find((port) => port.name === name && port.direction === direction);
+}
+
+/** Human name of a node for messages: its label, else its kind. */
+export function describeNode(node: GraphNode): string {
+  return node.label.trim() !== '' ? `"${node.label}"` : `the ${node.kind} node`;
+}

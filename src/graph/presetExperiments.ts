@@ -1,0 +1,171 @@
+import type { ExperimentFile, GraphEdge, GraphNode, NodeOf, TrainerSettings } from './schema';
+import { SCHEMA_VERSION } from './schema';
+import { createEdge, createNode, trainerSettings } from './factory';
+import { checkConnection } from './validate';
+
+/**
+ * The source of the preset experiment files in public/presets/ (the app and the headless runner
+ * open those files). presets.test.ts checks the files equal these builders' output; run it with
+ * UPDATE_PRESETS=1 to rewrite them after an architecture preset changes.
+ * Layout reads left to right: dataset, models, guide/guided, losses, trainers.
+ */
+
+const column = (i: number): number => 40 + i * 300;
+
+class GraphBuilder {
+  readonly nodes: GraphNode[] = [];
+  readonly edges: GraphEdge[] = [];
+
+  add<N extends GraphNode>(node: N): N {
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Adds an edge through the same check as the editor, so a preset can never hold a refused edge. */
+  link(source: string, sourcePort: string, target: string, targetPort: string): void {
+    const reason = checkConnection(this.file('', ''), { source, sourcePort, target, targetPort });
+    if (reason !== null) throw new Error(`Preset edge ${source}.${sourcePort} -> ${target}.${targetPort}: ${reason}`);
+    this.edges.push(createEdge(source, sourcePort, target, targetPort, this.edges.map((edge) => edge.id)));
+  }
+
+  file(name: string, description: string): ExperimentFile {
+    return { schemaVersion: SCHEMA_VERSION, name, description, nodes: this.nodes, edges: this.edges };
+  }
+}
+
+/** Quick-demo settings: Adam converges in a few epochs on a 10,000-image subset. */
+const mlpSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.001, epochs: 3, batchSize: 64, seed: 1 });
+const cnnSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.002, epochs: 2, batchSize: 64, seed: 1 });
+
+function withModels(teacherPreset: string, studentPreset: string, labels: [string, string], teacherTraining: TrainerSettings): GraphBuilder {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  const teacher = graph.add(createNode('model', {
+    id: 'teacher', role: 'teacher', architecturePreset: teacherPreset, label: labels[0], position: { x: column(1), y: 80 },
+  }));
+  teacher.params.teacherTraining = structuredClone(teacherTraining);
+  graph.add(createNode('model', {
+    id: 'student', role: 'student', architecturePreset: studentPreset, label: labels[1], position: { x: column(1), y: 440 },
+  }));
+  graph.link('dataset', 'images', 'teacher', 'images');
+  graph.link('dataset', 'images', 'student', 'images');
+  return graph;
+}
+
+function addTrainer(
+  graph: GraphBuilder, id: string, stageName: string, settings: TrainerSettings, position: { x: number; y: number },
+  trainUpTo: string | null = null,
+): NodeOf<'trainer'> {
+  const node = graph.add(createNode('trainer', { id, label: stageName, position }));
+  node.params = { ...node.params, ...structuredClone(settings), stageName, trainUpTo };
+  return node;
+}
+
+/** Hinton's recipe: cross-entropy weight 0.1 plus KD weight 0.9 at temperature T. */
+function addCrossEntropyAndKd(graph: GraphBuilder, temperature: number, x: number, y: number, trainerId: string): void {
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x, y: y + 180 } }));
+  ce.params.weight = 0.1;
+  const kd = graph.add(createNode('loss', { id: 'kd', lossId: 'kd', label: `KD (T = ${temperature})`, position: { x, y } }));
+  kd.params.weight = 0.9;
+  kd.params.params.T = temperature;
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('teacher', 'logits', 'kd', 'teacherLogits');
+  graph.link('student', 'logits', 'kd', 'studentLogits');
+  graph.link('ce', 'loss', trainerId, 'losses');
+  graph.link('kd', 'loss', trainerId, 'losses');
+}
+
+function addTap(graph: GraphBuilder, kind: 'guide' | 'guided', layerId: string, position: { x: number; y: number }): string {
+  const id = `${kind}-${layerId}`;
+  const node = graph.add(createNode(kind, { id, label: `${kind === 'guide' ? 'Guide' : 'Guided'} ${layerId}`, position }));
+  node.params.layerId = layerId;
+  graph.link(kind === 'guide' ? 'teacher' : 'student', 'layers', id, 'layers');
+  return id;
+}
+
+function hintonMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
+  addCrossEntropyAndKd(graph, 20, column(2), 160, 'trainer');
+  return graph.file('Hinton KD on MNIST',
+    'Hinton, Vinyals and Dean (2015): a 784-1200-1200-10 teacher with dropout teaches a 784-800-800-10 student ' +
+    'through soft targets at T = 20 (cross-entropy weight 0.1, KD weight 0.9).');
+}
+
+function articleMnist(): ExperimentFile {
+  const graph = withModels('article-teacher', 'article-student', ['Teacher 2000-2000', 'Student 50-50'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
+  addCrossEntropyAndKd(graph, 6, column(2), 160, 'trainer');
+  return graph.file('Tiny student (MNIST + Atlas 200DK article)',
+    'The seed article\'s setting: a 2000-2000 MLP teacher distils into a 50-50 student at T = 6. The article reports ' +
+    '89.68 % alone and 91.63 % distilled; the studio should beat both.');
+}
+
+function cnnMnistAttention(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  addTrainer(graph, 'trainer', 'Distil', cnnSettings, { x: column(4), y: 300 });
+  addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
+  const taps = (kind: 'guide' | 'guided', top: number): string[] =>
+    ['relu1', 'relu2', 'relu3'].map((layerId, i) => addTap(graph, kind, layerId, { x: column(2), y: top + i * 110 }));
+  const [guide1, guide2, guide3] = taps('guide', 0);
+  const [guided1, guided2, guided3] = taps('guided', 380);
+  graph.add(createNode('loss', { id: 'at', lossId: 'at', label: 'Attention transfer (relu1)', position: { x: column(3), y: 360 } }));
+  graph.add(createNode('loss', { id: 'fsp', lossId: 'fsp', label: 'FSP (relu2 -> relu3)', position: { x: column(3), y: 520 } }));
+  graph.link(guide1, 'feature', 'at', 'guide');
+  graph.link(guided1, 'feature', 'at', 'guided');
+  graph.link(guide2, 'feature', 'fsp', 'guide1');
+  graph.link(guide3, 'feature', 'fsp', 'guide2');
+  graph.link(guided2, 'feature', 'fsp', 'guided1');
+  graph.link(guided3, 'feature', 'fsp', 'guided2');
+  graph.link('at', 'loss', 'trainer', 'losses');
+  graph.link('fsp', 'loss', 'trainer', 'losses');
+  return graph.file('CNN: KD + attention transfer + FSP',
+    'A small CNN teacher teaches a smaller CNN student with soft targets (T = 4), attention transfer on the first ' +
+    'block (same H x W, different channel counts) and FSP matrices between blocks 2 and 3.');
+}
+
+function fitnetMnist(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const guide = addTap(graph, 'guide', 'relu4', { x: column(2), y: 80 });
+  const guided = addTap(graph, 'guided', 'pool2', { x: column(2), y: 440 });
+  graph.add(createNode('loss', { id: 'hint', lossId: 'fitnet', label: 'FitNet hint', position: { x: column(3), y: 260 } }));
+  graph.link(guide, 'feature', 'hint', 'guide');
+  graph.link(guided, 'feature', 'hint', 'guided');
+  addTrainer(graph, 'stage-hints', 'Stage 1: hints', { ...cnnSettings, epochs: 1 }, { x: column(4), y: 260 }, 'pool2');
+  graph.link('hint', 'loss', 'stage-hints', 'losses');
+  addTrainer(graph, 'stage-kd', 'Stage 2: KD', cnnSettings, { x: column(5), y: 260 });
+  graph.link('stage-hints', 'next', 'stage-kd', 'after');
+  addCrossEntropyAndKd(graph, 4, column(4), 420, 'stage-kd');
+  return graph.file('FitNet: hints, then KD',
+    'Romero et al. (2015) in two stages: stage 1 trains the student up to pool2, through a 1x1-convolution adapter, ' +
+    'to reproduce the teacher\'s relu4 features; stage 2 trains the whole student with cross-entropy and KD (T = 4).');
+}
+
+export interface PresetEntry {
+  file: string;
+  name: string;
+  description: string;
+}
+
+/** public/presets/index.json, in the order the app lists them. */
+export const presetIndex: readonly PresetEntry[] = [
+  { file: 'hinton-mnist.json', name: 'Hinton KD on MNIST', description: 'MLP teacher 1200-1200 -> student 800-800, soft targets at T = 20.' },
+  { file: 'article-mnist.json', name: 'Tiny student (article)', description: 'MLP teacher 2000-2000 -> student 50-50 at T = 6, the MNIST + Atlas 200DK article.' },
+  { file: 'cnn-mnist-at.json', name: 'CNN: KD + AT + FSP', description: 'Small CNN teacher -> smaller CNN student with soft targets, attention transfer and FSP matrices.' },
+  { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
+];
+
+const builders: Record<string, () => ExperimentFile> = {
+  'hinton-mnist.json': hintonMnist,
+  'article-mnist.json': articleMnist,
+  'cnn-mnist-at.json': cnnMnistAttention,
+  'fitnet-mnist.json': fitnetMnist,
+};
+
+/** Builds the preset experiment stored in `file` (a name from presetIndex). */
+export function buildPresetExperiment(file: string): ExperimentFile {
+  const build = builders[file];
+  if (build === undefined) throw new Error(`No preset '${file}'; presets: ${Object.keys(builders).join(', ')}.`);
+  return build();
+}

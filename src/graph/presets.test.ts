@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { architecturePresets } from '../models/presets';
+import { parseExperiment, serializeExperiment } from './serialize';
+import { validateGraph } from './validate';
+import { compileExperiment } from './compile';
+import { buildPresetExperiment, presetIndex } from './presetExperiments';
+import { nodesOfKind } from './queries';
+
+const presetDir = fileURLToPath(new URL('../../public/presets/', import.meta.url));
+const readPreset = (file: string): string => readFileSync(`${presetDir}${file}`, 'utf8');
+
+// UPDATE_PRESETS=1 npx vitest run src/graph/presets.test.ts rewrites the files from presetExperiments.ts.
+if (process.env.UPDATE_PRESETS === '1') {
+  for (const { file } of presetIndex) writeFileSync(`${presetDir}${file}`, serializeExperiment(buildPresetExperiment(file)));
+  writeFileSync(`${presetDir}index.json`, `${JSON.stringify(presetIndex, null, 2)}\n`);
+}
+
+describe('preset experiment files', () => {
+  it('index.json lists every preset with a name and description', () => {
+    expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
+    expect(presetIndex.map((entry) => entry.file)).toEqual(['hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json']);
+  });
+
+  for (const { file } of presetIndex) {
+    describe(file, () => {
+      const text = readPreset(file);
+      const experiment = parseExperiment(text);
+
+      it('is up to date with presetExperiments.ts and the architecture presets', () => {
+        expect(text).toBe(serializeExperiment(buildPresetExperiment(file)));
+        for (const model of nodesOfKind(experiment, 'model')) {
+          expect(model.params.architecture).toEqual(architecturePresets[model.params.architecture.name]);
+        }
+      });
+
+      it('validates without errors or warnings and compiles', () => {
+        expect(validateGraph(experiment)).toEqual([]);
+        const plan = compileExperiment(experiment);
+        expect(plan.dataset).toEqual({ datasetId: 'mnist', trainSubset: 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0 });
+        expect(plan.probes.count).toBe(8);
+        expect(plan.stages.every((stage) => stage.settings.epochs <= 3)).toBe(true);
+      });
+
+      it('round-trips: serialize -> parse gives the same experiment', () => {
+        expect(parseExperiment(serializeExperiment(experiment))).toEqual(experiment);
+        expect(serializeExperiment(parseExperiment(serializeExperiment(experiment)))).toBe(text);
+      });
+
+      it('lays nodes out left to right: dataset, models, taps, losses, trainers', () => {
+        const xs = (kind: string): number[] => experiment.nodes.filter((node) => node.kind === kind).map((node) => node.position.x);
+        const maxOf = (values: number[]): number => Math.max(...values);
+        const minOf = (values: number[]): number => Math.min(...values);
+        expect(maxOf(xs('dataset'))).toBeLessThan(minOf(xs('model')));
+        expect(maxOf(xs('model'))).toBeLessThan(minOf(xs('loss')));
+        expect(maxOf(xs('loss'))).toBeLessThanOrEqual(minOf(xs('trainer')));
+        const taps = [...xs('guide'), ...xs('guided')];
+        if (taps.length > 0) expect(maxOf(taps)).toBeLessThan(minOf(xs('loss')));
+      });
+    });
+  }
+
+  it('hinton-mnist: Hinton MLPs, CE 0.1 + KD 0.9 at T = 20', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('hinton-mnist.json')));
+    expect(plan.teacher.architecture.name).toBe('hinton-teacher');
+    expect(plan.student.architecture.name).toBe('hinton-student');
+    const terms = plan.stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params]);
+    expect(terms).toEqual([['ce', 0.1, {}], ['kd', 0.9, { T: 20 }]]);
+    expect(plan.probes.temperature).toBe(20);
+  });
+
+  it('article-mnist: 2 x 50 student at T = 6', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('article-mnist.json')));
+    expect(plan.student.architecture.name).toBe('article-student');
+    expect(plan.probes.temperature).toBe(6);
+  });
+
+  it('cnn-mnist-at: KD, one attention pair and an FSP loss on two pairs', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('cnn-mnist-at.json')));
+    expect(plan.stages[0].terms.map(({ term }) => term.lossId)).toEqual(['ce', 'kd', 'at', 'fsp']);
+    expect(plan.probes.attention).toEqual([{ id: 'at', label: 'Attention transfer (relu1)', teacherLayerId: 'relu1', studentLayerId: 'relu1' }]);
+    expect(plan.probes.fsp).toEqual([{
+      id: 'fsp', label: 'FSP (relu2 -> relu3)', teacherLayerIds: ['relu2', 'relu3'], studentLayerIds: ['relu2', 'relu3'],
+    }]);
+    expect(plan.teacherTaps).toEqual(['relu1', 'relu2', 'relu3']);
+    expect(plan.studentTaps).toEqual(['relu1', 'relu2', 'relu3']);
+    expect(plan.adapters).toEqual([]);
+  });
+
+  it('fitnet-mnist: stage 1 hint up to the guided layer with an adapter, stage 2 CE + KD', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('fitnet-mnist.json')));
+    expect(plan.stages.map((stage) => [stage.name, stage.trainUpTo, stage.terms.map(({ term }) => term.lossId)])).toEqual([
+      ['Stage 1: hints', 'pool2', ['fitnet']],
+      ['Stage 2: KD', null, ['ce', 'kd']],
+    ]);
+    expect(plan.adapters).toHaveLength(1);
+    expect(plan.adapters[0]).toMatchObject({ id: 'adapter-guided-pool2', kind: 'conv1x1', studentLayerId: 'pool2' });
+    expect(plan.stages[0].terms[0].term.inputs.guided).toEqual({ kind: 'feature', side: 'student', layerId: 'pool2', adapterId: 'adapter-guided-pool2' });
+    expect(plan.baseline.epochs).toBe(plan.stages[0].settings.epochs + plan.stages[1].settings.epochs);
+  });
+});

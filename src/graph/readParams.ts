@@ -1,0 +1,189 @@
+import type { ArchitectureSpec, LayerSpec, Padding } from '../models/spec';
+import { lossRegistry } from '../losses/registry';
+import type {
+  DatasetParams, ExportParams, GuidedParams, GuideParams, LearningRateSchedule, LossParamsNode, ModelParams,
+  NodeKind, NodeParamsByKind, TrainerParams, TrainerSettings, WeightSchedule,
+} from './schema';
+import { adapterKinds, datasetBlock, exportBlock, trainerSettingFields, type FieldDef } from './nodeKinds';
+import {
+  at, fail, readArray, readBoolean, readChoice, readNumber, readObject, readRecord, readString,
+} from './read';
+
+/**
+ * Structural checks of every node kind's params, building fresh objects in a fixed key order
+ * (so serialisation is stable). Meaning (shapes, layer ids) is validateGraph's job.
+ */
+
+function readField(field: FieldDef, value: unknown, path: string): unknown {
+  switch (field.kind) {
+    case 'number':
+      if (field.nullable && value === null) return null;
+      return readNumber(value, path, { min: field.min, max: field.max, integer: field.integer });
+    case 'choice': return readChoice(value, path, field.choices);
+    case 'boolean': return readBoolean(value, path);
+    case 'text':
+      if (field.nullable && value === null) return null;
+      return readString(value, path);
+  }
+}
+
+function readFields(record: Record<string, unknown>, fields: readonly FieldDef[], path: string): Record<string, unknown> {
+  return Object.fromEntries(fields.map((field) => [field.key, readField(field, record[field.key], at(path, field.key))]));
+}
+
+const positiveInt = { min: 1, integer: true } as const;
+
+function readLrSchedule(value: unknown, path: string): LearningRateSchedule {
+  const kind = readChoice(readObject(value, path, ['kind'], ['everyEpochs', 'factor']).kind, at(path, 'kind'), ['constant', 'step', 'cosine']);
+  if (kind === 'step') {
+    const record = readObject(value, path, ['kind', 'everyEpochs', 'factor']);
+    return {
+      kind,
+      everyEpochs: readNumber(record.everyEpochs, at(path, 'everyEpochs'), positiveInt),
+      factor: readNumber(record.factor, at(path, 'factor'), { min: 0, max: 1 }),
+    };
+  }
+  readObject(value, path, ['kind']);
+  return { kind };
+}
+
+export function readWeightSchedule(value: unknown, path: string): WeightSchedule {
+  const kinds = ['constant', 'stepToZero', 'linearDecay', 'cosineDecay'] as const;
+  const kind = readChoice(readObject(value, path, ['kind'], ['atEpoch']).kind, at(path, 'kind'), kinds);
+  if (kind === 'stepToZero') {
+    const record = readObject(value, path, ['kind', 'atEpoch']);
+    return { kind, atEpoch: readNumber(record.atEpoch, at(path, 'atEpoch'), { min: 0, integer: true }) };
+  }
+  readObject(value, path, ['kind']);
+  return { kind };
+}
+
+const settingKeys = ['optimizer', 'learningRate', 'momentum', 'lrSchedule', 'epochs', 'batchSize', 'seed'] as const;
+
+function readSettingsFrom(record: Record<string, unknown>, path: string): TrainerSettings {
+  const scalars = readFields(record, trainerSettingFields, path) as Omit<TrainerSettings, 'lrSchedule'>;
+  return {
+    optimizer: scalars.optimizer,
+    learningRate: scalars.learningRate,
+    momentum: scalars.momentum,
+    lrSchedule: readLrSchedule(record.lrSchedule, at(path, 'lrSchedule')),
+    epochs: scalars.epochs,
+    batchSize: scalars.batchSize,
+    seed: scalars.seed,
+  };
+}
+
+export function readTrainerSettings(value: unknown, path: string): TrainerSettings {
+  return readSettingsFrom(readObject(value, path, settingKeys), path);
+}
+
+function readPadding(value: unknown, path: string): Padding {
+  return readChoice(value, path, ['same', 'valid']);
+}
+
+function readLayer(value: unknown, path: string): LayerSpec {
+  const kinds = ['dense', 'conv2d', 'maxPool', 'avgPool', 'flatten', 'relu', 'batchNorm', 'dropout'] as const;
+  const head = readObject(value, path, ['kind', 'id'], ['units', 'filters', 'kernelSize', 'strides', 'padding', 'poolSize', 'epsilon', 'momentum', 'rate']);
+  const kind = readChoice(head.kind, at(path, 'kind'), kinds);
+  const id = readString(head.id, at(path, 'id'), true);
+  const field = (key: string): unknown => head[key];
+  const num = (key: string, integer = false): number => readNumber(field(key), at(path, key), integer ? positiveInt : {});
+  switch (kind) {
+    case 'dense':
+      readObject(value, path, ['kind', 'id', 'units']);
+      return { kind, id, units: num('units', true) };
+    case 'conv2d':
+      readObject(value, path, ['kind', 'id', 'filters', 'kernelSize', 'strides', 'padding']);
+      return { kind, id, filters: num('filters', true), kernelSize: num('kernelSize', true), strides: num('strides', true), padding: readPadding(field('padding'), at(path, 'padding')) };
+    case 'maxPool':
+    case 'avgPool':
+      readObject(value, path, ['kind', 'id', 'poolSize', 'strides', 'padding']);
+      return { kind, id, poolSize: num('poolSize', true), strides: num('strides', true), padding: readPadding(field('padding'), at(path, 'padding')) };
+    case 'batchNorm':
+      readObject(value, path, ['kind', 'id', 'epsilon', 'momentum']);
+      return { kind, id, epsilon: num('epsilon'), momentum: num('momentum') };
+    case 'dropout':
+      readObject(value, path, ['kind', 'id', 'rate']);
+      return { kind, id, rate: num('rate') };
+    case 'flatten':
+    case 'relu':
+      readObject(value, path, ['kind', 'id']);
+      return { kind, id };
+  }
+}
+
+export function readArchitecture(value: unknown, path: string): ArchitectureSpec {
+  const record = readObject(value, path, ['name', 'inputShape', 'layers']);
+  const shape = readArray(record.inputShape, at(path, 'inputShape'));
+  if (shape.length !== 3) fail(at(path, 'inputShape'), `must be [H, W, C] (got ${shape.length} numbers).`);
+  const inputShape = shape.map((d, i) => readNumber(d, at(at(path, 'inputShape'), i), positiveInt)) as [number, number, number];
+  return {
+    name: readString(record.name, at(path, 'name')),
+    inputShape,
+    layers: readArray(record.layers, at(path, 'layers')).map((layer, i) => readLayer(layer, at(at(path, 'layers'), i))),
+  };
+}
+
+function readDataset(value: unknown, path: string): DatasetParams {
+  const record = readObject(value, path, datasetBlock.fields.map((field) => field.key));
+  return readFields(record, datasetBlock.fields, path) as unknown as DatasetParams;
+}
+
+function readModel(value: unknown, path: string): ModelParams {
+  const record = readObject(value, path, ['role', 'architecture'], ['teacherTraining']);
+  const role = readChoice(record.role, at(path, 'role'), ['teacher', 'student']);
+  const architecture = readArchitecture(record.architecture, at(path, 'architecture'));
+  if (record.teacherTraining === undefined) return { role, architecture };
+  return { role, architecture, teacherTraining: readTrainerSettings(record.teacherTraining, at(path, 'teacherTraining')) };
+}
+
+function readGuide(value: unknown, path: string): GuideParams {
+  return { layerId: readString(readObject(value, path, ['layerId']).layerId, at(path, 'layerId')) };
+}
+
+function readGuided(value: unknown, path: string): GuidedParams {
+  const record = readObject(value, path, ['layerId', 'adapter']);
+  return { layerId: readString(record.layerId, at(path, 'layerId')), adapter: readChoice(record.adapter, at(path, 'adapter'), adapterKinds) };
+}
+
+function readLoss(value: unknown, path: string): LossParamsNode {
+  const record = readObject(value, path, ['lossId', 'weight', 'params']);
+  const known = lossRegistry.map((loss) => loss.id);
+  const lossId = readChoice(record.lossId, at(path, 'lossId'), known);
+  const loss = lossRegistry.find((entry) => entry.id === lossId);
+  const paramsPath = at(path, 'params');
+  const raw = readObject(record.params, paramsPath, loss?.params.map((param) => param.key) ?? []);
+  const params = Object.fromEntries((loss?.params ?? []).map((param) => [
+    param.key,
+    readNumber(raw[param.key], at(paramsPath, param.key), { min: param.min, max: param.max, integer: param.choices !== undefined }),
+  ]));
+  return { lossId, weight: readNumber(record.weight, at(path, 'weight'), { min: 0 }), params };
+}
+
+function readTrainer(value: unknown, path: string): TrainerParams {
+  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo']);
+  const schedulesPath = at(path, 'weightSchedules');
+  const schedules = readRecord(record.weightSchedules, schedulesPath);
+  return {
+    stageName: readString(record.stageName, at(path, 'stageName')),
+    ...readSettingsFrom(record, path),
+    weightSchedules: Object.fromEntries(Object.entries(schedules)
+      .map(([nodeId, schedule]) => [nodeId, readWeightSchedule(schedule, at(schedulesPath, nodeId))])),
+    trainUpTo: record.trainUpTo === null ? null : readString(record.trainUpTo, at(path, 'trainUpTo'), true),
+  };
+}
+
+function readExport(value: unknown, path: string): ExportParams {
+  const record = readObject(value, path, exportBlock.fields.map((field) => field.key));
+  return readFields(record, exportBlock.fields, path) as unknown as ExportParams;
+}
+
+export const paramReaders: { [K in NodeKind]: (value: unknown, path: string) => NodeParamsByKind[K] } = {
+  dataset: readDataset,
+  model: readModel,
+  guide: readGuide,
+  guided: readGuided,
+  loss: readLoss,
+  trainer: readTrainer,
+  export: readExport,
+};

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { createNode } from './factory';
+import { validateGraph, type GraphProblem } from './validate';
+import { baseGraph, TestGraph } from './testFixtures';
+
+const errorsOf = (problems: GraphProblem[], nodeId: string | null): string[] =>
+  problems.filter((problem) => problem.nodeId === nodeId && problem.severity === 'error').map((problem) => problem.message);
+const warningsOf = (problems: GraphProblem[], nodeId: string | null): string[] =>
+  problems.filter((problem) => problem.nodeId === nodeId && problem.severity === 'warning').map((problem) => problem.message);
+
+describe('checkConnection refuses impossible connections with a reason', () => {
+  it('accepts a valid connection', () => {
+    const graph = baseGraph();
+    graph.loss('kd', 'kd');
+    expect(graph.refusal('teacher', 'logits', 'kd', 'teacherLogits')).toBeNull();
+  });
+
+  it('missing nodes and ports, self connections', () => {
+    const graph = baseGraph();
+    expect(graph.refusal('ghost', 'images', 'teacher', 'images')).toBe('The source node \'ghost\' does not exist.');
+    expect(graph.refusal('dataset', 'pixels', 'teacher', 'images')).toBe('"Dataset" has no output \'pixels\'.');
+    expect(graph.refusal('ce', 'loss', 'ce', 'logits')).toBe('A node cannot connect to itself.');
+  });
+
+  it('wrong port type', () => {
+    const graph = baseGraph();
+    graph.loss('kd', 'kd');
+    graph.loss('at', 'at');
+    expect(graph.refusal('student', 'layers', 'kd', 'studentLogits')).toBe(
+      'A Layers output cannot feed a Logits input: connect it to a Layers input instead.');
+    expect(graph.refusal('teacher', 'layers', 'at', 'guide')).toMatch(/^A model's Layers first go to a Guide \(teacher\) or Guided \(student\) node/);
+    expect(graph.refusal('dataset', 'labels', 'trainer', 'losses')).toMatch(/^A Labels output cannot feed a Loss input/);
+  });
+
+  it('teacher layer into a guided node, teacher logits into a student port', () => {
+    const graph = baseGraph();
+    graph.add(createNode('guided', { id: 'guided' }));
+    expect(graph.refusal('teacher', 'layers', 'guided', 'layers')).toBe(
+      'Guided nodes pick a student layer: connect the student\'s Layers here, or use a Guide node for a teacher layer.');
+    graph.loss('kd', 'kd');
+    expect(graph.refusal('teacher', 'logits', 'kd', 'studentLogits')).toBe(
+      '\'Student logits\' of "KD (soft targets)" takes the student\'s logits, but this comes from the teacher.');
+  });
+
+  it('a second edge into a single port, and duplicates', () => {
+    const graph = baseGraph();
+    graph.add(createNode('dataset', { id: 'dataset2' }));
+    expect(graph.refusal('dataset2', 'images', 'teacher', 'images')).toBe(
+      '\'Images\' of "Teacher" takes one connection and already has one: delete it first.');
+    expect(graph.refusal('dataset', 'images', 'student', 'images')).toBe('These two ports are already connected.');
+  });
+
+  it('stage cycles and a second next stage', () => {
+    const graph = baseGraph();
+    graph.add(createNode('trainer', { id: 'trainer2', label: 'Stage 2' }));
+    graph.add(createNode('trainer', { id: 'trainer3', label: 'Stage 3' }));
+    graph.add(createNode('trainer', { id: 'trainer4', label: 'Stage 4' }));
+    graph.connect('trainer', 'next', 'trainer2', 'after');
+    graph.connect('trainer2', 'next', 'trainer3', 'after');
+    expect(graph.refusal('trainer3', 'next', 'trainer', 'after')).toBe(
+      'This would make the stages loop: "Stage 3" already runs after "Trainer".');
+    expect(graph.refusal('trainer', 'next', 'trainer4', 'after')).toBe(
+      '\'Next\' of "Trainer" leads to one node and already does: delete that connection first.');
+  });
+
+  it('images of another shape than the model input', () => {
+    const graph = baseGraph();
+    const wide = graph.add(createNode('model', { id: 'wide', role: 'student', label: 'Wide' }));
+    wide.params.architecture = { ...wide.params.architecture, inputShape: [32, 32, 3] };
+    expect(graph.refusal('dataset', 'images', 'wide', 'images')).toBe(
+      '"Wide" expects images [32, 32, 3] but the dataset gives [28, 28, 1]: change the model\'s input shape or pick another dataset.');
+  });
+
+  it('FSP pair of different spatial sizes, as soon as the second layer arrives', () => {
+    const graph = baseGraph();
+    graph.loss('fsp', 'fsp');
+    graph.tap('guide', 'g-relu1', 'relu1'); // [28, 28, 4]
+    graph.tap('guide', 'g-relu3', 'relu3'); // [14, 14, 8]
+    graph.connect('g-relu1', 'feature', 'fsp', 'guide1');
+    expect(graph.refusal('g-relu3', 'feature', 'fsp', 'guide2')).toBe(
+      'The teacher\'s FSP layers \'guide1\' (28x28) and \'guide2\' (14x14) need the same H, W: pick two teacher layers of one spatial size.');
+  });
+
+  it('FSP pair with different channels', () => {
+    const graph = baseGraph();
+    graph.loss('fsp', 'fsp');
+    graph.tap('guide', 'g-conv2', 'conv2'); // [28, 28, 6]
+    graph.tap('guided', 's-relu1', 'relu1'); // [28, 28, 2]
+    graph.tap('guided', 's-conv2', 'conv2'); // [28, 28, 6]
+    graph.connect('g-conv2', 'feature', 'fsp', 'guide1');
+    expect(graph.refusal('s-relu1', 'feature', 'fsp', 'guided1')).toMatch(/'guided1' has 2 channels, 'guide1' 6/);
+    expect(graph.refusal('s-conv2', 'feature', 'fsp', 'guided1')).toBeNull();
+  });
+
+  it('attention maps of different sizes, unless resizing is on', () => {
+    const graph = baseGraph();
+    const at = graph.loss('at', 'at');
+    graph.tap('guide', 'g-relu1', 'relu1'); // [28, 28, 4]
+    graph.tap('guided', 's-conv3', 'conv3'); // [14, 14, 4]
+    graph.connect('g-relu1', 'feature', 'at', 'guide');
+    expect(graph.refusal('s-conv3', 'feature', 'at', 'guided')).toBe(
+      'Attention maps differ in size (teacher 28x28, student 14x14): pick layers with equal H, W or set Resize to bilinear.');
+    at.params.params.resize = 1;
+    expect(graph.refusal('s-conv3', 'feature', 'at', 'guided')).toBeNull();
+  });
+
+  it('FitNet pairs that no adapter can join, and adapter none on different shapes', () => {
+    const graph = baseGraph();
+    graph.loss('hint', 'fitnet');
+    graph.tap('guide', 'g-relu3', 'relu3'); // [14, 14, 8]
+    const guided = graph.tap('guided', 's-relu1', 'relu1'); // [28, 28, 2]
+    graph.connect('g-relu3', 'feature', 'hint', 'guide');
+    expect(graph.refusal('s-relu1', 'feature', 'hint', 'guided')).toMatch(
+      /^No adapter can map student \[28, 28, 2\], teacher \[14, 14, 8\]: convolutions keep H x W/);
+    guided.params.layerId = 'conv3'; // [14, 14, 4]: a 1x1 convolution maps 4 -> 8 channels
+    expect(graph.refusal('s-relu1', 'feature', 'hint', 'guided')).toBeNull();
+    if (guided.kind === 'guided') guided.params.adapter = 'none';
+    expect(graph.refusal('s-relu1', 'feature', 'hint', 'guided')).toBe(
+      'Shapes differ (student [14, 14, 4], teacher [14, 14, 8]) and the adapter is \'none\': set the guided node\'s adapter to \'auto\'.');
+  });
+});
+
+describe('validateGraph flags problems on the nodes', () => {
+  it('the base graph is valid', () => {
+    expect(validateGraph(baseGraph().file)).toEqual([]);
+  });
+
+  it('missing dataset, teacher, student and trainer', () => {
+    const problems = validateGraph(new TestGraph().file);
+    expect(errorsOf(problems, null)).toEqual([
+      'The experiment has no Dataset. Add a Dataset node and connect its Images to the teacher and the student.',
+      'The experiment has no teacher. Add a Teacher node and connect the dataset\'s Images to it.',
+      'The experiment has no student. Add a Student node and connect the dataset\'s Images to it.',
+      'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.',
+    ]);
+  });
+
+  it('unconnected required loss ports, and a loss in no trainer', () => {
+    const graph = baseGraph();
+    graph.loss('kd', 'kd');
+    graph.connect('student', 'logits', 'kd', 'studentLogits');
+    const problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'kd')).toEqual(['Connect \'Teacher logits\' of "KD (soft targets)" (logits from the teacher).']);
+    expect(warningsOf(problems, 'kd')).toEqual([
+      '"KD (soft targets)" is in no trainer, so it has no effect: connect its Loss output to a Trainer.']);
+  });
+
+  it('a guided layer needing an adapter while its adapter is none', () => {
+    const graph = baseGraph();
+    graph.loss('hint', 'fitnet');
+    graph.connect('hint', 'loss', 'trainer', 'losses');
+    graph.tap('guide', 'g-relu3', 'relu3');
+    const guided = graph.tap('guided', 's-conv3', 'conv3');
+    graph.connect('g-relu3', 'feature', 'hint', 'guide');
+    graph.connect('s-conv3', 'feature', 'hint', 'guided');
+    expect(validateGraph(graph.file)).toEqual([]);
+    if (guided.kind === 'guided') guided.params.adapter = 'none';
+    expect(errorsOf(validateGraph(graph.file), 's-conv3')).toEqual([
+      'Shapes differ (student [14, 14, 4], teacher [14, 14, 8]) and the adapter is \'none\': set the guided node\'s adapter to \'auto\'.']);
+  });
+
+  it('unknown and unchosen layer ids, unused taps', () => {
+    const graph = baseGraph();
+    graph.tap('guide', 'g', 'nope');
+    graph.add(createNode('guided', { id: 'h' }));
+    graph.connect('student', 'layers', 'h', 'layers');
+    const problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'g')).toEqual([
+      'The teacher has no layer \'nope\': choose one of conv1, relu1, conv2, pool1, conv3, relu3, flatten, fc, logits.']);
+    expect(warningsOf(problems, 'g')).toEqual(['"Guide" feeds no loss: connect its Feature to a loss block or delete it.']);
+    expect(errorsOf(problems, 'h')).toEqual(['Choose a student layer for "Guided" in the inspector.']);
+  });
+
+  it('an architecture error of a model, and logits that do not match the classes', () => {
+    const graph = baseGraph();
+    const teacher = graph.file.nodes.find((node) => node.id === 'teacher');
+    const student = graph.file.nodes.find((node) => node.id === 'student');
+    if (teacher?.kind !== 'model' || student?.kind !== 'model') throw new Error('fixture');
+    teacher.params.architecture.layers.push({ kind: 'relu', id: 'tail' });
+    student.params.architecture.layers[student.params.architecture.layers.length - 1] = { kind: 'dense', id: 'logits', units: 7 };
+    const problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'teacher')).toEqual([
+      '"Teacher": The last layer \'tail\' is a relu layer, but the output must be logits: end with a dense layer with one unit per class.']);
+    expect(errorsOf(problems, 'student')).toEqual([
+      'The last layer of "Student" has 7 units but MNIST handwritten digits has 10 classes: set its units to 10.']);
+  });
+
+  it('loss shape reasons and edges broken after they were drawn', () => {
+    const graph = baseGraph();
+    graph.loss('at', 'at');
+    graph.connect('at', 'loss', 'trainer', 'losses');
+    graph.tap('guide', 'g-relu1', 'relu1');
+    graph.tap('guided', 's-conv3', 'conv3');
+    graph.connect('g-relu1', 'feature', 'at', 'guide');
+    graph.force('s-conv3', 'feature', 'at', 'guided');
+    graph.add(createNode('guided', { id: 'wrong-side' }));
+    graph.force('teacher', 'layers', 'wrong-side', 'layers');
+    const problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'at')).toEqual([
+      'Attention maps differ in size (teacher 28x28, student 14x14): pick layers with equal H, W or set Resize to bilinear.']);
+    expect(errorsOf(problems, 'wrong-side')).toContain(
+      'Guided nodes pick a student layer: connect the student\'s Layers here, or use a Guide node for a teacher layer.');
+  });
+
+  it('trainers without losses, stage cycles and stages not in one sequence', () => {
+    const graph = baseGraph();
+    graph.add(createNode('trainer', { id: 'lonely', label: 'Lonely' }));
+    let problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'lonely')).toEqual([
+      '"Lonely" has no losses: connect at least one (e.g. Cross-entropy) to its Losses input.',
+      'Stages must form one sequence: connect Next of "Trainer" to After of "Lonely".',
+    ]);
+
+    graph.add(createNode('trainer', { id: 'a', label: 'A' }));
+    graph.add(createNode('trainer', { id: 'b', label: 'B' }));
+    graph.force('a', 'next', 'b', 'after');
+    graph.force('b', 'next', 'a', 'after');
+    problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'a')).toContain('The stages loop back on "A": remove one Next -> After connection.');
+    expect(errorsOf(problems, 'b')).toContain('The stages loop back on "B": remove one Next -> After connection.');
+  });
+
+  it('train-up-to names a student layer; schedules name losses of the stage', () => {
+    const graph = baseGraph();
+    const trainer = graph.file.nodes.find((node) => node.id === 'trainer');
+    if (trainer?.kind !== 'trainer') throw new Error('fixture');
+    trainer.params.trainUpTo = 'relu3';
+    trainer.params.weightSchedules = { ghost: { kind: 'constant' }, ce: { kind: 'stepToZero', atEpoch: 10 } };
+    const problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'trainer')).toEqual([
+      '\'Train up to\' names \'relu3\', which is not a student layer: pick a student layer or clear it.']);
+    expect(warningsOf(problems, 'trainer')).toEqual([
+      'The weight schedule for \'ghost\' is ignored: that node is not a loss of this stage. Remove the schedule.',
+      'The schedule of \'ce\' stops at epoch 10, after the stage\'s 3 epochs: it never takes effect. Lower atEpoch.',
+    ]);
+  });
+
+  it('a second teacher and an unknown dataset', () => {
+    const graph = baseGraph();
+    graph.add(createNode('model', { id: 'teacher2', role: 'teacher', label: 'Other teacher' }));
+    const dataset = graph.file.nodes[0];
+    if (dataset.kind !== 'dataset') throw new Error('fixture');
+    dataset.params.datasetId = 'cifar-1000';
+    const problems = validateGraph(graph.file);
+    expect(errorsOf(problems, 'teacher2')).toContain(
+      'Only one teacher takes part in an experiment: delete "Other teacher" or the other one.');
+    expect(errorsOf(problems, 'dataset')).toEqual(['Unknown dataset \'cifar-1000\': choose one of mnist.']);
+  });
+});

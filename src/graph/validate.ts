@@ -1,0 +1,204 @@
+import { lossRegistry } from '../losses/registry';
+import { datasetRegistry } from '../data/registry';
+import type { ExperimentFile, NodeOf } from './schema';
+import { describeNode, portsOf } from './nodeKinds';
+import { checkConnection } from './connection';
+import { lossShapeProblem } from './lossShapes';
+import { edgesInto, edgesOutOf, lossesOfTrainer, modelFeeding, modelsWithRole, nodesOfKind, stageChains } from './queries';
+import { guidedAdapter, summarizeModel } from './shapes';
+
+export { checkConnection, type CandidateEdge } from './connection';
+
+/**
+ * Problems shown on the nodes before Run. Errors block compiling; warnings do not.
+ * Every message says what to do.
+ */
+
+export interface GraphProblem {
+  /** The node to flag; null for a problem of the whole graph (e.g. no dataset). */
+  nodeId: string | null;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+type Report = (nodeId: string | null, severity: GraphProblem['severity'], message: string) => void;
+
+function checkSingletons(experiment: ExperimentFile, report: Report): void {
+  const singles = [
+    { nodes: nodesOfKind(experiment, 'dataset'), what: 'Dataset', add: 'Add a Dataset node and connect its Images to the teacher and the student.' },
+    { nodes: modelsWithRole(experiment, 'teacher'), what: 'teacher', add: 'Add a Teacher node and connect the dataset\'s Images to it.' },
+    { nodes: modelsWithRole(experiment, 'student'), what: 'student', add: 'Add a Student node and connect the dataset\'s Images to it.' },
+  ];
+  for (const { nodes, what, add } of singles) {
+    if (nodes.length === 0) report(null, 'error', `The experiment has no ${what}. ${add}`);
+    for (const extra of nodes.slice(1)) {
+      report(extra.id, 'error', `Only one ${what} takes part in an experiment: delete ${describeNode(extra)} or the other one.`);
+    }
+  }
+  if (nodesOfKind(experiment, 'trainer').length === 0) {
+    report(null, 'error', 'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.');
+  }
+}
+
+function checkDataset(node: NodeOf<'dataset'>, report: Report): void {
+  const info = datasetRegistry.find((entry) => entry.id === node.params.datasetId);
+  if (info === undefined) {
+    report(node.id, 'error', `Unknown dataset '${node.params.datasetId}': choose one of ${datasetRegistry.map((d) => d.id).join(', ')}.`);
+    return;
+  }
+  const { trainSubset, validationSize, testSubset } = node.params;
+  if (validationSize + (trainSubset ?? 1) > info.trainCount) {
+    report(node.id, 'error', `${info.label} has ${info.trainCount} training images: training subset plus validation ` +
+      `(${trainSubset ?? 'all'} + ${validationSize}) must fit; lower one of them.`);
+  }
+  if (testSubset !== null && testSubset > info.testCount) {
+    report(node.id, 'warning', `Only ${info.testCount} test images exist; the test subset uses all of them.`);
+  }
+}
+
+function checkModel(experiment: ExperimentFile, node: NodeOf<'model'>, report: Report): void {
+  const result = summarizeModel(node.params.architecture);
+  if (!result.ok) {
+    report(node.id, 'error', `${describeNode(node)}: ${result.error.message}`);
+    return;
+  }
+  const dataset = nodesOfKind(experiment, 'dataset')[0];
+  const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
+  if (edgesInto(experiment, node.id, 'images').length === 0) {
+    report(node.id, 'error', `Connect the dataset's Images to ${describeNode(node)}.`);
+  }
+  if (info !== undefined && result.summary.outputShape[0] !== info.classes) {
+    report(node.id, 'error', `The last layer of ${describeNode(node)} has ${result.summary.outputShape[0]} units but ` +
+      `${info.label} has ${info.classes} classes: set its units to ${info.classes}.`);
+  }
+  if (node.params.role === 'teacher' && node.params.teacherTraining === undefined) {
+    report(node.id, 'warning', 'The teacher has no training settings, so the defaults are used: set them in the inspector.');
+  }
+}
+
+function checkTap(experiment: ExperimentFile, node: NodeOf<'guide'> | NodeOf<'guided'>, report: Report): void {
+  const side = node.kind === 'guide' ? 'teacher' : 'student';
+  const model = modelFeeding(experiment, node.id);
+  if (model === undefined) {
+    report(node.id, 'error', `Connect the ${side}'s Layers to ${describeNode(node)}.`);
+  } else if (node.params.layerId === '') {
+    report(node.id, 'error', `Choose a ${side} layer for ${describeNode(node)} in the inspector.`);
+  } else {
+    const result = summarizeModel(model.params.architecture);
+    if (result.ok && !result.summary.layers.some((layer) => layer.id === node.params.layerId)) {
+      const ids = result.summary.layers.map((layer) => layer.id).join(', ');
+      report(node.id, 'error', `The ${side} has no layer '${node.params.layerId}': choose one of ${ids}.`);
+    }
+  }
+  if (edgesOutOf(experiment, node.id, 'feature').length === 0) {
+    report(node.id, 'warning', `${describeNode(node)} feeds no loss: connect its Feature to a loss block or delete it.`);
+  }
+  if (node.kind === 'guided') {
+    const adapter = guidedAdapter(experiment, node);
+    if (adapter.status === 'invalid') report(node.id, 'error', adapter.reason);
+  }
+}
+
+function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Report): void {
+  const loss = lossRegistry.find((entry) => entry.id === node.params.lossId);
+  if (loss === undefined) {
+    report(node.id, 'error', `Unknown loss '${node.params.lossId}': replace this block with one from the palette.`);
+    return;
+  }
+  for (const port of loss.ports) {
+    if (edgesInto(experiment, node.id, port.name).length === 0) {
+      const from = port.side === 'data' ? 'the dataset' : `the ${port.side}`;
+      report(node.id, 'error', `Connect '${port.label}' of ${describeNode(node)} (${port.type} from ${from}).`);
+    }
+  }
+  const problem = lossShapeProblem(experiment, node, loss);
+  if (problem !== null) report(node.id, 'error', problem);
+  if (edgesOutOf(experiment, node.id, 'loss').length === 0) {
+    report(node.id, 'warning', `${describeNode(node)} is in no trainer, so it has no effect: connect its Loss output to a Trainer.`);
+  }
+}
+
+function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, report: Report): void {
+  const losses = lossesOfTrainer(experiment, node.id);
+  if (losses.length === 0) {
+    report(node.id, 'error', `${describeNode(node)} has no losses: connect at least one (e.g. Cross-entropy) to its Losses input.`);
+  }
+  const student = modelsWithRole(experiment, 'student')[0];
+  if (node.params.trainUpTo !== null && student !== undefined
+    && !student.params.architecture.layers.some((layer) => layer.id === node.params.trainUpTo)) {
+    report(node.id, 'error', `'Train up to' names '${node.params.trainUpTo}', which is not a student layer: pick a student layer or clear it.`);
+  }
+  const lossIds = new Set(losses.map((loss) => loss.id));
+  for (const [lossNodeId, schedule] of Object.entries(node.params.weightSchedules)) {
+    if (!lossIds.has(lossNodeId)) {
+      report(node.id, 'warning', `The weight schedule for '${lossNodeId}' is ignored: that node is not a loss of this stage. Remove the schedule.`);
+    } else if (schedule.kind === 'stepToZero' && schedule.atEpoch >= node.params.epochs) {
+      report(node.id, 'warning', `The schedule of '${lossNodeId}' stops at epoch ${schedule.atEpoch}, after the stage's ` +
+        `${node.params.epochs} epochs: it never takes effect. Lower atEpoch.`);
+    }
+  }
+}
+
+function checkStages(experiment: ExperimentFile, report: Report): void {
+  const chains = stageChains(experiment);
+  const chained = new Set(chains.flat().map((trainer) => trainer.id));
+  for (const trainer of nodesOfKind(experiment, 'trainer')) {
+    if (!chained.has(trainer.id)) {
+      report(trainer.id, 'error', `The stages loop back on ${describeNode(trainer)}: remove one Next -> After connection.`);
+    }
+  }
+  if (chains.length > 1) {
+    const [first, ...others] = chains;
+    for (const chain of others) {
+      const last = first[first.length - 1];
+      report(chain[0].id, 'error', `Stages must form one sequence: connect Next of ${describeNode(last)} to After of ${describeNode(chain[0])}.`);
+    }
+  }
+}
+
+/** All problems of the graph, errors and warnings, each on the node to fix (no duplicates). */
+export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
+  const problems: GraphProblem[] = [];
+  const seen = new Set<string>();
+  const report: Report = (nodeId, severity, message) => {
+    const key = `${nodeId ?? ''}\u0000${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    problems.push({ nodeId, severity, message });
+  };
+
+  checkSingletons(experiment, report);
+  for (const node of experiment.nodes) {
+    switch (node.kind) {
+      case 'dataset': checkDataset(node, report); break;
+      case 'model': checkModel(experiment, node, report); break;
+      case 'guide':
+      case 'guided': checkTap(experiment, node, report); break;
+      case 'loss': checkLoss(experiment, node, report); break;
+      case 'trainer': checkTrainer(experiment, node, report); break;
+      case 'export':
+        if (edgesInto(experiment, node.id, 'model').length === 0) {
+          report(node.id, 'warning', 'Connect the student\'s Layers to the Export node to export it.');
+        }
+        break;
+    }
+  }
+  checkStages(experiment, report);
+  // An edge that was fine when drawn may break later (a role or layer changed): re-check each one.
+  for (const edge of experiment.edges) {
+    const reason = checkConnection(experiment, edge);
+    if (reason !== null) report(edge.target, 'error', reason);
+  }
+  return problems;
+}
+
+export const hasErrors = (problems: readonly GraphProblem[]): boolean => problems.some((problem) => problem.severity === 'error');
+
+/** The ports of a node that must be connected but are not (for the editor's handle styling). */
+export function unconnectedRequiredPorts(experiment: ExperimentFile, nodeId: string): string[] {
+  const node = experiment.nodes.find((candidate) => candidate.id === nodeId);
+  if (node === undefined) return [];
+  return portsOf(node)
+    .filter((port) => port.direction === 'input' && port.required === true && edgesInto(experiment, nodeId, port.name).length === 0)
+    .map((port) => port.name);
+}
