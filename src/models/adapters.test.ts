@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdapterPlan } from '../train/plan';
+import { ArchitectureError } from './spec';
+import { adapterParams, buildAdapter, checkAdapterPlan } from './adapters';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const plan = (kind: AdapterPlan['kind'], inputShape: number[], outputShape: number[], id = 'hint-adapter'): AdapterPlan =>
+  ({ id, kind, studentLayerId: 'pool2', inputShape, outputShape });
+
+describe('buildAdapter', () => {
+  it('maps [H, W, Cs] to [H, W, Ct] with 1x1 and 3x3 convolutions, and vectors with dense', () => {
+    const cases: [AdapterPlan, number[], number][] = [
+      [plan('conv1x1', [7, 7, 8], [7, 7, 16]), [2, 7, 7, 8], 8 * 16 + 16],
+      [plan('conv3x3', [14, 14, 4], [14, 14, 8]), [2, 14, 14, 4], 9 * 4 * 8 + 8],
+      [plan('dense', [50], [1200]), [2, 50], 50 * 1200 + 1200],
+    ];
+    for (const [adapterPlan, inputShape, params] of cases) {
+      const start = tf.memory().numTensors;
+      const adapter = buildAdapter(adapterPlan, 1);
+      expect(adapter.getLayer(adapterPlan.id).name).toBe(adapterPlan.id);
+      expect(adapter.countParams()).toBe(params);
+      expect(adapterParams(adapterPlan)).toBe(params);
+      const shape = tf.tidy(() => (adapter.predict(tf.ones(inputShape)) as tf.Tensor).shape);
+      expect(shape).toEqual([2, ...adapterPlan.outputShape]);
+      adapter.dispose();
+      expect(tf.memory().numTensors).toBe(start);
+    }
+  });
+
+  it('is seeded: same seed same weights, another adapter id other weights', () => {
+    const [a, b, c] = [
+      buildAdapter(plan('conv1x1', [7, 7, 8], [7, 7, 16]), 5),
+      buildAdapter(plan('conv1x1', [7, 7, 8], [7, 7, 16]), 5),
+      buildAdapter(plan('conv1x1', [7, 7, 8], [7, 7, 16], 'other'), 5),
+    ];
+    const kernel = (model: tf.LayersModel) => Array.from(model.layers[1].getWeights()[0].dataSync());
+    expect(kernel(b)).toEqual(kernel(a));
+    expect(kernel(c)).not.toEqual(kernel(a));
+    [a, b, c].forEach((model) => model.dispose());
+  });
+
+  it('refuses maps of different spatial sizes and kind/rank mismatches with what to do', () => {
+    expect(() => buildAdapter(plan('conv1x1', [14, 14, 8], [7, 7, 16]), 1)).toThrow(/choose another layer pair/);
+    expect(() => checkAdapterPlan(plan('dense', [7, 7, 8], [10]))).toThrow(/use a conv1x1 or conv3x3 adapter/);
+    expect(() => checkAdapterPlan(plan('conv3x3', [50], [100]))).toThrow(/use a dense adapter/);
+    const error = (() => {
+      try {
+        checkAdapterPlan(plan('conv1x1', [14, 14, 8], [7, 7, 16]));
+      } catch (caught) {
+        return caught;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(ArchitectureError);
+    expect((error as ArchitectureError).layerId).toBe('pool2');
+    expect((error as ArchitectureError).message).toContain("Adapter 'hint-adapter' on student layer 'pool2'");
+  });
+});

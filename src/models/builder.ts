@@ -1,0 +1,245 @@
+import * as tf from '@tensorflow/tfjs';
+import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
+import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
+
+/**
+ * Builds tfjs functional models from architecture specs. Every tfjs layer is named by its spec id,
+ * so `model.getLayer(id)` works. Outputs are [logits, ...taps].
+ *
+ * Dropout is active only when the model is applied with `{ training: true }` (tfjs semantics);
+ * `predict` and plain `apply` run inference. Dropout masks are not seeded: a seeded tfjs dropout
+ * would draw the same mask at every step.
+ */
+
+export interface BuildOptions {
+  /** Layer ids exposed as extra outputs, in this order after the logits. */
+  taps: string[];
+  /** Same seed, same initial weights. */
+  seed: number;
+}
+
+/** A 32-bit hash of (seed, index), so neighbouring seeds do not share per-layer streams. */
+export function layerSeed(seed: number, index: number): number {
+  let h = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = (h + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** He initialisation suits a layer whose output reaches a relu (through batch norm or dropout). */
+function feedsRelu(layers: LayerSpec[], index: number): boolean {
+  for (let next = index + 1; next < layers.length; next++) {
+    const kind = layers[next].kind;
+    if (kind === 'relu') return true;
+    if (kind !== 'batchNorm' && kind !== 'dropout') return false;
+  }
+  return false;
+}
+
+type Initializer = ReturnType<typeof tf.initializers.heNormal>;
+
+function kernelInitializer(layers: LayerSpec[], index: number, seed: number): Initializer {
+  const options = { seed: layerSeed(seed, index) };
+  return feedsRelu(layers, index) ? tf.initializers.heNormal(options) : tf.initializers.glorotUniform(options);
+}
+
+function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layers.Layer {
+  const layer = layers[index];
+  const name = layer.id;
+  switch (layer.kind) {
+    case 'dense':
+      return tf.layers.dense({ name, units: layer.units, kernelInitializer: kernelInitializer(layers, index, seed) });
+    case 'conv2d':
+      return tf.layers.conv2d({
+        name,
+        filters: layer.filters,
+        kernelSize: layer.kernelSize,
+        strides: layer.strides,
+        padding: layer.padding,
+        kernelInitializer: kernelInitializer(layers, index, seed),
+      });
+    case 'maxPool':
+      return tf.layers.maxPooling2d({ name, poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding });
+    case 'avgPool':
+      return tf.layers.averagePooling2d({ name, poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding });
+    case 'flatten':
+      return tf.layers.flatten({ name });
+    case 'relu':
+      return tf.layers.activation({ name, activation: 'relu' });
+    case 'batchNorm':
+      return tf.layers.batchNormalization({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
+    case 'dropout':
+      return tf.layers.dropout({ name, rate: layer.rate });
+    default: {
+      const unknown: never = layer;
+      throw new ArchitectureError(`Unknown layer kind in ${JSON.stringify(unknown)}.`);
+    }
+  }
+}
+
+function checkTaps(spec: ArchitectureSpec, taps: string[]): void {
+  const ids = new Set(spec.layers.map((layer) => layer.id));
+  const seen = new Set<string>();
+  for (const tap of taps) {
+    if (!ids.has(tap)) {
+      throw new ArchitectureError(
+        `Cannot tap layer '${tap}': architecture '${spec.name}' has no such layer (layers: ${[...ids].join(', ')}).`,
+        tap,
+      );
+    }
+    if (seen.has(tap)) throw new ArchitectureError(`Layer '${tap}' is tapped twice; list each tap once.`, tap);
+    seen.add(tap);
+  }
+}
+
+/** Builds the functional model [logits, ...taps]. Validates the spec first (ArchitectureError). */
+export function buildModel(spec: ArchitectureSpec, options: BuildOptions): tf.LayersModel {
+  summarizeArchitecture(spec);
+  checkTaps(spec, options.taps);
+  const input = tf.input({ shape: [...spec.inputShape], name: INPUT_LAYER_NAME });
+  const outputsById = new Map<string, tf.SymbolicTensor>();
+  let current: tf.SymbolicTensor = input;
+  spec.layers.forEach((layer, index) => {
+    current = createLayer(spec.layers, index, options.seed).apply(current) as tf.SymbolicTensor;
+    outputsById.set(layer.id, current);
+  });
+  const logits = current;
+  // tfjs cannot list one symbolic tensor twice among the outputs: a tap on the logits layer gets
+  // an identity copy (its name has a '.', which layer ids cannot have, so it never collides).
+  const tapOutputs = options.taps.map((id) => {
+    const output = outputsById.get(id) as tf.SymbolicTensor;
+    return output === logits
+      ? tf.layers.activation({ name: `${id}.tap`, activation: 'linear' }).apply(output) as tf.SymbolicTensor
+      : output;
+  });
+  return tf.model({ inputs: input, outputs: [logits, ...tapOutputs], name: spec.name });
+}
+
+/** The outputs of one forward pass of a model built with `taps`. */
+export interface TappedOutputs {
+  logits: tf.Tensor;
+  /** Tap layer id -> its output [B, ...shape]. */
+  features: Map<string, tf.Tensor>;
+}
+
+/**
+ * Applies a model built by buildModel and names its outputs. tfjs returns a bare tensor for a
+ * single-output model and an array otherwise; this hides that difference. `training` turns on
+ * dropout and batch statistics (and the moving-statistics update) of batch norm.
+ */
+export function applyWithTaps(model: tf.LayersModel, input: tf.Tensor, taps: string[], training: boolean): TappedOutputs {
+  const result = model.apply(input, { training });
+  const outputs = Array.isArray(result) ? result : [result];
+  if (outputs.length !== taps.length + 1) {
+    throw new Error(`Model '${model.name}' has ${outputs.length} outputs but ${taps.length} taps were named; ` +
+      `pass the taps the model was built with.`);
+  }
+  const tensors = outputs as tf.Tensor[];
+  return { logits: tensors[0], features: new Map(taps.map((id, i) => [id, tensors[i + 1]])) };
+}
+
+const hasWeights = (layer: LayerSpec): boolean =>
+  layer.kind === 'dense' || layer.kind === 'conv2d' || layer.kind === 'batchNorm';
+
+function specLayer(model: tf.LayersModel, layerId: string): tf.layers.Layer {
+  try {
+    return model.getLayer(layerId);
+  } catch {
+    throw new ArchitectureError(`Model '${model.name}' has no layer '${layerId}'; was it built from this spec?`, layerId);
+  }
+}
+
+/**
+ * Weights of every layer that has any, in spec order, each in `layer.getWeights()` order
+ * (dense/conv: kernel, bias; batchNorm: gamma, beta, movingMean, movingVariance).
+ * Reads synchronously: for export and caching, never inside a training loop.
+ */
+export function getLayerWeights(model: tf.LayersModel, spec: ArchitectureSpec): LayerWeights[] {
+  return spec.layers.filter(hasWeights).map((layer) => ({
+    layerId: layer.id,
+    tensors: specLayer(model, layer.id).getWeights().map((tensor) => ({
+      shape: [...tensor.shape],
+      values: Float32Array.from(tensor.dataSync()),
+    })),
+  }));
+}
+
+/** Same as getLayerWeights, but reads with `await data()` (no blocking read on GPU backends). */
+export async function getLayerWeightsAsync(model: tf.LayersModel, spec: ArchitectureSpec): Promise<LayerWeights[]> {
+  const result: LayerWeights[] = [];
+  for (const layer of spec.layers.filter(hasWeights)) {
+    const tensors: LayerWeights['tensors'] = [];
+    for (const tensor of specLayer(model, layer.id).getWeights()) {
+      tensors.push({ shape: [...tensor.shape], values: Float32Array.from(await tensor.data()) });
+    }
+    result.push({ layerId: layer.id, tensors });
+  }
+  return result;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((size, i) => size === b[i]);
+
+/**
+ * Writes weights produced by getLayerWeights. Every entry is checked (layer exists, tensor count,
+ * shapes, value counts) before anything is written, so a bad set changes nothing.
+ */
+export function setLayerWeights(model: tf.LayersModel, weights: LayerWeights[]): void {
+  for (const entry of weights) {
+    const expected = specLayer(model, entry.layerId).weights;
+    if (expected.length !== entry.tensors.length) {
+      throw new ArchitectureError(
+        `Layer '${entry.layerId}' has ${expected.length} weight tensors but ${entry.tensors.length} were given; ` +
+        `the weights come from a different architecture.`,
+        entry.layerId,
+      );
+    }
+    entry.tensors.forEach((tensor, i) => {
+      const shape = expected[i].shape.map((size) => size ?? -1);
+      const count = shape.reduce((a, b) => a * b, 1);
+      if (!sameShape(shape, tensor.shape) || tensor.values.length !== count) {
+        throw new ArchitectureError(
+          `Layer '${entry.layerId}' weight ${i} (${expected[i].originalName}) has shape [${shape.join(', ')}] but ` +
+          `[${tensor.shape.join(', ')}] with ${tensor.values.length} values was given; the weights come from a different architecture.`,
+          entry.layerId,
+        );
+      }
+    });
+  }
+  for (const entry of weights) {
+    const tensors = entry.tensors.map((t) => tf.tensor(t.values, t.shape, 'float32'));
+    try {
+      specLayer(model, entry.layerId).setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+}
+
+/**
+ * The trainable variables of the spec's layers up to and including `layerId` (FitNet stage 1),
+ * or of all layers when `layerId` is null.
+ */
+export function trainableVariablesUpTo(
+  model: tf.LayersModel, spec: ArchitectureSpec, layerId: string | null,
+): tf.Variable[] {
+  let last = spec.layers.length - 1;
+  if (layerId !== null) {
+    last = spec.layers.findIndex((layer) => layer.id === layerId);
+    if (last < 0) {
+      throw new ArchitectureError(`Cannot train up to '${layerId}': architecture '${spec.name}' has no such layer.`, layerId);
+    }
+  }
+  const variables: tf.Variable[] = [];
+  for (const layer of spec.layers.slice(0, last + 1)) {
+    for (const weight of specLayer(model, layer.id).trainableWeights) {
+      const variable = weight.read();
+      if (!(variable instanceof tf.Variable)) {
+        throw new Error(`Weight '${weight.name}' of layer '${layer.id}' is not backed by a tf.Variable.`);
+      }
+      variables.push(variable);
+    }
+  }
+  return variables;
+}

@@ -1,0 +1,7 @@
+export * from './spec';
+export * from './shapes';
+export * from './builder';
+export * from './adapters';
+export * from './presets';
+export * from './edit';
+export * from './cpu-conv-gradient';

@@ -1,0 +1,219 @@
+import {
+  ArchitectureError,
+  type ArchitectureSpec,
+  type ArchitectureSummary,
+  type LayerInfo,
+  type LayerSpec,
+  type Padding,
+  type Shape,
+} from './spec';
+
+/**
+ * Shape inference, parameter and FLOP counting without building a tfjs model.
+ *
+ * FLOP convention (one sample, inference):
+ * - dense and conv2d: 2 FLOPs per multiply-accumulate; bias adds are not counted (they fold into
+ *   the accumulation, as in most published counts).
+ * - relu: 1 per output element. batchNorm: 2 per element (it folds to one scale and one shift).
+ * - max/avg pooling: poolSize^2 per output element (one compare or add per window entry).
+ * - flatten and dropout: 0 (a reshape; dropout is the identity in inference).
+ */
+
+const BYTES_PER_FLOAT32 = 4;
+/** The tfjs input layer's name: layer ids may not take it. */
+export const INPUT_LAYER_NAME = 'input';
+const LAYER_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+const product = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+
+function isPositiveInteger(value: number): boolean {
+  return Number.isInteger(value) && value > 0;
+}
+
+/** tfjs output length of a window op along one spatial axis. */
+export function windowOutputSize(inputSize: number, window: number, stride: number, padding: Padding): number {
+  return padding === 'same'
+    ? Math.ceil(inputSize / stride)
+    : Math.floor((inputSize - window) / stride) + 1;
+}
+
+function fail(layer: LayerSpec, message: string): never {
+  throw new ArchitectureError(`Layer '${layer.id}' (${layer.kind}): ${message}`, layer.id);
+}
+
+function requirePositiveInteger(layer: LayerSpec, field: string, value: number): void {
+  if (!isPositiveInteger(value)) {
+    fail(layer, `${field} must be a positive integer (got ${value}); set it to 1 or more.`);
+  }
+}
+
+function requireMap(layer: LayerSpec, input: Shape): [number, number, number] {
+  if (input.length !== 3) {
+    fail(layer, `expects an image map [H, W, C] but receives a vector [${input.join(', ')}]; ` +
+      `move it before the flatten layer or use a dense layer instead.`);
+  }
+  return [input[0], input[1], input[2]];
+}
+
+function windowedShape(
+  layer: LayerSpec, input: [number, number, number], window: number, stride: number, padding: Padding, channels: number,
+): Shape {
+  const [h, w] = input;
+  const outH = windowOutputSize(h, window, stride, padding);
+  const outW = windowOutputSize(w, window, stride, padding);
+  if (outH < 1 || outW < 1) {
+    fail(layer, `a ${window}x${window} window on a ${h}x${w} map leaves no output; ` +
+      `use padding 'same', a smaller window, or remove a downsampling layer before it.`);
+  }
+  return [outH, outW, channels];
+}
+
+function layerInfo(layer: LayerSpec, input: Shape): LayerInfo {
+  const base = { id: layer.id, kind: layer.kind };
+  switch (layer.kind) {
+    case 'dense': {
+      requirePositiveInteger(layer, 'units', layer.units);
+      if (input.length !== 1) {
+        fail(layer, `expects a vector but receives a map [${input.join(', ')}]; ` +
+          `insert a flatten before dense layer '${layer.id}'.`);
+      }
+      const inputUnits = input[0];
+      return {
+        ...base,
+        outputShape: [layer.units],
+        params: inputUnits * layer.units + layer.units,
+        flops: 2 * inputUnits * layer.units,
+      };
+    }
+    case 'conv2d': {
+      requirePositiveInteger(layer, 'filters', layer.filters);
+      requirePositiveInteger(layer, 'kernelSize', layer.kernelSize);
+      requirePositiveInteger(layer, 'strides', layer.strides);
+      const map = requireMap(layer, input);
+      const outputShape = windowedShape(layer, map, layer.kernelSize, layer.strides, layer.padding, layer.filters);
+      const macsPerOutput = layer.kernelSize * layer.kernelSize * map[2];
+      return {
+        ...base,
+        outputShape,
+        params: macsPerOutput * layer.filters + layer.filters,
+        flops: 2 * macsPerOutput * product(outputShape),
+      };
+    }
+    case 'maxPool':
+    case 'avgPool': {
+      requirePositiveInteger(layer, 'poolSize', layer.poolSize);
+      requirePositiveInteger(layer, 'strides', layer.strides);
+      const map = requireMap(layer, input);
+      const outputShape = windowedShape(layer, map, layer.poolSize, layer.strides, layer.padding, map[2]);
+      return { ...base, outputShape, params: 0, flops: layer.poolSize * layer.poolSize * product(outputShape) };
+    }
+    case 'flatten':
+      if (input.length === 1) fail(layer, 'its input is already a vector; remove this flatten layer.');
+      return { ...base, outputShape: [product(input)], params: 0, flops: 0 };
+    case 'relu':
+      return { ...base, outputShape: [...input], params: 0, flops: product(input) };
+    case 'batchNorm': {
+      if (!(layer.epsilon > 0)) fail(layer, `epsilon must be positive (got ${layer.epsilon}); 0.001 is usual.`);
+      if (!(layer.momentum >= 0 && layer.momentum < 1)) {
+        fail(layer, `momentum must be in [0, 1) (got ${layer.momentum}); 0.99 is usual.`);
+      }
+      const channels = input[input.length - 1];
+      // gamma, beta, moving mean, moving variance: one each per channel.
+      return { ...base, outputShape: [...input], params: 4 * channels, flops: 2 * product(input) };
+    }
+    case 'dropout':
+      if (!(layer.rate >= 0 && layer.rate < 1)) {
+        fail(layer, `rate must be in [0, 1) (got ${layer.rate}); use a value like 0.5.`);
+      }
+      return { ...base, outputShape: [...input], params: 0, flops: 0 };
+    default: {
+      const unknown: never = layer;
+      throw new ArchitectureError(`Unknown layer kind in ${JSON.stringify(unknown)}.`);
+    }
+  }
+}
+
+function checkInputShape(spec: ArchitectureSpec): void {
+  const shape = spec.inputShape;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every(isPositiveInteger)) {
+    throw new ArchitectureError(
+      `Architecture '${spec.name}': inputShape must be [H, W, C] of positive integers (got ${JSON.stringify(shape)}).`,
+    );
+  }
+}
+
+function checkIds(spec: ArchitectureSpec): void {
+  const seen = new Set<string>();
+  for (const layer of spec.layers) {
+    if (!LAYER_ID_PATTERN.test(layer.id)) {
+      throw new ArchitectureError(
+        `Layer id '${layer.id}' is not valid: start with a letter and use only letters, digits, '_' or '-'.`,
+        layer.id,
+      );
+    }
+    if (layer.id === INPUT_LAYER_NAME) {
+      throw new ArchitectureError(`Layer id '${INPUT_LAYER_NAME}' is reserved for the model input; rename the layer.`, layer.id);
+    }
+    if (seen.has(layer.id)) {
+      throw new ArchitectureError(`Two layers share the id '${layer.id}'; give each layer a unique id.`, layer.id);
+    }
+    seen.add(layer.id);
+  }
+}
+
+/**
+ * Per-layer output shapes, parameters and FLOPs. Throws an ArchitectureError naming the first
+ * offending layer and what to change.
+ */
+export function summarizeArchitecture(spec: ArchitectureSpec): ArchitectureSummary {
+  checkInputShape(spec);
+  if (spec.layers.length === 0) {
+    throw new ArchitectureError(`Architecture '${spec.name}' has no layers; add a flatten and a dense output layer.`);
+  }
+  checkIds(spec);
+  const layers: LayerInfo[] = [];
+  let shape: Shape = [...spec.inputShape];
+  for (const layer of spec.layers) {
+    const info = layerInfo(layer, shape);
+    layers.push(info);
+    shape = info.outputShape;
+  }
+  const last = spec.layers[spec.layers.length - 1];
+  if (last.kind !== 'dense') {
+    throw new ArchitectureError(
+      `The last layer '${last.id}' is a ${last.kind} layer, but the output must be logits: ` +
+      `end with a dense layer with one unit per class.`,
+      last.id,
+    );
+  }
+  const params = layers.reduce((sum, info) => sum + info.params, 0);
+  return {
+    layers,
+    params,
+    bytes: params * BYTES_PER_FLOAT32,
+    flops: layers.reduce((sum, info) => sum + info.flops, 0),
+    outputShape: shape,
+  };
+}
+
+/** The summary, or the error that prevents one (for forms that show problems instead of throwing). */
+export function trySummarizeArchitecture(
+  spec: ArchitectureSpec,
+): { ok: true; summary: ArchitectureSummary } | { ok: false; error: ArchitectureError } {
+  try {
+    return { ok: true, summary: summarizeArchitecture(spec) };
+  } catch (error) {
+    if (error instanceof ArchitectureError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** Output shape (without the batch axis) of one layer; throws if the spec is invalid or the id unknown. */
+export function layerOutputShape(spec: ArchitectureSpec, layerId: string): Shape {
+  const info = summarizeArchitecture(spec).layers.find((layer) => layer.id === layerId);
+  if (!info) {
+    const ids = spec.layers.map((layer) => layer.id).join(', ');
+    throw new ArchitectureError(`Architecture '${spec.name}' has no layer '${layerId}'; its layers are: ${ids}.`, layerId);
+  }
+  return [...info.outputShape];
+}
