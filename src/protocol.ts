@@ -6,6 +6,7 @@
 import type { RunPhase, RunSelection, TrainingPlan } from './train/plan';
 import type { ExperimentResults } from './results';
 import type { LayerWeights } from './models/spec';
+import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
@@ -123,16 +124,21 @@ export interface VerificationReport {
   tolerance: number;
 }
 
-export type ExportCommand = {
-  type: 'verify';
-  requestId: string;
-  onnx: Uint8Array;
-  /** Inputs as float32 NCHW batches of one, and the tfjs student's logits for each. */
-  inputs: Float32Array[];
-  inputShape: number[];
-  expectedLogits: Float32Array[];
-};
+export type ExportCommand =
+  | {
+      type: 'verify';
+      requestId: string;
+      onnx: Uint8Array;
+      /** Inputs as float32 NCHW batches of one, and the tfjs student's logits for each. */
+      inputs: Float32Array[];
+      inputShape: number[];
+      expectedLogits: Float32Array[];
+    }
+  /** The whole export in the worker: tfjs logits, ONNX, verification, then bundle and tfjs zip. */
+  | { type: 'export'; requestId: string; request: ExportJobRequest };
 
 export type ExportWorkerMessage =
   | { type: 'verified'; requestId: string; report: VerificationReport }
-  | { type: 'verifyFailed'; requestId: string; message: string };
+  | { type: 'verifyFailed'; requestId: string; message: string }
+  | { type: 'exported'; requestId: string; result: ExportJobResult }
+  | { type: 'exportFailed'; requestId: string; message: string; layerId?: string };

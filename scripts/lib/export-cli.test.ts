@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededStudent } from '../../src/export/export.testkit';
+import { studentOf } from '../../src/export/exportJob';
+import { buildPresetExperiment } from '../../src/graph/presetExperiments';
+import { ExportCliError, parseExportFlags, writeExports } from './export-cli';
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(path.join(tmpdir(), 'export-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('export flags of the headless runner', () => {
+  it('parses --onnx and --bundle in both spellings and refuses a missing file name', () => {
+    expect(parseExportFlags(['--epochs', '1', '--onnx', 'a.onnx', '--bundle=b.zip'])).toEqual({ onnx: 'a.onnx', bundle: 'b.zip' });
+    expect(parseExportFlags([])).toEqual({ onnx: null, bundle: null });
+    expect(() => parseExportFlags(['--onnx', '--bundle', 'x.zip'])).toThrow(ExportCliError);
+  });
+
+  it('writes a verified ONNX file and bundle for the article preset', async () => {
+    const experiment = buildPresetExperiment('article-mnist.json');
+    const { model, weights } = seededStudent(studentOf(experiment).spec, 9);
+    model.dispose();
+    const onnx = path.join(dir, 'out', 'student.onnx');
+    const bundle = path.join(dir, 'out', 'bundle.zip');
+    const lines: string[] = [];
+    const result = await writeExports({ experiment, weights, results: null, flags: { onnx, bundle }, log: (l) => lines.push(l) });
+    expect(result?.report.ok).toBe(true);
+    expect(result?.report.samples).toBe(128);
+    expect(result?.written).toEqual([onnx, bundle]);
+    expect(readFileSync(onnx).length).toBe(result?.card.onnxBytes);
+    const names = Object.keys(unzipSync(new Uint8Array(readFileSync(bundle))));
+    expect(names).toContain('article-student_atlas200dk/model/student.onnx');
+    expect(lines[0]).toMatch(/class agreement 100.0 %/);
+  });
+
+  it('writes nothing when ONNX Runtime disagrees with tfjs', async () => {
+    const experiment = buildPresetExperiment('article-mnist.json');
+    const { model, weights } = seededStudent(studentOf(experiment).spec, 9);
+    model.dispose();
+    const onnx = path.join(dir, 'bad.onnx');
+    // A runtime whose logits are off by 1e-3 stands for a broken export.
+    const skewed = async (_bytes: Uint8Array, inputs: { data: Float32Array }[]) =>
+      inputs.map(() => Float32Array.from({ length: 10 }, () => 1e-3));
+    await expect(writeExports({ experiment, weights, results: null, flags: { onnx, bundle: null }, runOnnx: skewed, log: () => {} }))
+      .rejects.toThrow(/disagrees with the tfjs student/);
+    expect(existsSync(onnx)).toBe(false);
+  });
+});

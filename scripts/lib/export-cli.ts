@@ -1,0 +1,105 @@
+/**
+ * `--onnx <file>` and `--bundle <file>` of the headless runner: after training, export the student,
+ * verify it with onnxruntime-node against the tfjs student, and write the files. A failed
+ * verification writes nothing and throws, so a broken export never lands on disk.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { exportSettingsOf, runExportJob, studentOf, type ModelCard } from '../../src/export/exportJob';
+import { createOrtRunner, type OnnxRunner, type OrtModule } from '../../src/export/verify';
+import type { AssetReader } from '../../src/data/types';
+import type { ExperimentFile } from '../../src/graph/schema';
+import type { LayerWeights } from '../../src/models/spec';
+import type { VerificationReport } from '../../src/protocol';
+import type { ExperimentResults } from '../../src/results';
+import { nodeAssetReader } from './node-assets';
+
+export interface ExportFlags {
+  onnx: string | null;
+  bundle: string | null;
+}
+
+export class ExportCliError extends Error {
+  override readonly name = 'ExportCliError';
+}
+
+/** Reads `--onnx <file>` / `--onnx=<file>` and `--bundle <file>` from argv; other arguments are ignored. */
+export function parseExportFlags(argv: readonly string[]): ExportFlags {
+  const flags: ExportFlags = { onnx: null, bundle: null };
+  argv.forEach((arg, i) => {
+    for (const name of ['onnx', 'bundle'] as const) {
+      if (arg === `--${name}`) {
+        const value = argv[i + 1];
+        if (!value || value.startsWith('--')) throw new ExportCliError(`--${name} needs a file name, e.g. --${name} student.${name === 'onnx' ? 'onnx' : 'zip'}`);
+        flags[name] = value;
+      } else if (arg.startsWith(`--${name}=`)) {
+        flags[name] = arg.slice(name.length + 3);
+      }
+    }
+  });
+  return flags;
+}
+
+export interface WriteExportsInput {
+  experiment: ExperimentFile;
+  /** The trained student's weights (TrainEvent { type: 'weights', phase: 'student' }). */
+  weights: LayerWeights[];
+  results: ExperimentResults | null;
+  flags: ExportFlags;
+  log?: (message: string) => void;
+  read?: AssetReader;
+  runOnnx?: OnnxRunner;
+}
+
+export interface WriteExportsResult {
+  report: VerificationReport;
+  card: ModelCard;
+  written: string[];
+}
+
+const nodeRunner: OnnxRunner = createOrtRunner(ortNode as unknown as OrtModule);
+
+/** Exports as the experiment's Export node says (ATC defaults without one) and writes the requested files. */
+export async function writeExports(input: WriteExportsInput): Promise<WriteExportsResult | null> {
+  const { flags, log = (message: string) => console.log(message) } = input;
+  if (!flags.onnx && !flags.bundle) return null;
+  const settings = exportSettingsOf(input.experiment);
+  const { spec, datasetId } = studentOf(input.experiment);
+  const result = await runExportJob({
+    spec,
+    weights: input.weights,
+    datasetId,
+    format: flags.bundle ? 'atc' : 'onnx',
+    options: {
+      socVersion: settings.socVersion, aipp: settings.aipp, batchSize: settings.batchSize,
+      softmaxOutput: settings.softmaxOutput, opset: settings.opset,
+    },
+    verifyImages: 128,
+    experimentName: input.experiment.name,
+    results: input.results,
+    includeTfjs: false,
+  }, { read: input.read ?? nodeAssetReader(), runOnnx: input.runOnnx ?? nodeRunner });
+  const { report } = result;
+  log(`ONNX verification on ${report.samples} test images: max |diff| ${report.maxAbsDiff.toExponential(2)}, ` +
+    `class agreement ${(report.classAgreement * 100).toFixed(1)} %`);
+  if (!report.ok) {
+    throw new ExportCliError(
+      `The exported ONNX model disagrees with the tfjs student (max |diff| ${report.maxAbsDiff} > ${report.tolerance} or classes differ); ` +
+      'nothing was written. Please report this with the experiment file.',
+    );
+  }
+  const written: string[] = [];
+  const write = async (file: string, bytes: Uint8Array) => {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(file, bytes);
+    written.push(file);
+    log(`wrote ${file} (${bytes.length} bytes)`);
+  };
+  if (flags.onnx) await write(flags.onnx, result.onnx);
+  if (flags.bundle) {
+    if (!result.bundle) throw new ExportCliError('The ATC bundle was not built; see the verification result above.');
+    await write(flags.bundle, result.bundle);
+  }
+  return { report, card: result.card, written };
+}
