@@ -18,5 +18,7 @@ export default defineConfig({
     // bench.html drives the throughput benchmark in a real browser (scripts/bench.ts).
     rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm', 'onnxruntime-web'] },
+  // Scan the workers too: otherwise Vite discovers their tfjs imports on the first Run,
+  // re-optimises and reloads the page mid-run.
+  optimizeDeps: { entries: ['index.html', 'workers/*.ts'], exclude: ['onnxruntime-web'] },
 });

@@ -8,10 +8,11 @@ import { useGraphShortcuts } from './editor/useGraphShortcuts';
 import { Inspector } from './inspector/Inspector';
 import { RunToolbar } from './run/RunToolbar';
 import { Dashboard } from './dashboard/Dashboard';
+import { ExportPanel } from './export/ExportPanel';
 
 /**
  * Layout: toolbar on top; palette, canvas and inspector in the middle; run controls and the
- * live dashboard below. Training runs in a worker, so the editor stays usable during a run.
+ * live dashboard and the export panel below. Training runs in a worker, so the editor stays usable during a run.
  */
 export function App() {
   useGraphShortcuts();
@@ -36,6 +37,7 @@ export function App() {
           </div>
           <div className="studio__dashboard" hidden={!dashboardOpen}>
             <Dashboard />
+            <ExportPanel />
           </div>
         </section>
         <Toasts />

@@ -1,0 +1,79 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store';
+import { ALL_PHASES } from '../store/runSlice';
+import type { RunSelection } from '../../src/train/plan';
+import { BackendSelector } from './BackendSelector';
+import { BackendBadge } from './BackendBadge';
+import { RunProgress } from './RunProgress';
+import { RunErrorMessage } from './RunErrorMessage';
+import './run.css';
+
+const SINGLE_PHASES: { label: string; testId: string; runs: RunSelection }[] = [
+  { label: 'Teacher', testId: 'run-teacher', runs: { teacher: true, baseline: false, student: false } },
+  { label: 'Baseline', testId: 'run-baseline', runs: { teacher: false, baseline: true, student: false } },
+  { label: 'Student', testId: 'run-student', runs: { teacher: false, baseline: false, student: true } },
+];
+
+/** Run controls, progress and the active backend, above the dashboard. */
+export function RunToolbar() {
+  const { status, startRun, pauseRun, resumeRun, stopRun } = useStudio(
+    useShallow((s) => ({
+      status: s.run.status,
+      startRun: s.startRun,
+      pauseRun: s.pauseRun,
+      resumeRun: s.resumeRun,
+      stopRun: s.stopRun,
+    })),
+  );
+  const active = status === 'running' || status === 'paused';
+
+  return (
+    <section className="run-toolbar" aria-label="Run controls">
+      <div className="run-toolbar__buttons">
+        <button
+          type="button"
+          className="run-toolbar__run"
+          data-testid="run-button"
+          disabled={active}
+          onClick={() => startRun(ALL_PHASES)}
+          title="Train the teacher, the baseline student and the distilled student"
+        >
+          ▶ Run
+        </button>
+        <span className="run-toolbar__alone" role="group" aria-label="Run one phase alone">
+          <span className="run-toolbar__alone-label">or only</span>
+          {SINGLE_PHASES.map((phase) => (
+            <button
+              key={phase.testId}
+              type="button"
+              data-testid={phase.testId}
+              disabled={active}
+              onClick={() => startRun(phase.runs)}
+              title={`Run only the ${phase.label.toLowerCase()} phase`}
+            >
+              {phase.label}
+            </button>
+          ))}
+        </span>
+        <button
+          type="button"
+          data-testid="pause-button"
+          disabled={!active}
+          onClick={status === 'paused' ? resumeRun : pauseRun}
+        >
+          {status === 'paused' ? '▶ Resume' : '❚❚ Pause'}
+        </button>
+        <button type="button" data-testid="stop-button" disabled={!active} onClick={stopRun}>
+          ■ Stop
+        </button>
+        <BackendSelector disabled={active} />
+        <BackendBadge />
+        <span className={`run-toolbar__status run-toolbar__status--${status}`} data-testid="run-status">
+          {status}
+        </span>
+      </div>
+      <RunProgress />
+      <RunErrorMessage />
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import type { StateCreator } from 'zustand';
+import type { ExperimentFile } from '../../src/graph/schema';
+import type { LayerWeights } from '../../src/models/spec';
+import type {
+  BackendName,
+  BackendPreference,
+  EpochMetrics,
+  PhaseDone,
+  ProbeSnapshot,
+  ProgressEvent,
+} from '../../src/protocol';
+import type { ExperimentResults } from '../../src/results';
+import type { RunPhase, RunSelection } from '../../src/train/plan';
+import { backendPreferenceFromUrl } from '../run/backendPreference';
+import { createRunController } from '../run/runController';
+
+/**
+ * The run slice: everything the toolbar and the dashboard show about a training run.
+ * All run data lives under one `run` key so the combined store can leave it out of persistence
+ * and a new run resets it in one assignment. The worker itself lives in the run controller,
+ * never in the state (it is not serialisable).
+ */
+
+export type RunStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';
+
+export interface LossPoint {
+  step: number;
+  epoch: number;
+  total: number;
+  /** Weighted loss terms keyed by loss node id ('ce' for teacher and baseline). */
+  terms: Record<string, number>;
+}
+
+/** Step metrics of one phase, thinned to at most a few hundred points for the charts. */
+export interface LossSeries {
+  /** Only steps that are multiples of `stride` are kept; it doubles whenever the series fills. */
+  stride: number;
+  points: LossPoint[];
+}
+
+export interface FspDistancePoint {
+  phase: RunPhase;
+  step: number;
+  /** FSP block id -> distance between the teacher's and the student's matrices. */
+  distances: Record<string, number>;
+}
+
+export type RunErrorKind = 'diverged' | 'invalid-plan' | 'data' | 'backend' | 'internal' | 'crash' | 'graph';
+
+export interface RunError {
+  kind: RunErrorKind;
+  /** What happened and what to do. */
+  message: string;
+  /** Graph problems that block Run, one reason each. */
+  problems: string[];
+  lossTerm?: string;
+}
+
+export interface RunData {
+  status: RunStatus;
+  runId: string | null;
+  selection: RunSelection | null;
+  backend: { name: BackendName; reason: string } | null;
+  progress: ProgressEvent | null;
+  lossSeries: Record<RunPhase, LossSeries>;
+  epochMetrics: EpochMetrics[];
+  probe: ProbeSnapshot | null;
+  fspHistory: FspDistancePoint[];
+  phasesDone: PhaseDone[];
+  results: ExperimentResults | null;
+  error: RunError | null;
+  log: string[];
+  /** Trained weights per phase (student and baseline), for export. */
+  trainedWeights: Partial<Record<RunPhase, LayerWeights[]>>;
+  startedAt: number | null;
+}
+
+export interface RunSlice {
+  run: RunData;
+  backendPreference: BackendPreference;
+  /** Compiles the current experiment and starts the selected phases; graph problems block it. */
+  startRun: (runs: RunSelection) => void;
+  pauseRun: () => void;
+  resumeRun: () => void;
+  stopRun: () => void;
+  setBackendPreference: (preference: BackendPreference) => void;
+}
+
+/** What the run slice needs from the rest of the store (the graph slice). */
+export interface RunSliceDeps {
+  experiment: ExperimentFile;
+}
+
+export type RunSliceStore = RunSlice & RunSliceDeps;
+
+export const ALL_PHASES: RunSelection = { teacher: true, baseline: true, student: true };
+
+export function emptyLossSeries(): Record<RunPhase, LossSeries> {
+  return {
+    teacher: { stride: 1, points: [] },
+    baseline: { stride: 1, points: [] },
+    student: { stride: 1, points: [] },
+  };
+}
+
+export function initialRunData(): RunData {
+  return {
+    status: 'idle',
+    runId: null,
+    selection: null,
+    backend: null,
+    progress: null,
+    lossSeries: emptyLossSeries(),
+    epochMetrics: [],
+    probe: null,
+    fspHistory: [],
+    phasesDone: [],
+    results: null,
+    error: null,
+    log: [],
+    trainedWeights: {},
+    startedAt: null,
+  };
+}
+
+export const createRunSlice: StateCreator<RunSliceStore, [], [], RunSlice> = (set, get) => {
+  const controller = createRunController({
+    getExperiment: () => get().experiment,
+    getRun: () => get().run,
+    getBackendPreference: () => get().backendPreference,
+    updateRun: (update) => set((state) => ({ run: update(state.run) })),
+  });
+  return {
+    run: initialRunData(),
+    backendPreference: backendPreferenceFromUrl() ?? 'auto',
+    startRun: (runs) => controller.start(runs),
+    pauseRun: () => controller.send({ type: 'pause' }),
+    resumeRun: () => controller.send({ type: 'resume' }),
+    stopRun: () => controller.stop(),
+    setBackendPreference: (preference) => set({ backendPreference: preference }),
+  };
+};

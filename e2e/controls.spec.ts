@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test';
+import { cnnPresetWithAttentionAndFsp, nodeCount, openStudio, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
+
+test('pause holds training, resume continues, stop ends the run and keeps the graph', async ({ page, request }) => {
+  // Enough steps (32 per epoch) that the run is still going while we pause and resume.
+  const experiment = shrinkExperiment(await cnnPresetWithAttentionAndFsp(request), { ...TINY_RUN, trainSubset: 2048 });
+  await openStudio(page, 'webgl');
+  await uploadExperiment(page, 'pausable.json', JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  const nodesBefore = await nodeCount(page);
+
+  await page.getByTestId('run-teacher').click();
+  const progress = page.getByTestId('progress');
+  await expect(progress).toContainText(/step [1-9]\d*\//, { timeout: 120_000 });
+
+  await page.getByTestId('pause-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('paused');
+  await expect(page.getByTestId('pause-button')).toHaveText(/Resume/);
+  // The step in flight may still report; after that the count must hold.
+  await page.waitForTimeout(4_000);
+  const heldAt = await progress.textContent();
+  await page.waitForTimeout(4_000);
+  expect(await progress.textContent()).toBe(heldAt);
+
+  await page.getByTestId('pause-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('running');
+  await expect(progress).not.toHaveText(heldAt ?? '', { timeout: 60_000 });
+
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped', { timeout: 60_000 });
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+  expect(await nodeCount(page)).toBe(nodesBefore);
+});
+
+test('graph problems block Run and list their reasons', async ({ page }) => {
+  await openStudio(page, 'cpu');
+  await page.getByTestId('new-experiment').click();
+  await page.getByTestId('run-button').click();
+  const error = page.getByTestId('run-error');
+  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute('data-kind', 'graph');
+  expect(await error.locator('li').count()).toBeGreaterThan(0);
+  await expect(page.getByTestId('run-status')).toHaveText('error');
+  // Nothing started: no backend was chosen.
+  await expect(page.getByTestId('backend-badge')).not.toHaveAttribute('data-backend', /.+/);
+});
+
+test('the ?backend= parameter selects the backend', async ({ page }) => {
+  await openStudio(page, 'cpu');
+  await expect(page.getByTestId('backend-select')).toHaveValue('cpu');
+});
+
+test('a crashed training worker is reported and the graph stays', async ({ page }) => {
+  // Serve a worker script that dies at start-up, as a worker out of memory or a broken bundle would.
+  await page.route('**/workers/train.worker.ts*', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("simulated worker failure");' }),
+  );
+  await openStudio(page, 'cpu');
+  const nodes = await nodeCount(page);
+  await page.getByTestId('run-button').click();
+  const error = page.getByTestId('run-error');
+  await expect(error).toContainText('The training worker crashed');
+  await expect(error).toContainText('press Run to try again');
+  await expect(error).toHaveAttribute('data-kind', 'crash');
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+  expect(await nodeCount(page)).toBe(nodes);
+});

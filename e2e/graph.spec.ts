@@ -1,0 +1,52 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { nodeCount, openStudio, uploadExperiment } from './helpers';
+
+async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (a === null || b === null) throw new Error('Both handles must be on screen to connect them.');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+test('a connection that cannot work is refused with its reason', async ({ page }) => {
+  await openStudio(page);
+  const edgesBefore = await page.locator('.react-flow__edge').count();
+  // Labels cannot feed a model's image input.
+  const labelsOut = page.locator('[data-testid$="-out-labels"]').first();
+  const imagesIn = page.locator('[data-testid^="handle-"][data-testid$="-in-images"]').first();
+  await dragBetween(page, labelsOut, imagesIn);
+  const reason = page.getByTestId('connection-error').first();
+  await expect(reason).toBeVisible();
+  await expect(reason).not.toBeEmpty();
+  expect(await page.locator('.react-flow__edge').count()).toBe(edgesBefore);
+});
+
+test('a reload restores the graph', async ({ page }) => {
+  await openStudio(page);
+  const nodes = await nodeCount(page);
+  await page.getByTestId('experiment-name').fill('Restored after reload');
+  // Autosave is debounced; give it time, then reload.
+  await page.waitForTimeout(1_000);
+  await page.reload();
+  await expect(page.getByTestId('experiment-name')).toHaveValue('Restored after reload');
+  expect(await nodeCount(page)).toBe(nodes);
+});
+
+test('a corrupt experiment file shows its error and keeps the graph', async ({ page }) => {
+  await openStudio(page);
+  const name = await page.getByTestId('experiment-name').inputValue();
+  const nodes = await nodeCount(page);
+  await uploadExperiment(page, 'corrupt.json', '{"schemaVersion": 1, "nodes": [ {"kind": "model"');
+  await expect(page.getByTestId('file-error')).toBeVisible();
+  await expect(page.getByTestId('file-error')).toContainText('corrupt.json');
+  await expect(page.getByTestId('experiment-name')).toHaveValue(name);
+  expect(await nodeCount(page)).toBe(nodes);
+
+  // Valid JSON that is not an experiment is refused the same way.
+  await uploadExperiment(page, 'wrong.json', JSON.stringify({ schemaVersion: 1, name: 'x', nodes: 'none' }));
+  await expect(page.getByTestId('file-error')).toContainText('wrong.json');
+  expect(await nodeCount(page)).toBe(nodes);
+});

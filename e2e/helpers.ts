@@ -1,0 +1,94 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import type { ExperimentFile } from '../src/graph/schema';
+
+/** Shared steps of the end-to-end specs: open the studio, pick presets, shrink them, load files. */
+
+export interface PresetEntry {
+  file: string;
+  name: string;
+  description: string;
+}
+
+export async function openStudio(page: Page, backend = 'webgl'): Promise<void> {
+  await page.goto(`/?backend=${backend}`);
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  // The first load opens the default preset (or the autosave); wait until a graph is on the canvas.
+  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+}
+
+export async function fetchPresets(request: APIRequestContext): Promise<{ entry: PresetEntry; file: ExperimentFile }[]> {
+  const indexResponse = await request.get('/presets/index.json');
+  expect(indexResponse.ok(), 'public/presets/index.json must be served').toBe(true);
+  const index = (await indexResponse.json()) as PresetEntry[] | { presets: PresetEntry[] };
+  const entries = Array.isArray(index) ? index : index.presets;
+  return Promise.all(
+    entries.map(async (entry) => {
+      const response = await request.get(`/presets/${entry.file}`);
+      return { entry, file: (await response.json()) as ExperimentFile };
+    }),
+  );
+}
+
+export function lossIdsOf(file: ExperimentFile): string[] {
+  return file.nodes.flatMap((node) => (node.kind === 'loss' ? [node.params.lossId] : []));
+}
+
+function isCnn(file: ExperimentFile): boolean {
+  return file.nodes.some((node) => node.kind === 'model' && node.params.architecture.layers.some((l) => l.kind === 'conv2d'));
+}
+
+/** The MNIST CNN preset that uses attention transfer and FSP: it exercises every dashboard panel. */
+export async function cnnPresetWithAttentionAndFsp(request: APIRequestContext): Promise<ExperimentFile> {
+  const presets = await fetchPresets(request);
+  const match = presets.find(({ file }) => {
+    const losses = lossIdsOf(file);
+    return isCnn(file) && losses.includes('at') && losses.includes('fsp');
+  });
+  expect(match, 'a CNN preset with attention transfer (at) and FSP losses').toBeDefined();
+  return match!.file;
+}
+
+export interface RunSize {
+  trainSubset: number;
+  testSubset: number;
+  validationSize: number;
+  probeCount: number;
+  epochs: number;
+  batchSize: number;
+}
+
+export const TINY_RUN: RunSize = { trainSubset: 256, testSubset: 128, validationSize: 64, probeCount: 3, epochs: 1, batchSize: 64 };
+
+/** Shrinks every dataset and trainer so a whole run takes seconds on a software GPU. */
+export function shrinkExperiment(file: ExperimentFile, size: RunSize = TINY_RUN): ExperimentFile {
+  const trainer = { epochs: size.epochs, batchSize: size.batchSize };
+  return {
+    ...file,
+    name: `${file.name} (tiny e2e run)`,
+    nodes: file.nodes.map((node) => {
+      switch (node.kind) {
+        case 'dataset': {
+          const { trainSubset, testSubset, validationSize, probeCount } = size;
+          return { ...node, params: { ...node.params, trainSubset, testSubset, validationSize, probeCount, augmentShift: 0 } };
+        }
+        case 'trainer':
+          return { ...node, params: { ...node.params, ...trainer, weightSchedules: {} } };
+        case 'model':
+          return node.params.teacherTraining === undefined
+            ? node
+            : { ...node, params: { ...node.params, teacherTraining: { ...node.params.teacherTraining, ...trainer } } };
+        default:
+          return node;
+      }
+    }),
+  };
+}
+
+/** Loads an experiment through the toolbar's file input, as a user opening a file would. */
+export async function uploadExperiment(page: Page, name: string, contents: string): Promise<void> {
+  await page.getByTestId('open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(contents) });
+}
+
+export async function nodeCount(page: Page): Promise<number> {
+  return page.locator('[data-testid^="node-"]').count();
+}

@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { cnnPresetWithAttentionAndFsp, openStudio, shrinkExperiment, uploadExperiment } from './helpers';
+
+/**
+ * One real, tiny run of the CNN preset with attention transfer and FSP on WebGL: teacher, baseline
+ * and distilled student train for one epoch on 256 images, and every dashboard panel fills.
+ */
+
+test('a tiny CNN run fills the loss, accuracy, soft-target, attention, FSP and results panels', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const experiment = shrinkExperiment(await cnnPresetWithAttentionAndFsp(request));
+  await openStudio(page, 'webgl');
+  await uploadExperiment(page, 'tiny-cnn.json', JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('running');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgl', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-badge')).toContainText('WebGL');
+
+  // Loss curves and progress while it trains.
+  await expect(page.getByTestId('loss-chart').locator('.recharts-line').first()).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('progress')).toContainText(/epoch \d+\/\d+ · step \d+\/\d+/);
+
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+
+  // Accuracy for all three models.
+  await expect(page.getByTestId('accuracy-chart').locator('.recharts-line')).toHaveCount(6);
+
+  // Soft targets: one row per probe image, and the temperature slider redraws the bars.
+  const rows = page.getByTestId('soft-target-row');
+  await expect(rows).toHaveCount(3);
+  const firstBars = rows.first().locator('.soft-bars--teacher .soft-bars__fill');
+  await expect(firstBars).toHaveCount(10);
+  const heightsBefore = await firstBars.evaluateAll((bars) => bars.map((bar) => (bar as HTMLElement).style.height));
+  await page.getByTestId('temperature-slider').fill('20');
+  await expect
+    .poll(() => firstBars.evaluateAll((bars) => bars.map((bar) => (bar as HTMLElement).style.height)))
+    .not.toEqual(heightsBefore);
+
+  // Attention maps (teacher and student per pair and probe) and FSP matrices, drawn on canvases.
+  const attentionMaps = page.getByTestId('attention-maps').getByTestId('attention-heatmap');
+  expect(await attentionMaps.count()).toBeGreaterThanOrEqual(2);
+  const fspMaps = page.getByTestId('fsp-matrices').getByTestId('fsp-heatmap');
+  expect(await fspMaps.count()).toBeGreaterThanOrEqual(2);
+  const drawn = await fspMaps.first().evaluate((canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    return pixels.some((value, i) => i % 4 === 3 && value > 0);
+  });
+  expect(drawn, 'the FSP heatmap canvas has pixels').toBe(true);
+
+  // Results: numbers for every model and the comparison.
+  const results = page.getByTestId('results-panel');
+  for (const model of ['teacher', 'baseline', 'student']) {
+    await expect(results.getByTestId(`result-${model}-accuracy`)).toHaveText(/^\d+\.\d+%$/);
+    await expect(results.getByTestId(`result-${model}-params`)).toHaveText(/\d/);
+  }
+  await expect(results.getByTestId('result-compression')).toHaveText(/^\d+\.\d×$/);
+  await expect(results.getByTestId('result-distillation-gain')).toHaveText(/pp$/);
+  await expect(results.getByTestId('result-backend')).toHaveText('webgl');
+
+  const downloadPromise = page.waitForEvent('download');
+  await results.getByTestId('download-results').click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/results\.json$/);
+});

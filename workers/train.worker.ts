@@ -1,0 +1,148 @@
+/// <reference lib="webworker" />
+import type { LayerWeights } from '../src/models/spec';
+import type { TrainCommand, TrainEvent, TrainWorkerMessage } from '../src/protocol';
+import { RunControl } from '../src/train/control';
+import { runExperiment, type TrainEnv } from '../src/train/runner';
+import { chooseBackend } from './backend';
+
+/**
+ * The training worker: picks a backend, runs src/train on the plan it is sent, and forwards every
+ * event to the page tagged with the run id. One run per worker; the page spawns a fresh worker for
+ * the next run.
+ */
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+let currentRunId: string | null = null;
+let control: RunControl | null = null;
+
+function post(event: TrainEvent): void {
+  if (currentRunId === null) return;
+  const message: TrainWorkerMessage = { ...event, runId: currentRunId };
+  scope.postMessage(message);
+}
+
+function reportInternalError(error: unknown): void {
+  const detail = error instanceof Error ? error.message : String(error);
+  post({
+    type: 'error',
+    kind: 'internal',
+    message: `Training failed unexpectedly: ${detail}. Your graph is kept; press Run to try again, or pick another backend.`,
+  });
+}
+
+// ---------- teacher cache in IndexedDB: a trained teacher is reused while its cacheKey matches ----------
+
+const DB_NAME = 'distillation-studio';
+const TEACHER_STORE = 'teacher-weights';
+
+function openCacheDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(TEACHER_STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
+  });
+}
+
+async function withStore<T>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await openCacheDb();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const request = use(db.transaction(TEACHER_STORE, mode).objectStore(TEACHER_STORE));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** A cache that fails (private mode, quota) only costs retraining the teacher, never the run. */
+const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
+  async get(key: string): Promise<LayerWeights[] | null> {
+    try {
+      const stored = await withStore<LayerWeights[] | undefined>('readonly', (store) => store.get(key));
+      return stored ?? null;
+    } catch (error) {
+      post({ type: 'log', message: `Teacher cache unavailable (${String(error)}); training the teacher.` });
+      return null;
+    }
+  },
+  async put(key: string, weights: LayerWeights[]): Promise<void> {
+    try {
+      await withStore('readwrite', (store) => store.put(weights, key));
+    } catch (error) {
+      post({ type: 'log', message: `Could not cache the teacher (${String(error)}).` });
+    }
+  },
+};
+
+async function readAsset(relativePath: string): Promise<Uint8Array> {
+  const response = await fetch(`/data/${relativePath}`);
+  if (!response.ok) {
+    throw new Error(
+      `Data file /data/${relativePath} is missing (HTTP ${response.status}). Run \`npm run prepare-data\` and reload.`,
+    );
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function start(command: Extract<TrainCommand, { type: 'start' }>): Promise<void> {
+  currentRunId = command.runId;
+  const runControl = new RunControl();
+  control = runControl;
+  let finalStatusSent = false;
+  const emit = (event: TrainEvent): void => {
+    if (event.type === 'status' && (event.state === 'finished' || event.state === 'stopped')) finalStatusSent = true;
+    post(event);
+  };
+  runControl.onStateChange((state) => {
+    if (state !== 'stopped') emit({ type: 'status', state });
+  });
+  try {
+    const chosen = await chooseBackend(command.backend);
+    emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason });
+    emit({ type: 'status', state: 'running' });
+    await runExperiment(command.plan, command.runs, {
+      readAsset,
+      emit,
+      control: runControl,
+      teacherCache,
+      backend: chosen.backend,
+      now: () => performance.now(),
+    });
+    if (!finalStatusSent) emit({ type: 'status', state: runControl.stopRequested ? 'stopped' : 'finished' });
+  } catch (error) {
+    reportInternalError(error);
+  } finally {
+    control = null;
+  }
+}
+
+scope.onmessage = (event: MessageEvent<TrainCommand>) => {
+  const command = event.data;
+  switch (command.type) {
+    case 'start':
+      if (control !== null) {
+        post({ type: 'log', message: 'A run is already in progress in this worker; ignoring the new start.' });
+        return;
+      }
+      void start(command);
+      return;
+    case 'pause':
+      control?.pause();
+      return;
+    case 'resume':
+      control?.resume();
+      return;
+    case 'stop':
+      control?.stop();
+      return;
+  }
+};
+
+scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+  event.preventDefault();
+  reportInternalError(event.reason);
+});
