@@ -1,0 +1,251 @@
+/**
+ * Headless runner: `npm run experiment -- <experiment.json> [options]`.
+ * Parses and compiles the experiment file exactly as the studio does, runs it with src/train on
+ * the tfjs cpu (or wasm) backend with the generated data assets, prints progress, and writes the
+ * results object as JSON (accuracies as fractions).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { compileExperiment } from '../src/graph/compile';
+import type { ExperimentFile } from '../src/graph/schema';
+import { parseExperiment } from '../src/graph/serialize';
+import type { ArchitectureSpec, LayerWeights } from '../src/models/spec';
+import type { TrainEvent } from '../src/protocol';
+import type { ExperimentResults } from '../src/results';
+import { RunControl } from '../src/train/control';
+import type { RunPhase, RunSelection, TrainingPlan } from '../src/train/plan';
+import { runExperiment } from '../src/train/runner';
+import { nodeAssetReader } from './lib/node-assets';
+
+export type NodeBackend = 'cpu' | 'wasm';
+
+export interface ExperimentCliOptions {
+  file: string;
+  out: string | null;
+  epochs: number | null;
+  /** undefined = as in the file; null = all images. */
+  trainSubset: number | null | undefined;
+  testSubset: number | null | undefined;
+  backend: NodeBackend;
+  runs: RunSelection;
+  /** Hooks for the export step (added by the export module): paths to write after the run. */
+  onnx: string | null;
+  bundle: string | null;
+}
+
+const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
+  --out <file>              write the results JSON here (default: print it)
+  --epochs <N>              override every trainer's epochs (teacher, stages; the baseline follows)
+  --train-subset <N|all>    number of training images (default: as in the file)
+  --test-subset <N|all>     number of test images
+  --backend <cpu|wasm>      tfjs backend (wasm only for dense-only models; default cpu)
+  --only <teacher,baseline,student>  run only these phases (default: all three)
+  --onnx <file>             export the distilled student as ONNX
+  --bundle <file>           export the Atlas (ATC) bundle`;
+
+function positiveInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} needs a whole number >= 1, got '${value}'.`);
+  return number;
+}
+
+const subset = (value: string, flag: string): number | null => (value === 'all' ? null : positiveInteger(value, flag));
+
+/** Each flag takes one value; adding an option means adding one entry here. */
+const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: string, flag: string) => void> = {
+  '--out': (o, v) => { o.out = v; },
+  '--epochs': (o, v, f) => { o.epochs = positiveInteger(v, f); },
+  '--train-subset': (o, v, f) => { o.trainSubset = subset(v, f); },
+  '--test-subset': (o, v, f) => { o.testSubset = subset(v, f); },
+  '--backend': (o, v) => {
+    if (v !== 'cpu' && v !== 'wasm') throw new Error(`--backend must be cpu or wasm in Node, got '${v}'.`);
+    o.backend = v;
+  },
+  '--only': (o, v) => {
+    const phases = v.split(',').map((p) => p.trim());
+    const unknown = phases.filter((p) => p !== 'teacher' && p !== 'baseline' && p !== 'student');
+    if (unknown.length > 0) throw new Error(`--only takes teacher, baseline and/or student, got '${unknown.join(', ')}'.`);
+    o.runs = { teacher: phases.includes('teacher'), baseline: phases.includes('baseline'), student: phases.includes('student') };
+  },
+  '--onnx': (o, v) => { o.onnx = v; },
+  '--bundle': (o, v) => { o.bundle = v; },
+};
+
+export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptions {
+  const options: ExperimentCliOptions = {
+    file: '', out: null, epochs: null, trainSubset: undefined, testSubset: undefined, backend: 'cpu',
+    runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null,
+  };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split('=', 2);
+    const parse = OPTION_PARSERS[flag];
+    if (!parse) throw new Error(`Unknown option '${flag}'.\n${USAGE}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value.\n${USAGE}`);
+    parse(options, value, flag);
+  }
+  if (positional.length !== 1) throw new Error(`Give exactly one experiment file.\n${USAGE}`);
+  options.file = positional[0];
+  return options;
+}
+
+/** Applies the command-line overrides to the graph before compiling, so the plan (cache key, baseline) stays consistent. */
+export function applyOverrides(file: ExperimentFile, options: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): ExperimentFile {
+  const copy = structuredClone(file);
+  for (const node of copy.nodes) {
+    if (node.kind === 'dataset') {
+      if (options.trainSubset !== undefined) node.params.trainSubset = options.trainSubset;
+      if (options.testSubset !== undefined) node.params.testSubset = options.testSubset;
+    } else if (node.kind === 'trainer' && options.epochs !== null) {
+      node.params.epochs = options.epochs;
+    } else if (node.kind === 'model' && node.params.teacherTraining && options.epochs !== null) {
+      node.params.teacherTraining.epochs = options.epochs;
+    }
+  }
+  return copy;
+}
+
+export async function loadPlan(filePath: string, overrides: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): Promise<TrainingPlan> {
+  const text = await readFile(filePath, 'utf8');
+  return compileExperiment(applyOverrides(parseExperiment(text), overrides));
+}
+
+const WASM_UNSUPPORTED = new Set(['conv2d', 'maxPool', 'avgPool']);
+
+/** The wasm backend has no Conv2DBackpropFilter kernel: it can only train dense models. */
+export function wasmRefusal(plan: TrainingPlan): string | null {
+  const offending = (spec: ArchitectureSpec): string[] =>
+    spec.layers.filter((layer) => WASM_UNSUPPORTED.has(layer.kind)).map((layer) => `${spec.name}/${layer.id} (${layer.kind})`);
+  const layers = [...offending(plan.teacher.architecture), ...offending(plan.student.architecture)];
+  const convAdapters = plan.adapters.filter((adapter) => adapter.kind !== 'dense').map((adapter) => `adapter ${adapter.id} (${adapter.kind})`);
+  const all = [...layers, ...convAdapters];
+  if (all.length === 0) return null;
+  return `The wasm backend cannot train convolutions or pooling (tfjs-backend-wasm has no Conv2DBackpropFilter kernel); ` +
+    `this experiment has ${all.slice(0, 4).join(', ')}${all.length > 4 ? ', ...' : ''}. Use --backend cpu.`;
+}
+
+export async function selectNodeBackend(backend: NodeBackend): Promise<void> {
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(backend))) throw new Error(`The tfjs ${backend} backend could not start in Node.`);
+  await tf.ready();
+}
+
+function formatSeconds(seconds: number | null): string {
+  if (seconds === null) return '--';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+const percent = (fraction: number): string => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(2)}%` : 'n/a');
+
+/** Terminal output: epochs and phase ends always, progress at most every two seconds. */
+export function terminalReporter(write: (line: string) => void): { emit(event: TrainEvent): void; errors: TrainEvent[]; weights: Map<RunPhase, LayerWeights[]> } {
+  let lastProgress = 0;
+  let lastLoss = Number.NaN;
+  const errors: TrainEvent[] = [];
+  const weights = new Map<RunPhase, LayerWeights[]>();
+  const emit = (event: TrainEvent): void => {
+    switch (event.type) {
+      case 'step':
+        lastLoss = event.total;
+        return;
+      case 'progress': {
+        const now = Date.now();
+        if (now - lastProgress < 2000 && event.step !== event.stepsTotal) return;
+        lastProgress = now;
+        write(`[${event.phase}] ${event.stageName} epoch ${event.epoch}/${event.epochs} step ${event.step}/${event.stepsTotal} ` +
+          `loss ${lastLoss.toFixed(4)}  run ${(event.fractionDone * 100).toFixed(1)}%  left ${formatSeconds(event.secondsLeft)}`);
+        return;
+      }
+      case 'epoch':
+        write(`[${event.phase}] epoch ${event.epoch}: train ${percent(event.trainAccuracy)}  validation ${percent(event.validationAccuracy)}  test ${percent(event.testAccuracy)}`);
+        return;
+      case 'phaseDone':
+        write(`[${event.phase}] done: test accuracy ${percent(event.testAccuracy)}${event.fromCache ? ' (cached teacher)' : ''}`);
+        return;
+      case 'log':
+        write(event.message);
+        return;
+      case 'error':
+        errors.push(event);
+        write(`ERROR (${event.kind}): ${event.message}`);
+        return;
+      case 'weights':
+        weights.set(event.phase, event.weights);
+        return;
+      default:
+        return;
+    }
+  };
+  return { emit, errors, weights };
+}
+
+export function formatResults(results: ExperimentResults): string {
+  const row = (name: string, model: ExperimentResults['teacher']): string =>
+    model ? `  ${name.padEnd(9)} test ${percent(model.testAccuracy)}  params ${model.params.toLocaleString('en')}  ${model.trainingSeconds.toFixed(1)} s  ${model.inferenceMsPerSample.toFixed(3)} ms/sample` : `  ${name.padEnd(9)} (not run)`;
+  const signed = (value: number | null): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} points`);
+  return [
+    `Results of '${results.experimentName}' on ${results.backend} (${results.trainCount} training / ${results.testCount} test images):`,
+    row('teacher', results.teacher), row('baseline', results.baseline), row('student', results.student),
+    `  compression ${results.compressionRatio === null ? 'n/a' : `${results.compressionRatio.toFixed(2)}x`}  ` +
+    `accuracy drop ${signed(results.accuracyDrop)}  distillation gain ${signed(results.distillationGain)}`,
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  let options: ExperimentCliOptions;
+  try {
+    options = parseExperimentArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const plan = await loadPlan(options.file, options);
+  if (options.backend === 'wasm') {
+    const refusal = wasmRefusal(plan);
+    if (refusal) {
+      console.error(refusal);
+      return 2;
+    }
+  }
+  await selectNodeBackend(options.backend);
+  const control = new RunControl();
+  process.once('SIGINT', () => {
+    console.error('\nStopping after the current step (Ctrl-C again to abort)...');
+    control.stop();
+  });
+  const reporter = terminalReporter((line) => console.log(line));
+  console.log(`Running '${plan.experimentName}' on tfjs ${tf.getBackend()} (${path.basename(options.file)})`);
+  const results = await runExperiment(plan, options.runs, {
+    readAsset: nodeAssetReader(), emit: reporter.emit, control, backend: tf.getBackend(), now: () => performance.now(),
+  });
+  console.log(formatResults(results));
+  const json = JSON.stringify(results, null, 2);
+  if (options.out) {
+    await writeFile(options.out, json + '\n');
+    console.log(`Results written to ${options.out}`);
+  } else {
+    console.log(json);
+  }
+  if (options.onnx || options.bundle) {
+    console.error('ONNX/bundle export is not wired into the headless runner yet: the trained student weights are in the run\'s weights event.');
+    return 1;
+  }
+  return reporter.errors.length > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().then((code) => process.exit(code), (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import type { OptimizerKind, TrainerSettings } from '../graph/schema';
+
+/**
+ * SGD with momentum and Adam, written out rather than taken from tf.train so that the learning
+ * rate can change every step without allocating kept scalars, and so that dispose() frees every
+ * slot (tf.train.momentum keeps its learning-rate scalar after dispose, which leak tests notice).
+ */
+
+export interface TrainingOptimizer {
+  readonly kind: OptimizerKind;
+  /** Steps applied so far. */
+  readonly iterations: number;
+  /**
+   * Updates each variable that has a gradient in `grads` (keyed by variable name).
+   * Does not dispose the gradients: the caller owns them.
+   */
+  apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void;
+  dispose(): void;
+}
+
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const ADAM_EPSILON = 1e-7;
+
+/** Unnamed, so two optimizers over the same variables never clash in the engine's registry. */
+function zerosSlot(variable: tf.Variable): tf.Variable {
+  return tf.variable(tf.zerosLike(variable), false);
+}
+
+/** PyTorch/tfjs form: v <- m v + g; w <- w - lr v. */
+class MomentumSgd implements TrainingOptimizer {
+  readonly kind = 'sgd' as const;
+  iterations = 0;
+  private readonly velocity = new Map<string, tf.Variable>();
+
+  constructor(private readonly momentum: number) {
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new Error(`SGD momentum must be in [0, 1) (got ${momentum}); 0.9 is the usual value.`);
+    }
+  }
+
+  apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
+    tf.tidy(() => {
+      for (const variable of variables) {
+        const gradient = grads[variable.name];
+        if (!gradient) continue;
+        if (this.momentum === 0) {
+          variable.assign(variable.sub(gradient.mul(learningRate)));
+          continue;
+        }
+        let velocity = this.velocity.get(variable.name);
+        if (!velocity) {
+          velocity = zerosSlot(variable);
+          this.velocity.set(variable.name, velocity);
+        }
+        const next = velocity.mul(this.momentum).add(gradient);
+        velocity.assign(next);
+        variable.assign(variable.sub(next.mul(learningRate)));
+      }
+    });
+    this.iterations += 1;
+  }
+
+  dispose(): void {
+    for (const slot of this.velocity.values()) slot.dispose();
+    this.velocity.clear();
+  }
+}
+
+/** Kingma & Ba 2015 with bias correction: w <- w - lr m_hat / (sqrt(v_hat) + eps). */
+class Adam implements TrainingOptimizer {
+  readonly kind = 'adam' as const;
+  iterations = 0;
+  private readonly firstMoment = new Map<string, tf.Variable>();
+  private readonly secondMoment = new Map<string, tf.Variable>();
+
+  apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
+    const t = this.iterations + 1;
+    const correction1 = 1 - Math.pow(ADAM_BETA1, t);
+    const correction2 = 1 - Math.pow(ADAM_BETA2, t);
+    tf.tidy(() => {
+      for (const variable of variables) {
+        const gradient = grads[variable.name];
+        if (!gradient) continue;
+        const m = this.slot(this.firstMoment, variable);
+        const v = this.slot(this.secondMoment, variable);
+        const nextM = m.mul(ADAM_BETA1).add(gradient.mul(1 - ADAM_BETA1));
+        const nextV = v.mul(ADAM_BETA2).add(gradient.square().mul(1 - ADAM_BETA2));
+        m.assign(nextM);
+        v.assign(nextV);
+        const update = nextM.div(correction1).div(nextV.div(correction2).sqrt().add(ADAM_EPSILON));
+        variable.assign(variable.sub(update.mul(learningRate)));
+      }
+    });
+    this.iterations = t;
+  }
+
+  private slot(slots: Map<string, tf.Variable>, variable: tf.Variable): tf.Variable {
+    let slot = slots.get(variable.name);
+    if (!slot) {
+      slot = tf.tidy(() => zerosSlot(variable));
+      slots.set(variable.name, slot);
+    }
+    return slot;
+  }
+
+  dispose(): void {
+    for (const slot of [...this.firstMoment.values(), ...this.secondMoment.values()]) slot.dispose();
+    this.firstMoment.clear();
+    this.secondMoment.clear();
+  }
+}
+
+export function createOptimizer(settings: Pick<TrainerSettings, 'optimizer' | 'momentum'>): TrainingOptimizer {
+  switch (settings.optimizer) {
+    case 'sgd':
+      return new MomentumSgd(settings.momentum);
+    case 'adam':
+      return new Adam();
+  }
+}

@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeAssetReader } from '../../scripts/lib/node-assets';
+import { probeBatch } from '../data/batches';
+import { loadDataset } from '../data/loader';
+import type { LoadedDataset } from '../data/types';
+import { buildModel } from '../models/builder';
+import type { ArchitectureSpec } from '../models/spec';
+import type { ProbePlan } from './plan';
+import { captureProbeSnapshot, probeImages, probeTapProblems } from './probes';
+import { datasetOptions } from './testSupport';
+
+const tinyCnn = (filters: number): ArchitectureSpec => ({
+  name: `cnn-${filters}`,
+  inputShape: [28, 28, 1],
+  layers: [
+    { kind: 'conv2d', id: 'conv1', filters, kernelSize: 3, strides: 1, padding: 'same' },
+    { kind: 'relu', id: 'relu1' },
+    { kind: 'maxPool', id: 'pool1', poolSize: 2, strides: 2, padding: 'valid' },
+    { kind: 'conv2d', id: 'conv2', filters: 4, kernelSize: 3, strides: 1, padding: 'same' },
+    { kind: 'relu', id: 'relu2' },
+    { kind: 'flatten', id: 'flatten' },
+    { kind: 'dense', id: 'logits', units: 10 },
+  ],
+});
+
+const plan: ProbePlan = {
+  count: 3,
+  temperature: 4,
+  attention: [{ id: 'at', label: 'AT relu1', teacherLayerId: 'relu1', studentLayerId: 'relu1' }],
+  fsp: [{ id: 'fsp', label: 'FSP', teacherLayerIds: ['pool1', 'relu2'], studentLayerIds: ['pool1', 'relu2'] }],
+};
+const taps = ['relu1', 'pool1', 'relu2'];
+let data: LoadedDataset;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  data = await loadDataset(datasetOptions({ trainSubset: 32, validationSize: 0, testSubset: 64 }), nodeAssetReader());
+});
+
+describe('captureProbeSnapshot', () => {
+  it('shows identical maps and zero distances when teacher and student are the same network', async () => {
+    const model = buildModel(tinyCnn(4), { taps, seed: 1 });
+    const batch = probeBatch(data.test, data.info, plan.count);
+    const before = tf.memory().numTensors;
+    const snapshot = await captureProbeSnapshot(
+      { teacher: model, teacherTaps: taps, student: model, studentTaps: taps }, plan, batch,
+      probeImages(data.test, batch.indices, data.info.shape), data.info.shape, 'student', 7,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expect(snapshot.step).toBe(7);
+    expect(snapshot.labels).toEqual(batch.labels);
+    expect(snapshot.teacherLogits).toEqual(snapshot.studentLogits);
+    expect(snapshot.attention.map((pair) => pair.id)).toEqual(['at:0', 'at:1', 'at:2']);
+    for (const pair of snapshot.attention) {
+      expect([pair.rows, pair.cols]).toEqual([28, 28]);
+      expect(pair.distance).toBe(0);
+      // Attention maps are unit-norm per image.
+      expect(pair.teacher.flat().reduce((sum, v) => sum + v * v, 0)).toBeCloseTo(1, 5);
+    }
+    expect(snapshot.fsp).toHaveLength(1);
+    expect([snapshot.fsp[0].rows, snapshot.fsp[0].cols]).toEqual([4, 4]);
+    expect(snapshot.fsp[0].distance).toBe(0);
+    tf.dispose([batch.xs, batch.ys]);
+    model.dispose();
+  });
+
+  it('compares maps of different widths and reports a positive distance', async () => {
+    const teacher = buildModel(tinyCnn(8), { taps, seed: 1 });
+    const student = buildModel(tinyCnn(2), { taps, seed: 2 });
+    const batch = probeBatch(data.test, data.info, plan.count);
+    const snapshot = await captureProbeSnapshot(
+      { teacher, teacherTaps: taps, student, studentTaps: taps }, plan, batch, [], data.info.shape, 'student', 0,
+    );
+    expect(snapshot.attention[0].distance).toBeGreaterThan(0);
+    // 8 x 4 against 2 x 4 matrices: no distance (validation demands matching FSP shapes).
+    expect(snapshot.fsp[0].distance).toBeNaN();
+    const sameWidth = buildModel(tinyCnn(8), { taps, seed: 3 });
+    const comparable = await captureProbeSnapshot(
+      { teacher, teacherTaps: taps, student: sameWidth, studentTaps: taps }, plan, batch, [], data.info.shape, 'student', 0,
+    );
+    expect(comparable.fsp[0].distance).toBeGreaterThan(0);
+    sameWidth.dispose();
+    // Teacher FSP of pool1 (8 channels) x relu2 (4 channels).
+    expect(snapshot.fsp[0].teacher).toHaveLength(8);
+    expect(snapshot.fsp[0].teacher[0]).toHaveLength(4);
+    tf.dispose([batch.xs, batch.ys]);
+    teacher.dispose();
+    student.dispose();
+  });
+
+  it('names probe layers that are not tapped', () => {
+    expect(probeTapProblems(plan, ['relu1'], taps)).toEqual([
+      "Probe 'FSP' shows teacher layer 'pool1', which is not tapped.",
+      "Probe 'FSP' shows teacher layer 'relu2', which is not tapped.",
+    ]);
+  });
+});

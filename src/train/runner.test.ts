@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeAssetReader } from '../../scripts/lib/node-assets';
+import { buildModel, getLayerWeights } from '../models/builder';
+import type { LayerWeights } from '../models/spec';
+import { RunControl } from './control';
+import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
+import { datasetOptions, EventLog, hintTerm, tinyPlan, tinyStudent, trainerSettings } from './testSupport';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const readAsset = nodeAssetReader();
+
+function env(log: EventLog, extra: Partial<TrainEnv> = {}): TrainEnv {
+  return { readAsset, emit: log.emit, control: new RunControl(), backend: 'cpu', now: () => performance.now(), probeEverySteps: 4, ...extra };
+}
+
+class MemoryCache implements TeacherCache {
+  readonly store = new Map<string, LayerWeights[]>();
+  puts = 0;
+  async get(key: string): Promise<LayerWeights[] | null> {
+    return this.store.get(key) ?? null;
+  }
+  async put(key: string, weights: LayerWeights[]): Promise<void> {
+    this.puts += 1;
+    this.store.set(key, weights);
+  }
+}
+
+describe('runExperiment', () => {
+  it('runs teacher, baseline and student, emits every kind of event, fills the results and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const cache = new MemoryCache();
+    const results = await runExperiment(tinyPlan(), { teacher: true, baseline: true, student: true }, env(log, { teacherCache: cache }));
+    expect(tf.memory().numTensors).toBe(before);
+
+    expect(log.ofType('phaseDone').map((e) => [e.phase, e.fromCache])).toEqual([['teacher', false], ['baseline', false], ['student', false]]);
+    // 256 images / batch 32 = 8 steps per phase.
+    const steps = log.ofType('step');
+    expect(steps.filter((s) => s.phase === 'student')).toHaveLength(8);
+    expect(Object.keys(steps.at(-1)!.terms).sort()).toEqual(['loss-ce', 'loss-kd']);
+    expect(steps.filter((s) => s.phase === 'teacher').every((s) => Object.keys(s.terms).join() === 'ce')).toBe(true);
+    const progress = log.ofType('progress');
+    expect(progress.at(-1)!.fractionDone).toBe(1);
+    expect(progress.at(-1)!.secondsLeft).toBe(0);
+    expect(log.ofType('epoch')).toHaveLength(3);
+    const probes = log.ofType('probe');
+    expect(probes.length).toBeGreaterThanOrEqual(4);
+    expect(probes[0].teacherLogits).toHaveLength(4);
+    expect(probes[0].images[0]).toHaveLength(784);
+    expect(log.ofType('weights').map((w) => w.phase)).toEqual(['baseline', 'student']);
+    expect(log.events.at(-1)).toEqual({ type: 'status', state: 'finished' });
+    expect(cache.puts).toBe(1);
+
+    for (const model of [results.teacher!, results.baseline!, results.student!]) {
+      expect(model.testAccuracy).toBeGreaterThan(0.3);
+      expect(model.testAccuracy).toBeLessThanOrEqual(1);
+      expect(model.inferenceMsPerSample).toBeGreaterThan(0);
+    }
+    expect(results.trainCount).toBe(256);
+    expect(results.testCount).toBe(128);
+    expect(results.compressionRatio).toBeCloseTo(results.teacher!.params / results.student!.params, 12);
+    expect(results.accuracyDrop).toBeCloseTo(results.teacher!.testAccuracy - results.student!.testAccuracy, 12);
+    expect(results.distillationGain).toBeCloseTo(results.student!.testAccuracy - results.baseline!.testAccuracy, 12);
+
+    // A second run with the same plan reuses the cached teacher: no teacher steps, same accuracy.
+    const second = new EventLog();
+    const again = await runExperiment(tinyPlan(), { teacher: false, baseline: false, student: true }, env(second, { teacherCache: cache }));
+    expect(second.ofType('step').some((s) => s.phase === 'teacher')).toBe(false);
+    expect(second.ofType('phaseDone')[0]).toMatchObject({ phase: 'teacher', fromCache: true });
+    expect(again.teacher!.fromCache).toBe(true);
+    expect(again.teacher!.testAccuracy).toBe(results.teacher!.testAccuracy);
+    expect(again.baseline).toBeNull();
+    expect(cache.puts).toBe(1);
+  });
+
+  it('trains only up to the guided layer in a FitNet first stage', async () => {
+    const log = new EventLog();
+    const stage = {
+      nodeId: 'trainer-hint', name: 'Hints', settings: trainerSettings({ seed: 21 }), trainUpTo: 'relu1',
+      terms: [{ term: hintTerm, schedule: { kind: 'constant' } as const }],
+    };
+    const plan = tinyPlan({ stages: [stage], dataset: datasetOptions({ trainSubset: 96, testSubset: 32, validationSize: 0 }) });
+    await runExperiment(plan, { teacher: false, baseline: false, student: true }, env(log));
+    const trained = log.ofType('weights').find((w) => w.phase === 'student')!.weights;
+    const fresh = buildModel(tinyStudent, { taps: ['relu1'], seed: 21 });
+    const initial = getLayerWeights(fresh, tinyStudent);
+    fresh.dispose();
+    const byId = (weights: LayerWeights[], id: string): Float32Array[] => weights.find((w) => w.layerId === id)!.tensors.map((t) => t.values);
+    expect(byId(trained, 'fc1')[0]).not.toEqual(byId(initial, 'fc1')[0]);
+    expect(byId(trained, 'fc2')).toEqual(byId(initial, 'fc2'));
+    expect(byId(trained, 'logits')).toEqual(byId(initial, 'logits'));
+  });
+
+  it('stops with a diverged error naming the term when the learning rate is absurd', async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const plan = tinyPlan({ teacher: { ...tinyPlan().teacher, settings: trainerSettings({ optimizer: 'sgd', learningRate: 1e12 }) } });
+    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(log));
+    const [error] = log.ofType('error');
+    expect(error.kind).toBe('diverged');
+    expect(error.lossTerm).toBe('ce');
+    expect(error.message).toMatch(/Cross-entropy/);
+    expect(error.message).toMatch(/Lower the learning rate/);
+    expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
+    expect(results.teacher).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reports a bad dataset option as a data error without training', async () => {
+    const log = new EventLog();
+    await runExperiment(tinyPlan({ dataset: datasetOptions({ trainSubset: 10_000_000 }) }), { teacher: true, baseline: false, student: false }, env(log));
+    expect(log.ofType('error')[0].kind).toBe('data');
+    expect(log.ofType('step')).toHaveLength(0);
+  });
+
+  it('pauses between steps, resumes, and stops cleanly', async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const control = new RunControl();
+    let pausedAtStep = -1;
+    const emit = (event: Parameters<TrainEnv['emit']>[0]): void => {
+      log.emit(event);
+      if (event.type !== 'step') return;
+      if (event.step === 2) {
+        control.pause();
+        pausedAtStep = log.ofType('step').length;
+      }
+      if (event.step === 4) control.stop();
+    };
+    const running = runExperiment(tinyPlan(), { teacher: true, baseline: false, student: false }, { ...env(log), emit, control });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(control.state).toBe('paused');
+    expect(log.ofType('step')).toHaveLength(pausedAtStep);
+    control.resume();
+    const results = await running;
+    expect(log.ofType('step').map((s) => s.step)).toEqual([1, 2, 3, 4]);
+    expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
+    expect(results.teacher).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,65 @@
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../src/data/loader';
+import type { BackendName } from '../src/protocol';
+import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
+import { chooseBackend } from './backend';
+
+/**
+ * Browser benchmark worker: for each requested backend, times training steps of each model with
+ * src/train's step (the same code a run uses) and posts one row per (backend, model).
+ */
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (reply: BrowserBenchReply): void => scope.postMessage(reply);
+
+async function readAsset(relativePath: string): Promise<Uint8Array> {
+  const response = await fetch(`/data/${relativePath}`);
+  if (!response.ok) throw new Error(`/data/${relativePath}: HTTP ${response.status}; run \`npm run prepare-data\`.`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+const trainsOnWasm = (request: BrowserBenchRequest['models'][number]): boolean =>
+  request.layers.every((layer) => layer.kind !== 'conv2d' && layer.kind !== 'maxPool' && layer.kind !== 'avgPool');
+
+/**
+ * The threaded wasm build crashes this worker when bundled by Vite ("e is not defined" from its
+ * pthread worker), so the benchmark measures the single-threaded SIMD build.
+ */
+async function preferSingleThreadWasm(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+}
+
+async function run(request: BrowserBenchRequest): Promise<void> {
+  const data = await loadDataset(
+    { datasetId: 'mnist', trainSubset: request.trainImages, validationSize: 0, testSubset: 1, augmentShift: 0 }, readAsset,
+  );
+  for (const backend of request.backends) {
+    if (backend === 'wasm') await preferSingleThreadWasm();
+    const chosen = await chooseBackend(backend as BackendName);
+    if (chosen.backend !== backend) {
+      for (const model of request.models) post({ type: 'skipped', backend, model: model.name, reason: chosen.reason });
+      continue;
+    }
+    for (const model of request.models) {
+      if (backend === 'wasm' && !trainsOnWasm(model)) {
+        post({ type: 'skipped', backend, model: model.name, reason: 'wasm cannot train convolutions' });
+        continue;
+      }
+      try {
+        const row = await measureThroughput(model, data, { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() });
+        post({ type: 'row', row: { ...row, backend: tf.getBackend() } });
+      } catch (error) {
+        post({ type: 'skipped', backend, model: model.name, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+}
+
+scope.onmessage = (event: MessageEvent<BrowserBenchRequest>) => {
+  run(event.data).then(
+    () => post({ type: 'done' }),
+    (error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+  );
+};
