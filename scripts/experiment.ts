@@ -18,6 +18,8 @@ import { RunControl } from '../src/train/control';
 import type { RunPhase, RunSelection, TrainingPlan } from '../src/train/plan';
 import { runExperiment } from '../src/train/runner';
 import { nodeAssetReader } from './lib/node-assets';
+import { writeExports } from './lib/export-cli';
+import { fsTeacherCache } from './lib/fs-teacher-cache';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -33,6 +35,8 @@ export interface ExperimentCliOptions {
   /** Hooks for the export step (added by the export module): paths to write after the run. */
   onnx: string | null;
   bundle: string | null;
+  /** Directory of trained teachers reused across runs; null = always train the teacher. */
+  teacherCache: string | null;
 }
 
 const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
@@ -43,7 +47,8 @@ const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
   --backend <cpu|wasm>      tfjs backend (wasm only for dense-only models; default cpu)
   --only <teacher,baseline,student>  run only these phases (default: all three)
   --onnx <file>             export the distilled student as ONNX
-  --bundle <file>           export the Atlas (ATC) bundle`;
+  --bundle <file>           export the Atlas (ATC) bundle
+  --teacher-cache <dir>     reuse trained teachers stored here (default .cache/teachers; 'off' to disable)`;
 
 function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
@@ -56,6 +61,7 @@ const subset = (value: string, flag: string): number | null => (value === 'all' 
 /** Each flag takes one value; adding an option means adding one entry here. */
 const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: string, flag: string) => void> = {
   '--out': (o, v) => { o.out = v; },
+  '--teacher-cache': (o, v) => { o.teacherCache = v === 'off' ? null : v; },
   '--epochs': (o, v, f) => { o.epochs = positiveInteger(v, f); },
   '--train-subset': (o, v, f) => { o.trainSubset = subset(v, f); },
   '--test-subset': (o, v, f) => { o.testSubset = subset(v, f); },
@@ -76,7 +82,7 @@ const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: stri
 export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptions {
   const options: ExperimentCliOptions = {
     file: '', out: null, epochs: null, trainSubset: undefined, testSubset: undefined, backend: 'cpu',
-    runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null,
+    runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null, teacherCache: '.cache/teachers',
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -114,9 +120,13 @@ export function applyOverrides(file: ExperimentFile, options: Pick<ExperimentCli
   return copy;
 }
 
-export async function loadPlan(filePath: string, overrides: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): Promise<TrainingPlan> {
+export async function loadExperimentFile(filePath: string, overrides: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): Promise<ExperimentFile> {
   const text = await readFile(filePath, 'utf8');
-  return compileExperiment(applyOverrides(parseExperiment(text), overrides));
+  return applyOverrides(parseExperiment(text), overrides);
+}
+
+export async function loadPlan(filePath: string, overrides: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): Promise<TrainingPlan> {
+  return compileExperiment(await loadExperimentFile(filePath, overrides));
 }
 
 const WASM_UNSUPPORTED = new Set(['conv2d', 'maxPool', 'avgPool']);
@@ -209,7 +219,8 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  const plan = await loadPlan(options.file, options);
+  const experiment = await loadExperimentFile(options.file, options);
+  const plan = compileExperiment(experiment);
   if (options.backend === 'wasm') {
     const refusal = wasmRefusal(plan);
     if (refusal) {
@@ -227,6 +238,7 @@ async function main(): Promise<number> {
   console.log(`Running '${plan.experimentName}' on tfjs ${tf.getBackend()} (${path.basename(options.file)})`);
   const results = await runExperiment(plan, options.runs, {
     readAsset: nodeAssetReader(), emit: reporter.emit, control, backend: tf.getBackend(), now: () => performance.now(),
+    teacherCache: options.teacherCache ? fsTeacherCache(options.teacherCache) : undefined,
   });
   console.log(formatResults(results));
   const json = JSON.stringify(results, null, 2);
@@ -237,8 +249,12 @@ async function main(): Promise<number> {
     console.log(json);
   }
   if (options.onnx || options.bundle) {
-    console.error('ONNX/bundle export is not wired into the headless runner yet: the trained student weights are in the run\'s weights event.');
-    return 1;
+    const weights = reporter.weights.get('student');
+    if (!weights) {
+      console.error('Nothing to export: the distilled student was not trained in this run (see --only).');
+      return 1;
+    }
+    await writeExports({ experiment, weights, results, flags: { onnx: options.onnx, bundle: options.bundle } });
   }
   return reporter.errors.length > 0 ? 1 : 0;
 }
