@@ -11,12 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 import { compileExperiment } from '../src/graph/compile';
 import type { ExperimentFile } from '../src/graph/schema';
 import { parseExperiment } from '../src/graph/serialize';
-import type { ArchitectureSpec, LayerWeights } from '../src/models/spec';
+import type { LayerWeights } from '../src/models/spec';
 import type { TrainEvent } from '../src/protocol';
 import type { ExperimentResults } from '../src/results';
 import { RunControl } from '../src/train/control';
 import type { RunPhase, RunSelection, TrainingPlan } from '../src/train/plan';
 import { runExperiment } from '../src/train/runner';
+import { wasmRefusal } from '../src/train/backendSupport';
 import { nodeAssetReader } from './lib/node-assets';
 import { writeExports } from './lib/export-cli';
 import { fsTeacherCache } from './lib/fs-teacher-cache';
@@ -129,20 +130,6 @@ export async function loadPlan(filePath: string, overrides: Pick<ExperimentCliOp
   return compileExperiment(await loadExperimentFile(filePath, overrides));
 }
 
-const WASM_UNSUPPORTED = new Set(['conv2d', 'maxPool', 'avgPool']);
-
-/** The wasm backend has no Conv2DBackpropFilter kernel: it can only train dense models. */
-export function wasmRefusal(plan: TrainingPlan): string | null {
-  const offending = (spec: ArchitectureSpec): string[] =>
-    spec.layers.filter((layer) => WASM_UNSUPPORTED.has(layer.kind)).map((layer) => `${spec.name}/${layer.id} (${layer.kind})`);
-  const layers = [...offending(plan.teacher.architecture), ...offending(plan.student.architecture)];
-  const convAdapters = plan.adapters.filter((adapter) => adapter.kind !== 'dense').map((adapter) => `adapter ${adapter.id} (${adapter.kind})`);
-  const all = [...layers, ...convAdapters];
-  if (all.length === 0) return null;
-  return `The wasm backend cannot train convolutions or pooling (tfjs-backend-wasm has no Conv2DBackpropFilter kernel); ` +
-    `this experiment has ${all.slice(0, 4).join(', ')}${all.length > 4 ? ', ...' : ''}. Use --backend cpu.`;
-}
-
 export async function selectNodeBackend(backend: NodeBackend): Promise<void> {
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(backend))) throw new Error(`The tfjs ${backend} backend could not start in Node.`);
@@ -224,7 +211,7 @@ async function main(): Promise<number> {
   if (options.backend === 'wasm') {
     const refusal = wasmRefusal(plan);
     if (refusal) {
-      console.error(refusal);
+      console.error(`${refusal}. Use --backend cpu.`);
       return 2;
     }
   }

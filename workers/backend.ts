@@ -22,10 +22,15 @@ const DISPLAY_NAMES: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'W
 
 let wasmRegistered = false;
 
-/** Loaded only when asked for: the wasm backend is large and cannot train convolutions anyway. */
+/**
+ * Loaded only when asked for: the wasm backend is large and cannot train convolutions anyway.
+ * Single-threaded SIMD: the threaded build's pthread worker breaks when Vite bundles this worker
+ * ("e is not defined"), so threads stay off even on a cross-origin-isolated page.
+ */
 async function registerWasm(): Promise<void> {
   if (wasmRegistered) return;
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -56,10 +61,14 @@ function candidates(preference: BackendPreference): BackendName[] {
   return [preference, ...AUTO_ORDER.filter((name) => name !== preference)];
 }
 
-export async function chooseBackend(preference: BackendPreference): Promise<ChosenBackend> {
+/**
+ * `wasmRefusal` says why this run cannot train on wasm (convolutions), so a wasm preference falls
+ * back with that reason instead of failing mid-run on a missing gradient kernel.
+ */
+export async function chooseBackend(preference: BackendPreference, wasmRefusal: string | null = null): Promise<ChosenBackend> {
   const failures: string[] = [];
   for (const name of candidates(preference)) {
-    const failure = await tryBackend(name);
+    const failure = name === 'wasm' && wasmRefusal ? wasmRefusal : await tryBackend(name);
     if (failure === null) {
       const reason =
         failures.length === 0

@@ -4,6 +4,7 @@ import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
 import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
 import { chooseBackend } from './backend';
+import { layersWasmCannotTrain } from '../src/train/backendSupport';
 
 /**
  * Browser benchmark worker: for each requested backend, times training steps of each model with
@@ -19,24 +20,13 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-const trainsOnWasm = (request: BrowserBenchRequest['models'][number]): boolean =>
-  request.layers.every((layer) => layer.kind !== 'conv2d' && layer.kind !== 'maxPool' && layer.kind !== 'avgPool');
-
-/**
- * The threaded wasm build crashes this worker when bundled by Vite ("e is not defined" from its
- * pthread worker), so the benchmark measures the single-threaded SIMD build.
- */
-async function preferSingleThreadWasm(): Promise<void> {
-  await import('@tensorflow/tfjs-backend-wasm');
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-}
+const trainsOnWasm = (model: BrowserBenchRequest['models'][number]): boolean => layersWasmCannotTrain(model).length === 0;
 
 async function run(request: BrowserBenchRequest): Promise<void> {
   const data = await loadDataset(
     { datasetId: 'mnist', trainSubset: request.trainImages, validationSize: 0, testSubset: 1, augmentShift: 0 }, readAsset,
   );
   for (const backend of request.backends) {
-    if (backend === 'wasm') await preferSingleThreadWasm();
     const chosen = await chooseBackend(backend as BackendName);
     if (chosen.backend !== backend) {
       for (const model of request.models) post({ type: 'skipped', backend, model: model.name, reason: chosen.reason });
