@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { build, createServer, preview } from 'vite';
 import type { BrowserBenchResults } from '../app/bench/main';
 import { loadDataset } from '../src/data/loader';
+import { architecturePresets } from '../src/models/presets';
 import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAccuracyResult } from '../src/train/benchmark';
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
@@ -74,12 +75,17 @@ function parseArgs(argv: readonly string[]): BenchOptions {
 
 interface Row { where: string; backend: string; model: string; result: ThroughputResult | null; note: string }
 
-async function nodeThroughput(options: BenchOptions, batch: number, models: { teacher: Parameters<typeof measureThroughput>[0]; student: Parameters<typeof measureThroughput>[0] }): Promise<Row[]> {
+type Spec = Parameters<typeof measureThroughput>[0];
+
+/** The MLP pair of the Hinton preset and the CNN pair of the attention-transfer preset. */
+const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-student'];
+
+async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[]): Promise<Row[]> {
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
   const rows: Row[] = [];
   for (const backend of ['cpu', 'wasm'] as const) {
     await selectNodeBackend(backend);
-    for (const spec of [models.teacher, models.student]) {
+    for (const spec of models) {
       const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
       rows.push({ where: 'node', backend, model: spec.name, result, note: '' });
       console.log(`  node ${backend} ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
@@ -127,7 +133,7 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     page.on('console', (message) => {
       if (message.type() === 'error') console.log(`  [browser] ${message.text()}`);
     });
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}`);
+    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
     if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
@@ -169,8 +175,8 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const plan = await loadPlan(PRESET, { epochs: null, trainSubset: undefined, testSubset: undefined });
   const batch = options.batch ?? plan.baseline.batchSize;
-  const models = { teacher: plan.teacher.architecture, student: plan.student.architecture };
-  console.log(`Benchmark: Hinton preset (${models.teacher.name}, ${models.student.name}), batch ${batch}`);
+  const models = BENCH_MODELS.map((id) => architecturePresets[id]);
+  console.log(`Benchmark: ${BENCH_MODELS.join(', ')}; batch ${batch}`);
   const rows = options.node ? await nodeThroughput(options, batch, models) : [];
   if (options.browser) rows.push(...await browserThroughput(options, batch));
   let target: TimeToAccuracyResult | null = null;
@@ -178,7 +184,7 @@ async function main(): Promise<void> {
     await selectNodeBackend(options.targetBackend);
     const data = await loadDataset({ ...plan.dataset, trainSubset: null, testSubset: options.targetTest, augmentShift: 0 }, nodeAssetReader());
     console.log(`  time to ${options.target} on node ${tf.getBackend()} (${data.train.count} training images, ${data.test.count} test images)...`);
-    target = await timeToAccuracy(models.student, data, {
+    target = await timeToAccuracy(plan.student.architecture, data, {
       settings: { ...plan.baseline, batchSize: batch }, target: options.target, evaluateEverySteps: 100, maxSeconds: options.targetSeconds, now: () => performance.now(),
     });
   }

@@ -5,6 +5,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendPreference } from '../src/protocol';
+import { installFastConvFilterGradient } from '../src/models/conv-filter-gradient';
 
 /**
  * Picks the tfjs backend for a run: the preferred one when it works, otherwise the next in
@@ -23,7 +24,7 @@ const DISPLAY_NAMES: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'W
 let wasmRegistered = false;
 
 /**
- * Loaded only when asked for: the wasm backend is large and cannot train convolutions anyway.
+ * Loaded only when asked for: the wasm backend's binaries are large.
  * Single-threaded SIMD: the threaded build's pthread worker breaks when Vite bundles this worker
  * ("e is not defined"), so threads stay off even on a cross-origin-isolated page.
  */
@@ -50,6 +51,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(name);
     if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${DISPLAY_NAMES[name]} failed to initialise`;
     await tf.ready();
+    // cpu: a much faster conv filter gradient; wasm: the one tfjs-backend-wasm lacks.
+    if (name === 'cpu' || name === 'wasm') installFastConvFilterGradient(name);
     return null;
   } catch (error) {
     return `${DISPLAY_NAMES[name]} failed to initialise (${error instanceof Error ? error.message : String(error)})`;
@@ -61,14 +64,10 @@ function candidates(preference: BackendPreference): BackendName[] {
   return [preference, ...AUTO_ORDER.filter((name) => name !== preference)];
 }
 
-/**
- * `wasmRefusal` says why this run cannot train on wasm (convolutions), so a wasm preference falls
- * back with that reason instead of failing mid-run on a missing gradient kernel.
- */
-export async function chooseBackend(preference: BackendPreference, wasmRefusal: string | null = null): Promise<ChosenBackend> {
+export async function chooseBackend(preference: BackendPreference): Promise<ChosenBackend> {
   const failures: string[] = [];
   for (const name of candidates(preference)) {
-    const failure = name === 'wasm' && wasmRefusal ? wasmRefusal : await tryBackend(name);
+    const failure = await tryBackend(name);
     if (failure === null) {
       const reason =
         failures.length === 0
@@ -76,9 +75,7 @@ export async function chooseBackend(preference: BackendPreference, wasmRefusal: 
             ? `${DISPLAY_NAMES[name]}: the fastest backend available here`
             : `${DISPLAY_NAMES[name]}: chosen in the backend selector`
           : `${failures.join('; ')}; using ${DISPLAY_NAMES[name]}`;
-      const wasmNote =
-        name === 'wasm' ? ' (WebAssembly cannot train convolutions: use it for MLPs)' : '';
-      return { backend: name, reason: reason + wasmNote };
+      return { backend: name, reason };
     }
     failures.push(failure);
   }

@@ -4,7 +4,6 @@ import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
 import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
 import { chooseBackend } from './backend';
-import { layersWasmCannotTrain } from '../src/train/backendSupport';
 
 /**
  * Browser benchmark worker: for each requested backend, times training steps of each model with
@@ -20,7 +19,6 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-const trainsOnWasm = (model: BrowserBenchRequest['models'][number]): boolean => layersWasmCannotTrain(model).length === 0;
 
 async function run(request: BrowserBenchRequest): Promise<void> {
   const data = await loadDataset(
@@ -33,10 +31,6 @@ async function run(request: BrowserBenchRequest): Promise<void> {
       continue;
     }
     for (const model of request.models) {
-      if (backend === 'wasm' && !trainsOnWasm(model)) {
-        post({ type: 'skipped', backend, model: model.name, reason: 'wasm cannot train convolutions' });
-        continue;
-      }
       try {
         const row = await measureThroughput(model, data, { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() });
         post({ type: 'row', row: { ...row, backend: tf.getBackend() } });

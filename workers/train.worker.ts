@@ -4,7 +4,6 @@ import type { TrainCommand, TrainEvent, TrainWorkerMessage } from '../src/protoc
 import { RunControl } from '../src/train/control';
 import { runExperiment, type TrainEnv } from '../src/train/runner';
 import { chooseBackend } from './backend';
-import { wasmRefusal } from '../src/train/backendSupport';
 
 /**
  * The training worker: picks a backend, runs src/train on the plan it is sent, and forwards every
@@ -102,7 +101,7 @@ async function start(command: Extract<TrainCommand, { type: 'start' }>): Promise
     if (state !== 'stopped') emit({ type: 'status', state });
   });
   try {
-    const chosen = await chooseBackend(command.backend, wasmRefusal(command.plan));
+    const chosen = await chooseBackend(command.backend);
     emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason });
     emit({ type: 'status', state: 'running' });
     await runExperiment(command.plan, command.runs, {

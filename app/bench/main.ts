@@ -26,7 +26,7 @@ const number = (key: string, fallback: number): number => {
 };
 const list = (key: string, fallback: string[]): string[] => params.get(key)?.split(',').filter(Boolean) ?? fallback;
 
-const modelIds = list('models', ['hinton-teacher', 'hinton-student']);
+const modelIds = list('models', ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-student']);
 const request: BrowserBenchRequest = {
   type: 'run',
   backends: list('backends', ['webgpu', 'webgl', 'cpu', 'wasm']),

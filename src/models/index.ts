@@ -4,4 +4,4 @@ export * from './builder';
 export * from './adapters';
 export * from './presets';
 export * from './edit';
-export * from './cpu-conv-gradient';
+export * from './conv-filter-gradient';

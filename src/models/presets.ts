@@ -19,7 +19,7 @@ import type { ArchitectureSpec, LayerSpec } from './spec';
  *   -> 'relu2' / 'relu3' [14, 14, 8]; 'relu4' [7, 7, 16] -> 'pool2' [7, 7, 8].
  * - FitNet hint with an adapter: teacher 'relu4' [7, 7, 16] <- student 'pool2' [7, 7, 8] (conv1x1);
  *   without one: 'relu3' -> 'relu3'.
- * On the tfjs cpu backend, install cpu-conv-gradient.ts first: tfjs's own conv filter gradient is
+ * On the tfjs cpu backend, install conv-filter-gradient.ts first: tfjs's own conv filter gradient is
  * about 30x slower than this kernel and dominates CNN training time.
  */
 

@@ -1,19 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * A faster Conv2DBackpropFilter kernel for the tfjs `cpu` backend.
+ * A Conv2DBackpropFilter kernel for the tfjs `cpu` backend (faster than tfjs's own) and for the
+ * `wasm` backend (which has none in 4.22, so it could not train convolutions at all).
  *
  * tfjs 4.22's cpu kernel reads every element through TensorBuffer.get(...) inside a 7-deep loop:
  * measured here, the filter gradient of a 3x3, 8->8 conv on a [32, 28, 28, 8] batch took 8.4 s
  * against 0.17 s for the forward pass, so it dominated CNN training in Node and in cpu fallbacks.
  * This kernel computes the same sums with flat indexing (float64 accumulation, as the original's
- * scalar accumulator) and skips zero inputs (post-relu maps are sparse). NCHW falls back to the
- * original kernel. Install once after the cpu backend is registered; other backends are untouched.
+ * scalar accumulator) and skips zero inputs (post-relu maps are sparse). It only uses the generic
+ * KernelBackend read/write, so the same function serves wasm, where the forward convolution and
+ * the input gradient already run in XNNPACK. Install once after the backend is registered.
  */
 
 const KERNEL_NAME = 'Conv2DBackpropFilter';
-const BACKEND_NAME = 'cpu';
-let originalKernel: tf.KernelConfig | null = null;
+export type FilterGradientBackend = 'cpu' | 'wasm';
+/** The kernels replaced per backend (null: the backend had none). */
+const originalKernels = new Map<FilterGradientBackend, tf.KernelConfig | null>();
 
 interface FilterGradAttrs {
   strides: [number, number] | number;
@@ -35,8 +38,10 @@ function fastFilterGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { inputs, backend } = args;
   if (!(backend instanceof tf.KernelBackend)) throw new Error(`${KERNEL_NAME}: not a tfjs kernel backend.`);
   const attrs = args.attrs as unknown as FilterGradAttrs;
-  if (attrs.dataFormat === 'NCHW' && originalKernel) {
-    return originalKernel.kernelFunc(args) as tf.TensorInfo;
+  if (attrs.dataFormat === 'NCHW') {
+    const original = originalKernels.get(tf.getBackend() as FilterGradientBackend);
+    if (original) return original.kernelFunc(args) as tf.TensorInfo;
+    throw new Error(`${KERNEL_NAME}: NCHW is not supported here; the studio's models are NHWC.`);
   }
   const x = inputs.x as tf.TensorInfo;
   const dy = inputs.dy as tf.TensorInfo;
@@ -82,23 +87,24 @@ function fastFilterGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
 }
 
 /**
- * Replaces the cpu backend's filter-gradient kernel with the fast one. Returns false when the cpu
- * backend has no such kernel registered (nothing to replace). Safe to call more than once.
+ * Registers the kernel for `backend` (replacing tfjs's own on cpu, filling the gap on wasm).
+ * Returns false when the backend is not registered at all. Safe to call more than once.
  */
-export function installFastCpuConvGradient(): boolean {
-  if (originalKernel) return true;
-  const existing = tf.getKernel(KERNEL_NAME, BACKEND_NAME);
-  if (!existing) return false;
-  originalKernel = existing;
-  tf.unregisterKernel(KERNEL_NAME, BACKEND_NAME);
-  tf.registerKernel({ kernelName: KERNEL_NAME, backendName: BACKEND_NAME, kernelFunc: fastFilterGradient });
+export function installFastConvFilterGradient(backend: FilterGradientBackend): boolean {
+  if (originalKernels.has(backend)) return true;
+  if (!tf.findBackendFactory(backend)) return false;
+  const existing = tf.getKernel(KERNEL_NAME, backend) ?? null;
+  if (existing) tf.unregisterKernel(KERNEL_NAME, backend);
+  originalKernels.set(backend, existing);
+  tf.registerKernel({ kernelName: KERNEL_NAME, backendName: backend, kernelFunc: fastFilterGradient });
   return true;
 }
 
-/** Restores tfjs's own kernel (used by the test that compares both). */
-export function uninstallFastCpuConvGradient(): void {
-  if (!originalKernel) return;
-  tf.unregisterKernel(KERNEL_NAME, BACKEND_NAME);
-  tf.registerKernel(originalKernel);
-  originalKernel = null;
+/** Restores tfjs's own kernel, or none on wasm (used by the tests that compare both). */
+export function uninstallFastConvFilterGradient(backend: FilterGradientBackend): void {
+  if (!originalKernels.has(backend)) return;
+  tf.unregisterKernel(KERNEL_NAME, backend);
+  const original = originalKernels.get(backend);
+  if (original) tf.registerKernel(original);
+  originalKernels.delete(backend);
 }
