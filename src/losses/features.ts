@@ -7,7 +7,7 @@ import { requireAtLeastRank, requireRank, requireSameBatch, requireSameShape } f
  * `attentionMap` and `fspMatrix` double as the trainer's visualisation probes.
  */
 
-/** Below this a norm counts as zero: the vector is left at zero and receives no gradient (no NaN). */
+/** Below this a norm counts as zero: the vector stays zero and gets no gradient. */
 const NORM_EPSILON = 1e-12;
 
 /** sqrt(sum x^2) along `axis`, floored at NORM_EPSILON so its gradient stays finite at zero. */
@@ -15,9 +15,19 @@ export function safeNorm(x: tf.Tensor, axis: number, keepDims = false): tf.Tenso
   return tf.sqrt(tf.maximum(tf.sum(tf.square(x), axis, keepDims), NORM_EPSILON * NORM_EPSILON));
 }
 
-/** x / max(||x||, eps) along `axis` (PyTorch's F.normalize). */
+/**
+ * x / ||x|| along `axis`; a vector of norm <= NORM_EPSILON maps to zero with zero gradient.
+ * PyTorch's F.normalize (x / max(||x||, eps)) has the same values but a 1/eps = 1e12 gradient at
+ * zero, which a dead ReLU channel or an all-zero sample would feed into training. The mask is
+ * built with `step` (whose gradient is zero) because tfjs cannot differentiate through Greater.
+ */
 export function l2Normalize(x: tf.Tensor, axis: number): tf.Tensor {
-  return tf.div(x, safeNorm(x, axis, true));
+  return tf.tidy(() => {
+    const squared = tf.sum(tf.square(x), axis, true);
+    const nonZero = tf.step(tf.sub(squared, NORM_EPSILON * NORM_EPSILON));
+    const safeSquared = tf.add(tf.mul(squared, nonZero), tf.sub(1, nonZero));
+    return tf.mul(tf.div(x, tf.sqrt(safeSquared)), nonZero);
+  });
 }
 
 function requireMap(feature: tf.Tensor, what: string): asserts feature is tf.Tensor4D {

@@ -75,16 +75,29 @@ describe('RKD', () => {
 });
 
 describe('PKT', () => {
-  it('matches the hand-computed KL of the cosine-kernel conditionals', async () => {
-    // Teacher [[1,0],[0,1]]: cos = 0 -> K = [[1, .5], [.5, 1]] -> columns [2/3, 1/3] and [1/3, 2/3].
-    // Student [[1,0],[2,0]]: cos = 1 -> K = ones -> all 1/2.
-    // KL per column = 2/3 ln(4/3) + 1/3 ln(2/3) = 0.191788 - 0.135155 = 0.056633; paper: (2 * 0.056633) / B = 0.056633; repdistiller: / B^2 -> half.
-    const teacher = tf.tensor2d([[1, 0], [0, 1]]);
-    const student = tf.tensor2d([[1, 0], [2, 0]]);
-    const kl = (2 / 3) * Math.log(4 / 3) + (1 / 3) * Math.log(2 / 3);
-    expect(kl).toBeCloseTo(0.056633, 5);
-    expect(await value(pktLoss(student, teacher, { form: 'paper' }))).toBeCloseTo(kl, 6);
-    expect(await value(pktLoss(student, teacher, { form: 'repdistiller' }))).toBeCloseTo(kl / 2, 6);
+  it('paper form: conditionals over the other samples (self excluded), KL averaged over B', async () => {
+    // Teacher (1,0), (0,1), (-1,0): cosines 0, -1, 0 -> K(1,2) = K(2,3) = 1/2, K(1,3) = 0.
+    // Conditioned on sample 1: over {2, 3} -> [1, 0]; on 2: over {1, 3} -> [1/2, 1/2]; on 3: over {1, 2} -> [0, 1].
+    // Student (1,0), (2,0), (3,0): all cosines 1 -> every conditional is [1/2, 1/2].
+    // KL: ln 2 + 0 + ln 2 -> mean over the 3 conditioning samples = (2/3) ln 2 = 0.462098.
+    const teacher = tf.tensor2d([[1, 0], [0, 1], [-1, 0]]);
+    const student = tf.tensor2d([[1, 0], [2, 0], [3, 0]]);
+    expect((2 / 3) * Math.LN2).toBeCloseTo(0.462098, 5);
+    expect(await value(pktLoss(student, teacher, { form: 'paper' }))).toBeCloseTo((2 / 3) * Math.LN2, 6);
     tf.dispose([teacher, student]);
+  });
+
+  it('repdistiller form keeps the self-pairs and averages over all B^2 entries', async () => {
+    // Same inputs. Teacher K = [[1, .5, 0], [.5, 1, .5], [0, .5, 1]]: conditionals [2/3, 1/3, 0],
+    // [1/4, 1/2, 1/4], [0, 1/3, 2/3]; student K = ones -> 1/3 everywhere.
+    // KL sums: 2/3 ln 2, 1/2 ln(3/4) + 1/2 ln(3/2) = 1/2 ln(9/8), 2/3 ln 2 -> total / 9 (eps 1e-7 is negligible).
+    const teacher = tf.tensor2d([[1, 0], [0, 1], [-1, 0]]);
+    const student = tf.tensor2d([[1, 0], [2, 0], [3, 0]]);
+    const expected = ((4 / 3) * Math.LN2 + 0.5 * Math.log(9 / 8)) / 9;
+    expect(expected).toBeCloseTo(0.109232, 5);
+    expect(await value(pktLoss(student, teacher, { form: 'repdistiller' }))).toBeCloseTo(expected, 5);
+    const single = tf.tensor2d([[1, 0]]);
+    expect(() => pktLoss(single, single, { form: 'paper' })).toThrow(/at least 2/);
+    tf.dispose([teacher, student, single]);
   });
 });

@@ -60,7 +60,18 @@ interface PairGeometry {
   /** Euclidean distances, exactly 0 on the diagonal. */
   distance: tf.Tensor2D;
   offDiagonal: tf.Tensor2D;
+  /** 1 for pairs of distinct samples that are not coincident (see COINCIDENT_FRACTION). */
+  separated: tf.Tensor2D;
 }
+
+/**
+ * A pair whose squared distance is below this fraction of the batch's mean squared distance
+ * (i.e. closer than 1 % of the RMS distance) counts as coincident: the direction between the two
+ * points is undefined, and in float32 the Gram-based dot products are rounding noise at that
+ * scale. Angles at such pairs are 0 with zero gradient, as F.normalize of a zero difference gives
+ * in the authors' code, instead of a cosine of noise with a 1/distance gradient.
+ */
+const COINCIDENT_FRACTION = 1e-4;
 
 /** Call inside a tidy. Distances come from the Gram matrix so no [B, B, D] tensor is built. */
 function pairGeometry(feature: tf.Tensor): PairGeometry {
@@ -74,13 +85,17 @@ function pairGeometry(feature: tf.Tensor): PairGeometry {
   // The diagonal goes through sqrt(1) and is then zeroed, so its gradient is exactly 0, never NaN.
   const safeSquared = tf.where(tf.cast(offDiagonal, 'bool'), tf.maximum(squared, SQUARED_DISTANCE_FLOOR), tf.onesLike(squared));
   const distance = tf.mul(tf.sqrt(safeSquared), offDiagonal) as tf.Tensor2D;
-  return { gram, distance, offDiagonal };
+  const meanSquared = tf.div(tf.sum(tf.mul(squared, offDiagonal)), batch * (batch - 1));
+  const tolerance = tf.maximum(tf.mul(meanSquared, COINCIDENT_FRACTION), SQUARED_DISTANCE_FLOOR);
+  // `step` has a zero gradient, so the mask never feeds the tape (tfjs cannot differentiate Greater).
+  const separated = tf.mul(tf.step(tf.sub(squared, tolerance)), offDiagonal) as tf.Tensor2D;
+  return { gram, distance, offDiagonal, separated };
 }
 
 /**
  * psi_D = ||a - b|| / mu with mu the mean distance over the B(B-1) ordered pairs; Huber between
- * teacher and student, averaged over those pairs (the paper writes a sum; the authors' code
- * averages, which the published weights assume). Needs B >= 2.
+ * teacher and student, averaged over those pairs. The paper writes a sum; the authors' code
+ * averages over all B^2 entries, zero diagonal included, i.e. (B-1)/B times this. Needs B >= 2.
  */
 export function rkdDistanceLoss(sFeature: tf.Tensor, tFeature: tf.Tensor): tf.Scalar {
   checkPair(sFeature, tFeature, 'RKD distance');
@@ -97,9 +112,12 @@ export function rkdDistanceLoss(sFeature: tf.Tensor, tFeature: tf.Tensor): tf.Sc
   });
 }
 
-/** cos of the angle at anchor b between a and c, [b, a, c], and the mask of distinct triples. */
+/**
+ * cos of the angle at anchor b between a and c, indexed [b, a, c], and the mask of triples of
+ * distinct samples. The cosine is 0 where b coincides with a or c (undefined direction).
+ */
 function angles(feature: tf.Tensor): { cosine: tf.Tensor3D; distinct: tf.Tensor3D } {
-  const { gram, distance, offDiagonal } = pairGeometry(feature);
+  const { gram, distance, offDiagonal, separated } = pairGeometry(feature);
   const batch = gram.shape[0];
   const diagonal = tf.reshape(tf.sum(tf.mul(gram, tf.eye(batch)), 1), [batch, 1, 1]);
   // (a - b).(c - b) = G[a,c] - G[a,b] - G[b,c] + G[b,b]
@@ -108,14 +126,16 @@ function angles(feature: tf.Tensor): { cosine: tf.Tensor3D; distinct: tf.Tensor3
     tf.mul(tf.expandDims(offDiagonal, 2), tf.expandDims(offDiagonal, 1)),
     tf.expandDims(offDiagonal, 0),
   ) as tf.Tensor3D;
+  const defined = tf.mul(tf.mul(tf.expandDims(separated, 2), tf.expandDims(separated, 1)), tf.expandDims(offDiagonal, 0));
   const lengths = tf.mul(tf.expandDims(distance, 2), tf.expandDims(distance, 1));
-  const safeLengths = tf.where(tf.cast(distinct, 'bool'), lengths, tf.onesLike(lengths));
-  return { cosine: tf.mul(tf.div(dot, safeLengths), distinct) as tf.Tensor3D, distinct };
+  const safeLengths = tf.where(tf.cast(defined, 'bool'), lengths, tf.onesLike(lengths));
+  return { cosine: tf.mul(tf.div(dot, safeLengths), defined) as tf.Tensor3D, distinct };
 }
 
 /**
  * psi_A(a, b, c) = <(a-b)/||a-b||, (c-b)/||c-b||>; Huber between teacher and student averaged
- * over the B(B-1)(B-2) ordered triples of distinct samples. Needs B >= 3.
+ * over the B(B-1)(B-2) ordered triples of distinct samples (the authors' code: over all B^3
+ * entries, whose degenerate ones are 0). Needs B >= 3.
  */
 export function rkdAngleLoss(sFeature: tf.Tensor, tFeature: tf.Tensor): tf.Scalar {
   checkPair(sFeature, tFeature, 'RKD angle');
@@ -145,33 +165,45 @@ export function rkdLoss(sFeature: tf.Tensor, tFeature: tf.Tensor, { distanceWeig
 
 // ---- PKT ----
 
-/** p_{i|j} = K(i, j) / sum_k K(k, j) with the cosine kernel K = (cos + 1) / 2; [B, B]. */
-export function pktConditionals(feature: tf.Tensor): tf.Tensor2D {
+/**
+ * p_{i|j} = K(i, j) / sum_k K(k, j) with the cosine kernel K = (cos + 1) / 2; [B, B], column j is
+ * the distribution conditioned on sample j. `excludeSelf` drops i = j and k = j, as the paper
+ * defines it (following SNE); the authors' code and RepDistiller keep the self-pair.
+ */
+export function pktConditionals(feature: tf.Tensor, excludeSelf: boolean): tf.Tensor2D {
   return tf.tidy(() => {
-    const unit = l2Normalize(flattenBatch(feature, 'PKT feature'), 1);
-    const kernel = tf.div(tf.add(tf.matMul(unit, unit, false, true), 1), 2);
-    return tf.div(kernel, tf.sum(kernel, 0, true)) as tf.Tensor2D;
+    const x = flattenBatch(feature, 'PKT feature');
+    const unit = l2Normalize(x, 1);
+    let kernel = tf.div(tf.add(tf.matMul(unit, unit, false, true), 1), 2);
+    if (excludeSelf) kernel = tf.mul(kernel, tf.sub(1, tf.eye(x.shape[0])));
+    // The floor only matters when every other sample is exactly opposite (all kernels 0).
+    return tf.div(kernel, tf.maximum(tf.sum(kernel, 0, true), 1e-30)) as tf.Tensor2D;
   });
 }
 
 export type PktForm = 'paper' | 'repdistiller';
 
 /**
- * Passalis & Tefas 2018: KL(p_t || p_s) of each conditional distribution p_{.|j}, averaged over the
- * B conditioning samples ('paper'), or RepDistiller's mean over all B^2 entries with eps = 1e-7
- * inside the logarithm ('repdistiller', i.e. the paper value / B up to eps).
+ * Passalis & Tefas 2018: KL(p_t || p_s) of each conditional distribution p_{.|j} over the other
+ * samples, averaged over the B conditioning samples ('paper'); or the authors' code as RepDistiller
+ * runs it: self-pairs kept, eps = 1e-7 inside the logarithm, mean over all B^2 entries
+ * ('repdistiller', about the paper value / B).
  */
 export function pktLoss(sFeature: tf.Tensor, tFeature: tf.Tensor, { form }: { form: PktForm }): tf.Scalar {
   checkPair(sFeature, tFeature, 'PKT');
+  const batch = sFeature.shape[0];
+  if (form === 'paper' && batch < 2) throw new Error(`PKT needs a batch of at least 2 samples, got ${batch}.`);
   return tf.tidy(() => {
-    const student = pktConditionals(sFeature);
-    const teacher = pktConditionals(tFeature);
     if (form === 'repdistiller') {
       const eps = 1e-7;
+      const student = pktConditionals(sFeature, false);
+      const teacher = pktConditionals(tFeature, false);
       return tf.mean(tf.mul(teacher, tf.log(tf.div(tf.add(teacher, eps), tf.add(student, eps)))));
     }
-    // The floors only matter for exact zeros (opposite embeddings), where they give 0 log 0 = 0.
+    const student = pktConditionals(sFeature, true);
+    const teacher = pktConditionals(tFeature, true);
+    // The floors only matter for exact zeros (the self-pairs, opposite embeddings): 0 log 0 = 0.
     const logRatio = tf.sub(tf.log(tf.maximum(teacher, 1e-30)), tf.log(tf.maximum(student, 1e-30)));
-    return tf.div(tf.sum(tf.mul(teacher, logRatio)), sFeature.shape[0]);
+    return tf.div(tf.sum(tf.mul(teacher, logRatio)), batch);
   });
 }

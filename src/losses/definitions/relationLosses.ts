@@ -75,7 +75,7 @@ export const probabilisticTransferLoss: LossDefinition = {
   id: 'pkt',
   label: 'PKT (probabilistic transfer)',
   family: 'relations',
-  formula: String.raw`K(a,b) = \tfrac{1}{2}\bigl(\cos(a,b) + 1\bigr),\ p_{i|j} = \frac{K(x_i, x_j)}{\sum_{k} K(x_k, x_j)},\quad \mathcal{L}_{PKT} = \frac{1}{B}\sum_{j}\sum_{i} p^t_{i|j} \log\frac{p^t_{i|j}}{p^s_{i|j}}`,
+  formula: String.raw`K(a,b) = \tfrac{1}{2}\bigl(\cos(a,b) + 1\bigr),\ p_{i|j} = \frac{K(x_i, x_j)}{\sum_{k \ne j} K(x_k, x_j)},\quad \mathcal{L}_{PKT} = \frac{1}{B}\sum_{j}\sum_{i \ne j} p^t_{i|j} \log\frac{p^t_{i|j}}{p^s_{i|j}}`,
   citation: 'N. Passalis, A. Tefas (2018). Learning Deep Representations with Probabilistic Knowledge Transfer.',
   summary:
     'Each sample\'s neighbourhood in the batch becomes a probability distribution (cosine similarity); the student\'s neighbourhoods are made to match the teacher\'s (KL divergence). Feature sizes need not match.',
@@ -89,10 +89,12 @@ export const probabilisticTransferLoss: LossDefinition = {
       max: 1,
       step: 1,
       choices: ['paper', 'repdistiller'],
-      description: 'paper: KL per sample, batch mean; repdistiller: mean over all B^2 entries (= paper / B), used with weight 30000.',
+      description: 'paper: KL of each sample\'s neighbour distribution (self excluded), batch mean; repdistiller: the authors\' code (self-pairs kept, mean over all B^2 entries, about paper / B), used there with weight 30000.',
     },
   ],
-  defaultWeight: 1,
+  // RepDistiller's 30000 on its B^2 mean is about 30000 / B on the per-sample mean: ~470 at batch 64.
+  // With weight 1 the term is ~1e-3, invisible next to cross-entropy.
+  defaultWeight: 500,
   needsAdapter: false,
   checkShapes: checkTwoFeatures,
   compute(inputs, params) {

@@ -160,16 +160,29 @@ def rkd_angle(fs, ft):
 
 
 def pkt(fs, ft, form):
-    def P(f):
+    def cosine_kernel(f):
         x = f.reshape(len(f), -1)
         x = x / np.linalg.norm(x, axis=1, keepdims=True)
-        K = (x @ x.T + 1) / 2
-        return K / K.sum(axis=0, keepdims=True)
-    ps, pt = P(fs), P(ft)
+        return (x @ x.T + 1) / 2
+
+    Ks, Kt = cosine_kernel(fs), cosine_kernel(ft)
+    B = len(fs)
     if form == 'repdistiller':
+        # The authors' code: rows normalised over all samples, self included, eps in the log.
         eps = 1e-7
+        ps = Ks / Ks.sum(axis=1, keepdims=True)
+        pt = Kt / Kt.sum(axis=1, keepdims=True)
         return (pt * np.log((pt + eps) / (ps + eps))).mean()
-    return (pt * np.log(pt / ps)).sum() / len(fs)
+    # The paper: p_{i|j} = K(i, j) / sum_{k != j} K(k, j), KL over i != j, averaged over j.
+    total = 0.0
+    for j in range(B):
+        others = [i for i in range(B) if i != j]
+        zt = sum(Kt[k, j] for k in others)
+        zs = sum(Ks[k, j] for k in others)
+        for i in others:
+            p, q = Kt[i, j] / zt, Ks[i, j] / zs
+            total += p * np.log(p / q)
+    return total / B
 
 
 def tensor(x, dtype='float32'):
