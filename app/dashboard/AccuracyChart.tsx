@@ -1,49 +1,79 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStudio } from '../store';
-import { accuracyRows, PHASE_LABELS, PHASES } from './chartData';
+import { ChartLegend, type LegendItem } from './ChartLegend';
+import { accuracyDomain, accuracyRows, latestValue, PHASE_COLORS, PHASE_LABELS, PHASES } from './chartData';
 import { EmptyState, Panel } from './Panel';
 
-const PHASE_COLORS = { teacher: '#1f6feb', baseline: '#9a6700', student: '#1a7f37' } as const;
+const formatPercentValue = (value: unknown) => `${Number(value).toFixed(2)}%`;
 
-/** Train (dashed) and test (solid) accuracy per epoch for teacher, baseline and distilled student. */
+/** Train (dashed, hollow dots) and test (solid) accuracy per epoch for teacher, baseline and distilled student. */
 export function AccuracyChart() {
   const epochMetrics = useStudio((s) => s.run.epochMetrics);
   const rows = useMemo(() => accuracyRows(epochMetrics), [epochMetrics]);
-  const phases = PHASES.filter((phase) => epochMetrics.some((m) => m.phase === phase));
+  const domain = useMemo(() => accuracyDomain(rows), [rows]);
+  const phases = useMemo(() => PHASES.filter((phase) => epochMetrics.some((m) => m.phase === phase)), [epochMetrics]);
+  const epochTicks = rows.map((row) => row.epoch);
+
+  const legend = useMemo<LegendItem[]>(
+    () =>
+      phases.flatMap((phase) => {
+        const test = latestValue(rows, `${phase}Test`);
+        const train = latestValue(rows, `${phase}Train`);
+        return [
+          { key: `${phase}Test`, label: `${PHASE_LABELS[phase]} test`, color: PHASE_COLORS[phase], value: test === null ? undefined : formatPercentValue(test) },
+          { key: `${phase}Train`, label: `${PHASE_LABELS[phase]} train`, color: PHASE_COLORS[phase], dashed: true, value: train === null ? undefined : formatPercentValue(train) },
+        ];
+      }),
+    [phases, rows],
+  );
 
   return (
     <Panel title="Accuracy per epoch" testId="accuracy-chart">
       {rows.length === 0 ? (
         <EmptyState>Accuracy appears here after the first epoch.</EmptyState>
       ) : (
-        <ResponsiveContainer width="100%" height={220}>
-          <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} />
-            <YAxis width={52} domain={[0, 100]} unit="%" />
-            <Tooltip isAnimationActive={false} formatter={(value) => `${Number(value).toFixed(2)}%`} />
-            <Legend />
-            {phases.flatMap((phase) => [
-              <Line
-                key={`${phase}Test`}
-                dataKey={`${phase}Test`}
-                name={`${PHASE_LABELS[phase]} test`}
-                stroke={PHASE_COLORS[phase]}
-                isAnimationActive={false}
-              />,
-              <Line
-                key={`${phase}Train`}
-                dataKey={`${phase}Train`}
-                name={`${PHASE_LABELS[phase]} train`}
-                stroke={PHASE_COLORS[phase]}
-                strokeDasharray="4 3"
-                dot={false}
-                isAnimationActive={false}
-              />,
-            ])}
-          </LineChart>
-        </ResponsiveContainer>
+        <>
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+              <XAxis
+                dataKey="epoch"
+                type="number"
+                // Half an epoch either side, so a single epoch sits mid-chart instead of on the axis.
+                domain={[0.5, rows.length + 0.5]}
+                ticks={epochTicks}
+                allowDecimals={false}
+                label={{ value: 'epoch', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
+              />
+              <YAxis width={52} domain={domain} unit="%" allowDataOverflow tickCount={6} />
+              <Tooltip isAnimationActive={false} formatter={formatPercentValue} labelFormatter={(epoch) => `Epoch ${String(epoch)}`} />
+              {phases.flatMap((phase) => [
+                <Line
+                  key={`${phase}Test`}
+                  dataKey={`${phase}Test`}
+                  name={`${PHASE_LABELS[phase]} test`}
+                  stroke={PHASE_COLORS[phase]}
+                  strokeWidth={2.5}
+                  dot={{ r: 4, fill: PHASE_COLORS[phase], strokeWidth: 0 }}
+                  activeDot={{ r: 6 }}
+                  isAnimationActive={false}
+                />,
+                <Line
+                  key={`${phase}Train`}
+                  dataKey={`${phase}Train`}
+                  name={`${PHASE_LABELS[phase]} train`}
+                  stroke={PHASE_COLORS[phase]}
+                  strokeWidth={1.5}
+                  strokeDasharray="4 3"
+                  dot={{ r: 3.5, fill: '#fff', stroke: PHASE_COLORS[phase], strokeWidth: 1.5 }}
+                  isAnimationActive={false}
+                />,
+              ])}
+            </LineChart>
+          </ResponsiveContainer>
+          <ChartLegend items={legend} />
+        </>
       )}
     </Panel>
   );

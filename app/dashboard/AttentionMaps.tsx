@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { HeatmapPair } from '../../src/protocol';
 import { useStudio } from '../store';
 import { PHASE_LABELS } from './chartData';
-import { Heatmap } from './Heatmap';
+import { formatCompact } from './colormap';
+import { CaptionedHeatmap, ColorScale } from './Heatmap';
 import { EmptyState, Panel } from './Panel';
 import { ProbeImage } from './ProbeImage';
 
@@ -11,6 +12,7 @@ interface AttentionGroup {
   label: string;
   /** Indexed by probe image. */
   maps: { probe: number; pair: HeatmapPair }[];
+  meanDistance: number;
 }
 
 /** Pairs arrive with id `${pairId}:${probe}`; group them so each guide/guided pair is one row. */
@@ -20,9 +22,12 @@ function groupByPair(attention: readonly HeatmapPair[]): AttentionGroup[] {
     const separator = pair.id.lastIndexOf(':');
     const pairId = separator < 0 ? pair.id : pair.id.slice(0, separator);
     const probe = separator < 0 ? 0 : Number(pair.id.slice(separator + 1));
-    const group = groups.get(pairId) ?? { pairId, label: pair.label, maps: [] };
+    const group = groups.get(pairId) ?? { pairId, label: pair.label, maps: [], meanDistance: 0 };
     group.maps.push({ probe, pair });
     groups.set(pairId, group);
+  }
+  for (const group of groups.values()) {
+    group.meanDistance = group.maps.reduce((sum, { pair }) => sum + pair.distance, 0) / group.maps.length;
   }
   return [...groups.values()];
 }
@@ -31,6 +36,7 @@ function groupByPair(attention: readonly HeatmapPair[]): AttentionGroup[] {
 export function AttentionMaps() {
   const probe = useStudio((s) => s.run.probe);
   const groups = useMemo(() => groupByPair(probe?.attention ?? []), [probe]);
+  const studentName = probe === null ? 'student' : PHASE_LABELS[probe.phase].toLowerCase();
 
   return (
     <Panel title="Attention maps" testId="attention-maps" wide>
@@ -40,28 +46,53 @@ export function AttentionMaps() {
           transfer block).
         </EmptyState>
       ) : (
-        groups.map((group) => (
-          <div key={group.pairId} className="attention-group">
-            <h4>{group.label}</h4>
-            <div className="attention-group__maps">
-              {group.maps.map(({ probe: index, pair }) => (
-                <figure key={pair.id} className="attention-map" data-testid="attention-pair">
-                  {probe.images[index] !== undefined && (
-                    <ProbeImage pixels={probe.images[index]} shape={probe.imageShape} size={40} />
-                  )}
-                  <Heatmap matrix={pair.teacher} label={`Teacher attention, ${pair.label}`} size={56} testId="attention-heatmap" />
-                  <Heatmap matrix={pair.student} label={`Student attention, ${pair.label}`} size={56} testId="attention-heatmap" />
-                  <figcaption>d = {pair.distance.toExponential(2)}</figcaption>
-                </figure>
-              ))}
-            </div>
+        <>
+          <div className="dash-panel__header">
+            <p className="dash-panel__note">
+              Where each network looks: activation energy pooled over channels, L2-normalised, for the teacher and the{' '}
+              {studentName} at step {probe.step}. d = mean squared difference of the two maps.
+            </p>
+            <ColorScale caption="each map scaled to its own min–max" />
           </div>
-        ))
-      )}
-      {probe !== null && groups.length > 0 && (
-        <p className="dash-panel__note">
-          Left: teacher · right: {PHASE_LABELS[probe.phase].toLowerCase()} (step {probe.step})
-        </p>
+          {groups.map((group) => (
+            <div key={group.pairId} className="attention-group">
+              <h4>
+                {group.label} <span className="attention-group__distance">mean d = {formatCompact(group.meanDistance)}</span>
+              </h4>
+              <div className="attention-group__maps">
+                {group.maps.map(({ probe: index, pair }) => (
+                  <figure key={pair.id} className="attention-map" data-testid="attention-pair">
+                    {probe.images[index] !== undefined && (
+                      <div className="attention-map__input">
+                        <ProbeImage pixels={probe.images[index]} shape={probe.imageShape} size={56} />
+                        <span>input</span>
+                      </div>
+                    )}
+                    <CaptionedHeatmap
+                      matrix={pair.teacher}
+                      label={`Teacher attention, ${pair.label}`}
+                      caption="teacher"
+                      detail={`${pair.rows}×${pair.cols}`}
+                      size={64}
+                      testId="attention-heatmap"
+                    />
+                    <CaptionedHeatmap
+                      matrix={pair.student}
+                      label={`Student attention, ${pair.label}`}
+                      caption="student"
+                      detail={`${pair.rows}×${pair.cols}`}
+                      size={64}
+                      testId="attention-heatmap"
+                    />
+                    <figcaption className="attention-map__distance" title="Mean squared difference of the normalised maps">
+                      d = {formatCompact(pair.distance)}
+                    </figcaption>
+                  </figure>
+                ))}
+              </div>
+            </div>
+          ))}
+        </>
       )}
     </Panel>
   );

@@ -1,19 +1,42 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { HeatmapPair } from '../../src/protocol';
 import { useStudio } from '../store';
-import { fspDistanceRows, fspSeries, PHASE_LABELS, SERIES_COLORS } from './chartData';
-import { Heatmap } from './Heatmap';
+import { PHASE_LABELS } from './chartData';
+import { formatCompact, matrixRange } from './colormap';
+import { FspDistanceChart } from './FspDistanceChart';
+import { CaptionedHeatmap, ColorScale } from './Heatmap';
 import { EmptyState, Panel } from './Panel';
+
+/** One FSP block: teacher and student matrices on one shared colour scale, so colour differences are real. */
+function FspPair({ pair, studentName }: { pair: HeatmapPair; studentName: string }) {
+  const range = useMemo(() => matrixRange(pair.teacher, pair.student), [pair]);
+  const size = `${pair.rows}×${pair.cols}`;
+  return (
+    <figure className="fsp-pair">
+      <figcaption className="fsp-pair__title">
+        <strong>{pair.label}</strong>
+        <span className="fsp-pair__distance" title="Mean squared difference between the teacher's and the student's FSP matrix">
+          d = {formatCompact(pair.distance)}
+        </span>
+      </figcaption>
+      <div className="fsp-pair__maps">
+        <CaptionedHeatmap matrix={pair.teacher} range={range} label={`Teacher FSP, ${pair.label}`} caption="teacher" detail={size} size={120} testId="fsp-heatmap" />
+        <CaptionedHeatmap matrix={pair.student} range={range} label={`Student FSP, ${pair.label}`} caption={studentName} detail={size} size={120} testId="fsp-heatmap" />
+      </div>
+      <ColorScale range={range} caption="shared scale" />
+    </figure>
+  );
+}
 
 /** FSP matrices (Yim et al.) of teacher and student side by side, and their distance over training. */
 export function FspMatrices() {
   const fsp = useStudio((s) => s.run.probe?.fsp);
   const phase = useStudio((s) => s.run.probe?.phase);
+  const step = useStudio((s) => s.run.probe?.step);
   const history = useStudio((s) => s.run.fspHistory);
-  const rows = useMemo(() => fspDistanceRows(history), [history]);
-  const series = useMemo(() => fspSeries(history), [history]);
-  const pairs = fsp ?? [];
-  const pairLabels = new Map(pairs.map((pair) => [pair.id, pair.label]));
+  const pairs = useMemo(() => fsp ?? [], [fsp]);
+  const pairLabels = useMemo(() => new Map(pairs.map((pair) => [pair.id, pair.label])), [pairs]);
+  const studentName = phase === undefined ? 'student' : PHASE_LABELS[phase].toLowerCase();
 
   return (
     <Panel title="FSP matrices" testId="fsp-matrices" wide>
@@ -21,47 +44,18 @@ export function FspMatrices() {
         <EmptyState>FSP matrices appear during training when the graph has an FSP block.</EmptyState>
       ) : (
         <>
-          <div className="fsp-pairs">
-            {pairs.map((pair) => (
-              <figure key={pair.id} className="fsp-pair">
-                <figcaption>
-                  {pair.label} ({pair.rows}×{pair.cols}) · distance {pair.distance.toExponential(2)}
-                </figcaption>
-                <div className="fsp-pair__maps">
-                  <div>
-                    <Heatmap matrix={pair.teacher} label={`Teacher FSP, ${pair.label}`} size={120} testId="fsp-heatmap" />
-                    <span>teacher</span>
-                  </div>
-                  <div>
-                    <Heatmap matrix={pair.student} label={`Student FSP, ${pair.label}`} size={120} testId="fsp-heatmap" />
-                    <span>{phase === undefined ? 'student' : PHASE_LABELS[phase].toLowerCase()}</span>
-                  </div>
-                </div>
-              </figure>
-            ))}
+          <p className="dash-panel__note">
+            Flow of solution procedure: G = F₁ᵀF₂ / (h·w) between two layers' features (rows: first layer's channels,
+            columns: second's), at step {step}.
+          </p>
+          <div className="fsp-layout">
+            <div className="fsp-pairs">
+              {pairs.map((pair) => (
+                <FspPair key={pair.id} pair={pair} studentName={studentName} />
+              ))}
+            </div>
+            <FspDistanceChart history={history} pairLabels={pairLabels} />
           </div>
-          {rows.length > 1 && (
-            <ResponsiveContainer width="100%" height={160}>
-              <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 4, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
-                <YAxis width={56} tickFormatter={(v: number) => v.toExponential(1)} />
-                <Tooltip isAnimationActive={false} />
-                <Legend />
-                {series.map((line, index) => (
-                  <Line
-                    key={line.key}
-                    dataKey={line.key}
-                    name={`${PHASE_LABELS[line.phase]}: ${pairLabels.get(line.pairId) ?? line.pairId}`}
-                    stroke={SERIES_COLORS[index % SERIES_COLORS.length]}
-                    dot={false}
-                    connectNulls
-                    isAnimationActive={false}
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          )}
         </>
       )}
     </Panel>

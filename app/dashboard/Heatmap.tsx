@@ -1,51 +1,40 @@
 import { memo, useEffect, useRef } from 'react';
+import { colorAt, formatCompact, matrixRange, RAMP_GRADIENT, type ValueRange } from './colormap';
 
 /**
- * A matrix drawn on a canvas, min-max normalised, one pixel per cell scaled up without smoothing.
+ * A matrix drawn on a canvas, one pixel per cell scaled up without smoothing. Colours span `range`
+ * when given (so teacher and student can share one scale), else the matrix's own min-max.
  * Memoised on the matrix reference: it only redraws when a new probe snapshot arrives.
  */
-
-// A compact viridis-like ramp: dark blue (low) to yellow (high).
-const RAMP: [number, number, number][] = [
-  [68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
-];
-
-function colorAt(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = RAMP[i];
-  const b = RAMP[i + 1];
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
-
 export const Heatmap = memo(function Heatmap({
   matrix,
   size = 96,
   label,
   testId,
+  range,
 }: {
   matrix: number[][];
   size?: number;
   label: string;
   testId?: string;
+  range?: ValueRange;
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const rows = matrix.length;
   const cols = rows > 0 ? matrix[0].length : 0;
+  const min = range?.min;
+  const max = range?.max;
 
   useEffect(() => {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context || rows === 0 || cols === 0) return;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const row of matrix) for (const v of row) if (Number.isFinite(v)) { min = Math.min(min, v); max = Math.max(max, v); }
-    const range = max > min ? max - min : 1;
+    const own = min === undefined || max === undefined ? matrixRange(matrix) : { min, max };
+    const span = own.max > own.min ? own.max - own.min : 1;
     const image = context.createImageData(cols, rows);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        const [red, green, blue] = colorAt((matrix[r][c] - min) / range);
+        const [red, green, blue] = colorAt((matrix[r][c] - own.min) / span);
         const o = (r * cols + c) * 4;
         image.data[o] = red;
         image.data[o + 1] = green;
@@ -54,7 +43,7 @@ export const Heatmap = memo(function Heatmap({
       }
     }
     context.putImageData(image, 0, 0);
-  }, [matrix, rows, cols]);
+  }, [matrix, rows, cols, min, max]);
 
   return (
     <canvas
@@ -70,3 +59,28 @@ export const Heatmap = memo(function Heatmap({
     />
   );
 });
+
+/** A heatmap with its caption underneath (who it belongs to, which layer). */
+export function CaptionedHeatmap({ caption, detail, ...heatmap }: Parameters<typeof Heatmap>[0] & { caption: string; detail?: string }) {
+  return (
+    <figure className="captioned-heatmap">
+      <Heatmap {...heatmap} />
+      <figcaption>
+        <strong>{caption}</strong>
+        {detail !== undefined && <span>{detail}</span>}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Colour bar for the ramp; with a range it labels both ends, otherwise it reads low → high. */
+export function ColorScale({ range, caption }: { range?: ValueRange; caption?: string }) {
+  return (
+    <div className="color-scale" aria-label={caption ?? 'Colour scale'}>
+      <span className="color-scale__end">{range === undefined ? 'low' : formatCompact(range.min)}</span>
+      <span className="color-scale__bar" style={{ background: RAMP_GRADIENT }} />
+      <span className="color-scale__end">{range === undefined ? 'high' : formatCompact(range.max)}</span>
+      {caption !== undefined && <span className="color-scale__caption">{caption}</span>}
+    </div>
+  );
+}

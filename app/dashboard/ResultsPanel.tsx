@@ -1,7 +1,8 @@
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import { useStudio } from '../store';
-import { formatBytes, formatCount, formatMs, formatPercent, formatPoints, formatSeconds } from './format';
+import { formatBytes, formatCount, formatMs, formatPercent, formatSeconds } from './format';
 import { EmptyState, Panel } from './Panel';
+import { ResultsHeadline } from './ResultsHeadline';
 
 const MODELS: { key: 'teacher' | 'baseline' | 'student'; label: string }[] = [
   { key: 'teacher', label: 'Teacher' },
@@ -40,6 +41,7 @@ export function ResultsPanel() {
         <EmptyState>Results appear when a run finishes.</EmptyState>
       ) : (
         <>
+          <ResultsHeadline results={results} />
           <table className="results-table">
             <thead>
               <tr>
@@ -57,6 +59,7 @@ export function ResultsPanel() {
                 return (
                   <tr key={key} data-testid={`result-row-${key}`}>
                     <th scope="row">
+                      <span className={`dash-swatch dash-swatch--${key}`} />
                       {label}
                       {model?.fromCache ? ' (cached)' : ''}
                     </th>
@@ -70,25 +73,15 @@ export function ResultsPanel() {
               })}
             </tbody>
           </table>
-          <dl className="results-summary">
-            <dt>Compression ratio</dt>
-            <dd data-testid="result-compression">
-              {results.compressionRatio === null ? '—' : `${results.compressionRatio.toFixed(1)}×`}
-            </dd>
-            <dt>Accuracy drop (teacher − student)</dt>
-            <dd data-testid="result-accuracy-drop">{formatPoints(results.accuracyDrop)}</dd>
-            <dt>Distillation gain (student − baseline)</dt>
-            <dd data-testid="result-distillation-gain">{formatPoints(results.distillationGain)}</dd>
-            <dt>Backend</dt>
-            <dd data-testid="result-backend">{results.backend}</dd>
-            <dt>Data</dt>
-            <dd>
-              {results.datasetId}: {results.trainCount} train, {results.testCount} test images
-            </dd>
-          </dl>
-          <button type="button" data-testid="download-results" onClick={() => downloadJson(results)}>
-            Download results JSON
-          </button>
+          <div className="results-footer">
+            <span className="results-meta">
+              Backend <b data-testid="result-backend">{results.backend}</b> · {results.datasetId}: {results.trainCount} train,{' '}
+              {results.testCount} test images
+            </span>
+            <button type="button" data-testid="download-results" onClick={() => downloadJson(results)}>
+              Download results JSON
+            </button>
+          </div>
         </>
       )}
     </Panel>

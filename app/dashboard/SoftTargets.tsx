@@ -1,10 +1,11 @@
-import { memo, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { datasetRegistry } from '../../src/data/registry';
 import type { ExperimentFile } from '../../src/graph/schema';
 import { useStudio } from '../store';
-import { softmaxWithTemperature } from './chartData';
+import { PHASE_LABELS, softmaxWithTemperature } from './chartData';
 import { EmptyState, Panel } from './Panel';
 import { ProbeImage } from './ProbeImage';
+import { SoftTargetChart } from './SoftTargetChart';
 
 /** The temperature of the first loss block that has one (KD), else 1: what the student is taught with. */
 function experimentTemperature(experiment: ExperimentFile): number {
@@ -19,33 +20,6 @@ function classNamesOf(experiment: ExperimentFile): string[] | null {
   if (dataset?.kind !== 'dataset') return null;
   return datasetRegistry.find((info) => info.id === dataset.params.datasetId)?.classNames ?? null;
 }
-
-const ProbabilityBars = memo(function ProbabilityBars({
-  probabilities,
-  label,
-  classNames,
-  side,
-}: {
-  probabilities: number[];
-  label: number;
-  classNames: string[] | null;
-  side: 'teacher' | 'student';
-}) {
-  return (
-    <div className={`soft-bars soft-bars--${side}`} aria-label={`${side} probabilities`}>
-      {probabilities.map((p, cls) => (
-        <div
-          key={cls}
-          className={cls === label ? 'soft-bars__bar soft-bars__bar--label' : 'soft-bars__bar'}
-          title={`${classNames?.[cls] ?? cls}: ${(p * 100).toFixed(1)}%`}
-        >
-          <div className="soft-bars__fill" style={{ height: `${Math.max(p * 100, 0.5)}%` }} />
-          <span className="soft-bars__class">{classNames?.[cls]?.slice(0, 3) ?? cls}</span>
-        </div>
-      ))}
-    </div>
-  );
-});
 
 /**
  * For each probe image: the hard label and the teacher's and student's class probabilities at
@@ -71,34 +45,47 @@ export function SoftTargets() {
 
   return (
     <Panel title="Soft targets" testId="soft-targets" wide>
-      <label className="soft-targets__slider">
-        Temperature T = {temperature.toFixed(1)}
-        <input
-          type="range"
-          min={0.5}
-          max={20}
-          step={0.5}
-          value={temperature}
-          data-testid="temperature-slider"
-          onChange={(event) => setChosenTemperature(Number(event.target.value))}
-        />
-      </label>
+      <div className="soft-targets__controls">
+        <label className="soft-targets__slider">
+          <span>
+            Temperature <b className="soft-targets__temperature">T = {temperature.toFixed(1)}</b>
+          </span>
+          <input
+            type="range"
+            min={0.5}
+            max={20}
+            step={0.5}
+            value={temperature}
+            data-testid="temperature-slider"
+            onChange={(event) => setChosenTemperature(Number(event.target.value))}
+          />
+        </label>
+        {chosenTemperature !== null && chosenTemperature !== defaultTemperature && (
+          <button type="button" className="dash-link" onClick={() => setChosenTemperature(null)}>
+            reset to the KD temperature ({defaultTemperature})
+          </button>
+        )}
+        <span className="soft-targets__legend">
+          <span className="dash-swatch dash-swatch--teacher" /> teacher
+          <span className="dash-swatch dash-swatch--student" /> {probe === null ? 'student' : PHASE_LABELS[probe.phase].toLowerCase()}
+          <span className="soft-targets__legend-mark" /> true label
+          {probe !== null && <span className="soft-targets__step">softmax(z / T) of step {probe.step}</span>}
+        </span>
+      </div>
       {probe === null ? (
         <EmptyState>Teacher and student probabilities for a few test images appear during training.</EmptyState>
       ) : (
         <div className="soft-targets__grid">
-          <span className="soft-targets__legend">
-            <span className="soft-bars__swatch soft-bars__swatch--teacher" /> teacher
-            <span className="soft-bars__swatch soft-bars__swatch--student" /> student ({probe.phase}, step {probe.step})
-          </span>
           {rows.map((row, i) => (
             <div key={i} className="soft-targets__row" data-testid="soft-target-row">
-              <ProbeImage pixels={row.image} shape={probe.imageShape} />
-              <span className="soft-targets__label" title="Hard label">
-                {classNames?.[row.label] ?? row.label}
-              </span>
-              <ProbabilityBars probabilities={row.teacher} label={row.label} classNames={classNames} side="teacher" />
-              <ProbabilityBars probabilities={row.student} label={row.label} classNames={classNames} side="student" />
+              <div className="soft-targets__probe">
+                <ProbeImage pixels={row.image} shape={probe.imageShape} size={56} />
+                <span className="soft-targets__label" title="True label">
+                  label <b>{classNames?.[row.label] ?? row.label}</b>
+                </span>
+                <span className="soft-targets__t">T = {temperature.toFixed(1)}</span>
+              </div>
+              <SoftTargetChart teacher={row.teacher} student={row.student} label={row.label} classNames={classNames} />
             </div>
           ))}
         </div>

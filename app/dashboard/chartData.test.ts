@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../src/protocol';
-import { accuracyRows, fspDistanceRows, softmaxWithTemperature } from './chartData';
+import { accuracyDomain, accuracyRows, argmax, fspDistanceRows, latestValue, magnitudeSpread, positiveRows, probabilityCeiling, logDomain, softmaxWithTemperature } from './chartData';
 
 describe('softmaxWithTemperature', () => {
   it('matches a hand-computed case and flattens as T grows', () => {
@@ -40,5 +40,68 @@ describe('fspDistanceRows', () => {
       { phase: 'student', step: 5, distances: { f: 0.25 } },
     ]);
     expect(rows).toEqual([{ step: 5, 'baseline:f': 0.5 }, { step: 5, 'student:f': 0.25 }]);
+  });
+});
+
+describe('accuracyDomain', () => {
+  it('zooms onto values in the 90s instead of showing 0-100%', () => {
+    // min 92, max 98.5, pad = max(1, 6.5 * 0.15) = 1: [floor(91 / 5) * 5, ceil(99.5 / 5) * 5] = [90, 100]
+    expect(accuracyDomain([{ epoch: 1, teacherTest: 98.5, studentTest: 92 }])).toEqual([90, 100]);
+  });
+
+  it('keeps a low, wide spread inside [0, 100] and ignores the epoch column', () => {
+    // min 8, max 26, pad = 2.7: [floor(5.3 / 5) * 5, ceil(28.7 / 5) * 5] = [5, 30]
+    expect(accuracyDomain([{ epoch: 40, a: 26, b: 8 }])).toEqual([5, 30]);
+    expect(accuracyDomain([{ epoch: 1, a: 0.5 }])).toEqual([0, 5]);
+    expect(accuracyDomain([])).toEqual([0, 100]);
+  });
+});
+
+describe('latestValue and argmax', () => {
+  it('finds the last row that has the key', () => {
+    expect(latestValue([{ epoch: 1, a: 3 }, { epoch: 2, a: 4 }, { epoch: 3 }], 'a')).toBe(4);
+    expect(latestValue([{ epoch: 1 }], 'a')).toBeNull();
+  });
+
+  it('returns the first index of the maximum', () => {
+    expect(argmax([0.1, 0.7, 0.2, 0.7])).toBe(1);
+    expect(argmax([])).toBe(-1);
+  });
+});
+
+describe('magnitudeSpread', () => {
+  it('measures orders of magnitude between series medians, robust to one spike', () => {
+    const rows = [
+      { step: 1, total: 2, at: 0.002 },
+      { step: 2, total: 3, at: 0.5 },
+      { step: 3, total: 2, at: 0.002 },
+    ];
+    // medians: total 2, at 0.002 -> log10(1000) = 3
+    expect(magnitudeSpread(rows, ['total', 'at'])).toBeCloseTo(3, 12);
+    expect(magnitudeSpread(rows, ['total'])).toBe(0);
+  });
+});
+
+describe('positiveRows', () => {
+  it('turns values a log axis cannot show into gaps and keeps the step', () => {
+    expect(positiveRows([{ step: 0, total: 1.5, kd: 0, at: -1 }])).toEqual([{ step: 0, total: 1.5, kd: null, at: null }]);
+  });
+});
+
+describe('probabilityCeiling', () => {
+  it('rounds the largest probability up to a tenth, or a hundredth below 10%', () => {
+    expect(probabilityCeiling([0.13, 0.05], [0.11])).toBeCloseTo(0.2, 12);
+    expect(probabilityCeiling([0.3])).toBeCloseTo(0.3, 12);
+    expect(probabilityCeiling([0.097, 0.0903])).toBeCloseTo(0.1, 12);
+    expect(probabilityCeiling([0.999])).toBe(1);
+    expect(probabilityCeiling([0, 0])).toBe(1);
+  });
+});
+
+describe('logDomain', () => {
+  it('covers every positive value with whole decades', () => {
+    expect(logDomain([{ step: 1, total: 4.6, ce: 0.24 }, { step: 2, total: 3.4, ce: 0.2, kd: 0 }], ['total', 'ce', 'kd'])).toEqual([0.1, 10]);
+    expect(logDomain([{ step: 1, total: 1 }], ['total'])).toEqual([1, 10]);
+    expect(logDomain([{ step: 1, total: 0 }], ['total'])).toEqual([0.1, 1]);
   });
 });
