@@ -33,15 +33,8 @@ export function modelResult(summary: Pick<ArchitectureSummary, 'params' | 'bytes
   return result;
 }
 
-export interface ResultsInput {
-  experimentName: string;
-  backend: string;
-  datasetId: string;
-  trainCount: number;
-  testCount: number;
-  teacher: ModelResult | null;
-  baseline: ModelResult | null;
-  student: ModelResult | null;
+export interface ResultsInput extends Pick<ExperimentResults,
+  'experimentName' | 'backend' | 'datasetId' | 'trainCount' | 'testCount' | 'teacher' | 'baseline' | 'student'> {
   /** Parameter counts from the plan's architectures: compression is known even before training. */
   teacherParams: number;
   studentParams: number;
