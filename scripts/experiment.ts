@@ -17,7 +17,7 @@ import type { ExperimentResults } from '../src/results';
 import { RunControl } from '../src/train/control';
 import type { RunPhase, RunSelection, TrainingPlan } from '../src/train/plan';
 import { runExperiment } from '../src/train/runner';
-import { installFastConvFilterGradient } from '../src/models/conv-filter-gradient';
+import { installTrainingKernels } from '../src/models/training-kernels';
 import { nodeAssetReader } from './lib/node-assets';
 import { writeExports } from './lib/export-cli';
 import { fsTeacherCache } from './lib/fs-teacher-cache';
@@ -134,8 +134,7 @@ export async function selectNodeBackend(backend: NodeBackend): Promise<void> {
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(backend))) throw new Error(`The tfjs ${backend} backend could not start in Node.`);
   await tf.ready();
-  // cpu: a much faster conv filter gradient; wasm: the one it lacks (without it, no CNN trains).
-  installFastConvFilterGradient(backend);
+  installTrainingKernels(backend);
 }
 
 function formatSeconds(seconds: number | null): string {

@@ -5,7 +5,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendPreference } from '../src/protocol';
-import { installFastConvFilterGradient } from '../src/models/conv-filter-gradient';
+import { installTrainingKernels } from '../src/models/training-kernels';
 
 /**
  * Picks the tfjs backend for a run: the preferred one when it works, otherwise the next in
@@ -51,8 +51,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(name);
     if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${DISPLAY_NAMES[name]} failed to initialise`;
     await tf.ready();
-    // cpu: a much faster conv filter gradient; wasm: the one tfjs-backend-wasm lacks.
-    if (name === 'cpu' || name === 'wasm') installFastConvFilterGradient(name);
+    installTrainingKernels(name);
     return null;
   } catch (error) {
     return `${DISPLAY_NAMES[name]} failed to initialise (${error instanceof Error ? error.message : String(error)})`;

@@ -1,0 +1,17 @@
+import { installFastConvFilterGradient } from './conv-filter-gradient';
+import { installFastWasmMatMul } from './wasm-matmul';
+import { installFastWasmTile } from './wasm-tile';
+
+/**
+ * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
+ * gradient; wasm gets the filter gradient it lacks, a transposed matmul that stays in XNNPACK and a
+ * block-copy Tile (batch-norm gradients).
+ * Call once the backend is ready (the worker and the Node tools both do).
+ */
+export function installTrainingKernels(backend: string): void {
+  if (backend === 'cpu' || backend === 'wasm') installFastConvFilterGradient(backend);
+  if (backend === 'wasm') {
+    installFastWasmMatMul();
+    installFastWasmTile();
+  }
+}
