@@ -142,6 +142,38 @@ function fitnetMnist(): ExperimentFile {
     'to reproduce the teacher\'s relu4 features; stage 2 trains the whole student with cross-entropy and KD (T = 4).');
 }
 
+/**
+ * Full-data variants: all 55,000 training images, a teacher trained long enough to be worth
+ * learning from, and cosine-annealed rates. These are the runs behind the figures in the README
+ * (`npm run experiment -- public/presets/<file> --backend wasm`); in the browser they take hours.
+ */
+export interface FullDataRecipe {
+  /** The quick preset this one scales up. */
+  base: string;
+  teacherEpochs: number;
+  studentEpochs: number;
+}
+
+export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
+  'hinton-mnist-full.json': { base: 'hinton-mnist.json', teacherEpochs: 20, studentEpochs: 10 },
+  'article-mnist-full.json': { base: 'article-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
+  'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 6 },
+};
+
+function fullData(recipe: FullDataRecipe): ExperimentFile {
+  const experiment = buildPresetExperiment(recipe.base);
+  for (const node of experiment.nodes) {
+    if (node.kind === 'dataset') node.params.trainSubset = null;
+    if (node.kind === 'trainer') node.params = { ...node.params, epochs: recipe.studentEpochs, lrSchedule: { kind: 'cosine' } };
+    if (node.kind === 'model' && node.params.teacherTraining) {
+      node.params.teacherTraining = { ...node.params.teacherTraining, epochs: recipe.teacherEpochs, lrSchedule: { kind: 'cosine' } };
+    }
+  }
+  const settings = `Full MNIST: all training images, teacher ${recipe.teacherEpochs} epochs, ` +
+    `student and baseline ${recipe.studentEpochs} epochs, cosine learning rate.`;
+  return { ...experiment, name: `${experiment.name} (full MNIST)`, description: `${experiment.description} ${settings}` };
+}
+
 export interface PresetEntry {
   file: string;
   name: string;
@@ -154,6 +186,9 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'article-mnist.json', name: 'Tiny student (article)', description: 'MLP teacher 2000-2000 -> student 50-50 at T = 6, the MNIST + Atlas 200DK article.' },
   { file: 'cnn-mnist-at.json', name: 'CNN: KD + AT + FSP', description: 'Small CNN teacher -> smaller CNN student with soft targets, attention transfer and FSP matrices.' },
   { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
+  { file: 'hinton-mnist-full.json', name: 'Hinton KD, full MNIST (long)', description: 'The Hinton preset on all 55,000 images: teacher 20 epochs, students 10, cosine rate. About an hour on wasm.' },
+  { file: 'article-mnist-full.json', name: 'Tiny student, full MNIST (long)', description: 'The article preset on all images: teacher 5 epochs, students 10, cosine rate.' },
+  { file: 'cnn-mnist-at-full.json', name: 'CNN KD + AT + FSP, full MNIST (long)', description: 'The CNN preset on all images: teacher 8 epochs, students 6, cosine rate.' },
 ];
 
 const builders: Record<string, () => ExperimentFile> = {
@@ -165,7 +200,10 @@ const builders: Record<string, () => ExperimentFile> = {
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
 export function buildPresetExperiment(file: string): ExperimentFile {
+  const recipe = fullDataRecipes[file];
+  if (recipe !== undefined) return fullData(recipe);
   const build = builders[file];
-  if (build === undefined) throw new Error(`No preset '${file}'; presets: ${Object.keys(builders).join(', ')}.`);
+  if (build === undefined) throw new Error(`No preset '${file}'; presets: ${presetIndex.map((entry) => entry.file).join(', ')}.`);
   return build();
 }
+

@@ -5,7 +5,7 @@ import { architecturePresets } from '../models/presets';
 import { parseExperiment, serializeExperiment } from './serialize';
 import { validateGraph } from './validate';
 import { compileExperiment } from './compile';
-import { buildPresetExperiment, presetIndex } from './presetExperiments';
+import { buildPresetExperiment, fullDataRecipes, presetIndex } from './presetExperiments';
 import { nodesOfKind } from './queries';
 
 const presetDir = fileURLToPath(new URL('../../public/presets/', import.meta.url));
@@ -20,7 +20,10 @@ if (process.env.UPDATE_PRESETS === '1') {
 describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
-    expect(presetIndex.map((entry) => entry.file)).toEqual(['hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json']);
+    expect(presetIndex.map((entry) => entry.file)).toEqual([
+      'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json',
+      'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json',
+    ]);
   });
 
   for (const { file } of presetIndex) {
@@ -38,9 +41,19 @@ describe('preset experiment files', () => {
       it('validates without errors or warnings and compiles', () => {
         expect(validateGraph(experiment)).toEqual([]);
         const plan = compileExperiment(experiment);
-        expect(plan.dataset).toEqual({ datasetId: 'mnist', trainSubset: 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0 });
+        const recipe = fullDataRecipes[file];
+        expect(plan.dataset).toEqual({
+          datasetId: 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0,
+        });
         expect(plan.probes.count).toBe(8);
-        expect(plan.stages.every((stage) => stage.settings.epochs <= 3)).toBe(true);
+        if (recipe) {
+          expect(plan.teacher.settings).toMatchObject({ epochs: recipe.teacherEpochs, lrSchedule: { kind: 'cosine' } });
+          expect(plan.stages.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind]))
+            .toEqual(plan.stages.map(() => [recipe.studentEpochs, 'cosine']));
+        } else {
+          // Quick demos: a classroom run finishes in minutes.
+          expect(plan.stages.every((stage) => stage.settings.epochs <= 3)).toBe(true);
+        }
       });
 
       it('round-trips: serialize -> parse gives the same experiment', () => {
