@@ -25,8 +25,13 @@ test('a tiny CNN run fills the loss, accuracy, soft-target, attention, FSP and r
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
   await expect(page.getByTestId('run-error')).toHaveCount(0);
 
-  // Accuracy for all three models.
+  // Accuracy for all three models, and both charts keep their shared axes (step, epoch) and grid.
   await expect(page.getByTestId('accuracy-chart').locator('.recharts-line')).toHaveCount(6);
+  for (const [chart, unit] of [['loss-chart', 'step'], ['accuracy-chart', 'epoch']] as const) {
+    await expect(page.getByTestId(chart).locator('.recharts-label', { hasText: unit })).toHaveCount(1);
+    expect(await page.getByTestId(chart).locator('.recharts-xAxis-ticks .recharts-cartesian-axis-tick').count()).toBeGreaterThan(0);
+    await expect(page.getByTestId(chart).locator('.recharts-cartesian-grid')).toHaveCount(1);
+  }
 
   // Soft targets: one row per probe image, and the temperature slider redraws the bars.
   const rows = page.getByTestId('soft-target-row');

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStudio } from '../store';
 import { ChartLegend, type LegendItem } from './ChartLegend';
+import { CHART_MARGIN, epochAxisProps, GRID_PROPS } from './chartStyle';
 import { accuracyDomain, accuracyRows, latestValue, PHASE_COLORS, PHASE_LABELS, PHASES } from './chartData';
 import { EmptyState, Panel } from './Panel';
 
@@ -35,17 +36,9 @@ export function AccuracyChart() {
       ) : (
         <>
           <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-              <XAxis
-                dataKey="epoch"
-                type="number"
-                // Half an epoch either side, so a single epoch sits mid-chart instead of on the axis.
-                domain={[0.5, rows.length + 0.5]}
-                ticks={epochTicks}
-                allowDecimals={false}
-                label={{ value: 'epoch', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
-              />
+            <LineChart data={rows} margin={CHART_MARGIN}>
+              <CartesianGrid {...GRID_PROPS} />
+              <XAxis {...epochAxisProps(rows.length, epochTicks)} />
               <YAxis width={52} domain={domain} unit="%" allowDataOverflow tickCount={6} />
               <Tooltip isAnimationActive={false} formatter={formatPercentValue} labelFormatter={(epoch) => `Epoch ${String(epoch)}`} />
               {phases.flatMap((phase) => [

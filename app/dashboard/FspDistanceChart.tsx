@@ -16,6 +16,7 @@ function pairDash(pairOrder: readonly string[], pairId: string): string | undefi
   return PAIR_DASHES[pairOrder.indexOf(pairId) % PAIR_DASHES.length];
 }
 import { formatCompact } from './colormap';
+import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
 
 /** Distance between teacher and student FSP matrices per pair over training steps (one line per phase and pair). */
 export const FspDistanceChart = memo(function FspDistanceChart({
@@ -50,17 +51,11 @@ export const FspDistanceChart = memo(function FspDistanceChart({
     <div className="fsp-distance">
       <h4>FSP distance over training</h4>
       <ResponsiveContainer width="100%" height={170}>
-        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-          <XAxis
-            dataKey="step"
-            type="number"
-            domain={['dataMin', 'dataMax']}
-            allowDecimals={false}
-            label={{ value: 'step', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
-          />
+        <LineChart data={rows} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID_PROPS} />
+          <XAxis {...STEP_AXIS_PROPS} />
           <YAxis width={56} tickFormatter={formatCompact} domain={[0, 'auto']} />
-          <Tooltip isAnimationActive={false} formatter={(value) => formatCompact(Number(value))} labelFormatter={(step) => `Step ${String(step)}`} />
+          <Tooltip {...STEP_TOOLTIP_PROPS} />
           {series.map((line) => (
             <Line
               key={line.key}

@@ -5,6 +5,7 @@ import { useStudio } from '../store';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import { latestValue, logDomain, lossRows, lossTermKeys, magnitudeSpread, PHASE_LABELS, PHASES, positiveRows, SERIES_COLORS } from './chartData';
 import { formatCompact } from './colormap';
+import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
 import { EmptyState, Panel } from './Panel';
 
 /** Terms whose typical sizes differ by this many orders of magnitude are hard to read on a linear axis. */
@@ -78,22 +79,16 @@ export function LossChart() {
       ) : (
         <>
           <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={plotted} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-              <XAxis
-                dataKey="step"
-                type="number"
-                domain={['dataMin', 'dataMax']}
-                allowDecimals={false}
-                label={{ value: 'step', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
-              />
+            <LineChart data={plotted} margin={CHART_MARGIN}>
+              <CartesianGrid {...GRID_PROPS} />
+              <XAxis {...STEP_AXIS_PROPS} />
               <YAxis
                 width={56}
                 scale={logScale ? 'log' : 'auto'}
                 domain={yDomain}
                 tickFormatter={formatCompact}
               />
-              <Tooltip isAnimationActive={false} formatter={(value) => formatCompact(Number(value))} labelFormatter={(step) => `Step ${String(step)}`} />
+              <Tooltip {...STEP_TOOLTIP_PROPS} />
               <Line dataKey="total" name="Total" stroke={TOTAL_COLOR} strokeWidth={2.5} dot={false} connectNulls isAnimationActive={false} />
               {terms.map((term, index) => (
                 <Line

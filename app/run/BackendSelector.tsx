@@ -5,7 +5,7 @@ const LABELS: Record<string, string> = {
   auto: 'Auto (WebGPU → WebGL → CPU)',
   webgpu: 'WebGPU',
   webgl: 'WebGL',
-  wasm: 'WebAssembly (MLPs only)',
+  wasm: 'WebAssembly (SIMD, CPU)',
   cpu: 'CPU',
 };
 
