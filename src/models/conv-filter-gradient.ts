@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { filterGradientByMatMul, isWasmHeapBackend } from './wasm-conv-gradients';
 
 /**
  * A Conv2DBackpropFilter kernel for the tfjs `cpu` backend (faster than tfjs's own) and for the
@@ -9,8 +10,9 @@ import * as tf from '@tensorflow/tfjs';
  * against 0.17 s for the forward pass, so it dominated CNN training in Node and in cpu fallbacks.
  * This kernel computes the same sums with flat indexing (float64 accumulation, as the original's
  * scalar accumulator) and skips zero inputs (post-relu maps are sparse). It only uses the generic
- * KernelBackend read/write, so the same function serves wasm, where the forward convolution and
- * the input gradient already run in XNNPACK. Install once after the backend is registered.
+ * KernelBackend read/write. On wasm the same sums run as an im2col matmul in XNNPACK instead
+ * (wasm-conv-gradients.ts; cpu's matmul is no faster than this loop, so cpu keeps the loop).
+ * Install once after the backend is registered.
  */
 
 const KERNEL_NAME = 'Conv2DBackpropFilter';
@@ -49,6 +51,9 @@ function fastFilterGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
     x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad,
     attrs.dimRoundingMode, false, 'channelsLast',
   );
+  if (isWasmHeapBackend(backend) && x.dtype === 'float32' && dy.dtype === 'float32') {
+    return filterGradientByMatMul(backend, x, dy, info);
+  }
   const xValues = readFloats(backend, x);
   const dyValues = readFloats(backend, dy);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;

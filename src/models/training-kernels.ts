@@ -1,11 +1,12 @@
 import { installFastConvFilterGradient } from './conv-filter-gradient';
 import { installFastWasmMatMul } from './wasm-matmul';
 import { installFastWasmTile } from './wasm-tile';
+import { installWasmConvInputGradient } from './wasm-conv-gradients';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
- * gradient; wasm gets the filter gradient it lacks, a transposed matmul that stays in XNNPACK and a
- * block-copy Tile (batch-norm gradients).
+ * gradient; wasm gets the filter gradient it lacks and an input gradient (both im2col matmuls in
+ * XNNPACK), a transposed matmul that stays in XNNPACK and a block-copy Tile (batch-norm gradients).
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -13,5 +14,6 @@ export function installTrainingKernels(backend: string): void {
   if (backend === 'wasm') {
     installFastWasmMatMul();
     installFastWasmTile();
+    installWasmConvInputGradient();
   }
 }

@@ -34,7 +34,10 @@ describe('wasm Tile by block copies', () => {
   it('matches tfjs for broadcast-like and general repeats on float32, int32 and bool', () => {
     for (const { shape, reps, dtype } of cases) {
       const size = shape.reduce((a, b) => a * b, 1);
-      const x = tf.tensor(Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i * 1.5 - 2)), shape, dtype);
+      const values = dtype === 'bool'
+        ? Array.from({ length: size }, (_, i) => i % 3 === 0)
+        : Array.from({ length: size }, (_, i) => i * 1.5 - 2);
+      const x = tf.tensor(values, shape, dtype);
       uninstallFastWasmTile();
       const expected = tf.tile(x, reps);
       expect(installFastWasmTile()).toBe(true);

@@ -1,0 +1,256 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Convolution gradients for the tfjs `wasm` backend as im2col + XNNPACK matmuls.
+ *
+ * A scalar loop over every (position, tap, in-channel, out-channel) costs B*OH*OW*K*CO
+ * multiply-adds one at a time; on the CNN presets the filter gradient (a JS loop) and wasm's own
+ * input gradient (a C++ loop) took about a third of a training step. Laying the taps out as a
+ * matrix costs only B*OH*OW*K copies, and the product then runs in XNNPACK's SIMD kernels:
+ *   filter gradient: dW[K, CO]   = colsT[K, M] x dY[M, CO]
+ *   input gradient:  dCols[M, K] = dY[M, CO] x W^T[CO, K], then scattered back (col2im)
+ * with K = KH*KW*CI and M = B*OH*OW. Both are built untransposed, because tfjs-backend-wasm 4.22
+ * only hands untransposed products to XNNPACK. The column matrices are built a few images at a
+ * time so the temporary stays under a bound (see setConvGradientChunkLimit).
+ */
+
+/** 4M floats (16 MB) per im2col temporary: two 28x28x16 3x3 batches of 64 need two chunks. */
+export const DEFAULT_CHUNK_FLOATS = 1 << 22;
+let chunkFloats = DEFAULT_CHUNK_FLOATS;
+
+/** Sets the bound on the im2col temporary (in floats); returns the previous bound (tests lower it). */
+export function setConvGradientChunkLimit(floats: number): number {
+  if (!Number.isInteger(floats) || floats < 1) {
+    throw new Error(`setConvGradientChunkLimit: expected a positive integer, got ${floats}.`);
+  }
+  const previous = chunkFloats;
+  chunkFloats = floats;
+  return previous;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm used here (the package exports no such type). */
+interface WasmHeapBackend extends tf.KernelBackend {
+  /** Allocates an uninitialised tensor on the wasm heap. */
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  /** A view of a tensor's heap memory: valid only until the next heap allocation may grow it. */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+export function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
+  return backend instanceof tf.KernelBackend && 'makeOutput' in backend && 'typedArrayFromHeap' in backend;
+}
+
+function readFloats(backend: tf.KernelBackend, info: tf.TensorInfo, kernel: string): Float32Array {
+  const values = backend.readSync(info.dataId);
+  if (!(values instanceof Float32Array)) throw new Error(`${kernel}: expected float32 data, got ${info.dtype}.`);
+  return values;
+}
+
+/** Plain [M, K] x [K, N] through wasm's BatchMatMul kernel (XNNPACK when untransposed). */
+function matMul(backend: WasmHeapBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const kernel = tf.getKernel('BatchMatMul', 'wasm');
+  if (!kernel) throw new Error('wasm convolution gradients: the wasm BatchMatMul kernel is missing.');
+  return kernel.kernelFunc({
+    inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false },
+  }) as tf.TensorInfo;
+}
+
+/**
+ * Rows [firstImage, firstImage + images) of dY as an [images*OH*OW, CO] matrix. The whole of dY is
+ * passed as it is (BatchMatMul takes its own reference), so `owned` says whether to dispose it.
+ */
+function dyRows(backend: WasmHeapBackend, dy: tf.TensorInfo, dyValues: () => Float32Array,
+  firstImage: number, images: number): { rows: tf.TensorInfo; owned: boolean } {
+  const [batch, outHeight, outWidth, outChannels] = dy.shape;
+  const shape = [images * outHeight * outWidth, outChannels];
+  if (images === batch) return { rows: { dataId: dy.dataId, shape, dtype: 'float32' }, owned: false };
+  const perImage = outHeight * outWidth * outChannels;
+  const values = dyValues().subarray(firstImage * perImage, (firstImage + images) * perImage);
+  return { rows: { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' }, owned: true };
+}
+
+/** Images per chunk so that a [images*OH*OW, K] temporary stays under the bound (at least one). */
+function imagesPerChunk(info: tf.backend_util.Conv2DInfo): number {
+  const perImage = info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
+  return Math.max(1, Math.min(info.batchSize, Math.floor(chunkFloats / perImage)));
+}
+
+/** Fills colsT[K, images*OH*OW] (rows: kh, kw, ci; columns: b, oy, ox) with zero padding. */
+function fillTransposedColumns(cols: Float32Array, x: Float32Array, info: tf.backend_util.Conv2DInfo,
+  firstImage: number, images: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  let o = 0;
+  for (let kh = 0; kh < info.filterHeight; kh++) {
+    for (let kw = 0; kw < info.filterWidth; kw++) {
+      for (let ci = 0; ci < inChannels; ci++) {
+        for (let b = firstImage; b < firstImage + images; b++) {
+          const imageBase = b * inHeight * inWidth * inChannels + ci;
+          for (let oy = 0; oy < outHeight; oy++) {
+            const iy = oy * strideHeight - top + kh;
+            if (iy < 0 || iy >= inHeight) {
+              cols.fill(0, o, o + outWidth);
+              o += outWidth;
+              continue;
+            }
+            const rowBase = imageBase + iy * inWidth * inChannels;
+            for (let ox = 0; ox < outWidth; ox++) {
+              const ix = ox * strideWidth - left + kw;
+              cols[o++] = ix >= 0 && ix < inWidth ? x[rowBase + ix * inChannels] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dW (shape info.filterShape) of the NHWC convolution described by `info`. */
+export function filterGradientByMatMul(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const kernel = 'Conv2DBackpropFilter';
+  const taps = info.filterHeight * info.filterWidth * info.inChannels;
+  const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
+  const xValues = readFloats(backend, x, kernel);
+  let dyValues: Float32Array | null = null;
+  const readDy = () => (dyValues ??= readFloats(backend, dy, kernel));
+  const step = imagesPerChunk(info);
+  let sums: Float32Array | null = null;
+  for (let first = 0; first < info.batchSize; first += step) {
+    const images = Math.min(step, info.batchSize - first);
+    const cols = backend.makeOutput([taps, images * info.outHeight * info.outWidth], 'float32');
+    // Filled straight into the heap, before any other allocation can move it.
+    fillTransposedColumns(backend.typedArrayFromHeap(cols), xValues, info, first, images);
+    const { rows, owned } = dyRows(backend, dy, readDy, first, images);
+    let product: tf.TensorInfo;
+    try {
+      product = matMul(backend, cols, rows);
+    } finally {
+      backend.disposeData(cols.dataId);
+      if (owned) backend.disposeData(rows.dataId);
+    }
+    // One chunk (the usual case): the product already is the gradient.
+    if (images === info.batchSize) return { dataId: product.dataId, shape: filterShape, dtype: 'float32' };
+    const partial = readFloats(backend, product, kernel);
+    backend.disposeData(product.dataId);
+    if (sums) for (let i = 0; i < sums.length; i++) sums[i] += partial[i];
+    else sums = partial;
+  }
+  if (!sums) throw new Error(`${kernel}: empty batch.`);
+  return { dataId: backend.write(sums, filterShape, 'float32'), shape: filterShape, dtype: 'float32' };
+}
+
+/** Adds dCols[images*OH*OW, K] into dx at the input positions each tap read (col2im). */
+function scatterColumns(dx: Float32Array, dCols: Float32Array, info: tf.backend_util.Conv2DInfo,
+  firstImage: number, images: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const taps = info.filterHeight * filterWidth * inChannels;
+  let row = 0;
+  for (let b = firstImage; b < firstImage + images; b++) {
+    const imageBase = b * inHeight * inWidth * inChannels;
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++, row += taps) {
+        for (let kh = 0; kh < info.filterHeight; kh++) {
+          const iy = oy * strideHeight - top + kh;
+          if (iy < 0 || iy >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const ix = ox * strideWidth - left + kw;
+            if (ix < 0 || ix >= inWidth) continue;
+            const target = imageBase + (iy * inWidth + ix) * inChannels;
+            const source = row + (kh * filterWidth + kw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) dx[target + ci] += dCols[source + ci];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dX (shape info.inShape) of the NHWC convolution described by `info`, for filter W. */
+export function inputGradientByMatMul(backend: WasmHeapBackend, dy: tf.TensorInfo, filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const kernel = 'Conv2DBackpropInput';
+  const taps = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  // W is [K, CO] row-major; its transpose is small (K*CO), so it is built here rather than in wasm.
+  const weights = readFloats(backend, filter, kernel);
+  const transposed = new Float32Array(taps * outChannels);
+  for (let k = 0; k < taps; k++) {
+    for (let co = 0; co < outChannels; co++) transposed[co * taps + k] = weights[k * outChannels + co];
+  }
+  const weightsT: tf.TensorInfo = {
+    dataId: backend.write(transposed, [outChannels, taps], 'float32'), shape: [outChannels, taps], dtype: 'float32',
+  };
+  let dyValues: Float32Array | null = null;
+  const readDy = () => (dyValues ??= readFloats(backend, dy, kernel));
+  const dx = new Float32Array(info.inShape.reduce((a, b) => a * b, 1));
+  const step = imagesPerChunk(info);
+  try {
+    for (let first = 0; first < info.batchSize; first += step) {
+      const images = Math.min(step, info.batchSize - first);
+      const { rows, owned } = dyRows(backend, dy, readDy, first, images);
+      let dCols: tf.TensorInfo;
+      try {
+        dCols = matMul(backend, rows, weightsT);
+      } finally {
+        if (owned) backend.disposeData(rows.dataId);
+      }
+      // Read in place: nothing allocates on the heap until dCols is disposed.
+      scatterColumns(dx, backend.typedArrayFromHeap(dCols), info, first, images);
+      backend.disposeData(dCols.dataId);
+    }
+  } finally {
+    backend.disposeData(weightsT.dataId);
+  }
+  const shape = [...info.inShape];
+  return { dataId: backend.write(dx, shape, 'float32'), shape, dtype: 'float32' };
+}
+
+interface InputGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape: [number, number, number, number];
+}
+
+const INPUT_GRADIENT = 'Conv2DBackpropInput';
+let originalInputGradient: tf.KernelConfig | null = null;
+
+function wasmInputGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const original = originalInputGradient;
+  if (!original) throw new Error(`${INPUT_GRADIENT}: the wasm kernel was not installed.`);
+  const attrs = args.attrs as unknown as InputGradAttrs;
+  const { backend } = args;
+  const dy = args.inputs.dy as tf.TensorInfo;
+  const filter = args.inputs.filter as tf.TensorInfo;
+  // NCHW and non-float data keep tfjs's own kernel; the studio's models are NHWC float32.
+  if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32' || !isWasmHeapBackend(backend)) {
+    return original.kernelFunc(args) as tf.TensorInfo;
+  }
+  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  return inputGradientByMatMul(backend, dy, filter, info);
+}
+
+/** Replaces wasm's Conv2DBackpropInput; false when the wasm backend is not registered. Safe to repeat. */
+export function installWasmConvInputGradient(): boolean {
+  if (originalInputGradient) return true;
+  if (!tf.findBackendFactory('wasm')) return false;
+  const existing = tf.getKernel(INPUT_GRADIENT, 'wasm');
+  if (!existing) return false;
+  tf.unregisterKernel(INPUT_GRADIENT, 'wasm');
+  originalInputGradient = existing;
+  // The original's setupFunc already ran when the backend started; keep it for a later re-init.
+  tf.registerKernel({ ...existing, kernelFunc: wasmInputGradient });
+  return true;
+}
+
+/** Restores tfjs's own kernel (the tests compare both). */
+export function uninstallWasmConvInputGradient(): void {
+  if (!originalInputGradient) return;
+  tf.unregisterKernel(INPUT_GRADIENT, 'wasm');
+  tf.registerKernel(originalInputGradient);
+  originalInputGradient = null;
+}
