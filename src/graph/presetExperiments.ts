@@ -102,6 +102,23 @@ function articleMnist(): ExperimentFile {
     '89.68 % alone and 91.63 % distilled; the studio should beat both.');
 }
 
+function cnnTeachesMlp(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'hinton-student', ['CNN teacher', 'Student 800-800'], cnnSettings);
+  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
+  addCrossEntropyAndKd(graph, 20, column(2), 160, 'trainer');
+  return graph.file('CNN teacher -> MLP student',
+    'Soft targets cross architectures: the small CNN teacher (more accurate than any MLP here) teaches Hinton\'s ' +
+    '784-800-800-10 student at T = 20 (cross-entropy weight 0.1, KD weight 0.9).');
+}
+
+function cnnMnistKd(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  addTrainer(graph, 'trainer', 'Distil', cnnSettings, { x: column(3), y: 260 });
+  addCrossEntropyAndKd(graph, 4, column(2), 160, 'trainer');
+  return graph.file('CNN: soft targets only',
+    'The CNN pair with cross-entropy and KD (T = 4) alone: the control for the attention-transfer and FSP preset.');
+}
+
 function cnnMnistAttention(): ExperimentFile {
   const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
   addTrainer(graph, 'trainer', 'Distil', cnnSettings, { x: column(4), y: 300 });
@@ -158,6 +175,8 @@ export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
   'hinton-mnist-full.json': { base: 'hinton-mnist.json', teacherEpochs: 20, studentEpochs: 10 },
   'article-mnist-full.json': { base: 'article-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
   'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 6 },
+  'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', teacherEpochs: 8, studentEpochs: 6 },
+  'cnn-mlp-mnist-full.json': { base: 'cnn-mlp-mnist.json', teacherEpochs: 8, studentEpochs: 10 },
 };
 
 function fullData(recipe: FullDataRecipe): ExperimentFile {
@@ -186,9 +205,13 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'article-mnist.json', name: 'Tiny student (article)', description: 'MLP teacher 2000-2000 -> student 50-50 at T = 6, the MNIST + Atlas 200DK article.' },
   { file: 'cnn-mnist-at.json', name: 'CNN: KD + AT + FSP', description: 'Small CNN teacher -> smaller CNN student with soft targets, attention transfer and FSP matrices.' },
   { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
+  { file: 'cnn-mnist-kd.json', name: 'CNN: soft targets only', description: 'The CNN pair with cross-entropy and KD alone (the control for AT + FSP).' },
+  { file: 'cnn-mlp-mnist.json', name: 'CNN teacher -> MLP student', description: 'The small CNN teaches the 800-800 MLP student through soft targets at T = 20.' },
   { file: 'hinton-mnist-full.json', name: 'Hinton KD, full MNIST (long)', description: 'The Hinton preset on all 55,000 images: teacher 20 epochs, students 10, cosine rate. About an hour on wasm.' },
   { file: 'article-mnist-full.json', name: 'Tiny student, full MNIST (long)', description: 'The article preset on all images: teacher 5 epochs, students 10, cosine rate.' },
   { file: 'cnn-mnist-at-full.json', name: 'CNN KD + AT + FSP, full MNIST (long)', description: 'The CNN preset on all images: teacher 8 epochs, students 6, cosine rate.' },
+  { file: 'cnn-mnist-kd-full.json', name: 'CNN soft targets only, full MNIST (long)', description: 'The KD-only CNN preset on all images: teacher 8 epochs, students 6, cosine rate.' },
+  { file: 'cnn-mlp-mnist-full.json', name: 'CNN teacher -> MLP student, full MNIST (long)', description: 'CNN teacher 8 epochs, MLP students 10, cosine rate.' },
 ];
 
 const builders: Record<string, () => ExperimentFile> = {
@@ -196,6 +219,8 @@ const builders: Record<string, () => ExperimentFile> = {
   'article-mnist.json': articleMnist,
   'cnn-mnist-at.json': cnnMnistAttention,
   'fitnet-mnist.json': fitnetMnist,
+  'cnn-mnist-kd.json': cnnMnistKd,
+  'cnn-mlp-mnist.json': cnnTeachesMlp,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */

@@ -21,8 +21,8 @@ describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
-      'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json',
-      'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json',
+      'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
+      'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
     ]);
   });
 
