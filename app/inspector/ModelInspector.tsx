@@ -1,10 +1,11 @@
 import type { ModelRole, NodeOf } from '../../src/graph/schema';
 import { summarizeModel } from '../../src/graph/shapes';
 import { trainerSettings } from '../../src/graph/factory';
+import { teacherAugmentShiftField } from '../../src/graph/nodeKinds';
 import { architecturePresets, getArchitecturePreset } from '../../src/models/presets';
 import { useStudio } from '../store';
 import { formatBytes, formatCount } from '../editor/format';
-import { ChoiceField } from './fields';
+import { ChoiceField, RegistryField } from './fields';
 import { LayerEditor } from './LayerEditor';
 import { TrainerSettingsFields } from './TrainerInspector';
 
@@ -45,6 +46,13 @@ export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
         <>
           <h4>Teacher training</h4>
           <TrainerSettingsFields settings={teacherTraining} onPatch={(patch) => update({ teacherTraining: { ...teacherTraining, ...patch } })} />
+          <RegistryField
+            def={teacherAugmentShiftField} params={teacherTraining}
+            onPatch={({ augmentShift }) => {
+              const { augmentShift: _previous, ...settings } = teacherTraining;
+              update({ teacherTraining: typeof augmentShift === 'number' ? { ...settings, augmentShift } : settings });
+            }}
+          />
         </>
       )}
     </div>

@@ -203,4 +203,30 @@ describe('teacher cache key', () => {
       .find((node): node is NodeOf<'model'> => node.id === 'student')!.params.architecture;
     expect(compileExperiment(otherStudent).teacher.cacheKey).toBe(plan.teacher.cacheKey);
   });
+
+  it("follows the shift the teacher trains with: the dataset's unless the teacher sets its own", () => {
+    const variant = (datasetShift: number, teacherShift?: number) => {
+      const experiment = buildPresetExperiment('hinton-mnist.json');
+      for (const node of experiment.nodes) {
+        if (node.kind === 'dataset') node.params.augmentShift = datasetShift;
+        if (node.kind === 'model' && node.params.teacherTraining && teacherShift !== undefined) {
+          node.params.teacherTraining.augmentShift = teacherShift;
+        }
+      }
+      return compileExperiment(experiment);
+    };
+    expect(variant(0).teacher.augmentShift).toBe(0);
+    expect(variant(1).teacher.augmentShift).toBe(1);
+    expect(variant(1, 2).teacher.augmentShift).toBe(2);
+    expect(variant(1, 0).teacher.augmentShift).toBe(0);
+    // Only the dataset's shift reaches the students; the teacher's settings keep no extra field.
+    expect(variant(0, 2).dataset.augmentShift).toBe(0);
+    expect(variant(0, 2).teacher.settings).toEqual(variant(0).teacher.settings);
+    // Same teacher training = same key, wherever the shift is set; another shift = another key.
+    expect(variant(0, 2).teacher.cacheKey).toBe(variant(2).teacher.cacheKey);
+    expect(variant(3, 0).teacher.cacheKey).toBe(variant(0).teacher.cacheKey);
+    expect(variant(0, 2).teacher.cacheKey).not.toBe(variant(0).teacher.cacheKey);
+    // Unchanged for files without the field (existing cached teachers stay valid).
+    expect(variant(0).teacher.cacheKey).toBe(plan.teacher.cacheKey);
+  });
 });

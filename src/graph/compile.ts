@@ -4,7 +4,7 @@ import type { ArchitectureSpec } from '../models/spec';
 import type {
   AdapterPlan, AttentionProbe, FspProbe, LossTermPlan, StagePlan, TensorRef, TrainingPlan,
 } from '../train/plan';
-import type { ExperimentFile, NodeOf, TrainerParams, TrainerSettings } from './schema';
+import type { ExperimentFile, NodeOf, TeacherTraining, TrainerParams, TrainerSettings } from './schema';
 import { defaultTrainerSettings } from './factory';
 import { edgesInto, lossesOfTrainer, modelsWithRole, nodeById, nodesOfKind, stageChains } from './queries';
 import { featurePorts, guidedAdapter } from './shapes';
@@ -154,7 +154,9 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
   const student = modelsWithRole(file, 'student')[0];
   const { probeCount, ...datasetOptions } = datasetNode.params;
   const dataset: DatasetOptions = { ...datasetOptions };
-  const teacherSettings = structuredClone(teacher.params.teacherTraining ?? (defaultTrainerSettings as TrainerSettings));
+  const teacherTraining: TeacherTraining = structuredClone(teacher.params.teacherTraining ?? (defaultTrainerSettings as TrainerSettings));
+  const { augmentShift: teacherShift, ...teacherSettings } = teacherTraining;
+  const teacherAugmentShift = teacherShift ?? dataset.augmentShift;
 
   const resolution: Resolution = { terms: new Map(), adapters: new Map() };
   const trainers = stageChains(file)[0];
@@ -181,7 +183,9 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
     teacher: {
       architecture: structuredClone(teacher.params.architecture),
       settings: teacherSettings,
-      cacheKey: teacherCacheKey(teacher.params.architecture, teacherSettings, dataset),
+      augmentShift: teacherAugmentShift,
+      // Keyed by the shift the teacher actually trains with, wherever it is set.
+      cacheKey: teacherCacheKey(teacher.params.architecture, teacherSettings, { ...dataset, augmentShift: teacherAugmentShift }),
     },
     student: { architecture: structuredClone(student.params.architecture) },
     teacherTaps: tapsInLayerOrder(teacher.params.architecture, tapped('teacher')),

@@ -63,6 +63,14 @@ export const trainerSettingFields: readonly FieldDef[] = [
   int('seed', 'Seed', 0, 2 ** 31 - 1, 'Seeds weight initialisation, shuffling and augmentation.'),
 ];
 
+/** The largest random shift offered (dataset and teacher), in pixels. */
+const MAX_AUGMENT_SHIFT = 8;
+
+/** TeacherTraining.augmentShift: optional, and absent (an empty field) means the dataset's setting. */
+export const teacherAugmentShiftField = int('augmentShift', 'Teacher random shift (px)', 0, MAX_AUGMENT_SHIFT,
+  "Random translation for the teacher's own training only; empty = the dataset's setting. Hinton et al. " +
+  'jitter the teacher by up to 2 px, then distil on the plain images.', true) as FieldDef & { kind: 'number' };
+
 export const datasetBlock: BlockDefinition<'dataset'> = {
   kind: 'dataset',
   label: 'Dataset',
@@ -72,7 +80,7 @@ export const datasetBlock: BlockDefinition<'dataset'> = {
     int('trainSubset', 'Training images', 1, 10_000_000, 'Use only the first N training images; empty = all.', true),
     int('validationSize', 'Validation images', 0, 1_000_000, 'Held out from the end of the training file.'),
     int('testSubset', 'Test images', 1, 10_000_000, 'Use only the first N test images; empty = all.', true),
-    int('augmentShift', 'Random shift (px)', 0, 8, 'Random translation augmentation; 0 = off.'),
+    int('augmentShift', 'Random shift (px)', 0, MAX_AUGMENT_SHIFT, 'Random translation augmentation; 0 = off.'),
     int('probeCount', 'Probe images', 1, 64, 'Fixed test images shown in the soft-target and attention panels.'),
   ],
   ports: () => [

@@ -2,9 +2,9 @@ import type { ArchitectureSpec, LayerSpec, Padding } from '../models/spec';
 import { lossRegistry } from '../losses/registry';
 import type {
   DatasetParams, ExportParams, GuidedParams, GuideParams, LearningRateSchedule, LossParamsNode, ModelParams,
-  NodeKind, NodeParamsByKind, TrainerParams, TrainerSettings, WeightSchedule,
+  NodeKind, NodeParamsByKind, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
-import { adapterKinds, datasetBlock, exportBlock, trainerSettingFields, type FieldDef } from './nodeKinds';
+import { adapterKinds, datasetBlock, exportBlock, teacherAugmentShiftField, trainerSettingFields, type FieldDef } from './nodeKinds';
 import {
   at, fail, readArray, readBoolean, readChoice, readNumber, readObject, readRecord, readString,
 } from './read';
@@ -77,6 +77,14 @@ export function readTrainerSettings(value: unknown, path: string): TrainerSettin
   return readSettingsFrom(readObject(value, path, settingKeys), path);
 }
 
+function readTeacherTraining(value: unknown, path: string): TeacherTraining {
+  const record = readObject(value, path, settingKeys, ['augmentShift']);
+  const settings = readSettingsFrom(record, path);
+  if (record.augmentShift === undefined) return settings;
+  const { min, max } = teacherAugmentShiftField;
+  return { ...settings, augmentShift: readNumber(record.augmentShift, at(path, 'augmentShift'), { min, max, integer: true }) };
+}
+
 function readPadding(value: unknown, path: string): Padding {
   return readChoice(value, path, ['same', 'valid']);
 }
@@ -134,7 +142,7 @@ function readModel(value: unknown, path: string): ModelParams {
   const role = readChoice(record.role, at(path, 'role'), ['teacher', 'student']);
   const architecture = readArchitecture(record.architecture, at(path, 'architecture'));
   if (record.teacherTraining === undefined) return { role, architecture };
-  return { role, architecture, teacherTraining: readTrainerSettings(record.teacherTraining, at(path, 'teacherTraining')) };
+  return { role, architecture, teacherTraining: readTeacherTraining(record.teacherTraining, at(path, 'teacherTraining')) };
 }
 
 function readGuide(value: unknown, path: string): GuideParams {

@@ -46,11 +46,20 @@ export interface DatasetParams {
 
 export type ModelRole = 'teacher' | 'student';
 
+/** How the teacher is trained before it teaches (offline distillation). */
+export interface TeacherTraining extends TrainerSettings {
+  /**
+   * Random shift (pixels) for the teacher's own training; absent = the dataset's setting.
+   * Hinton et al. (2015) jitter the teacher's inputs by up to 2 px and distil on the plain images.
+   */
+  augmentShift?: number;
+}
+
 export interface ModelParams {
   role: ModelRole;
   architecture: ArchitectureSpec;
-  /** Teacher only: how the teacher is trained before it teaches (offline distillation). */
-  teacherTraining?: TrainerSettings;
+  /** Teacher only. */
+  teacherTraining?: TeacherTraining;
 }
 
 export interface GuideParams { layerId: string }

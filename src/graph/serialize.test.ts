@@ -79,6 +79,25 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     expect(messageOf(typo)).toMatch(new RegExp(`^nodes\\[${trainer}\\]\\.params\\.learningrate is not a known field \\(expected: stageName, optimizer, learningRate`));
   });
 
+  it("the teacher's own augmentation shift: optional, a whole number of pixels from 0 to 8", () => {
+    const withShift = (value: unknown) => {
+      const raw = rawPreset();
+      const teacher = nodeIndex(raw, 'teacher');
+      (raw.nodes[teacher].params as { teacherTraining: Record<string, unknown> }).teacherTraining.augmentShift = value;
+      return { raw, path: `nodes[${teacher}].params.teacherTraining.augmentShift` };
+    };
+    const valid = withShift(2);
+    const teacher = parseExperiment(valid.raw).nodes.find((node) => node.id === 'teacher');
+    expect(teacher?.kind === 'model' && teacher.params.teacherTraining?.augmentShift).toBe(2);
+    const withoutShift = parseExperiment(rawPreset()).nodes.find((node) => node.id === 'teacher');
+    expect(withoutShift?.kind === 'model' && 'augmentShift' in withoutShift.params.teacherTraining!).toBe(false);
+    for (const [value, reason] of [[9, 'must be at most 8 (got 9).'], [-1, 'must be at least 0 (got -1).'],
+      [1.5, 'must be a whole number (got 1.5).'], ['2', 'must be a number (got "2").']] as const) {
+      const broken = withShift(value);
+      expect(messageOf(broken.raw)).toBe(`${broken.path} ${reason}`);
+    }
+  });
+
   it('unknown node kinds and loss ids', () => {
     const kind = rawPreset();
     kind.nodes[0].kind = 'database';
@@ -162,6 +181,14 @@ describe('migrations', () => {
 });
 
 describe('serializeExperiment', () => {
+  it("round-trips the teacher's own augmentation shift", () => {
+    const experiment = buildPresetExperiment('hinton-mnist.json');
+    const teacher = experiment.nodes.find((node) => node.id === 'teacher');
+    if (teacher?.kind !== 'model' || !teacher.params.teacherTraining) throw new Error('preset has no teacher training');
+    teacher.params.teacherTraining.augmentShift = 3;
+    expect(parseExperiment(serializeExperiment(experiment))).toEqual(experiment);
+  });
+
   it('writes stable, pretty JSON in schema key order regardless of input key order', () => {
     const experiment = buildPresetExperiment('article-mnist.json');
     const reordered = {

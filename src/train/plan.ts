@@ -62,7 +62,8 @@ export interface TrainingPlan {
   planVersion: 1;
   experimentName: string;
   dataset: DatasetOptions;
-  teacher: { architecture: ArchitectureSpec; settings: TrainerSettings; cacheKey: string };
+  /** `augmentShift` is the random shift the teacher trains with (its own setting, else the dataset's). */
+  teacher: { architecture: ArchitectureSpec; settings: TrainerSettings; augmentShift: number; cacheKey: string };
   student: { architecture: ArchitectureSpec };
   /** Layers exposed as extra model outputs (guide layers of the teacher, guided layers of the student). */
   teacherTaps: string[];

@@ -77,6 +77,30 @@ describe('runExperiment', () => {
     expect(cache.puts).toBe(1);
   });
 
+  it("trains the teacher with its own shift and the students with the dataset's", async () => {
+    const run = async (datasetShift: number, teacherShift: number) => {
+      const log = new EventLog();
+      const cache = new MemoryCache();
+      const plan = tinyPlan({ dataset: datasetOptions({ augmentShift: datasetShift }) });
+      plan.teacher.augmentShift = teacherShift;
+      await runExperiment(plan, { teacher: true, baseline: true, student: false }, env(log, { teacherCache: cache }));
+      // A position-weighted sum per tensor: equal for equal weights, and a cheap diff when not.
+      const fingerprint = (weights: LayerWeights[]): number[] => weights.flatMap((layer) =>
+        layer.tensors.map((tensor) => tensor.values.reduce((sum, value, i) => sum + value * (i + 1), 0)));
+      return {
+        teacher: fingerprint([...cache.store.values()][0]),
+        baseline: fingerprint(log.ofType('weights').find((w) => w.phase === 'baseline')!.weights),
+      };
+    };
+    const plain = await run(0, 0);
+    const teacherShifted = await run(0, 2);
+    const allShifted = await run(2, 2);
+    expect(teacherShifted.teacher).toEqual(allShifted.teacher);
+    expect(teacherShifted.teacher).not.toEqual(plain.teacher);
+    expect(teacherShifted.baseline).toEqual(plain.baseline);
+    expect(teacherShifted.baseline).not.toEqual(allShifted.baseline);
+  });
+
   it('trains only up to the guided layer in a FitNet first stage', async () => {
     const log = new EventLog();
     const stage = {

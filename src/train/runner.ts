@@ -206,7 +206,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
         const outcome = await trainPhase({
           phase: 'teacher', model: teacher, spec: plan.teacher.architecture, taps: plan.teacherTaps,
           teacher: null, teacherTaps: [], adapters: new Map(), stages: [teacherStage], probes: null,
-        }, services);
+        }, { ...services, augmentShift: plan.teacher.augmentShift });
         if (!outcome.completed) return stopped(emit, finish);
         results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, false);
         await env.teacherCache?.put(plan.teacher.cacheKey, await getLayerWeightsAsync(teacher, plan.teacher.architecture));

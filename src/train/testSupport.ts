@@ -76,7 +76,7 @@ export function tinyPlan(overrides: Partial<TrainingPlan> = {}): TrainingPlan {
     planVersion: 1,
     experimentName: 'tiny test',
     dataset: datasetOptions(),
-    teacher: { architecture: tinyTeacher, settings: trainerSettings(), cacheKey: 'tiny-teacher-key' },
+    teacher: { architecture: tinyTeacher, settings: trainerSettings(), augmentShift: 0, cacheKey: 'tiny-teacher-key' },
     student: { architecture: tinyStudent },
     teacherTaps: ['relu1'],
     studentTaps: ['relu1'],

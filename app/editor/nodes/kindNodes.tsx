@@ -34,11 +34,13 @@ export const DatasetNode = memo(function DatasetNode({ data, selected }: KindPro
 export const ModelNode = memo(function ModelNode({ data, selected }: KindProps) {
   const node = nodeAs(data.node, 'model');
   if (node === null) return null;
-  const { role, architecture } = node.params;
+  const { role, architecture, teacherTraining } = node.params;
   const result = summarizeModel(architecture);
+  const ownShift = teacherTraining?.augmentShift;
   return (
     <NodeFrame data={data} selected={selected} tone={role} kindLabel={role === 'teacher' ? 'Teacher' : 'Student'}>
       <Fact label="Architecture" value={architecture.name} />
+      {ownShift !== undefined && <Fact label="Trains with shift" value={`±${ownShift} px`} />}
       {result.ok ? (
         <div className="model-stats" data-testid="model-stats">
           <span title="Parameters"><b>{formatCount(result.summary.params)}</b> params</span>
