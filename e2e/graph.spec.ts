@@ -28,11 +28,22 @@ test('a reload restores the graph', async ({ page }) => {
   await openStudio(page);
   const nodes = await nodeCount(page);
   await page.getByTestId('experiment-name').fill('Restored after reload');
+  // The teacher's own random shift: range-checked in the inspector, shown on the node.
+  const teacher = page.locator('.react-flow__node[data-id="teacher"]');
+  await teacher.getByText('Architecture').click();
+  const shift = page.getByTestId('field-augmentShift');
+  await shift.locator('input').fill('9');
+  await expect(shift.getByRole('alert')).toHaveText('Must be between 0 and 8.');
+  await expect(teacher).not.toContainText('Trains with shift');
+  await shift.locator('input').fill('2');
+  await expect(shift.getByRole('alert')).toHaveCount(0);
+  await expect(teacher).toContainText('Trains with shift±2 px');
   // Autosave is debounced; give it time, then reload.
   await page.waitForTimeout(1_000);
   await page.reload();
   await expect(page.getByTestId('experiment-name')).toHaveValue('Restored after reload');
   expect(await nodeCount(page)).toBe(nodes);
+  await expect(teacher).toContainText('Trains with shift±2 px');
 });
 
 test('a corrupt experiment file shows its error and keeps the graph', async ({ page }) => {
