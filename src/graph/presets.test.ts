@@ -89,9 +89,16 @@ describe('preset experiment files', () => {
     expect(plan.probes.temperature).toBe(6);
   });
 
-  it('cnn-mnist-at: KD, one attention pair and an FSP loss on two pairs', () => {
+  it('cnn-mnist-at: stage 1 FSP on two pairs and one attention pair up to relu3, stage 2 CE + KD', () => {
     const plan = compileExperiment(parseExperiment(readPreset('cnn-mnist-at.json')));
-    expect(plan.stages[0].terms.map(({ term }) => term.lossId)).toEqual(['ce', 'kd', 'at', 'fsp']);
+    expect(plan.stages.map((stage) => [stage.name, stage.trainUpTo, stage.terms.map(({ term }) => term.lossId)])).toEqual([
+      ['Stage 1: FSP + AT', 'relu3', ['at', 'fsp']],
+      ['Stage 2: KD', null, ['ce', 'kd']],
+    ]);
+    expect(plan.baseline.epochs).toBe(3);
+    const full = compileExperiment(parseExperiment(readPreset('cnn-mnist-at-full.json')));
+    expect(full.stages.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind])).toEqual([[1, 'constant'], [5, 'cosine']]);
+    expect(full.baseline).toMatchObject({ epochs: 6, lrSchedule: { kind: 'cosine' } });
     expect(plan.probes.attention).toEqual([{ id: 'at', label: 'Attention transfer (relu1)', teacherLayerId: 'relu1', studentLayerId: 'relu1' }]);
     expect(plan.probes.fsp).toEqual([{
       id: 'fsp', label: 'FSP (relu2 -> relu3)', teacherLayerIds: ['relu2', 'relu3'], studentLayerIds: ['relu2', 'relu3'],
