@@ -48,8 +48,12 @@ describe('preset experiment files', () => {
         expect(plan.probes.count).toBe(8);
         if (recipe) {
           expect(plan.teacher.settings).toMatchObject({ epochs: recipe.teacherEpochs, lrSchedule: { kind: 'cosine' } });
-          expect(plan.stages.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind]))
-            .toEqual(plan.stages.map(() => [recipe.studentEpochs, 'cosine']));
+          expect(plan.teacher.augmentShift).toBe(recipe.teacherAugmentShift ?? 0);
+          // The whole-student stages scale up; initialisation stages (trainUpTo) keep their length.
+          const wholeStudent = plan.stages.filter((stage) => stage.trainUpTo === null);
+          expect(wholeStudent.length).toBeGreaterThan(0);
+          expect(wholeStudent.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind]))
+            .toEqual(wholeStudent.map(() => [recipe.studentEpochs, 'cosine']));
         } else {
           // Quick demos: a classroom run finishes in minutes.
           expect(plan.stages.every((stage) => stage.settings.epochs <= 3)).toBe(true);
