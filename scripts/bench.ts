@@ -173,7 +173,7 @@ function printTable(rows: Row[], target: TimeToAccuracyResult | null): void {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const plan = await loadPlan(PRESET, { epochs: null, trainSubset: undefined, testSubset: undefined });
+  const plan = await loadPlan(PRESET, { epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined });
   const batch = options.batch ?? plan.baseline.batchSize;
   const models = BENCH_MODELS.map((id) => architecturePresets[id]);
   console.log(`Benchmark: ${BENCH_MODELS.join(', ')}; batch ${batch}`);

@@ -28,6 +28,8 @@ export interface ExperimentCliOptions {
   file: string;
   out: string | null;
   epochs: number | null;
+  /** Seed of every student stage (the baseline follows); the teacher keeps its own. null = as in the file. */
+  studentSeed: number | null;
   /** undefined = as in the file; null = all images. */
   trainSubset: number | null | undefined;
   testSubset: number | null | undefined;
@@ -43,6 +45,8 @@ export interface ExperimentCliOptions {
 const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
   --out <file>              write the results JSON here (default: print it)
   --epochs <N>              override every trainer's epochs (teacher, stages; the baseline follows)
+  --student-seed <N>        seed of the student stages and the baseline; the teacher keeps its own,
+                            so one cached teacher teaches every seed (repeat runs for mean and spread)
   --train-subset <N|all>    number of training images (default: as in the file)
   --test-subset <N|all>     number of test images
   --backend <cpu|wasm>      tfjs backend (default cpu; wasm is several times faster)
@@ -57,6 +61,12 @@ function positiveInteger(value: string, flag: string): number {
   return number;
 }
 
+function seedValue(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 2 ** 31 - 1) throw new Error(`${flag} needs a whole number from 0 to 2^31 - 1, got '${value}'.`);
+  return number;
+}
+
 const subset = (value: string, flag: string): number | null => (value === 'all' ? null : positiveInteger(value, flag));
 
 /** Each flag takes one value; adding an option means adding one entry here. */
@@ -64,6 +74,7 @@ const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: stri
   '--out': (o, v) => { o.out = v; },
   '--teacher-cache': (o, v) => { o.teacherCache = v === 'off' ? null : v; },
   '--epochs': (o, v, f) => { o.epochs = positiveInteger(v, f); },
+  '--student-seed': (o, v, f) => { o.studentSeed = seedValue(v, f); },
   '--train-subset': (o, v, f) => { o.trainSubset = subset(v, f); },
   '--test-subset': (o, v, f) => { o.testSubset = subset(v, f); },
   '--backend': (o, v) => {
@@ -82,7 +93,7 @@ const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: stri
 
 export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptions {
   const options: ExperimentCliOptions = {
-    file: '', out: null, epochs: null, trainSubset: undefined, testSubset: undefined, backend: 'cpu',
+    file: '', out: null, epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined, backend: 'cpu',
     runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null, teacherCache: '.cache/teachers',
   };
   const positional: string[] = [];
@@ -105,15 +116,18 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptio
   return options;
 }
 
+type Overrides = Pick<ExperimentCliOptions, 'epochs' | 'studentSeed' | 'trainSubset' | 'testSubset'>;
+
 /** Applies the command-line overrides to the graph before compiling, so the plan (cache key, baseline) stays consistent. */
-export function applyOverrides(file: ExperimentFile, options: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): ExperimentFile {
+export function applyOverrides(file: ExperimentFile, options: Overrides): ExperimentFile {
   const copy = structuredClone(file);
   for (const node of copy.nodes) {
     if (node.kind === 'dataset') {
       if (options.trainSubset !== undefined) node.params.trainSubset = options.trainSubset;
       if (options.testSubset !== undefined) node.params.testSubset = options.testSubset;
-    } else if (node.kind === 'trainer' && options.epochs !== null) {
-      node.params.epochs = options.epochs;
+    } else if (node.kind === 'trainer') {
+      if (options.epochs !== null) node.params.epochs = options.epochs;
+      if (options.studentSeed !== null) node.params.seed = options.studentSeed;
     } else if (node.kind === 'model' && node.params.teacherTraining && options.epochs !== null) {
       node.params.teacherTraining.epochs = options.epochs;
     }
@@ -121,12 +135,12 @@ export function applyOverrides(file: ExperimentFile, options: Pick<ExperimentCli
   return copy;
 }
 
-export async function loadExperimentFile(filePath: string, overrides: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): Promise<ExperimentFile> {
+export async function loadExperimentFile(filePath: string, overrides: Overrides): Promise<ExperimentFile> {
   const text = await readFile(filePath, 'utf8');
   return applyOverrides(parseExperiment(text), overrides);
 }
 
-export async function loadPlan(filePath: string, overrides: Pick<ExperimentCliOptions, 'epochs' | 'trainSubset' | 'testSubset'>): Promise<TrainingPlan> {
+export async function loadPlan(filePath: string, overrides: Overrides): Promise<TrainingPlan> {
   return compileExperiment(await loadExperimentFile(filePath, overrides));
 }
 
