@@ -50,7 +50,9 @@ export interface BlockDefinition<K extends NodeKind> {
   ports(node: NodeOf<K>): PortDef[];
 }
 
-const int = (key: string, label: string, min: number, max: number, description: string, nullable = false): FieldDef => ({
+type NumberFieldDef = Extract<FieldDef, { kind: 'number' }>;
+
+const int = (key: string, label: string, min: number, max: number, description: string, nullable = false): NumberFieldDef => ({
   key, label, kind: 'number', min, max, step: 1, integer: true, nullable, description,
 });
 
@@ -69,7 +71,7 @@ const MAX_AUGMENT_SHIFT = 8;
 /** TeacherTraining.augmentShift: optional, and absent (an empty field) means the dataset's setting. */
 export const teacherAugmentShiftField = int('augmentShift', 'Teacher random shift (px)', 0, MAX_AUGMENT_SHIFT,
   "Random translation for the teacher's own training only; empty = the dataset's setting. Hinton et al. " +
-  'jitter the teacher by up to 2 px, then distil on the plain images.', true) as FieldDef & { kind: 'number' };
+  'jitter the teacher by up to 2 px, then distil on the plain images.', true);
 
 export const datasetBlock: BlockDefinition<'dataset'> = {
   kind: 'dataset',
