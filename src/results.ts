@@ -11,6 +11,8 @@ export interface ModelResult {
   epochs: number;
   trainingSeconds: number;
   inferenceMsPerSample: number;
+  /** Seed of the initialisation and data order (the first stage's, for a staged student). */
+  seed: number;
   /** True when the teacher came from the cache instead of being trained in this run. */
   fromCache?: boolean;
 }

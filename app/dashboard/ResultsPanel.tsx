@@ -18,6 +18,7 @@ const COLUMNS: { label: string; value: (m: ModelResult) => string; testId: strin
   { label: 'FLOPs', value: (m) => formatCount(m.flops), testId: 'flops' },
   { label: 'Inference / sample', value: (m) => formatMs(m.inferenceMsPerSample), testId: 'inference' },
   { label: 'Training time', value: (m) => formatSeconds(m.trainingSeconds), testId: 'training-time' },
+  { label: 'Seed', value: (m) => String(m.seed), testId: 'seed' },
 ];
 
 function downloadJson(results: ExperimentResults): void {

@@ -5,7 +5,7 @@ import { buildModel, getLayerWeights } from '../models/builder';
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
 import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
-import { datasetOptions, EventLog, hintTerm, tinyPlan, tinyStudent, trainerSettings } from './testSupport';
+import { datasetOptions, EventLog, hintTerm, kdStage, tinyPlan, tinyStudent, trainerSettings } from './testSupport';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -34,7 +34,9 @@ describe('runExperiment', () => {
     const before = tf.memory().numTensors;
     const log = new EventLog();
     const cache = new MemoryCache();
-    const results = await runExperiment(tinyPlan(), { teacher: true, baseline: true, student: true }, env(log, { teacherCache: cache }));
+    // Distinct seeds, so the results can be seen to name each model's own.
+    const plan = tinyPlan({ stages: [kdStage({ seed: 9 })], baseline: trainerSettings({ seed: 9 }) });
+    const results = await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log, { teacherCache: cache }));
     expect(tf.memory().numTensors).toBe(before);
 
     expect(log.ofType('phaseDone').map((e) => [e.phase, e.fromCache])).toEqual([['teacher', false], ['baseline', false], ['student', false]]);
@@ -60,6 +62,7 @@ describe('runExperiment', () => {
       expect(model.testAccuracy).toBeLessThanOrEqual(1);
       expect(model.inferenceMsPerSample).toBeGreaterThan(0);
     }
+    expect([results.teacher!.seed, results.baseline!.seed, results.student!.seed]).toEqual([7, 9, 9]);
     expect(results.trainCount).toBe(256);
     expect(results.testCount).toBe(128);
     expect(results.compressionRatio).toBeCloseTo(results.teacher!.params / results.student!.params, 12);
@@ -68,7 +71,7 @@ describe('runExperiment', () => {
 
     // A second run with the same plan reuses the cached teacher: no teacher steps, same accuracy.
     const second = new EventLog();
-    const again = await runExperiment(tinyPlan(), { teacher: false, baseline: false, student: true }, env(second, { teacherCache: cache }));
+    const again = await runExperiment(plan, { teacher: false, baseline: false, student: true }, env(second, { teacherCache: cache }));
     expect(second.ofType('step').some((s) => s.phase === 'teacher')).toBe(false);
     expect(second.ofType('phaseDone')[0]).toMatchObject({ phase: 'teacher', fromCache: true });
     expect(again.teacher!.fromCache).toBe(true);

@@ -139,7 +139,8 @@ function paramsOf(spec: ArchitectureSpec): number {
 }
 
 async function finalResult(
-  model: tf.LayersModel, spec: ArchitectureSpec, outcome: PhaseOutcome, data: LoadedDataset, now: () => number, fromCache?: boolean,
+  model: tf.LayersModel, spec: ArchitectureSpec, outcome: PhaseOutcome, data: LoadedDataset, now: () => number, seed: number,
+  fromCache?: boolean,
 ): Promise<ModelResult> {
   return modelResult(summarizeArchitecture(spec), {
     testAccuracy: outcome.testAccuracy,
@@ -148,6 +149,7 @@ async function finalResult(
     epochs: outcome.epochs,
     trainingSeconds: outcome.trainingSeconds,
     inferenceMsPerSample: await measureInferenceMs(model, data.test, data.info, now),
+    seed,
     fromCache,
   });
 }
@@ -200,7 +202,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
           validationAccuracy: await evaluateAccuracy(teacher, loaded.validation, loaded.info, { shouldStop }),
           testAccuracy: await evaluateAccuracy(teacher, loaded.test, loaded.info, { shouldStop }),
         };
-        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, true);
+        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true);
         emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: true });
       } else {
         const outcome = await trainPhase({
@@ -208,7 +210,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
           teacher: null, teacherTaps: [], adapters: new Map(), stages: [teacherStage], probes: null,
         }, { ...services, augmentShift: plan.teacher.augmentShift });
         if (!outcome.completed) return stopped(emit, finish);
-        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, false);
+        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, false);
         await env.teacherCache?.put(plan.teacher.cacheKey, await getLayerWeightsAsync(teacher, plan.teacher.architecture));
         emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: false });
       }
@@ -228,7 +230,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
         teacher, teacherTaps: plan.teacherTaps, adapters: new Map(), stages: [crossEntropyStage('Baseline', plan.baseline)], probes,
       }, services);
       if (!outcome.completed) return stopped(emit, finish);
-      results.baseline = await finalResult(baseline, plan.student.architecture, outcome, loaded, now);
+      results.baseline = await finalResult(baseline, plan.student.architecture, outcome, loaded, now, plan.baseline.seed);
       emit({ type: 'weights', phase: 'baseline', weights: await getLayerWeightsAsync(baseline, plan.student.architecture) });
       emit({ type: 'phaseDone', phase: 'baseline', testAccuracy: outcome.testAccuracy, fromCache: false });
       resources.release(baseline);
@@ -248,7 +250,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
         teacher, teacherTaps: plan.teacherTaps, adapters, stages, probes,
       }, services);
       if (!outcome.completed) return stopped(emit, finish);
-      results.student = await finalResult(student, plan.student.architecture, outcome, loaded, now);
+      results.student = await finalResult(student, plan.student.architecture, outcome, loaded, now, seed);
       emit({ type: 'weights', phase: 'student', weights: await getLayerWeightsAsync(student, plan.student.architecture) });
       emit({ type: 'phaseDone', phase: 'student', testAccuracy: outcome.testAccuracy, fromCache: false });
     }

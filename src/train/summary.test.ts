@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleResults, compressionRatio, modelResult } from './summary';
 
 const measured = (testAccuracy: number) => ({
-  testAccuracy, validationAccuracy: testAccuracy - 0.01, trainAccuracy: testAccuracy + 0.01, epochs: 3, trainingSeconds: 12.5, inferenceMsPerSample: 0.2,
+  testAccuracy, validationAccuracy: testAccuracy - 0.01, trainAccuracy: testAccuracy + 0.01, epochs: 3, trainingSeconds: 12.5, inferenceMsPerSample: 0.2, seed: 7,
 });
 
 describe('results arithmetic', () => {
@@ -13,7 +13,7 @@ describe('results arithmetic', () => {
   it('copies the architecture figures and measurements into a model result', () => {
     expect(teacher).toEqual({
       testAccuracy: 0.9832, validationAccuracy: 0.9732, trainAccuracy: 0.9932, params: 2_395_210, bytes: 9_580_840, flops: 4_790_000,
-      epochs: 3, trainingSeconds: 12.5, inferenceMsPerSample: 0.2, fromCache: true,
+      epochs: 3, trainingSeconds: 12.5, inferenceMsPerSample: 0.2, seed: 7, fromCache: true,
     });
     expect('fromCache' in student).toBe(false);
   });

@@ -14,6 +14,7 @@ export interface ModelMeasurements {
   epochs: number;
   trainingSeconds: number;
   inferenceMsPerSample: number;
+  seed: number;
   fromCache?: boolean;
 }
 
@@ -28,6 +29,7 @@ export function modelResult(summary: Pick<ArchitectureSummary, 'params' | 'bytes
     epochs: measured.epochs,
     trainingSeconds: measured.trainingSeconds,
     inferenceMsPerSample: measured.inferenceMsPerSample,
+    seed: measured.seed,
   };
   if (measured.fromCache !== undefined) result.fromCache = measured.fromCache;
   return result;

@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import type { ExperimentResults } from '../src/results';
+import { collectSeeds, formatSeedSummary } from './lib/seed-summary';
+
+/**
+ * `npm run seeds -- results-*.json`: the distillation gain over student seeds, as mean ± sd with
+ * the count of seeds where the distilled student won, for test and validation accuracy.
+ */
+async function main(): Promise<number> {
+  const paths = process.argv.slice(2);
+  if (paths.length === 0) {
+    console.error('Usage: npm run seeds -- <results.json> [more results.json ...]  (files written by npm run experiment -- --out)');
+    return 2;
+  }
+  const files = await Promise.all(paths.map(async (name) => {
+    const text = await readFile(name, 'utf8');
+    try {
+      return { name, results: JSON.parse(text) as ExperimentResults };
+    } catch (error) {
+      throw new Error(`${name} is not a results JSON file: ${(error as Error).message}`, { cause: error });
+    }
+  }));
+  console.log(collectSeeds(files).map(formatSeedSummary).join('\n\n'));
+  return 0;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
