@@ -216,14 +216,19 @@ function fullData(recipe: FullDataRecipe): ExperimentFile {
       if (recipe.teacherAugmentShift !== undefined) node.params.teacherTraining.augmentShift = recipe.teacherAugmentShift;
     }
   }
+  const settings = fullDataSettings(experiment, recipe);
+  return { ...experiment, name: `${experiment.name} (full MNIST)`, description: `${experiment.description} ${settings}` };
+}
+
+/** The settings sentence of a full-data preset, read from the scaled experiment (used in its description and the index). */
+function fullDataSettings(experiment: ExperimentFile, recipe: FullDataRecipe): string {
   const stageEpochs = experiment.nodes.flatMap((node) => (node.kind === 'trainer' ? [node.params.epochs] : []));
   const total = stageEpochs.reduce((sum, epochs) => sum + epochs, 0);
   const students = stageEpochs.length === 1
     ? `student and baseline ${total} epochs`
     : `student stages ${stageEpochs.join(' + ')} epochs, baseline ${total}`;
   const shift = recipe.teacherAugmentShift ? ` with random shifts of up to ${recipe.teacherAugmentShift} px` : '';
-  const settings = `Full MNIST: all training images, teacher ${recipe.teacherEpochs} epochs${shift}, ${students}, cosine learning rate.`;
-  return { ...experiment, name: `${experiment.name} (full MNIST)`, description: `${experiment.description} ${settings}` };
+  return `Full MNIST: all training images, teacher ${recipe.teacherEpochs} epochs${shift}, ${students}, cosine learning rate.`;
 }
 
 export interface PresetEntry {
@@ -231,21 +236,6 @@ export interface PresetEntry {
   name: string;
   description: string;
 }
-
-/** public/presets/index.json, in the order the app lists them. */
-export const presetIndex: readonly PresetEntry[] = [
-  { file: 'hinton-mnist.json', name: 'Hinton KD on MNIST', description: 'MLP teacher 1200-1200 -> student 800-800, soft targets at T = 20.' },
-  { file: 'article-mnist.json', name: 'Tiny student (article)', description: 'MLP teacher 2000-2000 -> student 50-50 at T = 6, the MNIST + Atlas 200DK article.' },
-  { file: 'cnn-mnist-at.json', name: 'CNN: FSP + AT, then KD', description: 'Small CNN teacher -> smaller CNN student: stage 1 matches FSP matrices and attention maps, stage 2 soft targets.' },
-  { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
-  { file: 'cnn-mnist-kd.json', name: 'CNN: soft targets only', description: 'The CNN pair with cross-entropy and KD alone (the control for FSP + AT).' },
-  { file: 'cnn-mlp-mnist.json', name: 'CNN teacher -> MLP student', description: 'The small CNN teaches the 800-800 MLP student through soft targets at T = 20.' },
-  { file: 'hinton-mnist-full.json', name: 'Hinton KD, full MNIST (long)', description: 'The Hinton preset on all 55,000 images: teacher 30 epochs with 2 px jitter, students 20, cosine rate. About 1.5 hours on wasm.' },
-  { file: 'article-mnist-full.json', name: 'Tiny student, full MNIST (long)', description: 'The article preset on all images: teacher 5 epochs, students 10, cosine rate.' },
-  { file: 'cnn-mnist-at-full.json', name: 'CNN FSP + AT, then KD, full MNIST (long)', description: 'The CNN preset on all images: teacher 8 epochs, student stages 1 + 5 epochs, baseline 6, cosine rate.' },
-  { file: 'cnn-mnist-kd-full.json', name: 'CNN soft targets only, full MNIST (long)', description: 'The KD-only CNN preset on all images: teacher 8 epochs, students 6, cosine rate (the control for FSP + AT).' },
-  { file: 'cnn-mlp-mnist-full.json', name: 'CNN teacher -> MLP student, full MNIST (long)', description: 'CNN teacher 8 epochs, MLP students 10, cosine rate.' },
-];
 
 const builders: Record<string, () => ExperimentFile> = {
   'hinton-mnist.json': hintonMnist,
@@ -265,3 +255,24 @@ export function buildPresetExperiment(file: string): ExperimentFile {
   return build();
 }
 
+/** An index entry of a full-data preset: its description ends with the settings its file holds. */
+function fullDataEntry(file: string, name: string, lead: string, duration = ''): PresetEntry {
+  const recipe = fullDataRecipes[file];
+  const settings = fullDataSettings(fullData(recipe), recipe);
+  return { file, name, description: [lead, settings, duration].filter((part) => part !== '').join(' ') };
+}
+
+/** public/presets/index.json, in the order the app lists them. */
+export const presetIndex: readonly PresetEntry[] = [
+  { file: 'hinton-mnist.json', name: 'Hinton KD on MNIST', description: 'MLP teacher 1200-1200 -> student 800-800, soft targets at T = 20.' },
+  { file: 'article-mnist.json', name: 'Tiny student (article)', description: 'MLP teacher 2000-2000 -> student 50-50 at T = 6, the MNIST + Atlas 200DK article.' },
+  { file: 'cnn-mnist-at.json', name: 'CNN: FSP + AT, then KD', description: 'Small CNN teacher -> smaller CNN student: stage 1 matches FSP matrices and attention maps, stage 2 soft targets.' },
+  { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
+  { file: 'cnn-mnist-kd.json', name: 'CNN: soft targets only', description: 'The CNN pair with cross-entropy and KD alone (the control for FSP + AT).' },
+  { file: 'cnn-mlp-mnist.json', name: 'CNN teacher -> MLP student', description: 'The small CNN teaches the 800-800 MLP student through soft targets at T = 20.' },
+  fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'About 1.5 hours on wasm.'),
+  fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
+  fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),
+  fullDataEntry('cnn-mnist-kd-full.json', 'CNN soft targets only, full MNIST (long)', 'The KD-only CNN preset (the control for FSP + AT).'),
+  fullDataEntry('cnn-mlp-mnist-full.json', 'CNN teacher -> MLP student, full MNIST (long)', 'CNN teacher, MLP student.'),
+];
