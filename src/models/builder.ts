@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
+import { SeededDropout } from './seededDropout';
 import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
 
 /**
@@ -7,14 +8,14 @@ import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
  * so `model.getLayer(id)` works. Outputs are [logits, ...taps].
  *
  * Dropout is active only when the model is applied with `{ training: true }` (tfjs semantics);
- * `predict` and plain `apply` run inference. Dropout masks are not seeded: a seeded tfjs dropout
- * would draw the same mask at every step.
+ * `predict` and plain `apply` run inference. Its masks are seeded per draw (SeededDropout), so the
+ * same seed and data train the same model.
  */
 
 export interface BuildOptions {
   /** Layer ids exposed as extra outputs, in this order after the logits. */
   taps: string[];
-  /** Same seed, same initial weights. */
+  /** Same seed, same initial weights and dropout masks. */
   seed: number;
 }
 
@@ -70,7 +71,7 @@ function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layer
     case 'batchNorm':
       return tf.layers.batchNormalization({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
     case 'dropout':
-      return tf.layers.dropout({ name, rate: layer.rate });
+      return new SeededDropout({ name, rate: layer.rate, seed: layerSeed(seed, index) });
     default: {
       const unknown: never = layer;
       throw new ArchitectureError(`Unknown layer kind in ${JSON.stringify(unknown)}.`);

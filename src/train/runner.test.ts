@@ -5,7 +5,7 @@ import { buildModel, getLayerWeights } from '../models/builder';
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
 import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
-import { datasetOptions, EventLog, hintTerm, kdStage, tinyPlan, tinyStudent, trainerSettings } from './testSupport';
+import { datasetOptions, EventLog, hintTerm, kdStage, tinyPlan, tinyStudent, tinyTeacher, trainerSettings } from './testSupport';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -78,6 +78,23 @@ describe('runExperiment', () => {
     expect(again.teacher!.testAccuracy).toBe(results.teacher!.testAccuracy);
     expect(again.baseline).toBeNull();
     expect(cache.puts).toBe(1);
+  });
+
+  it('retrains a dropout teacher to the same weights from the same seed (seeded masks), to others from another', async () => {
+    const dropoutTeacher = {
+      ...tinyTeacher, name: 'tiny-dropout-teacher',
+      layers: [tinyTeacher.layers[0], { kind: 'dropout' as const, id: 'drop-in', rate: 0.2 }, ...tinyTeacher.layers.slice(1, 3),
+        { kind: 'dropout' as const, id: 'drop1', rate: 0.5 }, ...tinyTeacher.layers.slice(3)],
+    };
+    const trainTeacher = async (seed: number): Promise<number[]> => {
+      const cache = new MemoryCache();
+      const plan = tinyPlan({ teacher: { ...tinyPlan().teacher, architecture: dropoutTeacher, settings: trainerSettings({ seed }) } });
+      await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: cache }));
+      return [...cache.store.values()][0].flatMap((layer) => layer.tensors.flatMap((tensor) => Array.from(tensor.values)));
+    };
+    const first = await trainTeacher(7);
+    expect(await trainTeacher(7)).toEqual(first);
+    expect(await trainTeacher(8)).not.toEqual(first);
   });
 
   it("trains the teacher with its own shift and the students with the dataset's", async () => {
