@@ -55,6 +55,7 @@ describe('seed summary', () => {
     expect(text).toContain('teacher test 99.00');
     expect(text).toContain('1      98.00 / 98.20       98.30 / 98.10        +0.30 / -0.10');
     expect(text).toContain('4      97.80 / 97.80       -- / --              -- / --');
+    expect(text).toContain('over the seeds with both runs: 1, 2, 3');
     expect(text).toContain('gain +0.20 ± 0.26 (sd; standard error 0.15), positive in 2 of 3 seeds');
     expect(formatSeedSummary(other)).toContain('no seed has both a baseline and a distilled student yet');
   });

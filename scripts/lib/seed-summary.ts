@@ -129,6 +129,7 @@ export function formatSeedSummary(experiment: ExperimentSeeds): string {
     return lines.join('\n');
   }
   const n = summary.pairedSeeds.length;
+  lines.push(`  over the seeds with both runs: ${summary.pairedSeeds.join(', ')}`);
   for (const split of ['test', 'validation'] as const) {
     lines.push(`  ${split}: baseline ${describeSpread(summary.baseline[split])}, distilled ${describeSpread(summary.student[split])}`);
     lines.push(`    gain ${describeSpread(summary.gain[split], true)}, positive in ${summary.gain[split].positive} of ${n} seeds`);
