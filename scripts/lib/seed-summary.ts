@@ -114,7 +114,7 @@ function describeSpread(s: Spread, signed = false): string {
 
 /** The table the `seeds` script prints: accuracies in percent, gains in percentage points. */
 export function formatSeedSummary(experiment: ExperimentSeeds): string {
-  const lines = [`${experiment.experimentName}`];
+  const lines = [experiment.experimentName];
   const teachers = experiment.teacherTestAccuracies;
   if (teachers.length > 0) lines.push(`  teacher test ${teachers.map(points).join(', ')}${teachers.length > 1 ? ' (different teachers!)' : ''}`);
   lines.push('  seed   baseline test/val   distilled test/val   gain test/val');

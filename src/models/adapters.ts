@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterPlan } from '../train/plan';
 import { ArchitectureError, type Shape } from './spec';
-import { layerSeed } from './builder';
+import { layerSeed } from './seedHash';
 
 /**
  * Adapters (FitNet regressors) map a guided student feature to its guide's shape. They are linear

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
+import { layerSeed } from './seedHash';
 import { SeededDropout } from './seededDropout';
 import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
 
@@ -17,15 +18,6 @@ export interface BuildOptions {
   taps: string[];
   /** Same seed, same initial weights and dropout masks. */
   seed: number;
-}
-
-/** A 32-bit hash of (seed, index), so neighbouring seeds do not share per-layer streams. */
-export function layerSeed(seed: number, index: number): number {
-  let h = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = (h + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** He initialisation suits a layer whose output reaches a relu (through batch norm or dropout). */

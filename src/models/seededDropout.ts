@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { layerSeed } from './seedHash';
 
 /**
  * Dropout whose masks come from a seeded stream, so one seed trains one model: the k-th mask a
- * layer draws uses seed mix(layerSeed, k). tfjs's own dropout either draws unseeded masks (a
+ * layer draws uses seed layerSeed(seed, k). tfjs's own dropout either draws unseeded masks (a
  * retrained teacher differs from the cached one) or, given a seed, the same mask at every step.
  *
  * Inference is the identity, as for any dropout, and the layer saves as a plain Keras `Dropout`
@@ -28,18 +29,10 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training !== true || this.rate === 0) return input;
-    return tf.dropout(input, this.rate, undefined, maskSeed(this.seed, this.draws++));
+    return tf.dropout(input, this.rate, undefined, layerSeed(this.seed, this.draws++));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), rate: this.rate };
   }
-}
-
-/** A 32-bit mix of (layer seed, draw index): neighbouring draws get unrelated masks. */
-function maskSeed(seed: number, draw: number): number {
-  let h = Math.imul((seed ^ 0x85ebca6b) >>> 0, 0x9e3779b1) >>> 0;
-  h = (h ^ Math.imul(draw + 1, 0xc2b2ae35)) >>> 0;
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
-  return (h ^ (h >>> 13)) >>> 0;
 }
