@@ -20,7 +20,7 @@ import { runExperiment } from '../src/train/runner';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { nodeAssetReader } from './lib/node-assets';
 import { writeExports } from './lib/export-cli';
-import { fsTeacherCache } from './lib/fs-teacher-cache';
+import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teacher-cache';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -40,6 +40,8 @@ export interface ExperimentCliOptions {
   bundle: string | null;
   /** Directory of trained teachers reused across runs; null = always train the teacher. */
   teacherCache: string | null;
+  /** Directory of the pretrained teachers shipped with the studio; null = do not use them. */
+  pretrained: string | null;
 }
 
 const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
@@ -53,7 +55,9 @@ const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
   --only <teacher,baseline,student>  run only these phases (default: all three)
   --onnx <file>             export the distilled student as ONNX
   --bundle <file>           export the Atlas (ATC) bundle
-  --teacher-cache <dir>     reuse trained teachers stored here (default .cache/teachers; 'off' to disable)`;
+  --teacher-cache <dir>     reuse trained teachers stored here (default .cache/teachers; 'off' always
+                            trains the teacher, ignoring the pretrained ones too)
+  --pretrained <dir>        pretrained teachers shipped with the studio (default public/teachers; 'off')`;
 
 function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
@@ -73,6 +77,7 @@ const subset = (value: string, flag: string): number | null => (value === 'all' 
 const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: string, flag: string) => void> = {
   '--out': (o, v) => { o.out = v; },
   '--teacher-cache': (o, v) => { o.teacherCache = v === 'off' ? null : v; },
+  '--pretrained': (o, v) => { o.pretrained = v === 'off' ? null : v; },
   '--epochs': (o, v, f) => { o.epochs = positiveInteger(v, f); },
   '--student-seed': (o, v, f) => { o.studentSeed = seedValue(v, f); },
   '--train-subset': (o, v, f) => { o.trainSubset = subset(v, f); },
@@ -95,6 +100,7 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptio
   const options: ExperimentCliOptions = {
     file: '', out: null, epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined, backend: 'cpu',
     runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null, teacherCache: '.cache/teachers',
+    pretrained: DEFAULT_PRETRAINED_DIR,
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -234,6 +240,7 @@ async function main(): Promise<number> {
   const results = await runExperiment(plan, options.runs, {
     readAsset: nodeAssetReader(), emit: reporter.emit, control, backend: tf.getBackend(), now: () => performance.now(),
     teacherCache: options.teacherCache ? fsTeacherCache(options.teacherCache) : undefined,
+    pretrainedTeachers: options.teacherCache && options.pretrained ? fsPretrainedTeachers(options.pretrained) : undefined,
   });
   console.log(formatResults(results));
   const json = JSON.stringify(results, null, 2);

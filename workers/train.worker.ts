@@ -2,6 +2,7 @@
 import type { LayerWeights } from '../src/models/spec';
 import type { TrainCommand, TrainEvent, TrainWorkerMessage } from '../src/protocol';
 import { RunControl } from '../src/train/control';
+import { pretrainedTeachers } from '../src/train/pretrained';
 import { runExperiment, type TrainEnv } from '../src/train/runner';
 import { chooseBackend } from './backend';
 
@@ -78,6 +79,14 @@ const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
   },
 };
 
+/** Pretrained teachers shipped with the studio, served from public/teachers (see src/train/pretrained.ts). */
+const shippedTeachers = pretrainedTeachers(async (name) => {
+  const response = await fetch(`/teachers/${encodeURIComponent(name)}`);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`/teachers/${name} answered HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+});
+
 async function readAsset(relativePath: string): Promise<Uint8Array> {
   const response = await fetch(`/data/${relativePath}`);
   if (!response.ok) {
@@ -109,6 +118,7 @@ async function start(command: Extract<TrainCommand, { type: 'start' }>): Promise
       emit,
       control: runControl,
       teacherCache,
+      pretrainedTeachers: shippedTeachers,
       backend: chosen.backend,
       now: () => performance.now(),
     });

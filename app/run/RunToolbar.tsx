@@ -4,6 +4,7 @@ import { ALL_PHASES } from '../store/runSlice';
 import type { RunSelection } from '../../src/train/plan';
 import { BackendSelector } from './BackendSelector';
 import { BackendBadge } from './BackendBadge';
+import { RunLog } from './RunLog';
 import { RunProgress } from './RunProgress';
 import { RunErrorMessage } from './RunErrorMessage';
 import './run.css';
@@ -73,6 +74,7 @@ export function RunToolbar() {
         </span>
       </div>
       <RunProgress />
+      <RunLog />
       <RunErrorMessage />
     </section>
   );

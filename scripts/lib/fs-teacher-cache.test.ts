@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fsTeacherCache } from './fs-teacher-cache';
+import { encodeWeights } from '../../src/models/weightsFile';
+import { fsPretrainedTeachers, fsTeacherCache } from './fs-teacher-cache';
 
 describe('fsTeacherCache', () => {
   const dirs: string[] = [];
@@ -32,5 +33,24 @@ describe('fsTeacherCache', () => {
     const cache = fsTeacherCache(dir);
     expect(await cache.get('teacher-x')).toBeNull();
     await expect(cache.get('../escape')).rejects.toThrow(/not a safe file name/);
+  });
+
+  it('treats a damaged entry as a miss, so the teacher is retrained over it', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'teacher-y.json'), JSON.stringify([{ layerId: 'fc1', tensors: [{ shape: [4], offset: 0, length: 4 }] }]));
+    await writeFile(path.join(dir, 'teacher-y.bin'), new Uint8Array(8));
+    expect(await fsTeacherCache(dir).get('teacher-y')).toBeNull();
+  });
+
+  it('reads pretrained teachers from a directory laid out like public/teachers', async () => {
+    const dir = await tempDir();
+    expect(await fsPretrainedTeachers(dir).get('teacher-00ab')).toBeNull();
+    const weights = [{ layerId: 'fc1', tensors: [{ shape: [2], values: Float32Array.from([0.25, -4]) }] }];
+    const { index, data } = encodeWeights(weights);
+    await writeFile(path.join(dir, 'teacher-00ab.json'), JSON.stringify(index));
+    await writeFile(path.join(dir, 'teacher-00ab.bin'), data);
+    const entry = { key: 'teacher-00ab', preset: 'x.json', validationAccuracy: 0.5, testAccuracy: 0.5, trainedWith: 'test' };
+    await writeFile(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 1, teachers: [entry] }));
+    expect(await fsPretrainedTeachers(dir).get('teacher-00ab')).toEqual(weights);
   });
 });

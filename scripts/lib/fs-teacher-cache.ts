@@ -6,54 +6,60 @@
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayerWeights } from '../../src/models/spec';
+import { decodeWeights, encodeWeights } from '../../src/models/weightsFile';
+import { pretrainedTeachers, type TeacherSource } from '../../src/train/pretrained';
 import type { TeacherCache } from '../../src/train/runner';
 
-interface StoredTensor { shape: number[]; offset: number; length: number }
-interface StoredLayer { layerId: string; tensors: StoredTensor[] }
+/** Where the studio serves its pretrained teachers from (`/teachers/` in the app). */
+export const DEFAULT_PRETRAINED_DIR = 'public/teachers';
 
 const SAFE_KEY = /^[A-Za-z0-9._-]+$/;
 
+export function teacherFiles(directory: string, key: string): { index: string; data: string } {
+  if (!SAFE_KEY.test(key)) throw new Error(`Teacher cache key '${key}' is not a safe file name.`);
+  return { index: path.join(directory, `${key}.json`), data: path.join(directory, `${key}.bin`) };
+}
+
 export function fsTeacherCache(directory: string): TeacherCache {
-  const files = (key: string) => {
-    if (!SAFE_KEY.test(key)) throw new Error(`Teacher cache key '${key}' is not a safe file name.`);
-    return { index: path.join(directory, `${key}.json`), data: path.join(directory, `${key}.bin`) };
-  };
   return {
     async get(key) {
-      const { index, data } = files(key);
-      let layers: StoredLayer[];
+      const { index, data } = teacherFiles(directory, key);
+      let stored: unknown;
       let bytes: Buffer;
       try {
-        layers = JSON.parse(await readFile(index, 'utf8')) as StoredLayer[];
+        stored = JSON.parse(await readFile(index, 'utf8'));
         bytes = await readFile(data);
       } catch {
         return null;
       }
-      const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-      return layers.map((layer) => ({
-        layerId: layer.layerId,
-        tensors: layer.tensors.map((t) => ({ shape: t.shape, values: floats.slice(t.offset, t.offset + t.length) })),
-      }));
+      try {
+        return decodeWeights(stored, bytes, index);
+      } catch (error) {
+        // A damaged entry costs a retraining (which overwrites it), never the run.
+        console.warn(`${String(error)} Retraining the teacher.`);
+        return null;
+      }
     },
     async put(key, weights: LayerWeights[]) {
-      const { index, data } = files(key);
+      const { index, data } = teacherFiles(directory, key);
       await mkdir(directory, { recursive: true });
-      let offset = 0;
-      const layers: StoredLayer[] = weights.map((layer) => ({
-        layerId: layer.layerId,
-        tensors: layer.tensors.map((t) => {
-          const stored = { shape: t.shape, offset, length: t.values.length };
-          offset += t.values.length;
-          return stored;
-        }),
-      }));
-      const all = new Float32Array(offset);
-      let at = 0;
-      for (const layer of weights) for (const t of layer.tensors) { all.set(t.values, at); at += t.values.length; }
+      const encoded = encodeWeights(weights);
       // Data first, index last (renamed into place), so a reader never sees an index without its data.
-      await writeFile(data, new Uint8Array(all.buffer));
-      await writeFile(`${index}.tmp`, JSON.stringify(layers));
+      await writeFile(data, encoded.data);
+      await writeFile(`${index}.tmp`, JSON.stringify(encoded.index));
       await rename(`${index}.tmp`, index);
     },
   };
+}
+
+/** The pretrained teachers of a directory laid out as `public/teachers/` (index.json + <key>.json/.bin). */
+export function fsPretrainedTeachers(directory: string): TeacherSource {
+  return pretrainedTeachers(async (name) => {
+    try {
+      return await readFile(path.join(directory, path.basename(name)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  });
 }

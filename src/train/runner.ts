@@ -15,6 +15,7 @@ import { evaluateAccuracy, measureInferenceMs } from './evaluate';
 import { phaseSteps, trainPhase, type PhaseOutcome, type PhaseProbes, type PhaseServices, type PhaseStage } from './phase';
 import type { LossTermPlan, RunPhase, RunSelection, TrainingPlan } from './plan';
 import { probeImages, probeTapProblems } from './probes';
+import type { TeacherSource } from './pretrained';
 import { ProgressTracker } from './progress';
 import { DivergenceError, type Adapter } from './step';
 import { assembleResults, modelResult } from './summary';
@@ -39,13 +40,15 @@ export interface TrainEnv {
   emit(event: TrainEvent): void;
   control: RunControl;
   teacherCache?: TeacherCache;
+  /** Read-only teachers shipped with the studio, consulted when the cache misses (see pretrained.ts). */
+  pretrainedTeachers?: TeacherSource;
   /** Reported in the results (the backend tfjs runs on). */
   backend: string;
   /** Milliseconds, monotonic (performance.now). */
   now(): number;
   /** Probe snapshot interval in steps (default 25); snapshots are also taken at epoch ends. */
   probeEverySteps?: number;
-  /** Train the teacher even when the cache holds one for this plan. */
+  /** Train the teacher even when the cache or the pretrained teachers hold one for this plan. */
   ignoreTeacherCache?: boolean;
 }
 
@@ -184,15 +187,17 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     let teacher: tf.LayersModel | null = null;
     if (runs.teacher || runs.student) {
       teacher = resources.track(buildModel(plan.teacher.architecture, { taps: plan.teacherTaps, seed: plan.teacher.settings.seed }));
-      const cached = env.ignoreTeacherCache ? null : await env.teacherCache?.get(plan.teacher.cacheKey) ?? null;
+      const cached = env.ignoreTeacherCache ? null : await restoreTeacher(plan.teacher.cacheKey, env);
       const teacherStage = crossEntropyStage('Teacher', plan.teacher.settings);
       if (!cached) progress.plan('teacher', phaseSteps([teacherStage], trainCount));
       if (runs.baseline) progress.plan('baseline', phaseSteps([crossEntropyStage('Baseline', plan.baseline)], trainCount));
       if (runs.student) progress.plan('student', phaseSteps(distillationStages(plan), trainCount));
 
       if (cached) {
-        setLayerWeights(teacher, cached);
-        emit({ type: 'log', message: 'Teacher restored from the cache (same architecture, data and seed): not retrained.' });
+        setLayerWeights(teacher, cached.weights);
+        emit({ type: 'log', message: cached.pretrained
+          ? 'Teacher loaded from the pretrained teachers shipped with the studio (this preset\'s recipe, same architecture, data and seed): not retrained.'
+          : 'Teacher restored from the cache (same architecture, data and seed): not retrained.' });
         const shouldStop = (): boolean => control.stopRequested;
         const outcome: PhaseOutcome = {
           completed: true,
@@ -274,6 +279,26 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
   } finally {
     resources.disposeAll();
   }
+}
+
+/**
+ * The teacher's weights from the cache, else from the pretrained teachers (then copied into the
+ * cache, so the next run reads them locally). A pretrained teacher that cannot be read only costs
+ * training the teacher: the run goes on and the log says why.
+ */
+async function restoreTeacher(key: string, env: TrainEnv): Promise<{ weights: LayerWeights[]; pretrained: boolean } | null> {
+  const cached = await env.teacherCache?.get(key) ?? null;
+  if (cached) return { weights: cached, pretrained: false };
+  let shipped: LayerWeights[] | null;
+  try {
+    shipped = await env.pretrainedTeachers?.get(key) ?? null;
+  } catch (error) {
+    env.emit({ type: 'log', message: `The pretrained teacher could not be read (${error instanceof Error ? error.message : String(error)}); training the teacher instead.` });
+    return null;
+  }
+  if (!shipped) return null;
+  await env.teacherCache?.put(key, shipped);
+  return { weights: shipped, pretrained: true };
 }
 
 function stopped(emit: (event: TrainEvent) => void, finish: () => ExperimentResults): ExperimentResults {

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeAssetReader } from '../../scripts/lib/node-assets';
+import type { LayerWeights } from '../models/spec';
+import { encodeWeights } from '../models/weightsFile';
+import { RunControl } from './control';
+import { parsePretrainedIndex, pretrainedTeachers, type PretrainedFileReader } from './pretrained';
+import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
+import { EventLog, tinyPlan } from './testSupport';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const encoder = new TextEncoder();
+const entry = (key: string) => ({ key, preset: 'tiny.json', validationAccuracy: 0.9, testAccuracy: 0.91, trainedWith: 'test' });
+
+/** A pretrained directory in memory: index.json plus <key>.json/.bin per teacher; counts the reads. */
+function directory(teachers: Record<string, LayerWeights[]>, extra: Record<string, Uint8Array> = {}): PretrainedFileReader & { reads: string[] } {
+  const files = new Map<string, Uint8Array>(Object.entries(extra));
+  if (!files.has('index.json')) files.set('index.json', encoder.encode(JSON.stringify({ schemaVersion: 1, teachers: Object.keys(teachers).map(entry) })));
+  for (const [key, weights] of Object.entries(teachers)) {
+    const { index, data } = encodeWeights(weights);
+    files.set(`${key}.json`, encoder.encode(JSON.stringify(index)));
+    files.set(`${key}.bin`, data);
+  }
+  const reads: string[] = [];
+  return Object.assign(async (name: string) => { reads.push(name); return files.get(name) ?? null; }, { reads });
+}
+
+class MemoryCache implements TeacherCache {
+  readonly store = new Map<string, LayerWeights[]>();
+  async get(key: string) { return this.store.get(key) ?? null; }
+  async put(key: string, weights: LayerWeights[]) { this.store.set(key, weights); }
+}
+
+/** The tiny plan under a key of the shipped form (teacher-<hex>). */
+const shippablePlan = () => tinyPlan({ teacher: { ...tinyPlan().teacher, cacheKey: 'teacher-7e57' } });
+
+const env = (log: EventLog, extra: Partial<TrainEnv>): TrainEnv => ({
+  readAsset: nodeAssetReader(), emit: log.emit, control: new RunControl(), backend: 'cpu', now: () => performance.now(), ...extra,
+});
+
+describe('pretrained teachers', () => {
+  const weights = [{ layerId: 'fc1', tensors: [{ shape: [2], values: Float32Array.from([0.5, -1.5]) }] }];
+
+  it('serves a listed teacher, misses an unlisted key without reading more than the index', async () => {
+    const read = directory({ 'teacher-00ab': weights });
+    const source = pretrainedTeachers(read);
+    expect(await source.get('teacher-ffff')).toBeNull();
+    expect(read.reads).toEqual(['index.json']);
+    expect(await source.get('teacher-00ab')).toEqual(weights);
+    expect(read.reads.filter((name) => name === 'index.json')).toHaveLength(1);
+  });
+
+  it('is empty without an index, and refuses a listed teacher whose files are missing', async () => {
+    expect(await pretrainedTeachers(async () => null).get('teacher-00ab')).toBeNull();
+    const listedOnly: PretrainedFileReader = async (name) => (name === 'index.json'
+      ? encoder.encode(JSON.stringify({ schemaVersion: 1, teachers: [entry('teacher-00ab')] }))
+      : null);
+    await expect(pretrainedTeachers(listedOnly).get('teacher-00ab')).rejects.toThrow(/teacher-00ab is listed in index.json but its .json or .bin file is missing/);
+  });
+
+  it('rejects a malformed index with what it needs', () => {
+    expect(() => parsePretrainedIndex({ teachers: [] })).toThrow(/schemaVersion 1/);
+    expect(() => parsePretrainedIndex({ schemaVersion: 1, teachers: [{ ...entry('teacher-00ab'), testAccuracy: 99.1 }] }))
+      .toThrow(/Pretrained teacher 0 .* needs key, preset/);
+    expect(() => parsePretrainedIndex({ schemaVersion: 1, teachers: [entry('../teacher')] })).toThrow(/needs key/);
+  });
+
+  it('starts a run from the pretrained teacher when the cache misses, then caches it', async () => {
+    const plan = shippablePlan();
+    // Real trained weights: train the tiny teacher once into a cache, then ship them.
+    const trained = new MemoryCache();
+    const first = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: trained }));
+    const shipped = directory({ [plan.teacher.cacheKey]: trained.store.get(plan.teacher.cacheKey)! });
+
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const cache = new MemoryCache();
+    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(shipped) }));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(log.ofType('step')).toHaveLength(0);
+    expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teachers shipped with the studio/));
+    expect(results.teacher!.fromCache).toBe(true);
+    expect(results.teacher!.testAccuracy).toBe(first.teacher!.testAccuracy);
+    expect(cache.store.get(plan.teacher.cacheKey)).toEqual(trained.store.get(plan.teacher.cacheKey));
+  });
+
+  it('trains the teacher, saying why, when the pretrained teacher is damaged', async () => {
+    const plan = shippablePlan();
+    const damaged = directory({}, {
+      'index.json': encoder.encode(JSON.stringify({ schemaVersion: 1, teachers: [entry(plan.teacher.cacheKey)] })),
+      [`${plan.teacher.cacheKey}.json`]: encoder.encode('[{"layerId":"fc1","tensors":[{"shape":[4],"offset":0,"length":4}]}]'),
+      [`${plan.teacher.cacheKey}.bin`]: new Uint8Array(8),
+    });
+    const log = new EventLog();
+    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(log, { pretrainedTeachers: pretrainedTeachers(damaged) }));
+    expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teacher could not be read .*truncated.*training the teacher instead/));
+    expect(log.ofType('step').length).toBeGreaterThan(0);
+    expect(results.teacher!.fromCache).toBe(false);
+  });
+});
