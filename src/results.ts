@@ -15,6 +15,8 @@ export interface ModelResult {
   seed: number;
   /** True when the teacher came from the cache instead of being trained in this run. */
   fromCache?: boolean;
+  /** True when that cached teacher is one of the pretrained teachers shipped with the studio. */
+  pretrained?: boolean;
 }
 
 export interface ExperimentResults {

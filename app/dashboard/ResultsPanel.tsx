@@ -62,7 +62,7 @@ export function ResultsPanel() {
                     <th scope="row">
                       <span className={`dash-swatch dash-swatch--${key}`} />
                       {label}
-                      {model?.fromCache ? ' (cached)' : ''}
+                      {model?.pretrained ? ' (pretrained)' : model?.fromCache ? ' (cached)' : ''}
                     </th>
                     {COLUMNS.map((column) => (
                       <td key={column.testId} data-testid={`result-${key}-${column.testId}`}>

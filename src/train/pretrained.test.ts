@@ -82,7 +82,7 @@ describe('pretrained teachers', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(log.ofType('step')).toHaveLength(0);
     expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teachers shipped with the studio/));
-    expect(results.teacher!.fromCache).toBe(true);
+    expect(results.teacher!).toMatchObject({ fromCache: true, pretrained: true });
     expect(results.teacher!.testAccuracy).toBe(first.teacher!.testAccuracy);
     expect(cache.store.get(plan.teacher.cacheKey)).toEqual(trained.store.get(plan.teacher.cacheKey));
   });

@@ -75,6 +75,7 @@ describe('runExperiment', () => {
     expect(second.ofType('step').some((s) => s.phase === 'teacher')).toBe(false);
     expect(second.ofType('phaseDone')[0]).toMatchObject({ phase: 'teacher', fromCache: true });
     expect(again.teacher!.fromCache).toBe(true);
+    expect(again.teacher!.pretrained).toBeUndefined();
     expect(again.teacher!.testAccuracy).toBe(results.teacher!.testAccuracy);
     expect(again.baseline).toBeNull();
     expect(cache.puts).toBe(1);

@@ -143,7 +143,7 @@ function paramsOf(spec: ArchitectureSpec): number {
 
 async function finalResult(
   model: tf.LayersModel, spec: ArchitectureSpec, outcome: PhaseOutcome, data: LoadedDataset, now: () => number, seed: number,
-  fromCache?: boolean,
+  fromCache?: boolean, pretrained?: boolean,
 ): Promise<ModelResult> {
   return modelResult(summarizeArchitecture(spec), {
     testAccuracy: outcome.testAccuracy,
@@ -154,6 +154,7 @@ async function finalResult(
     inferenceMsPerSample: await measureInferenceMs(model, data.test, data.info, now),
     seed,
     fromCache,
+    pretrained,
   });
 }
 
@@ -207,7 +208,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
           validationAccuracy: await evaluateAccuracy(teacher, loaded.validation, loaded.info, { shouldStop }),
           testAccuracy: await evaluateAccuracy(teacher, loaded.test, loaded.info, { shouldStop }),
         };
-        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true);
+        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true, cached.pretrained);
         emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: true });
       } else {
         const outcome = await trainPhase({

@@ -16,6 +16,7 @@ describe('results arithmetic', () => {
       epochs: 3, trainingSeconds: 12.5, inferenceMsPerSample: 0.2, seed: 7, fromCache: true,
     });
     expect('fromCache' in student).toBe(false);
+    expect('pretrained' in teacher).toBe(false);
   });
 
   it('computes compression, accuracy drop and distillation gain', () => {

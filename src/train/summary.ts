@@ -16,6 +16,7 @@ export interface ModelMeasurements {
   inferenceMsPerSample: number;
   seed: number;
   fromCache?: boolean;
+  pretrained?: boolean;
 }
 
 export function modelResult(summary: Pick<ArchitectureSummary, 'params' | 'bytes' | 'flops'>, measured: ModelMeasurements): ModelResult {
@@ -32,6 +33,7 @@ export function modelResult(summary: Pick<ArchitectureSummary, 'params' | 'bytes
     seed: measured.seed,
   };
   if (measured.fromCache !== undefined) result.fromCache = measured.fromCache;
+  if (measured.pretrained) result.pretrained = true;
   return result;
 }
 
