@@ -1,0 +1,23 @@
+import { expect, test } from '@playwright/test';
+import type { PretrainedIndex } from '../src/train/pretrained';
+import { fetchPresets, openStudio, uploadExperiment } from './helpers';
+
+test('a full-data preset starts from its shipped pretrained teacher instead of training it', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const index = (await (await request.get('/teachers/index.json')).json()) as PretrainedIndex;
+  const shipped = index.teachers.find((teacher) => teacher.preset === 'cnn-mnist-at-full.json');
+  expect(shipped, 'public/teachers lists the CNN full-data preset teacher').toBeDefined();
+  const preset = (await fetchPresets(request)).find(({ entry }) => entry.file === shipped!.preset);
+  expect(preset, `the preset ${shipped!.preset}`).toBeDefined();
+
+  await openStudio(page, 'wasm');
+  await uploadExperiment(page, shipped!.preset, JSON.stringify(preset!.file));
+  await page.getByTestId('run-teacher').click();
+  // Loading all 70,000 images and evaluating the teacher; no training step runs.
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 180_000 });
+  await expect(page.getByTestId('run-log')).toContainText('pretrained teachers shipped with the studio');
+  await expect(page.getByTestId('result-row-teacher')).toContainText('(pretrained)');
+  const shown = Number.parseFloat((await page.getByTestId('result-teacher-accuracy').textContent()) ?? '') / 100;
+  // The page shows two decimals of a percent: the accuracy the teacher was shipped with, to within one image.
+  expect(Math.abs(shown - shipped!.testAccuracy)).toBeLessThanOrEqual(1e-4 + 5e-5);
+});
