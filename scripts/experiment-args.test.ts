@@ -14,6 +14,13 @@ describe('headless runner arguments', () => {
     expect(parseExperimentArgs(['x.json']).studentSeed).toBeNull();
   });
 
+  it('reads the shipped pretrained teachers unless told otherwise', () => {
+    expect(parseExperimentArgs(['x.json']).pretrained).toMatch(/public[\\/]teachers$/);
+    expect(parseExperimentArgs(['x.json', '--pretrained', 'off']).pretrained).toBeNull();
+    expect(parseExperimentArgs(['x.json', '--pretrained=elsewhere']).pretrained).toBe('elsewhere');
+    expect(() => parseExperimentArgs(['x.json', '--teacher-cache', 'off', '--pretrained=elsewhere'])).toThrowError(/drop one of them/);
+  });
+
   it('refuses malformed values with the flag named', () => {
     for (const value of ['-1', '1.5', 'seven', String(2 ** 31)]) {
       expect(() => parseExperimentArgs(['x.json', '--student-seed', value]))

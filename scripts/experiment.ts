@@ -20,7 +20,7 @@ import { runExperiment } from '../src/train/runner';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { nodeAssetReader } from './lib/node-assets';
 import { writeExports } from './lib/export-cli';
-import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teacher-cache';
+import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teachers';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -57,7 +57,8 @@ const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
   --bundle <file>           export the Atlas (ATC) bundle
   --teacher-cache <dir>     reuse trained teachers stored here (default .cache/teachers; 'off' always
                             trains the teacher, ignoring the pretrained ones too)
-  --pretrained <dir>        pretrained teachers shipped with the studio (default public/teachers; 'off')`;
+  --pretrained <dir|off>    pretrained teachers shipped with the studio, read when the cache misses
+                            (default public/teachers)`;
 
 function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
@@ -118,6 +119,9 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptio
     parse(options, value, flag);
   }
   if (positional.length !== 1) throw new Error(`Give exactly one experiment file.\n${USAGE}`);
+  if (options.teacherCache === null && argv.some((arg) => arg.split('=')[0] === '--pretrained') && options.pretrained !== null) {
+    throw new Error('--teacher-cache off trains the teacher, so --pretrained would not be read; drop one of them.');
+  }
   options.file = positional[0];
   return options;
 }

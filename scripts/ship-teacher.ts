@@ -1,19 +1,38 @@
 /**
  * `npm run ship-teacher -- public/presets/<preset>.json`: copies the preset's trained teacher from
  * the runner's cache into `public/teachers/`, measures its validation and test accuracy, and lists
- * it in `public/teachers/index.json`. From then on the studio and the runner start that preset from
- * the shipped teacher instead of training it (until the teacher's recipe changes its cache key).
+ * it in `public/teachers/index.json` with every preset whose teacher has the same cache key. From
+ * then on the studio and the runner start those presets from the shipped teacher instead of
+ * training it (until a recipe change gives the teacher another key).
  */
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PRETRAINED_INDEX, PRETRAINED_SCHEMA_VERSION, parsePretrainedIndex, type PretrainedIndex } from '../src/train/pretrained';
+import { PRETRAINED_INDEX, PRETRAINED_SCHEMA_VERSION, parsePretrainedIndex, type PretrainedIndex, type PretrainedTeacher } from '../src/train/pretrained';
 import { measureTeacherAccuracy } from '../src/train/teacherAccuracy';
 import { loadPlan, selectNodeBackend } from './experiment';
-import { DEFAULT_PRETRAINED_DIR, fsTeacherCache, teacherFiles } from './lib/fs-teacher-cache';
+import { DEFAULT_PRETRAINED_DIR, fsTeacherCache, teacherFiles, writeTeacherFiles } from './lib/fs-teachers';
 import { nodeAssetReader } from './lib/node-assets';
 
-const USAGE = 'Usage: npm run ship-teacher -- <preset.json> [--cache .cache/teachers] [--to public/teachers]';
+const USAGE = `Usage: npm run ship-teacher -- <preset.json> [--cache <dir>] [--to <dir>] [--trained-on <backend>]
+  --cache       the runner's teacher cache (default .cache/teachers)
+  --to          the pretrained directory (default public/teachers)
+  --trained-on  the tfjs backend the teacher was trained on (default wasm), recorded in the index`;
+const NO_OVERRIDES = { epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined } as const;
+
+function parseArgs(argv: string[]): { preset: string; cache: string; to: string; trainedOn: string } {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) { positional.push(argv[i]); continue; }
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = inline ?? argv[++i];
+    if (!['--cache', '--to', '--trained-on'].includes(flag) || !value) throw new Error(`${flag} needs a value.\n${USAGE}`);
+    flags.set(flag, value);
+  }
+  if (positional.length !== 1) throw new Error(USAGE);
+  return { preset: positional[0], cache: flags.get('--cache') ?? '.cache/teachers', to: flags.get('--to') ?? DEFAULT_PRETRAINED_DIR, trainedOn: flags.get('--trained-on') ?? 'wasm' };
+}
 
 async function readIndex(directory: string): Promise<PretrainedIndex> {
   try {
@@ -24,51 +43,63 @@ async function readIndex(directory: string): Promise<PretrainedIndex> {
   }
 }
 
-async function main(argv: string[]): Promise<void> {
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--')) flags.set(argv[i], argv[++i] ?? '');
-    else positional.push(argv[i]);
+/** Every preset in the preset directory whose teacher compiles to `key`. */
+async function presetsWithTeacher(presetDir: string, key: string): Promise<string[]> {
+  const files = (await readdir(presetDir)).filter((name) => name.endsWith('.json') && name !== 'index.json').sort();
+  const matches: string[] = [];
+  for (const file of files) {
+    if ((await loadPlan(path.join(presetDir, file), NO_OVERRIDES)).teacher.cacheKey === key) matches.push(file);
   }
-  if (positional.length !== 1 || [...flags.keys()].some((flag) => flag !== '--cache' && flag !== '--to')) throw new Error(USAGE);
-  const presetPath = positional[0];
-  const cacheDir = flags.get('--cache') ?? '.cache/teachers';
-  const shipDir = flags.get('--to') ?? DEFAULT_PRETRAINED_DIR;
+  return matches;
+}
 
-  const plan = await loadPlan(presetPath, { epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined });
+async function main(argv: string[]): Promise<void> {
+  const options = parseArgs(argv);
+  const plan = await loadPlan(options.preset, NO_OVERRIDES);
   const key = plan.teacher.cacheKey;
-  const weights = await fsTeacherCache(cacheDir).get(key);
+  const weights = await fsTeacherCache(options.cache).get(key);
   if (!weights) {
-    throw new Error(`No trained teacher for ${presetPath} in ${cacheDir} (key ${key}). ` +
-      `Train it first: npm run experiment -- ${presetPath} --backend wasm --only teacher`);
+    throw new Error(`No trained teacher for ${options.preset} in ${options.cache} (key ${key}). ` +
+      `Train it first: npm run experiment -- ${options.preset} --backend ${options.trainedOn} --only teacher`);
   }
   await selectNodeBackend('wasm');
   const { validationAccuracy, testAccuracy } = await measureTeacherAccuracy(plan, weights, nodeAssetReader());
-  const accuracy = { validationAccuracy, testAccuracy };
-  console.log(`Teacher ${key}: validation ${(accuracy.validationAccuracy * 100).toFixed(2)} %, test ${(accuracy.testAccuracy * 100).toFixed(2)} %`);
+  console.log(`Teacher ${key}: validation ${(validationAccuracy * 100).toFixed(2)} %, test ${(testAccuracy * 100).toFixed(2)} %`);
 
-  const preset = path.basename(presetPath);
-  const index = await readIndex(shipDir);
-  // One shipped teacher per preset: a retrained recipe replaces the old files.
-  for (const stale of index.teachers.filter((t) => t.preset === preset && t.key !== key)) {
-    const files = teacherFiles(shipDir, stale.key);
-    await Promise.all([rm(files.index, { force: true }), rm(files.data, { force: true })]);
-  }
-  const from = teacherFiles(cacheDir, key);
-  const to = teacherFiles(shipDir, key);
-  await copyFile(from.data, to.data);
-  await copyFile(from.index, to.index);
-  const entry = {
-    key,
-    preset,
-    ...accuracy,
-    trainedWith: `npm run experiment -- public/presets/${preset} --backend wasm --only teacher (tfjs ${tf.version.tfjs}), shipped ${new Date().toISOString().slice(0, 10)}`,
+  const presets = await presetsWithTeacher(path.dirname(options.preset), key);
+  const entry: PretrainedTeacher = {
+    key, presets, validationAccuracy, testAccuracy,
+    trainedWith: `npm run experiment -- public/presets/${path.basename(options.preset)} --backend ${options.trainedOn} --only teacher ` +
+      `(tfjs ${tf.version.tfjs}); accuracy measured on wasm when shipped, ${new Date().toISOString().slice(0, 10)}`,
   };
-  const teachers = [...index.teachers.filter((t) => t.preset !== preset && t.key !== key), entry]
-    .sort((a, b) => a.preset.localeCompare(b.preset));
-  await writeFile(path.join(shipDir, PRETRAINED_INDEX), JSON.stringify({ schemaVersion: PRETRAINED_SCHEMA_VERSION, teachers }, null, 2) + '\n');
-  console.log(`Shipped to ${to.data} and listed in ${path.join(shipDir, PRETRAINED_INDEX)}.`);
+  const previous = await readIndex(options.to);
+  const index: PretrainedIndex = {
+    schemaVersion: PRETRAINED_SCHEMA_VERSION,
+    teachers: [...previous.teachers.filter((t) => t.key !== key), entry].sort((a, b) => a.presets[0].localeCompare(b.presets[0])),
+  };
+  // Files first, the index last (renamed into place): the index never lists a teacher without its files.
+  await writeTeacherFiles(options.to, key, weights);
+  const indexPath = path.join(options.to, PRETRAINED_INDEX);
+  await writeFile(`${indexPath}.tmp`, JSON.stringify(index, null, 2) + '\n');
+  await rename(`${indexPath}.tmp`, indexPath);
+  console.log(`Shipped ${teacherFiles(options.to, key).data} for ${presets.join(', ')}.`);
+
+  // Teachers no preset compiles to any more are dropped (their files too), after the new index is in place.
+  const presetDir = path.dirname(options.preset);
+  const stale: PretrainedTeacher[] = [];
+  for (const teacher of index.teachers) {
+    if (teacher.key !== key && (await presetsWithTeacher(presetDir, teacher.key)).length === 0) stale.push(teacher);
+  }
+  if (stale.length > 0) {
+    const kept = { ...index, teachers: index.teachers.filter((t) => !stale.includes(t)) };
+    await writeFile(`${indexPath}.tmp`, JSON.stringify(kept, null, 2) + '\n');
+    await rename(`${indexPath}.tmp`, indexPath);
+    for (const teacher of stale) {
+      const files = teacherFiles(options.to, teacher.key);
+      await Promise.all([rm(files.layout, { force: true }), rm(files.data, { force: true })]);
+      console.log(`Removed ${teacher.key}: no preset uses it any more.`);
+    }
+  }
 }
 
 main(process.argv.slice(2)).then(() => process.exit(0), (error: unknown) => {

@@ -79,10 +79,15 @@ const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
   },
 };
 
-/** Pretrained teachers shipped with the studio, served from public/teachers (see src/train/pretrained.ts). */
+/**
+ * Pretrained teachers shipped with the studio, served from public/teachers (src/train/pretrained.ts).
+ * A specific Accept header keeps Vite's dev server from answering a missing file with index.html;
+ * an HTML answer from a host that rewrites every path counts as missing too.
+ */
 const shippedTeachers = pretrainedTeachers(async (name) => {
-  const response = await fetch(`/teachers/${encodeURIComponent(name)}`);
-  if (response.status === 404) return null;
+  const accept = name.endsWith('.bin') ? 'application/octet-stream' : 'application/json';
+  const response = await fetch(`/teachers/${encodeURIComponent(name)}`, { headers: { Accept: accept } });
+  if (response.status === 404 || response.headers.get('content-type')?.includes('text/html')) return null;
   if (!response.ok) throw new Error(`/teachers/${name} answered HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 });

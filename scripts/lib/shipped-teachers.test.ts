@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,16 +8,18 @@ import { compileExperiment } from '../../src/graph/compile';
 import { parseExperiment } from '../../src/graph/serialize';
 import { parsePretrainedIndex, PRETRAINED_INDEX } from '../../src/train/pretrained';
 import { measureTeacherAccuracy } from '../../src/train/teacherAccuracy';
-import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers } from './fs-teacher-cache';
+import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers } from './fs-teachers';
 import { nodeAssetReader } from './node-assets';
 
 /**
- * The teachers shipped in public/teachers must still be the teachers of their presets: same cache
- * key (a recipe change without re-shipping fails here) and the accuracy they are listed with,
- * re-measured on the real validation and test images.
+ * The teachers shipped in public/teachers must still be the teachers of their presets: the presets
+ * listed compile to the teacher's key (a recipe change without re-shipping fails here), no other
+ * preset does, and the teacher reaches the accuracy it is listed with on the real images.
  */
-const root = path.resolve(import.meta.dirname, '..', '..');
-const shipped = parsePretrainedIndex(JSON.parse(readFileSync(path.join(root, DEFAULT_PRETRAINED_DIR, PRETRAINED_INDEX), 'utf8')));
+const presetDir = fileURLToPath(new URL('../../public/presets/', import.meta.url));
+const shipped = parsePretrainedIndex(JSON.parse(readFileSync(path.join(DEFAULT_PRETRAINED_DIR, PRETRAINED_INDEX), 'utf8')));
+const planOf = (preset: string) => compileExperiment(parseExperiment(readFileSync(path.join(presetDir, preset), 'utf8')));
+const presetFiles = readdirSync(presetDir).filter((name) => name.endsWith('.json') && name !== 'index.json').sort();
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -28,20 +31,26 @@ afterAll(async () => {
 });
 
 describe('shipped pretrained teachers', () => {
-  it('include the full-data CNN preset teacher', () => {
-    expect(shipped.teachers.map((t) => t.preset)).toContain('cnn-mnist-at-full.json');
+  it('include the teacher of the full-data CNN presets', () => {
+    expect(shipped.teachers.flatMap((t) => t.presets)).toContain('cnn-mnist-at-full.json');
+  });
+
+  it('list exactly the presets whose teacher compiles to their key', () => {
+    for (const teacher of shipped.teachers) {
+      const using = presetFiles.filter((file) => planOf(file).teacher.cacheKey === teacher.key);
+      expect(using, `presets of ${teacher.key}; after a recipe change, retrain and re-ship (npm run ship-teacher)`).toEqual([...teacher.presets].sort());
+    }
   });
 
   for (const entry of shipped.teachers) {
-    it(`${entry.preset}: is the preset's teacher and reaches its listed accuracy`, async () => {
-      const plan = compileExperiment(parseExperiment(readFileSync(path.join(root, 'public', 'presets', entry.preset), 'utf8')));
-      expect(plan.teacher.cacheKey, `the recipe of ${entry.preset} changed: retrain and re-ship its teacher (npm run ship-teacher)`).toBe(entry.key);
-      const weights = await fsPretrainedTeachers(path.join(root, DEFAULT_PRETRAINED_DIR)).get(entry.key);
+    it(`${entry.key} reaches its listed accuracy on the real validation and test images`, async () => {
+      const plan = planOf(entry.presets[0]);
+      const weights = await fsPretrainedTeachers(DEFAULT_PRETRAINED_DIR).get(entry.key);
       expect(weights).not.toBeNull();
       const before = tf.memory().numTensors;
       const measured = await measureTeacherAccuracy(plan, weights!, nodeAssetReader());
       expect(tf.memory().numTensors).toBe(before);
-      // Within one image: the kernels of another machine may round a borderline logit the other way.
+      // Within one image: another machine's kernels may round a borderline logit the other way.
       expect(Math.abs(measured.testAccuracy - entry.testAccuracy)).toBeLessThanOrEqual(1 / measured.testCount + 1e-12);
       expect(Math.abs(measured.validationAccuracy - entry.validationAccuracy)).toBeLessThanOrEqual(1 / measured.validationCount + 1e-12);
     });

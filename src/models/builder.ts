@@ -135,6 +135,9 @@ export function applyWithTaps(model: tf.LayersModel, input: tf.Tensor, taps: str
 const hasWeights = (layer: LayerSpec): boolean =>
   layer.kind === 'dense' || layer.kind === 'conv2d' || layer.kind === 'batchNorm';
 
+/** Ids of the layers that hold weights, in spec order: what a complete set of LayerWeights covers. */
+export const weightedLayerIds = (spec: ArchitectureSpec): string[] => spec.layers.filter(hasWeights).map((layer) => layer.id);
+
 function specLayer(model: tf.LayersModel, layerId: string): tf.layers.Layer {
   try {
     return model.getLayer(layerId);

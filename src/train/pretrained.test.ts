@@ -6,6 +6,7 @@ import { encodeWeights } from '../models/weightsFile';
 import { RunControl } from './control';
 import { parsePretrainedIndex, pretrainedTeachers, type PretrainedFileReader } from './pretrained';
 import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
+import type { TrainingPlan } from './plan';
 import { EventLog, tinyPlan } from './testSupport';
 
 beforeAll(async () => {
@@ -13,15 +14,15 @@ beforeAll(async () => {
 });
 
 const encoder = new TextEncoder();
-const entry = (key: string) => ({ key, preset: 'tiny.json', validationAccuracy: 0.9, testAccuracy: 0.91, trainedWith: 'test' });
+const entry = (key: string) => ({ key, presets: ['tiny.json'], validationAccuracy: 0.9, testAccuracy: 0.91, trainedWith: 'test' });
 
 /** A pretrained directory in memory: index.json plus <key>.json/.bin per teacher; counts the reads. */
 function directory(teachers: Record<string, LayerWeights[]>, extra: Record<string, Uint8Array> = {}): PretrainedFileReader & { reads: string[] } {
   const files = new Map<string, Uint8Array>(Object.entries(extra));
-  if (!files.has('index.json')) files.set('index.json', encoder.encode(JSON.stringify({ schemaVersion: 1, teachers: Object.keys(teachers).map(entry) })));
+  if (!files.has('index.json')) files.set('index.json', encoder.encode(JSON.stringify({ schemaVersion: 2, teachers: Object.keys(teachers).map(entry) })));
   for (const [key, weights] of Object.entries(teachers)) {
-    const { index, data } = encodeWeights(weights);
-    files.set(`${key}.json`, encoder.encode(JSON.stringify(index)));
+    const { layout, data } = encodeWeights(weights);
+    files.set(`${key}.json`, encoder.encode(JSON.stringify(layout)));
     files.set(`${key}.bin`, data);
   }
   const reads: string[] = [];
@@ -36,6 +37,13 @@ class MemoryCache implements TeacherCache {
 
 /** The tiny plan under a key of the shipped form (teacher-<hex>). */
 const shippablePlan = () => tinyPlan({ teacher: { ...tinyPlan().teacher, cacheKey: 'teacher-7e57' } });
+
+/** Real trained weights of the tiny teacher (one epoch on real MNIST images), as a shipped teacher would hold. */
+async function trainedTinyTeacher(plan: TrainingPlan): Promise<LayerWeights[]> {
+  const cache = new MemoryCache();
+  await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: cache }));
+  return cache.store.get(plan.teacher.cacheKey)!;
+}
 
 const env = (log: EventLog, extra: Partial<TrainEnv>): TrainEnv => ({
   readAsset: nodeAssetReader(), emit: log.emit, control: new RunControl(), backend: 'cpu', now: () => performance.now(), ...extra,
@@ -56,21 +64,21 @@ describe('pretrained teachers', () => {
   it('is empty without an index, and refuses a listed teacher whose files are missing', async () => {
     expect(await pretrainedTeachers(async () => null).get('teacher-00ab')).toBeNull();
     const listedOnly: PretrainedFileReader = async (name) => (name === 'index.json'
-      ? encoder.encode(JSON.stringify({ schemaVersion: 1, teachers: [entry('teacher-00ab')] }))
+      ? encoder.encode(JSON.stringify({ schemaVersion: 2, teachers: [entry('teacher-00ab')] }))
       : null);
     await expect(pretrainedTeachers(listedOnly).get('teacher-00ab')).rejects.toThrow(/teacher-00ab is listed in index.json but its .json or .bin file is missing/);
   });
 
   it('rejects a malformed index with what it needs', () => {
-    expect(() => parsePretrainedIndex({ teachers: [] })).toThrow(/schemaVersion 1/);
-    expect(() => parsePretrainedIndex({ schemaVersion: 1, teachers: [{ ...entry('teacher-00ab'), testAccuracy: 99.1 }] }))
-      .toThrow(/Pretrained teacher 0 .* needs key, preset/);
-    expect(() => parsePretrainedIndex({ schemaVersion: 1, teachers: [entry('../teacher')] })).toThrow(/needs key/);
+    expect(() => parsePretrainedIndex({ teachers: [] })).toThrow(/schemaVersion 2/);
+    expect(() => parsePretrainedIndex({ schemaVersion: 2, teachers: [{ ...entry('teacher-00ab'), presets: [] }] })).toThrow(/needs key, presets/);
+    expect(() => parsePretrainedIndex({ schemaVersion: 2, teachers: [{ ...entry('teacher-00ab'), testAccuracy: 99.1 }] }))
+      .toThrow(/Pretrained teacher 0 .* needs key, presets/);
+    expect(() => parsePretrainedIndex({ schemaVersion: 2, teachers: [entry('../teacher')] })).toThrow(/needs key/);
   });
 
   it('starts a run from the pretrained teacher when the cache misses, then caches it', async () => {
     const plan = shippablePlan();
-    // Real trained weights: train the tiny teacher once into a cache, then ship them.
     const trained = new MemoryCache();
     const first = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: trained }));
     const shipped = directory({ [plan.teacher.cacheKey]: trained.store.get(plan.teacher.cacheKey)! });
@@ -90,14 +98,46 @@ describe('pretrained teachers', () => {
   it('trains the teacher, saying why, when the pretrained teacher is damaged', async () => {
     const plan = shippablePlan();
     const damaged = directory({}, {
-      'index.json': encoder.encode(JSON.stringify({ schemaVersion: 1, teachers: [entry(plan.teacher.cacheKey)] })),
+      'index.json': encoder.encode(JSON.stringify({ schemaVersion: 2, teachers: [entry(plan.teacher.cacheKey)] })),
       [`${plan.teacher.cacheKey}.json`]: encoder.encode('[{"layerId":"fc1","tensors":[{"shape":[4],"offset":0,"length":4}]}]'),
       [`${plan.teacher.cacheKey}.bin`]: new Uint8Array(8),
     });
     const log = new EventLog();
-    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(log, { pretrainedTeachers: pretrainedTeachers(damaged) }));
+    const cache = new MemoryCache();
+    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(damaged) }));
     expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teacher could not be read .*truncated.*training the teacher instead/));
     expect(log.ofType('step').length).toBeGreaterThan(0);
     expect(results.teacher!.fromCache).toBe(false);
+    // The freshly trained teacher is cached, not the damaged one.
+    expect(cache.store.get(plan.teacher.cacheKey)!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
+  });
+
+  it('refuses weights that do not cover the teacher, keeps them out of the cache and trains', async () => {
+    const plan = shippablePlan();
+    const partial = (await trainedTinyTeacher(plan)).slice(1); // the first layer's weights left out
+    const log = new EventLog();
+    const cache = new MemoryCache();
+    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false },
+      env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(directory({ [plan.teacher.cacheKey]: partial })) }));
+    expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teacher does not fit .*no weights for layer fc1.*training the teacher instead/));
+    expect(results.teacher!.fromCache).toBe(false);
+    expect(cache.store.get(plan.teacher.cacheKey)!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
+  });
+
+  it('marks a shipped teacher as pretrained also when a later run finds it in the cache, and ignoreTeacherCache skips both', async () => {
+    const plan = shippablePlan();
+    const weights = await trainedTinyTeacher(plan);
+    const shipped = directory({ [plan.teacher.cacheKey]: weights });
+    const cache = new MemoryCache();
+    cache.store.set(plan.teacher.cacheKey, weights);
+    const fromCache = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(shipped) }));
+    expect(fromCache.teacher!).toMatchObject({ fromCache: true, pretrained: true });
+    expect(shipped.reads).toEqual(['index.json']); // listed, but the weights came from the cache
+
+    const log = new EventLog();
+    const retrained = await runExperiment(plan, { teacher: true, baseline: false, student: false },
+      env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(shipped), ignoreTeacherCache: true }));
+    expect(retrained.teacher!.fromCache).toBe(false);
+    expect(log.ofType('step').length).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,7 @@ import { loadDataset } from '../data/loader';
 import type { AssetReader, LoadedDataset } from '../data/types';
 import { getLoss } from '../losses/registry';
 import { buildAdapter } from '../models/adapters';
-import { buildModel, getLayerWeightsAsync, setLayerWeights } from '../models/builder';
+import { buildModel, getLayerWeightsAsync } from '../models/builder';
 import { summarizeArchitecture, trySummarizeArchitecture } from '../models/shapes';
 import { ArchitectureError, type ArchitectureSpec, type LayerWeights } from '../models/spec';
 import type { TrainerSettings } from '../graph/schema';
@@ -17,6 +17,7 @@ import type { LossTermPlan, RunPhase, RunSelection, TrainingPlan } from './plan'
 import { probeImages, probeTapProblems } from './probes';
 import type { TeacherSource } from './pretrained';
 import { ProgressTracker } from './progress';
+import { restoreTeacher, storeTeacher } from './teacherStore';
 import { DivergenceError, type Adapter } from './step';
 import { assembleResults, modelResult } from './summary';
 
@@ -188,15 +189,14 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     let teacher: tf.LayersModel | null = null;
     if (runs.teacher || runs.student) {
       teacher = resources.track(buildModel(plan.teacher.architecture, { taps: plan.teacherTaps, seed: plan.teacher.settings.seed }));
-      const cached = env.ignoreTeacherCache ? null : await restoreTeacher(plan.teacher.cacheKey, env);
+      const restored = env.ignoreTeacherCache ? null : await restoreTeacher(teacher, plan.teacher.architecture, plan.teacher.cacheKey, env);
       const teacherStage = crossEntropyStage('Teacher', plan.teacher.settings);
-      if (!cached) progress.plan('teacher', phaseSteps([teacherStage], trainCount));
+      if (!restored) progress.plan('teacher', phaseSteps([teacherStage], trainCount));
       if (runs.baseline) progress.plan('baseline', phaseSteps([crossEntropyStage('Baseline', plan.baseline)], trainCount));
       if (runs.student) progress.plan('student', phaseSteps(distillationStages(plan), trainCount));
 
-      if (cached) {
-        setLayerWeights(teacher, cached.weights);
-        emit({ type: 'log', message: cached.pretrained
+      if (restored) {
+        emit({ type: 'log', message: restored.pretrained
           ? 'Teacher loaded from the pretrained teachers shipped with the studio (this preset\'s recipe, same architecture, data and seed): not retrained.'
           : 'Teacher restored from the cache (same architecture, data and seed): not retrained.' });
         const shouldStop = (): boolean => control.stopRequested;
@@ -208,7 +208,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
           validationAccuracy: await evaluateAccuracy(teacher, loaded.validation, loaded.info, { shouldStop }),
           testAccuracy: await evaluateAccuracy(teacher, loaded.test, loaded.info, { shouldStop }),
         };
-        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true, cached.pretrained);
+        results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true, restored.pretrained);
         emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: true });
       } else {
         const outcome = await trainPhase({
@@ -217,7 +217,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
         }, { ...services, augmentShift: plan.teacher.augmentShift });
         if (!outcome.completed) return stopped(emit, finish);
         results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, false);
-        await env.teacherCache?.put(plan.teacher.cacheKey, await getLayerWeightsAsync(teacher, plan.teacher.architecture));
+        await storeTeacher(plan.teacher.cacheKey, await getLayerWeightsAsync(teacher, plan.teacher.architecture), env);
         emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: false });
       }
       // Frozen from here on: the teacher only ever runs forward, outside the gradient tape.
@@ -280,26 +280,6 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
   } finally {
     resources.disposeAll();
   }
-}
-
-/**
- * The teacher's weights from the cache, else from the pretrained teachers (then copied into the
- * cache, so the next run reads them locally). A pretrained teacher that cannot be read only costs
- * training the teacher: the run goes on and the log says why.
- */
-async function restoreTeacher(key: string, env: TrainEnv): Promise<{ weights: LayerWeights[]; pretrained: boolean } | null> {
-  const cached = await env.teacherCache?.get(key) ?? null;
-  if (cached) return { weights: cached, pretrained: false };
-  let shipped: LayerWeights[] | null;
-  try {
-    shipped = await env.pretrainedTeachers?.get(key) ?? null;
-  } catch (error) {
-    env.emit({ type: 'log', message: `The pretrained teacher could not be read (${error instanceof Error ? error.message : String(error)}); training the teacher instead.` });
-    return null;
-  }
-  if (!shipped) return null;
-  await env.teacherCache?.put(key, shipped);
-  return { weights: shipped, pretrained: true };
 }
 
 function stopped(emit: (event: TrainEvent) => void, finish: () => ExperimentResults): ExperimentResults {

@@ -17,6 +17,9 @@ describe('results arithmetic', () => {
     });
     expect('fromCache' in student).toBe(false);
     expect('pretrained' in teacher).toBe(false);
+    const shipped = modelResult({ params: 1, bytes: 4, flops: 2 }, { ...measured(0.99), fromCache: true, pretrained: true });
+    expect(shipped).toMatchObject({ fromCache: true, pretrained: true });
+    expect('pretrained' in modelResult({ params: 1, bytes: 4, flops: 2 }, { ...measured(0.99), fromCache: true, pretrained: false })).toBe(false);
   });
 
   it('computes compression, accuracy drop and distillation gain', () => {

@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWeights } from '../../src/models/weightsFile';
-import { fsPretrainedTeachers, fsTeacherCache } from './fs-teacher-cache';
+import { fsPretrainedTeachers, fsTeacherCache } from './fs-teachers';
 
-describe('fsTeacherCache', () => {
+describe('teachers on disk', () => {
   const dirs: string[] = [];
   const tempDir = async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'teacher-cache-'));
@@ -46,11 +46,20 @@ describe('fsTeacherCache', () => {
     const dir = await tempDir();
     expect(await fsPretrainedTeachers(dir).get('teacher-00ab')).toBeNull();
     const weights = [{ layerId: 'fc1', tensors: [{ shape: [2], values: Float32Array.from([0.25, -4]) }] }];
-    const { index, data } = encodeWeights(weights);
-    await writeFile(path.join(dir, 'teacher-00ab.json'), JSON.stringify(index));
+    const { layout, data } = encodeWeights(weights);
+    await writeFile(path.join(dir, 'teacher-00ab.json'), JSON.stringify(layout));
     await writeFile(path.join(dir, 'teacher-00ab.bin'), data);
-    const entry = { key: 'teacher-00ab', preset: 'x.json', validationAccuracy: 0.5, testAccuracy: 0.5, trainedWith: 'test' };
-    await writeFile(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 1, teachers: [entry] }));
+    const entry = { key: 'teacher-00ab', presets: ['x.json'], validationAccuracy: 0.5, testAccuracy: 0.5, trainedWith: 'test' };
+    await writeFile(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, teachers: [entry] }));
     expect(await fsPretrainedTeachers(dir).get('teacher-00ab')).toEqual(weights);
+  });
+
+  it('lets runs that cache the same teacher at once each finish with a complete entry', async () => {
+    const dir = await tempDir();
+    const cache = fsTeacherCache(dir);
+    const weights = [{ layerId: 'fc1', tensors: [{ shape: [3], values: Float32Array.from([1, 2, 3]) }] }];
+    await Promise.all(Array.from({ length: 6 }, () => cache.put('teacher-z', weights)));
+    expect(await cache.get('teacher-z')).toEqual(weights);
+    expect((await readdir(dir)).sort()).toEqual(['teacher-z.bin', 'teacher-z.json']);
   });
 });

@@ -1,0 +1,72 @@
+import type * as tf from '@tensorflow/tfjs';
+import { setLayerWeights, weightedLayerIds } from '../models/builder';
+import type { ArchitectureSpec, LayerWeights } from '../models/spec';
+import type { TrainEnv } from './runner';
+
+/**
+ * Where a trained teacher comes from and goes to: the cache (IndexedDB, `.cache/teachers`), else the
+ * pretrained teachers shipped with the studio. Stored weights are applied only when they cover every
+ * weighted layer with the right shapes; anything unreadable or unfit is logged and the teacher is
+ * trained instead, so a damaged store costs time, never the run.
+ */
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Applies the weights if they fit the model completely; else logs why and leaves the model untouched. */
+function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: LayerWeights[], origin: string, env: TrainEnv): boolean {
+  const given = new Set(weights.map((layer) => layer.layerId));
+  const missing = weightedLayerIds(spec).filter((id) => !given.has(id));
+  try {
+    if (missing.length > 0) throw new Error(`no weights for layer${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    setLayerWeights(teacher, weights); // checks every shape before it sets anything
+    return true;
+  } catch (error) {
+    env.emit({ type: 'log', message: `The ${origin} teacher does not fit this teacher model (${describe(error)}); training the teacher instead.` });
+    return false;
+  }
+}
+
+async function isShipped(key: string, env: TrainEnv): Promise<boolean> {
+  try {
+    return await env.pretrainedTeachers?.lists(key) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sets the teacher's weights from the cache or the pretrained teachers. Returns null when neither
+ * holds a usable teacher for the key; `pretrained` says whether the key is a shipped teacher's
+ * (also when a previous run already copied it into the cache).
+ */
+export async function restoreTeacher(
+  teacher: tf.LayersModel, spec: ArchitectureSpec, key: string, env: TrainEnv,
+): Promise<{ pretrained: boolean } | null> {
+  let cached: LayerWeights[] | null = null;
+  try {
+    cached = await env.teacherCache?.get(key) ?? null;
+  } catch (error) {
+    env.emit({ type: 'log', message: `The teacher cache could not be read (${describe(error)}).` });
+  }
+  if (cached && applyIfFits(teacher, spec, cached, 'cached', env)) return { pretrained: await isShipped(key, env) };
+
+  let shipped: LayerWeights[] | null;
+  try {
+    shipped = await env.pretrainedTeachers?.get(key) ?? null;
+  } catch (error) {
+    env.emit({ type: 'log', message: `The pretrained teacher could not be read (${describe(error)}); training the teacher instead.` });
+    return null;
+  }
+  if (!shipped || !applyIfFits(teacher, spec, shipped, 'pretrained', env)) return null;
+  await storeTeacher(key, shipped, env); // the next run reads it locally
+  return { pretrained: true };
+}
+
+/** Caches a teacher; a full disk or a closed database is logged, and the trained teacher is still used. */
+export async function storeTeacher(key: string, weights: LayerWeights[], env: TrainEnv): Promise<void> {
+  try {
+    await env.teacherCache?.put(key, weights);
+  } catch (error) {
+    env.emit({ type: 'log', message: `The teacher could not be cached (${describe(error)}); it is used for this run only.` });
+  }
+}
