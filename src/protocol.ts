@@ -84,6 +84,13 @@ export interface ProbeSnapshot {
   fsp: HeatmapPair[];
 }
 
+/** A line for the run log; `warning` marks a fallback the user should notice (e.g. a teacher retrained). */
+export interface LogEvent {
+  type: 'log';
+  message: string;
+  warning?: boolean;
+}
+
 export interface PhaseDone {
   type: 'phaseDone';
   phase: RunPhase;
@@ -93,7 +100,7 @@ export interface PhaseDone {
 
 export type TrainEvent =
   | { type: 'backend'; backend: BackendName; reason: string }
-  | { type: 'log'; message: string }
+  | LogEvent
   | { type: 'status'; state: 'running' | 'paused' | 'stopped' | 'finished' }
   | ProgressEvent
   | StepMetrics

@@ -66,7 +66,7 @@ const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
       const stored = await withStore<LayerWeights[] | undefined>('readonly', (store) => store.get(key));
       return stored ?? null;
     } catch (error) {
-      post({ type: 'log', message: `Teacher cache unavailable (${String(error)}); training the teacher.` });
+      post({ type: 'log', warning: true, message: `Teacher cache unavailable (${String(error)}); training the teacher.` });
       return null;
     }
   },
@@ -74,7 +74,7 @@ const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
     try {
       await withStore('readwrite', (store) => store.put(weights, key));
     } catch (error) {
-      post({ type: 'log', message: `Could not cache the teacher (${String(error)}).` });
+      post({ type: 'log', warning: true, message: `Could not cache the teacher (${String(error)}).` });
     }
   },
 };

@@ -2,20 +2,22 @@ import { useStudio } from '../store';
 
 /**
  * The worker's log lines (data sizes, teacher restored from the cache or the shipped pretrained
- * teachers, fallbacks): the latest in view, the rest one click away.
+ * teachers, fallbacks). The summary shows the latest warning if there is one, else the latest line,
+ * so a fallback such as "training the teacher instead" is not scrolled away by later lines.
  */
 export function RunLog() {
   const lines = useStudio((s) => s.run.log);
   if (lines.length === 0) return null;
+  const headline = lines.findLast((line) => line.warning) ?? lines[lines.length - 1];
   return (
     <details className="run-log" data-testid="run-log">
-      <summary>
-        <span className="run-log__latest" data-testid="run-log-latest">{lines[lines.length - 1]}</span>
-        {lines.length > 1 && <span className="run-log__count"> ({lines.length} lines)</span>}
+      <summary className={headline.warning ? 'run-log__warning' : undefined}>
+        <span data-testid="run-log-headline">{headline.message}</span>
+        {lines.length > 1 && <span className="run-log__count"> (log: {lines.length} lines)</span>}
       </summary>
       <ol>
         {lines.map((line, index) => (
-          <li key={index}>{line}</li>
+          <li key={index} className={line.warning ? 'run-log__warning' : undefined}>{line.message}</li>
         ))}
       </ol>
     </details>

@@ -20,6 +20,22 @@ describe('applyRunMessages', () => {
     expect(next).toBe(state);
   });
 
+  it('keeps log lines in order, marking warnings, and only the latest 200', () => {
+    const messages: TrainWorkerMessage[] = [
+      { type: 'log', message: 'Data: 256 training images.', runId },
+      { type: 'log', message: 'The pretrained teacher could not be read; training the teacher instead.', warning: true, runId },
+      ...Array.from({ length: 250 }, (_, i): TrainWorkerMessage => ({ type: 'log', message: `line ${i}`, runId })),
+    ];
+    const early = applyRunMessages(runningState(), messages.slice(0, 2));
+    expect(early.log).toEqual([
+      { message: 'Data: 256 training images.', warning: false },
+      { message: 'The pretrained teacher could not be read; training the teacher instead.', warning: true },
+    ]);
+    const all = applyRunMessages(runningState(), messages);
+    expect(all.log).toHaveLength(200);
+    expect(all.log.at(-1)).toEqual({ message: 'line 249', warning: false });
+  });
+
   it('records backend, steps per phase, epochs, results and the final status', () => {
     const messages: TrainWorkerMessage[] = [
       { type: 'backend', backend: 'webgl', reason: 'chosen', runId },

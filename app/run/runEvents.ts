@@ -32,7 +32,7 @@ export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunD
     case 'backend':
       return { ...run, backend: { name: message.backend, reason: message.reason } };
     case 'log':
-      return { ...run, log: [...run.log, message.message].slice(-MAX_LOG_LINES) };
+      return { ...run, log: [...run.log, { message: message.message, warning: message.warning === true }].slice(-MAX_LOG_LINES) };
     case 'status':
       // A reported error stays visible even if the runner later says it stopped.
       return run.status === 'error' ? run : { ...run, status: message.state };

@@ -23,6 +23,11 @@ import { createRunController } from '../run/runController';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';
 
+export interface LogLine {
+  message: string;
+  warning: boolean;
+}
+
 export interface LossPoint {
   step: number;
   epoch: number;
@@ -69,7 +74,7 @@ export interface RunData {
   phasesDone: PhaseDone[];
   results: ExperimentResults | null;
   error: RunError | null;
-  log: string[];
+  log: LogLine[];
   /** Trained weights per phase (student and baseline), for export. */
   trainedWeights: Partial<Record<RunPhase, LayerWeights[]>>;
   startedAt: number | null;

@@ -21,7 +21,7 @@ function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: L
     setLayerWeights(teacher, weights); // checks every shape before it sets anything
     return true;
   } catch (error) {
-    env.emit({ type: 'log', message: `The ${origin} teacher does not fit this teacher model (${describe(error)}); training the teacher instead.` });
+    env.emit({ type: 'log', warning: true, message: `The ${origin} teacher does not fit this teacher model (${describe(error)}); training the teacher instead.` });
     return false;
   }
 }
@@ -46,7 +46,7 @@ export async function restoreTeacher(
   try {
     cached = await env.teacherCache?.get(key) ?? null;
   } catch (error) {
-    env.emit({ type: 'log', message: `The teacher cache could not be read (${describe(error)}).` });
+    env.emit({ type: 'log', warning: true, message: `The teacher cache could not be read (${describe(error)}).` });
   }
   if (cached && applyIfFits(teacher, spec, cached, 'cached', env)) return { pretrained: await isShipped(key, env) };
 
@@ -54,7 +54,7 @@ export async function restoreTeacher(
   try {
     shipped = await env.pretrainedTeachers?.get(key) ?? null;
   } catch (error) {
-    env.emit({ type: 'log', message: `The pretrained teacher could not be read (${describe(error)}); training the teacher instead.` });
+    env.emit({ type: 'log', warning: true, message: `The pretrained teacher could not be read (${describe(error)}); training the teacher instead.` });
     return null;
   }
   if (!shipped || !applyIfFits(teacher, spec, shipped, 'pretrained', env)) return null;
@@ -67,6 +67,6 @@ export async function storeTeacher(key: string, weights: LayerWeights[], env: Tr
   try {
     await env.teacherCache?.put(key, weights);
   } catch (error) {
-    env.emit({ type: 'log', message: `The teacher could not be cached (${describe(error)}); it is used for this run only.` });
+    env.emit({ type: 'log', warning: true, message: `The teacher could not be cached (${describe(error)}); it is used for this run only.` });
   }
 }
