@@ -189,6 +189,8 @@ export interface FullDataRecipe {
   /** The quick preset this one scales up. */
   base: string;
   teacherEpochs: number;
+  /** The teacher's batch size; absent = the quick preset's. */
+  teacherBatchSize?: number;
   /** The teacher's own random shift (pixels); absent = the dataset's (none). */
   teacherAugmentShift?: number;
   /** Epochs of the final, whole-student stage; initialisation stages (`trainUpTo` set) keep theirs. */
@@ -196,8 +198,9 @@ export interface FullDataRecipe {
 }
 
 export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
-  // Hinton et al. jitter the teacher (up to 2 px) and distil on the plain images.
-  'hinton-mnist-full.json': { base: 'hinton-mnist.json', teacherEpochs: 30, teacherAugmentShift: 2, studentEpochs: 20 },
+  // Hinton et al. jitter the teacher (up to 2 px) and distil on the plain images. Batch 128 trains
+  // the dropout teacher 1.4x faster per image on wasm, so 50 epochs fit where 30 did at 64.
+  'hinton-mnist-full.json': { base: 'hinton-mnist.json', teacherEpochs: 50, teacherBatchSize: 128, teacherAugmentShift: 2, studentEpochs: 20 },
   'article-mnist-full.json': { base: 'article-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
   'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 5 },
   'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', teacherEpochs: 8, studentEpochs: 6 },
@@ -214,6 +217,7 @@ function fullData(recipe: FullDataRecipe): ExperimentFile {
     if (node.kind === 'model' && node.params.teacherTraining) {
       node.params.teacherTraining = { ...node.params.teacherTraining, epochs: recipe.teacherEpochs, lrSchedule: { kind: 'cosine' } };
       if (recipe.teacherAugmentShift !== undefined) node.params.teacherTraining.augmentShift = recipe.teacherAugmentShift;
+      if (recipe.teacherBatchSize !== undefined) node.params.teacherTraining.batchSize = recipe.teacherBatchSize;
     }
   }
   const settings = fullDataSettings(experiment, recipe);
@@ -228,7 +232,8 @@ function fullDataSettings(experiment: ExperimentFile, recipe: FullDataRecipe): s
     ? `student and baseline ${total} epochs`
     : `student stages ${stageEpochs.join(' + ')} epochs, baseline ${total}`;
   const shift = recipe.teacherAugmentShift ? ` with random shifts of up to ${recipe.teacherAugmentShift} px` : '';
-  return `Full MNIST: all training images, teacher ${recipe.teacherEpochs} epochs${shift}, ${students}, cosine learning rate.`;
+  const batch = recipe.teacherBatchSize ? ` (batch ${recipe.teacherBatchSize})` : '';
+  return `Full MNIST: all training images, teacher ${recipe.teacherEpochs} epochs${batch}${shift}, ${students}, cosine learning rate.`;
 }
 
 export interface PresetEntry {
@@ -270,7 +275,7 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
   { file: 'cnn-mnist-kd.json', name: 'CNN: soft targets only', description: 'The CNN pair with cross-entropy and KD alone (the control for FSP + AT).' },
   { file: 'cnn-mlp-mnist.json', name: 'CNN teacher -> MLP student', description: 'The small CNN teaches the 800-800 MLP student through soft targets at T = 20.' },
-  fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'About 1 hour 45 minutes on Node wasm (teacher 58 min, baseline 20, student 24).'),
+  fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
   fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),
   fullDataEntry('cnn-mnist-kd-full.json', 'CNN soft targets only, full MNIST (long)', 'The KD-only CNN preset (the control for FSP + AT).'),
