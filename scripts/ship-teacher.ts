@@ -43,14 +43,22 @@ async function readIndex(directory: string): Promise<PretrainedIndex> {
   }
 }
 
-/** Every preset in the preset directory whose teacher compiles to `key`. */
-async function presetsWithTeacher(presetDir: string, key: string): Promise<string[]> {
+/** The presets of a directory grouped by the cache key of their teacher (each compiled once). */
+async function presetsByTeacherKey(presetDir: string): Promise<Map<string, string[]>> {
   const files = (await readdir(presetDir)).filter((name) => name.endsWith('.json') && name !== 'index.json').sort();
-  const matches: string[] = [];
+  const byKey = new Map<string, string[]>();
   for (const file of files) {
-    if ((await loadPlan(path.join(presetDir, file), NO_OVERRIDES)).teacher.cacheKey === key) matches.push(file);
+    const key = (await loadPlan(path.join(presetDir, file), NO_OVERRIDES)).teacher.cacheKey;
+    byKey.set(key, [...(byKey.get(key) ?? []), file]);
   }
-  return matches;
+  return byKey;
+}
+
+/** Written beside, then renamed into place: readers see the old index or the new one, never half. */
+async function writeIndex(directory: string, index: PretrainedIndex): Promise<void> {
+  const indexPath = path.join(directory, PRETRAINED_INDEX);
+  await writeFile(`${indexPath}.tmp`, JSON.stringify(index, null, 2) + '\n');
+  await rename(`${indexPath}.tmp`, indexPath);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -66,39 +74,28 @@ async function main(argv: string[]): Promise<void> {
   const { validationAccuracy, testAccuracy } = await measureTeacherAccuracy(plan, weights, nodeAssetReader());
   console.log(`Teacher ${key}: validation ${(validationAccuracy * 100).toFixed(2)} %, test ${(testAccuracy * 100).toFixed(2)} %`);
 
-  const presets = await presetsWithTeacher(path.dirname(options.preset), key);
+  const presetsByKey = await presetsByTeacherKey(path.dirname(options.preset));
+  const presets = presetsByKey.get(key) ?? [];
   const entry: PretrainedTeacher = {
     key, presets, validationAccuracy, testAccuracy,
     trainedWith: `npm run experiment -- public/presets/${path.basename(options.preset)} --backend ${options.trainedOn} --only teacher ` +
       `(tfjs ${tf.version.tfjs}); accuracy measured on wasm when shipped, ${new Date().toISOString().slice(0, 10)}`,
   };
-  const previous = await readIndex(options.to);
+  // Teachers no preset compiles to any more leave the index, and their files go after it.
+  const previous = (await readIndex(options.to)).teachers.filter((t) => t.key !== key);
+  const stale = previous.filter((t) => !presetsByKey.has(t.key));
   const index: PretrainedIndex = {
     schemaVersion: PRETRAINED_SCHEMA_VERSION,
-    teachers: [...previous.teachers.filter((t) => t.key !== key), entry].sort((a, b) => a.presets[0].localeCompare(b.presets[0])),
+    teachers: [...previous.filter((t) => presetsByKey.has(t.key)), entry].sort((a, b) => a.presets[0].localeCompare(b.presets[0])),
   };
-  // Files first, the index last (renamed into place): the index never lists a teacher without its files.
+  // Files first, the index last: the index never lists a teacher without its files.
   await writeTeacherFiles(options.to, key, weights);
-  const indexPath = path.join(options.to, PRETRAINED_INDEX);
-  await writeFile(`${indexPath}.tmp`, JSON.stringify(index, null, 2) + '\n');
-  await rename(`${indexPath}.tmp`, indexPath);
+  await writeIndex(options.to, index);
   console.log(`Shipped ${teacherFiles(options.to, key).data} for ${presets.join(', ')}.`);
-
-  // Teachers no preset compiles to any more are dropped (their files too), after the new index is in place.
-  const presetDir = path.dirname(options.preset);
-  const stale: PretrainedTeacher[] = [];
-  for (const teacher of index.teachers) {
-    if (teacher.key !== key && (await presetsWithTeacher(presetDir, teacher.key)).length === 0) stale.push(teacher);
-  }
-  if (stale.length > 0) {
-    const kept = { ...index, teachers: index.teachers.filter((t) => !stale.includes(t)) };
-    await writeFile(`${indexPath}.tmp`, JSON.stringify(kept, null, 2) + '\n');
-    await rename(`${indexPath}.tmp`, indexPath);
-    for (const teacher of stale) {
-      const files = teacherFiles(options.to, teacher.key);
-      await Promise.all([rm(files.layout, { force: true }), rm(files.data, { force: true })]);
-      console.log(`Removed ${teacher.key}: no preset uses it any more.`);
-    }
+  for (const teacher of stale) {
+    const files = teacherFiles(options.to, teacher.key);
+    await Promise.all([rm(files.layout, { force: true }), rm(files.data, { force: true })]);
+    console.log(`Removed ${teacher.key}: no preset uses it any more.`);
   }
 }
 
