@@ -59,23 +59,13 @@ async function withStore<T>(mode: IDBTransactionMode, use: (store: IDBObjectStor
   }
 }
 
-/** A cache that fails (private mode, quota) only costs retraining the teacher, never the run. */
+/** Failures (private mode, quota) are caught and logged by the runner's teacher store (src/train/teacherStore.ts). */
 const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
   async get(key: string): Promise<LayerWeights[] | null> {
-    try {
-      const stored = await withStore<LayerWeights[] | undefined>('readonly', (store) => store.get(key));
-      return stored ?? null;
-    } catch (error) {
-      post({ type: 'log', warning: true, message: `Teacher cache unavailable (${String(error)}); training the teacher.` });
-      return null;
-    }
+    return (await withStore<LayerWeights[] | undefined>('readonly', (store) => store.get(key))) ?? null;
   },
   async put(key: string, weights: LayerWeights[]): Promise<void> {
-    try {
-      await withStore('readwrite', (store) => store.put(weights, key));
-    } catch (error) {
-      post({ type: 'log', warning: true, message: `Could not cache the teacher (${String(error)}).` });
-    }
+    await withStore('readwrite', (store) => store.put(weights, key));
   },
 };
 
