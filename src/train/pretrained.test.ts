@@ -5,9 +5,9 @@ import type { LayerWeights } from '../models/spec';
 import { encodeWeights } from '../models/weightsFile';
 import { RunControl } from './control';
 import { parsePretrainedIndex, pretrainedTeachers, type PretrainedFileReader } from './pretrained';
-import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
+import { runExperiment, type TrainEnv } from './runner';
 import type { TrainingPlan } from './plan';
-import { EventLog, tinyPlan } from './testSupport';
+import { EventLog, MemoryCache, tinyPlan } from './testSupport';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -27,12 +27,6 @@ function directory(teachers: Record<string, LayerWeights[]>, extra: Record<strin
   }
   const reads: string[] = [];
   return Object.assign(async (name: string) => { reads.push(name); return files.get(name) ?? null; }, { reads });
-}
-
-class MemoryCache implements TeacherCache {
-  readonly store = new Map<string, LayerWeights[]>();
-  async get(key: string) { return this.store.get(key) ?? null; }
-  async put(key: string, weights: LayerWeights[]) { this.store.set(key, weights); }
 }
 
 /** The tiny plan under a key of the shipped form (teacher-<hex>). */

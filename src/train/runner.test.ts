@@ -4,8 +4,8 @@ import { nodeAssetReader } from '../../scripts/lib/node-assets';
 import { buildModel, getLayerWeights } from '../models/builder';
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
-import { runExperiment, type TeacherCache, type TrainEnv } from './runner';
-import { datasetOptions, EventLog, hintTerm, kdStage, tinyPlan, tinyStudent, tinyTeacher, trainerSettings } from './testSupport';
+import { runExperiment, type TrainEnv } from './runner';
+import { datasetOptions, EventLog, hintTerm, MemoryCache, kdStage, tinyPlan, tinyStudent, tinyTeacher, trainerSettings } from './testSupport';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -15,18 +15,6 @@ const readAsset = nodeAssetReader();
 
 function env(log: EventLog, extra: Partial<TrainEnv> = {}): TrainEnv {
   return { readAsset, emit: log.emit, control: new RunControl(), backend: 'cpu', now: () => performance.now(), probeEverySteps: 4, ...extra };
-}
-
-class MemoryCache implements TeacherCache {
-  readonly store = new Map<string, LayerWeights[]>();
-  puts = 0;
-  async get(key: string): Promise<LayerWeights[] | null> {
-    return this.store.get(key) ?? null;
-  }
-  async put(key: string, weights: LayerWeights[]): Promise<void> {
-    this.puts += 1;
-    this.store.set(key, weights);
-  }
 }
 
 describe('runExperiment', () => {

@@ -1,8 +1,9 @@
 import type { DatasetOptions } from '../data/types';
 import type { TrainerSettings } from '../graph/schema';
-import type { ArchitectureSpec } from '../models/spec';
+import type { ArchitectureSpec, LayerWeights } from '../models/spec';
 import type { TrainEvent } from '../protocol';
 import type { LossTermPlan, StagePlan, TrainingPlan } from './plan';
+import type { TeacherCache } from './runner';
 
 /**
  * Small real plans for the trainer's tests: MNIST subsets and MLPs small enough that a handful of
@@ -96,5 +97,18 @@ export class EventLog {
   };
   ofType<K extends TrainEvent['type']>(type: K): Extract<TrainEvent, { type: K }>[] {
     return this.events.filter((event): event is Extract<TrainEvent, { type: K }> => event.type === type);
+  }
+}
+
+/** A teacher cache in memory; counts its writes. */
+export class MemoryCache implements TeacherCache {
+  readonly store = new Map<string, LayerWeights[]>();
+  puts = 0;
+  async get(key: string): Promise<LayerWeights[] | null> {
+    return this.store.get(key) ?? null;
+  }
+  async put(key: string, weights: LayerWeights[]): Promise<void> {
+    this.puts += 1;
+    this.store.set(key, weights);
   }
 }
