@@ -21,6 +21,7 @@ import { installTrainingKernels } from '../src/models/training-kernels';
 import { nodeAssetReader } from './lib/node-assets';
 import { writeExports } from './lib/export-cli';
 import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teachers';
+import { errorMessage } from '../src/errorMessage';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -267,7 +268,7 @@ async function main(): Promise<number> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   main().then((code) => process.exit(code), (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     process.exit(1);
   });
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ExperimentResults } from '../src/results';
 import { collectSeeds, formatSeedSummary } from './lib/seed-summary';
+import { errorMessage } from '../src/errorMessage';
 
 /**
  * `npm run seeds -- results-*.json`: the distillation gain over student seeds, as mean ± sd with
@@ -25,6 +26,6 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorMessage(error));
   process.exit(1);
 });

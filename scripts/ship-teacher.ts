@@ -13,6 +13,7 @@ import { measureTeacherAccuracy } from '../src/train/teacherAccuracy';
 import { loadPlan, selectNodeBackend } from './experiment';
 import { DEFAULT_PRETRAINED_DIR, fsTeacherCache, teacherFiles, writeTeacherFiles } from './lib/fs-teachers';
 import { nodeAssetReader } from './lib/node-assets';
+import { errorMessage } from '../src/errorMessage';
 
 const USAGE = `Usage: npm run ship-teacher -- <preset.json> [--cache <dir>] [--to <dir>] [--trained-on <backend>]
   --cache       the runner's teacher cache (default .cache/teachers)
@@ -100,6 +101,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(() => process.exit(0), (error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorMessage(error));
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendPreference } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
+import { errorMessage } from '../src/errorMessage';
 
 /**
  * Picks the tfjs backend for a run: the preferred one when it works, otherwise the next in
@@ -54,7 +55,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     installTrainingKernels(name);
     return null;
   } catch (error) {
-    return `${DISPLAY_NAMES[name]} failed to initialise (${error instanceof Error ? error.message : String(error)})`;
+    return `${DISPLAY_NAMES[name]} failed to initialise (${errorMessage(error)})`;
   }
 }
 

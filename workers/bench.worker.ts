@@ -4,6 +4,7 @@ import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
 import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
 import { chooseBackend } from './backend';
+import { errorMessage } from '../src/errorMessage';
 
 /**
  * Browser benchmark worker: for each requested backend, times training steps of each model with
@@ -35,7 +36,7 @@ async function run(request: BrowserBenchRequest): Promise<void> {
         const row = await measureThroughput(model, data, { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() });
         post({ type: 'row', row: { ...row, backend: tf.getBackend() } });
       } catch (error) {
-        post({ type: 'skipped', backend, model: model.name, reason: error instanceof Error ? error.message : String(error) });
+        post({ type: 'skipped', backend, model: model.name, reason: errorMessage(error) });
       }
     }
   }
@@ -44,6 +45,6 @@ async function run(request: BrowserBenchRequest): Promise<void> {
 scope.onmessage = (event: MessageEvent<BrowserBenchRequest>) => {
   run(event.data).then(
     () => post({ type: 'done' }),
-    (error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) => post({ type: 'failed', message: errorMessage(error) }),
   );
 };

@@ -6,6 +6,7 @@ import { OnnxExportError } from '../src/export/errors';
 import { runExportJob } from '../src/export/exportJob';
 import { compareLogits, createOrtRunner, type OrtModule } from '../src/export/verify';
 import type { ExportCommand, ExportWorkerMessage } from '../src/protocol';
+import { errorMessage } from '../src/errorMessage';
 
 /**
  * Verifies and packages exports off the page: tfjs on the CPU backend (exact float32, so the
@@ -38,7 +39,6 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 async function handle(command: ExportCommand): Promise<void> {
   if (command.type === 'verify') {
@@ -47,7 +47,7 @@ async function handle(command: ExportCommand): Promise<void> {
       const classes = command.expectedLogits[0]?.length ?? 0;
       post({ type: 'verified', requestId: command.requestId, report: compareLogits(command.expectedLogits, actual, classes) });
     } catch (error) {
-      post({ type: 'verifyFailed', requestId: command.requestId, message: describe(error) });
+      post({ type: 'verifyFailed', requestId: command.requestId, message: errorMessage(error) });
     }
     return;
   }
@@ -60,7 +60,7 @@ async function handle(command: ExportCommand): Promise<void> {
     post({
       type: 'exportFailed',
       requestId: command.requestId,
-      message: describe(error),
+      message: errorMessage(error),
       layerId: error instanceof OnnxExportError ? error.layerId : undefined,
     });
   }

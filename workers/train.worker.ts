@@ -5,6 +5,7 @@ import { RunControl } from '../src/train/control';
 import { pretrainedTeachers } from '../src/train/pretrained';
 import { runExperiment, type TrainEnv } from '../src/train/runner';
 import { chooseBackend } from './backend';
+import { errorMessage } from '../src/errorMessage';
 
 /**
  * The training worker: picks a backend, runs src/train on the plan it is sent, and forwards every
@@ -24,7 +25,7 @@ function post(event: TrainEvent): void {
 }
 
 function reportInternalError(error: unknown): void {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   post({
     type: 'error',
     kind: 'internal',

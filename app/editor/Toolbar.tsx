@@ -3,10 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ExperimentFileError } from '../../src/graph/serialize';
 import { useStudio } from '../store';
 import { downloadExperiment, fetchPreset, fetchPresetIndex, readExperimentFile, type PresetEntry } from './experimentFiles';
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from '../../src/errorMessage';
 
 /** New, presets, open, save, undo/redo, and the experiment's name. */
 export function Toolbar() {
@@ -22,7 +19,7 @@ export function Toolbar() {
   useEffect(() => {
     fetchPresetIndex()
       .then(setPresets)
-      .catch((error: unknown) => useStudio.getState().pushToast('error', `Presets unavailable: ${errorText(error)}`));
+      .catch((error: unknown) => useStudio.getState().pushToast('error', `Presets unavailable: ${errorMessage(error)}`));
   }, []);
 
   const openPreset = async (event: ChangeEvent<HTMLSelectElement>) => {
@@ -36,7 +33,7 @@ export function Toolbar() {
       setFileError(null);
       pushToast('success', `Opened preset "${experiment.name}".`);
     } catch (error) {
-      setFileError(`Could not open preset ${file}: ${errorText(error)}`);
+      setFileError(`Could not open preset ${file}: ${errorMessage(error)}`);
     }
   };
 
@@ -53,7 +50,7 @@ export function Toolbar() {
     } catch (error) {
       // The current graph stays as it was: a file is loaded completely or not at all.
       const what = error instanceof ExperimentFileError ? 'is not a valid experiment file' : 'could not be read';
-      setFileError(`"${file.name}" ${what}: ${errorText(error)} The current graph was kept.`);
+      setFileError(`"${file.name}" ${what}: ${errorMessage(error)} The current graph was kept.`);
     }
   };
 
@@ -62,7 +59,7 @@ export function Toolbar() {
     try {
       downloadExperiment(experiment);
     } catch (error) {
-      pushToast('error', `Could not save: ${errorText(error)}`);
+      pushToast('error', `Could not save: ${errorMessage(error)}`);
     }
   };
 

@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand';
 import type { StudioState } from '../store';
 import { quarantineAutosave, readAutosave, startAutosave } from '../store/persistence';
 import { defaultPresetFile, fetchPreset } from './experimentFiles';
+import { errorMessage } from '../../src/errorMessage';
 
 /**
  * First load: the autosaved experiment if there is a valid one, else the Hinton MNIST preset.
@@ -21,7 +22,7 @@ export async function startStudio(store: StoreApi<StudioState>): Promise<() => v
     try {
       loadExperiment(await fetchPreset(defaultPresetFile), { resetHistory: true });
     } catch (error) {
-      pushToast('error', `Could not open the default preset: ${error instanceof Error ? error.message : String(error)}`);
+      pushToast('error', `Could not open the default preset: ${errorMessage(error)}`);
     }
   }
   return startAutosave(store, (message) => store.getState().pushToast('error', message));

@@ -4,6 +4,7 @@ import type { BackendPreference, TrainCommand, TrainWorkerMessage } from '../../
 import type { RunSelection, TrainingPlan } from '../../src/train/plan';
 import { initialRunData, type RunData, type RunError } from '../store/runSlice';
 import { applyRunMessages } from './runEvents';
+import { errorMessage } from '../../src/errorMessage';
 
 /**
  * Owns the training worker: compiles the graph, starts runs, forwards pause/resume/stop, and folds
@@ -129,6 +130,6 @@ export function describeCompileFailure(error: unknown, experiment: ExperimentFil
       }),
     };
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return { kind: 'graph', message: `The graph could not be compiled: ${detail}`, problems: [] };
 }

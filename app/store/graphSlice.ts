@@ -10,6 +10,7 @@ import {
   copyItems, edgeIdFor, emptyExperiment, moveItems, pasteItems, patchNodeParams, removeItems, type Clipboard,
 } from '../editor/graphEdits';
 import type { StudioSlice } from './index';
+import { errorMessage } from '../../src/errorMessage';
 
 /** A refused connection: the reason, and where to show it (the target handle). */
 export interface ConnectionError {
@@ -62,7 +63,7 @@ export function problemsOf(file: ExperimentFile): GraphProblem[] {
     return validateGraph(file);
   } catch (error) {
     // Validation must never take the editor down; show its failure as a graph-level problem.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return [{ nodeId: null, severity: 'error', message: `Validation failed: ${message}` }];
   }
 }

@@ -7,6 +7,7 @@ import type { StoreApi } from 'zustand';
 import type { ExperimentFile } from '../../src/graph/schema';
 import { parseExperiment, serializeExperiment } from '../../src/graph/serialize';
 import type { StudioState } from './index';
+import { errorMessage } from '../../src/errorMessage';
 
 export interface PersistedKey<K extends keyof StudioState> {
   key: K;
@@ -42,7 +43,7 @@ export function readAutosave(storage: Storage = localStorage): AutosaveRestore {
   try {
     return { status: 'restored', experiment: restore(text) };
   } catch (error) {
-    return { status: 'corrupt', message: error instanceof Error ? error.message : String(error) };
+    return { status: 'corrupt', message: errorMessage(error) };
   }
 }
 
@@ -84,7 +85,7 @@ export function startAutosave(
       lastError = null;
     } catch (error) {
       // Report once per distinct problem: an edit in progress may be invalid for a few keystrokes.
-      const message = `Autosave skipped: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `Autosave skipped: ${errorMessage(error)}`;
       if (message !== lastError) onError(message);
       lastError = message;
     }

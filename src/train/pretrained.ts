@@ -8,6 +8,7 @@
  */
 import type { LayerWeights } from '../models/spec';
 import { decodeWeights } from '../models/weightsFile';
+import { errorMessage } from '../errorMessage';
 
 export const PRETRAINED_INDEX = 'index.json';
 export const PRETRAINED_SCHEMA_VERSION = 2;
@@ -60,7 +61,7 @@ const parseJson = (bytes: Uint8Array, name: string): unknown => {
   try {
     return JSON.parse(textDecoder.decode(bytes));
   } catch (error) {
-    throw new Error(`${name} is not JSON (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
+    throw new Error(`${name} is not JSON (${errorMessage(error)}).`, { cause: error });
   }
 };
 

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { setLayerWeights, weightedLayerIds } from '../models/builder';
 import type { ArchitectureSpec, LayerWeights } from '../models/spec';
 import type { TrainEnv } from './runner';
+import { errorMessage } from '../errorMessage';
 
 /**
  * Where a trained teacher comes from and goes to: the cache (IndexedDB, `.cache/teachers`), else the
@@ -9,8 +10,6 @@ import type { TrainEnv } from './runner';
  * weighted layer with the right shapes; anything unreadable or unfit is logged and the teacher is
  * trained instead, so a damaged store costs time, never the run.
  */
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Applies the weights if they fit the model completely; else logs why and leaves the model untouched. */
 function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: LayerWeights[], origin: string, env: TrainEnv): boolean {
@@ -21,7 +20,7 @@ function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: L
     setLayerWeights(teacher, weights); // checks every shape before it sets anything
     return true;
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The ${origin} teacher does not fit this teacher model (${describe(error)}); training the teacher instead.` });
+    env.emit({ type: 'log', warning: true, message: `The ${origin} teacher does not fit this teacher model (${errorMessage(error)}); training the teacher instead.` });
     return false;
   }
 }
@@ -46,7 +45,7 @@ export async function restoreTeacher(
   try {
     cached = await env.teacherCache?.get(key) ?? null;
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The teacher cache could not be read (${describe(error)}).` });
+    env.emit({ type: 'log', warning: true, message: `The teacher cache could not be read (${errorMessage(error)}).` });
   }
   if (cached && applyIfFits(teacher, spec, cached, 'cached', env)) return { pretrained: await isShipped(key, env) };
 
@@ -54,7 +53,7 @@ export async function restoreTeacher(
   try {
     shipped = await env.pretrainedTeachers?.get(key) ?? null;
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The pretrained teacher could not be read (${describe(error)}); training the teacher instead.` });
+    env.emit({ type: 'log', warning: true, message: `The pretrained teacher could not be read (${errorMessage(error)}); training the teacher instead.` });
     return null;
   }
   if (!shipped || !applyIfFits(teacher, spec, shipped, 'pretrained', env)) return null;
@@ -67,6 +66,6 @@ export async function storeTeacher(key: string, weights: LayerWeights[], env: Tr
   try {
     await env.teacherCache?.put(key, weights);
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The teacher could not be cached (${describe(error)}); it is used for this run only.` });
+    env.emit({ type: 'log', warning: true, message: `The teacher could not be cached (${errorMessage(error)}); it is used for this run only.` });
   }
 }
