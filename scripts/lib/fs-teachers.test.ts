@@ -2,8 +2,13 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { encodeWeights } from '../../src/models/weightsFile';
+import { RunControl } from '../../src/train/control';
+import { runExperiment } from '../../src/train/runner';
+import { EventLog, tinyPlan } from '../../src/train/testSupport';
 import { fsPretrainedTeachers, fsTeacherCache } from './fs-teachers';
+import { nodeAssetReader } from './node-assets';
 
 describe('teachers on disk', () => {
   const dirs: string[] = [];
@@ -35,11 +40,30 @@ describe('teachers on disk', () => {
     await expect(cache.get('../escape')).rejects.toThrow(/not a safe file name/);
   });
 
-  it('treats a damaged entry as a miss, so the teacher is retrained over it', async () => {
+  it('reports a damaged entry (the teacher store logs it and retrains over it)', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'teacher-y.json'), JSON.stringify([{ layerId: 'fc1', tensors: [{ shape: [4], offset: 0, length: 4 }] }]));
     await writeFile(path.join(dir, 'teacher-y.bin'), new Uint8Array(8));
-    expect(await fsTeacherCache(dir).get('teacher-y')).toBeNull();
+    await expect(fsTeacherCache(dir).get('teacher-y')).rejects.toThrow(/cached teacher .*teacher-y\.bin/);
+    await writeFile(path.join(dir, 'teacher-y.json'), '[{"layerId": "fc1", "ten');
+    await expect(fsTeacherCache(dir).get('teacher-y')).rejects.toThrow(/teacher-y\.json is not JSON/);
+  });
+
+  it('lets a run over a damaged cache entry warn, train the teacher and store it over the entry', async () => {
+    await tf.setBackend('cpu');
+    const plan = tinyPlan();
+    const dir = await tempDir();
+    await writeFile(path.join(dir, `${plan.teacher.cacheKey}.json`), '{ not json');
+    await writeFile(path.join(dir, `${plan.teacher.cacheKey}.bin`), new Uint8Array(8));
+    const log = new EventLog();
+    const cache = fsTeacherCache(dir);
+    const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, {
+      readAsset: nodeAssetReader(), emit: log.emit, control: new RunControl(), backend: 'cpu', now: () => performance.now(), teacherCache: cache,
+    });
+    const warnings = log.ofType('log').filter((e) => e.warning).map((e) => e.message);
+    expect(warnings).toEqual([expect.stringMatching(/teacher cache could not be read .*is not JSON/)]);
+    expect(results.teacher!.fromCache).toBe(false);
+    expect((await cache.get(plan.teacher.cacheKey))!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
   });
 
   it('reads pretrained teachers from a directory laid out like public/teachers', async () => {

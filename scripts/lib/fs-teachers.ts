@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayerWeights } from '../../src/models/spec';
 import { decodeWeights, encodeWeights } from '../../src/models/weightsFile';
+import { errorMessage } from '../../src/errorMessage';
 import { pretrainedTeachers, type TeacherSource } from '../../src/train/pretrained';
 import type { TeacherCache } from '../../src/train/runner';
 
@@ -49,21 +50,16 @@ export function fsTeacherCache(directory: string): TeacherCache {
   return {
     async get(key) {
       const files = teacherFiles(directory, key);
+      const [layoutText, bytes] = await Promise.all([readMissingAsNull(files.layout, 'utf8'), readMissingAsNull(files.data)]);
+      if (layoutText === null || bytes === null) return null;
+      // A damaged entry throws: the teacher store logs why and retrains, overwriting the entry.
       let layout: unknown;
-      let bytes: Buffer;
       try {
-        layout = JSON.parse(await readFile(files.layout, 'utf8'));
-        bytes = await readFile(files.data);
-      } catch {
-        return null;
-      }
-      try {
-        return decodeWeights(layout, bytes, `of cached teacher ${files.data}`);
+        layout = JSON.parse(layoutText);
       } catch (error) {
-        // A damaged entry costs a retraining (which overwrites it), never the run.
-        console.warn(`${String(error)} Retraining the teacher.`);
-        return null;
+        throw new Error(`The layout of cached teacher ${files.layout} is not JSON (${errorMessage(error)}).`, { cause: error });
       }
+      return decodeWeights(layout, bytes, `of cached teacher ${files.data}`);
     },
     put: (key, weights) => writeTeacherFiles(directory, key, weights),
   };
@@ -71,12 +67,17 @@ export function fsTeacherCache(directory: string): TeacherCache {
 
 /** The pretrained teachers of a directory laid out as `public/teachers/` (index.json + <key>.json/.bin). */
 export function fsPretrainedTeachers(directory: string): TeacherSource {
-  return pretrainedTeachers(async (name) => {
-    try {
-      return await readFile(path.join(directory, path.basename(name)));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  });
+  return pretrainedTeachers((name) => readMissingAsNull(path.join(directory, path.basename(name))));
+}
+
+/** A file's contents, or null when it does not exist; any other failure is thrown. */
+async function readMissingAsNull(file: string): Promise<Buffer | null>;
+async function readMissingAsNull(file: string, encoding: 'utf8'): Promise<string | null>;
+async function readMissingAsNull(file: string, encoding?: 'utf8'): Promise<Buffer | string | null> {
+  try {
+    return encoding ? await readFile(file, encoding) : await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
