@@ -235,6 +235,45 @@ describe('validateGraph flags problems on the nodes', () => {
     ]);
   });
 
+  it('stages that would train nothing: all weights 0, every term cut by ESKD, train-up-to before any weight', () => {
+    const graph = baseGraph();
+    const trainer = graph.file.nodes.find((node) => node.id === 'trainer');
+    const ce = graph.file.nodes.find((node) => node.id === 'ce');
+    const student = graph.file.nodes.find((node) => node.id === 'student');
+    if (trainer?.kind !== 'trainer' || ce?.kind !== 'loss' || student?.kind !== 'model') throw new Error('fixture');
+    ce.params.weight = 0;
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      'Every loss of "Trainer" weighs 0, so the stage would train nothing: give one of them a weight other than 0.']);
+
+    ce.params.weight = 1;
+    trainer.params.weightSchedules = { ce: { kind: 'stepToZero', atEpoch: 2 } };
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      'From epoch 3 every loss of "Trainer" is cut to 0 by its schedule, so those epochs would train nothing: ' +
+      'keep one loss constant (e.g. Cross-entropy) or lower the stage\'s epochs to 2.']);
+    trainer.params.weightSchedules = { ce: { kind: 'stepToZero', atEpoch: 3 } };
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([]);
+
+    trainer.params.weightSchedules = {};
+    student.params.architecture.layers.unshift({ kind: 'maxPool', id: 'pool0', poolSize: 2, strides: 2, padding: 'valid' });
+    trainer.params.trainUpTo = 'pool0';
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      '\'Train up to\' stops at \'pool0\', before the student\'s first layer with weights, so the stage would ' +
+      'train nothing: pick a later layer or clear it.']);
+    trainer.params.trainUpTo = 'conv1';
+    expect(validateGraph(graph.file)).toEqual([]);
+  });
+
+  it('a test subset larger than the test set is an error (the loader refuses it)', () => {
+    const graph = baseGraph();
+    const dataset = graph.file.nodes[0];
+    if (dataset.kind !== 'dataset') throw new Error('fixture');
+    dataset.params.testSubset = 10_001;
+    expect(errorsOf(validateGraph(graph.file), 'dataset')).toEqual([
+      'MNIST handwritten digits has 10000 test images: set the test subset to at most 10000, or clear it to use all of them.']);
+    dataset.params.testSubset = 10_000;
+    expect(validateGraph(graph.file)).toEqual([]);
+  });
+
   it('a second teacher and an unknown dataset', () => {
     const graph = baseGraph();
     graph.add(createNode('model', { id: 'teacher2', role: 'teacher', label: 'Other teacher' }));

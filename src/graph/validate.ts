@@ -52,7 +52,8 @@ function checkDataset(node: NodeOf<'dataset'>, report: Report): void {
       `(${trainSubset ?? 'all'} + ${validationSize}) must fit; lower one of them.`);
   }
   if (testSubset !== null && testSubset > info.testCount) {
-    report(node.id, 'warning', `Only ${info.testCount} test images exist; the test subset uses all of them.`);
+    report(node.id, 'error', `${info.label} has ${info.testCount} test images: set the test subset to at most ` +
+      `${info.testCount}, or clear it to use all of them.`);
   }
 }
 
@@ -128,6 +129,7 @@ function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, repor
     && !student.params.architecture.layers.some((layer) => layer.id === node.params.trainUpTo)) {
     report(node.id, 'error', `'Train up to' names '${node.params.trainUpTo}', which is not a student layer: pick a student layer or clear it.`);
   }
+  checkSomethingTrains(experiment, node, losses, report);
   const lossIds = new Set(losses.map((loss) => loss.id));
   for (const [lossNodeId, schedule] of Object.entries(node.params.weightSchedules)) {
     if (!lossIds.has(lossNodeId)) {
@@ -136,6 +138,41 @@ function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, repor
       report(node.id, 'warning', `The schedule of '${lossNodeId}' stops at epoch ${schedule.atEpoch}, after the stage's ` +
         `${node.params.epochs} epochs: it never takes effect. Lower atEpoch.`);
     }
+  }
+}
+
+/**
+ * A step whose loss terms all weigh 0, or which trains no weighted layer, has no gradient: catch the
+ * settings that lead there (zero weights, every term cut by an ESKD schedule, 'Train up to' before
+ * the first weighted layer) here rather than as a failed run.
+ */
+function checkSomethingTrains(
+  experiment: ExperimentFile, node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report,
+): void {
+  const { epochs, weightSchedules, trainUpTo } = node.params;
+  const weighted = losses.filter((loss) => loss.params.weight !== 0);
+  if (losses.length > 0 && weighted.length === 0) {
+    report(node.id, 'error', `Every loss of ${describeNode(node)} weighs 0, so the stage would train nothing: ` +
+      'give one of them a weight other than 0.');
+  } else if (weighted.length > 0) {
+    const cutoffs = weighted.map((loss) => {
+      const schedule = weightSchedules[loss.id];
+      return schedule?.kind === 'stepToZero' && schedule.atEpoch < epochs ? schedule.atEpoch : null;
+    });
+    if (cutoffs.every((cutoff) => cutoff !== null)) {
+      const lastCutoff = Math.max(...cutoffs.map(Number));
+      const shorten = lastCutoff > 0 ? ` or lower the stage's epochs to ${lastCutoff}` : '';
+      report(node.id, 'error', `From epoch ${lastCutoff + 1} every loss of ${describeNode(node)} is cut to 0 by its ` +
+        `schedule, so those epochs would train nothing: keep one loss constant (e.g. Cross-entropy)${shorten}.`);
+    }
+  }
+  const student = modelsWithRole(experiment, 'student')[0];
+  if (trainUpTo === null || student === undefined) return;
+  const summary = summarizeModel(student.params.architecture);
+  const last = summary.ok ? summary.summary.layers.findIndex((layer) => layer.id === trainUpTo) : -1;
+  if (summary.ok && last >= 0 && summary.summary.layers.slice(0, last + 1).every((layer) => layer.params === 0)) {
+    report(node.id, 'error', `'Train up to' stops at '${trainUpTo}', before the student's first layer with weights, ` +
+      'so the stage would train nothing: pick a later layer or clear it.');
   }
 }
 

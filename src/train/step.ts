@@ -146,6 +146,11 @@ export async function trainStep(
   stepNumber: number,
 ): Promise<StepOutcome> {
   if (variables.length === 0) throw new Error('Nothing to train: the stage selects no trainable variables.');
+  if (terms.every(({ weight }) => weight === 0)) {
+    // tf.variableGrads would fail with a cryptic "no connection" error; validation flags the settings.
+    throw new Error(`At step ${stepNumber} every loss term weighs 0, so there is nothing to learn from: ` +
+      'give a loss a weight other than 0 for the whole stage.');
+  }
   let teacherOutputs: tf.Tensor[] | null = null;
   if (needsTeacher(terms)) {
     if (!models.teacher) throw new Error('A loss term reads the teacher, but no teacher model was provided.');
