@@ -26,9 +26,10 @@ async function snapshot(variables: tf.Variable[]): Promise<Float32Array[]> {
   return Promise.all(variables.map(async (v) => Float32Array.from(await v.data())));
 }
 
-function setup(): { models: StepModels; dispose(): void } {
+/** `freezeTeacher` as the runner does; off, the teacher's weights stay trainable variables. */
+function setup(freezeTeacher = true): { models: StepModels; dispose(): void } {
   const teacher = buildModel(tinyTeacher, { taps: ['relu1'], seed: 1 });
-  teacher.trainable = false;
+  teacher.trainable = !freezeTeacher;
   const student = buildModel(tinyStudent, { taps: ['relu1'], seed: 2 });
   const adapter = buildAdapter(tinyPlan().adapters[0], 3);
   return {
@@ -42,13 +43,15 @@ describe('trainStep', () => {
 
   it('updates student and adapter variables, never the frozen teacher, and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
-    const { models, dispose } = setup();
+    // The teacher is left trainable and its variables are offered to the optimiser: they must still
+    // receive no gradient, because the teacher's forward pass runs outside the tape.
+    const { models, dispose } = setup(false);
     const studentVars = trainableVariablesUpTo(models.student, tinyStudent, null);
     const adapterVars = adapterVariables(models.adapters.get('adapter-hint')!);
     const teacherVars = trainableVariablesUpTo(models.teacher!, tinyTeacher, null);
+    expect(teacherVars).toHaveLength(models.teacher!.weights.length);
+    expect(teacherVars.length).toBeGreaterThan(0);
     const [studentBefore, adapterBefore, teacherBefore] = await Promise.all([snapshot(studentVars), snapshot(adapterVars), snapshot(teacherVars)]);
-    // Teacher variables are even offered to the optimiser: they must receive no gradient,
-    // because the teacher's forward pass runs outside the tape.
     const variables = [...studentVars, ...adapterVars, ...teacherVars];
     const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0.9 });
     const rng = createRng(5);
@@ -73,6 +76,28 @@ describe('trainStep', () => {
     optimizer.dispose();
     dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a frozen teacher (as the runner freezes it) offers no variable to train', () => {
+    const { models, dispose } = setup(true);
+    expect(models.teacher!.weights.length).toBeGreaterThan(0);
+    expect(trainableVariablesUpTo(models.teacher!, tinyTeacher, null)).toEqual([]);
+    expect(models.teacher!.weights.every((weight) => !weight.trainable)).toBe(true);
+    dispose();
+  });
+
+  it('refuses a step whose terms all weigh 0 with a clear reason (validation flags such stages)', async () => {
+    const { models, dispose } = setup();
+    const batch = splitToTensors(data.train, data.info, 0, 8);
+    const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0 });
+    const variables = trainableVariablesUpTo(models.student, tinyStudent, null);
+    const before = tf.memory().numTensors;
+    await expect(trainStep(models, active({ 'loss-ce': 0, 'loss-kd': 0, 'loss-hint': 0 }), batch, variables, optimizer, 0.01, 7))
+      .rejects.toThrow('At step 7 every loss term weighs 0, so there is nothing to learn from');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([batch.xs, batch.ys]);
+    optimizer.dispose();
+    dispose();
   });
 
   it('reports a weight-0 term as 0 and matches the weighted loss computed directly', async () => {
