@@ -25,7 +25,10 @@ function predictLogits(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor {
   return outputs[0];
 }
 
-/** Fraction in [0, 1] of images whose arg-max logit is the label; NaN for an empty split. */
+/**
+ * Fraction in [0, 1] of images whose arg-max logit is the label; NaN for an empty split or when a
+ * stop request cut the evaluation short (a part of the split is not its accuracy).
+ */
 export async function evaluateAccuracy(
   model: tf.LayersModel,
   split: ImageSplit,
@@ -54,7 +57,7 @@ export async function evaluateAccuracy(
       await yieldToEventLoop();
     }
     const [value] = await correct.data();
-    return evaluated > 0 ? value / evaluated : Number.NaN;
+    return evaluated === count ? value / evaluated : Number.NaN;
   } finally {
     correct.dispose();
   }

@@ -172,6 +172,10 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
         const shouldStop = (): boolean => control.stopRequested;
         outcome.validationAccuracy = await evaluateAccuracy(setup.model, data.validation, info, { shouldStop });
         outcome.testAccuracy = await evaluateAccuracy(setup.model, data.test, info, { shouldStop });
+        if (control.stopRequested) {
+          outcome.trainingSeconds = (now() - started) / 1000;
+          return outcome;
+        }
         emit({
           type: 'epoch', phase: setup.phase, stageIndex, epoch: outcome.epochs,
           trainAccuracy: outcome.trainAccuracy, validationAccuracy: outcome.validationAccuracy, testAccuracy: outcome.testAccuracy,

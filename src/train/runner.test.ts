@@ -175,4 +175,22 @@ describe('runExperiment', () => {
     expect(results.teacher).toBeNull();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a stop after the last step, during the final evaluation, stops the run: no accuracy of half a split', async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const control = new RunControl();
+    // 256 images at batch 32: step 8 is the teacher's last; its evaluation follows.
+    const emit = (event: Parameters<TrainEnv['emit']>[0]): void => {
+      log.emit(event);
+      if (event.type === 'step' && event.step === 8) control.stop();
+    };
+    const results = await runExperiment(tinyPlan(), { teacher: true, baseline: true, student: false }, { ...env(log), emit, control });
+    expect(log.ofType('step')).toHaveLength(8);
+    expect(log.ofType('epoch')).toHaveLength(0);
+    expect(log.ofType('phaseDone')).toHaveLength(0);
+    expect(results.teacher).toBeNull();
+    expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

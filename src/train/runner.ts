@@ -208,6 +208,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
           validationAccuracy: await evaluateAccuracy(teacher, loaded.validation, loaded.info, { shouldStop }),
           testAccuracy: await evaluateAccuracy(teacher, loaded.test, loaded.info, { shouldStop }),
         };
+        if (control.stopRequested) return stopped(emit, finish);
         results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true, restored.pretrained);
         emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: true });
       } else {
