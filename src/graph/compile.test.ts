@@ -154,8 +154,10 @@ describe('compileExperiment', () => {
     expect(plan.stages[1].terms.map(({ term, schedule }) => [term.nodeId, schedule])).toEqual([
       ['ce', { kind: 'constant' }], ['kd', { kind: 'stepToZero', atEpoch: 3 }],
     ]);
-    expect(plan.baseline).toEqual({ ...plan.stages[1].settings, epochs: 7 });
-    expect(plan.baseline).toMatchObject({ optimizer: 'sgd', learningRate: 0.05, seed: 7 });
+    // The final stage's optimiser and budget, the first stage's seed (the student's initialisation).
+    expect(plan.stages.map((stage) => stage.settings.seed)).toEqual([1, 7]);
+    expect(plan.baseline).toEqual({ ...plan.stages[1].settings, epochs: 7, seed: 1 });
+    expect(plan.baseline).toMatchObject({ optimizer: 'sgd', learningRate: 0.05 });
   });
 
   it('takes the probe temperature from the KD block, else 1', () => {

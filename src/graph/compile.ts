@@ -14,8 +14,10 @@ import { validateGraph, type GraphProblem } from './validate';
  * Graph -> TrainingPlan. The plan is all the trainer sees.
  *
  * The baseline is the student trained with cross-entropy only, with the final stage's optimiser,
- * learning rate, schedule, batch size and seed, for the total epochs of all stages: the same budget
- * of passes over the data as the distilled student, so the distillation gain is a fair comparison.
+ * learning rate, schedule and batch size, for the total epochs of all stages: the same budget of
+ * passes over the data as the distilled student, so the distillation gain is a fair comparison. Its
+ * seed is the first stage's, the seed the distilled student is initialised with: both start from
+ * the same weights.
  */
 
 export class GraphCompileError extends Error {
@@ -192,7 +194,11 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
     studentTaps: tapsInLayerOrder(student.params.architecture, tapped('student')),
     adapters: [...resolution.adapters.values()],
     stages,
-    baseline: { ...structuredClone(finalStage.settings), epochs: stages.reduce((sum, stage) => sum + stage.settings.epochs, 0) },
+    baseline: {
+      ...structuredClone(finalStage.settings),
+      epochs: stages.reduce((sum, stage) => sum + stage.settings.epochs, 0),
+      seed: stages[0].settings.seed,
+    },
     probes: { count: probeCount, ...probesOf(terms) },
   };
 }
