@@ -263,6 +263,40 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(validateGraph(graph.file)).toEqual([]);
   });
 
+  it('relational losses need every batch of an epoch, the last one included, to hold enough samples', () => {
+    const graph = baseGraph();
+    graph.loss('rkd', 'rkd');
+    graph.connect('rkd', 'loss', 'trainer', 'losses');
+    graph.tap('guide', 'g-fc', 'fc');
+    graph.tap('guided', 's-fc', 'fc');
+    graph.connect('g-fc', 'feature', 'rkd', 'guide');
+    graph.connect('s-fc', 'feature', 'rkd', 'guided');
+    const dataset = graph.file.nodes[0];
+    const trainer = graph.file.nodes.find((node) => node.id === 'trainer');
+    const rkd = graph.file.nodes.find((node) => node.id === 'rkd');
+    if (dataset.kind !== 'dataset' || trainer?.kind !== 'trainer' || rkd?.kind !== 'loss') throw new Error('fixture');
+    trainer.params.batchSize = 64;
+    dataset.params.trainSubset = 1_025;
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      '"RKD (distance + angle)" compares samples within a batch and needs at least 3, but 1025 training images ' +
+      'at batch size 64 leave a batch of 1: change the batch size or the training subset.']);
+    // Distance alone needs pairs, and a last batch of 2 has one.
+    rkd.params.params.angleWeight = 0;
+    dataset.params.trainSubset = 1_026;
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([]);
+    rkd.params.params.angleWeight = 50;
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toHaveLength(1);
+    dataset.params.trainSubset = 1_024;
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([]);
+    // All training images (60,000 minus the validation split) at batch 2: every batch holds 2.
+    dataset.params.trainSubset = null;
+    trainer.params.batchSize = 2;
+    expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      '"RKD (distance + angle)" compares samples within a batch and needs at least 3, but ' +
+      `${60_000 - dataset.params.validationSize} training images at batch size 2 leave a batch of 2: ` +
+      'change the batch size or the training subset.']);
+  });
+
   it('a test subset larger than the test set is an error (the loader refuses it)', () => {
     const graph = baseGraph();
     const dataset = graph.file.nodes[0];

@@ -130,6 +130,7 @@ function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, repor
     report(node.id, 'error', `'Train up to' names '${node.params.trainUpTo}', which is not a student layer: pick a student layer or clear it.`);
   }
   checkSomethingTrains(experiment, node, losses, report);
+  checkBatchesFitLosses(experiment, node, losses, report);
   const lossIds = new Set(losses.map((loss) => loss.id));
   for (const [lossNodeId, schedule] of Object.entries(node.params.weightSchedules)) {
     if (!lossIds.has(lossNodeId)) {
@@ -173,6 +174,27 @@ function checkSomethingTrains(
   if (summary.ok && last >= 0 && summary.summary.layers.slice(0, last + 1).every((layer) => layer.params === 0)) {
     report(node.id, 'error', `'Train up to' stops at '${trainUpTo}', before the student's first layer with weights, ` +
       'so the stage would train nothing: pick a later layer or clear it.');
+  }
+}
+
+/** Relational losses compare samples within a batch: every batch of an epoch must hold enough. */
+function checkBatchesFitLosses(
+  experiment: ExperimentFile, node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report,
+): void {
+  const dataset = nodesOfKind(experiment, 'dataset')[0];
+  const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
+  if (dataset === undefined || info === undefined) return;
+  const images = dataset.params.trainSubset ?? info.trainCount - dataset.params.validationSize;
+  const { batchSize } = node.params;
+  if (images < 1 || batchSize < 1) return;
+  const smallestBatch = images <= batchSize ? images : images % batchSize || batchSize;
+  for (const loss of losses) {
+    const definition = lossRegistry.find((entry) => entry.id === loss.params.lossId);
+    const needed = definition?.minBatch?.(loss.params.params) ?? 1;
+    if (definition === undefined || loss.params.weight === 0 || smallestBatch >= needed) continue;
+    report(node.id, 'error', `${describeNode(loss)} compares samples within a batch and needs at least ${needed}, ` +
+      `but ${images} training images at batch size ${batchSize} leave a batch of ${smallestBatch}: ` +
+      'change the batch size or the training subset.');
   }
 }
 

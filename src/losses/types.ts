@@ -54,6 +54,11 @@ export interface LossDefinition {
    * (FitNet's regressor). Losses that compare shape-free statistics say false.
    */
   needsAdapter: boolean;
+  /**
+   * Fewest samples a batch must hold (relational losses compare samples within a batch); absent = 1.
+   * Validation checks it against every batch size an epoch produces, the last one included.
+   */
+  minBatch?(params: LossParams): number;
   /** Graph-time check on port shapes (after adapters); returns a reason or null when fine. */
   checkShapes(shapes: Record<string, Shape>, params: LossParams): string | null;
   /** The unweighted loss as a scalar. Must be differentiable w.r.t. student-side inputs. */

@@ -62,6 +62,10 @@ export const relationalKdLoss: LossDefinition = {
   ],
   defaultWeight: 1,
   needsAdapter: false,
+  minBatch(params) {
+    if (readParam(params, 'angleWeight', 50) !== 0) return 3;
+    return readParam(params, 'distanceWeight', 25) !== 0 ? 2 : 1;
+  },
   checkShapes: checkTwoFeatures,
   compute(inputs, params) {
     return rkdLoss(requireInput(inputs, 'guided', 'rkd'), requireInput(inputs, 'guide', 'rkd'), {
@@ -96,6 +100,7 @@ export const probabilisticTransferLoss: LossDefinition = {
   // With weight 1 the term is ~1e-3, invisible next to cross-entropy.
   defaultWeight: 500,
   needsAdapter: false,
+  minBatch: (params) => (readChoice(params, 'form', ['paper', 'repdistiller'] as const, 'paper') === 'paper' ? 2 : 1),
   checkShapes: checkTwoFeatures,
   compute(inputs, params) {
     return pktLoss(requireInput(inputs, 'guided', 'pkt'), requireInput(inputs, 'guide', 'pkt'), {
