@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cnnPresetWithAttentionAndFsp, nodeCount, openStudio, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
+import { cnnPresetWithAttentionAndFsp, fetchPresets, nodeCount, openStudio, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
 
 test('pause holds training, resume continues, stop ends the run and keeps the graph', async ({ page, request }) => {
   // Enough steps (32 per epoch) that the run is still going while we pause and resume.
@@ -50,18 +50,65 @@ test('the ?backend= parameter selects the backend', async ({ page }) => {
   await expect(page.getByTestId('backend-select')).toHaveValue('cpu');
 });
 
+/** A worker script on a cross-origin-isolated page must itself carry the isolation headers. */
+const ISOLATED_SCRIPT = { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+
 test('a crashed training worker is reported and the graph stays', async ({ page }) => {
   // Serve a worker script that dies at start-up, as a worker out of memory or a broken bundle would.
   await page.route('**/workers/train.worker.ts*', (route) =>
-    route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("simulated worker failure");' }),
+    route.fulfill({ status: 200, contentType: 'text/javascript', headers: ISOLATED_SCRIPT, body: 'throw new Error("simulated worker failure");' }),
   );
   await openStudio(page, 'cpu');
   const nodes = await nodeCount(page);
   await page.getByTestId('run-button').click();
   const error = page.getByTestId('run-error');
   await expect(error).toContainText('The training worker crashed');
+  await expect(error).toContainText('simulated worker failure');
   await expect(error).toContainText('press Run to try again');
   await expect(error).toHaveAttribute('data-kind', 'crash');
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+  expect(await nodeCount(page)).toBe(nodes);
+});
+
+test('a worker that crashes mid-run keeps the results of the models already trained', async ({ page, request }) => {
+  const hinton = (await fetchPresets(request)).find(({ entry }) => entry.file === 'hinton-mnist.json');
+  expect(hinton, 'public/presets/hinton-mnist.json').toBeDefined();
+  const experiment = shrinkExperiment(hinton!.file);
+  // The real worker, wrapped so that it dies with an uncaught error right after its first results
+  // message (sent when the teacher is done), as a worker out of memory would die mid-run.
+  let wrapped = false;
+  await page.route('**/workers/train.worker.ts*', (route) => {
+    if (wrapped) return route.continue();
+    wrapped = true;
+    const real = new URL(route.request().url());
+    real.searchParams.set('unwrapped', '1');
+    return route.fulfill({
+      status: 200,
+      contentType: 'text/javascript',
+      headers: ISOLATED_SCRIPT,
+      // A static import, so the real worker's message handler exists before the page's first message.
+      body: `import ${JSON.stringify(real.pathname + real.search)};
+        const post = self.postMessage.bind(self);
+        self.postMessage = (message, transfer) => {
+          post(message, transfer);
+          if (message.type === 'result') setTimeout(() => { throw new Error('simulated crash after the teacher'); });
+        };`,
+    });
+  });
+  await openStudio(page, 'cpu');
+  await uploadExperiment(page, 'crashing.json', JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  const nodes = await nodeCount(page);
+
+  await page.getByTestId('run-button').click();
+  const error = page.getByTestId('run-error');
+  await expect(error).toHaveAttribute('data-kind', 'crash', { timeout: 120_000 });
+  await expect(error).toContainText('simulated crash after the teacher');
+  await expect(error).toContainText('the results so far are kept');
+  const results = page.getByTestId('results-panel');
+  await expect(results.getByTestId('result-teacher-accuracy')).toHaveText(/^\d+\.\d+%$/);
+  await expect(results.getByTestId('result-baseline-accuracy')).toHaveText('not run');
+  await expect(results.getByTestId('result-student-accuracy')).toHaveText('not run');
   await expect(page.getByTestId('run-button')).toBeEnabled();
   expect(await nodeCount(page)).toBe(nodes);
 });

@@ -35,11 +35,15 @@ function downloadJson(results: ExperimentResults): void {
 /** Teacher, baseline and distilled student side by side, and what distillation bought. */
 export function ResultsPanel() {
   const results = useStudio((s) => s.run.results);
+  const selection = useStudio((s) => s.run.selection);
+  const active = useStudio((s) => s.run.status === 'running' || s.run.status === 'paused');
+  // Results arrive phase by phase: a selected model not done yet is pending, not "not run".
+  const missing = (key: (typeof MODELS)[number]['key']): string => (active && selection?.[key] ? 'pending' : 'not run');
 
   return (
     <Panel title="Results" testId="results-panel" wide>
       {results === null ? (
-        <EmptyState>Results appear when a run finishes.</EmptyState>
+        <EmptyState>Results appear as each model finishes training.</EmptyState>
       ) : (
         <>
           <ResultsHeadline results={results} />
@@ -66,7 +70,7 @@ export function ResultsPanel() {
                     </th>
                     {COLUMNS.map((column) => (
                       <td key={column.testId} data-testid={`result-${key}-${column.testId}`}>
-                        {model === null ? 'not run' : column.value(model)}
+                        {model === null ? missing(key) : column.value(model)}
                       </td>
                     ))}
                   </tr>

@@ -44,6 +44,12 @@ describe('runExperiment', () => {
     expect(log.ofType('weights').map((w) => w.phase)).toEqual(['baseline', 'student']);
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'finished' });
     expect(cache.puts).toBe(1);
+    // Results so far after each phase (a later crash keeps them), then the final results.
+    expect(log.events.filter((e) => e.type === 'phaseDone' || e.type === 'result').map((e) => e.type))
+      .toEqual(['phaseDone', 'result', 'phaseDone', 'result', 'phaseDone', 'result', 'result']);
+    const afterTeacher = log.ofType('result')[0].results;
+    expect([afterTeacher.teacher?.testAccuracy, afterTeacher.baseline, afterTeacher.student])
+      .toEqual([results.teacher!.testAccuracy, null, null]);
 
     for (const model of [results.teacher!, results.baseline!, results.student!]) {
       expect(model.testAccuracy).toBeGreaterThan(0.3);

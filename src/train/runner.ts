@@ -176,6 +176,12 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     finishedAt: new Date(),
   });
 
+  /** A phase is done: say so, and send the results so far, which a later crash or closed tab keeps. */
+  const phaseDone = (phase: RunPhase, testAccuracy: number, fromCache: boolean): void => {
+    emit({ type: 'phaseDone', phase, testAccuracy, fromCache });
+    emit({ type: 'result', results: finish() });
+  };
+
   try {
     checkPlan(plan, runs);
     data = await loadData(plan, env.readAsset);
@@ -210,7 +216,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
         };
         if (control.stopRequested) return stopped(emit, finish);
         results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, true, restored.pretrained);
-        emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: true });
+        phaseDone('teacher', outcome.testAccuracy, true);
       } else {
         const outcome = await trainPhase({
           phase: 'teacher', model: teacher, spec: plan.teacher.architecture, taps: plan.teacherTaps,
@@ -219,7 +225,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
         if (!outcome.completed) return stopped(emit, finish);
         results.teacher = await finalResult(teacher, plan.teacher.architecture, outcome, loaded, now, plan.teacher.settings.seed, false);
         await storeTeacher(plan.teacher.cacheKey, await getLayerWeightsAsync(teacher, plan.teacher.architecture), env);
-        emit({ type: 'phaseDone', phase: 'teacher', testAccuracy: outcome.testAccuracy, fromCache: false });
+        phaseDone('teacher', outcome.testAccuracy, false);
       }
       // Frozen from here on: the teacher only ever runs forward, outside the gradient tape.
       teacher.trainable = false;
@@ -239,7 +245,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       if (!outcome.completed) return stopped(emit, finish);
       results.baseline = await finalResult(baseline, plan.student.architecture, outcome, loaded, now, plan.baseline.seed);
       emit({ type: 'weights', phase: 'baseline', weights: await getLayerWeightsAsync(baseline, plan.student.architecture) });
-      emit({ type: 'phaseDone', phase: 'baseline', testAccuracy: outcome.testAccuracy, fromCache: false });
+      phaseDone('baseline', outcome.testAccuracy, false);
       resources.release(baseline);
     }
 
@@ -259,7 +265,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       if (!outcome.completed) return stopped(emit, finish);
       results.student = await finalResult(student, plan.student.architecture, outcome, loaded, now, seed);
       emit({ type: 'weights', phase: 'student', weights: await getLayerWeightsAsync(student, plan.student.architecture) });
-      emit({ type: 'phaseDone', phase: 'student', testAccuracy: outcome.testAccuracy, fromCache: false });
+      phaseDone('student', outcome.testAccuracy, false);
     }
 
     const final = finish();
