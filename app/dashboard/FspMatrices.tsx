@@ -15,7 +15,7 @@ function FspPair({ pair, studentName }: { pair: HeatmapPair; studentName: string
     <figure className="fsp-pair">
       <figcaption className="fsp-pair__title">
         <strong>{pair.label}</strong>
-        <span className="fsp-pair__distance" title="Mean squared difference between the teacher's and the student's FSP matrix">
+        <span className="fsp-pair__distance" title="FSP loss on the probe images: squared Frobenius distance between teacher and student matrices, per image, averaged">
           d = {formatCompact(pair.distance)}
         </span>
       </figcaption>

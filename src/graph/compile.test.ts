@@ -116,7 +116,7 @@ describe('compileExperiment', () => {
     expect(plan.studentTaps).toEqual(['conv3', 'fc']);
     expect(plan.probes).toEqual({
       count: 8, temperature: 4, fsp: [],
-      attention: [{ id: 'at', label: 'Attention transfer', teacherLayerId: 'relu3', studentLayerId: 'conv3' }],
+      attention: [{ id: 'at', label: 'Attention transfer', teacherLayerId: 'relu3', studentLayerId: 'conv3', p: 2 }],
     });
     // The editor shows the adapted shape on the edge into FitNet and the raw shape into AT.
     const edgeInto = (target: string) => graph.file.edges.find((edge) => edge.source === 's-conv3' && edge.target === target);

@@ -133,7 +133,9 @@ function probesOf(terms: LossTermPlan[]): { temperature: number; attention: Atte
     const [t1, t2] = featurePorts(loss, 'teacher');
     const [s1, s2] = featurePorts(loss, 'student');
     if (term.lossId === 'at') {
-      attention.push({ id: term.nodeId, label: term.label, teacherLayerId: featureLayer(term, t1), studentLayerId: featureLayer(term, s1) });
+      attention.push({
+        id: term.nodeId, label: term.label, teacherLayerId: featureLayer(term, t1), studentLayerId: featureLayer(term, s1), p: term.params.p ?? 2,
+      });
     } else if (term.lossId === 'fsp') {
       fsp.push({
         id: term.nodeId,

@@ -42,7 +42,14 @@ export interface StagePlan {
   trainUpTo: string | null;
 }
 
-export interface AttentionProbe { id: string; label: string; teacherLayerId: string; studentLayerId: string }
+export interface AttentionProbe {
+  id: string;
+  label: string;
+  teacherLayerId: string;
+  studentLayerId: string;
+  /** The AT block's power over channels, so the maps shown are the maps the loss compares. */
+  p: number;
+}
 export interface FspProbe {
   id: string;
   label: string;

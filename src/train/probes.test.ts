@@ -4,6 +4,7 @@ import { nodeAssetReader } from '../../scripts/lib/node-assets';
 import { probeBatch } from '../data/batches';
 import { loadDataset } from '../data/loader';
 import type { LoadedDataset } from '../data/types';
+import { attentionMap, fspLoss } from '../losses/features';
 import { buildModel } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
 import type { ProbePlan } from './plan';
@@ -27,7 +28,7 @@ const tinyCnn = (filters: number): ArchitectureSpec => ({
 const plan: ProbePlan = {
   count: 3,
   temperature: 4,
-  attention: [{ id: 'at', label: 'AT relu1', teacherLayerId: 'relu1', studentLayerId: 'relu1' }],
+  attention: [{ id: 'at', label: 'AT relu1', teacherLayerId: 'relu1', studentLayerId: 'relu1', p: 2 }],
   fsp: [{ id: 'fsp', label: 'FSP', teacherLayerIds: ['pool1', 'relu2'], studentLayerIds: ['pool1', 'relu2'] }],
 };
 const taps = ['relu1', 'pool1', 'relu2'];
@@ -80,6 +81,13 @@ describe('captureProbeSnapshot', () => {
       { teacher, teacherTaps: taps, student: sameWidth, studentTaps: taps }, plan, batch, [], data.info.shape, 'student', 0,
     );
     expect(comparable.fsp[0].distance).toBeGreaterThan(0);
+    // The distance is the FSP loss (paper form) on the probe images, not a distance of averages.
+    const [direct] = tf.tidy(() => {
+      const [, , tPool, tRelu] = teacher.predict(batch.xs) as tf.Tensor[];
+      const [, , sPool, sRelu] = sameWidth.predict(batch.xs) as tf.Tensor[];
+      return fspLoss([tPool, tRelu], [sPool, sRelu], { form: 'paper' });
+    }).dataSync();
+    expect(comparable.fsp[0].distance).toBeCloseTo(direct, 4);
     sameWidth.dispose();
     // Teacher FSP of pool1 (8 channels) x relu2 (4 channels).
     expect(snapshot.fsp[0].teacher).toHaveLength(8);
@@ -87,6 +95,21 @@ describe('captureProbeSnapshot', () => {
     tf.dispose([batch.xs, batch.ys]);
     teacher.dispose();
     student.dispose();
+  });
+
+  it('draws attention maps with the AT block\'s power p', async () => {
+    const model = buildModel(tinyCnn(4), { taps, seed: 1 });
+    const batch = probeBatch(data.test, data.info, plan.count);
+    const withP = (p: number): ProbePlan => ({ ...plan, attention: [{ ...plan.attention[0], p }] });
+    const capture = (p: number) => captureProbeSnapshot(
+      { teacher: model, teacherTaps: taps, student: model, studentTaps: taps }, withP(p), batch, [], data.info.shape, 'student', 0,
+    );
+    const [squared, fourth] = [await capture(2), await capture(4)];
+    const expected = tf.tidy(() => attentionMap((model.predict(batch.xs) as tf.Tensor[])[1], 4).arraySync()[0]);
+    expect(fourth.attention[0].teacher.flat().map((v) => Number(v.toFixed(5)))).toEqual(expected.map((v) => Number(v.toFixed(5))));
+    expect(fourth.attention[0].teacher).not.toEqual(squared.attention[0].teacher);
+    tf.dispose([batch.xs, batch.ys]);
+    model.dispose();
   });
 
   it('names probe layers that are not tapped', () => {

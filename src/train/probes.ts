@@ -9,7 +9,7 @@ import { outputList } from './step';
 /**
  * What the live panels show, computed on the fixed probe batch: raw logits (the page applies any
  * temperature), attention maps per (guide, guided) pair and probe image, and FSP matrices averaged
- * over the probes. Everything leaves as plain arrays so it clones cheaply into a message.
+ * over the probes with their per-image distance. Everything leaves as plain arrays so it clones cheaply into a message.
  */
 
 export interface ProbeModels {
@@ -49,9 +49,9 @@ function tap(outputs: tf.Tensor[], taps: readonly string[], layerId: string): tf
 }
 
 /** [B, H, W] attention maps, upsampled (bilinear, align corners, as the loss does) to `size`. */
-function attentionAt(feature: tf.Tensor, size: [number, number]): tf.Tensor3D {
+function attentionAt(feature: tf.Tensor, size: [number, number], p: number): tf.Tensor3D {
   const [batch, height, width] = feature.shape;
-  const maps = tf.reshape(attentionMap(feature), [batch, height, width, 1]) as tf.Tensor4D;
+  const maps = tf.reshape(attentionMap(feature, p), [batch, height, width, 1]) as tf.Tensor4D;
   if (height === size[0] && width === size[1]) return tf.squeeze(maps, [3]);
   // Renormalise after resizing so both sides stay unit-norm per sample.
   const resized = tf.image.resizeBilinear(maps, size, true);
@@ -84,8 +84,9 @@ interface PendingHeatmaps {
 
 /**
  * One snapshot on the probe batch. Both networks run in inference mode; every tensor is disposed
- * before returning. FSP distance is the mean squared difference of the raw matrices (what the FSP
- * loss compares); attention maps are unit-norm per image already.
+ * before returning. The FSP heatmaps are the matrices averaged over the probes, their distance the
+ * FSP loss (paper form) on the probes; attention maps use the AT block's p and are unit-norm per
+ * image, their distance the mean squared difference of the two maps.
  */
 export async function captureProbeSnapshot(
   models: ProbeModels,
@@ -96,7 +97,7 @@ export async function captureProbeSnapshot(
   phase: RunPhase,
   step: number,
 ): Promise<ProbeSnapshot> {
-  const pending: { logits: [tf.Tensor, tf.Tensor]; attention: PendingHeatmaps[]; fsp: PendingHeatmaps[] } = tf.tidy(() => {
+  const pending: { logits: [tf.Tensor, tf.Tensor]; attention: PendingHeatmaps[]; fsp: (PendingHeatmaps & { distance: tf.Tensor })[] } = tf.tidy(() => {
     const teacherOutputs = outputList(models.teacher.predict(batch.xs, { batchSize: batch.xs.shape[0] }));
     const studentOutputs = outputList(models.student.predict(batch.xs, { batchSize: batch.xs.shape[0] }));
     const attention = plan.attention.map((probe) => {
@@ -106,21 +107,32 @@ export async function captureProbeSnapshot(
         Math.max(teacherFeature.shape[1] ?? 1, studentFeature.shape[1] ?? 1),
         Math.max(teacherFeature.shape[2] ?? 1, studentFeature.shape[2] ?? 1),
       ];
-      return { id: probe.id, label: probe.label, teacher: attentionAt(teacherFeature, size), student: attentionAt(studentFeature, size) };
+      return {
+        id: probe.id, label: probe.label, teacher: attentionAt(teacherFeature, size, probe.p), student: attentionAt(studentFeature, size, probe.p),
+      };
     });
     const fsp = plan.fsp.map((probe) => {
-      const matrix = (outputs: tf.Tensor[], taps: readonly string[], ids: [string, string]): tf.Tensor =>
-        tf.mean(fspMatrix(tap(outputs, taps, ids[0]), tap(outputs, taps, ids[1])), 0);
+      const matrices = (outputs: tf.Tensor[], taps: readonly string[], ids: [string, string]): tf.Tensor3D =>
+        fspMatrix(tap(outputs, taps, ids[0]), tap(outputs, taps, ids[1]));
+      const teacher = matrices(teacherOutputs, models.teacherTaps, probe.teacherLayerIds);
+      const student = matrices(studentOutputs, models.studentTaps, probe.studentLayerIds);
+      const comparable = teacher.shape[1] === student.shape[1] && teacher.shape[2] === student.shape[2];
       return {
         id: probe.id,
         label: probe.label,
-        teacher: matrix(teacherOutputs, models.teacherTaps, probe.teacherLayerIds),
-        student: matrix(studentOutputs, models.studentTaps, probe.studentLayerIds),
+        teacher: tf.mean(teacher, 0),
+        student: tf.mean(student, 0),
+        // The paper's FSP loss on the probes: squared Frobenius distance per image, averaged.
+        distance: comparable ? tf.mean(tf.sum(tf.square(tf.sub(teacher, student)), [1, 2])) : tf.scalar(Number.NaN),
       };
     });
     return { logits: [teacherOutputs[0], studentOutputs[0]] as [tf.Tensor, tf.Tensor], attention, fsp };
   });
-  const all = [...pending.logits, ...pending.attention.flatMap((p) => [p.teacher, p.student]), ...pending.fsp.flatMap((p) => [p.teacher, p.student])];
+  const all = [
+    ...pending.logits,
+    ...pending.attention.flatMap((p) => [p.teacher, p.student]),
+    ...pending.fsp.flatMap((p) => [p.teacher, p.student, p.distance]),
+  ];
   try {
     const values = await Promise.all(all.map((tensor) => tensor.data<'float32'>()));
     const [teacherLogits, studentLogits] = values;
@@ -143,8 +155,8 @@ export async function captureProbeSnapshot(
       const [studentRows, studentCols] = pair.student.shape;
       const teacher = toMatrix(values[next++], 0, rows, cols);
       const student = toMatrix(values[next++], 0, studentRows, studentCols);
-      const comparable = rows === studentRows && cols === studentCols;
-      return { id: pair.id, label: pair.label, rows, cols, teacher, student, distance: comparable ? meanSquaredDifference(teacher, student) : Number.NaN };
+      const [distance] = values[next++];
+      return { id: pair.id, label: pair.label, rows, cols, teacher, student, distance };
     });
     return {
       type: 'probe',
