@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { PretrainedIndex } from '../src/train/pretrained';
-import { fetchPresets, openStudio, uploadExperiment } from './helpers';
+import { fetchPresets, openStudio } from './helpers';
 
 test('a full-data preset starts from its shipped pretrained teacher instead of training it', async ({ page, request }) => {
   test.setTimeout(300_000);
@@ -11,7 +11,9 @@ test('a full-data preset starts from its shipped pretrained teacher instead of t
   expect(preset, 'the preset cnn-mnist-at-full.json').toBeDefined();
 
   await openStudio(page, 'wasm');
-  await uploadExperiment(page, 'cnn-mnist-at-full.json', JSON.stringify(preset!.file));
+  // Opened from the toolbar's preset list, as a user would.
+  await page.getByTestId('preset-select').selectOption('cnn-mnist-at-full.json');
+  await expect(page.getByTestId('experiment-name')).toHaveValue(preset!.file.name);
   await page.getByTestId('run-teacher').click();
   // Loading all 70,000 images and evaluating the teacher; no training step runs.
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 180_000 });

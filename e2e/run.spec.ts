@@ -49,12 +49,13 @@ test('a tiny CNN run fills the loss, accuracy, soft-target, attention, FSP and r
   expect(await attentionMaps.count()).toBeGreaterThanOrEqual(2);
   const fspMaps = page.getByTestId('fsp-matrices').getByTestId('fsp-heatmap');
   expect(await fspMaps.count()).toBeGreaterThanOrEqual(2);
-  const drawn = await fspMaps.first().evaluate((canvas) => {
+  const hasPixels = (canvas: SVGElement | HTMLElement): boolean => {
     const c = canvas as HTMLCanvasElement;
     const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     return pixels.some((value, i) => i % 4 === 3 && value > 0);
-  });
-  expect(drawn, 'the FSP heatmap canvas has pixels').toBe(true);
+  };
+  expect(await attentionMaps.first().evaluate(hasPixels), 'the attention heatmap canvas has pixels').toBe(true);
+  expect(await fspMaps.first().evaluate(hasPixels), 'the FSP heatmap canvas has pixels').toBe(true);
 
   // Results: numbers for every model and the comparison.
   const results = page.getByTestId('results-panel');
