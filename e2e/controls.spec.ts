@@ -112,3 +112,42 @@ test('a worker that crashes mid-run keeps the results of the models already trai
   await expect(page.getByTestId('run-button')).toBeEnabled();
   expect(await nodeCount(page)).toBe(nodes);
 });
+
+test('closing the page mid-run asks first; the next load says what happened and shows the finished models', async ({ page, request }) => {
+  const hinton = (await fetchPresets(request)).find(({ entry }) => entry.file === 'hinton-mnist.json');
+  expect(hinton, 'public/presets/hinton-mnist.json').toBeDefined();
+  const tiny = shrinkExperiment(hinton!.file);
+  // A one-epoch teacher, then a student stage long enough to be cut off by the reload.
+  const experiment = {
+    ...tiny,
+    nodes: tiny.nodes.map((node) => (node.kind === 'trainer' ? { ...node, params: { ...node.params, epochs: 500 } } : node)),
+  };
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.accept();
+  });
+  await openStudio(page, 'cpu');
+  await uploadExperiment(page, 'interrupted.json', JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await page.getByTestId('run-button').click();
+  const results = page.getByTestId('results-panel');
+  await expect(results.getByTestId('result-teacher-accuracy')).toHaveText(/^\d+\.\d+%$/, { timeout: 120_000 });
+  await expect(results.getByTestId('result-baseline-accuracy')).toHaveText('pending');
+  await expect(page.getByTestId('run-status')).toHaveText('running');
+
+  await page.reload();
+  expect(dialogs).toEqual(['beforeunload']);
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await expect(results.getByTestId('results-restored')).toContainText(`"${experiment.name}" was training`);
+  await expect(results.getByTestId('results-restored')).toContainText('results of the models it had finished are shown');
+  await expect(results.getByTestId('result-teacher-accuracy')).toHaveText(/^\d+\.\d+%$/);
+  await expect(results.getByTestId('result-baseline-accuracy')).toHaveText('not run');
+  await expect(page.getByTestId('toast').filter({ hasText: 'was training' })).toBeVisible();
+
+  // Reported once: the next load shows the same results without the notice, and leaving asks nothing.
+  await page.reload();
+  await expect(results.getByTestId('results-restored')).toHaveText('Results of the last run, from before the page was reloaded.');
+  await expect(results.getByTestId('result-teacher-accuracy')).toHaveText(/^\d+\.\d+%$/);
+  expect(dialogs).toEqual(['beforeunload']);
+});

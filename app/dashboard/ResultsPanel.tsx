@@ -39,9 +39,15 @@ export function ResultsPanel() {
   const active = useStudio((s) => s.run.status === 'running' || s.run.status === 'paused');
   // Results arrive phase by phase: a selected model not done yet is pending, not "not run".
   const missing = (key: (typeof MODELS)[number]['key']): string => (active && selection?.[key] ? 'pending' : 'not run');
+  const restored = useStudio((s) => s.run.restored);
 
   return (
     <Panel title="Results" testId="results-panel" wide>
+      {restored !== null && (
+        <p className="results-restored" data-testid="results-restored">
+          {restored.notice ?? 'Results of the last run, from before the page was reloaded.'}
+        </p>
+      )}
       {results === null ? (
         <EmptyState>Results appear as each model finishes training.</EmptyState>
       ) : (

@@ -5,6 +5,7 @@ import type { ExperimentFile, NodeOf } from '../../src/graph/schema';
 import { createGraphSlice, type GraphSlice } from '../store/graphSlice';
 import { createUiSlice, type UiSlice } from '../store/uiSlice';
 import type { StudioState } from '../store';
+import { MemoryStorage } from '../store/memoryStorage';
 import { experimentPersistence, readAutosave } from '../store/persistence';
 
 /** The graph and ui slices on a real store, with the real src/graph validation and factory. */
@@ -117,16 +118,6 @@ describe('graph slice', () => {
     expect(store.getState().experiment.nodes.find((n) => n.id === id)?.position).toEqual({ x: 10, y: 20 });
   });
 });
-
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() { return this.items.size; }
-  clear() { this.items.clear(); }
-  getItem(key: string) { return this.items.get(key) ?? null; }
-  key(index: number) { return [...this.items.keys()][index] ?? null; }
-  removeItem(key: string) { this.items.delete(key); }
-  setItem(key: string, value: string) { this.items.set(key, value); }
-}
 
 describe('autosave restore', () => {
   it('restores a saved experiment and reports a corrupt one instead of loading it', () => {

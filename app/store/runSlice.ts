@@ -78,6 +78,8 @@ export interface RunData {
   /** Trained weights per phase (student and baseline), for export. */
   trainedWeights: Partial<Record<RunPhase, LayerWeights[]>>;
   startedAt: number | null;
+  /** Set when `results` were restored from the run journal at start-up; `notice` when that run was cut off. */
+  restored: { notice: string | null } | null;
 }
 
 export interface RunSlice {
@@ -125,6 +127,7 @@ export function initialRunData(): RunData {
     log: [],
     trainedWeights: {},
     startedAt: null,
+    restored: null,
   };
 }
 

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import type { ExperimentResults, ModelResult } from '../../src/results';
+import { MemoryStorage } from './memoryStorage';
+import { closeRunJournal, journalNotice, readRunJournal, RUN_JOURNAL_KEY, startRunJournal, type JournalSource } from './runJournal';
+
+const model = (testAccuracy: number): ModelResult => ({
+  testAccuracy, validationAccuracy: testAccuracy, trainAccuracy: testAccuracy, params: 100, bytes: 400, flops: 200,
+  epochs: 1, trainingSeconds: 3, inferenceMsPerSample: 0.1, seed: 1,
+});
+
+const afterTeacher: ExperimentResults = {
+  experimentName: 'Hinton KD', backend: 'webgl', datasetId: 'mnist', trainCount: 256, testCount: 128,
+  teacher: model(0.9), baseline: null, student: null,
+  compressionRatio: 2, accuracyDrop: null, distillationGain: null, finishedAt: '2026-12-03T03:00:00.000Z',
+};
+
+function journaledStore() {
+  const store = createStore<JournalSource>()(() => ({
+    experiment: { name: 'Hinton KD' },
+    run: { status: 'idle', startedAt: null, results: null },
+  }));
+  const storage = new MemoryStorage();
+  const window = new EventTarget();
+  const stop = startRunJournal(store, storage, window);
+  const leave = (): boolean => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  };
+  return { store, storage, leave, stop };
+}
+
+describe('run journal', () => {
+  it('follows a run: started, results after each model, finished; asks before leaving only while it runs', () => {
+    const { store, storage, leave, stop } = journaledStore();
+    expect(leave()).toBe(false);
+    expect(readRunJournal(storage)).toBeNull();
+
+    store.setState({ run: { status: 'running', startedAt: 1_000, results: null } });
+    expect(readRunJournal(storage)).toEqual({ experimentName: 'Hinton KD', status: 'running', startedAt: 1_000, results: null });
+    expect(journalNotice(readRunJournal(storage)!)).toMatch(/^The page was closed while "Hinton KD" was training .* No model had finished yet\./);
+    expect(leave()).toBe(true);
+
+    store.setState({ run: { status: 'running', startedAt: 1_000, results: afterTeacher } });
+    const midRun = readRunJournal(storage)!;
+    expect(midRun.results).toEqual(afterTeacher);
+    expect(journalNotice(midRun)).toContain('The results of the models it had finished are shown.');
+
+    store.setState({ run: { status: 'finished', startedAt: 1_000, results: afterTeacher } });
+    expect(journalNotice(readRunJournal(storage)!)).toBeNull();
+    expect(leave()).toBe(false);
+
+    stop();
+    store.setState({ run: { status: 'running', startedAt: 2_000, results: null } });
+    expect(readRunJournal(storage)!.startedAt).toBe(1_000);
+    expect(leave()).toBe(false);
+  });
+
+  it('reports an interrupted run once', () => {
+    const storage = new MemoryStorage();
+    storage.setItem(RUN_JOURNAL_KEY, JSON.stringify({ experimentName: 'X', status: 'paused', startedAt: 5, results: afterTeacher }));
+    const journal = readRunJournal(storage)!;
+    expect(journalNotice(journal)).not.toBeNull();
+    closeRunJournal(journal, storage);
+    expect(readRunJournal(storage)).toEqual({ ...journal, status: 'stopped' });
+    expect(journalNotice(readRunJournal(storage)!)).toBeNull();
+  });
+
+  it('drops a journal it cannot read instead of showing half of it', () => {
+    const storage = new MemoryStorage();
+    for (const text of [
+      '{"experimentName": "X", "status": "running", ',
+      JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: { ...afterTeacher, teacher: { testAccuracy: '90%' } } }),
+      JSON.stringify({ experimentName: 'X', status: 'running', results: null }),
+    ]) {
+      storage.setItem(RUN_JOURNAL_KEY, text);
+      expect(readRunJournal(storage)).toBeNull();
+      expect(storage.getItem(RUN_JOURNAL_KEY)).toBeNull();
+    }
+  });
+});
