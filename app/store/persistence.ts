@@ -1,7 +1,8 @@
 /**
  * Persistence is declared per store key: only the experiment autosaves (to localStorage,
- * debounced, flushed when the page hides). Run data, history and UI state are deliberately
- * not persisted. A corrupt autosave is reported and left out, never half-loaded.
+ * debounced, flushed when the page hides). History, UI state and the run's live data are not
+ * persisted; the run journal (runJournal.ts) keeps the last run's status and results. A corrupt
+ * autosave is reported and left out, never half-loaded.
  */
 import type { StoreApi } from 'zustand';
 import type { ExperimentFile } from '../../src/graph/schema';
