@@ -61,3 +61,43 @@ test('a corrupt experiment file shows its error and keeps the graph', async ({ p
   await expect(page.getByTestId('file-error')).toContainText('wrong.json');
   expect(await nodeCount(page)).toBe(nodes);
 });
+
+test('editing: a palette block with its KaTeX formula, undo and redo, copy and paste, delete, a layer edit', async ({ page }) => {
+  await openStudio(page);
+  const nodes = await nodeCount(page);
+
+  await page.getByTestId('palette-loss-at').click();
+  await expect.poll(() => nodeCount(page)).toBe(nodes + 1);
+  const attention = page.locator('.react-flow__node').filter({ hasText: 'Attention transfer' });
+  await expect(attention).toHaveCount(1);
+  await attention.click();
+  // The inspector's form comes from the registry: weight, formula rendered by KaTeX, citation.
+  const formula = page.getByTestId('loss-formula');
+  await expect(formula.locator('.katex').first()).toBeVisible();
+  await expect(formula.locator('.katex-error')).toHaveCount(0);
+  expect(await formula.locator('.katex-display').count(), 'one line per definition').toBeGreaterThan(1);
+  await expect(page.getByTestId('loss-citation')).toContainText('Zagoruyko');
+  await expect(page.getByTestId('loss-weight-field').locator('input')).toHaveValue('1000');
+
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => nodeCount(page)).toBe(nodes);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => nodeCount(page)).toBe(nodes + 1);
+
+  await attention.click();
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect.poll(() => nodeCount(page)).toBe(nodes + 2);
+  await expect(page.locator('.react-flow__node').filter({ hasText: 'Attention transfer' })).toHaveCount(2);
+  await page.keyboard.press('Delete');
+  await expect.poll(() => nodeCount(page)).toBe(nodes + 1);
+
+  // Halving the student's first hidden layer: its shape and the node's parameter count follow.
+  const student = page.locator('.react-flow__node[data-id="student"]');
+  await expect(student.getByTestId('model-stats')).toContainText('1.28 M');
+  await student.getByText('Architecture').click();
+  await page.getByTestId('layer-fc1-units').locator('input').fill('400');
+  await expect(page.getByTestId('layer-shape-fc1')).toHaveText('[400]');
+  // 784*400 + 400 + 400*800 + 800 + 800*10 + 10 = 642,810 parameters.
+  await expect(student.getByTestId('model-stats')).toContainText('642.8 k');
+});

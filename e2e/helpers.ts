@@ -89,6 +89,7 @@ export async function uploadExperiment(page: Page, name: string, contents: strin
   await page.getByTestId('open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(contents) });
 }
 
+/** Graph nodes on the canvas (not `[data-testid^="node-"]`, which also matches problem badges). */
 export async function nodeCount(page: Page): Promise<number> {
-  return page.locator('[data-testid^="node-"]').count();
+  return page.locator('.react-flow__node').count();
 }
