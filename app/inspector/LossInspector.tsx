@@ -7,9 +7,15 @@ import type { LossDefinition, LossParamDef } from '../../src/losses/types';
 import { useStudio } from '../store';
 import { ChoiceField, NumberField } from './fields';
 
-/** KaTeX source rendered to HTML; a formula KaTeX cannot parse is shown as its source. */
+/**
+ * KaTeX source rendered to HTML, one line per definition (the registry joins them with ",\quad",
+ * too wide for the inspector on one line); a formula KaTeX cannot parse is shown as its source.
+ */
 export function Formula({ source }: { source: string }) {
-  const html = useMemo(() => katex.renderToString(source, { displayMode: true, throwOnError: false }), [source]);
+  const html = useMemo(
+    () => source.split(/,\s*\\quad\s*/).map((part) => katex.renderToString(part, { displayMode: true, throwOnError: false })).join(''),
+    [source],
+  );
   return <div className="formula" data-testid="loss-formula" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
