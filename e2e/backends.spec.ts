@@ -1,11 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { cnnPresetWithAttentionAndFsp, fetchPresets, openStudio, shrinkExperiment, uploadExperiment } from './helpers';
+import { cnnPresetWithAttentionAndFsp, openStudio, presetFile, shrinkExperiment, uploadExperiment } from './helpers';
 
 test('an MLP trains on the WebAssembly backend', async ({ page, request }) => {
-  const presets = await fetchPresets(request);
-  const hinton = presets.find(({ entry }) => entry.file === 'hinton-mnist.json');
-  expect(hinton, 'the Hinton MNIST preset').toBeDefined();
-  const experiment = shrinkExperiment(hinton!.file);
+  const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
   await openStudio(page, 'wasm');
   await uploadExperiment(page, 'mlp-wasm.json', JSON.stringify(experiment));
   await page.getByTestId('run-baseline').click();

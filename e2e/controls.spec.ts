@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cnnPresetWithAttentionAndFsp, fetchPresets, nodeCount, openStudio, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
+import { cnnPresetWithAttentionAndFsp, nodeCount, openStudio, presetFile, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
 
 test('pause holds training, resume continues, stop ends the run and keeps the graph', async ({ page, request }) => {
   // Enough steps (32 per epoch) that the run is still going while we pause and resume.
@@ -71,9 +71,7 @@ test('a crashed training worker is reported and the graph stays', async ({ page 
 });
 
 test('a worker that crashes mid-run keeps the results of the models already trained', async ({ page, request }) => {
-  const hinton = (await fetchPresets(request)).find(({ entry }) => entry.file === 'hinton-mnist.json');
-  expect(hinton, 'public/presets/hinton-mnist.json').toBeDefined();
-  const experiment = shrinkExperiment(hinton!.file);
+  const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
   // The real worker, wrapped so that it dies with an uncaught error right after its first results
   // message (sent when the teacher is done), as a worker out of memory would die mid-run.
   let wrapped = false;
@@ -114,9 +112,7 @@ test('a worker that crashes mid-run keeps the results of the models already trai
 });
 
 test('closing the page mid-run asks first; the next load says what happened and shows the finished models', async ({ page, request }) => {
-  const hinton = (await fetchPresets(request)).find(({ entry }) => entry.file === 'hinton-mnist.json');
-  expect(hinton, 'public/presets/hinton-mnist.json').toBeDefined();
-  const tiny = shrinkExperiment(hinton!.file);
+  const tiny = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
   // A one-epoch teacher, then a student stage long enough to be cut off by the reload.
   const experiment = {
     ...tiny,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { fetchPresets, openStudio, shrinkExperiment, uploadExperiment } from './helpers';
+import { openStudio, presetFile, shrinkExperiment, uploadExperiment } from './helpers';
 
 /**
  * Train a tiny run of the article preset (MLP teacher -> 50-50 student), open the export panel,
@@ -10,10 +10,7 @@ import { fetchPresets, openStudio, shrinkExperiment, uploadExperiment } from './
 
 test('a trained student exports as a verified ONNX model and an Atlas 200 DK bundle', async ({ page, request }) => {
   test.setTimeout(300_000);
-  const presets = await fetchPresets(request);
-  const article = presets.find(({ entry }) => entry.file === 'article-mnist.json');
-  expect(article, 'the article preset (public/presets/article-mnist.json)').toBeDefined();
-  const experiment = shrinkExperiment(article!.file);
+  const experiment = shrinkExperiment(await presetFile(request, 'article-mnist.json'));
 
   await openStudio(page, 'cpu');
   await uploadExperiment(page, 'tiny-article.json', JSON.stringify(experiment));

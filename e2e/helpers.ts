@@ -29,6 +29,13 @@ export async function fetchPresets(request: APIRequestContext): Promise<{ entry:
   );
 }
 
+/** The preset `public/presets/<file>`, as listed in the index the toolbar reads. */
+export async function presetFile(request: APIRequestContext, file: string): Promise<ExperimentFile> {
+  const match = (await fetchPresets(request)).find(({ entry }) => entry.file === file);
+  expect(match, `public/presets/${file} is listed in public/presets/index.json`).toBeDefined();
+  return match!.file;
+}
+
 export function lossIdsOf(file: ExperimentFile): string[] {
   return file.nodes.flatMap((node) => (node.kind === 'loss' ? [node.params.lossId] : []));
 }

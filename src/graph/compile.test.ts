@@ -126,12 +126,7 @@ describe('compileExperiment', () => {
 
   it('a dense adapter for vectors of different sizes', () => {
     const graph = baseGraph();
-    graph.loss('hint', 'fitnet');
-    graph.connect('hint', 'loss', 'trainer', 'losses');
-    graph.tap('guide', 'g-fc', 'fc');
-    graph.tap('guided', 's-fc', 'fc');
-    graph.connect('g-fc', 'feature', 'hint', 'guide');
-    graph.connect('s-fc', 'feature', 'hint', 'guided');
+    graph.pairLoss('hint', 'fitnet', 'fc', 'fc');
     expect(compileExperiment(graph.file).adapters).toEqual([{ id: 'adapter-s-fc', kind: 'dense', studentLayerId: 'fc', inputShape: [12], outputShape: [16] }]);
   });
 

@@ -53,6 +53,27 @@ export class TestGraph {
     return node;
   }
 
+  /** The node `id`, which must be of `kind` (for tests that edit a fixture's parameters). */
+  node<K extends GraphNode['kind']>(id: string, kind: K): NodeOf<K> {
+    const node = this.file.nodes.find((candidate) => candidate.id === id);
+    if (node?.kind !== kind) throw new Error(`fixture: no ${kind} node '${id}'`);
+    return node as NodeOf<K>;
+  }
+
+  /**
+   * A feature loss in the trainer, fed by teacher layer `teacherLayer` (guide `g-<layer>`) and
+   * student layer `studentLayer` (guided `s-<layer>`).
+   */
+  pairLoss(id: string, lossId: string, teacherLayer: string, studentLayer: string): NodeOf<'loss'> {
+    const loss = this.loss(id, lossId);
+    this.connect(id, 'loss', 'trainer', 'losses');
+    this.tap('guide', `g-${teacherLayer}`, teacherLayer);
+    this.tap('guided', `s-${studentLayer}`, studentLayer);
+    this.connect(`g-${teacherLayer}`, 'feature', id, 'guide');
+    this.connect(`s-${studentLayer}`, 'feature', id, 'guided');
+    return loss;
+  }
+
   /** Adds an edge the editor would accept; throws with the refusal reason otherwise. */
   connect(source: string, sourcePort: string, target: string, targetPort: string): void {
     const reason = checkConnection(this.file, { source, sourcePort, target, targetPort });

@@ -237,10 +237,9 @@ describe('validateGraph flags problems on the nodes', () => {
 
   it('stages that would train nothing: all weights 0, every term cut by ESKD, train-up-to before any weight', () => {
     const graph = baseGraph();
-    const trainer = graph.file.nodes.find((node) => node.id === 'trainer');
-    const ce = graph.file.nodes.find((node) => node.id === 'ce');
-    const student = graph.file.nodes.find((node) => node.id === 'student');
-    if (trainer?.kind !== 'trainer' || ce?.kind !== 'loss' || student?.kind !== 'model') throw new Error('fixture');
+    const trainer = graph.node('trainer', 'trainer');
+    const ce = graph.node('ce', 'loss');
+    const student = graph.node('student', 'model');
     ce.params.weight = 0;
     expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
       'Every loss of "Trainer" weighs 0, so the stage would train nothing: give one of them a weight other than 0.']);
@@ -265,16 +264,9 @@ describe('validateGraph flags problems on the nodes', () => {
 
   it('relational losses need every batch of an epoch, the last one included, to hold enough samples', () => {
     const graph = baseGraph();
-    graph.loss('rkd', 'rkd');
-    graph.connect('rkd', 'loss', 'trainer', 'losses');
-    graph.tap('guide', 'g-fc', 'fc');
-    graph.tap('guided', 's-fc', 'fc');
-    graph.connect('g-fc', 'feature', 'rkd', 'guide');
-    graph.connect('s-fc', 'feature', 'rkd', 'guided');
-    const dataset = graph.file.nodes[0];
-    const trainer = graph.file.nodes.find((node) => node.id === 'trainer');
-    const rkd = graph.file.nodes.find((node) => node.id === 'rkd');
-    if (dataset.kind !== 'dataset' || trainer?.kind !== 'trainer' || rkd?.kind !== 'loss') throw new Error('fixture');
+    const rkd = graph.pairLoss('rkd', 'rkd', 'fc', 'fc');
+    const dataset = graph.node('dataset', 'dataset');
+    const trainer = graph.node('trainer', 'trainer');
     trainer.params.batchSize = 64;
     dataset.params.trainSubset = 1_025;
     expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
@@ -299,8 +291,7 @@ describe('validateGraph flags problems on the nodes', () => {
 
   it('a test subset larger than the test set is an error (the loader refuses it)', () => {
     const graph = baseGraph();
-    const dataset = graph.file.nodes[0];
-    if (dataset.kind !== 'dataset') throw new Error('fixture');
+    const dataset = graph.node('dataset', 'dataset');
     dataset.params.testSubset = 10_001;
     expect(errorsOf(validateGraph(graph.file), 'dataset')).toEqual([
       'MNIST handwritten digits has 10000 test images: set the test subset to at most 10000, or clear it to use all of them.']);
