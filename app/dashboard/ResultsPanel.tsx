@@ -1,5 +1,6 @@
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import { useStudio } from '../store';
+import { isRunActive } from '../store/runSlice';
 import { formatBytes, formatCount, formatMs, formatPercent, formatSeconds } from './format';
 import { EmptyState, Panel } from './Panel';
 import { ResultsHeadline } from './ResultsHeadline';
@@ -36,7 +37,7 @@ function downloadJson(results: ExperimentResults): void {
 export function ResultsPanel() {
   const results = useStudio((s) => s.run.results);
   const selection = useStudio((s) => s.run.selection);
-  const active = useStudio((s) => s.run.status === 'running' || s.run.status === 'paused');
+  const active = useStudio((s) => isRunActive(s.run.status));
   // Results arrive phase by phase: a selected model not done yet is pending, not "not run".
   const missing = (key: (typeof MODELS)[number]['key']): string => (active && selection?.[key] ? 'pending' : 'not run');
   const restored = useStudio((s) => s.run.restored);

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
-import { ALL_PHASES } from '../store/runSlice';
+import { ALL_PHASES, isRunActive } from '../store/runSlice';
 import type { RunSelection } from '../../src/train/plan';
 import { BackendSelector } from './BackendSelector';
 import { BackendBadge } from './BackendBadge';
@@ -26,7 +26,7 @@ export function RunToolbar() {
       stopRun: s.stopRun,
     })),
   );
-  const active = status === 'running' || status === 'paused';
+  const active = isRunActive(status);
 
   return (
     <section className="run-toolbar" aria-label="Run controls">

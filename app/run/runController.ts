@@ -2,7 +2,7 @@ import { compileExperiment, GraphCompileError } from '../../src/graph/compile';
 import type { ExperimentFile } from '../../src/graph/schema';
 import type { BackendPreference, TrainCommand, TrainWorkerMessage } from '../../src/protocol';
 import type { RunSelection, TrainingPlan } from '../../src/train/plan';
-import { initialRunData, type RunData, type RunError } from '../store/runSlice';
+import { initialRunData, isRunActive, type RunData, type RunError } from '../store/runSlice';
 import { applyRunMessages } from './runEvents';
 import { errorMessage } from '../../src/errorMessage';
 
@@ -83,7 +83,7 @@ export function createRunController(access: RunControllerAccess): RunController 
   return {
     start(runs) {
       const status = access.getRun().status;
-      if (status === 'running' || status === 'paused') return;
+      if (isRunActive(status)) return;
       if (!runs.teacher && !runs.baseline && !runs.student) {
         reportError({ kind: 'graph', message: 'Choose at least one of teacher, baseline or student to run.', problems: [] });
         return;

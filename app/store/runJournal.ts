@@ -6,7 +6,7 @@
  */
 import type { StoreApi } from 'zustand';
 import type { ExperimentResults, ModelResult } from '../../src/results';
-import type { RunStatus } from './runSlice';
+import { isRunActive, type RunStatus } from './runSlice';
 
 export const RUN_JOURNAL_KEY = 'distillation-studio.run.v1';
 
@@ -23,8 +23,6 @@ export interface JournalSource {
   experiment: { name: string };
   run: { status: RunStatus; startedAt: number | null; results: ExperimentResults | null };
 }
-
-const isActive = (status: RunStatus): boolean => status === 'running' || status === 'paused';
 
 const isModelResult = (value: unknown): value is ModelResult => {
   const model = value as Partial<ModelResult> | null;
@@ -64,7 +62,7 @@ export function readRunJournal(storage: Storage): RunJournal | null {
 
 /** What to tell the user about the journal found at start-up, or null to say nothing. */
 export function journalNotice(journal: RunJournal): string | null {
-  if (!isActive(journal.status)) return null;
+  if (!isRunActive(journal.status)) return null;
   const started = new Date(journal.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const kept = journal.results !== null && [journal.results.teacher, journal.results.baseline, journal.results.student].some((m) => m !== null)
     ? ' The results of the models it had finished are shown.'
@@ -103,7 +101,7 @@ export function startRunJournal(store: StoreApi<JournalSource>, storage: Storage
     }
   });
   const confirmLeaving = (event: Event): void => {
-    if (!isActive(store.getState().run.status)) return;
+    if (!isRunActive(store.getState().run.status)) return;
     // Browsers show their own "leave site?" prompt; the text cannot be chosen. Older ones also
     // want returnValue set.
     event.preventDefault();

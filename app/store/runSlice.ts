@@ -23,6 +23,9 @@ import { createRunController } from '../run/runController';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';
 
+/** A run that holds the worker: running or paused. */
+export const isRunActive = (status: RunStatus): boolean => status === 'running' || status === 'paused';
+
 export interface LogLine {
   message: string;
   warning: boolean;
