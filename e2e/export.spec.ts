@@ -52,4 +52,25 @@ test('a trained student exports as a verified ONNX model and an Atlas 200 DK bun
   expect(onnxDownload.suggestedFilename()).toBe('article-student.onnx');
   const onnx = new Uint8Array(await readFile(await onnxDownload.path()));
   expect(onnx).toEqual(zip[`${folder}/model/student.onnx`]);
+
+  // After a reload the trained student comes back from IndexedDB: it exports again without a run,
+  // to the same ONNX bytes.
+  await page.reload();
+  await expect(page.getByTestId('results-restored')).toBeVisible();
+  if (!(await panel.isVisible()) && (await opener.count()) > 0) await opener.click();
+  await panel.getByTestId('export-format').selectOption('onnx');
+  await expect(verdict).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  const [restoredDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByTestId('export-download-onnx').click(),
+  ]);
+  expect(new Uint8Array(await readFile(await restoredDownload.path()))).toEqual(onnx);
+
+  // Editing the student afterwards does not silently pair new layers with old weights: the panel
+  // says the export is the student as trained, and it still verifies.
+  await expect(panel.getByTestId('export-edited-note')).toHaveCount(0);
+  await page.locator('.react-flow__node[data-id="student"]').getByText('Architecture').click();
+  await page.getByTestId('layer-fc1-units').locator('input').fill('40');
+  await expect(panel.getByTestId('export-edited-note')).toContainText('exports the student as trained');
+  await expect(verdict).toHaveAttribute('data-status', 'ok');
 });

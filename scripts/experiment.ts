@@ -203,7 +203,7 @@ export function terminalReporter(write: (line: string) => void): { emit(event: T
         write(`ERROR (${event.kind}): ${event.message}`);
         return;
       case 'weights':
-        weights.set(event.phase, event.weights);
+        weights.set(event.phase, event.model.weights);
         return;
       default:
         return;

@@ -5,13 +5,20 @@
  */
 import type { RunPhase, RunSelection, TrainingPlan } from './train/plan';
 import type { ExperimentResults } from './results';
-import type { LayerWeights } from './models/spec';
+import type { ArchitectureSpec, LayerWeights } from './models/spec';
 import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
 
 // ---------- training worker ----------
+
+/** A trained model as the page keeps it: the architecture it was trained as, its data set, its weights. */
+export interface TrainedModel {
+  spec: ArchitectureSpec;
+  datasetId: string;
+  weights: LayerWeights[];
+}
 
 export type TrainCommand =
   | { type: 'start'; runId: string; plan: TrainingPlan; runs: RunSelection; backend: BackendPreference }
@@ -109,7 +116,7 @@ export type TrainEvent =
   | PhaseDone
   | { type: 'result'; results: ExperimentResults }
   /** The trained distilled student (or baseline), sent once its phase ends, for export. */
-  | { type: 'weights'; phase: RunPhase; weights: LayerWeights[] }
+  | { type: 'weights'; phase: RunPhase; model: TrainedModel }
   | {
       type: 'error';
       /** What happened and what to do, in words a user can act on. */

@@ -5,6 +5,7 @@ import { RunControl } from '../src/train/control';
 import { pretrainedTeachers } from '../src/train/pretrained';
 import { runExperiment, type TrainEnv } from '../src/train/runner';
 import { chooseBackend } from './backend';
+import { keyValueStore } from './keyValueStore';
 import { errorMessage } from '../src/errorMessage';
 
 /**
@@ -35,40 +36,8 @@ function reportInternalError(error: unknown): void {
 
 // ---------- teacher cache in IndexedDB: a trained teacher is reused while its cacheKey matches ----------
 
-const DB_NAME = 'distillation-studio';
-const TEACHER_STORE = 'teacher-weights';
-
-function openCacheDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(TEACHER_STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
-  });
-}
-
-async function withStore<T>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await openCacheDb();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const request = use(db.transaction(TEACHER_STORE, mode).objectStore(TEACHER_STORE));
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-    });
-  } finally {
-    db.close();
-  }
-}
-
 /** Failures (private mode, quota) are caught and logged by the runner's teacher store (src/train/teacherStore.ts). */
-const teacherCache: NonNullable<TrainEnv['teacherCache']> = {
-  async get(key: string): Promise<LayerWeights[] | null> {
-    return (await withStore<LayerWeights[] | undefined>('readonly', (store) => store.get(key))) ?? null;
-  },
-  async put(key: string, weights: LayerWeights[]): Promise<void> {
-    await withStore('readwrite', (store) => store.put(weights, key));
-  },
-};
+const teacherCache: NonNullable<TrainEnv['teacherCache']> = keyValueStore<LayerWeights[]>('distillation-studio', 'teacher-weights');
 
 /**
  * Pretrained teachers shipped with the studio, served from public/teachers (src/train/pretrained.ts).

@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand';
 import type { StudioState } from '../store';
 import { quarantineAutosave, readAutosave, startAutosave } from '../store/persistence';
 import { closeRunJournal, journalNotice, readRunJournal, startRunJournal } from '../store/runJournal';
+import { restoreTrainedStudent, startTrainedStudentJournal, trainedStudentDatabase } from '../store/trainedStudentJournal';
 import { defaultPresetFile, fetchPreset } from './experimentFiles';
 import { errorMessage } from '../../src/errorMessage';
 
@@ -9,7 +10,8 @@ import { errorMessage } from '../../src/errorMessage';
  * First load: the autosaved experiment if there is a valid one, else the Hinton MNIST preset.
  * A corrupt autosave is reported and ignored. The last run's results come back from the run
  * journal, with a notice when closing the page cut that run off. Autosaving and the journal start
- * once the graph is in place. Returns the function that stops both.
+ * once the graph is in place, with the store of the last trained student (for export after a
+ * reload). Returns the function that stops all three.
  */
 export async function startStudio(store: StoreApi<StudioState>): Promise<() => void> {
   const { loadExperiment, pushToast } = store.getState();
@@ -27,21 +29,26 @@ export async function startStudio(store: StoreApi<StudioState>): Promise<() => v
       pushToast('error', `Could not open the default preset: ${errorMessage(error)}`);
     }
   }
-  restoreLastRun(store);
+  const studentDatabase = trainedStudentDatabase();
+  restoreLastRun(store, studentDatabase);
   const stopAutosave = startAutosave(store, (message) => store.getState().pushToast('error', message));
   const stopJournal = startRunJournal(store, localStorage, window);
+  const stopStudentJournal = startTrainedStudentJournal(store, studentDatabase, (message) => store.getState().pushToast('error', message));
   return () => {
     stopAutosave();
     stopJournal();
+    stopStudentJournal();
   };
 }
 
-function restoreLastRun(store: StoreApi<StudioState>): void {
+function restoreLastRun(store: StoreApi<StudioState>, studentDatabase: ReturnType<typeof trainedStudentDatabase>): void {
   const journal = readRunJournal(localStorage);
   if (journal === null) return;
   const notice = journalNotice(journal);
   if (notice === null && journal.results === null) return;
   store.setState((state) => ({ run: { ...state.run, results: journal.results, restored: { notice } } }));
+  // The trained student's weights come back too, so the export panel works without a new run.
+  if (journal.results?.student) void restoreTrainedStudent(store, studentDatabase, journal.startedAt);
   if (notice !== null) {
     store.getState().pushToast('error', notice);
     closeRunJournal(journal, localStorage);

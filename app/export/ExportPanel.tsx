@@ -67,25 +67,30 @@ function ModelCardView({ card }: { card: ModelCard }) {
 
 export function ExportPanel() {
   const experiment = useStudio((s) => s.experiment);
-  const weights = useStudio((s) => s.run.trainedWeights.student);
+  const trained = useStudio((s) => s.run.trainedModels.student);
   const results = useStudio((s) => s.run.results);
   const [settings, setSettings] = useState<Settings>(() => exportSettingsOf(experiment));
   const update = (patch: Partial<Settings>) => setSettings((current) => ({ ...current, ...patch }));
 
-  const student = useMemo(() => {
+  const graphStudent = useMemo(() => {
     try {
       return { ok: true as const, ...studentOf(experiment) };
     } catch (error) {
       return { ok: false as const, message: (error as Error).message };
     }
   }, [experiment]);
+  // The export is the student as trained; edits made to the graph since then need another run.
+  const editedSinceTraining = useMemo(
+    () => trained !== undefined && graphStudent.ok && JSON.stringify(graphStudent.spec) !== JSON.stringify(trained.spec),
+    [trained, graphStudent],
+  );
 
   const request = useMemo<ExportJobRequest | null>(() => {
-    if (!weights || !student.ok) return null;
+    if (!trained) return null;
     return {
-      spec: student.spec,
-      weights,
-      datasetId: student.datasetId,
+      spec: trained.spec,
+      weights: trained.weights,
+      datasetId: trained.datasetId,
       format: settings.format,
       options: {
         socVersion: settings.socVersion, aipp: settings.aipp, batchSize: settings.batchSize, softmaxOutput: settings.softmaxOutput, opset: 11,
@@ -95,16 +100,22 @@ export function ExportPanel() {
       results,
       includeTfjs: true,
     };
-  }, [weights, student, settings, experiment.name, results]);
+  }, [trained, settings, experiment.name, results]);
   const state = useExportJob(request);
   const done = state.status === 'done' && state.result.report.ok ? state.result : null;
-  const baseName = student.ok ? student.spec.name : 'student';
+  const baseName = trained?.spec.name ?? 'student';
 
   return (
     <section className="export-panel" data-testid="export-panel" aria-label="Export">
       <h3 className="export-panel__title">Export the student</h3>
-      {!student.ok && <p className="export-panel__error">{student.message}</p>}
-      <fieldset className="export-panel__options" disabled={!weights}>
+      {!trained && !graphStudent.ok && <p className="export-panel__error">{graphStudent.message}</p>}
+      {editedSinceTraining && (
+        <p className="export-panel__note" data-testid="export-edited-note">
+          The student in the graph was edited after it was trained. This exports the student as trained; press Run to
+          train and export the edited one.
+        </p>
+      )}
+      <fieldset className="export-panel__options" disabled={!trained}>
         <label>
           Format{' '}
           <select value={settings.format} data-testid="export-format"
@@ -134,7 +145,7 @@ export function ExportPanel() {
             onChange={(e) => update({ softmaxOutput: e.target.checked })} /> Softmax output "probs"
         </label>
       </fieldset>
-      <VerifyResult state={weights ? state : { status: 'idle' }} />
+      <VerifyResult state={trained ? state : { status: 'idle' }} />
       {done && <ModelCardView card={done.card} />}
       <div className="export-panel__downloads">
         <button type="button" data-testid="export-download-onnx" disabled={!done}

@@ -61,7 +61,7 @@ export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunD
     case 'result':
       return { ...run, results: message.results };
     case 'weights':
-      return { ...run, trainedWeights: { ...run.trainedWeights, [message.phase]: message.weights } };
+      return { ...run, trainedModels: { ...run.trainedModels, [message.phase]: message.model } };
     case 'error':
       return {
         ...run,

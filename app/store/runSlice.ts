@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { ExperimentFile } from '../../src/graph/schema';
-import type { LayerWeights } from '../../src/models/spec';
 import type {
   BackendName,
   BackendPreference,
@@ -8,6 +7,7 @@ import type {
   PhaseDone,
   ProbeSnapshot,
   ProgressEvent,
+  TrainedModel,
 } from '../../src/protocol';
 import type { ExperimentResults } from '../../src/results';
 import type { RunPhase, RunSelection } from '../../src/train/plan';
@@ -78,8 +78,8 @@ export interface RunData {
   results: ExperimentResults | null;
   error: RunError | null;
   log: LogLine[];
-  /** Trained weights per phase (student and baseline), for export. */
-  trainedWeights: Partial<Record<RunPhase, LayerWeights[]>>;
+  /** Trained models per phase (student and baseline), for export. */
+  trainedModels: Partial<Record<RunPhase, TrainedModel>>;
   startedAt: number | null;
   /** Set when `results` were restored from the run journal at start-up; `notice` when that run was cut off. */
   restored: { notice: string | null } | null;
@@ -128,7 +128,7 @@ export function initialRunData(): RunData {
     results: null,
     error: null,
     log: [],
-    trainedWeights: {},
+    trainedModels: {},
     startedAt: null,
     restored: null,
   };

@@ -42,6 +42,12 @@ describe('runExperiment', () => {
     expect(probes[0].teacherLogits).toHaveLength(4);
     expect(probes[0].images[0]).toHaveLength(784);
     expect(log.ofType('weights').map((w) => w.phase)).toEqual(['baseline', 'student']);
+    // Each trained model travels with the architecture and data set it was trained as (export uses them).
+    for (const { model } of log.ofType('weights')) {
+      expect(model.spec).toEqual(plan.student.architecture);
+      expect(model.datasetId).toBe(plan.dataset.datasetId);
+      expect(model.weights.map((layer) => layer.layerId)).toEqual(plan.student.architecture.layers.filter((l) => ['dense', 'conv2d', 'batchNorm'].includes(l.kind)).map((l) => l.id));
+    }
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'finished' });
     expect(cache.puts).toBe(1);
     // Results so far after each phase (a later crash keeps them), then the final results.
@@ -104,7 +110,7 @@ describe('runExperiment', () => {
         layer.tensors.map((tensor) => tensor.values.reduce((sum, value, i) => sum + value * (i + 1), 0)));
       return {
         teacher: fingerprint([...cache.store.values()][0]),
-        baseline: fingerprint(log.ofType('weights').find((w) => w.phase === 'baseline')!.weights),
+        baseline: fingerprint(log.ofType('weights').find((w) => w.phase === 'baseline')!.model.weights),
       };
     };
     const plain = await run(0, 0);
@@ -124,7 +130,7 @@ describe('runExperiment', () => {
     };
     const plan = tinyPlan({ stages: [stage], dataset: datasetOptions({ trainSubset: 96, testSubset: 32, validationSize: 0 }) });
     await runExperiment(plan, { teacher: false, baseline: false, student: true }, env(log));
-    const trained = log.ofType('weights').find((w) => w.phase === 'student')!.weights;
+    const trained = log.ofType('weights').find((w) => w.phase === 'student')!.model.weights;
     const fresh = buildModel(tinyStudent, { taps: ['relu1'], seed: 21 });
     const initial = getLayerWeights(fresh, tinyStudent);
     fresh.dispose();

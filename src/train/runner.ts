@@ -8,7 +8,7 @@ import { buildModel, getLayerWeightsAsync } from '../models/builder';
 import { summarizeArchitecture, trySummarizeArchitecture } from '../models/shapes';
 import { ArchitectureError, type ArchitectureSpec, type LayerWeights } from '../models/spec';
 import type { TrainerSettings } from '../graph/schema';
-import type { TrainEvent } from '../protocol';
+import type { TrainedModel, TrainEvent } from '../protocol';
 import type { ExperimentResults, ModelResult } from '../results';
 import type { RunControl } from './control';
 import { evaluateAccuracy, measureInferenceMs } from './evaluate';
@@ -142,6 +142,12 @@ function paramsOf(spec: ArchitectureSpec): number {
   return summary.ok ? summary.summary.params : 0;
 }
 
+/** The trained student or baseline with the architecture and data set it was trained as, for export. */
+async function trainedModel(model: tf.LayersModel, plan: TrainingPlan): Promise<TrainedModel> {
+  const spec = plan.student.architecture;
+  return { spec, datasetId: plan.dataset.datasetId, weights: await getLayerWeightsAsync(model, spec) };
+}
+
 async function finalResult(
   model: tf.LayersModel, spec: ArchitectureSpec, outcome: PhaseOutcome, data: LoadedDataset, now: () => number, seed: number,
   fromCache?: boolean, pretrained?: boolean,
@@ -244,7 +250,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       }, services);
       if (!outcome.completed) return stopped(emit, finish);
       results.baseline = await finalResult(baseline, plan.student.architecture, outcome, loaded, now, plan.baseline.seed);
-      emit({ type: 'weights', phase: 'baseline', weights: await getLayerWeightsAsync(baseline, plan.student.architecture) });
+      emit({ type: 'weights', phase: 'baseline', model: await trainedModel(baseline, plan) });
       phaseDone('baseline', outcome.testAccuracy, false);
       resources.release(baseline);
     }
@@ -264,7 +270,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       }, services);
       if (!outcome.completed) return stopped(emit, finish);
       results.student = await finalResult(student, plan.student.architecture, outcome, loaded, now, seed);
-      emit({ type: 'weights', phase: 'student', weights: await getLayerWeightsAsync(student, plan.student.architecture) });
+      emit({ type: 'weights', phase: 'student', model: await trainedModel(student, plan) });
       phaseDone('student', outcome.testAccuracy, false);
     }
 
