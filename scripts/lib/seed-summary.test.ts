@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults, ModelResult } from '../../src/results';
-import { collectSeeds, formatSeedSummary, spread, summarizeGain } from './seed-summary';
+import { collectSeeds, confidenceInterval95, formatSeedSummary, spread, summarizeGain, tQuantile975 } from './seed-summary';
 
 const model = (seed: number, testAccuracy: number, validationAccuracy: number): ModelResult => ({
   testAccuracy, validationAccuracy, trainAccuracy: 1, params: 10, bytes: 40, flops: 20, epochs: 1, trainingSeconds: 1,
@@ -23,6 +23,21 @@ describe('seed summary', () => {
     expect(s.standardError).toBeCloseTo(Math.sqrt(7e-6) / Math.sqrt(3), 15);
     expect(spread([0.5]).sd).toBeNaN();
     expect(() => spread([])).toThrowError('at least one value');
+  });
+
+  it('gives a t interval for the mean: the table for small samples, the expansion beyond', () => {
+    expect(tQuantile975(4)).toBe(2.776);
+    expect(tQuantile975(30)).toBe(2.042);
+    // Tables: 2.021 at 40, 2.000 at 60, 1.980 at 120.
+    expect(tQuantile975(40)).toBeCloseTo(2.021, 3);
+    expect(tQuantile975(60)).toBeCloseTo(2.000, 3);
+    expect(tQuantile975(120)).toBeCloseTo(1.980, 3);
+    expect(tQuantile975(0)).toBeNaN();
+    // Five gains with mean 1 and sd 1: 1 ± 2.776 / sqrt(5).
+    const [low, high] = confidenceInterval95(spread([0, 1, 2, 1, 1].map((v) => v * Math.sqrt(2))));
+    expect((low + high) / 2).toBeCloseTo(Math.sqrt(2), 12);
+    expect(high - low).toBeCloseTo(2 * 2.776 * 1 / Math.sqrt(5), 12);
+    expect(confidenceInterval95(spread([0.5])).every(Number.isNaN)).toBe(true);
   });
 
   it('pairs baseline and student by seed across files and summarises the gain', () => {
@@ -56,7 +71,8 @@ describe('seed summary', () => {
     expect(text).toContain('1      98.00 / 98.20       98.30 / 98.10        +0.30 / -0.10');
     expect(text).toContain('4      97.80 / 97.80       -- / --              -- / --');
     expect(text).toContain('over the seeds with both runs: 1, 2, 3');
-    expect(text).toContain('gain +0.20 ± 0.26 (sd; standard error 0.15), positive in 2 of 3 seeds');
+    // 95 % CI: 0.20 ± 4.303 * 0.153 = -0.46 to +0.86 points.
+    expect(text).toContain('gain +0.20 ± 0.26 (sd; standard error 0.15), 95 % CI -0.46 to +0.86, positive in 2 of 3 seeds');
     expect(formatSeedSummary(other)).toContain('no seed has both a baseline and a distilled student yet');
   });
 

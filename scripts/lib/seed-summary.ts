@@ -3,7 +3,8 @@ import type { ExperimentResults, ModelResult } from '../../src/results';
 /**
  * Mean and spread of the distillation gain over repeated runs with different student seeds
  * (`npm run experiment -- ... --student-seed N`). Baseline and distilled student of one seed form
- * a pair: they share initialisation and data order, so the gain is read per seed, then averaged.
+ * a pair: they share initialisation and data order, so the gain is read per seed, then averaged,
+ * with a t interval over the seeds (it covers seed-to-seed spread, not the test set's sampling).
  */
 
 export interface Spread {
@@ -13,6 +14,25 @@ export interface Spread {
   sd: number;
   /** Standard error of the mean, sd / sqrt(n). */
   standardError: number;
+}
+
+/** Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom (standard tables). */
+const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+  2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** Student's t 97.5 % quantile: the table, then the Cornish-Fisher expansion (within 0.001 beyond 30). */
+export function tQuantile975(degreesOfFreedom: number): number {
+  if (!Number.isInteger(degreesOfFreedom) || degreesOfFreedom < 1) return Number.NaN;
+  if (degreesOfFreedom <= T_975.length) return T_975[degreesOfFreedom - 1];
+  const z = 1.959964;
+  const v = degreesOfFreedom;
+  return z + (z ** 3 + z) / (4 * v) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * v ** 2);
+}
+
+/** 95 % confidence interval of the mean (t interval over the n values); NaN bounds for one value. */
+export function confidenceInterval95(s: Spread): [number, number] {
+  const half = tQuantile975(s.n - 1) * s.standardError;
+  return [s.mean - half, s.mean + half];
 }
 
 export function spread(values: readonly number[]): Spread {
@@ -132,7 +152,10 @@ export function formatSeedSummary(experiment: ExperimentSeeds): string {
   lines.push(`  over the seeds with both runs: ${summary.pairedSeeds.join(', ')}`);
   for (const split of ['test', 'validation'] as const) {
     lines.push(`  ${split}: baseline ${describeSpread(summary.baseline[split])}, distilled ${describeSpread(summary.student[split])}`);
-    lines.push(`    gain ${describeSpread(summary.gain[split], true)}, positive in ${summary.gain[split].positive} of ${n} seeds`);
+    const gain = summary.gain[split];
+    const [low, high] = confidenceInterval95(gain);
+    const interval = n > 1 ? `, 95 % CI ${signedPoints(low)} to ${signedPoints(high)}` : '';
+    lines.push(`    gain ${describeSpread(gain, true)}${interval}, positive in ${gain.positive} of ${n} seeds`);
   }
   return lines.join('\n');
 }
