@@ -67,10 +67,15 @@ test('a trained student exports as a verified ONNX model and an Atlas 200 DK bun
   expect(new Uint8Array(await readFile(await restoredDownload.path()))).toEqual(onnx);
 
   // Editing the student afterwards does not silently pair new layers with old weights: the panel
-  // says the export is the student as trained, and it still verifies.
-  await expect(panel.getByTestId('export-edited-note')).toHaveCount(0);
+  // says the export is the student as trained, and that is what downloads.
+  await expect(panel.getByTestId('export-mismatch-note')).toHaveCount(0);
   await page.locator('.react-flow__node[data-id="student"]').getByText('Architecture').click();
   await page.getByTestId('layer-fc1-units').locator('input').fill('40');
-  await expect(panel.getByTestId('export-edited-note')).toContainText('exports the student as trained');
+  await expect(panel.getByTestId('export-mismatch-note')).toContainText('exports the student as trained');
   await expect(verdict).toHaveAttribute('data-status', 'ok');
+  const [afterEditDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByTestId('export-download-onnx').click(),
+  ]);
+  expect(new Uint8Array(await readFile(await afterEditDownload.path()))).toEqual(onnx);
 });

@@ -13,8 +13,9 @@ export type BackendPreference = BackendName | 'auto';
 
 // ---------- training worker ----------
 
-/** A trained model as the page keeps it: the architecture it was trained as, its data set, its weights. */
+/** A trained model as the page keeps it: the experiment, architecture and data set it was trained in, its weights. */
 export interface TrainedModel {
+  experimentName: string;
   spec: ArchitectureSpec;
   datasetId: string;
   weights: LayerWeights[];

@@ -18,15 +18,23 @@ function openDatabase(databaseName: string, storeName: string): Promise<IDBDatab
   });
 }
 
-/** Opens the database per request and closes it afterwards: requests are rare (a few per run). */
+/**
+ * Opens the database per request and closes it afterwards: requests are rare (a few per run).
+ * A read resolves with its request; a write only once its transaction commits, since a full quota
+ * is reported as an abort after the request itself succeeded.
+ */
 export function keyValueStore<T>(databaseName: string, storeName: string): KeyValueStore<T> {
   async function request<R>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => IDBRequest<R>): Promise<R> {
     const db = await openDatabase(databaseName, storeName);
     try {
       return await new Promise<R>((resolve, reject) => {
-        const pending = use(db.transaction(storeName, mode).objectStore(storeName));
-        pending.onsuccess = () => resolve(pending.result);
-        pending.onerror = () => reject(pending.error ?? new Error('IndexedDB request failed'));
+        const transaction = db.transaction(storeName, mode);
+        const pending = use(transaction.objectStore(storeName));
+        const failed = () => reject(transaction.error ?? pending.error ?? new Error(`IndexedDB ${mode} transaction failed`));
+        pending.onerror = failed;
+        transaction.onabort = failed;
+        if (mode === 'readonly') pending.onsuccess = () => resolve(pending.result);
+        else transaction.oncomplete = () => resolve(pending.result);
       });
     } finally {
       db.close();

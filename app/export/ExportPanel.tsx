@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { KNOWN_SOC_VERSIONS } from '../../src/export/bundleFacts';
-import { exportSettingsOf, studentOf, type ExportJobRequest, type ModelCard } from '../../src/export/exportRequest';
+import { exportSettingsOf, studentOf, trainedStudentMismatch, type ExportJobRequest, type ModelCard } from '../../src/export/exportRequest';
 import { serializeExperiment } from '../../src/graph/serialize';
 import type { ExportParams } from '../../src/graph/schema';
 import type { VerificationReport } from '../../src/protocol';
@@ -79,11 +79,8 @@ export function ExportPanel() {
       return { ok: false as const, message: (error as Error).message };
     }
   }, [experiment]);
-  // The export is the student as trained; edits made to the graph since then need another run.
-  const editedSinceTraining = useMemo(
-    () => trained !== undefined && graphStudent.ok && JSON.stringify(graphStudent.spec) !== JSON.stringify(trained.spec),
-    [trained, graphStudent],
-  );
+  // The export is the student as trained; another experiment or edits since then need another run.
+  const mismatch = useMemo(() => (trained ? trainedStudentMismatch(trained, experiment) : null), [trained, experiment]);
 
   const request = useMemo<ExportJobRequest | null>(() => {
     if (!trained) return null;
@@ -96,11 +93,11 @@ export function ExportPanel() {
         socVersion: settings.socVersion, aipp: settings.aipp, batchSize: settings.batchSize, softmaxOutput: settings.softmaxOutput, opset: 11,
       },
       verifyImages: VERIFY_IMAGES,
-      experimentName: experiment.name,
+      experimentName: trained.experimentName,
       results,
       includeTfjs: true,
     };
-  }, [trained, settings, experiment.name, results]);
+  }, [trained, settings, results]);
   const state = useExportJob(request);
   const done = state.status === 'done' && state.result.report.ok ? state.result : null;
   const baseName = trained?.spec.name ?? 'student';
@@ -109,12 +106,7 @@ export function ExportPanel() {
     <section className="export-panel" data-testid="export-panel" aria-label="Export">
       <h3 className="export-panel__title">Export the student</h3>
       {!trained && !graphStudent.ok && <p className="export-panel__error">{graphStudent.message}</p>}
-      {editedSinceTraining && (
-        <p className="export-panel__note" data-testid="export-edited-note">
-          The student in the graph was edited after it was trained. This exports the student as trained; press Run to
-          train and export the edited one.
-        </p>
-      )}
+      {mismatch && <p className="export-panel__note" data-testid="export-mismatch-note">{mismatch}</p>}
       <fieldset className="export-panel__options" disabled={!trained}>
         <label>
           Format{' '}

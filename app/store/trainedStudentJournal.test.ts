@@ -7,18 +7,24 @@ import { restoreTrainedStudent, startTrainedStudentJournal, type SavedStudent, t
 /** IndexedDB's role played by a Map (the e2e export test covers the real database across a reload). */
 class MemoryKeyValueStore<T> implements KeyValueStore<T> {
   readonly items = new Map<string, T>();
+  puts = 0;
   failPuts = false;
-  get(key: string): Promise<T | null> {
-    return Promise.resolve(this.items.get(key) ?? null);
+  /** When set, reads wait for this promise (to start a run while a restore is reading). */
+  readGate: Promise<void> | null = null;
+  async get(key: string): Promise<T | null> {
+    if (this.readGate) await this.readGate;
+    return this.items.get(key) ?? null;
   }
   put(key: string, value: T): Promise<void> {
     if (this.failPuts) return Promise.reject(new Error('QuotaExceededError'));
+    this.puts += 1;
     this.items.set(key, value);
     return Promise.resolve();
   }
 }
 
 const trained = (units: number): TrainedModel => ({
+  experimentName: 'Tiny student',
   spec: { name: 'student', inputShape: [28, 28, 1], layers: [{ kind: 'flatten', id: 'flatten' }, { kind: 'dense', id: 'logits', units }] },
   datasetId: 'mnist',
   weights: [{ layerId: 'logits', tensors: [{ shape: [784, units], values: new Float32Array(784 * units).fill(0.5) }, { shape: [units], values: new Float32Array(units) }] }],
@@ -61,20 +67,30 @@ describe('trained student journal', () => {
     expect(await restoreTrainedStudent(store, database, 1_000)).toBe(true);
     expect(store.getState().run.trainedModels.student).toEqual(student);
     // Restoring is not a new training: it is not written back.
-    expect(database.items.get('last-student')?.model).toBe(student);
+    await flush();
+    expect(database.puts).toBe(1);
   });
 
-  it('leaves a run started meanwhile alone, and ignores a record of another shape', async () => {
+  it('leaves a run started while the database was read alone, and ignores a record of another shape', async () => {
     const { store, database } = journaled();
     await database.put('last-student', { runStartedAt: 1_000, model: trained(10) });
+    store.setState({ run: { startedAt: null, trainedModels: {}, restored: { notice: null } } });
+    let open = (): void => undefined;
+    database.readGate = new Promise((resolve) => { open = resolve; });
+    const restoring = restoreTrainedStudent(store, database, 1_000);
+    // A new run clears `restored` (runController starts from initialRunData()).
     store.setState({ run: { startedAt: 5_000, trainedModels: {}, restored: null } });
-    expect(await restoreTrainedStudent(store, database, 1_000)).toBe(false);
+    open();
+    expect(await restoring).toBe(false);
     expect(store.getState().run.trainedModels.student).toBeUndefined();
+    database.readGate = null;
 
     store.setState({ run: { startedAt: null, trainedModels: {}, restored: { notice: null } } });
-    const older = { runStartedAt: 1_000, model: { spec: { name: 'x' }, weights: 'not weights' } } as unknown as SavedStudent;
-    database.items.set('last-student', older);
-    expect(await restoreTrainedStudent(store, database, 1_000)).toBe(false);
+    for (const model of [{ spec: { name: 'x' }, weights: 'not weights' }, { ...trained(10), weights: [null] }, { ...trained(10), experimentName: undefined }]) {
+      database.items.set('last-student', { runStartedAt: 1_000, model } as unknown as SavedStudent);
+      expect(await restoreTrainedStudent(store, database, 1_000)).toBe(false);
+    }
+    expect(store.getState().run.trainedModels.student).toBeUndefined();
   });
 
   it('says when the student cannot be stored, and that it can still be exported now', async () => {

@@ -5,6 +5,7 @@
  * (app/store/runJournal.ts), never paired with another run's.
  */
 import type { StoreApi } from 'zustand';
+import { errorMessage } from '../../src/errorMessage';
 import type { TrainedModel } from '../../src/protocol';
 import { keyValueStore, type KeyValueStore } from '../../workers/keyValueStore';
 import type { RunData } from './runSlice';
@@ -36,7 +37,7 @@ export function startTrainedStudentJournal(
     const model = state.run.trainedModels.student;
     if (!model || model === previous.run.trainedModels.student || state.run.startedAt === null) return;
     database.put(LAST_STUDENT_KEY, { runStartedAt: state.run.startedAt, model }).catch((error: unknown) => {
-      reportFailure(`The trained student could not be stored for after a reload (${String(error)}). ` +
+      reportFailure(`The trained student could not be stored for after a reload (${errorMessage(error)}). ` +
         'It can be exported now; after closing the page it would need another run.');
     });
   });
@@ -44,10 +45,11 @@ export function startTrainedStudentJournal(
 
 const isTrainedModel = (value: unknown): value is TrainedModel => {
   const model = value as Partial<TrainedModel> | null;
-  return typeof model === 'object' && model !== null && typeof model.datasetId === 'string'
-    && Array.isArray(model.spec?.layers) && Array.isArray(model.weights)
-    && model.weights.every((layer) => typeof layer.layerId === 'string'
-      && layer.tensors.every((tensor) => Array.isArray(tensor.shape) && tensor.values instanceof Float32Array));
+  return typeof model === 'object' && model !== null && typeof model.experimentName === 'string'
+    && typeof model.datasetId === 'string' && Array.isArray(model.spec?.layers) && Array.isArray(model.weights)
+    && model.weights.every((layer: Partial<TrainedModel['weights'][number]> | null) => typeof layer?.layerId === 'string'
+      && Array.isArray(layer.tensors)
+      && layer.tensors.every((tensor) => Array.isArray(tensor?.shape) && tensor.values instanceof Float32Array));
 };
 
 /**

@@ -33,7 +33,7 @@ describe('seed summary', () => {
     expect(tQuantile975(60)).toBeCloseTo(2.000, 3);
     expect(tQuantile975(120)).toBeCloseTo(1.980, 3);
     expect(tQuantile975(0)).toBeNaN();
-    // Five gains with mean 1 and sd 1: 1 ± 2.776 / sqrt(5).
+    // Five gains with mean sqrt(2) and sd 1: sqrt(2) ± 2.776 / sqrt(5).
     const [low, high] = confidenceInterval95(spread([0, 1, 2, 1, 1].map((v) => v * Math.sqrt(2))));
     expect((low + high) / 2).toBeCloseTo(Math.sqrt(2), 12);
     expect(high - low).toBeCloseTo(2 * 2.776 * 1 / Math.sqrt(5), 12);

@@ -1,7 +1,8 @@
+import { canonicalJson } from '../graph/contentHash';
 import { nodesOfKind, modelsWithRole } from '../graph/queries';
 import type { ExperimentFile, ExportParams } from '../graph/schema';
 import type { ArchitectureSpec, LayerWeights } from '../models/spec';
-import type { VerificationReport } from '../protocol';
+import type { TrainedModel, VerificationReport } from '../protocol';
 import type { ExperimentResults } from '../results';
 import type { AtlasBundleOptions } from './bundle';
 import { DEFAULT_SOC_VERSION } from './bundleFacts';
@@ -73,3 +74,27 @@ export function studentOf(experiment: ExperimentFile): { spec: ArchitectureSpec;
   return { spec: student.params.architecture, datasetId: dataset.params.datasetId };
 }
 
+
+/**
+ * Why the student about to be exported (always the one trained, with the architecture it was
+ * trained as) is not the student the open graph describes, or null when it is.
+ */
+export function trainedStudentMismatch(trained: TrainedModel, experiment: ExperimentFile): string | null {
+  const retrain = 'press Run to train and export';
+  if (trained.experimentName !== experiment.name) {
+    return `This is the student trained in "${trained.experimentName}", not in the experiment now open; ${retrain} this one's.`;
+  }
+  let graph: { spec: ArchitectureSpec; datasetId: string };
+  try {
+    graph = studentOf(experiment);
+  } catch {
+    return 'The graph has no student or data set any more; this exports the student as it was trained.';
+  }
+  if (graph.datasetId !== trained.datasetId) {
+    return `The student was trained on ${trained.datasetId}, the graph now uses ${graph.datasetId}; this exports the student as trained (${retrain} on the new data).`;
+  }
+  if (canonicalJson(graph.spec) !== canonicalJson(trained.spec)) {
+    return `The student in the graph was edited after it was trained. This exports the student as trained; ${retrain} the edited one.`;
+  }
+  return null;
+}

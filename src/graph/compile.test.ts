@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, compileExperiment, fnv1a64, GraphCompileError, teacherCacheKey } from './compile';
+import { compileExperiment, GraphCompileError, teacherCacheKey } from './compile';
+import { canonicalJson, fnv1a64 } from './contentHash';
 import { createNode, defaultTrainerSettings, freshId, trainerSettings } from './factory';
 import { portsOf } from './nodeKinds';
 import { edgeShape, resolveAdapter } from './shapes';

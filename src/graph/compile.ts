@@ -9,6 +9,7 @@ import { defaultTrainerSettings } from './factory';
 import { edgesInto, lossesOfTrainer, modelsWithRole, nodeById, nodesOfKind, stageChains } from './queries';
 import { featurePorts, guidedAdapter } from './shapes';
 import { validateGraph, type GraphProblem } from './validate';
+import { canonicalJson, fnv1a64 } from './contentHash';
 
 /**
  * Graph -> TrainingPlan. The plan is all the trainer sees.
@@ -25,34 +26,6 @@ export class GraphCompileError extends Error {
     super(`The experiment cannot run yet:\n${problems.map((problem) => `- ${problem.message}`).join('\n')}`);
     this.name = 'GraphCompileError';
   }
-}
-
-// ---- stable content hashes for the trained-teacher cache ----
-
-/** JSON with object keys sorted at every level, so equal content gives equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-const FNV64_OFFSET = 0xcbf29ce484222325n;
-const FNV64_PRIME = 0x100000001b3n;
-const MASK64 = (1n << 64n) - 1n;
-
-/** FNV-1a, 64 bits, over the UTF-8 bytes of `text`, as 16 hex digits. */
-export function fnv1a64(text: string): string {
-  let hash = FNV64_OFFSET;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * FNV64_PRIME) & MASK64;
-  }
-  return hash.toString(16).padStart(16, '0');
 }
 
 export function trainerSettingsOf(params: TrainerParams): TrainerSettings {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
-import { buildModel, getLayerWeights } from '../models/builder';
+import { buildModel, getLayerWeights, weightedLayerIds } from '../models/builder';
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
 import { runExperiment, type TrainEnv } from './runner';
@@ -46,7 +46,8 @@ describe('runExperiment', () => {
     for (const { model } of log.ofType('weights')) {
       expect(model.spec).toEqual(plan.student.architecture);
       expect(model.datasetId).toBe(plan.dataset.datasetId);
-      expect(model.weights.map((layer) => layer.layerId)).toEqual(plan.student.architecture.layers.filter((l) => ['dense', 'conv2d', 'batchNorm'].includes(l.kind)).map((l) => l.id));
+      expect(model.experimentName).toBe(plan.experimentName);
+      expect(model.weights.map((layer) => layer.layerId)).toEqual(weightedLayerIds(plan.student.architecture));
     }
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'finished' });
     expect(cache.puts).toBe(1);

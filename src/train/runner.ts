@@ -142,10 +142,10 @@ function paramsOf(spec: ArchitectureSpec): number {
   return summary.ok ? summary.summary.params : 0;
 }
 
-/** The trained student or baseline with the architecture and data set it was trained as, for export. */
+/** The trained student or baseline with the experiment, architecture and data set it was trained in, for export. */
 async function trainedModel(model: tf.LayersModel, plan: TrainingPlan): Promise<TrainedModel> {
   const spec = plan.student.architecture;
-  return { spec, datasetId: plan.dataset.datasetId, weights: await getLayerWeightsAsync(model, spec) };
+  return { experimentName: plan.experimentName, spec, datasetId: plan.dataset.datasetId, weights: await getLayerWeightsAsync(model, spec) };
 }
 
 async function finalResult(
