@@ -202,7 +202,7 @@ export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
   // the dropout teacher 1.4x faster per image on wasm, so 50 epochs fit where 30 did at 64.
   'hinton-mnist-full.json': { base: 'hinton-mnist.json', teacherEpochs: 50, teacherBatchSize: 128, teacherAugmentShift: 2, studentEpochs: 20 },
   'article-mnist-full.json': { base: 'article-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
-  'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 5 },
+  'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 12 },
   'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', teacherEpochs: 8, studentEpochs: 6 },
   'cnn-mlp-mnist-full.json': { base: 'cnn-mlp-mnist.json', teacherEpochs: 8, studentEpochs: 10 },
 };

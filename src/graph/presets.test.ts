@@ -101,8 +101,8 @@ describe('preset experiment files', () => {
     ]);
     expect(plan.baseline.epochs).toBe(3);
     const full = compileExperiment(parseExperiment(readPreset('cnn-mnist-at-full.json')));
-    expect(full.stages.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind])).toEqual([[1, 'constant'], [5, 'cosine']]);
-    expect(full.baseline).toMatchObject({ epochs: 6, lrSchedule: { kind: 'cosine' } });
+    expect(full.stages.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind])).toEqual([[1, 'constant'], [12, 'cosine']]);
+    expect(full.baseline).toMatchObject({ epochs: 13, lrSchedule: { kind: 'cosine' } });
     expect(plan.probes.attention).toEqual([{ id: 'at', label: 'Attention transfer (relu1)', teacherLayerId: 'relu1', studentLayerId: 'relu1', p: 2 }]);
     expect(plan.probes.fsp).toEqual([{
       id: 'fsp', label: 'FSP (relu2 -> relu3)', teacherLayerIds: ['relu2', 'relu3'], studentLayerIds: ['relu2', 'relu3'],
