@@ -2,15 +2,18 @@ import type { ProgressEvent } from '../protocol';
 import type { RunPhase } from './plan';
 
 /**
- * Counts steps over every phase of a run and estimates the time left from the measured time per
- * step of the phase in progress (later phases are assumed to cost the same per step; the estimate
- * corrects itself as soon as they start).
+ * Counts steps over every phase of a run and estimates the time left. Phases differ a lot in cost
+ * per step (a 2000-2000 teacher step costs about a hundred 50-50 student steps), so each phase is
+ * planned with a relative cost per step (the runner uses training FLOPs per batch); the fraction
+ * done and the time left weigh steps by it, and the seconds per unit of cost are measured in the
+ * phase in progress. The estimate for later phases corrects itself as soon as they start.
  */
 
 export const MIN_STEPS_FOR_ESTIMATE = 3;
 
 export class ProgressTracker {
   private readonly plannedSteps = new Map<RunPhase, number>();
+  private readonly costPerStep = new Map<RunPhase, number>();
   private readonly doneSteps = new Map<RunPhase, number>();
   private phaseStartedAt = 0;
   private phaseStepsAtStart = 0;
@@ -18,15 +21,18 @@ export class ProgressTracker {
 
   constructor(private readonly now: () => number) {}
 
-  /** Declares (or re-declares, e.g. after a teacher-cache hit) a phase's total steps. */
-  plan(phase: RunPhase, steps: number): void {
+  /** Declares (or re-declares, e.g. after a teacher-cache hit) a phase's total steps and their relative cost. */
+  plan(phase: RunPhase, steps: number, costPerStep = 1): void {
+    if (!(costPerStep > 0)) throw new Error(`A phase's cost per step must be positive, got ${costPerStep}.`);
     this.plannedSteps.set(phase, steps);
+    this.costPerStep.set(phase, costPerStep);
     if (!this.doneSteps.has(phase)) this.doneSteps.set(phase, 0);
   }
 
   /** A phase that will not run (skipped, or its model came from the cache). */
   drop(phase: RunPhase): void {
     this.plannedSteps.delete(phase);
+    this.costPerStep.delete(phase);
     this.doneSteps.delete(phase);
   }
 
@@ -40,29 +46,31 @@ export class ProgressTracker {
     this.doneSteps.set(phase, (this.doneSteps.get(phase) ?? 0) + 1);
   }
 
-  get totalSteps(): number {
-    let total = 0;
-    for (const steps of this.plannedSteps.values()) total += steps;
-    return total;
-  }
-
-  get completedSteps(): number {
+  /** Planned and done work, in steps weighted by their phase's cost. */
+  private work(): { planned: number; done: number } {
+    let planned = 0;
     let done = 0;
-    for (const steps of this.doneSteps.values()) done += steps;
-    return done;
+    for (const [phase, steps] of this.plannedSteps) {
+      const cost = this.costPerStep.get(phase) ?? 1;
+      planned += steps * cost;
+      done += Math.min(steps, this.doneSteps.get(phase) ?? 0) * cost;
+    }
+    return { planned, done };
   }
 
   fractionDone(): number {
-    const total = this.totalSteps;
-    return total > 0 ? Math.min(1, this.completedSteps / total) : 0;
+    const { planned, done } = this.work();
+    return planned > 0 ? Math.min(1, done / planned) : 0;
   }
 
   secondsLeft(): number | null {
     if (this.currentPhase === null) return null;
     const stepsThisPhase = (this.doneSteps.get(this.currentPhase) ?? 0) - this.phaseStepsAtStart;
     if (stepsThisPhase < MIN_STEPS_FOR_ESTIMATE) return null;
-    const secondsPerStep = (this.now() - this.phaseStartedAt) / 1000 / stepsThisPhase;
-    return Math.max(0, (this.totalSteps - this.completedSteps) * secondsPerStep);
+    const cost = this.costPerStep.get(this.currentPhase) ?? 1;
+    const secondsPerCost = (this.now() - this.phaseStartedAt) / 1000 / (stepsThisPhase * cost);
+    const { planned, done } = this.work();
+    return Math.max(0, (planned - done) * secondsPerCost);
   }
 
   event(fields: Omit<ProgressEvent, 'type' | 'fractionDone' | 'secondsLeft'>): ProgressEvent {

@@ -148,6 +148,18 @@ async function trainedModel(model: tf.LayersModel, plan: TrainingPlan): Promise<
   return { experimentName: plan.experimentName, spec, datasetId: plan.dataset.datasetId, weights: await getLayerWeightsAsync(model, spec) };
 }
 
+/**
+ * Relative cost of one step of a phase, for the progress estimate: floating-point operations per
+ * batch, with a backward pass counted as twice the forward one and a frozen teacher running
+ * forward only. Measured time per step follows it to within a few times (small models pay more
+ * per-operation overhead), which is enough to weigh a teacher's steps against a student's.
+ */
+function costPerStep(stages: readonly PhaseStage[], trainCount: number, trainedFlops: number, teacherForwardFlops = 0): number {
+  const steps = phaseSteps(stages, trainCount);
+  const samples = stages.reduce((sum, stage) => sum + stage.settings.epochs * trainCount, 0);
+  return Math.max(1, (samples / Math.max(1, steps)) * (3 * trainedFlops + teacherForwardFlops));
+}
+
 async function finalResult(
   model: tf.LayersModel, spec: ArchitectureSpec, outcome: PhaseOutcome, data: LoadedDataset, now: () => number, seed: number,
   fromCache?: boolean, pretrained?: boolean,
@@ -195,6 +207,10 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     const progress = new ProgressTracker(now);
     const services: PhaseServices = { data: loaded, augmentShift: plan.dataset.augmentShift, emit, control, progress, now };
     const trainCount = loaded.train.count;
+    const studentFlops = summarizeArchitecture(plan.student.architecture).flops;
+    const teacherFlops = summarizeArchitecture(plan.teacher.architecture).flops;
+    const baselineStages = [crossEntropyStage('Baseline', plan.baseline)];
+    const planBaseline = (): void => progress.plan('baseline', phaseSteps(baselineStages, trainCount), costPerStep(baselineStages, trainCount, studentFlops));
     emit({ type: 'log', message: `Data: ${trainCount} training, ${loaded.validation.count} validation, ${loaded.test.count} test images.` });
 
     // ---- teacher ----
@@ -203,9 +219,12 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       teacher = resources.track(buildModel(plan.teacher.architecture, { taps: plan.teacherTaps, seed: plan.teacher.settings.seed }));
       const restored = env.ignoreTeacherCache ? null : await restoreTeacher(teacher, plan.teacher.architecture, plan.teacher.cacheKey, env);
       const teacherStage = crossEntropyStage('Teacher', plan.teacher.settings);
-      if (!restored) progress.plan('teacher', phaseSteps([teacherStage], trainCount));
-      if (runs.baseline) progress.plan('baseline', phaseSteps([crossEntropyStage('Baseline', plan.baseline)], trainCount));
-      if (runs.student) progress.plan('student', phaseSteps(distillationStages(plan), trainCount));
+      if (!restored) progress.plan('teacher', phaseSteps([teacherStage], trainCount), costPerStep([teacherStage], trainCount, teacherFlops));
+      if (runs.baseline) planBaseline();
+      if (runs.student) {
+        const stages = distillationStages(plan);
+        progress.plan('student', phaseSteps(stages, trainCount), costPerStep(stages, trainCount, studentFlops, teacherFlops));
+      }
 
       if (restored) {
         emit({ type: 'log', message: restored.pretrained
@@ -236,7 +255,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       // Frozen from here on: the teacher only ever runs forward, outside the gradient tape.
       teacher.trainable = false;
     } else {
-      progress.plan('baseline', phaseSteps([crossEntropyStage('Baseline', plan.baseline)], trainCount));
+      planBaseline();
     }
 
     const probes = teacher && plan.probes.count > 0 ? makeProbes(plan, loaded, resources, env) : null;
@@ -246,7 +265,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       const baseline = resources.track(buildModel(plan.student.architecture, { taps: plan.studentTaps, seed: plan.baseline.seed }));
       const outcome = await trainPhase({
         phase: 'baseline', model: baseline, spec: plan.student.architecture, taps: plan.studentTaps,
-        teacher, teacherTaps: plan.teacherTaps, adapters: new Map(), stages: [crossEntropyStage('Baseline', plan.baseline)], probes,
+        teacher, teacherTaps: plan.teacherTaps, adapters: new Map(), stages: baselineStages, probes,
       }, services);
       if (!outcome.completed) return stopped(emit, finish);
       results.baseline = await finalResult(baseline, plan.student.architecture, outcome, loaded, now, plan.baseline.seed);
