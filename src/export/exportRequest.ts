@@ -74,7 +74,6 @@ export function studentOf(experiment: ExperimentFile): { spec: ArchitectureSpec;
   return { spec: student.params.architecture, datasetId: dataset.params.datasetId };
 }
 
-
 /**
  * Why the student about to be exported (always the one trained, with the architecture it was
  * trained as) is not the student the open graph describes, or null when it is.

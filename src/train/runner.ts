@@ -149,15 +149,17 @@ async function trainedModel(model: tf.LayersModel, plan: TrainingPlan): Promise<
 }
 
 /**
- * Relative cost of one step of a phase, for the progress estimate: floating-point operations per
+ * Plans a phase's steps with their relative cost, for the progress estimate: floating-point operations per
  * batch, with a backward pass counted as twice the forward one and a frozen teacher running
  * forward only. Measured time per step follows it to within a few times (small models pay more
  * per-operation overhead), which is enough to weigh a teacher's steps against a student's.
  */
-function costPerStep(stages: readonly PhaseStage[], trainCount: number, trainedFlops: number, teacherForwardFlops = 0): number {
+function planPhase(
+  progress: ProgressTracker, phase: RunPhase, stages: readonly PhaseStage[], trainCount: number, trainedFlops: number, teacherForwardFlops = 0,
+): void {
   const steps = phaseSteps(stages, trainCount);
   const samples = stages.reduce((sum, stage) => sum + stage.settings.epochs * trainCount, 0);
-  return Math.max(1, (samples / Math.max(1, steps)) * (3 * trainedFlops + teacherForwardFlops));
+  progress.plan(phase, steps, Math.max(1, (samples / Math.max(1, steps)) * (3 * trainedFlops + teacherForwardFlops)));
 }
 
 async function finalResult(
@@ -210,7 +212,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     const studentFlops = summarizeArchitecture(plan.student.architecture).flops;
     const teacherFlops = summarizeArchitecture(plan.teacher.architecture).flops;
     const baselineStages = [crossEntropyStage('Baseline', plan.baseline)];
-    const planBaseline = (): void => progress.plan('baseline', phaseSteps(baselineStages, trainCount), costPerStep(baselineStages, trainCount, studentFlops));
+    const planBaseline = (): void => planPhase(progress, 'baseline', baselineStages, trainCount, studentFlops);
     emit({ type: 'log', message: `Data: ${trainCount} training, ${loaded.validation.count} validation, ${loaded.test.count} test images.` });
 
     // ---- teacher ----
@@ -219,12 +221,9 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
       teacher = resources.track(buildModel(plan.teacher.architecture, { taps: plan.teacherTaps, seed: plan.teacher.settings.seed }));
       const restored = env.ignoreTeacherCache ? null : await restoreTeacher(teacher, plan.teacher.architecture, plan.teacher.cacheKey, env);
       const teacherStage = crossEntropyStage('Teacher', plan.teacher.settings);
-      if (!restored) progress.plan('teacher', phaseSteps([teacherStage], trainCount), costPerStep([teacherStage], trainCount, teacherFlops));
+      if (!restored) planPhase(progress, 'teacher', [teacherStage], trainCount, teacherFlops);
       if (runs.baseline) planBaseline();
-      if (runs.student) {
-        const stages = distillationStages(plan);
-        progress.plan('student', phaseSteps(stages, trainCount), costPerStep(stages, trainCount, studentFlops, teacherFlops));
-      }
+      if (runs.student) planPhase(progress, 'student', distillationStages(plan), trainCount, studentFlops, teacherFlops);
 
       if (restored) {
         emit({ type: 'log', message: restored.pretrained
