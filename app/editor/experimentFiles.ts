@@ -1,6 +1,7 @@
 /** Opening and saving experiment files: presets served from public/presets, local files, downloads. */
 import type { ExperimentFile } from '../../src/graph/schema';
 import { parseExperiment, serializeExperiment } from '../../src/graph/serialize';
+import { downloadFile, fileSlug } from '../download';
 
 export interface PresetEntry {
   file: string;
@@ -42,18 +43,9 @@ export async function readExperimentFile(file: File): Promise<ExperimentFile> {
 }
 
 export function experimentFileName(name: string): string {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${slug === '' ? 'experiment' : slug}.experiment.json`;
+  return `${fileSlug(name, 'experiment')}.experiment.json`;
 }
 
 export function downloadExperiment(experiment: ExperimentFile): void {
-  const blob = new Blob([serializeExperiment(experiment)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = experimentFileName(experiment.name);
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadFile(serializeExperiment(experiment), experimentFileName(experiment.name), 'application/json');
 }

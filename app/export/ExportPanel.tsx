@@ -5,7 +5,8 @@ import { serializeExperiment } from '../../src/graph/serialize';
 import type { ExportParams } from '../../src/graph/schema';
 import type { VerificationReport } from '../../src/protocol';
 import { useStudio } from '../store';
-import { downloadBytes, useExportJob, type ExportJobState } from './useExportJob';
+import { useExportJob, type ExportJobState } from './useExportJob';
+import { downloadFile } from '../download';
 import './export.css';
 
 /**
@@ -141,19 +142,19 @@ export function ExportPanel() {
       {done && <ModelCardView card={done.card} />}
       <div className="export-panel__downloads">
         <button type="button" data-testid="export-download-onnx" disabled={!done}
-          onClick={() => done && downloadBytes(done.onnx, `${baseName}.onnx`, 'application/octet-stream')}>
+          onClick={() => done && downloadFile(done.onnx, `${baseName}.onnx`, 'application/octet-stream')}>
           Download ONNX
         </button>
         <button type="button" data-testid="export-download-bundle" disabled={!done?.bundle}
-          onClick={() => done?.bundle && downloadBytes(done.bundle, `${done.bundleFolder ?? baseName}.zip`, 'application/zip')}>
+          onClick={() => done?.bundle && downloadFile(done.bundle, `${done.bundleFolder ?? baseName}.zip`, 'application/zip')}>
           Download ATC bundle
         </button>
         <button type="button" data-testid="export-download-tfjs" disabled={!done?.tfjsZip}
-          onClick={() => done?.tfjsZip && downloadBytes(done.tfjsZip, `${baseName}_tfjs.zip`, 'application/zip')}>
+          onClick={() => done?.tfjsZip && downloadFile(done.tfjsZip, `${baseName}_tfjs.zip`, 'application/zip')}>
           Download tfjs model
         </button>
         <button type="button" data-testid="export-download-experiment"
-          onClick={() => downloadBytes(serializeExperiment(experiment), `${experiment.name || 'experiment'}.json`, 'application/json')}>
+          onClick={() => downloadFile(serializeExperiment(experiment), `${experiment.name || 'experiment'}.json`, 'application/json')}>
           Download experiment
         </button>
       </div>

@@ -49,14 +49,3 @@ export function useExportJob(request: ExportJobRequest | null): ExportJobState {
 
   return state;
 }
-
-/** Offers bytes as a file download. */
-export function downloadBytes(bytes: Uint8Array | string, fileName: string, type: string): void {
-  const blob = new Blob([typeof bytes === 'string' ? bytes : bytes.slice()], { type });
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults, ModelResult } from '../../src/results';
-import { collectSeeds, confidenceInterval95, formatSeedSummary, spread, summarizeGain, tQuantile975 } from './seed-summary';
+import { summarizeGain } from '../../src/seedStatistics';
+import { collectSeeds, formatSeedSummary } from './seed-summary';
 
 const model = (seed: number, testAccuracy: number, validationAccuracy: number): ModelResult => ({
   testAccuracy, validationAccuracy, trainAccuracy: 1, params: 10, bytes: 40, flops: 20, epochs: 1, trainingSeconds: 1,
@@ -14,32 +15,6 @@ const results = (parts: Partial<Pick<ExperimentResults, 'teacher' | 'baseline' |
 });
 
 describe('seed summary', () => {
-  it('computes mean, sample standard deviation and standard error', () => {
-    const s = spread([0.003, -0.001, 0.004]);
-    expect(s.n).toBe(3);
-    expect(s.mean).toBeCloseTo(0.002, 15);
-    // Deviations 0.001, -0.003, 0.002: sum of squares 14e-6 over n - 1 = 2.
-    expect(s.sd).toBeCloseTo(Math.sqrt(7e-6), 15);
-    expect(s.standardError).toBeCloseTo(Math.sqrt(7e-6) / Math.sqrt(3), 15);
-    expect(spread([0.5]).sd).toBeNaN();
-    expect(() => spread([])).toThrowError('at least one value');
-  });
-
-  it('gives a t interval for the mean: the table for small samples, the expansion beyond', () => {
-    expect(tQuantile975(4)).toBe(2.776);
-    expect(tQuantile975(30)).toBe(2.042);
-    // Tables: 2.021 at 40, 2.000 at 60, 1.980 at 120.
-    expect(tQuantile975(40)).toBeCloseTo(2.021, 3);
-    expect(tQuantile975(60)).toBeCloseTo(2.000, 3);
-    expect(tQuantile975(120)).toBeCloseTo(1.980, 3);
-    expect(tQuantile975(0)).toBeNaN();
-    // Five gains with mean sqrt(2) and sd 1: sqrt(2) ± 2.776 / sqrt(5).
-    const [low, high] = confidenceInterval95(spread([0, 1, 2, 1, 1].map((v) => v * Math.sqrt(2))));
-    expect((low + high) / 2).toBeCloseTo(Math.sqrt(2), 12);
-    expect(high - low).toBeCloseTo(2 * 2.776 * 1 / Math.sqrt(5), 12);
-    expect(confidenceInterval95(spread([0.5])).every(Number.isNaN)).toBe(true);
-  });
-
   it('pairs baseline and student by seed across files and summarises the gain', () => {
     const teacher = model(1, 0.99, 0.991);
     const experiments = collectSeeds([
@@ -55,7 +30,7 @@ describe('seed summary', () => {
     expect(hinton.teacherTestAccuracies).toEqual([0.99]);
     expect(hinton.rows.map((row) => row.seed)).toEqual([1, 2, 3, 4]);
 
-    const summary = summarizeGain(hinton)!;
+    const summary = summarizeGain(hinton.rows)!;
     expect(summary.pairedSeeds).toEqual([1, 2, 3]);
     // Test gains +0.003, -0.001, +0.004; validation gains -0.001, +0.004, +0.002.
     expect(summary.gain.test.mean).toBeCloseTo(0.002, 12);
@@ -64,7 +39,7 @@ describe('seed summary', () => {
     expect(summary.gain.validation.mean).toBeCloseTo(0.005 / 3, 12);
     expect(summary.gain.validation.positive).toBe(2);
     expect(summary.baseline.test.mean).toBeCloseTo(0.98, 12);
-    expect(summarizeGain(other)).toBeNull();
+    expect(summarizeGain(other.rows)).toBeNull();
 
     const text = formatSeedSummary(hinton);
     expect(text).toContain('teacher test 99.00');
