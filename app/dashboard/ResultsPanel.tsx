@@ -4,6 +4,13 @@ import { isRunActive } from '../store/runSlice';
 import { formatBytes, formatCount, formatMs, formatPercent, formatSeconds } from './format';
 import { EmptyState, Panel } from './Panel';
 import { ResultsHeadline } from './ResultsHeadline';
+import { SeedSweepResults } from './SeedSweepResults';
+import { currentSeed } from '../run/seedSweep';
+import { downloadFile, fileSlug } from '../download';
+
+function downloadResults(results: ExperimentResults): void {
+  downloadFile(JSON.stringify(results, null, 2), `${fileSlug(results.experimentName, 'experiment')}-results.json`, 'application/json');
+}
 
 const MODELS: { key: 'teacher' | 'baseline' | 'student'; label: string }[] = [
   { key: 'teacher', label: 'Teacher' },
@@ -22,17 +29,6 @@ const COLUMNS: { label: string; value: (m: ModelResult) => string; testId: strin
   { label: 'Seed', value: (m) => String(m.seed), testId: 'seed' },
 ];
 
-function downloadJson(results: ExperimentResults): void {
-  const blob = new Blob([JSON.stringify(results, null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${results.experimentName.replace(/[^\w.-]+/g, '_') || 'experiment'}-results.json`;
-  link.click();
-  // Give the browser a moment to start the download before the URL goes away.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** Teacher, baseline and distilled student side by side, and what distillation bought. */
 export function ResultsPanel() {
   const results = useStudio((s) => s.run.results);
@@ -41,6 +37,7 @@ export function ResultsPanel() {
   // Results arrive phase by phase: a selected model not done yet is pending, not "not run".
   const missing = (key: (typeof MODELS)[number]['key']): string => (active && selection?.[key] ? 'pending' : 'not run');
   const restored = useStudio((s) => s.run.restored);
+  const sweep = useStudio((s) => s.run.sweep);
 
   return (
     <Panel title="Results" testId="results-panel" wide>
@@ -49,10 +46,16 @@ export function ResultsPanel() {
           {restored.notice ?? 'Results of the last run, from before the page was reloaded.'}
         </p>
       )}
+      {sweep !== null && <SeedSweepResults sweep={sweep} />}
       {results === null ? (
-        <EmptyState>Results appear as each model finishes training.</EmptyState>
+        sweep === null && <EmptyState>Results appear as each model finishes training.</EmptyState>
       ) : (
         <>
+          {sweep !== null && (
+            <h4 className="seed-sweep__title" data-testid="seed-sweep-run-title">
+              Seed {results.student?.seed ?? results.baseline?.seed ?? currentSeed(sweep).seed}: this run's models
+            </h4>
+          )}
           <ResultsHeadline results={results} />
           <table className="results-table">
             <thead>
@@ -90,7 +93,7 @@ export function ResultsPanel() {
               Backend <b data-testid="result-backend">{results.backend}</b> · {results.datasetId}: {results.trainCount} train,{' '}
               {results.testCount} test images
             </span>
-            <button type="button" data-testid="download-results" onClick={() => downloadJson(results)}>
+            <button type="button" data-testid="download-results" onClick={() => downloadResults(results)}>
               Download results JSON
             </button>
           </div>

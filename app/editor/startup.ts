@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand';
 import type { StudioState } from '../store';
 import { quarantineAutosave, readAutosave, startAutosave } from '../store/persistence';
 import { closeRunJournal, journalNotice, readRunJournal, startRunJournal } from '../store/runJournal';
+import { endSweep } from '../run/seedSweep';
 import { restoreTrainedStudent, startTrainedStudentJournal, trainedStudentDatabase } from '../store/trainedStudentJournal';
 import { defaultPresetFile, fetchPreset } from './experimentFiles';
 import { errorMessage } from '../../src/errorMessage';
@@ -45,8 +46,9 @@ function restoreLastRun(store: StoreApi<StudioState>, studentDatabase: ReturnTyp
   const journal = readRunJournal(localStorage);
   if (journal === null) return;
   const notice = journalNotice(journal);
-  if (notice === null && journal.results === null) return;
-  store.setState((state) => ({ run: { ...state.run, results: journal.results, restored: { notice } } }));
+  const sweep = journal.sweep ? endSweep(journal.sweep) : null;
+  if (notice === null && journal.results === null && sweep === null) return;
+  store.setState((state) => ({ run: { ...state.run, results: journal.results, sweep, restored: { notice } } }));
   // The trained student's weights come back too, so the export panel works without a new run.
   if (journal.results?.student) void restoreTrainedStudent(store, studentDatabase, journal.startedAt);
   if (notice !== null) {

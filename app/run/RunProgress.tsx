@@ -1,4 +1,5 @@
 import { useStudio } from '../store';
+import { currentSeed, sweepSecondsLeft } from './seedSweep';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '…';
@@ -9,16 +10,25 @@ export function formatDuration(seconds: number): string {
   return minutes > 0 ? `${minutes} min ${rest.toString().padStart(2, '0')} s` : `${rest} s`;
 }
 
-/** Progress bar with phase, stage, epoch, step and the estimated time left. */
+/** Progress bar with seed (in a sweep), phase, stage, epoch, step and the estimated time left. */
 export function RunProgress() {
   const progress = useStudio((s) => s.run.progress);
   const status = useStudio((s) => s.run.status);
+  const sweep = useStudio((s) => s.run.sweep);
   const fraction = status === 'finished' ? 1 : (progress?.fractionDone ?? 0);
   const percent = Math.round(fraction * 100);
+  const sweepRunning = sweep !== null && sweep.state === 'running';
+  const sweepLeft = sweepRunning ? sweepSecondsLeft(sweep, progress?.secondsLeft ?? null) : null;
   return (
     <div className="run-progress" data-testid="progress" data-fraction={fraction.toFixed(3)}>
       <progress max={1} value={fraction} aria-label="Run progress" />
       <span className="run-progress__text">
+        {sweepRunning && (
+          <b data-testid="sweep-progress">
+            Seed {currentSeed(sweep).index + 1} of {sweep.count}
+            {sweepLeft !== null && status === 'running' && <> (about {formatDuration(sweepLeft)} left in all)</>} ·{' '}
+          </b>
+        )}
         {progress === null ? (
           status === 'running' ? 'Starting…' : status === 'finished' ? 'Done' : 'Not running'
         ) : (

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { ALL_PHASES, isRunActive } from '../store/runSlice';
+import { MAX_SWEEP_SEEDS } from './seedSweep';
 import type { RunSelection } from '../../src/train/plan';
 import { BackendSelector } from './BackendSelector';
 import { BackendBadge } from './BackendBadge';
@@ -17,9 +18,11 @@ const SINGLE_PHASES: { label: string; testId: string; runs: RunSelection }[] = [
 
 /** Run controls, progress and the active backend, above the dashboard. */
 export function RunToolbar() {
-  const { status, startRun, pauseRun, resumeRun, stopRun } = useStudio(
+  const { status, startRun, pauseRun, resumeRun, stopRun, seedCount, setSeedCount } = useStudio(
     useShallow((s) => ({
       status: s.run.status,
+      seedCount: s.seedCount,
+      setSeedCount: s.setSeedCount,
       startRun: s.startRun,
       pauseRun: s.pauseRun,
       resumeRun: s.resumeRun,
@@ -41,6 +44,23 @@ export function RunToolbar() {
         >
           ▶ Run
         </button>
+        <label
+          className="run-toolbar__seeds"
+          title="Train the baseline and the distilled student with this many seeds (the graph's seed, then the next ones) to read the gain with its spread; the teacher is trained once"
+        >
+          over
+          <input
+            type="number"
+            min={1}
+            max={MAX_SWEEP_SEEDS}
+            step={1}
+            value={seedCount}
+            disabled={active}
+            data-testid="seed-count"
+            onChange={(event) => setSeedCount(event.target.valueAsNumber)}
+          />
+          {seedCount === 1 ? 'seed' : 'seeds'}
+        </label>
         <span className="run-toolbar__alone" role="group" aria-label="Run one phase alone">
           <span className="run-toolbar__alone-label">or only</span>
           {SINGLE_PHASES.map((phase) => (

@@ -1,15 +1,18 @@
 import { compileExperiment, GraphCompileError } from '../../src/graph/compile';
+import { withStudentSeedOffset } from '../../src/graph/seedOffset';
 import type { ExperimentFile } from '../../src/graph/schema';
 import type { BackendPreference, TrainCommand, TrainWorkerMessage } from '../../src/protocol';
 import type { RunSelection, TrainingPlan } from '../../src/train/plan';
 import { initialRunData, isRunActive, type RunData, type RunError } from '../store/runSlice';
 import { applyRunMessages } from './runEvents';
+import { currentSeed, endSweep, recordSeedRun, startSweep, type SeedSweep } from './seedSweep';
 import { errorMessage } from '../../src/errorMessage';
 
 /**
  * Owns the training worker: compiles the graph, starts runs, forwards pause/resume/stop, and folds
  * the worker's messages into the store in batches. A crashed worker becomes an error message; the
- * graph and the results so far stay.
+ * graph and the results so far stay. A seed sweep is a chain of runs of one snapshot of the graph,
+ * each started when the previous one finishes.
  */
 
 export interface RunControllerAccess {
@@ -20,7 +23,8 @@ export interface RunControllerAccess {
 }
 
 export interface RunController {
-  start: (runs: RunSelection) => void;
+  /** Starts the selected phases; with `seedCount` > 1, a sweep over that many student seeds. */
+  start: (runs: RunSelection, seedCount?: number) => void;
   send: (command: Extract<TrainCommand, { type: 'pause' | 'resume' }>) => void;
   stop: () => void;
 }
@@ -41,6 +45,7 @@ export function createRunController(access: RunControllerAccess): RunController 
     const batch = pending;
     pending = [];
     access.updateRun((run) => applyRunMessages(run, batch));
+    advanceSweep();
   };
 
   const enqueue = (message: TrainWorkerMessage): void => {
@@ -50,7 +55,7 @@ export function createRunController(access: RunControllerAccess): RunController 
 
   const reportError = (error: RunError): void => {
     flush();
-    access.updateRun((run) => ({ ...run, status: 'error', error }));
+    access.updateRun((run) => ({ ...run, status: 'error', error, sweep: run.sweep && endSweep(run.sweep) }));
   };
 
   const discardWorker = (): void => {
@@ -80,8 +85,53 @@ export function createRunController(access: RunControllerAccess): RunController 
     return created;
   };
 
+  /** The graph a running sweep trains: a snapshot, so edits during the sweep do not mix into it. */
+  let sweepExperiment: ExperimentFile | null = null;
+
+  const launch = (plan: TrainingPlan, runs: RunSelection, sweep: SeedSweep | null, log: RunData['log']): void => {
+    // A fresh worker per run: no state or tensors leak from one run into the next.
+    discardWorker();
+    pending = [];
+    worker = spawnWorker();
+    runCounter += 1;
+    const runId = `run-${Date.now()}-${runCounter}`;
+    access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, startedAt: Date.now(), sweep, log }));
+    const command: TrainCommand = { type: 'start', runId, plan, runs, backend: access.getBackendPreference() };
+    worker.postMessage(command);
+  };
+
+  const sweepLogLine = (sweep: SeedSweep): RunData['log'][number] => {
+    const { index, seed } = currentSeed(sweep);
+    return { message: `Seed ${index + 1} of ${sweep.count}: baseline and student seed ${seed}.`, warning: false };
+  };
+
+  /** After each batch of messages: a sweep's run that finished starts the next seed; one that stopped or failed ends the sweep. */
+  const advanceSweep = (): void => {
+    const run = access.getRun();
+    if (run.sweep === null || run.sweep.state !== 'running') return;
+    if (run.status === 'stopped' || run.status === 'error') {
+      access.updateRun((current) => ({ ...current, sweep: current.sweep && endSweep(current.sweep) }));
+      return;
+    }
+    if (run.status !== 'finished' || run.results === null || run.selection === null) return;
+    const sweep = recordSeedRun(run.sweep, run.results);
+    if (sweep.state === 'done' || sweepExperiment === null) {
+      access.updateRun((current) => ({ ...current, sweep: sweepExperiment === null ? endSweep(sweep) : sweep }));
+      return;
+    }
+    let plan: TrainingPlan;
+    try {
+      plan = compileExperiment(withStudentSeedOffset(sweepExperiment, currentSeed(sweep).index));
+    } catch (error) {
+      access.updateRun((current) => ({ ...current, sweep: endSweep(sweep) }));
+      reportError(describeCompileFailure(error, sweepExperiment));
+      return;
+    }
+    launch(plan, run.selection, sweep, [...run.log, sweepLogLine(sweep)]);
+  };
+
   return {
-    start(runs) {
+    start(runs, seedCount = 1) {
       const status = access.getRun().status;
       if (isRunActive(status)) return;
       if (!runs.teacher && !runs.baseline && !runs.student) {
@@ -96,15 +146,9 @@ export function createRunController(access: RunControllerAccess): RunController 
         reportError(describeCompileFailure(error, experiment));
         return;
       }
-      // A fresh worker per run: no state or tensors leak from one run into the next.
-      discardWorker();
-      pending = [];
-      worker = spawnWorker();
-      runCounter += 1;
-      const runId = `run-${Date.now()}-${runCounter}`;
-      access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, startedAt: Date.now() }));
-      const command: TrainCommand = { type: 'start', runId, plan, runs, backend: access.getBackendPreference() };
-      worker.postMessage(command);
+      const sweep = seedCount > 1 ? startSweep(experiment.name, plan.baseline.seed, seedCount) : null;
+      sweepExperiment = sweep === null ? null : structuredClone(experiment);
+      launch(plan, runs, sweep, sweep === null ? [] : [sweepLogLine(sweep)]);
     },
     send(command) {
       worker?.postMessage(command);

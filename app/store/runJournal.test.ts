@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import { MemoryStorage } from './memoryStorage';
+import { recordSeedRun, startSweep } from '../run/seedSweep';
 import { closeRunJournal, journalNotice, readRunJournal, RUN_JOURNAL_KEY, startRunJournal, type JournalSource } from './runJournal';
 
 const model = (testAccuracy: number): ModelResult => ({
@@ -18,7 +19,7 @@ const afterTeacher: ExperimentResults = {
 function journaledStore() {
   const store = createStore<JournalSource>()(() => ({
     experiment: { name: 'Hinton KD' },
-    run: { status: 'idle', startedAt: null, results: null },
+    run: { status: 'idle', startedAt: null, results: null, sweep: null },
   }));
   const storage = new MemoryStorage();
   const window = new EventTarget();
@@ -37,22 +38,22 @@ describe('run journal', () => {
     expect(leave()).toBe(false);
     expect(readRunJournal(storage)).toBeNull();
 
-    store.setState({ run: { status: 'running', startedAt: 1_000, results: null } });
-    expect(readRunJournal(storage)).toEqual({ experimentName: 'Hinton KD', status: 'running', startedAt: 1_000, results: null });
+    store.setState({ run: { status: 'running', startedAt: 1_000, results: null, sweep: null } });
+    expect(readRunJournal(storage)).toEqual({ experimentName: 'Hinton KD', status: 'running', startedAt: 1_000, results: null, sweep: null });
     expect(journalNotice(readRunJournal(storage)!)).toMatch(/^The page was closed while "Hinton KD" was training .* No model had finished yet\./);
     expect(leave()).toBe(true);
 
-    store.setState({ run: { status: 'running', startedAt: 1_000, results: afterTeacher } });
+    store.setState({ run: { status: 'running', startedAt: 1_000, results: afterTeacher, sweep: null } });
     const midRun = readRunJournal(storage)!;
     expect(midRun.results).toEqual(afterTeacher);
     expect(journalNotice(midRun)).toContain('The results of the models it had finished are shown.');
 
-    store.setState({ run: { status: 'finished', startedAt: 1_000, results: afterTeacher } });
+    store.setState({ run: { status: 'finished', startedAt: 1_000, results: afterTeacher, sweep: null } });
     expect(journalNotice(readRunJournal(storage)!)).toBeNull();
     expect(leave()).toBe(false);
 
     stop();
-    store.setState({ run: { status: 'running', startedAt: 2_000, results: null } });
+    store.setState({ run: { status: 'running', startedAt: 2_000, results: null, sweep: null } });
     expect(readRunJournal(storage)!.startedAt).toBe(1_000);
     expect(leave()).toBe(false);
   });
@@ -67,12 +68,26 @@ describe('run journal', () => {
     expect(journalNotice(readRunJournal(storage)!)).toBeNull();
   });
 
+  it('keeps a seed sweep: the seeds that finished come back and the cut-off sweep is marked stopped', () => {
+    const { store, storage, stop } = journaledStore();
+    const firstSeedDone = recordSeedRun(startSweep('Hinton KD', 1, 3), { ...afterTeacher, baseline: model(0.8), student: model(0.82) });
+    store.setState({ run: { status: 'running', startedAt: 1_000, results: null, sweep: startSweep('Hinton KD', 1, 3) } });
+    store.setState({ run: { status: 'running', startedAt: 2_000, results: null, sweep: firstSeedDone } });
+    stop();
+    const journal = readRunJournal(storage)!;
+    expect(journal.sweep).toEqual(firstSeedDone);
+    expect(journalNotice(journal)).toMatch(/^The page was closed while seed 2 of 3 of "Hinton KD" was training .* The seed that finished before it is shown\./);
+    closeRunJournal(journal, storage);
+    expect(readRunJournal(storage)!.sweep).toEqual({ ...firstSeedDone, state: 'stopped' });
+  });
+
   it('drops a journal it cannot read instead of showing half of it', () => {
     const storage = new MemoryStorage();
     for (const text of [
       '{"experimentName": "X", "status": "running", ',
       JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: { ...afterTeacher, teacher: { testAccuracy: '90%' } } }),
       JSON.stringify({ experimentName: 'X', status: 'running', results: null }),
+      JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: null, sweep: { ...startSweep('X', 1, 2), finished: [{ seed: 1, results: { teacher: 1 } }] } }),
     ]) {
       storage.setItem(RUN_JOURNAL_KEY, text);
       expect(readRunJournal(storage)).toBeNull();

@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand';
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import { isRunActive, type RunStatus } from './runSlice';
+import { currentSeed, endSweep, isSeedSweep, type SeedSweep } from '../run/seedSweep';
 
 export const RUN_JOURNAL_KEY = 'distillation-studio.run.v1';
 
@@ -16,12 +17,14 @@ export interface RunJournal {
   /** Milliseconds since the epoch. */
   startedAt: number;
   results: ExperimentResults | null;
+  /** The seed sweep the run belonged to, with the seeds that finished (absent in journals before sweeps). */
+  sweep?: SeedSweep | null;
 }
 
 /** The slice of the store the journal reads; the whole studio store satisfies it. */
 export interface JournalSource {
   experiment: { name: string };
-  run: { status: RunStatus; startedAt: number | null; results: ExperimentResults | null };
+  run: { status: RunStatus; startedAt: number | null; results: ExperimentResults | null; sweep: SeedSweep | null };
 }
 
 const isModelResult = (value: unknown): value is ModelResult => {
@@ -46,7 +49,8 @@ export function readRunJournal(storage: Storage): RunJournal | null {
     if (text === null) return null;
     const journal = JSON.parse(text) as Partial<RunJournal>;
     if (typeof journal.experimentName === 'string' && typeof journal.status === 'string'
-      && typeof journal.startedAt === 'number' && (journal.results === null || isResults(journal.results))) {
+      && typeof journal.startedAt === 'number' && (journal.results === null || isResults(journal.results))
+      && (journal.sweep === undefined || journal.sweep === null || isSeedSweep(journal.sweep, isResults))) {
       return journal as RunJournal;
     }
   } catch {
@@ -67,14 +71,18 @@ export function journalNotice(journal: RunJournal): string | null {
   const kept = journal.results !== null && [journal.results.teacher, journal.results.baseline, journal.results.student].some((m) => m !== null)
     ? ' The results of the models it had finished are shown.'
     : ' No model had finished yet.';
-  return `The page was closed while "${journal.experimentName}" was training (started ${started}), so that run ended.${kept} ` +
+  const sweep = journal.sweep;
+  const what = sweep ? `seed ${currentSeed(sweep).index + 1} of ${sweep.count} of "${journal.experimentName}"` : `"${journal.experimentName}"`;
+  const seedsDone = sweep?.finished.length ?? 0;
+  const sweepKept = seedsDone === 0 ? '' : seedsDone === 1 ? ' The seed that finished before it is shown.' : ` The ${seedsDone} seeds that finished before it are shown.`;
+  return `The page was closed while ${what} was training (started ${started}), so that run ended.${kept}${sweepKept} ` +
     'Your graph is restored: press Run to train again.';
 }
 
-/** Marks the journal's run as over, so the next load does not report the same interruption again. */
+/** Marks the journal's run (and sweep) as over, so the next load does not report the same interruption again. */
 export function closeRunJournal(journal: RunJournal, storage: Storage): void {
   try {
-    storage.setItem(RUN_JOURNAL_KEY, JSON.stringify({ ...journal, status: 'stopped' }));
+    storage.setItem(RUN_JOURNAL_KEY, JSON.stringify({ ...journal, status: 'stopped', sweep: journal.sweep && endSweep(journal.sweep) }));
   } catch {
     // Storage unavailable: the notice may repeat once.
   }
@@ -87,12 +95,15 @@ export function closeRunJournal(journal: RunJournal, storage: Storage): void {
 export function startRunJournal(store: StoreApi<JournalSource>, storage: Storage, target: EventTarget): () => void {
   const unsubscribe = store.subscribe((state, previous) => {
     const { run } = state;
-    if (run.startedAt === null || (run.status === previous.run.status && run.results === previous.run.results)) return;
+    const previousRun = previous.run;
+    if (run.startedAt === null
+      || (run.status === previousRun.status && run.results === previousRun.results && run.sweep === previousRun.sweep)) return;
     const journal: RunJournal = {
-      experimentName: run.results?.experimentName ?? state.experiment.name,
+      experimentName: run.results?.experimentName ?? run.sweep?.experimentName ?? state.experiment.name,
       status: run.status,
       startedAt: run.startedAt,
       results: run.results,
+      sweep: run.sweep,
     };
     try {
       storage.setItem(RUN_JOURNAL_KEY, JSON.stringify(journal));

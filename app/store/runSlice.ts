@@ -13,6 +13,7 @@ import type { ExperimentResults } from '../../src/results';
 import type { RunPhase, RunSelection } from '../../src/train/plan';
 import { backendPreferenceFromUrl } from '../run/backendPreference';
 import { createRunController } from '../run/runController';
+import { MAX_SWEEP_SEEDS, type SeedSweep } from '../run/seedSweep';
 
 /**
  * The run slice: everything the toolbar and the dashboard show about a training run.
@@ -83,17 +84,25 @@ export interface RunData {
   startedAt: number | null;
   /** Set when `results` were restored from the run journal at start-up; `notice` when that run was cut off. */
   restored: { notice: string | null } | null;
+  /** The seed sweep this run belongs to; carried from each seed's run to the next. */
+  sweep: SeedSweep | null;
 }
 
 export interface RunSlice {
   run: RunData;
   backendPreference: BackendPreference;
-  /** Compiles the current experiment and starts the selected phases; graph problems block it. */
+  /** How many student seeds Run trains (a seed sweep when more than one); 1 by default. */
+  seedCount: number;
+  /**
+   * Compiles the current experiment and starts the selected phases; graph problems block it.
+   * Runs that train the baseline or the student repeat over `seedCount` seeds.
+   */
   startRun: (runs: RunSelection) => void;
   pauseRun: () => void;
   resumeRun: () => void;
   stopRun: () => void;
   setBackendPreference: (preference: BackendPreference) => void;
+  setSeedCount: (count: number) => void;
 }
 
 /** What the run slice needs from the rest of the store (the graph slice). */
@@ -131,6 +140,7 @@ export function initialRunData(): RunData {
     trainedModels: {},
     startedAt: null,
     restored: null,
+    sweep: null,
   };
 }
 
@@ -144,10 +154,12 @@ export const createRunSlice: StateCreator<RunSliceStore, [], [], RunSlice> = (se
   return {
     run: initialRunData(),
     backendPreference: backendPreferenceFromUrl() ?? 'auto',
-    startRun: (runs) => controller.start(runs),
+    seedCount: 1,
+    startRun: (runs) => controller.start(runs, runs.baseline || runs.student ? get().seedCount : 1),
     pauseRun: () => controller.send({ type: 'pause' }),
     resumeRun: () => controller.send({ type: 'resume' }),
     stopRun: () => controller.stop(),
     setBackendPreference: (preference) => set({ backendPreference: preference }),
+    setSeedCount: (count) => set({ seedCount: Number.isFinite(count) ? Math.min(MAX_SWEEP_SEEDS, Math.max(1, Math.round(count))) : 1 }),
   };
 };

@@ -1,0 +1,96 @@
+import { confidenceInterval95, summarizeGain, type Spread } from '../../src/seedStatistics';
+import { downloadFile, fileSlug } from '../download';
+import { currentSeed, seedRowsOf, type SeedSweep } from '../run/seedSweep';
+import { formatPercent, formatPoints } from './format';
+
+const points = (fraction: number): string => (fraction * 100).toFixed(2);
+
+/** "97.52 ± 0.08 %" for accuracies, "+0.23 ± 0.10 pp" for gains; no spread for one seed. */
+function meanAndSpread(s: Spread, signed: boolean): string {
+  const mean = `${signed && s.mean >= 0 ? '+' : ''}${points(s.mean)}`;
+  return `${mean}${s.n > 1 ? ` ± ${points(s.sd)}` : ''} ${signed ? 'pp' : '%'}`;
+}
+
+/** What the interval says, in words: a gain only counts when the interval leaves zero out. */
+function verdictOf(low: number, high: number): { text: string; tone: 'good' | 'bad' | 'neutral' } {
+  if (low > 0) return { text: 'The interval lies above zero: over these seeds, distillation helps.', tone: 'good' };
+  if (high < 0) return { text: 'The interval lies below zero: over these seeds, distillation hurts.', tone: 'bad' };
+  return { text: 'The interval includes zero: these seeds cannot tell the gain from seed-to-seed noise.', tone: 'neutral' };
+}
+
+/**
+ * A seed sweep's results: baseline, distilled student and gain per seed, then the gain's mean,
+ * spread, 95 % interval (t over the seeds, src/seedStatistics.ts) and how many seeds it won.
+ */
+export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
+  const rows = seedRowsOf(sweep);
+  const summary = summarizeGain(rows);
+  const running = sweep.state === 'running' ? currentSeed(sweep) : null;
+  const gain = summary?.gain.test;
+  const [low, high] = gain ? confidenceInterval95(gain) : [Number.NaN, Number.NaN];
+  const verdict = gain && gain.n > 1 ? verdictOf(low, high) : null;
+  const download = (): void => downloadFile(
+    JSON.stringify(sweep.finished.map((run) => run.results), null, 2),
+    `${fileSlug(sweep.experimentName, 'experiment')}-seeds-results.json`,
+    'application/json',
+  );
+
+  return (
+    <div className="seed-sweep" data-testid="seed-sweep" data-state={sweep.state}>
+      <h4 className="seed-sweep__title">
+        Over {sweep.count} seeds ({sweep.finished.length} finished{sweep.state === 'stopped' ? ', stopped early' : ''})
+      </h4>
+      <table className="results-table seed-sweep__table">
+        <thead>
+          <tr>
+            <th scope="col">Seed</th>
+            <th scope="col">Baseline test</th>
+            <th scope="col">Distilled test</th>
+            <th scope="col">Gain test</th>
+            <th scope="col">Gain validation</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.seed} data-testid="seed-sweep-row">
+              <th scope="row">{row.seed}</th>
+              <td>{formatPercent(row.baseline?.test)}</td>
+              <td>{formatPercent(row.student?.test)}</td>
+              <td data-testid="seed-sweep-gain">{row.baseline && row.student ? formatPoints(row.student.test - row.baseline.test) : '—'}</td>
+              <td>{row.baseline && row.student ? formatPoints(row.student.validation - row.baseline.validation) : '—'}</td>
+            </tr>
+          ))}
+          {running && (
+            <tr className="seed-sweep__pending">
+              <th scope="row">{running.seed}</th>
+              <td colSpan={4}>training…</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {summary && gain ? (
+        <p className="seed-sweep__summary" data-testid="seed-sweep-summary">
+          Baseline {meanAndSpread(summary.baseline.test, false)}, distilled {meanAndSpread(summary.student.test, false)}{' '}
+          (mean ± sd of test accuracy).
+          <br />
+          <b data-testid="seed-sweep-gain-mean">Gain {meanAndSpread(gain, true)}</b>
+          {gain.n > 1 ? <>, 95 % CI <span data-testid="seed-sweep-ci">{formatPoints(low)} to {formatPoints(high)}</span></> : ' (one seed: no spread yet)'}
+          ; the distilled student won in {gain.positive} of {gain.n} seeds.
+        </p>
+      ) : (
+        <p className="seed-sweep__summary">The gain appears once a seed has both a baseline and a distilled student.</p>
+      )}
+      {verdict && (
+        <p className={`seed-sweep__verdict seed-sweep__verdict--${verdict.tone}`} data-testid="seed-sweep-verdict">
+          {verdict.text}
+        </p>
+      )}
+      {sweep.finished.length > 0 && (
+        <button type="button" data-testid="download-seed-results" onClick={download}
+          title="Every seed's results object in one JSON array; npm run seeds reads it">
+          Download all seeds' results
+        </button>
+      )}
+    </div>
+  );
+}

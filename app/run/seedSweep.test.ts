@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { ExperimentResults, ModelResult } from '../../src/results';
+import { summarizeGain } from '../../src/seedStatistics';
+import { currentSeed, endSweep, isSeedSweep, recordSeedRun, seedRowsOf, startSweep, sweepSecondsLeft } from './seedSweep';
+
+const model = (seed: number, testAccuracy: number, trainingSeconds: number): ModelResult => ({
+  testAccuracy, validationAccuracy: testAccuracy - 0.01, trainAccuracy: 1, params: 100, bytes: 400, flops: 200,
+  epochs: 1, trainingSeconds, inferenceMsPerSample: 0.1, seed,
+});
+
+const run = (seed: number, baseline: number, student: number, seconds = 10): ExperimentResults => ({
+  experimentName: 'Hinton KD', backend: 'webgl', datasetId: 'mnist', trainCount: 256, testCount: 128,
+  teacher: model(1, 0.95, 0), baseline: model(seed, baseline, seconds), student: model(seed, student, 2 * seconds),
+  compressionRatio: 2, accuracyDrop: 0.95 - student, distillationGain: student - baseline, finishedAt: '2026-12-03T09:00:00.000Z',
+});
+
+describe('seed sweep', () => {
+  it('walks the seeds from the graph\'s own and is done after the last', () => {
+    let sweep = startSweep('Hinton KD', 7, 3);
+    expect(currentSeed(sweep)).toEqual({ index: 0, seed: 7 });
+    sweep = recordSeedRun(sweep, run(7, 0.9, 0.92));
+    expect(currentSeed(sweep)).toEqual({ index: 1, seed: 8 });
+    expect(sweep.state).toBe('running');
+    sweep = recordSeedRun(sweep, run(8, 0.91, 0.9));
+    sweep = recordSeedRun(sweep, run(9, 0.89, 0.93));
+    expect(sweep.state).toBe('done');
+    expect(sweep.finished.map((r) => r.seed)).toEqual([7, 8, 9]);
+    // A finished sweep takes no more runs and stays done.
+    expect(recordSeedRun(sweep, run(10, 0.5, 0.5))).toBe(sweep);
+    expect(endSweep(sweep)).toBe(sweep);
+  });
+
+  it('ends early with the seeds that finished when a run stops or fails', () => {
+    const sweep = endSweep(recordSeedRun(startSweep('Hinton KD', 1, 4), run(1, 0.9, 0.92)));
+    expect(sweep.state).toBe('stopped');
+    expect(sweep.finished).toHaveLength(1);
+    expect(recordSeedRun(sweep, run(2, 0.9, 0.9))).toBe(sweep);
+  });
+
+  it('refuses sweeps of fewer than two or too many seeds', () => {
+    expect(() => startSweep('X', 1, 1)).toThrowError('2 to 20 seeds');
+    expect(() => startSweep('X', 1, 21)).toThrowError('2 to 20 seeds');
+    expect(() => startSweep('X', 1, 2.5)).toThrowError('2 to 20 seeds');
+  });
+
+  it('pairs baseline and student per seed for the gain statistics', () => {
+    let sweep = startSweep('Hinton KD', 1, 2);
+    sweep = recordSeedRun(sweep, run(1, 0.90, 0.92));
+    sweep = recordSeedRun(sweep, { ...run(2, 0.91, 0.0), student: null });
+    const rows = seedRowsOf(sweep);
+    expect(rows[0]).toEqual({ seed: 1, baseline: { test: 0.90, validation: 0.89 }, student: { test: 0.92, validation: 0.91 } });
+    expect(rows[1].student).toBeNull();
+    expect(summarizeGain(rows)!.pairedSeeds).toEqual([1]);
+  });
+
+  it('estimates the time left from the finished seeds\' training time', () => {
+    let sweep = startSweep('Hinton KD', 1, 4);
+    expect(sweepSecondsLeft(sweep, 30)).toBeNull();
+    sweep = recordSeedRun(sweep, run(1, 0.9, 0.92, 10));
+    sweep = recordSeedRun(sweep, run(2, 0.9, 0.92, 20));
+    // Seed 3 runs with 5 s left; seed 4 is expected to take the mean of (10 + 20) and (20 + 40) seconds.
+    expect(sweepSecondsLeft(sweep, 5)).toBe(5 + 45);
+    expect(sweepSecondsLeft(sweep, null)).toBeNull();
+    expect(sweepSecondsLeft(endSweep(sweep), 5)).toBeNull();
+  });
+
+  it('recognises a stored sweep and rejects a malformed one', () => {
+    const isResults = (value: unknown): boolean => typeof value === 'object' && value !== null && 'experimentName' in value;
+    const sweep = recordSeedRun(startSweep('Hinton KD', 1, 2), run(1, 0.9, 0.92));
+    expect(isSeedSweep(JSON.parse(JSON.stringify(sweep)), isResults)).toBe(true);
+    expect(isSeedSweep({ ...sweep, state: 'paused' }, isResults)).toBe(false);
+    expect(isSeedSweep({ ...sweep, finished: [{ seed: '1', results: run(1, 0.9, 0.9) }] }, isResults)).toBe(false);
+    expect(isSeedSweep({ ...sweep, finished: [{ seed: 1, results: 'lost' }] }, isResults)).toBe(false);
+    expect(isSeedSweep(null, isResults)).toBe(false);
+  });
+});

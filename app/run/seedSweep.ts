@@ -1,0 +1,88 @@
+import type { ExperimentResults } from '../../src/results';
+import { accuraciesOf, type SeedRow } from '../../src/seedStatistics';
+
+/**
+ * A seed sweep: the same experiment run several times, each time with the student seeds moved on by
+ * one (src/graph/seedOffset.ts), so the distillation gain is read as a mean with its spread and
+ * interval rather than from one draw. The teacher is trained once and restored from the cache for
+ * the later seeds. Pure state transitions; the run controller drives them.
+ */
+
+export interface SeedRun {
+  /** The baseline's and distilled student's seed in this run. */
+  seed: number;
+  results: ExperimentResults;
+}
+
+export interface SeedSweep {
+  experimentName: string;
+  /** Student seed of the first run: the graph's own. */
+  firstSeed: number;
+  /** How many seeds the sweep runs. */
+  count: number;
+  /** Runs that finished, in seed order; the run in progress is number `finished.length`. */
+  finished: SeedRun[];
+  /** 'stopped' when a run was stopped, failed or cut off by a closed tab: later seeds were not run. */
+  state: 'running' | 'done' | 'stopped';
+}
+
+/** Most seeds one sweep may ask for; beyond this a sweep belongs to the headless runner. */
+export const MAX_SWEEP_SEEDS = 20;
+
+export function startSweep(experimentName: string, firstSeed: number, count: number): SeedSweep {
+  if (!Number.isInteger(count) || count < 2 || count > MAX_SWEEP_SEEDS) {
+    throw new Error(`A seed sweep runs 2 to ${MAX_SWEEP_SEEDS} seeds, not ${count}.`);
+  }
+  return { experimentName, firstSeed, count, finished: [], state: 'running' };
+}
+
+/** The offset (0-based) and student seed of the run in progress or next to start. */
+export function currentSeed(sweep: SeedSweep): { index: number; seed: number } {
+  const index = sweep.finished.length;
+  return { index, seed: sweep.firstSeed + index };
+}
+
+/** A run finished: keep its results; the sweep is done after the last seed. */
+export function recordSeedRun(sweep: SeedSweep, results: ExperimentResults): SeedSweep {
+  if (sweep.state !== 'running') return sweep;
+  const finished = [...sweep.finished, { seed: currentSeed(sweep).seed, results }];
+  return { ...sweep, finished, state: finished.length >= sweep.count ? 'done' : 'running' };
+}
+
+/** A run was stopped or failed: the sweep ends with the seeds that finished. */
+export function endSweep(sweep: SeedSweep): SeedSweep {
+  return sweep.state === 'running' ? { ...sweep, state: 'stopped' } : sweep;
+}
+
+/** Baseline and distilled accuracies per finished seed, for src/seedStatistics. */
+export function seedRowsOf(sweep: SeedSweep): SeedRow[] {
+  return sweep.finished.map(({ seed, results }) => ({
+    seed,
+    baseline: results.baseline ? accuraciesOf(results.baseline) : null,
+    student: results.student ? accuraciesOf(results.student) : null,
+  }));
+}
+
+/**
+ * Seconds the sweep still needs: the current run's estimate plus, for each seed not yet started,
+ * the mean training time of the baseline and student in the finished runs (the teacher is cached
+ * after the first). Null until a run has finished or while the current run has no estimate.
+ */
+export function sweepSecondsLeft(sweep: SeedSweep, currentRunSecondsLeft: number | null): number | null {
+  if (sweep.state !== 'running' || currentRunSecondsLeft === null || sweep.finished.length === 0) return null;
+  const perSeed = sweep.finished.reduce((sum, { results }) =>
+    sum + (results.baseline?.trainingSeconds ?? 0) + (results.student?.trainingSeconds ?? 0), 0) / sweep.finished.length;
+  const notStarted = sweep.count - sweep.finished.length - 1;
+  return currentRunSecondsLeft + notStarted * perSeed;
+}
+
+/** Checks a sweep read back from storage; anything else is dropped. */
+export function isSeedSweep(value: unknown, isResults: (results: unknown) => boolean): value is SeedSweep {
+  const sweep = value as Partial<SeedSweep> | null;
+  return typeof sweep === 'object' && sweep !== null
+    && typeof sweep.experimentName === 'string' && Number.isInteger(sweep.firstSeed) && Number.isInteger(sweep.count)
+    && (sweep.state === 'running' || sweep.state === 'done' || sweep.state === 'stopped')
+    && Array.isArray(sweep.finished)
+    && sweep.finished.every((run: Partial<SeedRun> | null) => typeof run === 'object' && run !== null
+      && Number.isInteger(run.seed) && isResults(run.results));
+}

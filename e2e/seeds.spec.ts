@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import type { ExperimentResults } from '../src/results';
+import { openStudio, presetFile, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
+
+/**
+ * A seed sweep on the tiny Hinton preset: Run over two seeds trains the teacher once, then the
+ * baseline and the distilled student with seeds 1 and 2, and the results panel reads the gain over
+ * both, with the numbers the downloaded results hold. A reload keeps the sweep; Stop ends one early.
+ */
+
+const pointsOf = (fraction: number): string => `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(2)} pp`;
+
+test('Run over two seeds: teacher once, both seeds paired, the gain summarised and kept over a reload', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
+  await openStudio(page, 'webgl');
+  await uploadExperiment(page, 'tiny-hinton.json', JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+
+  await page.getByTestId('seed-count').fill('2');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('seed-sweep')).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
+  await expect(page.getByTestId('run-status')).toHaveText('finished');
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  // The log runs on across the seeds' runs and marks where each began.
+  await expect(page.getByTestId('run-log').locator('li', { hasText: /^Seed \d of 2:/ })).toHaveText([
+    'Seed 1 of 2: baseline and student seed 1.',
+    'Seed 2 of 2: baseline and student seed 2.',
+  ]);
+
+  const sweep = page.getByTestId('seed-sweep');
+  await expect(sweep.getByTestId('seed-sweep-row')).toHaveCount(2);
+  await expect(sweep.getByTestId('seed-sweep-row').locator('th')).toHaveText(['1', '2']);
+  // The table below is the last run's: seed 2, with the teacher restored from the first run's cache.
+  await expect(page.getByTestId('seed-sweep-run-title')).toContainText('Seed 2');
+  await expect(page.getByTestId('result-student-seed')).toHaveText('2');
+  await expect(page.getByTestId('result-row-teacher')).toContainText('(cached)');
+
+  // The downloaded results are the two runs, and the panel's numbers are theirs.
+  const downloadPromise = page.waitForEvent('download');
+  await sweep.getByTestId('download-seed-results').click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/seeds-results\.json$/);
+  const runs = JSON.parse(await readFile(await download.path(), 'utf8')) as ExperimentResults[];
+  expect(runs.map((run) => [run.baseline?.seed, run.student?.seed])).toEqual([[1, 1], [2, 2]]);
+  expect(runs.map((run) => run.teacher?.fromCache ?? false)).toEqual([false, true]);
+  expect(runs[1].teacher?.testAccuracy).toBe(runs[0].teacher?.testAccuracy);
+  // Another seed is another initialisation and data order: the two baselines did not train alike.
+  const fit = (run: ExperimentResults): number[] => [run.baseline!.trainAccuracy, run.baseline!.validationAccuracy, run.baseline!.testAccuracy];
+  expect(fit(runs[1])).not.toEqual(fit(runs[0]));
+  const gains = runs.map((run) => run.student!.testAccuracy - run.baseline!.testAccuracy);
+  await expect(sweep.getByTestId('seed-sweep-gain')).toHaveText(gains.map(pointsOf));
+  const mean = (gains[0] + gains[1]) / 2;
+  const sd = Math.abs(gains[0] - gains[1]) / Math.SQRT2;
+  await expect(sweep.getByTestId('seed-sweep-gain-mean')).toHaveText(`Gain ${pointsOf(mean).replace(' pp', '')} ± ${(sd * 100).toFixed(2)} pp`);
+  // t with one degree of freedom: mean ± 12.706 * sd / sqrt(2).
+  const half = 12.706 * sd / Math.SQRT2;
+  await expect(sweep.getByTestId('seed-sweep-ci')).toHaveText(`${pointsOf(mean - half)} to ${pointsOf(mean + half)}`);
+  await expect(sweep.getByTestId('seed-sweep-verdict')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByTestId('seed-sweep')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('seed-sweep').getByTestId('seed-sweep-gain')).toHaveText(gains.map(pointsOf));
+});
+
+test('Stop during a sweep ends it with the seeds that finished', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  // 32 steps per epoch, so seed 2's run is still going when Stop is pressed.
+  const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'), { ...TINY_RUN, trainSubset: 2048 });
+  await openStudio(page, 'webgl');
+  await uploadExperiment(page, 'tiny-hinton.json', JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+
+  await page.getByTestId('seed-count').fill('3');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('sweep-progress')).toContainText('Seed 2 of 3', { timeout: 180_000 });
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped', { timeout: 60_000 });
+  const sweep = page.getByTestId('seed-sweep');
+  await expect(sweep).toHaveAttribute('data-state', 'stopped');
+  await expect(sweep).toContainText('1 finished, stopped early');
+  await expect(sweep.getByTestId('seed-sweep-row')).toHaveCount(1);
+  await expect(sweep.getByTestId('seed-sweep-summary')).toContainText('one seed: no spread yet');
+  await expect(page.getByTestId('sweep-progress')).toHaveCount(0);
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+});
