@@ -59,6 +59,11 @@ test('Run over two seeds: teacher once, both seeds paired, the gain summarised a
   await expect(sweep.getByTestId('seed-sweep-ci')).toHaveText(`${pointsOf(mean - half)} to ${pointsOf(mean + half)}`);
   await expect(sweep.getByTestId('seed-sweep-verdict')).toBeVisible();
 
+  // The export is the last run's student, and says so.
+  const exportPanel = page.getByTestId('export-panel');
+  await expect(exportPanel.getByTestId('export-sweep-note')).toContainText('seed 2');
+  await expect(exportPanel.getByTestId('export-model-card')).toContainText(/Seed\s*2/, { timeout: 120_000 });
+
   await page.reload();
   await expect(page.getByTestId('seed-sweep')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('seed-sweep').getByTestId('seed-sweep-gain')).toHaveText(gains.map(pointsOf));
@@ -79,7 +84,7 @@ test('Stop during a sweep ends it with the seeds that finished', async ({ page, 
   await expect(page.getByTestId('run-status')).toHaveText('stopped', { timeout: 60_000 });
   const sweep = page.getByTestId('seed-sweep');
   await expect(sweep).toHaveAttribute('data-state', 'stopped');
-  await expect(sweep).toContainText('1 finished, stopped early');
+  await expect(sweep).toContainText('1 finished, ended early');
   await expect(sweep.getByTestId('seed-sweep-row')).toHaveCount(1);
   await expect(sweep.getByTestId('seed-sweep-summary')).toContainText('one seed: no spread yet');
   await expect(page.getByTestId('sweep-progress')).toHaveCount(0);

@@ -1,38 +1,19 @@
 /// <reference lib="webworker" />
 import type { LayerWeights } from '../src/models/spec';
-import type { TrainCommand, TrainEvent, TrainWorkerMessage } from '../src/protocol';
-import { RunControl } from '../src/train/control';
+import type { TrainCommand } from '../src/protocol';
 import { pretrainedTeachers } from '../src/train/pretrained';
-import { runExperiment, type TrainEnv } from '../src/train/runner';
+import type { TrainEnv } from '../src/train/runner';
 import { chooseBackend } from './backend';
 import { keyValueStore } from './keyValueStore';
-import { errorMessage } from '../src/errorMessage';
+import { createTrainSession } from './trainSession';
 
 /**
  * The training worker: picks a backend, runs src/train on the plan it is sent, and forwards every
- * event to the page tagged with the run id. One run per worker; the page spawns a fresh worker for
- * the next run.
+ * event to the page tagged with the run id (workers/trainSession.ts). One run per worker; the page
+ * spawns a fresh worker for the next run.
  */
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-
-let currentRunId: string | null = null;
-let control: RunControl | null = null;
-
-function post(event: TrainEvent): void {
-  if (currentRunId === null) return;
-  const message: TrainWorkerMessage = { ...event, runId: currentRunId };
-  scope.postMessage(message);
-}
-
-function reportInternalError(error: unknown): void {
-  const detail = errorMessage(error);
-  post({
-    type: 'error',
-    kind: 'internal',
-    message: `Training failed unexpectedly: ${detail}. Your graph is kept; press Run to try again, or pick another backend.`,
-  });
-}
 
 // ---------- teacher cache in IndexedDB: a trained teacher is reused while its cacheKey matches ----------
 
@@ -62,62 +43,15 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function start(command: Extract<TrainCommand, { type: 'start' }>): Promise<void> {
-  currentRunId = command.runId;
-  const runControl = new RunControl();
-  control = runControl;
-  let finalStatusSent = false;
-  const emit = (event: TrainEvent): void => {
-    if (event.type === 'status' && (event.state === 'finished' || event.state === 'stopped')) finalStatusSent = true;
-    post(event);
-  };
-  runControl.onStateChange((state) => {
-    if (state !== 'stopped') emit({ type: 'status', state });
-  });
-  try {
-    const chosen = await chooseBackend(command.backend);
-    emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason });
-    emit({ type: 'status', state: 'running' });
-    await runExperiment(command.plan, command.runs, {
-      readAsset,
-      emit,
-      control: runControl,
-      teacherCache,
-      pretrainedTeachers: shippedTeachers,
-      backend: chosen.backend,
-      now: () => performance.now(),
-    });
-    if (!finalStatusSent) emit({ type: 'status', state: runControl.stopRequested ? 'stopped' : 'finished' });
-  } catch (error) {
-    reportInternalError(error);
-  } finally {
-    control = null;
-  }
-}
+const session = createTrainSession({
+  post: (message) => scope.postMessage(message),
+  chooseBackend,
+  env: { readAsset, teacherCache, pretrainedTeachers: shippedTeachers, now: () => performance.now() },
+});
 
-scope.onmessage = (event: MessageEvent<TrainCommand>) => {
-  const command = event.data;
-  switch (command.type) {
-    case 'start':
-      if (control !== null) {
-        post({ type: 'log', message: 'A run is already in progress in this worker; ignoring the new start.' });
-        return;
-      }
-      void start(command);
-      return;
-    case 'pause':
-      control?.pause();
-      return;
-    case 'resume':
-      control?.resume();
-      return;
-    case 'stop':
-      control?.stop();
-      return;
-  }
-};
+scope.onmessage = (event: MessageEvent<TrainCommand>) => session.handle(event.data);
 
 scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
   event.preventDefault();
-  reportInternalError(event.reason);
+  session.reportInternalError(event.reason);
 });

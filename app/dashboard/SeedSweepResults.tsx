@@ -11,11 +11,14 @@ function meanAndSpread(s: Spread, signed: boolean): string {
   return `${mean}${s.n > 1 ? ` ± ${points(s.sd)}` : ''} ${signed ? 'pp' : '%'}`;
 }
 
-/** What the interval says, in words: a gain only counts when the interval leaves zero out. */
+/**
+ * What the interval says, in words: a gain only counts when the interval leaves zero out. It covers
+ * the spread from seed to seed, not the sampling of a small test set.
+ */
 function verdictOf(low: number, high: number): { text: string; tone: 'good' | 'bad' | 'neutral' } {
-  if (low > 0) return { text: 'The interval lies above zero: over these seeds, distillation helps.', tone: 'good' };
-  if (high < 0) return { text: 'The interval lies below zero: over these seeds, distillation hurts.', tone: 'bad' };
-  return { text: 'The interval includes zero: these seeds cannot tell the gain from seed-to-seed noise.', tone: 'neutral' };
+  if (low > 0) return { text: 'The interval lies above zero: on average over seeds, the distilled student beats its baseline on this test set.', tone: 'good' };
+  if (high < 0) return { text: 'The interval lies below zero: on average over seeds, the distilled student falls behind its baseline on this test set.', tone: 'bad' };
+  return { text: 'The interval includes zero: these seeds cannot tell the gain from seed-to-seed spread.', tone: 'neutral' };
 }
 
 /**
@@ -28,7 +31,9 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
   const running = sweep.state === 'running' ? currentSeed(sweep) : null;
   const gain = summary?.gain.test;
   const [low, high] = gain ? confidenceInterval95(gain) : [Number.NaN, Number.NaN];
-  const verdict = gain && gain.n > 1 ? verdictOf(low, high) : null;
+  // Judged once the sweep is over: reading the interval after every seed and stopping when it looks
+  // good would overstate the gain.
+  const verdict = gain && gain.n > 1 && sweep.state !== 'running' ? verdictOf(low, high) : null;
   const download = (): void => downloadFile(
     JSON.stringify(sweep.finished.map((run) => run.results), null, 2),
     `${fileSlug(sweep.experimentName, 'experiment')}-seeds-results.json`,
@@ -38,7 +43,7 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
   return (
     <div className="seed-sweep" data-testid="seed-sweep" data-state={sweep.state}>
       <h4 className="seed-sweep__title">
-        Over {sweep.count} seeds ({sweep.finished.length} finished{sweep.state === 'stopped' ? ', stopped early' : ''})
+        Over {sweep.count} seeds ({sweep.finished.length} finished{sweep.state === 'stopped' ? ', ended early' : ''})
       </h4>
       <table className="results-table seed-sweep__table">
         <thead>
@@ -75,7 +80,7 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
           <br />
           <b data-testid="seed-sweep-gain-mean">Gain {meanAndSpread(gain, true)}</b>
           {gain.n > 1 ? <>, 95 % CI <span data-testid="seed-sweep-ci">{formatPoints(low)} to {formatPoints(high)}</span></> : ' (one seed: no spread yet)'}
-          ; the distilled student won in {gain.positive} of {gain.n} seeds.
+          ; the distilled student was better in {gain.positive} of {gain.n} seeds.
         </p>
       ) : (
         <p className="seed-sweep__summary">The gain appears once a seed has both a baseline and a distilled student.</p>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { KNOWN_SOC_VERSIONS } from '../../src/export/bundleFacts';
 import { exportSettingsOf, studentOf, trainedStudentMismatch, type ExportJobRequest, type ModelCard } from '../../src/export/exportRequest';
-import { serializeExperiment } from '../../src/graph/serialize';
+import { downloadExperiment } from '../editor/experimentFiles';
 import type { ExportParams } from '../../src/graph/schema';
 import type { VerificationReport } from '../../src/protocol';
 import { useStudio } from '../store';
@@ -50,6 +50,7 @@ function ModelCardView({ card }: { card: ModelCard }) {
     ['Student', card.name],
     ['Test accuracy', percent(card.testAccuracy)],
     ['Teacher accuracy', percent(card.teacherAccuracy)],
+    ['Seed', card.seed === null ? '—' : String(card.seed)],
     ['Parameters', `${card.params.toLocaleString('en-US')} (${formatBytes(card.parameterBytes)} float32)`],
     ['FLOPs per image', card.flops.toLocaleString('en-US')],
     ['ONNX', `${formatBytes(card.onnxBytes)}, opset ${card.opset}, IR ${card.irVersion}`],
@@ -70,6 +71,7 @@ export function ExportPanel() {
   const experiment = useStudio((s) => s.experiment);
   const trained = useStudio((s) => s.run.trainedModels.student);
   const results = useStudio((s) => s.run.results);
+  const sweep = useStudio((s) => s.run.sweep);
   const [settings, setSettings] = useState<Settings>(() => exportSettingsOf(experiment));
   const update = (patch: Partial<Settings>) => setSettings((current) => ({ ...current, ...patch }));
 
@@ -108,6 +110,12 @@ export function ExportPanel() {
       <h3 className="export-panel__title">Export the student</h3>
       {!trained && !graphStudent.ok && <p className="export-panel__error">{graphStudent.message}</p>}
       {mismatch && <p className="export-panel__note" data-testid="export-mismatch-note">{mismatch}</p>}
+      {trained && sweep !== null && results?.student && (
+        <p className="export-panel__note" data-testid="export-sweep-note">
+          From the seed sweep, this is the last run's student (seed {results.student.seed}); its gain is that seed's, the sweep's
+          mean is in the results panel.
+        </p>
+      )}
       <fieldset className="export-panel__options" disabled={!trained}>
         <label>
           Format{' '}
@@ -154,7 +162,7 @@ export function ExportPanel() {
           Download tfjs model
         </button>
         <button type="button" data-testid="export-download-experiment"
-          onClick={() => downloadFile(serializeExperiment(experiment), `${experiment.name || 'experiment'}.json`, 'application/json')}>
+          onClick={() => downloadExperiment(experiment)}>
           Download experiment
         </button>
       </div>

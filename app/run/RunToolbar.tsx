@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { ALL_PHASES, isRunActive } from '../store/runSlice';
@@ -30,6 +31,7 @@ export function RunToolbar() {
     })),
   );
   const active = isRunActive(status);
+  const [seedText, setSeedText] = useState(String(seedCount));
 
   return (
     <section className="run-toolbar" aria-label="Run controls">
@@ -46,7 +48,8 @@ export function RunToolbar() {
         </button>
         <label
           className="run-toolbar__seeds"
-          title="Train the baseline and the distilled student with this many seeds (the graph's seed, then the next ones) to read the gain with its spread; the teacher is trained once"
+          title={'Run trains the baseline and the distilled student with this many seeds (the graph\'s seed, then the next ones) ' +
+            'to read the gain with its spread; the teacher is trained once and then comes from the cache. The single-phase buttons run one seed.'}
         >
           over
           <input
@@ -54,10 +57,16 @@ export function RunToolbar() {
             min={1}
             max={MAX_SWEEP_SEEDS}
             step={1}
-            value={seedCount}
+            value={seedText}
             disabled={active}
             data-testid="seed-count"
-            onChange={(event) => setSeedCount(event.target.valueAsNumber)}
+            onChange={(event) => {
+              // Keep what is typed (an empty field while editing); take it as soon as it is a valid count.
+              setSeedText(event.target.value);
+              const count = event.target.valueAsNumber;
+              if (Number.isInteger(count) && count >= 1 && count <= MAX_SWEEP_SEEDS) setSeedCount(count);
+            }}
+            onBlur={() => setSeedText(String(seedCount))}
           />
           {seedCount === 1 ? 'seed' : 'seeds'}
         </label>

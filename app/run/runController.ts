@@ -20,7 +20,33 @@ export interface RunControllerAccess {
   getRun: () => RunData;
   getBackendPreference: () => BackendPreference;
   updateRun: (update: (run: RunData) => RunData) => void;
+  /** Starts a training worker; the browser's Web Worker unless a test runs the session in-process. */
+  spawnWorker?: SpawnTrainWorker;
 }
+
+/** What the controller hears from a worker: its messages, or that it died. */
+export interface TrainWorkerHandlers {
+  message: (message: TrainWorkerMessage) => void;
+  crash: (detail: string) => void;
+}
+
+export interface TrainWorkerPort {
+  postMessage: (command: TrainCommand) => void;
+  terminate: () => void;
+}
+
+export type SpawnTrainWorker = (handlers: TrainWorkerHandlers) => TrainWorkerPort;
+
+export const spawnBrowserTrainWorker: SpawnTrainWorker = ({ message, crash }) => {
+  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (event: MessageEvent<TrainWorkerMessage>) => message(event.data);
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    crash(event.message || 'the worker script failed to load or threw outside the trainer');
+  };
+  worker.onmessageerror = () => crash('a message from the worker could not be read');
+  return worker;
+};
 
 export interface RunController {
   /** Starts the selected phases; with `seedCount` > 1, a sweep over that many student seeds. */
@@ -35,17 +61,23 @@ const FLUSH_INTERVAL_MS = 150;
 let runCounter = 0;
 
 export function createRunController(access: RunControllerAccess): RunController {
-  let worker: Worker | null = null;
+  let worker: TrainWorkerPort | null = null;
   let pending: TrainWorkerMessage[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  const flush = (): void => {
+  /** Folds the queued messages into the store; true when there were any. */
+  const applyPending = (): boolean => {
+    if (flushTimer !== null) clearTimeout(flushTimer);
     flushTimer = null;
-    if (pending.length === 0) return;
+    if (pending.length === 0) return false;
     const batch = pending;
     pending = [];
     access.updateRun((run) => applyRunMessages(run, batch));
-    advanceSweep();
+    return true;
+  };
+
+  const flush = (): void => {
+    if (applyPending()) advanceSweep();
   };
 
   const enqueue = (message: TrainWorkerMessage): void => {
@@ -53,8 +85,9 @@ export function createRunController(access: RunControllerAccess): RunController 
     if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_INTERVAL_MS);
   };
 
+  // Never advances a sweep: a crash or a refused graph must not start the next seed.
   const reportError = (error: RunError): void => {
-    flush();
+    applyPending();
     access.updateRun((run) => ({ ...run, status: 'error', error, sweep: run.sweep && endSweep(run.sweep) }));
   };
 
@@ -74,19 +107,14 @@ export function createRunController(access: RunControllerAccess): RunController 
     });
   };
 
-  const spawnWorker = (): Worker => {
-    const created = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
-    created.onmessage = (event: MessageEvent<TrainWorkerMessage>) => enqueue(event.data);
-    created.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      reportCrash(event.message || 'the worker script failed to load or threw outside the trainer');
-    };
-    created.onmessageerror = () => reportCrash('a message from the worker could not be read');
-    return created;
-  };
+  const spawnWorker = (): TrainWorkerPort => (access.spawnWorker ?? spawnBrowserTrainWorker)({ message: enqueue, crash: reportCrash });
 
   /** The graph a running sweep trains: a snapshot, so edits during the sweep do not mix into it. */
   let sweepExperiment: ExperimentFile | null = null;
+  /** Pause pressed and not resumed: the sweep's next seed starts paused too. */
+  let pausedByUser = false;
+  /** Stop pressed: no further seed starts, even if the current run's 'finished' is still queued. */
+  let stopRequested = false;
 
   const launch = (plan: TrainingPlan, runs: RunSelection, sweep: SeedSweep | null, log: RunData['log']): void => {
     // A fresh worker per run: no state or tensors leak from one run into the next.
@@ -98,6 +126,7 @@ export function createRunController(access: RunControllerAccess): RunController 
     access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, startedAt: Date.now(), sweep, log }));
     const command: TrainCommand = { type: 'start', runId, plan, runs, backend: access.getBackendPreference() };
     worker.postMessage(command);
+    if (pausedByUser) worker.postMessage({ type: 'pause' } satisfies TrainCommand);
   };
 
   const sweepLogLine = (sweep: SeedSweep): RunData['log'][number] => {
@@ -114,9 +143,11 @@ export function createRunController(access: RunControllerAccess): RunController 
       return;
     }
     if (run.status !== 'finished' || run.results === null || run.selection === null) return;
-    const sweep = recordSeedRun(run.sweep, run.results);
-    if (sweep.state === 'done' || sweepExperiment === null) {
-      access.updateRun((current) => ({ ...current, sweep: sweepExperiment === null ? endSweep(sweep) : sweep }));
+    const seconds = run.startedAt === null ? null : (Date.now() - run.startedAt) / 1000;
+    const recorded = recordSeedRun(run.sweep, run.results, seconds);
+    const sweep = stopRequested || sweepExperiment === null ? endSweep(recorded) : recorded;
+    if (sweep.state !== 'running' || sweepExperiment === null) {
+      access.updateRun((current) => ({ ...current, sweep }));
       return;
     }
     let plan: TrainingPlan;
@@ -146,15 +177,31 @@ export function createRunController(access: RunControllerAccess): RunController 
         reportError(describeCompileFailure(error, experiment));
         return;
       }
-      const sweep = seedCount > 1 ? startSweep(experiment.name, plan.baseline.seed, seedCount) : null;
+      let sweep: SeedSweep | null = null;
+      if (seedCount > 1) {
+        try {
+          sweep = startSweep(experiment.name, plan.baseline.seed, seedCount);
+          // The last seed must be valid too, before any seed trains.
+          withStudentSeedOffset(experiment, seedCount - 1);
+        } catch (error) {
+          reportError({ kind: 'graph', message: `${errorMessage(error)} Lower the number of seeds or the trainer's seed.`, problems: [] });
+          return;
+        }
+      }
       sweepExperiment = sweep === null ? null : structuredClone(experiment);
+      pausedByUser = false;
+      stopRequested = false;
       launch(plan, runs, sweep, sweep === null ? [] : [sweepLogLine(sweep)]);
     },
     send(command) {
+      pausedByUser = command.type === 'pause';
       worker?.postMessage(command);
     },
     stop() {
       if (worker === null) return;
+      // The run may already have finished, with its last messages still queued: the sweep keeps
+      // that seed and starts no other.
+      stopRequested = true;
       const command: TrainCommand = { type: 'stop' };
       worker.postMessage(command);
     },

@@ -18,23 +18,23 @@ describe('seed sweep', () => {
   it('walks the seeds from the graph\'s own and is done after the last', () => {
     let sweep = startSweep('Hinton KD', 7, 3);
     expect(currentSeed(sweep)).toEqual({ index: 0, seed: 7 });
-    sweep = recordSeedRun(sweep, run(7, 0.9, 0.92));
+    sweep = recordSeedRun(sweep, run(7, 0.9, 0.92), 60);
     expect(currentSeed(sweep)).toEqual({ index: 1, seed: 8 });
     expect(sweep.state).toBe('running');
-    sweep = recordSeedRun(sweep, run(8, 0.91, 0.9));
-    sweep = recordSeedRun(sweep, run(9, 0.89, 0.93));
+    sweep = recordSeedRun(sweep, run(8, 0.91, 0.9), 60);
+    sweep = recordSeedRun(sweep, run(9, 0.89, 0.93), 60);
     expect(sweep.state).toBe('done');
     expect(sweep.finished.map((r) => r.seed)).toEqual([7, 8, 9]);
     // A finished sweep takes no more runs and stays done.
-    expect(recordSeedRun(sweep, run(10, 0.5, 0.5))).toBe(sweep);
+    expect(recordSeedRun(sweep, run(10, 0.5, 0.5), 60)).toBe(sweep);
     expect(endSweep(sweep)).toBe(sweep);
   });
 
   it('ends early with the seeds that finished when a run stops or fails', () => {
-    const sweep = endSweep(recordSeedRun(startSweep('Hinton KD', 1, 4), run(1, 0.9, 0.92)));
+    const sweep = endSweep(recordSeedRun(startSweep('Hinton KD', 1, 4), run(1, 0.9, 0.92), 60));
     expect(sweep.state).toBe('stopped');
     expect(sweep.finished).toHaveLength(1);
-    expect(recordSeedRun(sweep, run(2, 0.9, 0.9))).toBe(sweep);
+    expect(recordSeedRun(sweep, run(2, 0.9, 0.9), 60)).toBe(sweep);
   });
 
   it('refuses sweeps of fewer than two or too many seeds', () => {
@@ -45,32 +45,38 @@ describe('seed sweep', () => {
 
   it('pairs baseline and student per seed for the gain statistics', () => {
     let sweep = startSweep('Hinton KD', 1, 2);
-    sweep = recordSeedRun(sweep, run(1, 0.90, 0.92));
-    sweep = recordSeedRun(sweep, { ...run(2, 0.91, 0.0), student: null });
+    sweep = recordSeedRun(sweep, run(1, 0.90, 0.92), 60);
+    sweep = recordSeedRun(sweep, { ...run(2, 0.91, 0.0), student: null }, 60);
     const rows = seedRowsOf(sweep);
     expect(rows[0]).toEqual({ seed: 1, baseline: { test: 0.90, validation: 0.89 }, student: { test: 0.92, validation: 0.91 } });
     expect(rows[1].student).toBeNull();
     expect(summarizeGain(rows)!.pairedSeeds).toEqual([1]);
   });
 
-  it('estimates the time left from the finished seeds\' training time', () => {
+  it('estimates the time left from the finished seeds\' wall-clock time, less teacher training', () => {
     let sweep = startSweep('Hinton KD', 1, 4);
     expect(sweepSecondsLeft(sweep, 30)).toBeNull();
-    sweep = recordSeedRun(sweep, run(1, 0.9, 0.92, 10));
-    sweep = recordSeedRun(sweep, run(2, 0.9, 0.92, 20));
-    // Seed 3 runs with 5 s left; seed 4 is expected to take the mean of (10 + 20) and (20 + 40) seconds.
+    const first = run(1, 0.9, 0.92);
+    sweep = recordSeedRun(sweep, { ...first, teacher: { ...first.teacher!, trainingSeconds: 50 } }, 90);
+    const second = run(2, 0.9, 0.92);
+    sweep = recordSeedRun(sweep, { ...second, teacher: { ...second.teacher!, fromCache: true } }, 50);
+    // Seed 3 runs with 5 s left; seed 4 is expected to take the mean of 90 - 50 and 50 seconds.
     expect(sweepSecondsLeft(sweep, 5)).toBe(5 + 45);
     expect(sweepSecondsLeft(sweep, null)).toBeNull();
     expect(sweepSecondsLeft(endSweep(sweep), 5)).toBeNull();
   });
 
   it('recognises a stored sweep and rejects a malformed one', () => {
-    const isResults = (value: unknown): boolean => typeof value === 'object' && value !== null && 'experimentName' in value;
-    const sweep = recordSeedRun(startSweep('Hinton KD', 1, 2), run(1, 0.9, 0.92));
+    const isResults = (value: unknown): value is ExperimentResults => typeof value === 'object' && value !== null && 'experimentName' in value;
+    const sweep = recordSeedRun(startSweep('Hinton KD', 1, 2), run(1, 0.9, 0.92), 60);
     expect(isSeedSweep(JSON.parse(JSON.stringify(sweep)), isResults)).toBe(true);
     expect(isSeedSweep({ ...sweep, state: 'paused' }, isResults)).toBe(false);
     expect(isSeedSweep({ ...sweep, finished: [{ seed: '1', results: run(1, 0.9, 0.9) }] }, isResults)).toBe(false);
-    expect(isSeedSweep({ ...sweep, finished: [{ seed: 1, results: 'lost' }] }, isResults)).toBe(false);
+    expect(isSeedSweep({ ...sweep, finished: [{ seed: 1, results: 'lost', seconds: 1 }] }, isResults)).toBe(false);
+    // Seeds out of order, a count no sweep can have, more runs than seeds.
+    expect(isSeedSweep({ ...sweep, finished: [{ ...sweep.finished[0], seed: 2 }] }, isResults)).toBe(false);
+    expect(isSeedSweep({ ...sweep, count: 1 }, isResults)).toBe(false);
+    expect(isSeedSweep({ ...sweep, count: 2, finished: [...sweep.finished, sweep.finished[0], sweep.finished[0]] }, isResults)).toBe(false);
     expect(isSeedSweep(null, isResults)).toBe(false);
   });
 });

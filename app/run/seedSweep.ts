@@ -12,6 +12,8 @@ export interface SeedRun {
   /** The baseline's and distilled student's seed in this run. */
   seed: number;
   results: ExperimentResults;
+  /** Wall-clock seconds the run took, start to finish (null when unknown). */
+  seconds: number | null;
 }
 
 export interface SeedSweep {
@@ -43,9 +45,9 @@ export function currentSeed(sweep: SeedSweep): { index: number; seed: number } {
 }
 
 /** A run finished: keep its results; the sweep is done after the last seed. */
-export function recordSeedRun(sweep: SeedSweep, results: ExperimentResults): SeedSweep {
+export function recordSeedRun(sweep: SeedSweep, results: ExperimentResults, seconds: number | null): SeedSweep {
   if (sweep.state !== 'running') return sweep;
-  const finished = [...sweep.finished, { seed: currentSeed(sweep).seed, results }];
+  const finished = [...sweep.finished, { seed: currentSeed(sweep).seed, results, seconds }];
   return { ...sweep, finished, state: finished.length >= sweep.count ? 'done' : 'running' };
 }
 
@@ -65,24 +67,28 @@ export function seedRowsOf(sweep: SeedSweep): SeedRow[] {
 
 /**
  * Seconds the sweep still needs: the current run's estimate plus, for each seed not yet started,
- * the mean training time of the baseline and student in the finished runs (the teacher is cached
- * after the first). Null until a run has finished or while the current run has no estimate.
+ * the mean wall-clock time of the finished runs, less any teacher training (later seeds restore
+ * the teacher from the cache). Null until a run has finished or while the current run has no
+ * estimate.
  */
 export function sweepSecondsLeft(sweep: SeedSweep, currentRunSecondsLeft: number | null): number | null {
-  if (sweep.state !== 'running' || currentRunSecondsLeft === null || sweep.finished.length === 0) return null;
-  const perSeed = sweep.finished.reduce((sum, { results }) =>
-    sum + (results.baseline?.trainingSeconds ?? 0) + (results.student?.trainingSeconds ?? 0), 0) / sweep.finished.length;
+  const timed = sweep.finished.filter((run): run is SeedRun & { seconds: number } => run.seconds !== null);
+  if (sweep.state !== 'running' || currentRunSecondsLeft === null || timed.length === 0) return null;
+  const perSeed = timed.reduce((sum, { seconds, results }) =>
+    sum + Math.max(0, seconds - (results.teacher?.fromCache ? 0 : (results.teacher?.trainingSeconds ?? 0))), 0) / timed.length;
   const notStarted = sweep.count - sweep.finished.length - 1;
   return currentRunSecondsLeft + notStarted * perSeed;
 }
 
 /** Checks a sweep read back from storage; anything else is dropped. */
-export function isSeedSweep(value: unknown, isResults: (results: unknown) => boolean): value is SeedSweep {
+export function isSeedSweep(value: unknown, isResults: (results: unknown) => results is ExperimentResults): value is SeedSweep {
   const sweep = value as Partial<SeedSweep> | null;
   return typeof sweep === 'object' && sweep !== null
-    && typeof sweep.experimentName === 'string' && Number.isInteger(sweep.firstSeed) && Number.isInteger(sweep.count)
+    && typeof sweep.experimentName === 'string' && Number.isInteger(sweep.firstSeed)
+    && Number.isInteger(sweep.count) && (sweep.count ?? 0) >= 2 && (sweep.count ?? 0) <= MAX_SWEEP_SEEDS
     && (sweep.state === 'running' || sweep.state === 'done' || sweep.state === 'stopped')
-    && Array.isArray(sweep.finished)
-    && sweep.finished.every((run: Partial<SeedRun> | null) => typeof run === 'object' && run !== null
-      && Number.isInteger(run.seed) && isResults(run.results));
+    && Array.isArray(sweep.finished) && sweep.finished.length <= (sweep.count ?? 0)
+    && sweep.finished.every((run: Partial<SeedRun> | null, index) => typeof run === 'object' && run !== null
+      && run.seed === (sweep.firstSeed ?? 0) + index && isResults(run.results)
+      && (run.seconds === null || typeof run.seconds === 'number'));
 }

@@ -70,7 +70,7 @@ describe('run journal', () => {
 
   it('keeps a seed sweep: the seeds that finished come back and the cut-off sweep is marked stopped', () => {
     const { store, storage, stop } = journaledStore();
-    const firstSeedDone = recordSeedRun(startSweep('Hinton KD', 1, 3), { ...afterTeacher, baseline: model(0.8), student: model(0.82) });
+    const firstSeedDone = recordSeedRun(startSweep('Hinton KD', 1, 3), { ...afterTeacher, baseline: model(0.8), student: model(0.82) }, 120);
     store.setState({ run: { status: 'running', startedAt: 1_000, results: null, sweep: startSweep('Hinton KD', 1, 3) } });
     store.setState({ run: { status: 'running', startedAt: 2_000, results: null, sweep: firstSeedDone } });
     stop();

@@ -95,7 +95,7 @@ export interface RunSlice {
   seedCount: number;
   /**
    * Compiles the current experiment and starts the selected phases; graph problems block it.
-   * Runs that train the baseline or the student repeat over `seedCount` seeds.
+   * Runs that train both the baseline and the student repeat over `seedCount` seeds (a gain needs both).
    */
   startRun: (runs: RunSelection) => void;
   pauseRun: () => void;
@@ -155,7 +155,7 @@ export const createRunSlice: StateCreator<RunSliceStore, [], [], RunSlice> = (se
     run: initialRunData(),
     backendPreference: backendPreferenceFromUrl() ?? 'auto',
     seedCount: 1,
-    startRun: (runs) => controller.start(runs, runs.baseline || runs.student ? get().seedCount : 1),
+    startRun: (runs) => controller.start(runs, runs.baseline && runs.student ? get().seedCount : 1),
     pauseRun: () => controller.send({ type: 'pause' }),
     resumeRun: () => controller.send({ type: 'resume' }),
     stopRun: () => controller.stop(),

@@ -110,6 +110,7 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
       aipp: request.format === 'atc' && (options.aipp ?? false),
       testAccuracy: request.results?.student?.testAccuracy ?? null,
       teacherAccuracy: request.results?.teacher?.testAccuracy ?? null,
+      seed: request.results?.student?.seed ?? null,
     },
   };
 }

@@ -45,6 +45,8 @@ export interface ModelCard {
   aipp: boolean;
   testAccuracy: number | null;
   teacherAccuracy: number | null;
+  /** The student's seed in the run it came from (null without that run's results). */
+  seed: number | null;
 }
 
 export interface ExportJobResult {
