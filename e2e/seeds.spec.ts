@@ -58,6 +58,9 @@ test('Run over two seeds: teacher once, both seeds paired, the gain summarised a
   const half = 12.706 * sd / Math.SQRT2;
   await expect(sweep.getByTestId('seed-sweep-ci')).toHaveText(`${pointsOf(mean - half)} to ${pointsOf(mean + half)}`);
   await expect(sweep.getByTestId('seed-sweep-verdict')).toBeVisible();
+  // The strip draws one dot per seed and the interval.
+  await expect(sweep.getByTestId('gain-strip-dot')).toHaveCount(2);
+  await expect(sweep.getByTestId('gain-strip-interval')).toHaveCount(1);
 
   // The export is the last run's student, and says so.
   const exportPanel = page.getByTestId('export-panel');

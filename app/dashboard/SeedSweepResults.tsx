@@ -2,6 +2,7 @@ import { confidenceInterval95, summarizeGain, type Spread } from '../../src/seed
 import { downloadFile, fileSlug } from '../download';
 import { currentSeed, seedRowsOf, type SeedSweep } from '../run/seedSweep';
 import { formatPercent, formatPoints } from './format';
+import { GainStrip } from './GainStrip';
 
 const points = (fraction: number): string => (fraction * 100).toFixed(2);
 
@@ -84,6 +85,13 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
         </p>
       ) : (
         <p className="seed-sweep__summary">The gain appears once a seed has both a baseline and a distilled student.</p>
+      )}
+      {summary && gain && (
+        <GainStrip
+          gains={rows.flatMap((row) => (row.baseline && row.student ? [{ seed: row.seed, gain: row.student.test - row.baseline.test }] : []))}
+          interval={gain.n > 1 ? [low, high] : null}
+          mean={gain.mean}
+        />
       )}
       {verdict && (
         <p className={`seed-sweep__verdict seed-sweep__verdict--${verdict.tone}`} data-testid="seed-sweep-verdict">
