@@ -1,12 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { cnnPresetWithAttentionAndFsp, nodeCount, openStudio, presetFile, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
+import { cnnPresetWithAttentionAndFsp, nodeCount, openStudio, openStudioWith, presetFile, shrinkExperiment, TINY_RUN } from './helpers';
 
 test('pause holds training, resume continues, stop ends the run and keeps the graph', async ({ page, request }) => {
   // Enough steps (32 per epoch) that the run is still going while we pause and resume.
   const experiment = shrinkExperiment(await cnnPresetWithAttentionAndFsp(request), { ...TINY_RUN, trainSubset: 2048 });
-  await openStudio(page, 'webgl');
-  await uploadExperiment(page, 'pausable.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'webgl', 'pausable.json', experiment);
   const nodesBefore = await nodeCount(page);
 
   await page.getByTestId('run-teacher').click();
@@ -93,9 +91,7 @@ test('a worker that crashes mid-run keeps the results of the models already trai
         };`,
     });
   });
-  await openStudio(page, 'cpu');
-  await uploadExperiment(page, 'crashing.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'cpu', 'crashing.json', experiment);
   const nodes = await nodeCount(page);
 
   await page.getByTestId('run-button').click();
@@ -123,9 +119,7 @@ test('closing the page mid-run asks first; the next load says what happened and 
     dialogs.push(dialog.type());
     void dialog.accept();
   });
-  await openStudio(page, 'cpu');
-  await uploadExperiment(page, 'interrupted.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'cpu', 'interrupted.json', experiment);
   await page.getByTestId('run-button').click();
   const results = page.getByTestId('results-panel');
   await expect(results.getByTestId('result-teacher-accuracy')).toHaveText(/^\d+\.\d+%$/, { timeout: 120_000 });

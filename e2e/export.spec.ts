@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { openStudio, presetFile, shrinkExperiment, uploadExperiment } from './helpers';
+import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
 
 /**
  * Train a tiny run of the article preset (MLP teacher -> 50-50 student), open the export panel,
@@ -12,9 +12,7 @@ test('a trained student exports as a verified ONNX model and an Atlas 200 DK bun
   test.setTimeout(300_000);
   const experiment = shrinkExperiment(await presetFile(request, 'article-mnist.json'));
 
-  await openStudio(page, 'cpu');
-  await uploadExperiment(page, 'tiny-article.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'cpu', 'tiny-article.json', experiment);
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
 

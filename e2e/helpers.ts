@@ -96,6 +96,13 @@ export async function uploadExperiment(page: Page, name: string, contents: strin
   await page.getByTestId('open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(contents) });
 }
 
+/** Opens the studio on a backend and loads an experiment through the file input, as a user would. */
+export async function openStudioWith(page: Page, backend: string, fileName: string, experiment: ExperimentFile): Promise<void> {
+  await openStudio(page, backend);
+  await uploadExperiment(page, fileName, JSON.stringify(experiment));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+}
+
 /** Graph nodes on the canvas (not `[data-testid^="node-"]`, which also matches problem badges). */
 export async function nodeCount(page: Page): Promise<number> {
   return page.locator('.react-flow__node').count();

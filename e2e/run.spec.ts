@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cnnPresetWithAttentionAndFsp, openStudio, shrinkExperiment, uploadExperiment } from './helpers';
+import { cnnPresetWithAttentionAndFsp, openStudioWith, shrinkExperiment } from './helpers';
 
 /**
  * One real, tiny run of the CNN preset with attention transfer and FSP on WebGL: teacher, baseline
@@ -9,9 +9,7 @@ import { cnnPresetWithAttentionAndFsp, openStudio, shrinkExperiment, uploadExper
 test('a tiny CNN run fills the loss, accuracy, soft-target, attention, FSP and results panels', async ({ page, request }) => {
   test.setTimeout(300_000);
   const experiment = shrinkExperiment(await cnnPresetWithAttentionAndFsp(request));
-  await openStudio(page, 'webgl');
-  await uploadExperiment(page, 'tiny-cnn.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'webgl', 'tiny-cnn.json', experiment);
 
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveText('running');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { ExperimentResults } from '../src/results';
-import { openStudio, presetFile, shrinkExperiment, TINY_RUN, uploadExperiment } from './helpers';
+import { openStudioWith, presetFile, shrinkExperiment, TINY_RUN } from './helpers';
 
 /**
  * A seed sweep on the tiny Hinton preset: Run over two seeds trains the teacher once, then the
@@ -14,9 +14,7 @@ const pointsOf = (fraction: number): string => `${fraction >= 0 ? '+' : ''}${(fr
 test('Run over two seeds: teacher once, both seeds paired, the gain summarised and kept over a reload', async ({ page, request }) => {
   test.setTimeout(300_000);
   const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
-  await openStudio(page, 'webgl');
-  await uploadExperiment(page, 'tiny-hinton.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'webgl', 'tiny-hinton.json', experiment);
 
   await page.getByTestId('seed-count').fill('2');
   await page.getByTestId('run-button').click();
@@ -76,9 +74,7 @@ test('Stop during a sweep ends it with the seeds that finished', async ({ page, 
   test.setTimeout(300_000);
   // 32 steps per epoch, so seed 2's run is still going when Stop is pressed.
   const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'), { ...TINY_RUN, trainSubset: 2048 });
-  await openStudio(page, 'webgl');
-  await uploadExperiment(page, 'tiny-hinton.json', JSON.stringify(experiment));
-  await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  await openStudioWith(page, 'webgl', 'tiny-hinton.json', experiment);
 
   await page.getByTestId('seed-count').fill('3');
   await page.getByTestId('run-button').click();
