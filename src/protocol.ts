@@ -3,7 +3,8 @@
  * src/train emits TrainEvents through an injected callback; the worker forwards them unchanged,
  * so the page, the headless runner and the tests all see the same events.
  */
-import type { RunPhase, RunSelection, TrainingPlan } from './train/plan';
+import type { PhaseKind, RunSelection, TrainingPlan } from './train/plan';
+import type { ModelRole } from './graph/schema';
 import type { ExperimentResults } from './results';
 import type { ArchitectureSpec, LayerWeights } from './models/spec';
 import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
@@ -15,6 +16,9 @@ export type BackendPreference = BackendName | 'auto';
 
 /** A trained model as the page keeps it: the experiment, architecture and data set it was trained in, its weights. */
 export interface TrainedModel {
+  modelId: string;
+  label: string;
+  role: ModelRole | 'baseline';
   experimentName: string;
   spec: ArchitectureSpec;
   datasetId: string;
@@ -27,21 +31,27 @@ export type TrainCommand =
   | { type: 'resume' }
   | { type: 'stop' };
 
-export interface StepMetrics {
+/** Every event of a phase names it; `kind` lets views group phases (teachers, baselines, distillations). */
+export interface PhaseRef {
+  phaseId: string;
+  kind: PhaseKind;
+}
+
+export interface StepMetrics extends PhaseRef {
   type: 'step';
-  phase: RunPhase;
   stageIndex: number;
   /** Step counted across all stages of this phase. */
   step: number;
   epoch: number;
-  /** Weighted loss terms keyed by loss node id (or 'ce' for teacher/baseline). */
+  /** Weighted loss terms keyed by loss node id (teacher and baseline phases: `ce:<model id>`). */
   terms: Record<string, number>;
   total: number;
 }
 
-export interface EpochMetrics {
+/** One per trained model and epoch (a mutual-learning phase reports each peer). */
+export interface EpochMetrics extends PhaseRef {
   type: 'epoch';
-  phase: RunPhase;
+  modelId: string;
   stageIndex: number;
   epoch: number;
   trainAccuracy: number;
@@ -49,9 +59,9 @@ export interface EpochMetrics {
   testAccuracy: number;
 }
 
-export interface ProgressEvent {
+export interface ProgressEvent extends PhaseRef {
   type: 'progress';
-  phase: RunPhase;
+  phaseLabel: string;
   stageIndex: number;
   stageName: string;
   epoch: number;
@@ -67,6 +77,9 @@ export interface ProgressEvent {
 export interface HeatmapPair {
   id: string;
   label: string;
+  /** The models compared: the teacher side and the student side of the loss. */
+  teacherModel: string;
+  studentModel: string;
   rows: number;
   cols: number;
   teacher: number[][];
@@ -75,13 +88,20 @@ export interface HeatmapPair {
   distance: number;
 }
 
-export interface ProbeSnapshot {
+/** One model's raw logits on the probe images, so the page can re-apply any temperature. */
+export interface ProbeLogits {
+  modelId: string;
+  label: string;
+  role: ModelRole | 'baseline';
+  /** [probe][class] */
+  values: number[][];
+}
+
+export interface ProbeSnapshot extends PhaseRef {
   type: 'probe';
-  phase: RunPhase;
   step: number;
-  /** Raw logits so the page can re-apply any temperature. [probe][class] */
-  teacherLogits: number[][];
-  studentLogits: number[][];
+  /** Every model of the phase: the ones teaching first, then the ones learning. */
+  logits: ProbeLogits[];
   labels: number[];
   /** Probe images as [probe][H*W*C] in [0, 255], for thumbnails. */
   images: number[][];
@@ -99,10 +119,11 @@ export interface LogEvent {
   warning?: boolean;
 }
 
-export interface PhaseDone {
+export interface PhaseDone extends PhaseRef {
   type: 'phaseDone';
-  phase: RunPhase;
-  testAccuracy: number;
+  label: string;
+  /** Test accuracy of each model the phase trained (or restored). */
+  models: { modelId: string; testAccuracy: number }[];
   fromCache: boolean;
 }
 
@@ -116,8 +137,8 @@ export type TrainEvent =
   | ProbeSnapshot
   | PhaseDone
   | { type: 'result'; results: ExperimentResults }
-  /** The trained distilled student (or baseline), sent once its phase ends, for export. */
-  | { type: 'weights'; phase: RunPhase; model: TrainedModel }
+  /** A trained model other than a teacher (student, assistant, peer, baseline), sent once its phase ends, for export. */
+  | { type: 'weights'; model: TrainedModel }
   | {
       type: 'error';
       /** What happened and what to do, in words a user can act on. */

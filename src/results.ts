@@ -1,6 +1,19 @@
-/** The results object: what the results panel shows and the headless runner writes as JSON. */
+/**
+ * The results object: what the results panel shows and the headless runner writes as JSON.
+ * Keyed by model id (the graph node id; a baseline's id is `<student id>/baseline`), so an
+ * experiment with any number of teachers, assistants, students and peers reports each of them.
+ */
+
+import type { ModelRole } from './graph/schema';
+
+export const RESULTS_VERSION = 2;
 
 export interface ModelResult {
+  modelId: string;
+  label: string;
+  role: ModelRole | 'baseline';
+  /** Baselines: the student this is the label-only twin of. */
+  baselineOf?: string;
   /** Fractions in [0, 1]. */
   testAccuracy: number;
   validationAccuracy: number;
@@ -11,7 +24,7 @@ export interface ModelResult {
   epochs: number;
   trainingSeconds: number;
   inferenceMsPerSample: number;
-  /** Seed of the initialisation and data order (the first stage's, for a staged student). */
+  /** Seed of the initialisation (the first stage's, for a staged student). */
   seed: number;
   /** True when the teacher came from the cache instead of being trained in this run. */
   fromCache?: boolean;
@@ -19,20 +32,40 @@ export interface ModelResult {
   pretrained?: boolean;
 }
 
+/** The field's three numbers for one distilled model (methods.md section 6). */
+export interface DistillationReport {
+  studentId: string;
+  /** The model that taught it directly (the largest, when several did); null when none has a result. */
+  teacherId: string | null;
+  /** Its label-only twin, when the plan has one. */
+  baselineId: string | null;
+  /** teacher params / student params (known from the architectures before training). */
+  compressionRatio: number | null;
+  /** teacher accuracy - student accuracy. */
+  accuracyDrop: number | null;
+  /** student accuracy - baseline accuracy. */
+  distillationGain: number | null;
+}
+
 export interface ExperimentResults {
+  resultsVersion: typeof RESULTS_VERSION;
   experimentName: string;
   backend: string;
   datasetId: string;
   trainCount: number;
   testCount: number;
-  teacher: ModelResult | null;
-  baseline: ModelResult | null;
-  student: ModelResult | null;
-  /** teacher params / student params. */
-  compressionRatio: number | null;
-  /** teacher accuracy - distilled student accuracy. */
-  accuracyDrop: number | null;
-  /** distilled student accuracy - baseline accuracy. */
-  distillationGain: number | null;
+  /** Finished models in plan order. */
+  models: ModelResult[];
+  /** One per model that learned from another, in plan order (the first is the experiment's headline). */
+  distillations: DistillationReport[];
   finishedAt: string;
+}
+
+export function modelResultById(results: ExperimentResults, modelId: string | null | undefined): ModelResult | null {
+  return modelId == null ? null : results.models.find((model) => model.modelId === modelId) ?? null;
+}
+
+/** The first distillation, which the headline and the seed statistics read. */
+export function headlineDistillation(results: ExperimentResults): DistillationReport | null {
+  return results.distillations[0] ?? null;
 }

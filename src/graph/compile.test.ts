@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { compileExperiment, GraphCompileError, teacherCacheKey } from './compile';
+import { compileExperiment, GraphCompileError, LEARNER_SEED_STRIDE, teacherCacheKey } from './compile';
 import { canonicalJson, fnv1a64 } from './contentHash';
 import { createNode, defaultTrainerSettings, freshId, trainerSettings } from './factory';
 import { portsOf } from './nodeKinds';
 import { edgeShape, resolveAdapter } from './shapes';
 import { buildPresetExperiment } from './presetExperiments';
-import { baseGraph, tinyTeacher } from './testFixtures';
+import { baseGraph, mutualLearningExperiment, teacherAssistantStudentExperiment, tinyTeacher } from './testFixtures';
 import type { NodeOf } from './schema';
+import { baselineIdFor, type PhasePlan, type TrainingPlan } from '../train/plan';
+
+const phaseOf = (plan: TrainingPlan, kind: PhasePlan['kind']): PhasePlan => plan.phases.find((phase) => phase.kind === kind)!;
+const teacherPhase = (plan: TrainingPlan) => phaseOf(plan, 'teacher');
+const stagesOf = (plan: TrainingPlan) => phaseOf(plan, 'student').stages;
+const tapsOf = (plan: TrainingPlan, id: string) => plan.models.find((model) => model.id === id)!.taps;
 
 function distillGraph() {
   const graph = baseGraph();
@@ -102,22 +108,23 @@ describe('compileExperiment', () => {
     graph.connect('s-fc', 'feature', 'sp', 'guided');
 
     const plan = compileExperiment(graph.file);
-    const inputs = Object.fromEntries(plan.stages[0].terms.map(({ term }) => [term.nodeId, term.inputs]));
-    expect(inputs.ce).toEqual({ logits: { kind: 'logits', side: 'student' }, labels: { kind: 'labels' } });
-    expect(inputs.kd).toEqual({ teacherLogits: { kind: 'logits', side: 'teacher' }, studentLogits: { kind: 'logits', side: 'student' } });
+    const inputs = Object.fromEntries(stagesOf(plan)[0].terms.map(({ term }) => [term.nodeId, term.inputs]));
+    expect(inputs.ce).toEqual({ logits: { kind: 'logits', model: 'student', detach: false }, labels: { kind: 'labels' } });
+    expect(inputs.kd).toEqual({ teacherLogits: { kind: 'logits', model: 'teacher', detach: false }, studentLogits: { kind: 'logits', model: 'student', detach: false } });
     // FitNet compares element-wise, so its student input goes through the adapter; AT does not.
-    expect(inputs.hint.guided).toEqual({ kind: 'feature', side: 'student', layerId: 'conv3', adapterId: 'adapter-s-conv3' });
-    expect(inputs.at.guided).toEqual({ kind: 'feature', side: 'student', layerId: 'conv3', adapterId: null });
+    expect(inputs.hint.guided).toEqual({ kind: 'feature', model: 'student', layerId: 'conv3', adapterId: 'adapter-s-conv3', detach: false });
+    expect(inputs.at.guided).toEqual({ kind: 'feature', model: 'student', layerId: 'conv3', adapterId: null, detach: false });
     expect(inputs.sp).toEqual({
-      guide: { kind: 'feature', side: 'teacher', layerId: 'fc', adapterId: null },
-      guided: { kind: 'feature', side: 'student', layerId: 'fc', adapterId: null },
+      guide: { kind: 'feature', model: 'teacher', layerId: 'fc', adapterId: null, detach: false },
+      guided: { kind: 'feature', model: 'student', layerId: 'fc', adapterId: null, detach: false },
     });
-    expect(plan.adapters).toEqual([{ id: 'adapter-s-conv3', kind: 'conv1x1', studentLayerId: 'conv3', inputShape: [14, 14, 4], outputShape: [14, 14, 8] }]);
-    expect(plan.teacherTaps).toEqual(['relu3', 'fc']);
-    expect(plan.studentTaps).toEqual(['conv3', 'fc']);
+    expect(plan.adapters).toEqual([{ id: 'adapter-s-conv3', kind: 'conv1x1', modelId: 'student', layerId: 'conv3', inputShape: [14, 14, 4], outputShape: [14, 14, 8] }]);
+    expect(tapsOf(plan, 'teacher')).toEqual(['relu3', 'fc']);
+    expect(tapsOf(plan, 'student')).toEqual(['conv3', 'fc']);
+    expect(tapsOf(plan, baselineIdFor('student'))).toEqual(['conv3', 'fc']);
     expect(plan.probes).toEqual({
       count: 8, temperature: 4, fsp: [],
-      attention: [{ id: 'at', label: 'Attention transfer', teacherLayerId: 'relu3', studentLayerId: 'conv3', p: 2 }],
+      attention: [{ id: 'at', label: 'Attention transfer', teacher: { model: 'teacher', layerId: 'relu3' }, student: { model: 'student', layerId: 'conv3' }, p: 2 }],
     });
     // The editor shows the adapted shape on the edge into FitNet and the raw shape into AT.
     const edgeInto = (target: string) => graph.file.edges.find((edge) => edge.source === 's-conv3' && edge.target === target);
@@ -128,7 +135,7 @@ describe('compileExperiment', () => {
   it('a dense adapter for vectors of different sizes', () => {
     const graph = baseGraph();
     graph.pairLoss('hint', 'fitnet', 'fc', 'fc');
-    expect(compileExperiment(graph.file).adapters).toEqual([{ id: 'adapter-s-fc', kind: 'dense', studentLayerId: 'fc', inputShape: [12], outputShape: [16] }]);
+    expect(compileExperiment(graph.file).adapters).toEqual([{ id: 'adapter-s-fc', kind: 'dense', modelId: 'student', layerId: 'fc', inputShape: [12], outputShape: [16] }]);
   });
 
   it('orders stages along next -> after, with schedules, and gives the baseline the total epochs', () => {
@@ -144,16 +151,21 @@ describe('compileExperiment', () => {
     last.params = { ...last.params, stageName: 'Distil', epochs: 5, optimizer: 'sgd', learningRate: 0.05, seed: 7, weightSchedules: { kd: { kind: 'stepToZero', atEpoch: 3 } } };
 
     const plan = compileExperiment(graph.file);
-    expect(plan.stages.map((stage) => [stage.nodeId, stage.name, stage.trainUpTo, stage.settings.epochs])).toEqual([
+    expect(stagesOf(plan).map((stage) => [stage.nodeId, stage.name, stage.trainUpTo, stage.settings.epochs])).toEqual([
       ['first', 'Warm-up', 'conv3', 2], ['trainer', 'Distil', null, 5],
     ]);
-    expect(plan.stages[1].terms.map(({ term, schedule }) => [term.nodeId, schedule])).toEqual([
+    expect(stagesOf(plan)[1].terms.map(({ term, schedule }) => [term.nodeId, schedule])).toEqual([
       ['ce', { kind: 'constant' }], ['kd', { kind: 'stepToZero', atEpoch: 3 }],
     ]);
     // The final stage's optimiser and budget, the first stage's seed (the student's initialisation).
-    expect(plan.stages.map((stage) => stage.settings.seed)).toEqual([1, 7]);
-    expect(plan.baseline).toEqual({ ...plan.stages[1].settings, epochs: 7, seed: 1 });
-    expect(plan.baseline).toMatchObject({ optimizer: 'sgd', learningRate: 0.05 });
+    expect(stagesOf(plan).map((stage) => stage.settings.seed)).toEqual([1, 7]);
+    const [baselineStage] = phaseOf(plan, 'baseline').stages;
+    expect(baselineStage.settings).toEqual({ ...stagesOf(plan)[1].settings, epochs: 7, seed: 1 });
+    expect(baselineStage.settings).toMatchObject({ optimizer: 'sgd', learningRate: 0.05 });
+    expect(baselineStage.terms.map(({ term }) => term.nodeId)).toEqual(['ce:student/baseline']);
+    // Baseline and distilled student start from the same weights.
+    expect(plan.models.filter((model) => model.architecture.name === 'tiny-student').map((model) => [model.id, model.seed]))
+      .toEqual([['student/baseline', 1], ['student', 1]]);
   });
 
   it('takes the probe temperature from the KD block, else 1', () => {
@@ -165,28 +177,78 @@ describe('compileExperiment', () => {
   });
 });
 
+describe('compileExperiment: N networks', () => {
+  it('plans the teacher, the baseline and the distillation of a teacher -> student pair, in that order', () => {
+    const plan = compileExperiment(buildPresetExperiment('hinton-mnist.json'));
+    expect(plan.phases.map((phase) => [phase.id, phase.kind, phase.trains, phase.frozen])).toEqual([
+      ['teacher:teacher', 'teacher', ['teacher'], []],
+      ['baseline:student', 'baseline', ['student/baseline'], []],
+      ['distill:trainer', 'student', ['student'], ['teacher']],
+    ]);
+    expect(plan.phases[2].teachers).toEqual({ student: ['teacher'] });
+    expect(plan.models.map((model) => [model.id, model.role, model.baselineOf ?? null])).toEqual([
+      ['teacher', 'teacher', null], ['student/baseline', 'baseline', 'student'], ['student', 'student', null],
+    ]);
+    expect(plan.phases[1].label).toBe('Baseline');
+  });
+
+  it('a teacher-assistant chain: the assistant learns first and teaches the student frozen', () => {
+    const plan = compileExperiment(teacherAssistantStudentExperiment());
+    expect(plan.phases.map((phase) => [phase.id, phase.trains, phase.frozen])).toEqual([
+      ['teacher:teacher', ['teacher'], []],
+      ['distill:trainer-assistant', ['assistant'], ['teacher']],
+      ['baseline:student', ['student/baseline'], []],
+      ['distill:trainer-student', ['student'], ['assistant']],
+    ]);
+    const kd = plan.phases[3].stages[0].terms.find(({ term }) => term.lossId === 'kd')!.term;
+    expect(kd.inputs.teacherLogits).toEqual({ kind: 'logits', model: 'assistant', detach: false });
+    // The assistant has no baseline of its own (its gain is not the experiment's question).
+    expect(plan.models.filter((model) => model.role === 'baseline').map((model) => model.id)).toEqual(['student/baseline']);
+  });
+
+  it('mutual learning: one phase trains both peers; each reads the other as a detached target; seeds differ', () => {
+    const plan = compileExperiment(mutualLearningExperiment());
+    const dml = plan.phases.find((phase) => phase.kind === 'student')!;
+    expect([dml.trains, dml.frozen, dml.teachers]).toEqual([['peer1', 'peer2'], [], { peer1: ['peer2'], peer2: ['peer1'] }]);
+    const kd = dml.stages[0].terms.find(({ term }) => term.nodeId === 'kd-peer1')!.term;
+    expect(kd.inputs).toEqual({
+      teacherLogits: { kind: 'logits', model: 'peer2', detach: true },
+      studentLogits: { kind: 'logits', model: 'peer1', detach: false },
+    });
+    const seeds = Object.fromEntries(plan.models.map((model) => [model.id, model.seed]));
+    expect(seeds['peer2']).toBe(seeds['peer1'] + LEARNER_SEED_STRIDE);
+    expect(seeds['peer1/baseline']).toBe(seeds['peer1']);
+    expect(plan.phases.filter((phase) => phase.kind === 'baseline').map((phase) => [phase.label, phase.trains])).toEqual([
+      ['Peer 1 baseline', ['peer1/baseline']], ['Peer 2 baseline', ['peer2/baseline']],
+    ]);
+    expect(plan.phases.some((phase) => phase.kind === 'teacher')).toBe(false);
+  });
+});
+
 describe('teacher cache key', () => {
   const plan = compileExperiment(buildPresetExperiment('hinton-mnist.json'));
-  const { architecture, settings } = plan.teacher;
+  const { architecture } = plan.models[0];
+  const { settings } = teacherPhase(plan).stages[0];
+  const keyOf = (compiled: TrainingPlan): string => teacherPhase(compiled).cacheKey!;
 
   it('is FNV-1a 64 of canonical JSON (checked against the published test vectors)', () => {
     expect(fnv1a64('')).toBe('cbf29ce484222325');
     expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
     expect(fnv1a64('foobar')).toBe('85944171f73967e8');
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
-    expect(plan.teacher.cacheKey).toMatch(/^teacher-[0-9a-f]{16}$/);
+    expect(keyOf(plan)).toMatch(/^teacher-[0-9a-f]{16}$/);
   });
 
   it('is stable: same content in another key order or a rebuilt preset gives the same key', () => {
-    expect(compileExperiment(buildPresetExperiment('hinton-mnist.json')).teacher.cacheKey).toBe(plan.teacher.cacheKey);
+    expect(keyOf(compileExperiment(buildPresetExperiment('hinton-mnist.json')))).toBe(keyOf(plan));
     const reordered = Object.fromEntries(Object.entries(settings).reverse()) as typeof settings;
-    expect(teacherCacheKey(architecture, reordered, plan.dataset)).toBe(plan.teacher.cacheKey);
-    expect(teacherCacheKey({ ...architecture, name: 'renamed' }, settings, plan.dataset)).toBe(plan.teacher.cacheKey);
+    expect(teacherCacheKey(architecture, reordered, plan.dataset)).toBe(keyOf(plan));
+    expect(teacherCacheKey({ ...architecture, name: 'renamed' }, settings, plan.dataset)).toBe(keyOf(plan));
   });
 
   it('changes with the teacher architecture, its training and the data, not with the student', () => {
     const keys = new Set([
-      plan.teacher.cacheKey,
+      keyOf(plan),
       teacherCacheKey(tinyTeacher, settings, plan.dataset),
       teacherCacheKey({ ...architecture, layers: architecture.layers.slice(0, -1).concat({ kind: 'dense', id: 'logits', units: 11 }) }, settings, plan.dataset),
       teacherCacheKey(architecture, { ...settings, seed: settings.seed + 1 }, plan.dataset),
@@ -199,7 +261,7 @@ describe('teacher cache key', () => {
     const student = otherStudent.nodes.find((node): node is NodeOf<'model'> => node.id === 'student')!;
     student.params.architecture = buildPresetExperiment('article-mnist.json').nodes
       .find((node): node is NodeOf<'model'> => node.id === 'student')!.params.architecture;
-    expect(compileExperiment(otherStudent).teacher.cacheKey).toBe(plan.teacher.cacheKey);
+    expect(keyOf(compileExperiment(otherStudent))).toBe(keyOf(plan));
   });
 
   it("follows the shift the teacher trains with: the dataset's unless the teacher sets its own", () => {
@@ -213,18 +275,18 @@ describe('teacher cache key', () => {
       }
       return compileExperiment(experiment);
     };
-    expect(variant(0).teacher.augmentShift).toBe(0);
-    expect(variant(1).teacher.augmentShift).toBe(1);
-    expect(variant(1, 2).teacher.augmentShift).toBe(2);
-    expect(variant(1, 0).teacher.augmentShift).toBe(0);
+    expect(teacherPhase(variant(0)).augmentShift).toBe(0);
+    expect(teacherPhase(variant(1)).augmentShift).toBe(1);
+    expect(teacherPhase(variant(1, 2)).augmentShift).toBe(2);
+    expect(teacherPhase(variant(1, 0)).augmentShift).toBe(0);
     // Only the dataset's shift reaches the students; the teacher's settings keep no extra field.
     expect(variant(0, 2).dataset.augmentShift).toBe(0);
-    expect(variant(0, 2).teacher.settings).toEqual(variant(0).teacher.settings);
+    expect(teacherPhase(variant(0, 2)).stages[0].settings).toEqual(teacherPhase(variant(0)).stages[0].settings);
     // Same teacher training = same key, wherever the shift is set; another shift = another key.
-    expect(variant(0, 2).teacher.cacheKey).toBe(variant(2).teacher.cacheKey);
-    expect(variant(3, 0).teacher.cacheKey).toBe(variant(0).teacher.cacheKey);
-    expect(variant(0, 2).teacher.cacheKey).not.toBe(variant(0).teacher.cacheKey);
+    expect(keyOf(variant(0, 2))).toBe(keyOf(variant(2)));
+    expect(keyOf(variant(3, 0))).toBe(keyOf(variant(0)));
+    expect(keyOf(variant(0, 2))).not.toBe(keyOf(variant(0)));
     // Unchanged for files without the field (existing cached teachers stay valid).
-    expect(variant(0).teacher.cacheKey).toBe(plan.teacher.cacheKey);
+    expect(keyOf(variant(0))).toBe(keyOf(plan));
   });
 });

@@ -1,24 +1,29 @@
 import { getLoss } from '../losses/registry';
 import type { DatasetOptions } from '../data/types';
 import type { ArchitectureSpec } from '../models/spec';
-import type {
-  AdapterPlan, AttentionProbe, FspProbe, LossTermPlan, StagePlan, TensorRef, TrainingPlan,
+import {
+  PLAN_VERSION, baselineIdFor, crossEntropyTerm,
+  type AdapterPlan, type LossTermPlan, type ModelPlan, type PhasePlan, type StagePlan, type TensorRef, type TrainingPlan,
 } from '../train/plan';
 import type { ExperimentFile, NodeOf, TeacherTraining, TrainerParams, TrainerSettings } from './schema';
 import { defaultTrainerSettings } from './factory';
-import { edgesInto, lossesOfTrainer, modelsWithRole, nodeById, nodesOfKind, stageChains } from './queries';
-import { featurePorts, guidedAdapter } from './shapes';
+import { edgesInto, lossesOfTrainer, nodeById, nodesOfKind } from './queries';
+import { guidedAdapter } from './shapes';
 import { validateGraph, type GraphProblem } from './validate';
 import { canonicalJson, fnv1a64 } from './contentHash';
+import { modelFeedingLossPort, orderChains, type ChainAnalysis } from './phases';
+import { probesOf } from './compileTerms';
 
 /**
  * Graph -> TrainingPlan. The plan is all the trainer sees.
  *
- * The baseline is the student trained with cross-entropy only, with the final stage's optimiser,
- * learning rate, schedule and batch size, for the total epochs of all stages: the same budget of
- * passes over the data as the distilled student, so the distillation gain is a fair comparison. Its
- * seed is the first stage's, the seed the distilled student is initialised with: both start from
- * the same weights.
+ * Phases, in order: every teacher trained on labels (its own settings, cached by content), then for
+ * each stage sequence in teaching order, the baselines of its students and peers and the
+ * distillation itself. A baseline is the student trained with cross-entropy only, with the final
+ * stage's optimiser, learning rate, schedule and batch size, for the total epochs of all stages:
+ * the same budget of passes over the data as the distilled student, so the gain is a fair
+ * comparison. It starts from the same initial weights as the distilled student (same model seed)
+ * and sees the data in the order of the first stage's seed.
  */
 
 export class GraphCompileError extends Error {
@@ -41,84 +46,108 @@ export function teacherCacheKey(architecture: ArchitectureSpec, settings: Traine
 
 export const adapterIdFor = (guidedNodeId: string): string => `adapter-${guidedNodeId}`;
 
+/**
+ * Peers trained by one stage sequence start from different weights: the k-th learner's seed is the
+ * first stage's seed plus k times this stride (the first learner keeps the stage's seed, as a
+ * single student always has; adapters take the seeds just above their model's).
+ */
+export const LEARNER_SEED_STRIDE = 1000;
+
 interface Resolution {
   terms: Map<string, LossTermPlan>;
   adapters: Map<string, AdapterPlan>;
 }
 
-function resolveTerm(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, resolution: Resolution): LossTermPlan {
+function resolveTerm(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, learners: readonly string[], resolution: Resolution): LossTermPlan {
   const cached = resolution.terms.get(lossNode.id);
   if (cached !== undefined) return cached;
   const loss = getLoss(lossNode.params.lossId);
   const inputs: Record<string, TensorRef> = {};
   for (const port of loss.ports) {
-    const edge = edgesInto(experiment, lossNode.id, port.name)[0];
-    const source = edge === undefined ? undefined : nodeById(experiment, edge.source);
     if (port.type === 'labels') {
       inputs[port.name] = { kind: 'labels' };
-    } else if (port.type === 'logits' && port.side !== 'data') {
-      inputs[port.name] = { kind: 'logits', side: port.side };
-    } else if (source?.kind === 'guide') {
-      inputs[port.name] = { kind: 'feature', side: 'teacher', layerId: source.params.layerId, adapterId: null };
-    } else if (source?.kind === 'guided') {
-      const adapter = loss.needsAdapter ? guidedAdapter(experiment, source) : { status: 'none' as const };
-      let adapterId: string | null = null;
+      continue;
+    }
+    const model = modelFeedingLossPort(experiment, lossNode.id, port.name);
+    // validateGraph guarantees every port is connected to a model; reaching here is a bug in validation.
+    if (model === undefined) throw new Error(`Loss node '${lossNode.id}' port '${port.name}' is not connected to a model.`);
+    // A teacher-side input read from a model this phase trains is a target (mutual learning): no gradient through it.
+    const detach = port.side === 'teacher' && learners.includes(model.id);
+    if (port.type === 'logits') {
+      inputs[port.name] = { kind: 'logits', model: model.id, detach };
+      continue;
+    }
+    const source = nodeById(experiment, edgesInto(experiment, lossNode.id, port.name)[0]?.source ?? '');
+    if (source?.kind !== 'guide' && source?.kind !== 'guided') {
+      throw new Error(`Loss node '${lossNode.id}' port '${port.name}' takes a feature but is not fed by a guide or guided node.`);
+    }
+    let adapterId: string | null = null;
+    if (source.kind === 'guided' && loss.needsAdapter) {
+      const adapter = guidedAdapter(experiment, source);
       if (adapter.status === 'adapter') {
         adapterId = adapterIdFor(source.id);
         resolution.adapters.set(adapterId, {
-          id: adapterId, kind: adapter.kind, studentLayerId: source.params.layerId,
+          id: adapterId, kind: adapter.kind, modelId: model.id, layerId: source.params.layerId,
           inputShape: adapter.inputShape, outputShape: adapter.outputShape,
         });
       }
-      inputs[port.name] = { kind: 'feature', side: 'student', layerId: source.params.layerId, adapterId };
-    } else {
-      // validateGraph guarantees every port is connected; reaching here is a bug in validation.
-      throw new Error(`Loss node '${lossNode.id}' port '${port.name}' is not connected to a guide or guided node.`);
     }
+    inputs[port.name] = { kind: 'feature', model: model.id, layerId: source.params.layerId, adapterId, detach };
   }
   const term: LossTermPlan = {
-    nodeId: lossNode.id,
-    lossId: loss.id,
-    label: lossNode.label,
-    weight: lossNode.params.weight,
-    params: { ...lossNode.params.params },
-    inputs,
+    nodeId: lossNode.id, lossId: loss.id, label: lossNode.label, weight: lossNode.params.weight, params: { ...lossNode.params.params }, inputs,
   };
   resolution.terms.set(lossNode.id, term);
   return term;
 }
 
-function tapsInLayerOrder(architecture: ArchitectureSpec, layerIds: Set<string>): string[] {
-  return architecture.layers.map((layer) => layer.id).filter((id) => layerIds.has(id));
+function modelNode(file: ExperimentFile, id: string): NodeOf<'model'> {
+  const node = nodeById(file, id);
+  if (node?.kind !== 'model') throw new Error(`'${id}' is not a model node.`);
+  return node;
 }
 
-function featureLayer(term: LossTermPlan, port: string | undefined): string {
-  const ref = port === undefined ? undefined : term.inputs[port];
-  return ref?.kind === 'feature' ? ref.layerId : '';
+function distillationPhase(file: ExperimentFile, chain: ChainAnalysis, resolution: Resolution, augmentShift: number): PhasePlan {
+  const stages: StagePlan[] = chain.trainers.map((trainer) => ({
+    nodeId: trainer.id,
+    name: trainer.params.stageName,
+    settings: trainerSettingsOf(trainer.params),
+    terms: lossesOfTrainer(file, trainer.id).map((lossNode) => ({
+      term: resolveTerm(file, lossNode, chain.learners, resolution),
+      schedule: structuredClone(trainer.params.weightSchedules[lossNode.id] ?? { kind: 'constant' }),
+    })),
+    trainUpTo: trainer.params.trainUpTo,
+  }));
+  return {
+    id: `distill:${chain.trainers[0].id}`,
+    kind: 'student',
+    label: chain.learners.map((id) => modelNode(file, id).label).join(' + '),
+    trains: [...chain.learners],
+    frozen: [...chain.frozen],
+    teachers: structuredClone(chain.teachersOf),
+    stages,
+    augmentShift,
+  };
 }
 
-function probesOf(terms: LossTermPlan[]): { temperature: number; attention: AttentionProbe[]; fsp: FspProbe[] } {
-  const kd = terms.find((term) => term.lossId === 'kd');
-  const attention: AttentionProbe[] = [];
-  const fsp: FspProbe[] = [];
-  for (const term of terms) {
-    const loss = getLoss(term.lossId);
-    const [t1, t2] = featurePorts(loss, 'teacher');
-    const [s1, s2] = featurePorts(loss, 'student');
-    if (term.lossId === 'at') {
-      attention.push({
-        id: term.nodeId, label: term.label, teacherLayerId: featureLayer(term, t1), studentLayerId: featureLayer(term, s1), p: term.params.p ?? 2,
-      });
-    } else if (term.lossId === 'fsp') {
-      fsp.push({
-        id: term.nodeId,
-        label: term.label,
-        teacherLayerIds: [featureLayer(term, t1), featureLayer(term, t2)],
-        studentLayerIds: [featureLayer(term, s1), featureLayer(term, s2)],
-      });
-    }
-  }
-  return { temperature: kd?.params.T ?? 1, attention, fsp };
+function baselinePhase(learner: ModelPlan, chain: ChainAnalysis, label: string, augmentShift: number): { model: ModelPlan; phase: PhasePlan } {
+  const settings = trainerSettingsOf(chain.trainers[chain.trainers.length - 1].params);
+  const id = baselineIdFor(learner.id);
+  const stage: StagePlan = {
+    nodeId: chain.trainers[0].id,
+    name: 'Baseline',
+    settings: {
+      ...settings,
+      epochs: chain.trainers.reduce((sum, trainer) => sum + trainer.params.epochs, 0),
+      seed: chain.trainers[0].params.seed,
+    },
+    terms: [{ term: crossEntropyTerm(id), schedule: { kind: 'constant' } }],
+    trainUpTo: null,
+  };
+  return {
+    model: { ...structuredClone(learner), id, label, role: 'baseline', taps: [...learner.taps], baselineOf: learner.id },
+    phase: { id: `baseline:${learner.id}`, kind: 'baseline', label, trains: [id], frozen: [], teachers: {}, stages: [stage], augmentShift },
+  };
 }
 
 /** Compiles a valid experiment into the trainer's plan; throws GraphCompileError listing the errors otherwise. */
@@ -126,54 +155,60 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
   const errors = validateGraph(file).filter((problem) => problem.severity === 'error');
   if (errors.length > 0) throw new GraphCompileError(errors);
 
-  const datasetNode = nodesOfKind(file, 'dataset')[0];
-  const teacher = modelsWithRole(file, 'teacher')[0];
-  const student = modelsWithRole(file, 'student')[0];
-  const { probeCount, ...datasetOptions } = datasetNode.params;
+  const { probeCount, ...datasetOptions } = nodesOfKind(file, 'dataset')[0].params;
   const dataset: DatasetOptions = { ...datasetOptions };
-  const teacherTraining: TeacherTraining = structuredClone(teacher.params.teacherTraining ?? (defaultTrainerSettings as TrainerSettings));
-  const { augmentShift: teacherShift, ...teacherSettings } = teacherTraining;
-  const teacherAugmentShift = teacherShift ?? dataset.augmentShift;
-
+  const chains = orderChains(file).ordered;
   const resolution: Resolution = { terms: new Map(), adapters: new Map() };
-  const trainers = stageChains(file)[0];
-  const stages: StagePlan[] = trainers.map((trainer) => ({
-    nodeId: trainer.id,
-    name: trainer.params.stageName,
-    settings: trainerSettingsOf(trainer.params),
-    terms: lossesOfTrainer(file, trainer.id).map((lossNode) => ({
-      term: resolveTerm(file, lossNode, resolution),
-      schedule: structuredClone(trainer.params.weightSchedules[lossNode.id] ?? { kind: 'constant' }),
-    })),
-    trainUpTo: trainer.params.trainUpTo,
-  }));
-
+  const distillations = chains.map((chain) => distillationPhase(file, chain, resolution, dataset.augmentShift));
   const terms = [...resolution.terms.values()];
-  const tapped = (side: 'teacher' | 'student'): Set<string> => new Set(terms.flatMap((term) =>
-    Object.values(term.inputs).flatMap((ref) => (ref.kind === 'feature' && ref.side === side ? [ref.layerId] : []))));
+  const tapsOf = (model: NodeOf<'model'>): string[] => {
+    const layerIds = new Set(terms.flatMap((term) => Object.values(term.inputs)
+      .flatMap((ref) => (ref.kind === 'feature' && ref.model === model.id ? [ref.layerId] : []))));
+    return model.params.architecture.layers.map((layer) => layer.id).filter((id) => layerIds.has(id));
+  };
 
-  const finalStage = stages[stages.length - 1];
+  const models: ModelPlan[] = [];
+  const phases: PhasePlan[] = [];
+  for (const teacher of nodesOfKind(file, 'model').filter((node) => node.params.role === 'teacher')) {
+    const training: TeacherTraining = structuredClone(teacher.params.teacherTraining ?? (defaultTrainerSettings as TrainerSettings));
+    const { augmentShift: ownShift, ...settings } = training;
+    const augmentShift = ownShift ?? dataset.augmentShift;
+    models.push({ id: teacher.id, label: teacher.label, role: 'teacher', architecture: structuredClone(teacher.params.architecture), taps: tapsOf(teacher), seed: settings.seed });
+    phases.push({
+      id: `teacher:${teacher.id}`, kind: 'teacher', label: teacher.label, trains: [teacher.id], frozen: [], teachers: {},
+      stages: [{ nodeId: teacher.id, name: teacher.label, settings, terms: [{ term: crossEntropyTerm(teacher.id), schedule: { kind: 'constant' } }], trainUpTo: null }],
+      augmentShift,
+      // Keyed by the shift the teacher actually trains with, wherever it is set.
+      cacheKey: teacherCacheKey(teacher.params.architecture, settings, { ...dataset, augmentShift }),
+    });
+  }
+
+  const baselineCount = chains.flatMap((chain) => chain.learners)
+    .filter((id) => ['student', 'peer'].includes(modelNode(file, id).params.role)).length;
+  chains.forEach((chain, index) => {
+    const firstSeed = chain.trainers[0].params.seed;
+    const learners = chain.learners.map((id, k): ModelPlan => {
+      const node = modelNode(file, id);
+      return { id, label: node.label, role: node.params.role, architecture: structuredClone(node.params.architecture), taps: tapsOf(node), seed: firstSeed + LEARNER_SEED_STRIDE * k };
+    });
+    for (const learner of learners) {
+      if (learner.role !== 'student' && learner.role !== 'peer') continue;
+      const label = baselineCount === 1 ? 'Baseline' : `${learner.label} baseline`;
+      const baseline = baselinePhase(learner, chain, label, dataset.augmentShift);
+      models.push(baseline.model);
+      phases.push(baseline.phase);
+    }
+    models.push(...learners);
+    phases.push(distillations[index]);
+  });
+
   return {
-    planVersion: 1,
+    planVersion: PLAN_VERSION,
     experimentName: file.name,
     dataset,
-    teacher: {
-      architecture: structuredClone(teacher.params.architecture),
-      settings: teacherSettings,
-      augmentShift: teacherAugmentShift,
-      // Keyed by the shift the teacher actually trains with, wherever it is set.
-      cacheKey: teacherCacheKey(teacher.params.architecture, teacherSettings, { ...dataset, augmentShift: teacherAugmentShift }),
-    },
-    student: { architecture: structuredClone(student.params.architecture) },
-    teacherTaps: tapsInLayerOrder(teacher.params.architecture, tapped('teacher')),
-    studentTaps: tapsInLayerOrder(student.params.architecture, tapped('student')),
+    models,
+    phases,
     adapters: [...resolution.adapters.values()],
-    stages,
-    baseline: {
-      ...structuredClone(finalStage.settings),
-      epochs: stages.reduce((sum, stage) => sum + stage.settings.epochs, 0),
-      seed: stages[0].settings.seed,
-    },
     probes: { count: probeCount, ...probesOf(terms) },
   };
 }

@@ -5,6 +5,7 @@ import { architecturePresets } from '../models/presets';
 import { parseExperiment, serializeExperiment } from './serialize';
 import { validateGraph } from './validate';
 import { compileExperiment } from './compile';
+import { pairView } from '../train/testSupport';
 import { buildPresetExperiment, fullDataRecipes, presetIndex } from './presetExperiments';
 import { nodesOfKind } from './queries';
 
@@ -40,7 +41,7 @@ describe('preset experiment files', () => {
 
       it('validates without errors or warnings and compiles', () => {
         expect(validateGraph(experiment)).toEqual([]);
-        const plan = compileExperiment(experiment);
+        const plan = pairView(compileExperiment(experiment));
         const recipe = fullDataRecipes[file];
         expect(plan.dataset).toEqual({
           datasetId: 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0,
@@ -79,7 +80,7 @@ describe('preset experiment files', () => {
   }
 
   it('hinton-mnist: Hinton MLPs, CE 0.1 + KD 0.9 at T = 20', () => {
-    const plan = compileExperiment(parseExperiment(readPreset('hinton-mnist.json')));
+    const plan = pairView(compileExperiment(parseExperiment(readPreset('hinton-mnist.json'))));
     expect(plan.teacher.architecture.name).toBe('hinton-teacher');
     expect(plan.student.architecture.name).toBe('hinton-student');
     const terms = plan.stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params]);
@@ -88,24 +89,24 @@ describe('preset experiment files', () => {
   });
 
   it('article-mnist: 2 x 50 student at T = 6', () => {
-    const plan = compileExperiment(parseExperiment(readPreset('article-mnist.json')));
+    const plan = pairView(compileExperiment(parseExperiment(readPreset('article-mnist.json'))));
     expect(plan.student.architecture.name).toBe('article-student');
     expect(plan.probes.temperature).toBe(6);
   });
 
   it('cnn-mnist-at: stage 1 FSP on two pairs and one attention pair up to relu3, stage 2 CE + KD', () => {
-    const plan = compileExperiment(parseExperiment(readPreset('cnn-mnist-at.json')));
+    const plan = pairView(compileExperiment(parseExperiment(readPreset('cnn-mnist-at.json'))));
     expect(plan.stages.map((stage) => [stage.name, stage.trainUpTo, stage.terms.map(({ term }) => term.lossId)])).toEqual([
       ['Stage 1: FSP + AT', 'relu3', ['at', 'fsp']],
       ['Stage 2: KD', null, ['ce', 'kd']],
     ]);
     expect(plan.baseline.epochs).toBe(3);
-    const full = compileExperiment(parseExperiment(readPreset('cnn-mnist-at-full.json')));
+    const full = pairView(compileExperiment(parseExperiment(readPreset('cnn-mnist-at-full.json'))));
     expect(full.stages.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind])).toEqual([[1, 'constant'], [12, 'cosine']]);
     expect(full.baseline).toMatchObject({ epochs: 13, lrSchedule: { kind: 'cosine' } });
-    expect(plan.probes.attention).toEqual([{ id: 'at', label: 'Attention transfer (relu1)', teacherLayerId: 'relu1', studentLayerId: 'relu1', p: 2 }]);
+    expect(plan.probes.attention).toEqual([{ id: 'at', label: 'Attention transfer (relu1)', teacher: { model: 'teacher', layerId: 'relu1' }, student: { model: 'student', layerId: 'relu1' }, p: 2 }]);
     expect(plan.probes.fsp).toEqual([{
-      id: 'fsp', label: 'FSP (relu2 -> relu3)', teacherLayerIds: ['relu2', 'relu3'], studentLayerIds: ['relu2', 'relu3'],
+      id: 'fsp', label: 'FSP (relu2 -> relu3)', teacher: { model: 'teacher', layerIds: ['relu2', 'relu3'] }, student: { model: 'student', layerIds: ['relu2', 'relu3'] },
     }]);
     expect(plan.teacherTaps).toEqual(['relu1', 'relu2', 'relu3']);
     expect(plan.studentTaps).toEqual(['relu1', 'relu2', 'relu3']);
@@ -113,14 +114,14 @@ describe('preset experiment files', () => {
   });
 
   it('fitnet-mnist: stage 1 hint up to the guided layer with an adapter, stage 2 CE + KD', () => {
-    const plan = compileExperiment(parseExperiment(readPreset('fitnet-mnist.json')));
+    const plan = pairView(compileExperiment(parseExperiment(readPreset('fitnet-mnist.json'))));
     expect(plan.stages.map((stage) => [stage.name, stage.trainUpTo, stage.terms.map(({ term }) => term.lossId)])).toEqual([
       ['Stage 1: hints', 'pool2', ['fitnet']],
       ['Stage 2: KD', null, ['ce', 'kd']],
     ]);
     expect(plan.adapters).toHaveLength(1);
-    expect(plan.adapters[0]).toMatchObject({ id: 'adapter-guided-pool2', kind: 'conv1x1', studentLayerId: 'pool2' });
-    expect(plan.stages[0].terms[0].term.inputs.guided).toEqual({ kind: 'feature', side: 'student', layerId: 'pool2', adapterId: 'adapter-guided-pool2' });
+    expect(plan.adapters[0]).toMatchObject({ id: 'adapter-guided-pool2', kind: 'conv1x1', modelId: 'student', layerId: 'pool2' });
+    expect(plan.stages[0].terms[0].term.inputs.guided).toEqual({ kind: 'feature', model: 'student', layerId: 'pool2', adapterId: 'adapter-guided-pool2', detach: false });
     expect(plan.baseline.epochs).toBe(plan.stages[0].settings.epochs + plan.stages[1].settings.epochs);
   });
 });

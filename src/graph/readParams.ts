@@ -4,6 +4,7 @@ import type {
   DatasetParams, ExportParams, GuidedParams, GuideParams, LearningRateSchedule, LossParamsNode, ModelParams,
   NodeKind, NodeParamsByKind, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
+import { MODEL_ROLES } from './schema';
 import { adapterKinds, datasetBlock, exportBlock, teacherAugmentShiftField, trainerSettingFields, type FieldDef } from './nodeKinds';
 import {
   at, fail, readArray, readBoolean, readChoice, readNumber, readObject, readRecord, readString,
@@ -139,7 +140,7 @@ function readDataset(value: unknown, path: string): DatasetParams {
 
 function readModel(value: unknown, path: string): ModelParams {
   const record = readObject(value, path, ['role', 'architecture'], ['teacherTraining']);
-  const role = readChoice(record.role, at(path, 'role'), ['teacher', 'student']);
+  const role = readChoice(record.role, at(path, 'role'), MODEL_ROLES);
   const architecture = readArchitecture(record.architecture, at(path, 'architecture'));
   if (record.teacherTraining === undefined) return { role, architecture };
   return { role, architecture, teacherTraining: readTeacherTraining(record.teacherTraining, at(path, 'teacherTraining')) };

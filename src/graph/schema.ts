@@ -44,7 +44,15 @@ export interface DatasetParams {
   probeCount: number;
 }
 
-export type ModelRole = 'teacher' | 'student';
+/**
+ * teacher: trained on labels first (its own settings), then frozen while it teaches.
+ * student: learns in a distillation stage sequence, and is measured against its baseline.
+ * assistant: learns from a teacher, then teaches a student (teacher-assistant chains).
+ * peer: learns together with other peers, each teaching the others (deep mutual learning).
+ */
+export type ModelRole = 'teacher' | 'assistant' | 'student' | 'peer';
+
+export const MODEL_ROLES: readonly ModelRole[] = ['teacher', 'assistant', 'student', 'peer'];
 
 /** How the teacher is trained before it teaches (offline distillation). */
 export interface TeacherTraining extends TrainerSettings {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileExperiment } from './compile';
+import { pairView } from '../train/testSupport';
 import { buildPresetExperiment } from './presetExperiments';
 import { withStudentSeedOffset } from './seedOffset';
 
@@ -7,8 +8,8 @@ describe('withStudentSeedOffset', () => {
   const fitnet = buildPresetExperiment('fitnet-mnist.json');
 
   it('moves every stage, and so the baseline, on by the offset and leaves the teacher alone', () => {
-    const plan = compileExperiment(fitnet);
-    const moved = compileExperiment(withStudentSeedOffset(fitnet, 3));
+    const plan = pairView(compileExperiment(fitnet));
+    const moved = pairView(compileExperiment(withStudentSeedOffset(fitnet, 3)));
     expect(plan.stages.length).toBe(2);
     expect(moved.stages.map((stage) => stage.settings.seed)).toEqual(plan.stages.map((stage) => stage.settings.seed + 3));
     expect(moved.baseline.seed).toBe(plan.baseline.seed + 3);

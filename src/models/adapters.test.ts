@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 const plan = (kind: AdapterPlan['kind'], inputShape: number[], outputShape: number[], id = 'hint-adapter'): AdapterPlan =>
-  ({ id, kind, studentLayerId: 'pool2', inputShape, outputShape });
+  ({ id, kind, modelId: 'student', layerId: 'pool2', inputShape, outputShape });
 
 describe('buildAdapter', () => {
   it('maps [H, W, Cs] to [H, W, Ct] with 1x1 and 3x3 convolutions, and vectors with dense', () => {
@@ -57,6 +57,6 @@ describe('buildAdapter', () => {
     })();
     expect(error).toBeInstanceOf(ArchitectureError);
     expect((error as ArchitectureError).layerId).toBe('pool2');
-    expect((error as ArchitectureError).message).toContain("Adapter 'hint-adapter' on student layer 'pool2'");
+    expect((error as ArchitectureError).message).toContain("Adapter 'hint-adapter' on layer 'pool2' of 'student'");
   });
 });

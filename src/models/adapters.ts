@@ -16,9 +16,9 @@ const formatShape = (shape: Shape): string => `[${shape.join(', ')}]`;
 
 function fail(plan: AdapterPlan, message: string): never {
   throw new ArchitectureError(
-    `Adapter '${plan.id}' on student layer '${plan.studentLayerId}' (${plan.kind}, ` +
+    `Adapter '${plan.id}' on layer '${plan.layerId}' of '${plan.modelId}' (${plan.kind}, ` +
     `${formatShape(plan.inputShape)} -> ${formatShape(plan.outputShape)}): ${message}`,
-    plan.studentLayerId,
+    plan.layerId,
   );
 }
 

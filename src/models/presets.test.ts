@@ -52,7 +52,7 @@ describe('architecture presets', () => {
           expect(inputShape).toEqual(outputShape);
         } else {
           expect(inputShape).not.toEqual(outputShape);
-          expect(() => checkAdapterPlan({ id: 'a', kind: hint.adapter ?? 'dense', studentLayerId: hint.studentLayerId, inputShape, outputShape }))
+          expect(() => checkAdapterPlan({ id: 'a', kind: hint.adapter ?? 'dense', modelId: 'student', layerId: hint.studentLayerId, inputShape, outputShape }))
             .not.toThrow();
         }
       }

@@ -9,7 +9,7 @@ import type { ArchitectureSpec } from '../models/spec';
 import { yieldToEventLoop } from './control';
 import { evaluateAccuracy } from './evaluate';
 import { createOptimizer } from './optimizer';
-import { crossEntropyTerm } from './runner';
+import { crossEntropyTerm } from './plan';
 import { trainStep, type ActiveTerm, type StepModels } from './step';
 
 /**
@@ -42,6 +42,7 @@ function* endlessBatches(data: LoadedDataset, batchSize: number, seed: number): 
 }
 
 interface Trainee {
+  model: tf.LayersModel;
   models: StepModels;
   terms: ActiveTerm[];
   variables: tf.Variable[];
@@ -50,9 +51,10 @@ interface Trainee {
 
 function trainee(spec: ArchitectureSpec, seed: number): Trainee {
   const model = buildModel(spec, { taps: [], seed });
-  const plan = crossEntropyTerm();
+  const plan = crossEntropyTerm(spec.name);
   return {
-    models: { student: model, studentTaps: [], teacher: null, teacherTaps: [], adapters: new Map() },
+    model,
+    models: { networks: new Map([[spec.name, { model, taps: [] }]]), trains: [spec.name], adapters: new Map() },
     terms: [{ plan, definition: getLoss(plan.lossId), weight: 1 }],
     variables: trainableVariablesUpTo(model, spec, null),
     dispose: () => model.dispose(),
@@ -133,7 +135,7 @@ export async function timeToAccuracy(spec: ArchitectureSpec, data: LoadedDataset
         }
       }
       trainingMs += now() - started;
-      const accuracy = await evaluateAccuracy(subject.models.student, data.test, data.info);
+      const accuracy = await evaluateAccuracy(subject.model, data.test, data.info);
       bestAccuracy = Math.max(bestAccuracy, accuracy);
       reached = accuracy >= target;
       await yieldToEventLoop();

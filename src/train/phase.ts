@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, epochBatches, type ProbeBatch } from '../data/batches';
+import { batchesPerEpoch, epochBatches } from '../data/batches';
 import { createRng } from '../data/rng';
 import type { LoadedDataset } from '../data/types';
 import type { TrainerSettings, WeightSchedule } from '../graph/schema';
@@ -10,15 +10,14 @@ import type { TrainEvent } from '../protocol';
 import { yieldToEventLoop, type RunControl } from './control';
 import { evaluateAccuracy } from './evaluate';
 import { createOptimizer } from './optimizer';
-import type { LossTermPlan, ProbePlan, RunPhase } from './plan';
-import { captureProbeSnapshot } from './probes';
+import type { LossTermPlan, PhaseKind } from './plan';
 import type { ProgressTracker } from './progress';
 import { learningRateAt, weightFactorAt, type SchedulePosition } from './schedules';
-import { adapterVariables, trainStep, type ActiveTerm, type Adapter, type StepModels, type StepOutcome } from './step';
+import { adapterVariables, trainStep, type ActiveTerm, type Adapter, type Network, type StepModels, type StepOutcome } from './step';
 
 /**
- * Trains one model through its stages (the teacher and the baseline have one stage; the distilled
- * student has the experiment's stages), with evaluation and probes at epoch ends.
+ * Trains the networks of one phase through its stages, together (a teacher or a baseline alone; a
+ * student, or peers learning from each other), with every trained network evaluated at epoch ends.
  */
 
 export interface PhaseTerm {
@@ -34,34 +33,39 @@ export interface PhaseStage {
   trainUpTo: string | null;
 }
 
-export interface PhaseProbes {
-  plan: ProbePlan;
-  batch: ProbeBatch;
-  images: number[][];
-  /** Snapshot every this many steps (and always at epoch ends). */
-  everySteps: number;
+/** A network the phase trains, with the architecture its layers are selected from. */
+export interface TrainedNetwork extends Network {
+  id: string;
+  spec: ArchitectureSpec;
 }
 
 export interface PhaseSetup {
-  phase: RunPhase;
-  model: tf.LayersModel;
-  spec: ArchitectureSpec;
-  taps: readonly string[];
-  teacher: tf.LayersModel | null;
-  teacherTaps: readonly string[];
+  phaseId: string;
+  kind: PhaseKind;
+  label: string;
+  /** Every network the phase's terms may read (trained and frozen), by model id. */
+  networks: ReadonlyMap<string, Network>;
+  trains: readonly TrainedNetwork[];
   adapters: ReadonlyMap<string, Adapter>;
   stages: PhaseStage[];
-  /** Present when a teacher exists to compare against. */
-  probes: PhaseProbes | null;
+  augmentShift: number;
+  /** Live views of the phase, called with the step count (after step 0, every few steps and at epoch ends). */
+  snapshot: ((step: number) => Promise<void>) | null;
+  snapshotEverySteps: number;
 }
 
 export interface PhaseServices {
   data: LoadedDataset;
-  augmentShift: number;
   emit(event: TrainEvent): void;
   control: RunControl;
   progress: ProgressTracker;
   now(): number;
+}
+
+export interface ModelOutcome {
+  trainAccuracy: number;
+  validationAccuracy: number;
+  testAccuracy: number;
 }
 
 export interface PhaseOutcome {
@@ -69,20 +73,23 @@ export interface PhaseOutcome {
   completed: boolean;
   epochs: number;
   trainingSeconds: number;
-  trainAccuracy: number;
-  validationAccuracy: number;
-  testAccuracy: number;
+  /** Per trained network. */
+  models: Map<string, ModelOutcome>;
 }
 
 /** Yield at least this often (ms) so pause/stop messages and the page are served. */
 const YIELD_INTERVAL_MS = 30;
 
-export function phaseSteps(stages: readonly PhaseStage[], trainCount: number): number {
+export function phaseSteps(stages: readonly { settings: TrainerSettings }[], trainCount: number): number {
   return stages.reduce((sum, stage) => sum + stage.settings.epochs * Math.ceil(trainCount / stage.settings.batchSize), 0);
 }
 
 function stageVariables(setup: PhaseSetup, stage: PhaseStage): tf.Variable[] {
-  const variables = trainableVariablesUpTo(setup.model, setup.spec, stage.trainUpTo);
+  const variables: tf.Variable[] = [];
+  for (const trained of setup.trains) {
+    const upTo = stage.trainUpTo !== null && trained.spec.layers.some((layer) => layer.id === stage.trainUpTo) ? stage.trainUpTo : null;
+    variables.push(...trainableVariablesUpTo(trained.model, trained.spec, upTo));
+  }
   const adapterIds = new Set<string>();
   for (const { plan } of stage.terms) {
     for (const ref of Object.values(plan.inputs)) {
@@ -99,31 +106,23 @@ function stageVariables(setup: PhaseSetup, stage: PhaseStage): tf.Variable[] {
 export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Promise<PhaseOutcome> {
   const { data, emit, control, progress, now } = services;
   const info = data.info;
-  const stepModels: StepModels = {
-    student: setup.model,
-    studentTaps: setup.taps,
-    teacher: setup.teacher,
-    teacherTaps: setup.teacherTaps,
-    adapters: setup.adapters,
-  };
-  const outcome: PhaseOutcome = {
-    completed: false, epochs: 0, trainingSeconds: 0, trainAccuracy: Number.NaN, validationAccuracy: Number.NaN, testAccuracy: Number.NaN,
-  };
+  const trainIds = setup.trains.map((trained) => trained.id);
+  const stepModels: StepModels = { networks: setup.networks, trains: trainIds, adapters: setup.adapters };
+  const outcome: PhaseOutcome = { completed: false, epochs: 0, trainingSeconds: 0, models: new Map() };
   const started = now();
+  const finish = (completed: boolean): PhaseOutcome => {
+    outcome.completed = completed;
+    outcome.trainingSeconds = (now() - started) / 1000;
+    return outcome;
+  };
+  const ref = { phaseId: setup.phaseId, kind: setup.kind };
+  const stepsTotal = phaseSteps(setup.stages, data.train.count);
+  const epochsTotal = setup.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
   let lastYield = started;
   let step = 0;
-  progress.startPhase(setup.phase);
+  progress.startPhase(setup.phaseId);
 
-  const snapshot = async (): Promise<void> => {
-    if (!setup.probes || !setup.teacher) return;
-    const { plan, batch, images } = setup.probes;
-    emit(await captureProbeSnapshot(
-      { teacher: setup.teacher, teacherTaps: setup.teacherTaps, student: setup.model, studentTaps: setup.taps },
-      plan, batch, images, info.shape, setup.phase, step,
-    ));
-  };
-
-  await snapshot();
+  await setup.snapshot?.(step);
   for (const [stageIndex, stage] of setup.stages.entries()) {
     const { settings } = stage;
     const stepsPerEpoch = batchesPerEpoch(data.train, settings.batchSize);
@@ -132,14 +131,13 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
     const rng = createRng(settings.seed);
     try {
       for (let epoch = 0; epoch < settings.epochs; epoch++) {
-        let correct = 0;
+        const correct = new Map(trainIds.map((id) => [id, 0]));
         let seen = 0;
         let stepInEpoch = 0;
-        for (const batch of epochBatches(data.train, info, { batchSize: settings.batchSize, rng, augmentShift: services.augmentShift })) {
+        for (const batch of epochBatches(data.train, info, { batchSize: settings.batchSize, rng, augmentShift: setup.augmentShift })) {
           if (!(await control.checkpoint())) {
             tf.dispose([batch.xs, batch.ys]);
-            outcome.trainingSeconds = (now() - started) / 1000;
-            return outcome;
+            return finish(false);
           }
           const position: SchedulePosition = { epoch, stepInEpoch, stepsPerEpoch, totalEpochs: settings.epochs };
           const terms: ActiveTerm[] = stage.terms.map(({ plan, definition, schedule }) => ({
@@ -152,45 +150,37 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
           } finally {
             tf.dispose([batch.xs, batch.ys]);
           }
-          correct += result.correct;
+          for (const id of trainIds) correct.set(id, (correct.get(id) ?? 0) + (result.correct[id] ?? 0));
           seen += result.count;
           stepInEpoch += 1;
-          progress.stepDone(setup.phase);
+          progress.stepDone(setup.phaseId);
           const epochNumber = outcome.epochs + 1;
-          emit({ type: 'step', phase: setup.phase, stageIndex, step, epoch: epochNumber, terms: result.terms, total: result.total });
-          emit(progress.event({
-            phase: setup.phase, stageIndex, stageName: stage.name, epoch: epochNumber, epochs: totalEpochs(setup.stages), step, stepsTotal: phaseSteps(setup.stages, data.train.count),
-          }));
-          if (setup.probes && step % setup.probes.everySteps === 0) await snapshot();
+          emit({ type: 'step', ...ref, stageIndex, step, epoch: epochNumber, terms: result.terms, total: result.total });
+          emit(progress.event({ ...ref, phaseLabel: setup.label, stageIndex, stageName: stage.name, epoch: epochNumber, epochs: epochsTotal, step, stepsTotal }));
+          if (setup.snapshot && step % setup.snapshotEverySteps === 0) await setup.snapshot(step);
           if (now() - lastYield > YIELD_INTERVAL_MS) {
             await yieldToEventLoop();
             lastYield = now();
           }
         }
         outcome.epochs += 1;
-        outcome.trainAccuracy = seen > 0 ? correct / seen : Number.NaN;
         const shouldStop = (): boolean => control.stopRequested;
-        outcome.validationAccuracy = await evaluateAccuracy(setup.model, data.validation, info, { shouldStop });
-        outcome.testAccuracy = await evaluateAccuracy(setup.model, data.test, info, { shouldStop });
-        if (control.stopRequested) {
-          outcome.trainingSeconds = (now() - started) / 1000;
-          return outcome;
+        const evaluated: [string, ModelOutcome][] = [];
+        for (const trained of setup.trains) {
+          const validationAccuracy = await evaluateAccuracy(trained.model, data.validation, info, { shouldStop });
+          const testAccuracy = await evaluateAccuracy(trained.model, data.test, info, { shouldStop });
+          evaluated.push([trained.id, { trainAccuracy: seen > 0 ? (correct.get(trained.id) ?? 0) / seen : Number.NaN, validationAccuracy, testAccuracy }]);
         }
-        emit({
-          type: 'epoch', phase: setup.phase, stageIndex, epoch: outcome.epochs,
-          trainAccuracy: outcome.trainAccuracy, validationAccuracy: outcome.validationAccuracy, testAccuracy: outcome.testAccuracy,
-        });
-        await snapshot();
+        if (control.stopRequested) return finish(false);
+        for (const [modelId, accuracies] of evaluated) {
+          outcome.models.set(modelId, accuracies);
+          emit({ type: 'epoch', ...ref, modelId, stageIndex, epoch: outcome.epochs, ...accuracies });
+        }
+        await setup.snapshot?.(step);
       }
     } finally {
       optimizer.dispose();
     }
   }
-  outcome.completed = true;
-  outcome.trainingSeconds = (now() - started) / 1000;
-  return outcome;
-}
-
-function totalEpochs(stages: readonly PhaseStage[]): number {
-  return stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
+  return finish(true);
 }

@@ -7,6 +7,7 @@ import { RunControl } from './control';
 import { parsePretrainedIndex, pretrainedTeachers, type PretrainedFileReader } from './pretrained';
 import { runExperiment, type TrainEnv } from './runner';
 import type { TrainingPlan } from './plan';
+import { modelResultById, type ExperimentResults, type ModelResult } from '../results';
 import { EventLog, MemoryCache, tinyPlan } from './testSupport';
 
 beforeAll(async () => {
@@ -30,13 +31,15 @@ function directory(teachers: Record<string, LayerWeights[]>, extra: Record<strin
 }
 
 /** The tiny plan under a key of the shipped form (teacher-<hex>). */
-const shippablePlan = () => tinyPlan({ teacher: { ...tinyPlan().teacher, cacheKey: 'teacher-7e57' } });
+const shippablePlan = () => tinyPlan({ teacher: { cacheKey: 'teacher-7e57' } });
+const KEY = 'teacher-7e57';
+const teacherOf = (results: ExperimentResults): ModelResult | null => modelResultById(results, 'teacher');
 
 /** Real trained weights of the tiny teacher (one epoch on real MNIST images), as a shipped teacher would hold. */
 async function trainedTinyTeacher(plan: TrainingPlan): Promise<LayerWeights[]> {
   const cache = new MemoryCache();
   await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: cache }));
-  return cache.store.get(plan.teacher.cacheKey)!;
+  return cache.store.get(KEY)!;
 }
 
 const env = (log: EventLog, extra: Partial<TrainEnv>): TrainEnv => ({
@@ -75,7 +78,7 @@ describe('pretrained teachers', () => {
     const plan = shippablePlan();
     const trained = new MemoryCache();
     const first = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: trained }));
-    const shipped = directory({ [plan.teacher.cacheKey]: trained.store.get(plan.teacher.cacheKey)! });
+    const shipped = directory({ [KEY]: trained.store.get(KEY)! });
 
     const before = tf.memory().numTensors;
     const log = new EventLog();
@@ -84,17 +87,17 @@ describe('pretrained teachers', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(log.ofType('step')).toHaveLength(0);
     expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teachers shipped with the studio/));
-    expect(results.teacher!).toMatchObject({ fromCache: true, pretrained: true });
-    expect(results.teacher!.testAccuracy).toBe(first.teacher!.testAccuracy);
-    expect(cache.store.get(plan.teacher.cacheKey)).toEqual(trained.store.get(plan.teacher.cacheKey));
+    expect(teacherOf(results)!).toMatchObject({ fromCache: true, pretrained: true });
+    expect(teacherOf(results)!.testAccuracy).toBe(teacherOf(first)!.testAccuracy);
+    expect(cache.store.get(KEY)).toEqual(trained.store.get(KEY));
   });
 
   it('trains the teacher, saying why, when the pretrained teacher is damaged', async () => {
     const plan = shippablePlan();
     const damaged = directory({}, {
-      'index.json': encoder.encode(JSON.stringify({ schemaVersion: 2, teachers: [entry(plan.teacher.cacheKey)] })),
-      [`${plan.teacher.cacheKey}.json`]: encoder.encode('[{"layerId":"fc1","tensors":[{"shape":[4],"offset":0,"length":4}]}]'),
-      [`${plan.teacher.cacheKey}.bin`]: new Uint8Array(8),
+      'index.json': encoder.encode(JSON.stringify({ schemaVersion: 2, teachers: [entry(KEY)] })),
+      [`${KEY}.json`]: encoder.encode('[{"layerId":"fc1","tensors":[{"shape":[4],"offset":0,"length":4}]}]'),
+      [`${KEY}.bin`]: new Uint8Array(8),
     });
     const log = new EventLog();
     const cache = new MemoryCache();
@@ -102,9 +105,9 @@ describe('pretrained teachers', () => {
     const warnings = log.ofType('log').filter((e) => e.warning).map((e) => e.message);
     expect(warnings).toEqual([expect.stringMatching(/pretrained teacher could not be read .*truncated.*training the teacher instead/)]);
     expect(log.ofType('step').length).toBeGreaterThan(0);
-    expect(results.teacher!.fromCache).toBe(false);
+    expect(teacherOf(results)!.fromCache).toBe(false);
     // The freshly trained teacher is cached, not the damaged one.
-    expect(cache.store.get(plan.teacher.cacheKey)!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
+    expect(cache.store.get(KEY)!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
   });
 
   it('refuses weights that do not cover the teacher, keeps them out of the cache and trains', async () => {
@@ -113,26 +116,26 @@ describe('pretrained teachers', () => {
     const log = new EventLog();
     const cache = new MemoryCache();
     const results = await runExperiment(plan, { teacher: true, baseline: false, student: false },
-      env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(directory({ [plan.teacher.cacheKey]: partial })) }));
+      env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(directory({ [KEY]: partial })) }));
     expect(log.ofType('log').map((e) => e.message)).toContainEqual(expect.stringMatching(/pretrained teacher does not fit .*no weights for layer fc1.*training the teacher instead/));
-    expect(results.teacher!.fromCache).toBe(false);
-    expect(cache.store.get(plan.teacher.cacheKey)!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
+    expect(teacherOf(results)!.fromCache).toBe(false);
+    expect(cache.store.get(KEY)!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
   });
 
   it('marks a shipped teacher as pretrained also when a later run finds it in the cache, and ignoreTeacherCache skips both', async () => {
     const plan = shippablePlan();
     const weights = await trainedTinyTeacher(plan);
-    const shipped = directory({ [plan.teacher.cacheKey]: weights });
+    const shipped = directory({ [KEY]: weights });
     const cache = new MemoryCache();
-    cache.store.set(plan.teacher.cacheKey, weights);
+    cache.store.set(KEY, weights);
     const fromCache = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(shipped) }));
-    expect(fromCache.teacher!).toMatchObject({ fromCache: true, pretrained: true });
+    expect(teacherOf(fromCache)!).toMatchObject({ fromCache: true, pretrained: true });
     expect(shipped.reads).toEqual(['index.json']); // listed, but the weights came from the cache
 
     const log = new EventLog();
     const retrained = await runExperiment(plan, { teacher: true, baseline: false, student: false },
       env(log, { teacherCache: cache, pretrainedTeachers: pretrainedTeachers(shipped), ignoreTeacherCache: true }));
-    expect(retrained.teacher!.fromCache).toBe(false);
+    expect(teacherOf(retrained)!.fromCache).toBe(false);
     expect(log.ofType('step').length).toBeGreaterThan(0);
   });
 });

@@ -8,7 +8,7 @@ import { attentionMap, fspLoss } from '../losses/features';
 import { buildModel } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
 import type { ProbePlan } from './plan';
-import { captureProbeSnapshot, probeImages, probeTapProblems } from './probes';
+import { captureProbeSnapshot, probeImages, probeTapProblems, type ProbeNetwork } from './probes';
 import { datasetOptions } from './testSupport';
 
 const tinyCnn = (filters: number): ArchitectureSpec => ({
@@ -28,10 +28,15 @@ const tinyCnn = (filters: number): ArchitectureSpec => ({
 const plan: ProbePlan = {
   count: 3,
   temperature: 4,
-  attention: [{ id: 'at', label: 'AT relu1', teacherLayerId: 'relu1', studentLayerId: 'relu1', p: 2 }],
-  fsp: [{ id: 'fsp', label: 'FSP', teacherLayerIds: ['pool1', 'relu2'], studentLayerIds: ['pool1', 'relu2'] }],
+  attention: [{ id: 'at', label: 'AT relu1', teacher: { model: 't', layerId: 'relu1' }, student: { model: 's', layerId: 'relu1' }, p: 2 }],
+  fsp: [{ id: 'fsp', label: 'FSP', teacher: { model: 't', layerIds: ['pool1', 'relu2'] }, student: { model: 's', layerIds: ['pool1', 'relu2'] } }],
 };
 const taps = ['relu1', 'pool1', 'relu2'];
+const networks = (teacher: tf.LayersModel, student: tf.LayersModel): ProbeNetwork[] => [
+  { id: 't', label: 'Teacher', role: 'teacher', model: teacher, taps },
+  { id: 's', label: 'Student', role: 'student', model: student, taps },
+];
+const phase = { phaseId: 'distill:s', kind: 'student' as const };
 let data: LoadedDataset;
 
 beforeAll(async () => {
@@ -45,13 +50,15 @@ describe('captureProbeSnapshot', () => {
     const batch = probeBatch(data.test, data.info, plan.count);
     const before = tf.memory().numTensors;
     const snapshot = await captureProbeSnapshot(
-      { teacher: model, teacherTaps: taps, student: model, studentTaps: taps }, plan, batch,
-      probeImages(data.test, batch.indices, data.info.shape), data.info.shape, 'student', 7,
+      networks(model, model), plan, batch,
+      probeImages(data.test, batch.indices, data.info.shape), data.info.shape, phase, 7,
     );
     expect(tf.memory().numTensors).toBe(before);
     expect(snapshot.step).toBe(7);
     expect(snapshot.labels).toEqual(batch.labels);
-    expect(snapshot.teacherLogits).toEqual(snapshot.studentLogits);
+    expect(snapshot.logits.map((l) => [l.modelId, l.label, l.role])).toEqual([['t', 'Teacher', 'teacher'], ['s', 'Student', 'student']]);
+    expect(snapshot.logits[0].values).toEqual(snapshot.logits[1].values);
+    expect(snapshot.attention.every((pair) => pair.teacherModel === 't' && pair.studentModel === 's')).toBe(true);
     expect(snapshot.attention.map((pair) => pair.id)).toEqual(['at:0', 'at:1', 'at:2']);
     for (const pair of snapshot.attention) {
       expect([pair.rows, pair.cols]).toEqual([28, 28]);
@@ -71,14 +78,14 @@ describe('captureProbeSnapshot', () => {
     const student = buildModel(tinyCnn(2), { taps, seed: 2 });
     const batch = probeBatch(data.test, data.info, plan.count);
     const snapshot = await captureProbeSnapshot(
-      { teacher, teacherTaps: taps, student, studentTaps: taps }, plan, batch, [], data.info.shape, 'student', 0,
+      networks(teacher, student), plan, batch, [], data.info.shape, phase, 0,
     );
     expect(snapshot.attention[0].distance).toBeGreaterThan(0);
     // 8 x 4 against 2 x 4 matrices: no distance (validation demands matching FSP shapes).
     expect(snapshot.fsp[0].distance).toBeNaN();
     const sameWidth = buildModel(tinyCnn(8), { taps, seed: 3 });
     const comparable = await captureProbeSnapshot(
-      { teacher, teacherTaps: taps, student: sameWidth, studentTaps: taps }, plan, batch, [], data.info.shape, 'student', 0,
+      networks(teacher, sameWidth), plan, batch, [], data.info.shape, phase, 0,
     );
     expect(comparable.fsp[0].distance).toBeGreaterThan(0);
     // The distance is the FSP loss (paper form) on the probe images, not a distance of averages.
@@ -102,7 +109,7 @@ describe('captureProbeSnapshot', () => {
     const batch = probeBatch(data.test, data.info, plan.count);
     const withP = (p: number): ProbePlan => ({ ...plan, attention: [{ ...plan.attention[0], p }] });
     const capture = (p: number) => captureProbeSnapshot(
-      { teacher: model, teacherTaps: taps, student: model, studentTaps: taps }, withP(p), batch, [], data.info.shape, 'student', 0,
+      networks(model, model), withP(p), batch, [], data.info.shape, phase, 0,
     );
     const [squared, fourth] = [await capture(2), await capture(4)];
     const expected = tf.tidy(() => attentionMap((model.predict(batch.xs) as tf.Tensor[])[1], 4).arraySync()[0]);
@@ -113,9 +120,24 @@ describe('captureProbeSnapshot', () => {
   });
 
   it('names probe layers that are not tapped', () => {
-    expect(probeTapProblems(plan, ['relu1'], taps)).toEqual([
-      "Probe 'FSP' shows teacher layer 'pool1', which is not tapped.",
-      "Probe 'FSP' shows teacher layer 'relu2', which is not tapped.",
+    const arch = tinyCnn(4);
+    expect(probeTapProblems(plan, [
+      { id: 't', label: 'T', role: 'teacher', architecture: arch, taps: ['relu1'], seed: 1 },
+      { id: 's', label: 'S', role: 'student', architecture: arch, taps, seed: 1 },
+    ])).toEqual([
+      "Probe 'FSP' shows layer 'pool1' of 't', which is not tapped.",
+      "Probe 'FSP' shows layer 'relu2' of 't', which is not tapped.",
     ]);
+    expect(probeTapProblems(plan, [])[0]).toBe("Probe 'AT relu1' shows model 't', which the plan does not have.");
+  });
+
+  it('shows only the pairs whose two networks are in the snapshot', async () => {
+    const model = buildModel(tinyCnn(4), { taps, seed: 1 });
+    const batch = probeBatch(data.test, data.info, plan.count);
+    const alone = await captureProbeSnapshot(networks(model, model).slice(1), plan, batch, [], data.info.shape, phase, 0);
+    expect(alone.logits.map((l) => l.modelId)).toEqual(['s']);
+    expect([alone.attention, alone.fsp]).toEqual([[], []]);
+    tf.dispose([batch.xs, batch.ys]);
+    model.dispose();
   });
 });

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ProbeBatch } from '../data/batches';
 import type { ImageSplit } from '../data/types';
 import { attentionMap, fspMatrix } from '../losses/features';
-import type { HeatmapPair, ProbeSnapshot } from '../protocol';
-import type { ProbePlan, RunPhase } from './plan';
+import type { HeatmapPair, ProbeLogits, ProbeSnapshot } from '../protocol';
+import type { ModelPlan, PhaseKind, ProbePlan } from './plan';
 import { outputList } from './step';
 
 /**
@@ -12,11 +12,13 @@ import { outputList } from './step';
  * over the probes with their per-image distance. Everything leaves as plain arrays so it clones cheaply into a message.
  */
 
-export interface ProbeModels {
-  teacher: tf.LayersModel;
-  teacherTaps: readonly string[];
-  student: tf.LayersModel;
-  studentTaps: readonly string[];
+/** A network shown in the live views, with the identity the page labels it by. */
+export interface ProbeNetwork {
+  id: string;
+  label: string;
+  role: ProbeLogits['role'];
+  model: tf.LayersModel;
+  taps: readonly string[];
 }
 
 /** The probe images' bytes as [probe][H*W*C] in [0, 255], for thumbnails. */
@@ -26,18 +28,20 @@ export function probeImages(split: ImageSplit, indices: readonly number[], image
 }
 
 /** Tap layers the probe plan needs, for checking the plan before training starts. */
-export function probeTapProblems(plan: ProbePlan, teacherTaps: readonly string[], studentTaps: readonly string[]): string[] {
+export function probeTapProblems(plan: ProbePlan, models: readonly ModelPlan[]): string[] {
   const problems: string[] = [];
-  const check = (taps: readonly string[], layerId: string, side: string, probe: string): void => {
-    if (!taps.includes(layerId)) problems.push(`Probe '${probe}' shows ${side} layer '${layerId}', which is not tapped.`);
+  const check = (model: string, layerId: string, probe: string): void => {
+    const found = models.find((candidate) => candidate.id === model);
+    if (found === undefined) problems.push(`Probe '${probe}' shows model '${model}', which the plan does not have.`);
+    else if (!found.taps.includes(layerId)) problems.push(`Probe '${probe}' shows layer '${layerId}' of '${model}', which is not tapped.`);
   };
   for (const probe of plan.attention) {
-    check(teacherTaps, probe.teacherLayerId, 'teacher', probe.label);
-    check(studentTaps, probe.studentLayerId, 'student', probe.label);
+    check(probe.teacher.model, probe.teacher.layerId, probe.label);
+    check(probe.student.model, probe.student.layerId, probe.label);
   }
   for (const probe of plan.fsp) {
-    probe.teacherLayerIds.forEach((id) => check(teacherTaps, id, 'teacher', probe.label));
-    probe.studentLayerIds.forEach((id) => check(studentTaps, id, 'student', probe.label));
+    probe.teacher.layerIds.forEach((id) => check(probe.teacher.model, id, probe.label));
+    probe.student.layerIds.forEach((id) => check(probe.student.model, id, probe.label));
   }
   return problems;
 }
@@ -78,55 +82,64 @@ function meanSquaredDifference(a: number[][], b: number[][]): number {
 interface PendingHeatmaps {
   id: string;
   label: string;
+  teacherModel: string;
+  studentModel: string;
   teacher: tf.Tensor;
   student: tf.Tensor;
 }
 
 /**
- * One snapshot on the probe batch. Both networks run in inference mode; every tensor is disposed
- * before returning. The FSP heatmaps are the matrices averaged over the probes, their distance the
- * FSP loss (paper form) on the probes; attention maps use the AT block's p and are unit-norm per
- * image, their distance the mean squared difference of the two maps.
+ * One snapshot on the probe batch. Every network runs in inference mode; every tensor is disposed
+ * before returning. A probe is shown when both of its networks are among `networks` (a phase shows
+ * the pairs it involves). The FSP heatmaps are the matrices averaged over the probes, their distance
+ * the FSP loss (paper form) on the probes; attention maps use the AT block's p and are unit-norm
+ * per image, their distance the mean squared difference of the two maps.
  */
 export async function captureProbeSnapshot(
-  models: ProbeModels,
+  networks: readonly ProbeNetwork[],
   plan: ProbePlan,
   batch: ProbeBatch,
   images: number[][],
   imageShape: [number, number, number],
-  phase: RunPhase,
+  phase: { phaseId: string; kind: PhaseKind },
   step: number,
 ): Promise<ProbeSnapshot> {
-  const pending: { logits: [tf.Tensor, tf.Tensor]; attention: PendingHeatmaps[]; fsp: (PendingHeatmaps & { distance: tf.Tensor })[] } = tf.tidy(() => {
-    const teacherOutputs = outputList(models.teacher.predict(batch.xs, { batchSize: batch.xs.shape[0] }));
-    const studentOutputs = outputList(models.student.predict(batch.xs, { batchSize: batch.xs.shape[0] }));
-    const attention = plan.attention.map((probe) => {
-      const teacherFeature = tap(teacherOutputs, models.teacherTaps, probe.teacherLayerId);
-      const studentFeature = tap(studentOutputs, models.studentTaps, probe.studentLayerId);
+  const byId = new Map(networks.map((network) => [network.id, network]));
+  const attentionProbes = plan.attention.filter((probe) => byId.has(probe.teacher.model) && byId.has(probe.student.model));
+  const fspProbes = plan.fsp.filter((probe) => byId.has(probe.teacher.model) && byId.has(probe.student.model));
+  const pending: { logits: tf.Tensor[]; attention: PendingHeatmaps[]; fsp: (PendingHeatmaps & { distance: tf.Tensor })[] } = tf.tidy(() => {
+    const outputs = new Map(networks.map((network) => [network.id, outputList(network.model.predict(batch.xs, { batchSize: batch.xs.shape[0] }))]));
+    const feature = (model: string, layerId: string): tf.Tensor => tap(outputs.get(model) as tf.Tensor[], (byId.get(model) as ProbeNetwork).taps, layerId);
+    const attention = attentionProbes.map((probe) => {
+      const teacherFeature = feature(probe.teacher.model, probe.teacher.layerId);
+      const studentFeature = feature(probe.student.model, probe.student.layerId);
       const size: [number, number] = [
         Math.max(teacherFeature.shape[1] ?? 1, studentFeature.shape[1] ?? 1),
         Math.max(teacherFeature.shape[2] ?? 1, studentFeature.shape[2] ?? 1),
       ];
       return {
-        id: probe.id, label: probe.label, teacher: attentionAt(teacherFeature, size, probe.p), student: attentionAt(studentFeature, size, probe.p),
+        id: probe.id, label: probe.label, teacherModel: probe.teacher.model, studentModel: probe.student.model,
+        teacher: attentionAt(teacherFeature, size, probe.p), student: attentionAt(studentFeature, size, probe.p),
       };
     });
-    const fsp = plan.fsp.map((probe) => {
-      const matrices = (outputs: tf.Tensor[], taps: readonly string[], ids: [string, string]): tf.Tensor3D =>
-        fspMatrix(tap(outputs, taps, ids[0]), tap(outputs, taps, ids[1]));
-      const teacher = matrices(teacherOutputs, models.teacherTaps, probe.teacherLayerIds);
-      const student = matrices(studentOutputs, models.studentTaps, probe.studentLayerIds);
+    const fsp = fspProbes.map((probe) => {
+      const matrices = (side: { model: string; layerIds: [string, string] }): tf.Tensor3D =>
+        fspMatrix(feature(side.model, side.layerIds[0]), feature(side.model, side.layerIds[1]));
+      const teacher = matrices(probe.teacher);
+      const student = matrices(probe.student);
       const comparable = teacher.shape[1] === student.shape[1] && teacher.shape[2] === student.shape[2];
       return {
         id: probe.id,
         label: probe.label,
+        teacherModel: probe.teacher.model,
+        studentModel: probe.student.model,
         teacher: tf.mean(teacher, 0),
         student: tf.mean(student, 0),
         // The paper's FSP loss on the probes: squared Frobenius distance per image, averaged.
         distance: comparable ? tf.mean(tf.sum(tf.square(tf.sub(teacher, student)), [1, 2])) : tf.scalar(Number.NaN),
       };
     });
-    return { logits: [teacherOutputs[0], studentOutputs[0]] as [tf.Tensor, tf.Tensor], attention, fsp };
+    return { logits: networks.map((network) => (outputs.get(network.id) as tf.Tensor[])[0]), attention, fsp };
   });
   const all = [
     ...pending.logits,
@@ -135,10 +148,11 @@ export async function captureProbeSnapshot(
   ];
   try {
     const values = await Promise.all(all.map((tensor) => tensor.data<'float32'>()));
-    const [teacherLogits, studentLogits] = values;
-    const classes = pending.logits[0].shape[1] ?? 0;
     const probes = batch.labels.length;
-    let next = 2;
+    const logits: ProbeLogits[] = networks.map((network, i) => ({
+      modelId: network.id, label: network.label, role: network.role, values: toMatrix(values[i], 0, probes, pending.logits[i].shape[1] ?? 0),
+    }));
+    let next = networks.length;
     const attention: HeatmapPair[] = [];
     for (const pair of pending.attention) {
       const [, rows, cols] = pair.teacher.shape;
@@ -147,7 +161,10 @@ export async function captureProbeSnapshot(
       for (let probe = 0; probe < probes; probe++) {
         const teacher = toMatrix(teacherMaps, probe * rows * cols, rows, cols);
         const student = toMatrix(studentMaps, probe * rows * cols, rows, cols);
-        attention.push({ id: `${pair.id}:${probe}`, label: pair.label, rows, cols, teacher, student, distance: meanSquaredDifference(teacher, student) });
+        attention.push({
+          id: `${pair.id}:${probe}`, label: pair.label, teacherModel: pair.teacherModel, studentModel: pair.studentModel,
+          rows, cols, teacher, student, distance: meanSquaredDifference(teacher, student),
+        });
       }
     }
     const fsp: HeatmapPair[] = pending.fsp.map((pair) => {
@@ -156,20 +173,9 @@ export async function captureProbeSnapshot(
       const teacher = toMatrix(values[next++], 0, rows, cols);
       const student = toMatrix(values[next++], 0, studentRows, studentCols);
       const [distance] = values[next++];
-      return { id: pair.id, label: pair.label, rows, cols, teacher, student, distance };
+      return { id: pair.id, label: pair.label, teacherModel: pair.teacherModel, studentModel: pair.studentModel, rows, cols, teacher, student, distance };
     });
-    return {
-      type: 'probe',
-      phase,
-      step,
-      teacherLogits: toMatrix(teacherLogits, 0, probes, classes),
-      studentLogits: toMatrix(studentLogits, 0, probes, classes),
-      labels: [...batch.labels],
-      images,
-      imageShape,
-      attention,
-      fsp,
-    };
+    return { type: 'probe', ...phase, step, logits, labels: [...batch.labels], images, imageShape, attention, fsp };
   } finally {
     tf.dispose(all);
   }

@@ -1,5 +1,4 @@
 import type { ProgressEvent } from '../protocol';
-import type { RunPhase } from './plan';
 
 /**
  * Counts steps over every phase of a run and estimates the time left. Phases differ a lot in cost
@@ -12,17 +11,17 @@ import type { RunPhase } from './plan';
 export const MIN_STEPS_FOR_ESTIMATE = 3;
 
 export class ProgressTracker {
-  private readonly plannedSteps = new Map<RunPhase, number>();
-  private readonly costPerStep = new Map<RunPhase, number>();
-  private readonly doneSteps = new Map<RunPhase, number>();
+  private readonly plannedSteps = new Map<string, number>();
+  private readonly costPerStep = new Map<string, number>();
+  private readonly doneSteps = new Map<string, number>();
   private phaseStartedAt = 0;
   private phaseStepsAtStart = 0;
-  private currentPhase: RunPhase | null = null;
+  private currentPhase: string | null = null;
 
   constructor(private readonly now: () => number) {}
 
   /** Declares (or re-declares, e.g. after a teacher-cache hit) a phase's total steps and their relative cost. */
-  plan(phase: RunPhase, steps: number, costPerStep = 1): void {
+  plan(phase: string, steps: number, costPerStep = 1): void {
     if (!(costPerStep > 0)) throw new Error(`A phase's cost per step must be positive, got ${costPerStep}.`);
     this.plannedSteps.set(phase, steps);
     this.costPerStep.set(phase, costPerStep);
@@ -30,19 +29,19 @@ export class ProgressTracker {
   }
 
   /** A phase that will not run (skipped, or its model came from the cache). */
-  drop(phase: RunPhase): void {
+  drop(phase: string): void {
     this.plannedSteps.delete(phase);
     this.costPerStep.delete(phase);
     this.doneSteps.delete(phase);
   }
 
-  startPhase(phase: RunPhase): void {
+  startPhase(phase: string): void {
     this.currentPhase = phase;
     this.phaseStartedAt = this.now();
     this.phaseStepsAtStart = this.doneSteps.get(phase) ?? 0;
   }
 
-  stepDone(phase: RunPhase): void {
+  stepDone(phase: string): void {
     this.doneSteps.set(phase, (this.doneSteps.get(phase) ?? 0) + 1);
   }
 

@@ -5,7 +5,10 @@ import { buildModel, getLayerWeights, weightedLayerIds } from '../models/builder
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
 import { runExperiment, type TrainEnv } from './runner';
-import { datasetOptions, EventLog, hintTerm, MemoryCache, kdStage, tinyPlan, tinyStudent, tinyTeacher, trainerSettings } from './testSupport';
+import { modelResultById as byModel } from '../results';
+import {
+  assistantChainPlan, datasetOptions, EventLog, hintTerm, MemoryCache, kdStage, mutualLearningPlan, tinyPlan, tinyStudent, tinyTeacher, trainerSettings,
+} from './testSupport';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -27,27 +30,28 @@ describe('runExperiment', () => {
     const results = await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log, { teacherCache: cache }));
     expect(tf.memory().numTensors).toBe(before);
 
-    expect(log.ofType('phaseDone').map((e) => [e.phase, e.fromCache])).toEqual([['teacher', false], ['baseline', false], ['student', false]]);
+    expect(log.ofType('phaseDone').map((e) => [e.kind, e.fromCache])).toEqual([['teacher', false], ['baseline', false], ['student', false]]);
     // 256 images / batch 32 = 8 steps per phase.
     const steps = log.ofType('step');
-    expect(steps.filter((s) => s.phase === 'student')).toHaveLength(8);
+    expect(steps.filter((s) => s.kind === 'student')).toHaveLength(8);
     expect(Object.keys(steps.at(-1)!.terms).sort()).toEqual(['loss-ce', 'loss-kd']);
-    expect(steps.filter((s) => s.phase === 'teacher').every((s) => Object.keys(s.terms).join() === 'ce')).toBe(true);
+    expect(steps.filter((s) => s.kind === 'teacher').every((s) => Object.keys(s.terms).join() === 'ce:teacher')).toBe(true);
     const progress = log.ofType('progress');
     expect(progress.at(-1)!.fractionDone).toBe(1);
     expect(progress.at(-1)!.secondsLeft).toBe(0);
     expect(log.ofType('epoch')).toHaveLength(3);
     const probes = log.ofType('probe');
     expect(probes.length).toBeGreaterThanOrEqual(4);
-    expect(probes[0].teacherLogits).toHaveLength(4);
+    expect(probes.filter((p) => p.kind === 'student')[0].logits.map((l) => [l.modelId, l.values.length])).toEqual([['teacher', 4], ['student', 4]]);
+    expect(probes.filter((p) => p.kind === 'baseline')[0].logits.map((l) => l.modelId)).toEqual(['teacher', 'student/baseline']);
     expect(probes[0].images[0]).toHaveLength(784);
-    expect(log.ofType('weights').map((w) => w.phase)).toEqual(['baseline', 'student']);
+    expect(log.ofType('weights').map((w) => w.model.modelId)).toEqual(['student/baseline', 'student']);
     // Each trained model travels with the architecture and data set it was trained as (export uses them).
     for (const { model } of log.ofType('weights')) {
-      expect(model.spec).toEqual(plan.student.architecture);
+      expect(model.spec).toEqual(tinyStudent);
       expect(model.datasetId).toBe(plan.dataset.datasetId);
       expect(model.experimentName).toBe(plan.experimentName);
-      expect(model.weights.map((layer) => layer.layerId)).toEqual(weightedLayerIds(plan.student.architecture));
+      expect(model.weights.map((layer) => layer.layerId)).toEqual(weightedLayerIds(tinyStudent));
     }
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'finished' });
     expect(cache.puts).toBe(1);
@@ -55,30 +59,35 @@ describe('runExperiment', () => {
     expect(log.events.filter((e) => e.type === 'phaseDone' || e.type === 'result').map((e) => e.type))
       .toEqual(['phaseDone', 'result', 'phaseDone', 'result', 'phaseDone', 'result', 'result']);
     const afterTeacher = log.ofType('result')[0].results;
-    expect([afterTeacher.teacher?.testAccuracy, afterTeacher.baseline, afterTeacher.student])
-      .toEqual([results.teacher!.testAccuracy, null, null]);
+    expect(afterTeacher.models.map((m) => [m.modelId, m.testAccuracy])).toEqual([['teacher', byModel(results, 'teacher')!.testAccuracy]]);
+    const teacher = byModel(results, 'teacher')!;
+    const baseline = byModel(results, 'student/baseline')!;
+    const student = byModel(results, 'student')!;
+    expect(results.models.map((m) => [m.modelId, m.role])).toEqual([['teacher', 'teacher'], ['student/baseline', 'baseline'], ['student', 'student']]);
 
-    for (const model of [results.teacher!, results.baseline!, results.student!]) {
+    for (const model of [teacher, baseline, student]) {
       expect(model.testAccuracy).toBeGreaterThan(0.3);
       expect(model.testAccuracy).toBeLessThanOrEqual(1);
       expect(model.inferenceMsPerSample).toBeGreaterThan(0);
     }
-    expect([results.teacher!.seed, results.baseline!.seed, results.student!.seed]).toEqual([7, 9, 9]);
+    expect([teacher.seed, baseline.seed, student.seed]).toEqual([7, 9, 9]);
     expect(results.trainCount).toBe(256);
     expect(results.testCount).toBe(128);
-    expect(results.compressionRatio).toBeCloseTo(results.teacher!.params / results.student!.params, 12);
-    expect(results.accuracyDrop).toBeCloseTo(results.teacher!.testAccuracy - results.student!.testAccuracy, 12);
-    expect(results.distillationGain).toBeCloseTo(results.student!.testAccuracy - results.baseline!.testAccuracy, 12);
+    const [report] = results.distillations;
+    expect(report).toMatchObject({ studentId: 'student', teacherId: 'teacher', baselineId: 'student/baseline' });
+    expect(report.compressionRatio).toBeCloseTo(teacher.params / student.params, 12);
+    expect(report.accuracyDrop).toBeCloseTo(teacher.testAccuracy - student.testAccuracy, 12);
+    expect(report.distillationGain).toBeCloseTo(student.testAccuracy - baseline.testAccuracy, 12);
 
     // A second run with the same plan reuses the cached teacher: no teacher steps, same accuracy.
     const second = new EventLog();
     const again = await runExperiment(plan, { teacher: false, baseline: false, student: true }, env(second, { teacherCache: cache }));
-    expect(second.ofType('step').some((s) => s.phase === 'teacher')).toBe(false);
-    expect(second.ofType('phaseDone')[0]).toMatchObject({ phase: 'teacher', fromCache: true });
-    expect(again.teacher!.fromCache).toBe(true);
-    expect(again.teacher!.pretrained).toBeUndefined();
-    expect(again.teacher!.testAccuracy).toBe(results.teacher!.testAccuracy);
-    expect(again.baseline).toBeNull();
+    expect(second.ofType('step').some((s) => s.kind === 'teacher')).toBe(false);
+    expect(second.ofType('phaseDone')[0]).toMatchObject({ kind: 'teacher', fromCache: true });
+    expect(byModel(again, 'teacher')!.fromCache).toBe(true);
+    expect(byModel(again, 'teacher')!.pretrained).toBeUndefined();
+    expect(byModel(again, 'teacher')!.testAccuracy).toBe(teacher.testAccuracy);
+    expect(byModel(again, 'student/baseline')).toBeNull();
     expect(cache.puts).toBe(1);
   });
 
@@ -90,7 +99,7 @@ describe('runExperiment', () => {
     };
     const trainTeacher = async (seed: number): Promise<number[]> => {
       const cache = new MemoryCache();
-      const plan = tinyPlan({ teacher: { ...tinyPlan().teacher, architecture: dropoutTeacher, settings: trainerSettings({ seed }) } });
+      const plan = tinyPlan({ teacher: { architecture: dropoutTeacher, settings: trainerSettings({ seed }) } });
       await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(new EventLog(), { teacherCache: cache }));
       return [...cache.store.values()][0].flatMap((layer) => layer.tensors.flatMap((tensor) => Array.from(tensor.values)));
     };
@@ -103,15 +112,14 @@ describe('runExperiment', () => {
     const run = async (datasetShift: number, teacherShift: number) => {
       const log = new EventLog();
       const cache = new MemoryCache();
-      const plan = tinyPlan({ dataset: datasetOptions({ augmentShift: datasetShift }) });
-      plan.teacher.augmentShift = teacherShift;
+      const plan = tinyPlan({ dataset: datasetOptions({ augmentShift: datasetShift }), teacher: { augmentShift: teacherShift } });
       await runExperiment(plan, { teacher: true, baseline: true, student: false }, env(log, { teacherCache: cache }));
       // A position-weighted sum per tensor: equal for equal weights, and a cheap diff when not.
       const fingerprint = (weights: LayerWeights[]): number[] => weights.flatMap((layer) =>
         layer.tensors.map((tensor) => tensor.values.reduce((sum, value, i) => sum + value * (i + 1), 0)));
       return {
         teacher: fingerprint([...cache.store.values()][0]),
-        baseline: fingerprint(log.ofType('weights').find((w) => w.phase === 'baseline')!.model.weights),
+        baseline: fingerprint(log.ofType('weights').find((w) => w.model.role === 'baseline')!.model.weights),
       };
     };
     const plain = await run(0, 0);
@@ -131,7 +139,7 @@ describe('runExperiment', () => {
     };
     const plan = tinyPlan({ stages: [stage], dataset: datasetOptions({ trainSubset: 96, testSubset: 32, validationSize: 0 }) });
     await runExperiment(plan, { teacher: false, baseline: false, student: true }, env(log));
-    const trained = log.ofType('weights').find((w) => w.phase === 'student')!.model.weights;
+    const trained = log.ofType('weights').find((w) => w.model.modelId === 'student')!.model.weights;
     const fresh = buildModel(tinyStudent, { taps: ['relu1'], seed: 21 });
     const initial = getLayerWeights(fresh, tinyStudent);
     fresh.dispose();
@@ -144,15 +152,15 @@ describe('runExperiment', () => {
   it('stops with a diverged error naming the term when the learning rate is absurd', async () => {
     const before = tf.memory().numTensors;
     const log = new EventLog();
-    const plan = tinyPlan({ teacher: { ...tinyPlan().teacher, settings: trainerSettings({ optimizer: 'sgd', learningRate: 1e12 }) } });
+    const plan = tinyPlan({ teacher: { settings: trainerSettings({ optimizer: 'sgd', learningRate: 1e12 }) } });
     const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, env(log));
     const [error] = log.ofType('error');
     expect(error.kind).toBe('diverged');
-    expect(error.lossTerm).toBe('ce');
+    expect(error.lossTerm).toBe('ce:teacher');
     expect(error.message).toMatch(/Cross-entropy/);
     expect(error.message).toMatch(/Lower the learning rate/);
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
-    expect(results.teacher).toBeNull();
+    expect(byModel(results, 'teacher')).toBeNull();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -185,7 +193,7 @@ describe('runExperiment', () => {
     const results = await running;
     expect(log.ofType('step').map((s) => s.step)).toEqual([1, 2, 3, 4]);
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
-    expect(results.teacher).toBeNull();
+    expect(byModel(results, 'teacher')).toBeNull();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -202,8 +210,56 @@ describe('runExperiment', () => {
     expect(log.ofType('step')).toHaveLength(8);
     expect(log.ofType('epoch')).toHaveLength(0);
     expect(log.ofType('phaseDone')).toHaveLength(0);
-    expect(results.teacher).toBeNull();
+    expect(byModel(results, 'teacher')).toBeNull();
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('mutual learning: both peers update in one phase, each with its own epochs, weights and result', async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const results = await runExperiment(mutualLearningPlan(), { teacher: true, baseline: true, student: true }, env(log));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(log.ofType('phaseDone').map((e) => e.models.map((m) => m.modelId))).toEqual([['p1', 'p2']]);
+    expect(log.ofType('epoch').map((e) => e.modelId)).toEqual(['p1', 'p2']);
+    expect(Object.keys(log.ofType('step')[0].terms)).toEqual(['ce-p1', 'ce-p2', 'kd-p2-p1', 'kd-p1-p2']);
+    // Each peer starts from its own seed and trains: the two trained networks differ from their start and each other.
+    const trained = new Map(log.ofType('weights').map(({ model }) => [model.modelId, model.weights]));
+    const fresh = (seed: number): LayerWeights[] => {
+      const model = buildModel(tinyStudent, { taps: [], seed });
+      const weights = getLayerWeights(model, tinyStudent);
+      model.dispose();
+      return weights;
+    };
+    const first = (weights: LayerWeights[]): Float32Array => weights[0].tensors[0].values;
+    expect(first(trained.get('p1')!)).not.toEqual(first(fresh(7)));
+    expect(first(trained.get('p2')!)).not.toEqual(first(fresh(1007)));
+    expect(first(trained.get('p1')!)).not.toEqual(first(trained.get('p2')!));
+    // Both peers' soft targets are shown side by side.
+    expect(log.ofType('probe')[0].logits.map((l) => l.modelId)).toEqual(['p1', 'p2']);
+    expect(results.models.map((m) => [m.modelId, m.role])).toEqual([['p1', 'peer'], ['p2', 'peer']]);
+    expect(results.distillations.map((r) => [r.studentId, r.teacherId])).toEqual([['p1', 'p2'], ['p2', 'p1']]);
+    for (const model of results.models) expect(model.testAccuracy).toBeGreaterThan(0.3);
+  });
+
+  it('a teacher-assistant chain trains teacher, assistant and student in order; the student learns from the trained assistant', async () => {
+    const log = new EventLog();
+    const results = await runExperiment(assistantChainPlan(), { teacher: false, baseline: false, student: true }, env(log));
+    expect(log.ofType('phaseDone').map((e) => e.phaseId)).toEqual(['teacher:teacher', 'distill:assistant', 'distill:student']);
+    expect(log.ofType('weights').map((w) => [w.model.modelId, w.model.role])).toEqual([['assistant', 'assistant'], ['student', 'student']]);
+    expect(results.distillations.map((r) => [r.studentId, r.teacherId])).toEqual([['student', 'assistant'], ['assistant', 'teacher']]);
+    // Selecting only the distillations still runs what they need, in order; selecting only teachers runs the teacher alone.
+    const teacherOnly = new EventLog();
+    await runExperiment(assistantChainPlan(), { teacher: true, baseline: false, student: false }, env(teacherOnly));
+    expect(teacherOnly.ofType('phaseDone').map((e) => e.phaseId)).toEqual(['teacher:teacher']);
+  });
+
+  it('refuses a plan whose phase freezes a model no earlier phase provides', async () => {
+    const plan = assistantChainPlan();
+    plan.phases = [plan.phases[0], plan.phases[2], plan.phases[1]];
+    const log = new EventLog();
+    await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log));
+    expect(log.ofType('error')[0]).toMatchObject({ kind: 'invalid-plan', message: expect.stringMatching(/'Assistant' teaches in 'student' but was neither trained nor restored/) });
+    expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
   });
 });

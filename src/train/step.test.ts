@@ -27,13 +27,16 @@ async function snapshot(variables: tf.Variable[]): Promise<Float32Array[]> {
 }
 
 /** `freezeTeacher` as the runner does; off, the teacher's weights stay trainable variables. */
-function setup(freezeTeacher = true): { models: StepModels; dispose(): void } {
+function setup(freezeTeacher = true): { models: StepModels; teacher: tf.LayersModel; student: tf.LayersModel; dispose(): void } {
   const teacher = buildModel(tinyTeacher, { taps: ['relu1'], seed: 1 });
   teacher.trainable = !freezeTeacher;
   const student = buildModel(tinyStudent, { taps: ['relu1'], seed: 2 });
   const adapter = buildAdapter(tinyPlan().adapters[0], 3);
+  const networks = new Map([['teacher', { model: teacher, taps: ['relu1'] }], ['student', { model: student, taps: ['relu1'] }]]);
   return {
-    models: { student, studentTaps: ['relu1'], teacher, teacherTaps: ['relu1'], adapters: new Map([['adapter-hint', adapter]]) },
+    models: { networks, trains: ['student'], adapters: new Map([['adapter-hint', adapter]]) },
+    teacher,
+    student,
     dispose: () => [teacher, student, adapter].forEach((m) => m.dispose()),
   };
 }
@@ -45,11 +48,11 @@ describe('trainStep', () => {
     const before = tf.memory().numTensors;
     // The teacher is left trainable and its variables are offered to the optimiser: they must still
     // receive no gradient, because the teacher's forward pass runs outside the tape.
-    const { models, dispose } = setup(false);
-    const studentVars = trainableVariablesUpTo(models.student, tinyStudent, null);
+    const { models, teacher, student, dispose } = setup(false);
+    const studentVars = trainableVariablesUpTo(student, tinyStudent, null);
     const adapterVars = adapterVariables(models.adapters.get('adapter-hint')!);
-    const teacherVars = trainableVariablesUpTo(models.teacher!, tinyTeacher, null);
-    expect(teacherVars).toHaveLength(models.teacher!.weights.length);
+    const teacherVars = trainableVariablesUpTo(teacher, tinyTeacher, null);
+    expect(teacherVars).toHaveLength(teacher.weights.length);
     expect(teacherVars.length).toBeGreaterThan(0);
     const [studentBefore, adapterBefore, teacherBefore] = await Promise.all([snapshot(studentVars), snapshot(adapterVars), snapshot(teacherVars)]);
     const variables = [...studentVars, ...adapterVars, ...teacherVars];
@@ -68,6 +71,7 @@ describe('trainStep', () => {
       const sum = Object.values(outcome.terms).reduce((a, b) => a + b, 0);
       expect(outcome.total).toBeCloseTo(sum, 4);
       expect(outcome.count).toBe(32);
+      expect(Object.keys(outcome.correct)).toEqual(['student']);
     }
     const [studentAfter, adapterAfter, teacherAfter] = await Promise.all([snapshot(studentVars), snapshot(adapterVars), snapshot(teacherVars)]);
     studentAfter.forEach((values, i) => expect(values).not.toEqual(studentBefore[i]));
@@ -79,18 +83,18 @@ describe('trainStep', () => {
   });
 
   it('a frozen teacher (as the runner freezes it) offers no variable to train', () => {
-    const { models, dispose } = setup(true);
-    expect(models.teacher!.weights.length).toBeGreaterThan(0);
-    expect(trainableVariablesUpTo(models.teacher!, tinyTeacher, null)).toEqual([]);
-    expect(models.teacher!.weights.every((weight) => !weight.trainable)).toBe(true);
+    const { teacher, dispose } = setup(true);
+    expect(teacher.weights.length).toBeGreaterThan(0);
+    expect(trainableVariablesUpTo(teacher, tinyTeacher, null)).toEqual([]);
+    expect(teacher.weights.every((weight) => !weight.trainable)).toBe(true);
     dispose();
   });
 
   it('refuses a step whose terms all weigh 0 with a clear reason (validation flags such stages)', async () => {
-    const { models, dispose } = setup();
+    const { models, student, dispose } = setup();
     const batch = splitToTensors(data.train, data.info, 0, 8);
     const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0 });
-    const variables = trainableVariablesUpTo(models.student, tinyStudent, null);
+    const variables = trainableVariablesUpTo(student, tinyStudent, null);
     const before = tf.memory().numTensors;
     await expect(trainStep(models, active({ 'loss-ce': 0, 'loss-kd': 0, 'loss-hint': 0 }), batch, variables, optimizer, 0.01, 7))
       .rejects.toThrow('At step 7 every loss term weighs 0, so there is nothing to learn from');
@@ -101,13 +105,13 @@ describe('trainStep', () => {
   });
 
   it('reports a weight-0 term as 0 and matches the weighted loss computed directly', async () => {
-    const { models, dispose } = setup();
+    const { models, teacher, student, dispose } = setup();
     const batch = splitToTensors(data.train, data.info, 0, 16);
     const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0 });
-    const [teacherLogits] = models.teacher!.predict(batch.xs) as tf.Tensor[];
-    const [studentLogits] = models.student.predict(batch.xs) as tf.Tensor[];
+    const [teacherLogits] = teacher.predict(batch.xs) as tf.Tensor[];
+    const [studentLogits] = student.predict(batch.xs) as tf.Tensor[];
     const kdDirect = await getLoss('kd').compute({ teacherLogits, studentLogits }, { T: 4 }).data();
-    const variables = trainableVariablesUpTo(models.student, tinyStudent, null);
+    const variables = trainableVariablesUpTo(student, tinyStudent, null);
     // The student has no dropout or batch norm, so its training-mode forward equals predict().
     const outcome = await trainStep(models, active({ 'loss-hint': 0, 'loss-ce': 0 }), batch, variables, optimizer, 0.01, 1);
     expect(outcome.terms['loss-hint']).toBe(0);
@@ -119,7 +123,7 @@ describe('trainStep', () => {
 
   it('lowers the cross-entropy of a small MLP over 50 steps on real MNIST', async () => {
     const student = buildModel(tinyStudent, { taps: [], seed: 11 });
-    const models: StepModels = { student, studentTaps: [], teacher: null, teacherTaps: [], adapters: new Map() };
+    const models: StepModels = { networks: new Map([['student', { model: student, taps: [] }]]), trains: ['student'], adapters: new Map() };
     const terms: ActiveTerm[] = [{ plan: { ...ceTerm, weight: 1 }, definition: getLoss('ce'), weight: 1 }];
     const variables = trainableVariablesUpTo(student, tinyStudent, null);
     const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
@@ -137,5 +141,40 @@ describe('trainStep', () => {
     expect(mean(losses.slice(-5))).toBeLessThan(0.5 * mean(losses.slice(0, 5)));
     optimizer.dispose();
     student.dispose();
+  });
+
+  it('trains two peers together: a detached teacher-side input passes no gradient, an attached one does', async () => {
+    const before = tf.memory().numTensors;
+    // Peer A teaches peer B through KD only; with A's logits detached, A must not move.
+    const kdAtoB = (detach: boolean): ActiveTerm[] => [{
+      plan: {
+        ...kdTerm, weight: 1,
+        inputs: { teacherLogits: { kind: 'logits', model: 'a', detach }, studentLogits: { kind: 'logits', model: 'b', detach: false } },
+      },
+      definition: getLoss('kd'),
+      weight: 1,
+    }];
+    const changes = async (detach: boolean): Promise<{ a: boolean; b: boolean; correct: string[] }> => {
+      const a = buildModel(tinyStudent, { taps: [], seed: 31 });
+      const b = buildModel(tinyStudent, { taps: [], seed: 32 });
+      const models: StepModels = { networks: new Map([['a', { model: a, taps: [] }], ['b', { model: b, taps: [] }]]), trains: ['a', 'b'], adapters: new Map() };
+      const aVars = trainableVariablesUpTo(a, tinyStudent, null);
+      const bVars = trainableVariablesUpTo(b, tinyStudent, null);
+      const [aBefore, bBefore] = await Promise.all([snapshot(aVars), snapshot(bVars)]);
+      const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0 });
+      const batch = splitToTensors(data.train, data.info, 0, 32);
+      const outcome = await trainStep(models, kdAtoB(detach), batch, [...aVars, ...bVars], optimizer, 0.5, 1);
+      const [aAfter, bAfter] = await Promise.all([snapshot(aVars), snapshot(bVars)]);
+      tf.dispose([batch.xs, batch.ys]);
+      optimizer.dispose();
+      a.dispose();
+      b.dispose();
+      const moved = (was: Float32Array[], now: Float32Array[]): boolean => now.some((values, i) => values.some((v, j) => v !== was[i][j]));
+      return { a: moved(aBefore, aAfter), b: moved(bBefore, bAfter), correct: Object.keys(outcome.correct) };
+    };
+    expect(await changes(true)).toEqual({ a: false, b: true, correct: ['a', 'b'] });
+    // The control: without detaching, KD pulls the teacher-side peer too.
+    expect(await changes(false)).toEqual({ a: true, b: true, correct: ['a', 'b'] });
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

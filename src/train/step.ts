@@ -4,23 +4,28 @@ import type { LossTermPlan, TensorRef } from './plan';
 import type { TrainingOptimizer } from './optimizer';
 
 /**
- * One distillation step. The frozen teacher runs first in its own tf.tidy (inference mode, outside
- * any gradient tape); then tf.variableGrads differentiates the weighted sum of the active loss terms
- * with respect to the selected student and adapter variables only; the optimiser applies the
- * gradients; everything is disposed. All reported numbers come back in one `await data()`.
+ * One training step over any number of networks. Frozen networks (teachers) run first in their own
+ * tf.tidy (inference mode, outside any gradient tape); then tf.variableGrads differentiates the
+ * weighted sum of the active loss terms with respect to the selected variables of the trained
+ * networks and adapters only, and the optimiser applies the gradients. A teacher-side input read
+ * from a network that is itself trained (mutual learning) is detached: it is a target, so no
+ * gradient flows into that network through it. All reported numbers come back in one `await data()`.
  */
 
 /** A tfjs layer or model mapping a student feature to the guide's shape (trained with the student). */
 export type Adapter = tf.layers.Layer;
 
+/** A built network and its tapped layers, in the order of the model's extra outputs. */
+export interface Network {
+  model: tf.LayersModel;
+  taps: readonly string[];
+}
+
 export interface StepModels {
-  /** The network being trained (the teacher itself in the teacher phase). */
-  student: tf.LayersModel;
-  /** Tap layer ids in the order of the model's extra outputs. */
-  studentTaps: readonly string[];
-  /** The frozen teacher, or null when no term reads teacher tensors. */
-  teacher: tf.LayersModel | null;
-  teacherTaps: readonly string[];
+  /** Every network a term may read, by model id. */
+  networks: ReadonlyMap<string, Network>;
+  /** The networks this step trains (forward in training mode, inside the tape). */
+  trains: readonly string[];
   adapters: ReadonlyMap<string, Adapter>;
 }
 
@@ -41,8 +46,8 @@ export interface StepOutcome {
   /** Weighted value of each term, keyed by the term's node id. */
   terms: Record<string, number>;
   total: number;
-  /** Training-mode predictions that matched the label (running train accuracy). */
-  correct: number;
+  /** Training-mode predictions that matched the label, per trained network (running train accuracy). */
+  correct: Record<string, number>;
   count: number;
 }
 
@@ -62,10 +67,16 @@ export function outputList(output: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
   return Array.isArray(output) ? output : [output];
 }
 
-function tapOutput(outputs: tf.Tensor[], taps: readonly string[], layerId: string, side: string): tf.Tensor {
+/** The tensor itself going forward, zero going back: tfjs has no stopGradient op. */
+export const stopGradient = tf.customGrad((x) => ({
+  value: tf.clone(x as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as (x: tf.Tensor) => tf.Tensor;
+
+export function tapOutput(outputs: readonly tf.Tensor[], taps: readonly string[], layerId: string, modelId: string): tf.Tensor {
   const index = taps.indexOf(layerId);
   if (index < 0) {
-    throw new Error(`The ${side} layer '${layerId}' is used by a loss but is not tapped (taps: ${taps.join(', ') || 'none'}).`);
+    throw new Error(`Layer '${layerId}' of '${modelId}' is used by a loss but is not tapped (taps: ${taps.join(', ') || 'none'}).`);
   }
   return outputs[index + 1];
 }
@@ -79,57 +90,70 @@ export function adapterVariables(adapter: Adapter): tf.Variable[] {
   });
 }
 
-/** Must run inside a tidy (or a gradient function). */
-function resolveInputs(
-  term: LossTermPlan,
-  models: StepModels,
-  studentOutputs: tf.Tensor[],
-  teacherOutputs: tf.Tensor[] | null,
-  labels: tf.Tensor,
-  adapted: Map<string, tf.Tensor>,
-): LossInputs {
-  const inputs: LossInputs = {};
-  for (const [port, ref] of Object.entries(term.inputs)) {
-    inputs[port] = resolveRef(ref, models, studentOutputs, teacherOutputs, labels, adapted, term.label);
+/** Models read by the terms with a non-zero weight. */
+function modelsRead(terms: readonly ActiveTerm[]): Set<string> {
+  const ids = new Set<string>();
+  for (const { plan, weight } of terms) {
+    if (weight === 0) continue;
+    for (const ref of Object.values(plan.inputs)) if (ref.kind !== 'labels') ids.add(ref.model);
   }
-  return inputs;
+  return ids;
 }
 
-function resolveRef(
-  ref: TensorRef,
-  models: StepModels,
-  studentOutputs: tf.Tensor[],
-  teacherOutputs: tf.Tensor[] | null,
-  labels: tf.Tensor,
-  adapted: Map<string, tf.Tensor>,
-  termLabel: string,
-): tf.Tensor {
-  if (ref.kind === 'labels') return labels;
-  const outputs = ref.side === 'student' ? studentOutputs : teacherOutputs;
-  if (!outputs) throw new Error(`The loss '${termLabel}' reads the teacher, but this phase has no teacher.`);
-  if (ref.kind === 'logits') return outputs[0];
-  const taps = ref.side === 'student' ? models.studentTaps : models.teacherTaps;
-  const feature = tapOutput(outputs, taps, ref.layerId, ref.side);
-  if (ref.adapterId === null) return feature;
-  if (ref.side !== 'student') throw new Error(`Adapters map student features; '${termLabel}' puts one on the teacher.`);
-  const key = `${ref.layerId}|${ref.adapterId}`;
-  const cached = adapted.get(key);
-  if (cached) return cached;
-  const adapter = models.adapters.get(ref.adapterId);
-  if (!adapter) throw new Error(`The loss '${termLabel}' names adapter '${ref.adapterId}', which the plan does not define.`);
-  const mapped = adapter.apply(feature, { training: true }) as tf.Tensor;
-  adapted.set(key, mapped);
-  return mapped;
+function network(models: StepModels, id: string, termLabel: string): Network {
+  const found = models.networks.get(id);
+  if (!found) throw new Error(`The loss '${termLabel}' reads the model '${id}', which this phase does not run.`);
+  return found;
 }
 
-/** Teacher outputs for a batch, computed in inference mode outside any tape. Caller disposes. */
-export function frozenTeacherForward(teacher: tf.LayersModel, xs: tf.Tensor): tf.Tensor[] {
-  return tf.tidy(() => outputList(teacher.predict(xs, { batchSize: xs.shape[0] })));
+/** Frozen outputs for a batch, computed in inference mode outside any tape. Caller disposes. */
+export function frozenForward(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor[] {
+  return tf.tidy(() => outputList(model.predict(xs, { batchSize: xs.shape[0] })));
 }
 
-function needsTeacher(terms: readonly ActiveTerm[]): boolean {
-  return terms.some(({ plan, weight }) =>
-    weight !== 0 && Object.values(plan.inputs).some((ref) => ref.kind !== 'labels' && ref.side === 'teacher'));
+/** Resolves the loss inputs of one term. Must run inside the gradient function. */
+class InputResolver {
+  private readonly adapted = new Map<string, tf.Tensor>();
+  private readonly detached = new Map<tf.Tensor, tf.Tensor>();
+  constructor(
+    private readonly models: StepModels,
+    private readonly outputs: ReadonlyMap<string, tf.Tensor[]>,
+    private readonly labels: tf.Tensor,
+  ) {}
+
+  inputs(term: LossTermPlan): LossInputs {
+    const inputs: LossInputs = {};
+    for (const [port, ref] of Object.entries(term.inputs)) inputs[port] = this.resolve(ref, term.label);
+    return inputs;
+  }
+
+  private resolve(ref: TensorRef, termLabel: string): tf.Tensor {
+    if (ref.kind === 'labels') return this.labels;
+    const outputs = this.outputs.get(ref.model);
+    if (!outputs) throw new Error(`The loss '${termLabel}' reads the model '${ref.model}', which this phase does not run.`);
+    let tensor = ref.kind === 'logits' ? outputs[0] : tapOutput(outputs, network(this.models, ref.model, termLabel).taps, ref.layerId, ref.model);
+    if (ref.kind === 'feature' && ref.adapterId !== null) tensor = this.adapt(tensor, ref.model, ref.layerId, ref.adapterId, termLabel);
+    return ref.detach ? this.detach(tensor) : tensor;
+  }
+
+  private adapt(feature: tf.Tensor, modelId: string, layerId: string, adapterId: string, termLabel: string): tf.Tensor {
+    const key = `${modelId}|${layerId}|${adapterId}`;
+    const cached = this.adapted.get(key);
+    if (cached) return cached;
+    const adapter = this.models.adapters.get(adapterId);
+    if (!adapter) throw new Error(`The loss '${termLabel}' names adapter '${adapterId}', which the plan does not define.`);
+    const mapped = adapter.apply(feature, { training: true }) as tf.Tensor;
+    this.adapted.set(key, mapped);
+    return mapped;
+  }
+
+  private detach(tensor: tf.Tensor): tf.Tensor {
+    const cached = this.detached.get(tensor);
+    if (cached) return cached;
+    const target = stopGradient(tensor);
+    this.detached.set(tensor, target);
+    return target;
+  }
 }
 
 /**
@@ -151,27 +175,27 @@ export async function trainStep(
     throw new Error(`At step ${stepNumber} every loss term weighs 0, so there is nothing to learn from: ` +
       'give a loss a weight other than 0 for the whole stage.');
   }
-  let teacherOutputs: tf.Tensor[] | null = null;
-  if (needsTeacher(terms)) {
-    if (!models.teacher) throw new Error('A loss term reads the teacher, but no teacher model was provided.');
-    teacherOutputs = frozenTeacherForward(models.teacher, batch.xs);
-  }
+  const trained = new Set(models.trains);
+  const frozenOutputs = new Map<string, tf.Tensor[]>();
   let report: tf.Tensor | null = null;
   let gradients: tf.NamedTensorMap = {};
   try {
+    for (const id of modelsRead(terms)) {
+      if (!trained.has(id)) frozenOutputs.set(id, frozenForward(network(models, id, id).model, batch.xs));
+    }
     const { value, grads } = tf.variableGrads(() => {
-      const studentOutputs = outputList(models.student.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]);
-      const adapted = new Map<string, tf.Tensor>();
-      const weighted = terms.map(({ plan, definition, weight }) => {
-        if (weight === 0) return tf.scalar(0);
-        const inputs = resolveInputs(plan, models, studentOutputs, teacherOutputs, batch.ys, adapted);
-        return definition.compute(inputs, plan.params).mul(weight) as tf.Scalar;
-      });
+      const outputs = new Map(frozenOutputs);
+      for (const id of models.trains) {
+        outputs.set(id, outputList(network(models, id, id).model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
+      }
+      const resolver = new InputResolver(models, outputs, batch.ys);
+      const weighted = terms.map(({ plan, definition, weight }) =>
+        (weight === 0 ? tf.scalar(0) : definition.compute(resolver.inputs(plan), plan.params).mul(weight)) as tf.Scalar);
       const total = (weighted.length > 0 ? tf.addN(weighted) : tf.scalar(0)) as tf.Scalar;
-      const predictions = studentOutputs[0].argMax(-1);
-      const correct = predictions.equal(batch.ys.cast('int32')).sum().cast('float32');
-      // Kept past the tape's tidy: [total, correct, ...terms] is read once after the update.
-      report = tf.keep(tf.stack([total, correct, ...weighted]));
+      const labels = batch.ys.cast('int32');
+      const correct = models.trains.map((id) => (outputs.get(id) as tf.Tensor[])[0].argMax(-1).equal(labels).sum().cast('float32'));
+      // Kept past the tape's tidy: [total, ...correct per trained model, ...terms] is read once after the update.
+      report = tf.keep(tf.stack([total, ...correct, ...weighted]));
       return total;
     }, variables);
     gradients = grads;
@@ -182,23 +206,27 @@ export async function trainStep(
     throw error;
   } finally {
     tf.dispose(gradients);
-    if (teacherOutputs) tf.dispose(teacherOutputs);
+    for (const outputs of frozenOutputs.values()) tf.dispose(outputs);
   }
   const stacked = report as tf.Tensor | null;
   if (!stacked) throw new Error('The training step produced no loss values.');
   const values = await stacked.data();
   stacked.dispose();
-  return readOutcome(values, terms, batch.xs.shape[0], stepNumber);
+  return readOutcome(values, terms, models.trains, batch.xs.shape[0], stepNumber);
 }
 
-function readOutcome(values: ArrayLike<number>, terms: readonly ActiveTerm[], count: number, stepNumber: number): StepOutcome {
+function readOutcome(values: ArrayLike<number>, terms: readonly ActiveTerm[], trains: readonly string[], count: number, stepNumber: number): StepOutcome {
+  const correct: Record<string, number> = {};
+  trains.forEach((id, i) => {
+    correct[id] = values[1 + i];
+  });
   const termValues: Record<string, number> = {};
   terms.forEach(({ plan }, i) => {
-    const value = values[i + 2];
+    const value = values[1 + trains.length + i];
     if (!Number.isFinite(value)) throw new DivergenceError(plan.nodeId, plan.label, value, stepNumber);
     termValues[plan.nodeId] = value;
   });
   const total = values[0];
   if (!Number.isFinite(total)) throw new DivergenceError('total', 'total loss', total, stepNumber);
-  return { terms: termValues, total, correct: values[1], count };
+  return { terms: termValues, total, correct, count };
 }

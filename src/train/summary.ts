@@ -1,10 +1,11 @@
 import type { ArchitectureSummary } from '../models/spec';
-import type { ExperimentResults, ModelResult } from '../results';
+import { RESULTS_VERSION, type DistillationReport, type ExperimentResults, type ModelResult } from '../results';
+import { baselineIdFor, type ModelPlan, type PhasePlan } from './plan';
 
 /**
  * The results object's arithmetic (methods.md section 6), kept pure so it is tested on its own:
- * compression = teacher params / student params, accuracy drop = teacher - distilled,
- * distillation gain = distilled - baseline.
+ * for each model that learned from another, compression = teacher params / student params,
+ * accuracy drop = teacher - student, distillation gain = student - its baseline.
  */
 
 export interface ModelMeasurements {
@@ -19,8 +20,15 @@ export interface ModelMeasurements {
   pretrained?: boolean;
 }
 
-export function modelResult(summary: Pick<ArchitectureSummary, 'params' | 'bytes' | 'flops'>, measured: ModelMeasurements): ModelResult {
+export type ModelIdentity = Pick<ModelPlan, 'id' | 'label' | 'role' | 'baselineOf'>;
+
+export function modelResult(
+  model: ModelIdentity, summary: Pick<ArchitectureSummary, 'params' | 'bytes' | 'flops'>, measured: ModelMeasurements,
+): ModelResult {
   const result: ModelResult = {
+    modelId: model.id,
+    label: model.label,
+    role: model.role,
     testAccuracy: measured.testAccuracy,
     validationAccuracy: measured.validationAccuracy,
     trainAccuracy: measured.trainAccuracy,
@@ -32,17 +40,10 @@ export function modelResult(summary: Pick<ArchitectureSummary, 'params' | 'bytes
     inferenceMsPerSample: measured.inferenceMsPerSample,
     seed: measured.seed,
   };
+  if (model.baselineOf !== undefined) result.baselineOf = model.baselineOf;
   if (measured.fromCache !== undefined) result.fromCache = measured.fromCache;
   if (measured.pretrained) result.pretrained = true;
   return result;
-}
-
-export interface ResultsInput extends Pick<ExperimentResults,
-  'experimentName' | 'backend' | 'datasetId' | 'trainCount' | 'testCount' | 'teacher' | 'baseline' | 'student'> {
-  /** Parameter counts from the plan's architectures: compression is known even before training. */
-  teacherParams: number;
-  studentParams: number;
-  finishedAt: Date;
 }
 
 export function compressionRatio(teacherParams: number, studentParams: number): number | null {
@@ -51,22 +52,54 @@ export function compressionRatio(teacherParams: number, studentParams: number): 
 
 const finite = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value);
 
+/** Students first, then peers, then assistants: the first report is the experiment's headline. */
+const headlineOrder: Record<string, number> = { student: 0, peer: 1, assistant: 2 };
+
+export interface ResultsInput extends Pick<ExperimentResults, 'experimentName' | 'backend' | 'datasetId' | 'trainCount' | 'testCount'> {
+  models: readonly ModelPlan[];
+  phases: readonly PhasePlan[];
+  /** Finished models by id. */
+  results: ReadonlyMap<string, ModelResult>;
+  /** Parameter counts from the plan's architectures (0 when invalid): compression is known before training. */
+  paramsOf(modelId: string): number;
+  finishedAt: Date;
+}
+
+function distillationReports(input: ResultsInput): DistillationReport[] {
+  const planned = new Set(input.models.map((model) => model.id));
+  const role = (id: string): string => input.models.find((model) => model.id === id)?.role ?? '';
+  const learners = input.phases.filter((phase) => phase.kind === 'student')
+    .flatMap((phase) => phase.trains.map((studentId) => ({ studentId, teachers: phase.teachers[studentId] ?? [] })))
+    .filter(({ teachers }) => teachers.length > 0);
+  learners.sort((a, b) => (headlineOrder[role(a.studentId)] ?? 3) - (headlineOrder[role(b.studentId)] ?? 3));
+  return learners.map(({ studentId, teachers }) => {
+    // With several direct teachers, the largest is the one the field compares against.
+    const teacherId = teachers.reduce((best, id) => (input.paramsOf(id) > input.paramsOf(best) ? id : best), teachers[0]);
+    const baselineId = planned.has(baselineIdFor(studentId)) ? baselineIdFor(studentId) : null;
+    const student = input.results.get(studentId)?.testAccuracy;
+    const teacher = input.results.get(teacherId)?.testAccuracy;
+    const baseline = baselineId === null ? undefined : input.results.get(baselineId)?.testAccuracy;
+    return {
+      studentId,
+      teacherId,
+      baselineId,
+      compressionRatio: compressionRatio(input.paramsOf(teacherId), input.paramsOf(studentId)),
+      accuracyDrop: finite(teacher) && finite(student) ? teacher - student : null,
+      distillationGain: finite(student) && finite(baseline) ? student - baseline : null,
+    };
+  });
+}
+
 export function assembleResults(input: ResultsInput): ExperimentResults {
-  const teacherAccuracy = input.teacher?.testAccuracy;
-  const studentAccuracy = input.student?.testAccuracy;
-  const baselineAccuracy = input.baseline?.testAccuracy;
   return {
+    resultsVersion: RESULTS_VERSION,
     experimentName: input.experimentName,
     backend: input.backend,
     datasetId: input.datasetId,
     trainCount: input.trainCount,
     testCount: input.testCount,
-    teacher: input.teacher,
-    baseline: input.baseline,
-    student: input.student,
-    compressionRatio: compressionRatio(input.teacherParams, input.studentParams),
-    accuracyDrop: finite(teacherAccuracy) && finite(studentAccuracy) ? teacherAccuracy - studentAccuracy : null,
-    distillationGain: finite(studentAccuracy) && finite(baselineAccuracy) ? studentAccuracy - baselineAccuracy : null,
+    models: input.models.flatMap((model) => input.results.get(model.id) ?? []),
+    distillations: distillationReports(input),
     finishedAt: input.finishedAt.toISOString(),
   };
 }

@@ -3,7 +3,7 @@ import type { AssetReader } from '../data/types';
 import { buildModel, setLayerWeights } from '../models/builder';
 import type { LayerWeights } from '../models/spec';
 import { evaluateAccuracy } from './evaluate';
-import type { TrainingPlan } from './plan';
+import { modelPlan, type TrainingPlan } from './plan';
 
 /**
  * Validation and test accuracy of stored teacher weights on the plan's data, measured the way the
@@ -12,11 +12,13 @@ import type { TrainingPlan } from './plan';
  */
 export async function measureTeacherAccuracy(
   plan: TrainingPlan,
+  teacherId: string,
   weights: LayerWeights[],
   read: AssetReader,
 ): Promise<{ validationAccuracy: number; testAccuracy: number; validationCount: number; testCount: number }> {
   const loaded = await loadDataset(plan.dataset, read);
-  const teacher = buildModel(plan.teacher.architecture, { taps: [], seed: plan.teacher.settings.seed });
+  const spec = modelPlan(plan, teacherId);
+  const teacher = buildModel(spec.architecture, { taps: [], seed: spec.seed });
   try {
     setLayerWeights(teacher, weights);
     return {

@@ -1,0 +1,104 @@
+import { lossRegistry } from '../losses/registry';
+import type { ExperimentFile, ModelRole, NodeOf } from './schema';
+import { edgesInto, lossesOfTrainer, modelFeeding, nodeById, nodesOfKind, stageChains } from './queries';
+
+/**
+ * Which networks each stage sequence trains and which teach them: the graph side of the plan's
+ * phases, shared by validation (which explains what a graph cannot do) and compile.
+ *
+ * A chain of trainers (next -> after) is one distillation phase. It trains its *learners*: the models
+ * read by the student side of its losses. The models read by the teacher side teach; those the
+ * chain does not train run frozen. Peers in one chain teach each other (deep mutual learning).
+ */
+
+/** Which side of a loss a model can feed: teachers teach, students learn, assistants and peers do both. */
+export function roleSides(role: ModelRole): ('teacher' | 'student')[] {
+  switch (role) {
+    case 'teacher': return ['teacher'];
+    case 'student': return ['student'];
+    case 'assistant':
+    case 'peer': return ['teacher', 'student'];
+  }
+}
+
+/** The model feeding one input port of a loss: directly (logits) or through a guide/guided node (features). */
+export function modelFeedingLossPort(experiment: ExperimentFile, lossNodeId: string, port: string): NodeOf<'model'> | undefined {
+  const edge = edgesInto(experiment, lossNodeId, port)[0];
+  const source = edge === undefined ? undefined : nodeById(experiment, edge.source);
+  if (source?.kind === 'model') return source;
+  if (source?.kind === 'guide' || source?.kind === 'guided') return modelFeeding(experiment, source.id);
+  return undefined;
+}
+
+/** The models on each side of a loss node, in port order (each at most once). */
+export function lossSides(experiment: ExperimentFile, lossNode: NodeOf<'loss'>): { teacher: string[]; student: string[] } {
+  const sides = { teacher: [] as string[], student: [] as string[] };
+  const loss = lossRegistry.find((entry) => entry.id === lossNode.params.lossId);
+  for (const port of loss?.ports ?? []) {
+    if (port.side === 'data') continue;
+    const model = modelFeedingLossPort(experiment, lossNode.id, port.name);
+    if (model !== undefined && !sides[port.side].includes(model.id)) sides[port.side].push(model.id);
+  }
+  return sides;
+}
+
+export interface ChainAnalysis {
+  /** The trainers in stage order. */
+  trainers: NodeOf<'trainer'>[];
+  /** Models trained by this chain, in graph node order. */
+  learners: string[];
+  /** For each learner, the models that teach it directly (teacher side of a loss whose student side reads it). */
+  teachersOf: Record<string, string[]>;
+  /** Teaching models this chain does not train (frozen during it). */
+  frozen: string[];
+}
+
+export function analyzeChain(experiment: ExperimentFile, trainers: NodeOf<'trainer'>[]): ChainAnalysis {
+  const learnerSet = new Set<string>();
+  const teachersOf: Record<string, string[]> = {};
+  const teaching = new Set<string>();
+  for (const trainer of trainers) {
+    for (const lossNode of lossesOfTrainer(experiment, trainer.id)) {
+      const { teacher, student } = lossSides(experiment, lossNode);
+      for (const learner of student) {
+        learnerSet.add(learner);
+        const list = (teachersOf[learner] ??= []);
+        for (const id of teacher) if (id !== learner && !list.includes(id)) list.push(id);
+      }
+      for (const id of teacher) teaching.add(id);
+    }
+  }
+  const modelOrder = nodesOfKind(experiment, 'model').map((model) => model.id);
+  const learners = modelOrder.filter((id) => learnerSet.has(id));
+  const frozen = modelOrder.filter((id) => teaching.has(id) && !learnerSet.has(id));
+  return { trainers, learners, teachersOf, frozen };
+}
+
+export interface PhaseOrder {
+  /** Chains in an order where each comes after the chains that train what it freezes. */
+  ordered: ChainAnalysis[];
+  /** Chains left on a cycle of teaching (each waits for another): none when the graph can run. */
+  cyclic: ChainAnalysis[];
+}
+
+/** Orders the chains so every frozen model is trained before it teaches (Kahn's algorithm, stable). */
+export function orderChains(experiment: ExperimentFile): PhaseOrder {
+  const chains = stageChains(experiment).map((trainers) => analyzeChain(experiment, trainers));
+  const trainedBy = new Map<string, ChainAnalysis>();
+  for (const chain of chains) for (const learner of chain.learners) if (!trainedBy.has(learner)) trainedBy.set(learner, chain);
+  const ordered: ChainAnalysis[] = [];
+  const pending = [...chains];
+  let progressed = true;
+  while (pending.length > 0 && progressed) {
+    progressed = false;
+    for (const chain of [...pending]) {
+      const waitsFor = chain.frozen.map((id) => trainedBy.get(id)).filter((other) => other !== undefined && other !== chain);
+      if (waitsFor.every((other) => ordered.includes(other as ChainAnalysis))) {
+        ordered.push(chain);
+        pending.splice(pending.indexOf(chain), 1);
+        progressed = true;
+      }
+    }
+  }
+  return { ordered, cyclic: pending };
+}

@@ -1,0 +1,255 @@
+import * as tf from '@tensorflow/tfjs';
+import { probeBatch, type ProbeBatch } from '../data/batches';
+import type { LoadedDataset } from '../data/types';
+import { getLoss } from '../losses/registry';
+import { buildAdapter } from '../models/adapters';
+import { buildModel, getLayerWeightsAsync } from '../models/builder';
+import { summarizeArchitecture } from '../models/shapes';
+import type { ModelResult } from '../results';
+import { evaluateAccuracy, measureInferenceMs } from './evaluate';
+import { phaseSteps, trainPhase, type ModelOutcome, type PhaseStage, type TrainedNetwork } from './phase';
+import { modelPlan, phaseTraining, type ModelPlan, type PhasePlan, type ProbePlan, type TrainingPlan } from './plan';
+import { captureProbeSnapshot, probeImages, type ProbeNetwork } from './probes';
+import type { ProgressTracker } from './progress';
+import { CACHED_TEACHER_TRAIN_EVAL_LIMIT, DEFAULT_PROBE_EVERY_STEPS, RunError, type TrainEnv } from './runner';
+import type { Adapter, Network } from './step';
+import { modelResult } from './summary';
+import { restoreTeacher, storeTeacher } from './teacherStore';
+
+/**
+ * Runs one phase of a plan at a time, keeping the networks the later phases need: a phase builds
+ * the models it trains, reads the ones it freezes from earlier phases, and hands its results back.
+ * A teacher phase first tries the cache and the shipped teachers. Baselines are released after
+ * their phase (nothing reads them later). dispose() frees every tensor the run made.
+ */
+
+export interface PhaseCallbacks {
+  modelDone(result: ModelResult): void;
+  phaseDone(): void;
+}
+
+interface ProbeInputs {
+  batch: ProbeBatch;
+  images: number[][];
+}
+
+export class PhaseRunner {
+  private readonly networks = new Map<string, tf.LayersModel>();
+  private readonly adapters = new Map<string, tf.LayersModel>();
+  private probeInputs: ProbeInputs | null = null;
+
+  constructor(
+    private readonly plan: TrainingPlan,
+    private readonly data: LoadedDataset,
+    private readonly env: TrainEnv,
+    private readonly progress: ProgressTracker,
+    private readonly callbacks: PhaseCallbacks,
+  ) {}
+
+  /**
+   * Declares a phase's steps with their relative cost, for the progress estimate: floating-point
+   * operations per batch, a backward pass counted as twice the forward one and a frozen network
+   * running forward only. Measured time per step follows it to within a few times, which is enough
+   * to weigh a teacher's steps against a student's.
+   */
+  planProgress(phase: PhasePlan): void {
+    const trainCount = this.data.train.count;
+    const flops = (id: string): number => summarizeArchitecture(modelPlan(this.plan, id).architecture).flops;
+    const steps = phaseSteps(phase.stages, trainCount);
+    const samples = phase.stages.reduce((sum, stage) => sum + stage.settings.epochs * trainCount, 0);
+    const perSample = phase.trains.reduce((sum, id) => sum + 3 * flops(id), 0) + phase.frozen.reduce((sum, id) => sum + flops(id), 0);
+    this.progress.plan(phase.id, steps, Math.max(1, (samples / Math.max(1, steps)) * perSample));
+  }
+
+  /** Runs the phase; false when the user stopped it. */
+  async run(phase: PhasePlan): Promise<boolean> {
+    for (const id of phase.frozen) {
+      const frozen = this.networks.get(id);
+      if (!frozen) {
+        throw new RunError('invalid-plan', `'${modelPlan(this.plan, id).label}' teaches in '${phase.label}' but was neither trained nor restored earlier in this run.`);
+      }
+      // Frozen from here on: it only runs forward, outside the gradient tape.
+      frozen.trainable = false;
+    }
+    const trained = phase.trains.map((id) => this.build(modelPlan(this.plan, id)));
+    if (phase.cacheKey !== undefined && trained.length === 1 && !this.env.ignoreTeacherCache) {
+      const restored = await this.restore(phase, trained[0]);
+      if (restored !== null) return restored;
+    }
+    const outcome = await trainPhase({
+      phaseId: phase.id,
+      kind: phase.kind,
+      label: phase.label,
+      networks: this.phaseNetworks(phase),
+      trains: trained,
+      adapters: this.phaseAdapters(phase),
+      stages: phase.stages.map((stage): PhaseStage => ({
+        name: stage.name,
+        settings: stage.settings,
+        trainUpTo: stage.trainUpTo,
+        terms: stage.terms.map(({ term, schedule }) => ({ plan: term, definition: getLoss(term.lossId), schedule })),
+      })),
+      augmentShift: phase.augmentShift,
+      snapshot: this.snapshotter(phase),
+      snapshotEverySteps: Math.max(1, this.env.probeEverySteps ?? DEFAULT_PROBE_EVERY_STEPS),
+    }, { data: this.data, emit: this.env.emit, control: this.env.control, progress: this.progress, now: this.env.now });
+    if (!outcome.completed) return false;
+
+    const done: { modelId: string; testAccuracy: number }[] = [];
+    for (const network of trained) {
+      const model = modelPlan(this.plan, network.id);
+      const accuracies = outcome.models.get(network.id) as ModelOutcome;
+      this.callbacks.modelDone(await this.result(network, model, accuracies, { epochs: outcome.epochs, trainingSeconds: outcome.trainingSeconds }));
+      done.push({ modelId: network.id, testAccuracy: accuracies.testAccuracy });
+      if (phase.cacheKey !== undefined) {
+        await storeTeacher(phase.cacheKey, await getLayerWeightsAsync(network.model, model.architecture), this.env);
+      } else {
+        this.env.emit({
+          type: 'weights',
+          model: {
+            modelId: model.id, label: model.label, role: model.role, experimentName: this.plan.experimentName,
+            spec: model.architecture, datasetId: this.plan.dataset.datasetId, weights: await getLayerWeightsAsync(network.model, model.architecture),
+          },
+        });
+      }
+    }
+    this.env.emit({ type: 'phaseDone', phaseId: phase.id, kind: phase.kind, label: phase.label, models: done, fromCache: false });
+    this.callbacks.phaseDone();
+    if (phase.kind === 'baseline') for (const id of phase.trains) this.release(id);
+    return true;
+  }
+
+  dispose(): void {
+    for (const adapter of this.adapters.values()) adapter.dispose();
+    for (const model of this.networks.values()) model.dispose();
+    this.adapters.clear();
+    this.networks.clear();
+    if (this.probeInputs) tf.dispose([this.probeInputs.batch.xs, this.probeInputs.batch.ys]);
+    this.probeInputs = null;
+  }
+
+  private build(model: ModelPlan): TrainedNetwork {
+    let built = this.networks.get(model.id);
+    if (!built) {
+      built = buildModel(model.architecture, { taps: model.taps, seed: model.seed });
+      this.networks.set(model.id, built);
+    }
+    return { id: model.id, model: built, taps: model.taps, spec: model.architecture };
+  }
+
+  private release(modelId: string): void {
+    this.networks.get(modelId)?.dispose();
+    this.networks.delete(modelId);
+  }
+
+  /** A teacher from the cache or the shipped teachers: evaluated, reported, not trained. Null on a miss. */
+  private async restore(phase: PhasePlan, network: TrainedNetwork): Promise<boolean | null> {
+    const { emit, control } = this.env;
+    const restored = await restoreTeacher(network.model, network.spec, phase.cacheKey as string, this.env);
+    if (!restored) return null;
+    this.progress.drop(phase.id);
+    emit({ type: 'log', message: restored.pretrained
+      ? `${phase.label} loaded from the pretrained teachers shipped with the studio (this preset's recipe, same architecture, data and seed): not retrained.`
+      : `${phase.label} restored from the cache (same architecture, data and seed): not retrained.` });
+    const shouldStop = (): boolean => control.stopRequested;
+    const { data } = this;
+    const accuracies: ModelOutcome = {
+      trainAccuracy: await evaluateAccuracy(network.model, data.train, data.info, { limit: CACHED_TEACHER_TRAIN_EVAL_LIMIT, shouldStop }),
+      validationAccuracy: await evaluateAccuracy(network.model, data.validation, data.info, { shouldStop }),
+      testAccuracy: await evaluateAccuracy(network.model, data.test, data.info, { shouldStop }),
+    };
+    if (control.stopRequested) return false;
+    const model = modelPlan(this.plan, network.id);
+    const epochs = phase.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
+    this.callbacks.modelDone(await this.result(network, model, accuracies, { epochs, trainingSeconds: 0 }, { fromCache: true, pretrained: restored.pretrained }));
+    emit({ type: 'phaseDone', phaseId: phase.id, kind: phase.kind, label: phase.label, models: [{ modelId: model.id, testAccuracy: accuracies.testAccuracy }], fromCache: true });
+    this.callbacks.phaseDone();
+    return true;
+  }
+
+  private async result(
+    network: TrainedNetwork, model: ModelPlan, accuracies: ModelOutcome, training: { epochs: number; trainingSeconds: number },
+    cache?: { fromCache: boolean; pretrained: boolean },
+  ): Promise<ModelResult> {
+    return modelResult(model, summarizeArchitecture(model.architecture), {
+      ...accuracies,
+      ...training,
+      inferenceMsPerSample: await measureInferenceMs(network.model, this.data.test, this.data.info, this.env.now),
+      seed: model.seed,
+      fromCache: cache?.fromCache ?? (model.role === 'teacher' ? false : undefined),
+      pretrained: cache?.pretrained,
+    });
+  }
+
+  private phaseNetworks(phase: PhasePlan): Map<string, Network> {
+    const networks = new Map<string, Network>();
+    for (const id of [...phase.frozen, ...phase.trains]) {
+      networks.set(id, { model: this.networks.get(id) as tf.LayersModel, taps: modelPlan(this.plan, id).taps });
+    }
+    return networks;
+  }
+
+  /** Adapters of the models this phase trains, built once (seeded just above their model's seed). */
+  private phaseAdapters(phase: PhasePlan): Map<string, Adapter> {
+    const adapters = new Map<string, Adapter>();
+    this.plan.adapters.forEach((adapterPlan, index) => {
+      if (!phase.trains.includes(adapterPlan.modelId)) return;
+      let adapter = this.adapters.get(adapterPlan.id);
+      if (!adapter) {
+        adapter = buildAdapter(adapterPlan, modelPlan(this.plan, adapterPlan.modelId).seed + 1 + index);
+        this.adapters.set(adapterPlan.id, adapter);
+      }
+      adapters.set(adapterPlan.id, adapter);
+    });
+    return adapters;
+  }
+
+  /**
+   * The live views of a phase: every network it runs, teachers first. A baseline stands in for its
+   * student beside the student's teachers (when they are loaded), so the same maps compare both.
+   * Null when there is nothing to compare (a teacher alone, or a baseline whose teachers did not run).
+   */
+  private snapshotter(phase: PhasePlan): ((step: number) => Promise<void>) | null {
+    if (this.plan.probes.count <= 0 || phase.kind === 'teacher') return null;
+    let ids = [...phase.frozen, ...phase.trains];
+    let probes: ProbePlan = this.plan.probes;
+    const baselineOf = phase.kind === 'baseline' ? modelPlan(this.plan, phase.trains[0]).baselineOf : undefined;
+    if (baselineOf !== undefined) {
+      const teachers = (phaseTraining(this.plan, baselineOf)?.teachers[baselineOf] ?? []).filter((id) => this.networks.has(id));
+      ids = [...teachers, ...phase.trains];
+      probes = substituteModel(probes, baselineOf, phase.trains[0]);
+    }
+    if (ids.length < 2) return null;
+    const networks: ProbeNetwork[] = ids.map((id) => {
+      const model = modelPlan(this.plan, id);
+      return { id, label: model.label, role: model.role, model: this.networks.get(id) as tf.LayersModel, taps: model.taps };
+    });
+    const inputs = this.probeBatch();
+    return async (step) => {
+      this.env.emit(await captureProbeSnapshot(networks, probes, inputs.batch, inputs.images, this.data.info.shape, { phaseId: phase.id, kind: phase.kind }, step));
+    };
+  }
+
+  private probeBatch(): ProbeInputs {
+    if (!this.probeInputs) {
+      const { test, info } = this.data;
+      const batch = probeBatch(test, info, Math.min(this.plan.probes.count, test.count));
+      this.probeInputs = { batch, images: probeImages(test, batch.indices, info.shape) };
+    }
+    return this.probeInputs;
+  }
+}
+
+/** The probe plan with one model read in place of another (a baseline in place of its student). */
+function substituteModel(probes: ProbePlan, from: string, to: string): ProbePlan {
+  const swap = (id: string): string => (id === from ? to : id);
+  return {
+    ...probes,
+    attention: probes.attention.map((probe) => ({
+      ...probe, teacher: { ...probe.teacher, model: swap(probe.teacher.model) }, student: { ...probe.student, model: swap(probe.student.model) },
+    })),
+    fsp: probes.fsp.map((probe) => ({
+      ...probe, teacher: { ...probe.teacher, model: swap(probe.teacher.model) }, student: { ...probe.student, model: swap(probe.student.model) },
+    })),
+  };
+}
