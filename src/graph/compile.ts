@@ -8,7 +8,7 @@ import {
 import type { ExperimentFile, NodeOf, TeacherTraining, TrainerParams, TrainerSettings } from './schema';
 import { defaultTrainerSettings } from './factory';
 import { edgesInto, lossesOfTrainer, nodeById, nodesOfKind } from './queries';
-import { guidedAdapter } from './shapes';
+import { guidedAdapter, lossInputShapes } from './shapes';
 import { validateGraph, type GraphProblem } from './validate';
 import { canonicalJson, fnv1a64 } from './contentHash';
 import { modelFeedingLossPort, orderChains, type ChainAnalysis } from './phases';
@@ -97,6 +97,7 @@ function resolveTerm(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, learn
   const term: LossTermPlan = {
     nodeId: lossNode.id, lossId: loss.id, label: lossNode.label, weight: lossNode.params.weight, params: { ...lossNode.params.params }, inputs,
   };
+  if (loss.createModule !== undefined) term.moduleShapes = structuredClone(lossInputShapes(experiment, lossNode.id));
   resolution.terms.set(lossNode.id, term);
   return term;
 }

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import katex from 'katex';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getLoss, lossRegistry } from './registry';
-import { disposeInputs, fixtures, makeInputs, relativeError } from './testing';
+import { disposeInputs, fixtures, makeInputs, moduleFor, relativeError } from './testing';
+import { VidModule } from './vid';
 import type { LossInputs } from './types';
 
 interface GoldenTensor { shape: number[]; dtype: 'float32' | 'int32'; data: number[] }
@@ -13,6 +14,8 @@ interface GoldenCase {
   params: Record<string, number>;
   expected: number;
   inputs: Record<string, GoldenTensor>;
+  /** Values of a learned module's variables, in its `variables` order. */
+  module?: GoldenTensor[];
 }
 
 const golden = JSON.parse(readFileSync(new URL('./golden/golden.json', import.meta.url), 'utf8')) as { cases: GoldenCase[] };
@@ -26,13 +29,13 @@ function studentPorts(id: string): string[] {
 }
 
 describe('loss registry', () => {
-  it('lists the ten implemented losses with unique ids', () => {
-    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'fitnet', 'at', 'fsp', 'nst', 'sp', 'rkd', 'pkt']);
+  it('lists the implemented losses with unique ids', () => {
+    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'sp', 'rkd', 'pkt']);
   });
 
   it('getLoss names the known ids for an unknown one', () => {
     expect(getLoss('kd').label).toContain('KD');
-    expect(() => getLoss('vid')).toThrow(/Unknown loss 'vid'.*ce, kd, tfkd, fitnet, at, fsp, nst, sp, rkd, pkt/);
+    expect(() => getLoss('crd')).toThrow(/Unknown loss 'crd'.*ce, kd, tfkd, fitnet, at, fsp, nst, vid, sp, rkd, pkt/);
   });
 
   it.each(lossRegistry.map((d) => d.id))('%s has complete metadata and params inside their ranges', (id) => {
@@ -75,9 +78,13 @@ describe('golden values (numpy, float64)', () => {
   it.each(golden.cases.map((c) => [c.name, c] as const))('%s', async (_name, goldenCase) => {
     const inputs: LossInputs = {};
     for (const [port, t] of Object.entries(goldenCase.inputs)) inputs[port] = tf.tensor(t.data, t.shape, t.dtype);
-    const loss = getLoss(goldenCase.lossId).compute(inputs, goldenCase.params);
+    const shapes = Object.fromEntries(Object.entries(goldenCase.inputs).map(([port, t]) => [port, t.shape.slice(1)]));
+    const module = moduleFor(goldenCase.lossId, shapes, goldenCase.params);
+    goldenCase.module?.forEach((t, i) => module!.variables[i].assign(tf.tensor(t.data, t.shape, t.dtype)));
+    const loss = getLoss(goldenCase.lossId).compute(inputs, goldenCase.params, module);
     const [value] = await loss.data();
     loss.dispose();
+    module?.dispose();
     disposeInputs(inputs);
     expect(relativeError(value, goldenCase.expected)).toBeLessThan(1e-5);
   });
@@ -89,11 +96,13 @@ describe('every registry entry: gradients, identity and memory', () => {
     const fixture = fixtures[id];
     const inputs = makeInputs(fixture.good, 11);
     const ports = studentPorts(id);
+    const module = moduleFor(id, fixture.good, fixture.params);
     const grads = tf.grads((...students: tf.Tensor[]) => {
       const replaced = { ...inputs };
       ports.forEach((port, i) => { replaced[port] = students[i]; });
-      return definition.compute(replaced, fixture.params ?? {});
+      return definition.compute(replaced, fixture.params ?? {}, module);
     })(ports.map((port) => inputs[port]));
+    module?.dispose();
     for (const grad of grads) {
       const values = await grad.data();
       expect(values.every(Number.isFinite)).toBe(true);
@@ -130,15 +139,60 @@ describe('every registry entry: gradients, identity and memory', () => {
   it.each(lossRegistry.map((d) => d.id))('%s leaves no tensors behind, inside and outside tf.tidy', async (id) => {
     const definition = getLoss(id);
     const inputs = makeInputs(fixtures[id].good, 3);
+    const module = moduleFor(id, fixtures[id].good);
     const before = tf.memory().numTensors;
-    const outside = definition.compute(inputs, {});
+    const outside = definition.compute(inputs, {}, module);
     expect(tf.memory().numTensors).toBe(before + 1);
     outside.dispose();
-    const inside = tf.tidy(() => definition.compute(inputs, {}));
+    const inside = tf.tidy(() => definition.compute(inputs, {}, module));
     expect(tf.memory().numTensors).toBe(before + 1);
     inside.dispose();
-    tf.tidy(() => { definition.compute(inputs, {}); });
+    tf.tidy(() => { definition.compute(inputs, {}, module); });
     expect(tf.memory().numTensors).toBe(before);
+    module?.dispose();
+    disposeInputs(inputs);
+  });
+});
+
+describe('VID (learned regressor and variances)', () => {
+  it('is 1/2 t^2 per element, summed over channels, for a zero regressor and unit variance (hand-computed)', async () => {
+    const module = moduleFor('vid', { guide: [1, 1, 2], guided: [1, 1, 3] }) as VidModule;
+    for (const variable of module.variables) variable.assign(tf.zerosLike(variable));
+    // softplus(alpha) + eps = 1: alpha = log(e^(1 - eps) - 1).
+    module.alpha.assign(tf.fill([2], Math.log(Math.expm1(1 - 1e-5))));
+    const guide = tf.tensor4d([1, 2, 3, 4], [2, 1, 1, 2]);
+    const guided = tf.ones([2, 1, 1, 3]);
+    const paper = getLoss('vid').compute({ guide, guided }, {}, module);
+    const repdistiller = getLoss('vid').compute({ guide, guided }, { form: 1 }, module);
+    // Per image: 1/2 (1 + 4) and 1/2 (9 + 16); the mean over images of the channel sums is 7.5.
+    expect((await paper.data())[0]).toBeCloseTo(7.5, 5);
+    expect((await repdistiller.data())[0]).toBeCloseTo(7.5 / 2, 5);
+    tf.dispose([guide, guided, paper, repdistiller]);
+    module.dispose();
+  });
+
+  it('starts with variance 5 (RepDistiller) and sends gradients to the regressor, the variances and the student feature only', async () => {
+    const shapes = { guide: [3, 3, 4], guided: [3, 3, 2] };
+    const module = moduleFor('vid', shapes) as VidModule;
+    expect(Array.from(await module.variance().data()).map((v) => Number(v.toFixed(4)))).toEqual([5, 5, 5, 5]);
+    const inputs = makeInputs(shapes, 8);
+    const { grads } = tf.variableGrads(() => getLoss('vid').compute(inputs, {}, module) as tf.Scalar, module.variables);
+    for (const variable of module.variables) {
+      const values = await grads[variable.name].data();
+      expect(values.every(Number.isFinite) && values.some((v) => v !== 0)).toBe(true);
+    }
+    const [teacherGrad] = tf.grads((guide: tf.Tensor) => getLoss('vid').compute({ ...inputs, guide }, {}, module))([inputs.guide]);
+    // The teacher feature is a fixed target in training (the trainer never differentiates it); its own gradient exists but is not used.
+    expect(teacherGrad.shape).toEqual([4, 3, 3, 4]);
+    tf.dispose([...Object.values(grads), teacherGrad]);
+    disposeInputs(inputs);
+    module.dispose();
+  });
+
+  it('refuses to run without its module, and refuses features at different positions', () => {
+    const inputs = makeInputs(fixtures.vid.good, 2);
+    expect(() => getLoss('vid').compute(inputs, {})).toThrow(/learned regressor/);
+    expect(() => moduleFor('vid', { guide: [4, 4, 3], guided: [2, 2, 3] })).toThrow(/same H x W/);
     disposeInputs(inputs);
   });
 });

@@ -1,11 +1,13 @@
 import type { LossDefinition } from './types';
 import { crossEntropyLoss, knowledgeDistillationLoss, teacherFreeLoss } from './definitions/logitLosses';
 import { attentionTransferLoss, fitnetLoss, fspMatrixLoss, neuronSelectivityLoss } from './definitions/featureLosses';
+import { variationalInformationLoss } from './definitions/learnedLosses';
 import { probabilisticTransferLoss, relationalKdLoss, similarityPreservingLoss } from './definitions/relationLosses';
 
 /**
  * Every loss the studio offers. The inspector, lessons, graph validation and trainer read these
- * entries. Not yet implemented (they need trainable loss-side modules): VID, FT, CRD, adversarial KD.
+ * entries. Losses with learned parts (VID) create them through `createModule`. Not yet implemented:
+ * FT, CRD, CC, IRG, DKD, TSD, adversarial KD.
  */
 export const lossRegistry: readonly LossDefinition[] = Object.freeze([
   crossEntropyLoss,
@@ -15,6 +17,7 @@ export const lossRegistry: readonly LossDefinition[] = Object.freeze([
   attentionTransferLoss,
   fspMatrixLoss,
   neuronSelectivityLoss,
+  variationalInformationLoss,
   similarityPreservingLoss,
   relationalKdLoss,
   probabilisticTransferLoss,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../models/spec';
-import type { LossInputs } from './types';
+import { getLoss } from './registry';
+import type { LossInputs, LossModule } from './types';
 
 /**
  * Test fixtures shared by the loss tests: for every registry entry, ports with shapes that work,
@@ -44,7 +45,13 @@ export const fixtures: Record<string, LossFixture> = {
   sp: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6], guided: [] }, mentions: 'guided' } },
   rkd: { good: { guide: [6], guided: [4] }, bad: { shapes: { guide: [0], guided: [4] }, mentions: 'guide' } },
   pkt: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6] }, mentions: 'guided' } },
+  vid: { good: { guide: [3, 3, 4], guided: [3, 3, 2] }, bad: { shapes: { guide: [3, 3, 4], guided: [2, 2, 2] }, mentions: 'H x W' } },
 };
+
+/** The learned parts a registry entry needs (VID's regressor), seeded; undefined for stateless losses. Caller disposes. */
+export function moduleFor(id: string, shapes: Record<string, Shape>, params: Record<string, number> = {}, seed = 1): LossModule | undefined {
+  return getLoss(id).createModule?.(shapes, params, seed);
+}
 
 /** Seeded inputs for a shape set; `labels` ports get class indices. */
 export function makeInputs(shapes: Record<string, Shape>, seed: number): LossInputs {

@@ -36,6 +36,18 @@ export type LossParams = Record<string, number>;
 /** Named, batch-shaped tensors keyed by port name. Feature maps are NHWC. */
 export type LossInputs = Record<string, tf.Tensor>;
 
+/**
+ * The learned part of a loss (VID's regressor and variances; later CRD's embeddings and memory
+ * bank). Created once per run from the plan's input shapes; its variables train with the phase
+ * whose stages use the loss and are never exported. State it keeps (a memory bank) lives in the
+ * module object, so it persists across steps.
+ */
+export interface LossModule {
+  /** Trainable variables, handed to the optimiser with the student's. */
+  readonly variables: tf.Variable[];
+  dispose(): void;
+}
+
 export interface LossDefinition {
   id: string;
   label: string;
@@ -61,6 +73,11 @@ export interface LossDefinition {
   minBatch?(params: LossParams): number;
   /** Graph-time check on port shapes (after adapters); returns a reason or null when fine. */
   checkShapes(shapes: Record<string, Shape>, params: LossParams): string | null;
-  /** The unweighted loss as a scalar. Must be differentiable w.r.t. student-side inputs. */
-  compute(inputs: LossInputs, params: LossParams): tf.Scalar;
+  /**
+   * Losses with learned parts create them here, from the shapes of their inputs (batch axis
+   * excluded) and a seed; compute then receives the module.
+   */
+  createModule?(shapes: Record<string, Shape>, params: LossParams, seed: number): LossModule;
+  /** The unweighted loss as a scalar. Must be differentiable w.r.t. student-side inputs (and the module's variables). */
+  compute(inputs: LossInputs, params: LossParams, module?: LossModule): tf.Scalar;
 }

@@ -3,7 +3,7 @@ import { batchesPerEpoch, epochBatches } from '../data/batches';
 import { createRng } from '../data/rng';
 import type { LoadedDataset } from '../data/types';
 import type { TrainerSettings, WeightSchedule } from '../graph/schema';
-import type { LossDefinition } from '../losses/types';
+import type { LossDefinition, LossModule } from '../losses/types';
 import { trainableVariablesUpTo } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
 import type { TrainEvent } from '../protocol';
@@ -24,6 +24,7 @@ export interface PhaseTerm {
   plan: LossTermPlan;
   definition: LossDefinition;
   schedule: WeightSchedule;
+  module?: LossModule;
 }
 
 export interface PhaseStage {
@@ -100,6 +101,8 @@ function stageVariables(setup: PhaseSetup, stage: PhaseStage): tf.Variable[] {
     const adapter = setup.adapters.get(id);
     if (adapter) variables.push(...adapterVariables(adapter));
   }
+  // A loss's learned parts train in the stages that use it.
+  for (const { module } of stage.terms) if (module) variables.push(...module.variables);
   return variables;
 }
 
@@ -140,8 +143,8 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
             return finish(false);
           }
           const position: SchedulePosition = { epoch, stepInEpoch, stepsPerEpoch, totalEpochs: settings.epochs };
-          const terms: ActiveTerm[] = stage.terms.map(({ plan, definition, schedule }) => ({
-            plan, definition, weight: plan.weight * weightFactorAt(schedule, position),
+          const terms: ActiveTerm[] = stage.terms.map(({ plan, definition, schedule, module }) => ({
+            plan, definition, module, weight: plan.weight * weightFactorAt(schedule, position),
           }));
           step += 1;
           let result: StepOutcome;

@@ -8,11 +8,13 @@ import { summarizeArchitecture } from '../models/shapes';
 import type { ModelResult } from '../results';
 import { evaluateAccuracy, measureInferenceMs } from './evaluate';
 import { phaseSteps, trainPhase, type ModelOutcome, type PhaseStage, type TrainedNetwork } from './phase';
-import { modelPlan, phaseTraining, type ModelPlan, type PhasePlan, type ProbePlan, type TrainingPlan } from './plan';
+import { modelPlan, phaseTraining, type LossTermPlan, type ModelPlan, type PhasePlan, type ProbePlan, type TrainingPlan } from './plan';
 import { captureProbeSnapshot, probeImages, type ProbeNetwork } from './probes';
 import type { ProgressTracker } from './progress';
 import { CACHED_TEACHER_TRAIN_EVAL_LIMIT, DEFAULT_PROBE_EVERY_STEPS, RunError, type TrainEnv } from './runner';
 import type { Adapter, Network } from './step';
+import type { LossModule } from '../losses/types';
+import { layerSeed } from '../models/seedHash';
 import { modelResult } from './summary';
 import { restoreTeacher, storeTeacher } from './teacherStore';
 
@@ -22,6 +24,9 @@ import { restoreTeacher, storeTeacher } from './teacherStore';
  * A teacher phase first tries the cache and the shipped teachers. Baselines are released after
  * their phase (nothing reads them later). dispose() frees every tensor the run made.
  */
+
+/** Loss modules draw their seeds from a stream of their own (layers and adapters use the low indices). */
+const LOSS_MODULE_SEED_OFFSET = 10_000;
 
 export interface PhaseCallbacks {
   modelDone(result: ModelResult): void;
@@ -36,6 +41,8 @@ interface ProbeInputs {
 export class PhaseRunner {
   private readonly networks = new Map<string, tf.LayersModel>();
   private readonly adapters = new Map<string, tf.LayersModel>();
+  /** Learned parts of losses (VID's regressor), by loss node id. */
+  private readonly lossModules = new Map<string, LossModule>();
   private probeInputs: ProbeInputs | null = null;
 
   constructor(
@@ -87,7 +94,7 @@ export class PhaseRunner {
         name: stage.name,
         settings: stage.settings,
         trainUpTo: stage.trainUpTo,
-        terms: stage.terms.map(({ term, schedule }) => ({ plan: term, definition: getLoss(term.lossId), schedule })),
+        terms: stage.terms.map(({ term, schedule }) => ({ plan: term, definition: getLoss(term.lossId), schedule, module: this.lossModule(phase, term) })),
       })),
       augmentShift: phase.augmentShift,
       snapshot: this.snapshotter(phase),
@@ -120,6 +127,8 @@ export class PhaseRunner {
   }
 
   dispose(): void {
+    for (const module of this.lossModules.values()) module.dispose();
+    this.lossModules.clear();
     for (const adapter of this.adapters.values()) adapter.dispose();
     for (const model of this.networks.values()) model.dispose();
     this.adapters.clear();
@@ -202,6 +211,20 @@ export class PhaseRunner {
       adapters.set(adapterPlan.id, adapter);
     });
     return adapters;
+  }
+
+  /** The learned parts of a loss, built once from the plan's shapes and seeded from the first model the phase trains. */
+  private lossModule(phase: PhasePlan, term: LossTermPlan): LossModule | undefined {
+    const definition = getLoss(term.lossId);
+    if (definition.createModule === undefined) return undefined;
+    let module = this.lossModules.get(term.nodeId);
+    if (!module) {
+      if (term.moduleShapes === undefined) throw new RunError('invalid-plan', `The loss '${term.label}' has learned parts but the plan gives no input shapes: recompile the experiment.`);
+      const seed = layerSeed(modelPlan(this.plan, phase.trains[0]).seed, LOSS_MODULE_SEED_OFFSET + this.lossModules.size);
+      module = definition.createModule(term.moduleShapes, term.params, seed);
+      this.lossModules.set(term.nodeId, module);
+    }
+    return module;
   }
 
   /**

@@ -47,6 +47,8 @@ export interface LossTermPlan {
   weight: number;
   params: Record<string, number>;
   inputs: Record<string, TensorRef>;
+  /** Input shapes (batch axis excluded) of a loss that owns learned parts, which the trainer builds from them. */
+  moduleShapes?: Record<string, Shape>;
 }
 
 export interface StagePlan {

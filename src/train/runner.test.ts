@@ -7,7 +7,7 @@ import { RunControl } from './control';
 import { runExperiment, type TrainEnv } from './runner';
 import { modelResultById as byModel } from '../results';
 import {
-  assistantChainPlan, datasetOptions, EventLog, hintTerm, MemoryCache, kdStage, mutualLearningPlan, tinyPlan, tinyStudent, tinyTeacher, trainerSettings,
+  assistantChainPlan, ceTerm, datasetOptions, EventLog, hintTerm, vidTerm, MemoryCache, kdStage, mutualLearningPlan, tinyPlan, tinyStudent, tinyTeacher, trainerSettings,
 } from './testSupport';
 
 beforeAll(async () => {
@@ -261,5 +261,23 @@ describe('runExperiment', () => {
     await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log));
     expect(log.ofType('error')[0]).toMatchObject({ kind: 'invalid-plan', message: expect.stringMatching(/'Assistant' teaches in 'student' but was neither trained nor restored/) });
     expect(log.events.at(-1)).toEqual({ type: 'status', state: 'stopped' });
+  });
+
+  it('a loss with learned parts (VID) builds them from the plan, trains them and frees them with the run', async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const stage = { ...kdStage(), terms: [{ term: ceTerm, schedule: { kind: 'constant' as const } }, { term: vidTerm, schedule: { kind: 'constant' as const } }] };
+    await runExperiment(tinyPlan({ stages: [stage] }), { teacher: true, baseline: false, student: true }, env(log));
+    const vid = log.ofType('step').filter((s) => s.kind === 'student').map((s) => s.terms['loss-vid']);
+    expect(vid).toHaveLength(8);
+    // The negative log-likelihood falls as the regressor and the variances learn (from variance 5 at the start).
+    expect(vid.at(-1)!).toBeLessThan(vid[0]);
+    expect(log.events.at(-1)).toEqual({ type: 'status', state: 'finished' });
+    expect(tf.memory().numTensors).toBe(before);
+    const { moduleShapes: _dropped, ...withoutShapes } = vidTerm;
+    const broken = { ...stage, terms: [{ term: withoutShapes, schedule: { kind: 'constant' as const } }] };
+    const refused = new EventLog();
+    await runExperiment(tinyPlan({ stages: [broken] }), { teacher: true, baseline: false, student: true }, env(refused));
+    expect(refused.ofType('error')[0].message).toMatch(/VID' has learned parts but the plan gives no input shapes/);
   });
 });

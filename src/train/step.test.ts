@@ -10,7 +10,7 @@ import { buildAdapter } from '../models/adapters';
 import { buildModel, trainableVariablesUpTo } from '../models/builder';
 import { createOptimizer } from './optimizer';
 import { adapterVariables, trainStep, type ActiveTerm, type StepModels } from './step';
-import { ceTerm, datasetOptions, hintTerm, kdTerm, tinyPlan, tinyStudent, tinyTeacher } from './testSupport';
+import { ceTerm, datasetOptions, hintTerm, kdTerm, tinyPlan, tinyStudent, tinyTeacher, vidTerm } from './testSupport';
 
 let data: LoadedDataset;
 
@@ -175,6 +175,27 @@ describe('trainStep', () => {
     expect(await changes(true)).toEqual({ a: false, b: true, correct: ['a', 'b'] });
     // The control: without detaching, KD pulls the teacher-side peer too.
     expect(await changes(false)).toEqual({ a: true, b: true, correct: ['a', 'b'] });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("trains a loss's learned parts (VID's regressor and variances) with the student, and leaks nothing", async () => {
+    const before = tf.memory().numTensors;
+    const { models, student, dispose } = setup();
+    const module = getLoss('vid').createModule!(vidTerm.moduleShapes!, {}, 5);
+    const studentVars = trainableVariablesUpTo(student, tinyStudent, null);
+    const [moduleBefore, studentBefore] = await Promise.all([snapshot(module.variables), snapshot(studentVars)]);
+    const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
+    const batch = splitToTensors(data.train, data.info, 0, 32);
+    const terms: ActiveTerm[] = [{ plan: vidTerm, definition: getLoss('vid'), weight: 1, module }];
+    const first = await trainStep(models, terms, batch, [...studentVars, ...module.variables], optimizer, 0.01, 1);
+    expect(Number.isFinite(first.terms['loss-vid'])).toBe(true);
+    const [moduleAfter, studentAfter] = await Promise.all([snapshot(module.variables), snapshot(studentVars)]);
+    moduleAfter.forEach((values, i) => expect(values).not.toEqual(moduleBefore[i]));
+    expect(studentAfter.some((values, i) => values.some((v, j) => v !== studentBefore[i][j]))).toBe(true);
+    tf.dispose([batch.xs, batch.ys]);
+    optimizer.dispose();
+    module.dispose();
+    dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

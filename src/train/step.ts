@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition, LossInputs } from '../losses/types';
+import type { LossDefinition, LossInputs, LossModule } from '../losses/types';
 import type { LossTermPlan, TensorRef } from './plan';
 import type { TrainingOptimizer } from './optimizer';
 
@@ -34,6 +34,8 @@ export interface ActiveTerm {
   definition: LossDefinition;
   /** The plan's weight times the schedule's factor at this step. */
   weight: number;
+  /** The loss's learned parts, when it has any. */
+  module?: LossModule;
 }
 
 export interface StepBatch {
@@ -189,8 +191,8 @@ export async function trainStep(
         outputs.set(id, outputList(network(models, id, id).model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
       }
       const resolver = new InputResolver(models, outputs, batch.ys);
-      const weighted = terms.map(({ plan, definition, weight }) =>
-        (weight === 0 ? tf.scalar(0) : definition.compute(resolver.inputs(plan), plan.params).mul(weight)) as tf.Scalar);
+      const weighted = terms.map(({ plan, definition, weight, module }) =>
+        (weight === 0 ? tf.scalar(0) : definition.compute(resolver.inputs(plan), plan.params, module).mul(weight)) as tf.Scalar);
       const total = (weighted.length > 0 ? tf.addN(weighted) : tf.scalar(0)) as tf.Scalar;
       const labels = batch.ys.cast('int32');
       const correct = models.trains.map((id) => (outputs.get(id) as tf.Tensor[])[0].argMax(-1).equal(labels).sum().cast('float32'));

@@ -65,6 +65,16 @@ export const hintTerm: LossTermPlan = {
   },
 };
 
+/** VID from the teacher's relu1 [64] to the student's relu1 [16] (vectors: the regressor acts as dense layers). */
+export const vidTerm: LossTermPlan = {
+  nodeId: 'loss-vid', lossId: 'vid', label: 'VID', weight: 1, params: {},
+  inputs: {
+    guide: { kind: 'feature', model: 'teacher', layerId: 'relu1', adapterId: null, detach: false },
+    guided: { kind: 'feature', model: 'student', layerId: 'relu1', adapterId: null, detach: false },
+  },
+  moduleShapes: { guide: [64], guided: [16] },
+};
+
 export function kdStage(settings: Partial<TrainerSettings> = {}): StagePlan {
   return {
     nodeId: 'trainer-kd', name: 'KD', settings: trainerSettings(settings), trainUpTo: null,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden values for src/losses, computed independently in float64 numpy from methods.md.
 
-Run: /usr/bin/python3 src/losses/golden/make_golden.py   (writes golden.json beside this file)
+Run: python3 src/losses/golden/make_golden.py   (needs numpy; writes golden.json beside this file)
 Inputs are rounded to 4 decimals so the float32 tensors in the tests hold the same numbers.
 """
 import json
@@ -185,14 +185,34 @@ def pkt(fs, ft, form):
     return total / B
 
 
+def softplus(x):
+    return np.log1p(np.exp(x))
+
+
+def vid(ft, fs, weights, form):
+    """Ahn et al. 2019: regressor of three 1x1 convolutions (ReLU between), per-channel variance softplus(alpha) + 1e-5."""
+    k1, b1, k2, b2, k3, b3, alpha = weights
+    x = np.maximum(fs @ k1 + b1, 0)
+    x = np.maximum(x @ k2 + b2, 0)
+    mean = x @ k3 + b3
+    var = softplus(alpha) + 1e-5
+    per_element = 0.5 * ((mean - ft) ** 2 / var + np.log(var))
+    if form == 'repdistiller':
+        return per_element.mean()
+    return per_element.mean() * ft.shape[-1]
+
+
 def tensor(x, dtype='float32'):
     return {'shape': list(x.shape), 'dtype': dtype, 'data': np.asarray(x).ravel().tolist()}
 
 
 cases = []
+cases_module = {}
 
 
-def case(name, loss_id, inputs, params, expected):
+def case(name, loss_id, inputs, params, expected, module=None):
+    if module is not None:
+        cases_module[name] = [tensor(w) for w in module]
     cases.append({'name': name, 'lossId': loss_id, 'params': params, 'expected': float(expected),
                   'inputs': {k: tensor(v, 'int32' if v.dtype.kind == 'i' else 'float32') for k, v in inputs.items()}})
 
@@ -235,6 +255,14 @@ case('rkd angle', 'rkd', {'guide': et, 'guided': es}, {'distanceWeight': 0, 'ang
 case('rkd default', 'rkd', {'guide': et, 'guided': es}, {}, 25 * rkd_distance(es, et) + 50 * rkd_angle(es, et))
 case('pkt paper', 'pkt', {'guide': et, 'guided': es}, {'form': 0}, pkt(es, et, 'paper'))
 case('pkt repdistiller', 'pkt', {'guide': et, 'guided': es}, {'form': 1}, pkt(es, et, 'repdistiller'))
+
+vt, vs = rand(2, 3, 3, 4), rand(2, 3, 3, 2)
+vid_weights = [rand(2, 4), rand(4), rand(4, 4), rand(4), rand(4, 4), rand(4), rand(4)]
+case('vid paper', 'vid', {'guide': vt, 'guided': vs}, {'form': 0}, vid(vt, vs, vid_weights, 'paper'), module=vid_weights)
+case('vid repdistiller', 'vid', {'guide': vt, 'guided': vs}, {'form': 1}, vid(vt, vs, vid_weights, 'repdistiller'), module=vid_weights)
+for c in cases:
+    if c['name'] in cases_module:
+        c['module'] = cases_module[c['name']]
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'golden.json')
 with open(out, 'w') as f:
