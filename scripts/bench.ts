@@ -18,6 +18,8 @@ import { build, createServer, preview } from 'vite';
 import type { BrowserBenchResults } from '../app/bench/main';
 import { loadDataset } from '../src/data/loader';
 import { architecturePresets } from '../src/models/presets';
+import type { TrainerSettings } from '../src/graph/schema';
+import { modelPlan, type TrainingPlan } from '../src/train/plan';
 import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAccuracyResult } from '../src/train/benchmark';
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
@@ -171,10 +173,18 @@ function printTable(rows: Row[], target: TimeToAccuracyResult | null): void {
   }
 }
 
+/** The time-to-target run is the preset's baseline: the student's architecture, trained on labels with the baseline's settings. */
+function baselineOf(plan: TrainingPlan): { spec: Spec; settings: TrainerSettings } {
+  const phase = plan.phases.find((candidate) => candidate.kind === 'baseline');
+  if (!phase) throw new Error(`${path.basename(PRESET)} has no baseline phase to time.`);
+  return { spec: modelPlan(plan, phase.trains[0]).architecture, settings: phase.stages[0].settings };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const plan = await loadPlan(PRESET, { epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined });
-  const batch = options.batch ?? plan.baseline.batchSize;
+  const baseline = baselineOf(plan);
+  const batch = options.batch ?? baseline.settings.batchSize;
   const models = BENCH_MODELS.map((id) => architecturePresets[id]);
   console.log(`Benchmark: ${BENCH_MODELS.join(', ')}; batch ${batch}`);
   const rows = options.node ? await nodeThroughput(options, batch, models) : [];
@@ -184,8 +194,8 @@ async function main(): Promise<void> {
     await selectNodeBackend(options.targetBackend);
     const data = await loadDataset({ ...plan.dataset, trainSubset: null, testSubset: options.targetTest, augmentShift: 0 }, nodeAssetReader());
     console.log(`  time to ${options.target} on node ${tf.getBackend()} (${data.train.count} training images, ${data.test.count} test images)...`);
-    target = await timeToAccuracy(plan.student.architecture, data, {
-      settings: { ...plan.baseline, batchSize: batch }, target: options.target, evaluateEverySteps: 100, maxSeconds: options.targetSeconds, now: () => performance.now(),
+    target = await timeToAccuracy(baseline.spec, data, {
+      settings: { ...baseline.settings, batchSize: batch }, target: options.target, evaluateEverySteps: 100, maxSeconds: options.targetSeconds, now: () => performance.now(),
     });
   }
   printTable(rows, target);

@@ -2,24 +2,23 @@
  * Headless runner: `npm run experiment -- <experiment.json> [options]`.
  * Parses and compiles the experiment file exactly as the studio does, runs it with src/train on
  * the tfjs cpu (or wasm) backend with the generated data assets, prints progress, and writes the
- * results object as JSON (accuracies as fractions).
+ * results object as JSON (accuracies as fractions; src/results.ts, read back by src/resultsFile.ts).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { compileExperiment } from '../src/graph/compile';
 import type { ExperimentFile } from '../src/graph/schema';
 import { parseExperiment } from '../src/graph/serialize';
-import type { LayerWeights } from '../src/models/spec';
-import type { TrainEvent } from '../src/protocol';
-import type { ExperimentResults } from '../src/results';
+import { studentOf } from '../src/export/exportRequest';
 import { RunControl } from '../src/train/control';
-import type { RunPhase, RunSelection, TrainingPlan } from '../src/train/plan';
+import type { RunSelection, TrainingPlan } from '../src/train/plan';
 import { runExperiment } from '../src/train/runner';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { nodeAssetReader } from './lib/node-assets';
 import { writeExports } from './lib/export-cli';
+import { formatResults, terminalReporter } from './lib/experiment-report';
 import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teachers';
 import { errorMessage } from '../src/errorMessage';
 
@@ -29,16 +28,19 @@ export interface ExperimentCliOptions {
   file: string;
   out: string | null;
   epochs: number | null;
-  /** Seed of every student stage (the baseline follows); the teacher keeps its own. null = as in the file. */
+  /** Seed of every trainer (stage) node, so of every phase but the teachers' (baselines follow their students). null = as in the file. */
   studentSeed: number | null;
   /** undefined = as in the file; null = all images. */
   trainSubset: number | null | undefined;
   testSubset: number | null | undefined;
   backend: NodeBackend;
+  /** Which kinds of phase run (a distillation also runs the teacher phases it needs). */
   runs: RunSelection;
-  /** Hooks for the export step (added by the export module): paths to write after the run. */
+  /** Paths the export step writes after the run. */
   onnx: string | null;
   bundle: string | null;
+  /** The model --onnx / --bundle export; null = the one the Export node takes, else the first student. */
+  exportModel: string | null;
   /** Directory of trained teachers reused across runs; null = always train the teacher. */
   teacherCache: string | null;
   /** Directory of the pretrained teachers shipped with the studio; null = do not use them. */
@@ -47,15 +49,19 @@ export interface ExperimentCliOptions {
 
 const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
   --out <file>              write the results JSON here (default: print it)
-  --epochs <N>              override every trainer's epochs (teacher, stages; the baseline follows)
-  --student-seed <N>        seed of the student stages and the baseline; the teacher keeps its own,
-                            so one cached teacher teaches every seed (repeat runs for mean and spread)
+  --epochs <N>              override every trainer's epochs (teachers, stages; the baselines follow)
+  --student-seed <N>        seed of every stage, so of every phase but the teachers' (students, assistants,
+                            peers and baselines); teachers keep theirs, so one cached teacher teaches
+                            every seed (repeat runs for mean and spread: npm run seeds)
   --train-subset <N|all>    number of training images (default: as in the file)
   --test-subset <N|all>     number of test images
   --backend <cpu|wasm>      tfjs backend (default cpu; wasm is several times faster)
-  --only <teacher,baseline,student>  run only these phases (default: all three)
-  --onnx <file>             export the distilled student as ONNX
+  --only <teacher,baseline,student>  run only these kinds of phase (default: all); a distillation also
+                            runs (or restores from the cache) the teachers it learns from
+  --onnx <file>             export the trained model as ONNX (see --model)
   --bundle <file>           export the Atlas (ATC) bundle
+  --model <id>              the model to export: a model node's id, or <id>/baseline (default: the one
+                            the Export node takes, else the first student)
   --teacher-cache <dir>     reuse trained teachers stored here (default .cache/teachers; 'off' always
                             trains the teacher, ignoring the pretrained ones too)
   --pretrained <dir|off>    pretrained teachers shipped with the studio, read when the cache misses
@@ -96,12 +102,13 @@ const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: stri
   },
   '--onnx': (o, v) => { o.onnx = v; },
   '--bundle': (o, v) => { o.bundle = v; },
+  '--model': (o, v) => { o.exportModel = v; },
 };
 
 export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptions {
   const options: ExperimentCliOptions = {
     file: '', out: null, epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined, backend: 'cpu',
-    runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null, teacherCache: '.cache/teachers',
+    runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null, exportModel: null, teacherCache: '.cache/teachers',
     pretrained: DEFAULT_PRETRAINED_DIR,
   };
   const positional: string[] = [];
@@ -120,6 +127,7 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptio
     parse(options, value, flag);
   }
   if (positional.length !== 1) throw new Error(`Give exactly one experiment file.\n${USAGE}`);
+  if (options.exportModel !== null && !options.onnx && !options.bundle) throw new Error('--model chooses what --onnx or --bundle export; give one of them.');
   if (options.teacherCache === null && argv.some((arg) => arg.split('=')[0] === '--pretrained') && options.pretrained !== null) {
     throw new Error('--teacher-cache off trains the teacher, so --pretrained would not be read; drop one of them.');
   }
@@ -129,7 +137,11 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptio
 
 type Overrides = Pick<ExperimentCliOptions, 'epochs' | 'studentSeed' | 'trainSubset' | 'testSubset'>;
 
-/** Applies the command-line overrides to the graph before compiling, so the plan (cache key, baseline) stays consistent. */
+/**
+ * Applies the command-line overrides to the graph before compiling, so the plan (cache keys,
+ * baselines) stays consistent. The seed is set on trainer nodes only, the nodes
+ * src/graph/seedOffset.ts moves too: teachers train by their model node's own settings.
+ */
 export function applyOverrides(file: ExperimentFile, options: Overrides): ExperimentFile {
   const copy = structuredClone(file);
   for (const node of copy.nodes) {
@@ -162,66 +174,13 @@ export async function selectNodeBackend(backend: NodeBackend): Promise<void> {
   installTrainingKernels(backend);
 }
 
-function formatSeconds(seconds: number | null): string {
-  if (seconds === null) return '--';
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
-const percent = (fraction: number): string => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(2)}%` : 'n/a');
-
-/** Terminal output: epochs and phase ends always, progress at most every two seconds. */
-export function terminalReporter(write: (line: string) => void): { emit(event: TrainEvent): void; errors: TrainEvent[]; weights: Map<RunPhase, LayerWeights[]> } {
-  let lastProgress = 0;
-  let lastLoss = Number.NaN;
-  const errors: TrainEvent[] = [];
-  const weights = new Map<RunPhase, LayerWeights[]>();
-  const emit = (event: TrainEvent): void => {
-    switch (event.type) {
-      case 'step':
-        lastLoss = event.total;
-        return;
-      case 'progress': {
-        const now = Date.now();
-        if (now - lastProgress < 2000 && event.step !== event.stepsTotal) return;
-        lastProgress = now;
-        write(`[${event.phase}] ${event.stageName} epoch ${event.epoch}/${event.epochs} step ${event.step}/${event.stepsTotal} ` +
-          `loss ${lastLoss.toFixed(4)}  run ${(event.fractionDone * 100).toFixed(1)}%  left ${formatSeconds(event.secondsLeft)}`);
-        return;
-      }
-      case 'epoch':
-        write(`[${event.phase}] epoch ${event.epoch}: train ${percent(event.trainAccuracy)}  validation ${percent(event.validationAccuracy)}  test ${percent(event.testAccuracy)}`);
-        return;
-      case 'phaseDone':
-        write(`[${event.phase}] done: test accuracy ${percent(event.testAccuracy)}${event.fromCache ? ' (cached teacher)' : ''}`);
-        return;
-      case 'log':
-        write(event.message);
-        return;
-      case 'error':
-        errors.push(event);
-        write(`ERROR (${event.kind}): ${event.message}`);
-        return;
-      case 'weights':
-        weights.set(event.phase, event.model.weights);
-        return;
-      default:
-        return;
-    }
-  };
-  return { emit, errors, weights };
-}
-
-export function formatResults(results: ExperimentResults): string {
-  const row = (name: string, model: ExperimentResults['teacher']): string =>
-    model ? `  ${name.padEnd(9)} test ${percent(model.testAccuracy)}  params ${model.params.toLocaleString('en')}  ${model.trainingSeconds.toFixed(1)} s  ${model.inferenceMsPerSample.toFixed(3)} ms/sample` : `  ${name.padEnd(9)} (not run)`;
-  const signed = (value: number | null): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} points`);
-  return [
-    `Results of '${results.experimentName}' on ${results.backend} (${results.trainCount} training / ${results.testCount} test images):`,
-    row('teacher', results.teacher), row('baseline', results.baseline), row('student', results.student),
-    `  compression ${results.compressionRatio === null ? 'n/a' : `${results.compressionRatio.toFixed(2)}x`}  ` +
-    `accuracy drop ${signed(results.accuracyDrop)}  distillation gain ${signed(results.distillationGain)}`,
-  ].join('\n');
+/** The id of the model --onnx / --bundle export; throws when the plan cannot give its weights. */
+export function exportableModel(experiment: ExperimentFile, plan: TrainingPlan, requested: string | null): string {
+  const { modelId } = studentOf(experiment, requested ?? undefined);
+  const model = plan.models.find((candidate) => candidate.id === modelId);
+  if (!model) throw new Error(`--model: the plan has no model '${modelId}' (models: ${plan.models.map((m) => m.id).join(', ')}).`);
+  if (model.role === 'teacher') throw new Error(`--model: '${modelId}' is a teacher; the runner exports the models that learn (and baselines), not teachers.`);
+  return modelId;
 }
 
 async function main(): Promise<number> {
@@ -234,34 +193,39 @@ async function main(): Promise<number> {
   }
   const experiment = await loadExperimentFile(options.file, options);
   const plan = compileExperiment(experiment);
+  // Checked before training, not hours later.
+  const exportModelId = options.onnx || options.bundle ? exportableModel(experiment, plan, options.exportModel) : null;
   await selectNodeBackend(options.backend);
   const control = new RunControl();
   process.once('SIGINT', () => {
     console.error('\nStopping after the current step (Ctrl-C again to abort)...');
     control.stop();
   });
-  const reporter = terminalReporter((line) => console.log(line));
+  const reporter = terminalReporter((line) => console.log(line), plan);
   console.log(`Running '${plan.experimentName}' on tfjs ${tf.getBackend()} (${path.basename(options.file)})`);
   const results = await runExperiment(plan, options.runs, {
     readAsset: nodeAssetReader(), emit: reporter.emit, control, backend: tf.getBackend(), now: () => performance.now(),
     teacherCache: options.teacherCache ? fsTeacherCache(options.teacherCache) : undefined,
     pretrainedTeachers: options.teacherCache && options.pretrained ? fsPretrainedTeachers(options.pretrained) : undefined,
   });
-  console.log(formatResults(results));
+  console.log(formatResults(results, plan));
   const json = JSON.stringify(results, null, 2);
   if (options.out) {
+    // A missing folder must not lose a long run's results.
+    await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
     await writeFile(options.out, json + '\n');
     console.log(`Results written to ${options.out}`);
   } else {
     console.log(json);
   }
-  if (options.onnx || options.bundle) {
-    const weights = reporter.weights.get('student');
-    if (!weights) {
-      console.error('Nothing to export: the distilled student was not trained in this run (see --only).');
+  if (exportModelId !== null) {
+    const model = reporter.weights.get(exportModelId);
+    if (!model) {
+      const trained = [...reporter.weights.keys()];
+      console.error(`Nothing to export: '${exportModelId}' was not trained in this run (see --only${trained.length > 0 ? `; trained: ${trained.join(', ')}` : ''}).`);
       return 1;
     }
-    await writeExports({ experiment, weights, results, flags: { onnx: options.onnx, bundle: options.bundle } });
+    await writeExports({ experiment, model, results, flags: { onnx: options.onnx, bundle: options.bundle } });
   }
   return reporter.errors.length > 0 ? 1 : 0;
 }

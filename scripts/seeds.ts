@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { ExperimentResults } from '../src/results';
+import { readResultsFile } from '../src/resultsFile';
 import { collectSeeds, formatSeedSummary } from './lib/seed-summary';
 import { errorMessage } from '../src/errorMessage';
 
 /**
  * `npm run seeds -- results-*.json`: the distillation gain over student seeds, as mean ± sd with
- * its 95 % interval and the count of seeds where the distilled student won, for test and
- * validation accuracy. A file holds one results object (`npm run experiment -- --out`) or an
- * array of them (the studio's "Download all seeds' results").
+ * its 95 % interval and the count of seeds where the distilled model won, for test and validation
+ * accuracy, one table per distilled model with a baseline. A file holds one results object
+ * (`npm run experiment -- --out`) or an array of them (the studio's "Download all seeds'
+ * results"), in the current format or the first one (read by src/resultsFile.ts).
  */
 async function main(): Promise<number> {
   const paths = process.argv.slice(2);
@@ -23,9 +24,14 @@ async function main(): Promise<number> {
     } catch (error) {
       throw new Error(`${name} is not a results JSON file: ${(error as Error).message}`, { cause: error });
     }
-    return Array.isArray(parsed)
-      ? parsed.map((results, index) => ({ name: `${name}[${index}]`, results: results as ExperimentResults }))
-      : [{ name, results: parsed as ExperimentResults }];
+    const entries = Array.isArray(parsed) ? parsed.map((json: unknown, index) => ({ name: `${name}[${index}]`, json })) : [{ name, json: parsed }];
+    return entries.map((entry) => {
+      try {
+        return { name: entry.name, results: readResultsFile(entry.json) };
+      } catch (error) {
+        throw new Error(`${entry.name}: ${errorMessage(error)}`, { cause: error });
+      }
+    });
   }))).flat();
   console.log(collectSeeds(files).map(formatSeedSummary).join('\n\n'));
   return 0;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceInterval95, spread, summarizeGain, tQuantile975 } from './seedStatistics';
+import type { ExperimentResults, ModelResult } from './results';
+import { confidenceInterval95, distilledPairs, pairedAccuracies, spread, summarizeGain, tQuantile975 } from './seedStatistics';
+
+const result = (modelId: string, role: ModelResult['role'], testAccuracy: number): ModelResult => ({
+  modelId, label: modelId, role, testAccuracy, validationAccuracy: testAccuracy - 0.01, trainAccuracy: 1, params: 1, bytes: 4,
+  flops: 2, epochs: 1, trainingSeconds: 1, inferenceMsPerSample: 0.1, seed: 3,
+});
 
 describe('seed statistics', () => {
   it('computes mean, sample standard deviation and standard error', () => {
@@ -42,5 +48,23 @@ describe('seed statistics', () => {
     expect(summary.gain.validation.positive).toBe(1);
     expect(summary.baseline.test.mean).toBeCloseTo(0.965, 12);
     expect(summarizeGain([{ seed: 1, baseline: null, student: { test: 1, validation: 1 } }])).toBeNull();
+  });
+
+  it('pairs every distilled model that has a baseline with it and its direct teacher, by the reports', () => {
+    // A teacher-assistant chain run with --only baseline,student: the assistant has no baseline, the student's teacher did not run here.
+    const results: ExperimentResults = {
+      resultsVersion: 2, experimentName: 'chain', backend: 'cpu', datasetId: 'mnist', trainCount: 1, testCount: 1, finishedAt: 'now',
+      models: [result('ta', 'assistant', 0.985), result('student/baseline', 'baseline', 0.97), result('student', 'student', 0.975)],
+      distillations: [
+        { studentId: 'ta', teacherId: 'teacher', baselineId: null, compressionRatio: null, accuracyDrop: null, distillationGain: null },
+        { studentId: 'student', teacherId: 'ta', baselineId: 'student/baseline', compressionRatio: 2, accuracyDrop: 0.01, distillationGain: 0.005 },
+        { studentId: 'peer', teacherId: 'ta', baselineId: 'peer/baseline', compressionRatio: 2, accuracyDrop: null, distillationGain: null },
+      ],
+    };
+    const pairs = distilledPairs(results);
+    expect(pairs.map((pair) => [pair.studentId, pair.baselineId, pair.teacher?.modelId, pair.baseline?.modelId, pair.student?.modelId]))
+      .toEqual([['student', 'student/baseline', 'ta', 'student/baseline', 'student'], ['peer', 'peer/baseline', 'ta', undefined, undefined]]);
+    expect(pairedAccuracies(results, 'student')).toEqual({ baseline: { test: 0.97, validation: 0.96 }, student: { test: 0.975, validation: 0.965 } });
+    expect(pairedAccuracies(results, 'ta')).toEqual({ baseline: null, student: null });
   });
 });

@@ -1,4 +1,4 @@
-import type { ModelResult } from './results';
+import { modelResultById, type ExperimentResults, type ModelResult } from './results';
 
 /**
  * Mean and spread of the distillation gain over repeated runs with different student seeds.
@@ -50,6 +50,39 @@ export interface Accuracies {
 }
 
 export const accuraciesOf = (model: ModelResult): Accuracies => ({ test: model.testAccuracy, validation: model.validationAccuracy });
+
+/** One distilled model of a run with its direct teacher and its baseline, each null when the run has no result for it. */
+export interface DistilledPair {
+  studentId: string;
+  baselineId: string;
+  teacher: ModelResult | null;
+  baseline: ModelResult | null;
+  student: ModelResult | null;
+}
+
+/**
+ * Every distillation of a run that has a baseline to measure it against, in report order (the
+ * headline first). A run with `--only baseline` still lists the pair, with the student missing, so
+ * files of one seed run in parallel pair up by the distilled model's id.
+ */
+export function distilledPairs(results: ExperimentResults): DistilledPair[] {
+  return results.distillations.flatMap(({ studentId, teacherId, baselineId }) => (baselineId === null ? [] : [{
+    studentId,
+    baselineId,
+    teacher: modelResultById(results, teacherId),
+    baseline: modelResultById(results, baselineId),
+    student: modelResultById(results, studentId),
+  }]));
+}
+
+/** Accuracies of one distilled model and its baseline in one run (for a sweep's row). */
+export function pairedAccuracies(results: ExperimentResults, studentId: string): Pick<SeedRow, 'baseline' | 'student'> {
+  const pair = distilledPairs(results).find((candidate) => candidate.studentId === studentId);
+  return {
+    baseline: pair?.baseline ? accuraciesOf(pair.baseline) : null,
+    student: pair?.student ? accuraciesOf(pair.student) : null,
+  };
+}
 
 /** One student seed: its baseline and distilled student, either of which may be missing. */
 export interface SeedRow {

@@ -7,9 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededStudent } from '../../src/export/export.testkit';
 import { studentOf } from '../../src/export/exportJob';
 import { buildPresetExperiment } from '../../src/graph/presetExperiments';
+import type { ExperimentFile } from '../../src/graph/schema';
+import type { TrainedModel } from '../../src/protocol';
 import { ExportCliError, parseExportFlags, writeExports } from './export-cli';
 
 let dir: string;
+
+/** The experiment's student as the runner would send it after training, with seeded weights. */
+function trainedStudent(experiment: ExperimentFile): TrainedModel {
+  const { modelId, spec, datasetId } = studentOf(experiment);
+  const { model, weights } = seededStudent(spec, 9);
+  model.dispose();
+  return { modelId, label: 'Student', role: 'student', experimentName: experiment.name, spec, datasetId, weights };
+}
 beforeAll(async () => {
   await tf.setBackend('cpu');
   dir = mkdtempSync(path.join(tmpdir(), 'export-cli-'));
@@ -25,12 +35,11 @@ describe('export flags of the headless runner', () => {
 
   it('writes a verified ONNX file and bundle for the article preset', async () => {
     const experiment = buildPresetExperiment('article-mnist.json');
-    const { model, weights } = seededStudent(studentOf(experiment).spec, 9);
-    model.dispose();
+    const model = trainedStudent(experiment);
     const onnx = path.join(dir, 'out', 'student.onnx');
     const bundle = path.join(dir, 'out', 'bundle.zip');
     const lines: string[] = [];
-    const result = await writeExports({ experiment, weights, results: null, flags: { onnx, bundle }, log: (l) => lines.push(l) });
+    const result = await writeExports({ experiment, model, results: null, flags: { onnx, bundle }, log: (l) => lines.push(l) });
     expect(result?.report.ok).toBe(true);
     expect(result?.report.samples).toBe(128);
     expect(result?.written).toEqual([onnx, bundle]);
@@ -38,18 +47,18 @@ describe('export flags of the headless runner', () => {
     const names = Object.keys(unzipSync(new Uint8Array(readFileSync(bundle))));
     expect(names).toContain('article-student_atlas200dk/model/student.onnx');
     expect(lines[0]).toMatch(/class agreement 100.0 %/);
+    expect(result?.card.modelId).toBe('student');
   });
 
   it('writes nothing when ONNX Runtime disagrees with tfjs', async () => {
     const experiment = buildPresetExperiment('article-mnist.json');
-    const { model, weights } = seededStudent(studentOf(experiment).spec, 9);
-    model.dispose();
+    const model = trainedStudent(experiment);
     const onnx = path.join(dir, 'bad.onnx');
     // A runtime whose logits are off by 1e-3 stands for a broken export.
     const skewed = async (_bytes: Uint8Array, inputs: { data: Float32Array }[]) =>
       inputs.map(() => Float32Array.from({ length: 10 }, () => 1e-3));
-    await expect(writeExports({ experiment, weights, results: null, flags: { onnx, bundle: null }, runOnnx: skewed, log: () => {} }))
-      .rejects.toThrow(/disagrees with the tfjs student/);
+    await expect(writeExports({ experiment, model, results: null, flags: { onnx, bundle: null }, runOnnx: skewed, log: () => {} }))
+      .rejects.toThrow(/disagrees with the tfjs model/);
     expect(existsSync(onnx)).toBe(false);
   });
 });

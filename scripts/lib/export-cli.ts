@@ -1,17 +1,17 @@
 /**
- * `--onnx <file>` and `--bundle <file>` of the headless runner: after training, export the student,
- * verify it with onnxruntime-node against the tfjs student, and write the files. A failed
- * verification writes nothing and throws, so a broken export never lands on disk.
+ * `--onnx <file>` and `--bundle <file>` of the headless runner: after training, export the chosen
+ * model (`--model`, by default the student), verify it with onnxruntime-node against the tfjs
+ * model, and write the files. A failed verification writes nothing and throws, so a broken export
+ * never lands on disk.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ortNode from 'onnxruntime-node';
-import { exportSettingsOf, runExportJob, studentOf, type ModelCard } from '../../src/export/exportJob';
+import { exportSettingsOf, runExportJob, type ModelCard } from '../../src/export/exportJob';
 import { createOrtRunner, type OnnxRunner, type OrtModule } from '../../src/export/verify';
 import type { AssetReader } from '../../src/data/types';
 import type { ExperimentFile } from '../../src/graph/schema';
-import type { LayerWeights } from '../../src/models/spec';
-import type { VerificationReport } from '../../src/protocol';
+import type { TrainedModel, VerificationReport } from '../../src/protocol';
 import type { ExperimentResults } from '../../src/results';
 import { nodeAssetReader } from './node-assets';
 
@@ -42,9 +42,10 @@ export function parseExportFlags(argv: readonly string[]): ExportFlags {
 }
 
 export interface WriteExportsInput {
+  /** Gives the export settings (its Export node, else the ATC defaults). */
   experiment: ExperimentFile;
-  /** The trained student's weights (TrainEvent { type: 'weights', phase: 'student' }). */
-  weights: LayerWeights[];
+  /** The trained model as the runner sent it ({ type: 'weights' }): its id, architecture, data set and weights. */
+  model: TrainedModel;
   results: ExperimentResults | null;
   flags: ExportFlags;
   log?: (message: string) => void;
@@ -65,10 +66,11 @@ export async function writeExports(input: WriteExportsInput): Promise<WriteExpor
   const { flags, log = (message: string) => console.log(message) } = input;
   if (!flags.onnx && !flags.bundle) return null;
   const settings = exportSettingsOf(input.experiment);
-  const { spec, datasetId } = studentOf(input.experiment);
+  const { modelId, spec, datasetId, weights } = input.model;
   const result = await runExportJob({
+    modelId,
     spec,
-    weights: input.weights,
+    weights,
     datasetId,
     format: flags.bundle ? 'atc' : 'onnx',
     options: {
@@ -85,7 +87,7 @@ export async function writeExports(input: WriteExportsInput): Promise<WriteExpor
     `class agreement ${(report.classAgreement * 100).toFixed(1)} %`);
   if (!report.ok) {
     throw new ExportCliError(
-      `The exported ONNX model disagrees with the tfjs student (max |diff| ${report.maxAbsDiff} > ${report.tolerance} or classes differ); ` +
+      `The exported ONNX model disagrees with the tfjs model (max |diff| ${report.maxAbsDiff} > ${report.tolerance} or classes differ); ` +
       'nothing was written. Please report this with the experiment file.',
     );
   }

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { encodeWeights } from '../../src/models/weightsFile';
+import { modelResultById } from '../../src/results';
 import { RunControl } from '../../src/train/control';
 import { runExperiment } from '../../src/train/runner';
 import { EventLog, tinyPlan } from '../../src/train/testSupport';
 import { fsPretrainedTeachers, fsTeacherCache } from './fs-teachers';
 import { nodeAssetReader } from './node-assets';
+import { teacherPhases } from './teacher-phases';
 
 describe('teachers on disk', () => {
   const dirs: string[] = [];
@@ -52,9 +54,10 @@ describe('teachers on disk', () => {
   it('lets a run over a damaged cache entry warn, train the teacher and store it over the entry', async () => {
     await tf.setBackend('cpu');
     const plan = tinyPlan();
+    const [teacher] = teacherPhases(plan);
     const dir = await tempDir();
-    await writeFile(path.join(dir, `${plan.teacher.cacheKey}.json`), '{ not json');
-    await writeFile(path.join(dir, `${plan.teacher.cacheKey}.bin`), new Uint8Array(8));
+    await writeFile(path.join(dir, `${teacher.cacheKey}.json`), '{ not json');
+    await writeFile(path.join(dir, `${teacher.cacheKey}.bin`), new Uint8Array(8));
     const log = new EventLog();
     const cache = fsTeacherCache(dir);
     const results = await runExperiment(plan, { teacher: true, baseline: false, student: false }, {
@@ -62,8 +65,8 @@ describe('teachers on disk', () => {
     });
     const warnings = log.ofType('log').filter((e) => e.warning).map((e) => e.message);
     expect(warnings).toEqual([expect.stringMatching(/teacher cache could not be read .*is not JSON/)]);
-    expect(results.teacher!.fromCache).toBe(false);
-    expect((await cache.get(plan.teacher.cacheKey))!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
+    expect(modelResultById(results, teacher.modelId)!.fromCache).toBe(false);
+    expect((await cache.get(teacher.cacheKey))!.map((layer) => layer.layerId)).toEqual(['fc1', 'logits']);
   });
 
   it('reads pretrained teachers from a directory laid out like public/teachers', async () => {

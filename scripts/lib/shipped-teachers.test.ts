@@ -10,6 +10,7 @@ import { parsePretrainedIndex, PRETRAINED_INDEX } from '../../src/train/pretrain
 import { measureTeacherAccuracy } from '../../src/train/teacherAccuracy';
 import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers } from './fs-teachers';
 import { nodeAssetReader } from './node-assets';
+import { teacherPhases } from './teacher-phases';
 
 /**
  * The teachers shipped in public/teachers must still be the teachers of their presets: the presets
@@ -20,6 +21,7 @@ const presetDir = fileURLToPath(new URL('../../public/presets/', import.meta.url
 const shipped = parsePretrainedIndex(JSON.parse(readFileSync(path.join(DEFAULT_PRETRAINED_DIR, PRETRAINED_INDEX), 'utf8')));
 const planOf = (preset: string) => compileExperiment(parseExperiment(readFileSync(path.join(presetDir, preset), 'utf8')));
 const presetFiles = readdirSync(presetDir).filter((name) => name.endsWith('.json') && name !== 'index.json').sort();
+const teacherKeys = (preset: string): string[] => teacherPhases(planOf(preset)).map((teacher) => teacher.cacheKey);
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -37,7 +39,7 @@ describe('shipped pretrained teachers', () => {
 
   it('list exactly the presets whose teacher compiles to their key', () => {
     for (const teacher of shipped.teachers) {
-      const using = presetFiles.filter((file) => planOf(file).teacher.cacheKey === teacher.key);
+      const using = presetFiles.filter((file) => teacherKeys(file).includes(teacher.key));
       expect(using, `presets of ${teacher.key}; after a recipe change, retrain and re-ship (npm run ship-teacher)`).toEqual([...teacher.presets].sort());
     }
   });
@@ -45,10 +47,11 @@ describe('shipped pretrained teachers', () => {
   for (const entry of shipped.teachers) {
     it(`${entry.key} reaches its listed accuracy on the real validation and test images`, async () => {
       const plan = planOf(entry.presets[0]);
+      const [teacher] = teacherPhases(plan).filter((candidate) => candidate.cacheKey === entry.key);
       const weights = await fsPretrainedTeachers(DEFAULT_PRETRAINED_DIR).get(entry.key);
       expect(weights).not.toBeNull();
       const before = tf.memory().numTensors;
-      const measured = await measureTeacherAccuracy(plan, weights!, nodeAssetReader());
+      const measured = await measureTeacherAccuracy(plan, teacher.modelId, weights!, nodeAssetReader());
       expect(tf.memory().numTensors).toBe(before);
       // Within one image: another machine's kernels may round a borderline logit the other way.
       expect(Math.abs(measured.testAccuracy - entry.testAccuracy)).toBeLessThanOrEqual(1 / measured.testCount + 1e-12);

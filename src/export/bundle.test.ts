@@ -32,7 +32,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function build(options: { aipp?: boolean; batchSize?: number; socVersion?: string }): Promise<AtlasBundle> {
   return buildAtlasBundle({
-    spec, weights, dataset: mnist.info, samples: mnist.test, calibration: mnist.train, runOnnx: nodeOnnxRunner,
+    modelId: 'student', spec, weights, dataset: mnist.info, samples: mnist.test, calibration: mnist.train, runOnnx: nodeOnnxRunner,
     options: { ...options, softmaxOutput: true }, experimentName: 'test run', createdAt: new Date('2026-01-02T03:04:05Z'),
   });
 }
@@ -112,6 +112,8 @@ describe('ATC bundle (float32 input, batch 2)', () => {
     expect(manifest.outputs.map((o) => o.name)).toEqual(['logits', 'probs']);
     expect(strFromU8(files.get('data/labels.txt') as Uint8Array)).toBe('0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n');
     expect(strFromU8(files.get('scripts/convert.sh') as Uint8Array)).toContain('SOC_VERSION="${SOC_VERSION:-Ascend310B1}"');
+    expect(manifest.experiment).toEqual({ name: 'test run', modelId: 'student', results: null });
+    expect(strFromU8(files.get('README.md') as Uint8Array)).toContain('No experiment results were attached to this export.');
   });
 
   it('writes samples of exactly the input size, and ONNX Runtime reproduces expected_logits.txt from them', async () => {
@@ -220,7 +222,7 @@ describe('ATC bundle with AIPP', () => {
     await expect(build({ socVersion: 'rm -rf /' })).rejects.toThrow(/soc_version 'rm -rf \/' is not valid/);
     const small = { ...mnist.train, count: 8 };
     await expect(buildAtlasBundle({
-      spec, weights, dataset: mnist.info, samples: mnist.test, calibration: small, runOnnx: nodeOnnxRunner,
+      modelId: 'student', spec, weights, dataset: mnist.info, samples: mnist.test, calibration: small, runOnnx: nodeOnnxRunner,
     })).rejects.toThrow(/calibration needs 32 training images/);
   });
 });

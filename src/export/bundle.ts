@@ -33,6 +33,8 @@ export interface AtlasBundleOptions {
 }
 
 export interface AtlasBundleInput {
+  /** The exported model's id in the plan and the results: the README reports that model. */
+  modelId: string;
   spec: ArchitectureSpec;
   weights: LayerWeights[];
   dataset: DatasetInfo;
@@ -73,7 +75,8 @@ export interface AtlasManifest {
   aipp: { config: string; inputFormat: string; minChn: number[]; varReciChn: number[] } | null;
   labels: string[];
   target: { socVersion: string; board: string; cann: string };
-  experiment: { name: string; results: ExperimentResults | null };
+  /** `modelId`: which of the results' models this bundle holds. */
+  experiment: { name: string; modelId: string; results: ExperimentResults | null };
   samples: { file: string; labels: number[] }[];
   calibration: { files: string[]; batchSize: number; dtype: 'float32'; layout: 'NCHW'; normalised: true };
   /** Size and SHA-256 of every file except manifest.json itself. */
@@ -130,8 +133,8 @@ function checkBundleInput(input: AtlasBundleInput, facts: BundleFacts, sampleIma
   const [h, w, c] = input.dataset.shape;
   if (h !== input.spec.inputShape[0] || w !== input.spec.inputShape[1] || c !== input.spec.inputShape[2]) {
     throw new OnnxExportError(
-      `The student takes [${input.spec.inputShape.join(', ')}] images but dataset '${input.dataset.id}' has ` +
-      `[${input.dataset.shape.join(', ')}]; export with the dataset the student was trained on.`,
+      `The model takes [${input.spec.inputShape.join(', ')}] images but dataset '${input.dataset.id}' has ` +
+      `[${input.dataset.shape.join(', ')}]; export with the dataset it was trained on.`,
     );
   }
   if (!SOC_VERSION_PATTERN.test(facts.socVersion)) {
@@ -217,7 +220,7 @@ export async function buildAtlasBundle(input: AtlasBundleInput): Promise<AtlasBu
   files.set('scripts/verify_ais_bench.sh', strToU8(verifyAisBenchScript(facts)));
   files.set('scripts/quantize.sh', strToU8(quantizeScript(facts)));
   files.set('src/infer.py', strToU8(inferPy(facts)));
-  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null)));
+  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null, input.modelId)));
 
   const summary = summarizeOnnx(onnx);
   const { mean, std } = input.dataset.normalization;
@@ -242,7 +245,7 @@ export async function buildAtlasBundle(input: AtlasBundleInput): Promise<AtlasBu
       board: KNOWN_SOC_VERSIONS.find((soc) => soc.id === facts.socVersion)?.board ?? 'custom',
       cann: `convert with the CANN version the board runs (Atlas 200 DK: ${BOARD_CANN})`,
     },
-    experiment: { name: input.experimentName ?? input.results?.experimentName ?? input.spec.name, results: input.results ?? null },
+    experiment: { name: input.experimentName ?? input.results?.experimentName ?? input.spec.name, modelId: input.modelId, results: input.results ?? null },
     samples: facts.sampleFiles.map((file, i) => ({ file, labels: sampleLabels[i] })),
     calibration: { files: facts.calibrationFiles, batchSize: batch, dtype: 'float32', layout: 'NCHW', normalised: true },
     files: Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b))

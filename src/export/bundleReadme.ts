@@ -1,4 +1,4 @@
-import type { ExperimentResults, ModelResult } from '../results';
+import { modelResultById, type ExperimentResults, type ModelResult } from '../results';
 import {
   AIPP_FILE, EXPECTED_LOGITS_FILE, LABELS_FILE, OM_BASENAME, OM_INT8_BASENAME, ONNX_FILE, aippChannelValues, atcInputShape,
   sampleBytes, type BundleFacts,
@@ -9,16 +9,38 @@ import {
 const percent = (value: number | null | undefined): string =>
   value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(2)} %`;
 
-function metricsSection(results: ExperimentResults | null): string {
-  if (!results?.student) return 'No experiment results were attached to this export.\n';
-  const row = (label: string, model: ModelResult | null) =>
-    model ? [`| ${label} | ${percent(model.testAccuracy)} | ${model.params.toLocaleString('en-US')} |`] : [];
+const signedPoints = (value: number | null): string =>
+  value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} points`;
+
+/**
+ * The exported model beside its direct teacher and its baseline, as the distillation report whose
+ * student it is names them; a model that learned from no teacher (a teacher, a baseline) has no
+ * report, and the section says so rather than leave the comparison out silently.
+ */
+function metricsSection(results: ExperimentResults | null, modelId: string): string {
+  if (!results) return 'No experiment results were attached to this export.\n';
+  const model = modelResultById(results, modelId);
+  if (!model) return `The attached results of "${results.experimentName}" have no result for this model (\`${modelId}\`).\n`;
+  const report = results.distillations.find((candidate) => candidate.studentId === modelId);
+  const row = (label: string, result: ModelResult | null) =>
+    result ? [`| ${label} | ${percent(result.testAccuracy)} | ${result.params.toLocaleString('en-US')} | ${result.seed} |`] : [];
+  const teacher = modelResultById(results, report?.teacherId);
+  const baseline = modelResultById(results, report?.baselineId);
+  const gain = report?.baselineId == null
+    ? ' It has no baseline in this experiment, so no distillation gain.'
+    : ` Distillation gain over its baseline: ${signedPoints(report.distillationGain)}.`;
+  const comparison = report
+    ? `Against its teacher: compression ${report.compressionRatio === null ? 'n/a' : `${report.compressionRatio.toFixed(2)}x`}, ` +
+      `accuracy drop ${signedPoints(report.accuracyDrop)}.${gain}`
+    : `${model.label} has no distillation report in these results: it did not learn from a teacher, so there is no teacher or baseline to compare it with.`;
   return [
-    '| model | test accuracy | parameters |',
-    '|---|---|---|',
-    ...row('student (distilled, this model)', results.student),
-    ...row('teacher', results.teacher),
-    ...row('baseline (student without distillation)', results.baseline),
+    '| model | test accuracy | parameters | seed |',
+    '|---|---|---|---|',
+    ...row(`${model.label} (\`${model.modelId}\`, this model)`, model),
+    ...row(`${teacher?.label} (its teacher)`, teacher),
+    ...row(`${baseline?.label} (the same network without distillation)`, baseline),
+    '',
+    comparison,
     '',
     `Dataset ${results.datasetId} (${results.trainCount} training, ${results.testCount} test images), trained on ${results.backend}.`,
     '',
@@ -40,7 +62,7 @@ function normalisationSection(facts: BundleFacts): string {
     `For raw uint8 camera input, export again with AIPP on.`;
 }
 
-export function bundleReadme(facts: BundleFacts, results: ExperimentResults | null): string {
+export function bundleReadme(facts: BundleFacts, results: ExperimentResults | null, modelId: string): string {
   const samples = facts.sampleFiles.map((file) => `\`${file}\``).join(', ');
   return `# ${facts.modelName} for the Atlas 200 DK (Ascend 310)
 
@@ -50,7 +72,7 @@ Target \`--soc_version=${facts.socVersion}\`. Classes: ${facts.labels.join(', ')
 
 ## Results of the experiment
 
-${metricsSection(results)}
+${metricsSection(results, modelId)}
 ## Versions that matter
 
 - The Atlas 200 DK's last driver (1.0.13.alpha) pairs with **CANN 5.1.RC1 up to 6.0.0.alpha003**. Convert with the same
@@ -69,7 +91,7 @@ ${normalisationSection(facts)}
 |---|---|
 | \`README.md\` | this guide |
 | \`manifest.json\` | input name, shape, dtype and layout, normalisation and who applies it, labels, opset/IR, soc_version, experiment metrics, size and SHA-256 of every other file |
-| \`${ONNX_FILE}\` | the trained student (no dropout, adapters or auxiliary heads) |
+| \`${ONNX_FILE}\` | the trained model (no dropout, adapters or auxiliary heads) |
 ${facts.aipp ? `| \`${AIPP_FILE}\` | AIPP configuration: uint8 pixels in, normalised on the chip |\n` : ''}| \`scripts/convert.sh\` | ONNX -> \`${OM_BASENAME}.om\` with ATC (\`--soc_version\` option) |
 | \`scripts/run.sh\` | runs \`src/infer.py\` on the samples and compares with ONNX Runtime |
 | \`scripts/verify_msame.sh\`, \`scripts/verify_ais_bench.sh\` | the same check with Huawei's msame or ais_bench tools |

@@ -3,6 +3,7 @@ import { normalizePixels } from '../data/batches';
 import { loadDataset } from '../data/loader';
 import type { AssetReader } from '../data/types';
 import { buildModel, setLayerWeights } from '../models/builder';
+import { modelResultById } from '../results';
 import { summarizeArchitecture } from '../models/shapes';
 import { buildAtlasBundle } from './bundle';
 import { DEFAULT_SOC_VERSION } from './bundleFacts';
@@ -17,7 +18,7 @@ export { exportSettingsOf, studentOf } from './exportRequest';
 
 /**
  * One export, start to finish, shared by the browser worker and the headless runner: load test
- * images, run the tfjs student, export ONNX, verify it with ONNX Runtime, and only when it agrees
+ * images, run the tfjs model, export ONNX, verify it with ONNX Runtime, and only when it agrees
  * build the ATC bundle and the tfjs-format zip.
  */
 
@@ -81,13 +82,17 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
   let bundle: Awaited<ReturnType<typeof buildAtlasBundle>> | null = null;
   if (request.format === 'atc' && report.ok) {
     bundle = await buildAtlasBundle({
-      spec, weights, dataset: data.info, samples: data.test,
+      modelId: request.modelId, spec, weights, dataset: data.info, samples: data.test,
       calibration: data.train, runOnnx: deps.runOnnx, options,
       experimentName: request.experimentName, results: request.results, createdAt: deps.createdAt,
     });
   }
   const summary = summarizeOnnx(onnx);
   const architecture = summarizeArchitecture(spec);
+  const { results, modelId } = request;
+  const measured = results ? modelResultById(results, modelId) : null;
+  const teacherId = results?.distillations.find((report) => report.studentId === modelId)?.teacherId;
+  const teacher = results ? modelResultById(results, teacherId) : null;
   return {
     report,
     onnx,
@@ -95,6 +100,7 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
     bundleFolder: bundle?.folder ?? null,
     tfjsZip,
     card: {
+      modelId,
       name: spec.name,
       params: architecture.params,
       flops: architecture.flops,
@@ -108,9 +114,9 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
       irVersion: summary.irVersion,
       socVersion: request.format === 'atc' ? options.socVersion ?? DEFAULT_SOC_VERSION : null,
       aipp: request.format === 'atc' && (options.aipp ?? false),
-      testAccuracy: request.results?.student?.testAccuracy ?? null,
-      teacherAccuracy: request.results?.teacher?.testAccuracy ?? null,
-      seed: request.results?.student?.seed ?? null,
+      testAccuracy: measured?.testAccuracy ?? null,
+      teacherAccuracy: teacher?.testAccuracy ?? null,
+      seed: measured?.seed ?? null,
     },
   };
 }

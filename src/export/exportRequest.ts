@@ -1,6 +1,7 @@
 import { canonicalJson } from '../graph/contentHash';
-import { nodesOfKind, modelsWithRole } from '../graph/queries';
-import type { ExperimentFile, ExportParams } from '../graph/schema';
+import { modelFeeding, modelsWithRole, nodesOfKind } from '../graph/queries';
+import type { ExperimentFile, ExportParams, NodeOf } from '../graph/schema';
+import { baselineIdFor } from '../train/plan';
 import type { ArchitectureSpec, LayerWeights } from '../models/spec';
 import type { TrainedModel, VerificationReport } from '../protocol';
 import type { ExperimentResults } from '../results';
@@ -10,11 +11,13 @@ import { OnnxExportError } from './errors';
 
 /**
  * What an export job is asked and answers (structured-clone friendly, sent to the export worker),
- * and how to read the student and the export settings from an experiment. Kept free of tfjs so
- * the page can import it without loading the training stack.
+ * and how to read the exported model and the export settings from an experiment. Kept free of tfjs
+ * so the page can import it without loading the training stack.
  */
 
 export interface ExportJobRequest {
+  /** The exported model's id in the plan and the results (a graph model node's id, or a baseline's). */
+  modelId: string;
   spec: ArchitectureSpec;
   weights: LayerWeights[];
   datasetId: string;
@@ -24,11 +27,12 @@ export interface ExportJobRequest {
   verifyImages: number;
   experimentName: string;
   results: ExperimentResults | null;
-  /** Also zip the student in the tfjs layers format. */
+  /** Also zip the model in the tfjs layers format. */
   includeTfjs: boolean;
 }
 
 export interface ModelCard {
+  modelId: string;
   name: string;
   params: number;
   flops: number;
@@ -43,9 +47,10 @@ export interface ModelCard {
   irVersion: number;
   socVersion: string | null;
   aipp: boolean;
+  /** From the attached results: this model's, and its direct teacher's (null without them). */
   testAccuracy: number | null;
   teacherAccuracy: number | null;
-  /** The student's seed in the run it came from (null without that run's results). */
+  /** The model's seed in the run it came from (null without that run's results). */
   seed: number | null;
 }
 
@@ -66,36 +71,51 @@ export function exportSettingsOf(experiment: ExperimentFile): ExportParams {
   return node?.params ?? { format: 'atc', socVersion: DEFAULT_SOC_VERSION, aipp: false, batchSize: 1, softmaxOutput: false, opset: 11 };
 }
 
-/** The student's architecture and the dataset it was trained on. */
-export function studentOf(experiment: ExperimentFile): { spec: ArchitectureSpec; datasetId: string } {
-  const student = modelsWithRole(experiment, 'student')[0];
-  const dataset = nodesOfKind(experiment, 'dataset')[0];
-  if (!student || !dataset) {
-    throw new OnnxExportError('The experiment needs a student Model node and a Dataset node before its student can be exported.');
-  }
-  return { spec: student.params.architecture, datasetId: dataset.params.datasetId };
+/** The model the Export node takes, else the experiment's first student. */
+function defaultExportedModel(experiment: ExperimentFile): NodeOf<'model'> | undefined {
+  const exportNode = nodesOfKind(experiment, 'export')[0];
+  return (exportNode && modelFeeding(experiment, exportNode.id, 'model')) ?? modelsWithRole(experiment, 'student')[0];
 }
 
 /**
- * Why the student about to be exported (always the one trained, with the architecture it was
- * trained as) is not the student the open graph describes, or null when it is.
+ * The exported model's id, architecture and the dataset it was trained on: the model `modelId`
+ * names (a baseline has the architecture of the model it is the twin of), or by default the one the
+ * Export node takes.
+ */
+export function studentOf(experiment: ExperimentFile, modelId?: string): { modelId: string; spec: ArchitectureSpec; datasetId: string } {
+  const models = nodesOfKind(experiment, 'model');
+  const node = modelId === undefined
+    ? defaultExportedModel(experiment)
+    : models.find((model) => model.id === modelId || baselineIdFor(model.id) === modelId);
+  const dataset = nodesOfKind(experiment, 'dataset')[0];
+  if (!node || !dataset) {
+    const which = modelId === undefined ? 'a student Model node' : `the model '${modelId}'`;
+    throw new OnnxExportError(`The experiment needs ${which} and a Dataset node before it can be exported.`);
+  }
+  return { modelId: modelId ?? node.id, spec: node.params.architecture, datasetId: dataset.params.datasetId };
+}
+
+/**
+ * Why the model about to be exported (always the one trained, with the architecture it was
+ * trained as) is not the model of the same id in the open graph, or null when it is.
  */
 export function trainedStudentMismatch(trained: TrainedModel, experiment: ExperimentFile): string | null {
   const retrain = 'press Run to train and export';
+  const name = `"${trained.label}"`;
   if (trained.experimentName !== experiment.name) {
-    return `This is the student trained in "${trained.experimentName}", not in the experiment now open; ${retrain} this one's.`;
+    return `This is ${name}, trained in "${trained.experimentName}", not in the experiment now open; ${retrain} this one's.`;
   }
   let graph: { spec: ArchitectureSpec; datasetId: string };
   try {
-    graph = studentOf(experiment);
+    graph = studentOf(experiment, trained.modelId);
   } catch {
-    return 'The graph has no student or data set any more; this exports the student as it was trained.';
+    return `The graph has no model '${trained.modelId}' or no data set any more; this exports ${name} as it was trained.`;
   }
   if (graph.datasetId !== trained.datasetId) {
-    return `The student was trained on ${trained.datasetId}, the graph now uses ${graph.datasetId}; this exports the student as trained (${retrain} on the new data).`;
+    return `${name} was trained on ${trained.datasetId}, the graph now uses ${graph.datasetId}; this exports it as trained (${retrain} on the new data).`;
   }
   if (canonicalJson(graph.spec) !== canonicalJson(trained.spec)) {
-    return `The student in the graph was edited after it was trained. This exports the student as trained; ${retrain} the edited one.`;
+    return `${name} was edited in the graph after it was trained. This exports it as trained; ${retrain} the edited one.`;
   }
   return null;
 }
