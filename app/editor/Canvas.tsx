@@ -4,6 +4,7 @@ import {
   type Connection, type EdgeChange, type NodeChange, type OnNodeDrag,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './roleTones.css';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { nodeTypes } from './nodeTypes';

@@ -50,7 +50,8 @@ function restoreLastRun(store: StoreApi<StudioState>, studentDatabase: ReturnTyp
   if (notice === null && journal.results === null && sweep === null) return;
   store.setState((state) => ({ run: { ...state.run, results: journal.results, sweep, restored: { notice } } }));
   // The trained student's weights come back too, so the export panel works without a new run.
-  if (journal.results?.student) void restoreTrainedStudent(store, studentDatabase, journal.startedAt);
+  const trainedLearner = journal.results?.models.some((model) => model.role !== 'teacher' && model.role !== 'baseline') ?? false;
+  if (trainedLearner) void restoreTrainedStudent(store, studentDatabase, journal.startedAt);
   if (notice !== null) {
     store.getState().pushToast('error', notice);
     closeRunJournal(journal, localStorage);

@@ -1,5 +1,5 @@
 import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
-import { blockRegistry, type FieldDef } from '../../src/graph/nodeKinds';
+import { blockRegistry, modelRoleInfo, type FieldDef } from '../../src/graph/nodeKinds';
 import { datasetRegistry } from '../../src/data/registry';
 import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
@@ -44,7 +44,7 @@ function NodeForm({ node }: { node: GraphNode }) {
 }
 
 function kindTitle(node: GraphNode): string {
-  if (node.kind === 'model') return node.params.role === 'teacher' ? 'Teacher model' : 'Student model';
+  if (node.kind === 'model') return `${modelRoleInfo[node.params.role].label} model`;
   if (node.kind === 'loss') return 'Loss block';
   return blockRegistry[node.kind as Exclude<NodeKind, 'loss'>].label;
 }

@@ -1,7 +1,7 @@
-import type { ModelRole, NodeOf } from '../../src/graph/schema';
+import { MODEL_ROLES, type ModelRole, type NodeOf } from '../../src/graph/schema';
 import { summarizeModel } from '../../src/graph/shapes';
 import { trainerSettings } from '../../src/graph/factory';
-import { teacherAugmentShiftField } from '../../src/graph/nodeKinds';
+import { modelRoleInfo, teacherAugmentShiftField } from '../../src/graph/nodeKinds';
 import { architecturePresets, getArchitecturePreset } from '../../src/models/presets';
 import { useStudio } from '../store';
 import { formatBytes, formatCount } from '../editor/format';
@@ -9,10 +9,7 @@ import { ChoiceField, RegistryField } from './fields';
 import { LayerEditor } from './LayerEditor';
 import { TrainerSettingsFields } from './TrainerInspector';
 
-const roles: { value: ModelRole; label: string }[] = [
-  { value: 'teacher', label: 'Teacher (trained first, then frozen)' },
-  { value: 'student', label: 'Student (learns from the teacher)' },
-];
+const roles = MODEL_ROLES.map((value) => ({ value, label: `${modelRoleInfo[value].label} (${modelRoleInfo[value].short})` }));
 
 export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
   const { role, architecture, teacherTraining } = node.params;
@@ -27,7 +24,10 @@ export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
 
   return (
     <div className="inspector__section">
-      <ChoiceField label="Role" testId="field-role" value={role} choices={roles} onChange={changeRole} />
+      <ChoiceField
+        label="Role" testId="field-role" value={role} choices={roles} onChange={changeRole}
+        description={`${modelRoleInfo[role].description} Teachers feed the teaching side of losses, students the learning side, assistants and peers either.`}
+      />
       {result.ok && (
         <div className="stat-grid" data-testid="inspector-model-stats">
           <div><span>Parameters</span><b>{formatCount(result.summary.params)}</b></div>

@@ -15,19 +15,19 @@ const adapterLabels: Record<NodeOf<'guided'>['params']['adapter'], string> = {
   dense: 'Dense',
 };
 
-/** Layer picker for guide (teacher layer) and guided (student layer) nodes, each layer with its shape. */
+/** Layer picker for guide (a layer that teaches) and guided (a layer that learns) nodes, each layer with its shape. */
 export function TapInspector({ node }: { node: NodeOf<'guide'> | NodeOf<'guided'> }) {
   const experiment = useStudio((s) => s.experiment);
   const model = useMemo(() => modelFeeding(experiment, node.id), [experiment, node.id]);
   const summary = model === undefined ? null : summarizeModel(model.params.architecture);
-  const side = node.kind === 'guide' ? 'teacher' : 'student';
+  const network = node.kind === 'guide' ? 'a teacher, assistant or peer' : 'a student, assistant or peer';
   const update = (patch: Partial<NodeOf<'guided'>['params']>) => useStudio.getState().updateNodeParams(node.id, patch);
 
   if (model === undefined) {
-    return <p className="muted">Connect the {side}'s Layers output to this node to pick a layer.</p>;
+    return <p className="muted">Connect the Layers output of {network} to this node to pick a layer.</p>;
   }
   if (summary === null || !summary.ok) {
-    return <p className="inspector__error">The {side} architecture is invalid: {summary?.error.message}</p>;
+    return <p className="inspector__error">The architecture of "{model.label}" is invalid: {summary?.error.message}</p>;
   }
   const choices = [
     { value: '', label: 'Choose a layer…' },
@@ -37,7 +37,7 @@ export function TapInspector({ node }: { node: NodeOf<'guide'> | NodeOf<'guided'
   return (
     <div className="inspector__section">
       <ChoiceField
-        label={`${side === 'teacher' ? 'Teacher' : 'Student'} layer (${model.label})`} testId="field-layerId"
+        label={`${node.kind === 'guide' ? 'Teaching' : 'Learning'} layer of "${model.label}" (${model.params.role})`} testId="field-layerId"
         value={node.params.layerId} choices={choices} onChange={(layerId) => update({ layerId })}
         description="The layer's output is tapped as an extra model output during training."
       />
@@ -57,7 +57,7 @@ function AdapterChoice({ node, onChange }: { node: NodeOf<'guided'>; onChange: (
       <ChoiceField
         label="Adapter" testId="field-adapter" value={node.params.adapter}
         choices={adapterKinds.map((k) => ({ value: k, label: adapterLabels[k] }))} onChange={onChange}
-        description="Maps the student feature to the guide's shape for losses that compare features element-wise (FitNet)."
+        description="Maps the guided feature to the guide's shape for losses that compare features element-wise (FitNet)."
       />
       <p className={`adapter-status adapter-status--${resolved.status}`} data-testid="adapter-status">
         {resolved.status === 'none' && 'No adapter needed (shapes match, or no element-wise loss is connected).'}

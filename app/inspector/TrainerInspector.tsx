@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import type { LearningRateSchedule, NodeOf, TrainerSettings, WeightSchedule } from '../../src/graph/schema';
-import { trainerSettingFields } from '../../src/graph/nodeKinds';
-import { lossesOfTrainer, modelsWithRole } from '../../src/graph/queries';
+import { describeNode, trainerSettingFields } from '../../src/graph/nodeKinds';
+import { lossesOfTrainer } from '../../src/graph/queries';
+import { learnersOfTrainer } from '../../src/graph/validatePhases';
 import { summarizeModel } from '../../src/graph/shapes';
 import { useStudio } from '../store';
 import { formatShape } from '../editor/format';
@@ -73,18 +74,40 @@ function WeightScheduleField({ lossLabel, lossId, schedule, epochs, onChange }: 
   );
 }
 
+interface LayerChoice { value: string; label: string }
+
+/**
+ * 'Train up to' choices: the layers of the networks this trainer's chain trains. With several, a
+ * layer id names the layer in every network that has it (the others train whole), so each id is
+ * offered once, with the networks that have it.
+ */
+function trainUpToChoices(learners: readonly NodeOf<'model'>[]): LayerChoice[] {
+  const byId = new Map<string, { text: string; models: string[] }>();
+  for (const model of learners) {
+    const summary = summarizeModel(model.params.architecture);
+    if (!summary.ok) continue;
+    for (const layer of summary.summary.layers) {
+      const entry = byId.get(layer.id) ?? { text: `${layer.id} · ${layer.kind} ${formatShape(layer.outputShape)}`, models: [] };
+      entry.models.push(model.label);
+      byId.set(layer.id, entry);
+    }
+  }
+  const several = learners.length > 1;
+  return [...byId].map(([value, { text, models }]) => ({ value, label: several ? `${text} · ${models.join(', ')}` : text }));
+}
+
 export function TrainerInspector({ node }: { node: NodeOf<'trainer'> }) {
   const experiment = useStudio((s) => s.experiment);
   const losses = useMemo(() => lossesOfTrainer(experiment, node.id), [experiment, node.id]);
-  const student = modelsWithRole(experiment, 'student')[0];
-  const summary = student === undefined ? null : summarizeModel(student.params.architecture);
-  const studentLayers = summary?.ok ? summary.summary.layers : null;
+  const learners = useMemo(() => learnersOfTrainer(experiment, node.id), [experiment, node.id]);
   const p = node.params;
   const update = (patch: Partial<NodeOf<'trainer'>['params']>) => useStudio.getState().updateNodeParams(node.id, patch);
-  const layerChoices = [
-    { value: '', label: 'All layers (whole student)' },
-    ...(studentLayers ?? []).map((l) => ({ value: l.id, label: `${l.id} · ${l.kind} ${formatShape(l.outputShape)}` })),
-  ];
+  const trained = learners.length === 1 ? describeNode(learners[0]) : learners.length > 1 ? 'the networks' : 'the network';
+  const layerChoices = [{ value: '', label: `All layers (the whole network${learners.length > 1 ? 's' : ''})` }, ...trainUpToChoices(learners)];
+  // Keep a stale choice visible (validation explains it) rather than showing "All layers" for it.
+  if (p.trainUpTo !== null && !layerChoices.some((choice) => choice.value === p.trainUpTo)) {
+    layerChoices.push({ value: p.trainUpTo, label: `${p.trainUpTo} (not a layer of the trained networks)` });
+  }
   return (
     <div className="inspector__section">
       <TextField label="Stage name" testId="field-stageName" value={p.stageName} onChange={(stageName) => update({ stageName })} />
@@ -99,9 +122,10 @@ export function TrainerInspector({ node }: { node: NodeOf<'trainer'> }) {
         />
       ))}
       <h4>Trained layers</h4>
+      {learners.length === 0 && <p className="muted">This stage trains no network yet: connect a learner's Logits to one of its losses.</p>}
       <ChoiceField
-        label="Train the student up to" testId="field-trainUpTo" value={p.trainUpTo ?? ''} choices={layerChoices}
-        description="FitNet stage 1 trains only the layers up to the guided layer; later stages train all."
+        label={`Train ${trained} up to`} testId="field-trainUpTo" value={p.trainUpTo ?? ''} choices={layerChoices}
+        description="FitNet stage 1 trains only the layers up to the guided layer; later stages train all. A network without the layer trains whole."
         onChange={(value) => update({ trainUpTo: value === '' ? null : value })}
       />
     </div>

@@ -1,9 +1,10 @@
 import { lossRegistry } from '../losses/registry';
 import type { ExperimentFile, GraphEdge, GraphNode, NodeOf } from './schema';
-import { describeNode, findPort, type PortDef, type PortType } from './nodeKinds';
+import { describeNode, findPort, rolesOfSide, type PortDef, type PortType } from './nodeKinds';
 import { edgesInto, edgesOutOf, formatShape, nodeById, reaches } from './queries';
 import { guidedAdapter, portShape } from './shapes';
 import { lossShapeProblem } from './lossShapes';
+import { lossSides } from './phases';
 
 /**
  * Whether a new edge may be drawn, and if not, why (shown in the editor when a connection is refused).
@@ -29,16 +30,31 @@ function typeMismatchReason(source: PortDef, target: PortDef): string {
     `connect it to a ${typeNames[source.type]} input instead.`;
 }
 
-function sideMismatchReason(targetNode: GraphNode, target: PortDef, sourceSide: string): string {
+/** What feeds a sided output, for refusal reasons: a model by its role, a tap by its kind. */
+function sourceDescription(sourceNode: GraphNode): string {
+  if (sourceNode.kind === 'model') return `${describeNode(sourceNode)} is a ${sourceNode.params.role}`;
+  if (sourceNode.kind === 'guide') return `${describeNode(sourceNode)} is a Guide (a layer that teaches)`;
+  if (sourceNode.kind === 'guided') return `${describeNode(sourceNode)} is a Guided node (a layer that learns)`;
+  return `${describeNode(sourceNode)} is on the other side`;
+}
+
+function sideMismatchReason(sourceNode: GraphNode, targetNode: GraphNode, target: PortDef): string {
+  const source = sourceDescription(sourceNode);
   if (targetNode.kind === 'guided') {
-    return 'Guided nodes pick a student layer: connect the student\'s Layers here, or use a Guide node for a teacher layer.';
+    return `Guided nodes pick a layer of a network that learns (${rolesOfSide.student}), but ${source}: ` +
+      'use a Guide node for a layer that teaches.';
   }
   if (targetNode.kind === 'guide') {
-    return 'Guide nodes pick a teacher layer: connect the teacher\'s Layers here, or use a Guided node for a student layer.';
+    return `Guide nodes pick a layer of a network that teaches (${rolesOfSide.teacher}), but ${source}: ` +
+      'use a Guided node for a layer that learns.';
   }
-  if (targetNode.kind === 'export') return 'Export takes the student: connect the student\'s Layers.';
-  return `'${target.label}' of ${describeNode(targetNode)} takes the ${target.side}'s ${typeNames[target.type].toLowerCase()}, ` +
-    `but this comes from the ${sourceSide}.`;
+  if (targetNode.kind === 'export') {
+    return `Export takes a trained network (${rolesOfSide.student}), but ${source}: connect the Layers of one of those.`;
+  }
+  const side = target.side ?? 'student';
+  const what = side === 'teacher' ? 'the network that teaches' : 'the network that learns';
+  return `'${target.label}' of ${describeNode(targetNode)} takes the ${typeNames[target.type].toLowerCase()} of ${what} ` +
+    `(${rolesOfSide[side]}), but ${source}.`;
 }
 
 /** The loss nodes whose inputs may change shape when `edge` is added. */
@@ -55,6 +71,25 @@ function affectedGuided(experiment: ExperimentFile, losses: NodeOf<'loss'>[], ed
   const ids = new Set<string>([edge.source, edge.target]);
   for (const loss of losses) for (const into of edgesInto(experiment, loss.id)) ids.add(into.source);
   return experiment.nodes.filter((node): node is NodeOf<'guided'> => node.kind === 'guided' && ids.has(node.id));
+}
+
+/** Models read by both sides of a loss (each would teach itself). */
+function selfTaught(experiment: ExperimentFile, loss: NodeOf<'loss'>): string[] {
+  const { teacher, student } = lossSides(experiment, loss);
+  return teacher.filter((id) => student.includes(id));
+}
+
+/** The reason an edge would make a network teach itself (and was not already doing so without it). */
+function newSelfTeaching(before: ExperimentFile, after: ExperimentFile, edge: GraphEdge): string | null {
+  for (const loss of affectedLosses(after, edge)) {
+    const was = selfTaught(before, loss);
+    const modelId = selfTaught(after, loss).find((id) => !was.includes(id));
+    if (modelId === undefined) continue;
+    const model = nodeById(after, modelId);
+    return `${model === undefined ? `'${modelId}'` : describeNode(model)} would teach itself in ${describeNode(loss)}; ` +
+      'self-distillation is not supported yet. Feed the teacher side from another network (for mutual learning, a second Peer).';
+  }
+  return null;
 }
 
 /** Shape problems the edge would introduce (problems already present without it are not its fault). */
@@ -87,7 +122,7 @@ function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: Gr
 /**
  * Null when `candidate` may be added to the graph, else the reason it is refused.
  * Checks, in order: both ends exist, direction, port type, teacher/student side, duplicates,
- * single-connection ports, cycles, then shapes (adapters and the loss's own shape rules).
+ * single-connection ports, cycles, a network teaching itself, then shapes (adapters and the loss's own shape rules).
  */
 export function checkConnection(experiment: ExperimentFile, candidate: CandidateEdge): string | null {
   const sourceNode = nodeById(experiment, candidate.source);
@@ -107,7 +142,7 @@ export function checkConnection(experiment: ExperimentFile, candidate: Candidate
   if (target === undefined) return `${describeNode(targetNode)} has no input '${candidate.targetPort}'.`;
   if (source.type !== target.type) return typeMismatchReason(source, target);
   if (source.side !== undefined && target.side !== undefined && source.side !== target.side) {
-    return sideMismatchReason(targetNode, target, source.side);
+    return sideMismatchReason(sourceNode, targetNode, target);
   }
 
   const existing = experiment.edges.filter((edge) => edge.id !== candidate.id);
@@ -130,5 +165,5 @@ export function checkConnection(experiment: ExperimentFile, candidate: Candidate
   const edge: GraphEdge = { ...candidate, id: candidate.id ?? '(candidate)' };
   const before = { ...experiment, edges: existing };
   const after = { ...experiment, edges: [...existing, edge] };
-  return newShapeProblem(before, after, edge);
+  return newSelfTeaching(before, after, edge) ?? newShapeProblem(before, after, edge);
 }

@@ -1,7 +1,8 @@
 import { getArchitecturePreset } from '../models/presets';
 import { getLoss, lossRegistry } from '../losses/registry';
 import type { GraphEdge, GraphNode, ModelRole, NodeKind, NodeOf, NodeParamsByKind, TrainerSettings } from './schema';
-import { blockRegistry } from './nodeKinds';
+import { blockRegistry, modelRoleInfo } from './nodeKinds';
+import { MODEL_ROLES } from './schema';
 
 /** New nodes and edges with registry defaults and ids that do not collide with existing ones. */
 
@@ -21,10 +22,15 @@ export function trainerSettings(overrides: Partial<TrainerSettings> = {}): Train
   return { ...structuredClone(defaultTrainerSettings) as TrainerSettings, ...overrides };
 }
 
-/** Architecture presets a new model node starts from, by role. */
+/**
+ * Architecture presets a new model node starts from, by role. There is no mid-sized preset, so an
+ * assistant starts as the student's size (resize it in the inspector); peers are alike by design.
+ */
 export const defaultArchitectureByRole: Record<ModelRole, string> = {
   teacher: 'hinton-teacher',
+  assistant: 'hinton-student',
   student: 'hinton-student',
+  peer: 'hinton-student',
 };
 
 /** `${prefix}-${n}` with the smallest n >= 1 not already taken. */
@@ -42,7 +48,7 @@ export interface CreateNodeOptions {
   existingIds?: Iterable<string>;
   position?: { x: number; y: number };
   label?: string;
-  /** Model nodes: teacher (default) or student. */
+  /** Model nodes: the role (teacher by default). */
   role?: ModelRole;
   /** Model nodes: the architecture preset id (defaults by role). */
   architecturePreset?: string;
@@ -77,7 +83,7 @@ function defaultParams<K extends NodeKind>(kind: K, options: CreateNodeOptions):
 
 function defaultLabel(kind: NodeKind, options: CreateNodeOptions): string {
   if (kind === 'loss' && options.lossId !== undefined) return getLoss(options.lossId).label;
-  if (kind === 'model') return (options.role ?? 'teacher') === 'teacher' ? 'Teacher' : 'Student';
+  if (kind === 'model') return modelRoleInfo[options.role ?? 'teacher'].label;
   return blockRegistry[kind as Exclude<NodeKind, 'loss'>].label;
 }
 
@@ -118,8 +124,9 @@ export function paletteEntries(): PaletteEntry[] {
   });
   return [
     block('dataset'),
-    { key: 'teacher', kind: 'model', label: 'Teacher', description: 'The network that teaches; trained first, then frozen.', options: { role: 'teacher' } },
-    { key: 'student', kind: 'model', label: 'Student', description: 'The smaller network that learns.', options: { role: 'student' } },
+    ...MODEL_ROLES.map((role): PaletteEntry => ({
+      key: role, kind: 'model', label: modelRoleInfo[role].label, description: modelRoleInfo[role].description, options: { role },
+    })),
     block('guide'),
     block('guided'),
     ...lossRegistry.map((loss): PaletteEntry => ({

@@ -2,7 +2,8 @@ import type { Shape } from '../models/spec';
 import type { LossDefinition, LossPortDef } from '../losses/types';
 import type { ExperimentFile, NodeOf } from './schema';
 import { lossInputShapes, summarizeModel } from './shapes';
-import { modelsWithRole } from './queries';
+import { nodesOfKind } from './queries';
+import { roleSides } from './phases';
 
 /**
  * Shape checks of a loss block against its registry entry's `checkShapes`, including
@@ -21,12 +22,13 @@ function uniqueShapes(shapes: Shape[]): Shape[] {
   return [...seen.values()];
 }
 
-/** Shapes a port could receive from the models in the graph. */
-function availableShapes(experiment: ExperimentFile, port: LossPortDef): Shape[] {
+/** Shapes a port could receive from the models in the graph (assistants and peers feed both sides). */
+export function availableShapes(experiment: ExperimentFile, port: LossPortDef): Shape[] {
   if (port.type === 'labels') return [[]];
   if (port.side === 'data') return [];
   const shapes: Shape[] = [];
-  for (const model of modelsWithRole(experiment, port.side)) {
+  const side = port.side;
+  for (const model of nodesOfKind(experiment, 'model').filter((candidate) => roleSides(candidate.params.role).includes(side))) {
     const result = summarizeModel(model.params.architecture);
     if (!result.ok) continue;
     if (port.type === 'logits') shapes.push(result.summary.outputShape);

@@ -1,4 +1,5 @@
-import type { GraphNode, GuidedParams, NodeKind, NodeOf } from './schema';
+import type { GraphNode, GuidedParams, ModelRole, NodeKind, NodeOf } from './schema';
+import { MODEL_ROLES } from './schema';
 import { getLoss } from '../losses/registry';
 
 /**
@@ -91,17 +92,47 @@ export const datasetBlock: BlockDefinition<'dataset'> = {
   ],
 };
 
+/** How each role takes part, for the palette, the inspector and the node's header (`short` fits a select). */
+export const modelRoleInfo: Record<ModelRole, { label: string; short: string; description: string }> = {
+  teacher: { label: 'Teacher', short: 'teaches, frozen', description: 'Trained on labels first, then frozen while it teaches.' },
+  assistant: {
+    label: 'Assistant', short: 'learns, then teaches',
+    description: 'Learns from a teacher, then teaches a smaller network (teacher-assistant chain).',
+  },
+  student: { label: 'Student', short: 'learns', description: 'Learns from the networks that teach it; compared with its label-only baseline.' },
+  peer: {
+    label: 'Peer', short: 'learns with other peers',
+    description: 'Learns together with other peers in one trainer, each teaching the others (mutual learning).',
+  },
+};
+
+/** The roles that can feed each side of a loss, for messages. */
+export const rolesOfSide: Record<PortSide, string> = { teacher: 'a teacher, assistant or peer', student: 'a student, assistant or peer' };
+
+/**
+ * Teachers only teach and students only learn, so their outputs carry that side; assistants and
+ * peers do both, so theirs carry none and may feed either side of a loss.
+ */
+export function modelPortSide(role: ModelRole): PortSide | undefined {
+  if (role === 'teacher' || role === 'student') return role;
+  return undefined;
+}
+
 export const modelBlock: BlockDefinition<'model'> = {
   kind: 'model',
   label: 'Model',
-  description: 'A network given as a list of layers: the teacher that teaches or the student that learns.',
-  fields: [{ key: 'role', label: 'Role', kind: 'choice', choices: ['teacher', 'student'], description: 'Teacher (trained first, then frozen) or student.' }],
+  description: 'A network given as a list of layers: a teacher, an assistant, a student or a peer.',
+  fields: [{
+    key: 'role', label: 'Role', kind: 'choice', choices: MODEL_ROLES,
+    description: 'Teacher (trained first, then frozen), assistant (learns, then teaches), student (learns) or peer (learns with other peers).',
+  }],
   ports: (node) => {
-    const side = node.params.role;
+    const side = modelPortSide(node.params.role);
+    const sided = side === undefined ? {} : { side };
     return [
       { name: 'images', label: 'Images', type: 'images', direction: 'input', required: true },
-      { name: 'logits', label: 'Logits', type: 'logits', direction: 'output', multiple: true, side },
-      { name: 'layers', label: 'Layers', type: 'layers', direction: 'output', multiple: true, side },
+      { name: 'logits', label: 'Logits', type: 'logits', direction: 'output', multiple: true, ...sided },
+      { name: 'layers', label: 'Layers', type: 'layers', direction: 'output', multiple: true, ...sided },
     ];
   },
 };
@@ -109,8 +140,8 @@ export const modelBlock: BlockDefinition<'model'> = {
 export const guideBlock: BlockDefinition<'guide'> = {
   kind: 'guide',
   label: 'Guide',
-  description: 'A teacher layer whose output teaches (the hint).',
-  fields: [{ key: 'layerId', label: 'Teacher layer', kind: 'text', nullable: false, description: 'The teacher layer to tap.' }],
+  description: 'A layer of a network that teaches (teacher, assistant or peer) whose output teaches (the hint).',
+  fields: [{ key: 'layerId', label: 'Teaching layer', kind: 'text', nullable: false, description: 'The layer of the teaching network to tap.' }],
   ports: () => [
     { name: 'layers', label: 'Teacher', type: 'layers', direction: 'input', side: 'teacher', required: true },
     { name: 'feature', label: 'Feature', type: 'feature', direction: 'output', multiple: true, side: 'teacher' },
@@ -122,9 +153,10 @@ export const adapterKinds: readonly GuidedParams['adapter'][] = ['auto', 'none',
 export const guidedBlock: BlockDefinition<'guided'> = {
   kind: 'guided',
   label: 'Guided',
-  description: 'A student layer that learns from a guide; an adapter maps it to the guide\'s shape when a loss compares them element-wise.',
+  description: 'A layer of a network that learns (student, assistant or peer) from a guide; an adapter maps it to the ' +
+    'guide\'s shape when a loss compares them element-wise.',
   fields: [
-    { key: 'layerId', label: 'Student layer', kind: 'text', nullable: false, description: 'The student layer to tap.' },
+    { key: 'layerId', label: 'Learning layer', kind: 'text', nullable: false, description: 'The layer of the learning network to tap.' },
     {
       key: 'adapter', label: 'Adapter', kind: 'choice', choices: adapterKinds,
       description: 'auto: 1x1 convolution for maps with equal size and different channels, dense for vectors, none when shapes match.',
@@ -151,7 +183,7 @@ export const trainerBlock: BlockDefinition<'trainer'> = {
 export const exportBlock: BlockDefinition<'export'> = {
   kind: 'export',
   label: 'Export',
-  description: 'Exports the trained student as ONNX or an Atlas (ATC) bundle.',
+  description: 'Exports a trained network (student, assistant or peer) as ONNX or an Atlas (ATC) bundle.',
   fields: [
     { key: 'format', label: 'Format', kind: 'choice', choices: ['onnx', 'atc'], description: 'Plain ONNX, or ONNX plus the ATC conversion bundle.' },
     { key: 'socVersion', label: 'SoC version', kind: 'text', nullable: false, description: 'ATC --soc_version, e.g. Ascend310.' },
@@ -160,7 +192,7 @@ export const exportBlock: BlockDefinition<'export'> = {
     { key: 'softmaxOutput', label: 'Softmax output', kind: 'boolean', description: 'Append a softmax so the model outputs probabilities.' },
     int('opset', 'ONNX opset', 11, 13, 'ONNX operator set version: 11 by default; ATC in the CANN releases the Atlas 200DK supports reads 9 to 13.'),
   ],
-  ports: () => [{ name: 'model', label: 'Student', type: 'layers', direction: 'input', side: 'student', required: true }],
+  ports: () => [{ name: 'model', label: 'Network', type: 'layers', direction: 'input', side: 'student', required: true }],
 };
 
 /** Every non-loss block by kind. */

@@ -1,7 +1,8 @@
-import type { ExperimentFile, GraphEdge, GraphNode, NodeOf, TrainerSettings } from './schema';
+import type { ExperimentFile, GraphEdge, GraphNode, ModelRole, NodeOf, TrainerSettings } from './schema';
 import { SCHEMA_VERSION } from './schema';
 import { createEdge, createNode, trainerSettings } from './factory';
 import { checkConnection } from './validate';
+import { orderChains } from './phases';
 
 /**
  * The source of the preset experiment files in public/presets/ (the app and the headless runner
@@ -180,6 +181,70 @@ function fitnetMnist(): ExperimentFile {
     'to reproduce the teacher\'s relu4 features; stage 2 trains the whole student with cross-entropy and KD (T = 4).');
 }
 
+/** One model node, its images connected. */
+function addModel(graph: GraphBuilder, id: string, role: ModelRole, preset: string, label: string, position: { x: number; y: number }): NodeOf<'model'> {
+  const node = graph.add(createNode('model', { id, role, architecturePreset: preset, label, position }));
+  graph.link('dataset', 'images', id, 'images');
+  return node;
+}
+
+/** Cross-entropy of `learner` and KD from `teacher` into `trainerId`, with the given weights and temperature. */
+function addLearnsFrom(
+  graph: GraphBuilder, learner: string, teacher: string, trainerId: string,
+  weights: { ce: number; kd: number; temperature: number }, position: { x: number; y: number },
+): void {
+  const ce = graph.add(createNode('loss', { id: `ce-${learner}`, lossId: 'ce', label: `Cross-entropy (${learner})`, position: { x: position.x, y: position.y + 130 } }));
+  ce.params.weight = weights.ce;
+  const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label: `KD ${teacher} -> ${learner} (T = ${weights.temperature})`, position }));
+  kd.params.weight = weights.kd;
+  kd.params.params.T = weights.temperature;
+  graph.link(learner, 'logits', ce.id, 'logits');
+  graph.link('dataset', 'labels', ce.id, 'labels');
+  graph.link(teacher, 'logits', kd.id, 'teacherLogits');
+  graph.link(learner, 'logits', kd.id, 'studentLogits');
+  graph.link(ce.id, 'loss', trainerId, 'losses');
+  graph.link(kd.id, 'loss', trainerId, 'losses');
+}
+
+/**
+ * Deep mutual learning (Zhang et al. 2018): two peers, no teacher. Each minimises its cross-entropy
+ * plus KL(p_other || p_self) at T = 1 (a KD block at T = 1 with weight 1, 1 / (K - 1) for K = 2),
+ * the other's prediction a fixed target; both train in the one stage, step by step together.
+ */
+function mutualLearningMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  addModel(graph, 'peer1', 'peer', 'article-student', 'Peer 1 (50-50)', { x: column(1), y: 80 });
+  addModel(graph, 'peer2', 'peer', 'article-student', 'Peer 2 (50-50)', { x: column(1), y: 440 });
+  addTrainer(graph, 'trainer', 'Mutual learning', mlpSettings, { x: column(3), y: 260 });
+  addLearnsFrom(graph, 'peer1', 'peer2', 'trainer', { ce: 1, kd: 1, temperature: 1 }, { x: column(2), y: 0 });
+  addLearnsFrom(graph, 'peer2', 'peer1', 'trainer', { ce: 1, kd: 1, temperature: 1 }, { x: column(2), y: 380 });
+  return graph.file('Mutual learning: two peers',
+    'Deep mutual learning (Zhang et al. 2018): two 50-50 MLPs learn together, each from the labels and from the ' +
+    'other\'s predictions (KL at T = 1). No teacher; each peer is compared with itself trained alone.');
+}
+
+/**
+ * Teacher assistant (Mirzadeh et al. 2020): the article's 2000-2000 -> 50-50 gap (132x) bridged by
+ * an 800-800 assistant. Stage chain 1 distils the teacher into the assistant; chain 2, run after it
+ * because the assistant teaches there, distils the frozen assistant into the student.
+ */
+function teacherAssistantMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
+  const teacher = addModel(graph, 'teacher', 'teacher', 'article-teacher', 'Teacher 2000-2000', { x: column(1), y: 0 });
+  teacher.params.teacherTraining = structuredClone(mlpSettings);
+  addModel(graph, 'assistant', 'assistant', 'hinton-student', 'Assistant 800-800', { x: column(1), y: 300 });
+  addModel(graph, 'student', 'student', 'article-student', 'Student 50-50', { x: column(1), y: 600 });
+  addTrainer(graph, 'trainer-assistant', 'Assistant learns', mlpSettings, { x: column(3), y: 100 });
+  addTrainer(graph, 'trainer-student', 'Student learns', mlpSettings, { x: column(3), y: 500 });
+  addLearnsFrom(graph, 'assistant', 'teacher', 'trainer-assistant', { ce: 0.1, kd: 0.9, temperature: 4 }, { x: column(2), y: 0 });
+  addLearnsFrom(graph, 'student', 'assistant', 'trainer-student', { ce: 0.1, kd: 0.9, temperature: 4 }, { x: column(2), y: 420 });
+  return graph.file('Teacher assistant: 2000-2000 -> 800-800 -> 50-50',
+    'Mirzadeh et al. (2020): when teacher and student are far apart, a middle-sized assistant learns from the teacher ' +
+    'first and then teaches the student (cross-entropy 0.1 + KD 0.9 at T = 4 in both steps).');
+}
+
 /**
  * Full-data variants: all 55,000 training images, a teacher trained long enough to be worth
  * learning from, and cosine-annealed rates. These are the runs behind the figures in the README
@@ -205,6 +270,10 @@ export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
   'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 12 },
   'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', teacherEpochs: 8, studentEpochs: 6 },
   'cnn-mlp-mnist-full.json': { base: 'cnn-mlp-mnist.json', teacherEpochs: 8, studentEpochs: 10 },
+  // No teacher: teacherEpochs is unused. Each peer trains as long as the article's student.
+  'dml-mnist-full.json': { base: 'dml-mnist.json', teacherEpochs: 0, studentEpochs: 10 },
+  // The article's teacher recipe (same cache key as article-mnist-full's), then 10 epochs for each step of the chain.
+  'ta-mnist-full.json': { base: 'ta-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
 };
 
 function fullData(recipe: FullDataRecipe): ExperimentFile {
@@ -228,12 +297,17 @@ function fullData(recipe: FullDataRecipe): ExperimentFile {
 function fullDataSettings(experiment: ExperimentFile, recipe: FullDataRecipe): string {
   const stageEpochs = experiment.nodes.flatMap((node) => (node.kind === 'trainer' ? [node.params.epochs] : []));
   const total = stageEpochs.reduce((sum, epochs) => sum + epochs, 0);
-  const students = stageEpochs.length === 1
-    ? `student and baseline ${total} epochs`
-    : `student stages ${stageEpochs.join(' + ')} epochs, baseline ${total}`;
+  const chains = orderChains(experiment).ordered;
+  const students = chains.length > 1 || chains[0]?.learners.length !== 1
+    ? `each stage ${stageEpochs.join(', ')} epochs, baselines as long`
+    : stageEpochs.length === 1
+      ? `student and baseline ${total} epochs`
+      : `student stages ${stageEpochs.join(' + ')} epochs, baseline ${total}`;
   const shift = recipe.teacherAugmentShift ? ` with random shifts of up to ${recipe.teacherAugmentShift} px` : '';
   const batch = recipe.teacherBatchSize ? ` (batch ${recipe.teacherBatchSize})` : '';
-  return `Full MNIST: all training images, teacher ${recipe.teacherEpochs} epochs${batch}${shift}, ${students}, cosine learning rate.`;
+  const hasTeacher = experiment.nodes.some((node) => node.kind === 'model' && node.params.role === 'teacher');
+  const teacher = hasTeacher ? `teacher ${recipe.teacherEpochs} epochs${batch}${shift}, ` : '';
+  return `Full MNIST: all training images, ${teacher}${students}, cosine learning rate.`;
 }
 
 export interface PresetEntry {
@@ -249,6 +323,8 @@ const builders: Record<string, () => ExperimentFile> = {
   'fitnet-mnist.json': fitnetMnist,
   'cnn-mnist-kd.json': cnnMnistKd,
   'cnn-mlp-mnist.json': cnnTeachesMlp,
+  'dml-mnist.json': mutualLearningMnist,
+  'ta-mnist.json': teacherAssistantMnist,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
@@ -275,9 +351,13 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'fitnet-mnist.json', name: 'FitNet: hints, then KD', description: 'Two stages: a FitNet hint through a 1x1-conv adapter, then cross-entropy and KD.' },
   { file: 'cnn-mnist-kd.json', name: 'CNN: soft targets only', description: 'The CNN pair with cross-entropy and KD alone (the control for FSP + AT).' },
   { file: 'cnn-mlp-mnist.json', name: 'CNN teacher -> MLP student', description: 'The small CNN teaches the 800-800 MLP student through soft targets at T = 20.' },
+  { file: 'dml-mnist.json', name: 'Mutual learning: two peers', description: 'Deep mutual learning: two 50-50 MLPs train together, each learning from the other (no teacher).' },
+  { file: 'ta-mnist.json', name: 'Teacher assistant chain', description: '2000-2000 teacher -> 800-800 assistant -> 50-50 student, one distillation after the other.' },
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
   fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),
   fullDataEntry('cnn-mnist-kd-full.json', 'CNN soft targets only, full MNIST (long)', 'The KD-only CNN preset (the control for FSP + AT).'),
   fullDataEntry('cnn-mlp-mnist-full.json', 'CNN teacher -> MLP student, full MNIST (long)', 'CNN teacher, MLP student.'),
+  fullDataEntry('dml-mnist-full.json', 'Mutual learning, full MNIST (long)', 'The mutual-learning preset.'),
+  fullDataEntry('ta-mnist-full.json', 'Teacher assistant chain, full MNIST (long)', 'The teacher-assistant preset.'),
 ];

@@ -18,12 +18,17 @@ if (process.env.UPDATE_PRESETS === '1') {
   writeFileSync(`${presetDir}index.json`, `${JSON.stringify(presetIndex, null, 2)}\n`);
 }
 
+/** Presets of more than a teacher and a student (checked phase by phase in compile.test.ts and below). */
+const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json'];
+
 describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
+      'dml-mnist.json', 'ta-mnist.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
+      'dml-mnist-full.json', 'ta-mnist-full.json',
     ]);
   });
 
@@ -41,12 +46,20 @@ describe('preset experiment files', () => {
 
       it('validates without errors or warnings and compiles', () => {
         expect(validateGraph(experiment)).toEqual([]);
-        const plan = pairView(compileExperiment(experiment));
+        const compiled = compileExperiment(experiment);
         const recipe = fullDataRecipes[file];
-        expect(plan.dataset).toEqual({
+        expect(compiled.dataset).toEqual({
           datasetId: 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0,
         });
-        expect(plan.probes.count).toBe(8);
+        expect(compiled.probes.count).toBe(8);
+        if (schemePresets.includes(file)) {
+          // Quick demos finish in minutes; full-data runs train every learner for the recipe's epochs.
+          const epochs = compiled.phases.filter((phase) => phase.kind !== 'teacher').flatMap((phase) => phase.stages).map((stage) => stage.settings.epochs);
+          if (recipe) expect(new Set(epochs)).toEqual(new Set([recipe.studentEpochs]));
+          else expect(epochs.every((count) => count <= 3)).toBe(true);
+          return;
+        }
+        const plan = pairView(compiled);
         if (recipe) {
           expect(plan.teacher.settings).toMatchObject({ epochs: recipe.teacherEpochs, lrSchedule: { kind: 'cosine' } });
           expect(plan.teacher.augmentShift).toBe(recipe.teacherAugmentShift ?? 0);
@@ -123,5 +136,26 @@ describe('preset experiment files', () => {
     expect(plan.adapters[0]).toMatchObject({ id: 'adapter-guided-pool2', kind: 'conv1x1', modelId: 'student', layerId: 'pool2' });
     expect(plan.stages[0].terms[0].term.inputs.guided).toEqual({ kind: 'feature', model: 'student', layerId: 'pool2', adapterId: 'adapter-guided-pool2', detach: false });
     expect(plan.baseline.epochs).toBe(plan.stages[0].settings.epochs + plan.stages[1].settings.epochs);
+  });
+});
+
+describe('scheme presets', () => {
+  it('mutual learning trains both peers in one phase, each with a baseline and no teacher', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('dml-mnist.json')));
+    expect(plan.phases.map((phase) => [phase.kind, phase.trains])).toEqual([
+      ['baseline', ['peer1/baseline']], ['baseline', ['peer2/baseline']], ['student', ['peer1', 'peer2']],
+    ]);
+    const terms = plan.phases[2].stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params.T ?? null]);
+    expect(terms).toEqual([['ce', 1, null], ['kd', 1, 1], ['ce', 1, null], ['kd', 1, 1]]);
+  });
+
+  it('the teacher-assistant chain distils teacher -> assistant, then assistant -> student', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('ta-mnist.json')));
+    expect(plan.phases.map((phase) => [phase.id, phase.frozen])).toEqual([
+      ['teacher:teacher', []], ['distill:trainer-assistant', ['teacher']], ['baseline:student', []], ['distill:trainer-student', ['assistant']],
+    ]);
+    expect(plan.models.map((model) => [model.id, model.architecture.name])).toEqual([
+      ['teacher', 'article-teacher'], ['assistant', 'hinton-student'], ['student/baseline', 'article-student'], ['student', 'article-student'],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ExperimentFile, GraphEdge, GraphNode, NodeKind, NodeOf } from './schema';
+import type { ExperimentFile, GraphEdge, GraphNode, ModelRole, NodeKind, NodeOf } from './schema';
 
 /** Small read-only lookups over an experiment graph, shared by shapes, validation and compile. */
 
@@ -30,7 +30,7 @@ export function modelFeeding(experiment: ExperimentFile, nodeId: string, port = 
   return source?.kind === 'model' ? source : undefined;
 }
 
-export function modelsWithRole(experiment: ExperimentFile, role: 'teacher' | 'student'): NodeOf<'model'>[] {
+export function modelsWithRole(experiment: ExperimentFile, role: ModelRole): NodeOf<'model'>[] {
   return nodesOfKind(experiment, 'model').filter((node) => node.params.role === role);
 }
 
@@ -61,6 +61,11 @@ export function stageChains(experiment: ExperimentFile): NodeOf<'trainer'>[][] {
     }
     return chain;
   });
+}
+
+/** The stage chain a trainer belongs to; undefined for a trainer on a loop of stages. */
+export function chainOfTrainer(experiment: ExperimentFile, trainerId: string): NodeOf<'trainer'>[] | undefined {
+  return stageChains(experiment).find((chain) => chain.some((trainer) => trainer.id === trainerId));
 }
 
 /** True when `to` is reachable from `from` along edges (used to refuse cycles). */

@@ -54,7 +54,8 @@ export function tappedFeature(experiment: ExperimentFile, node: NodeOf<'guide'> 
   if (model === undefined) return null;
   const shape = layerShape(model.params.architecture, node.params.layerId);
   if (shape === null) return null;
-  return { side: model.params.role, modelNodeId: model.id, layerId: node.params.layerId, shape };
+  // The side comes from the tap, not the role: an assistant's or peer's layer teaches through a guide and learns through a guided node.
+  return { side: node.kind === 'guide' ? 'teacher' : 'student', modelNodeId: model.id, layerId: node.params.layerId, shape };
 }
 
 export type ConcreteAdapterKind = 'conv1x1' | 'conv3x3' | 'dense';

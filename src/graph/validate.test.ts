@@ -8,6 +8,11 @@ const errorsOf = (problems: GraphProblem[], nodeId: string | null): string[] =>
 const warningsOf = (problems: GraphProblem[], nodeId: string | null): string[] =>
   problems.filter((problem) => problem.nodeId === nodeId && problem.severity === 'warning').map((problem) => problem.message);
 
+const idleTeacher = '"Teacher" teaches nothing: connect its Logits (or a Guide on its Layers) to the teacher side of a loss ' +
+  '(e.g. KD) that trains another network, or delete it.';
+/** The base graph's teacher teaches nothing until a test connects it; most tests are about something else. */
+const besidesIdleTeacher = (problems: GraphProblem[]): GraphProblem[] => problems.filter((problem) => problem.message !== idleTeacher);
+
 describe('checkConnection refuses impossible connections with a reason', () => {
   it('accepts a valid connection', () => {
     const graph = baseGraph();
@@ -36,10 +41,12 @@ describe('checkConnection refuses impossible connections with a reason', () => {
     const graph = baseGraph();
     graph.add(createNode('guided', { id: 'guided' }));
     expect(graph.refusal('teacher', 'layers', 'guided', 'layers')).toBe(
-      'Guided nodes pick a student layer: connect the student\'s Layers here, or use a Guide node for a teacher layer.');
+      'Guided nodes pick a layer of a network that learns (a student, assistant or peer), but "Teacher" is a teacher: ' +
+      'use a Guide node for a layer that teaches.');
     graph.loss('kd', 'kd');
     expect(graph.refusal('teacher', 'logits', 'kd', 'studentLogits')).toBe(
-      '\'Student logits\' of "KD (soft targets)" takes the student\'s logits, but this comes from the teacher.');
+      '\'Student logits\' of "KD (soft targets)" takes the logits of the network that learns (a student, assistant or peer), ' +
+      'but "Teacher" is a teacher.');
   });
 
   it('a second edge into a single port, and duplicates', () => {
@@ -121,16 +128,18 @@ describe('checkConnection refuses impossible connections with a reason', () => {
 });
 
 describe('validateGraph flags problems on the nodes', () => {
-  it('the base graph is valid', () => {
-    expect(validateGraph(baseGraph().file)).toEqual([]);
+  it('the base graph is valid; its teacher only warns until it teaches', () => {
+    const graph = baseGraph();
+    expect(validateGraph(graph.file)).toEqual([{ nodeId: 'teacher', severity: 'warning', message: idleTeacher }]);
+    graph.kd('kd', 'teacher', 'student', 'trainer');
+    expect(validateGraph(graph.file)).toEqual([]);
   });
 
-  it('missing dataset, teacher, student and trainer', () => {
+  it('missing dataset, network that learns and trainer (a teacher is not required)', () => {
     const problems = validateGraph(new TestGraph().file);
     expect(errorsOf(problems, null)).toEqual([
-      'The experiment has no Dataset. Add a Dataset node and connect its Images to the teacher and the student.',
-      'The experiment has no teacher. Add a Teacher node and connect the dataset\'s Images to it.',
-      'The experiment has no student. Add a Student node and connect the dataset\'s Images to it.',
+      'The experiment has no Dataset. Add a Dataset node and connect its Images to every model.',
+      'The experiment has no network that learns. Add a Student (or an Assistant, or two Peers) and connect the dataset\'s Images to it.',
       'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.',
     ]);
   });
@@ -140,7 +149,7 @@ describe('validateGraph flags problems on the nodes', () => {
     graph.loss('kd', 'kd');
     graph.connect('student', 'logits', 'kd', 'studentLogits');
     const problems = validateGraph(graph.file);
-    expect(errorsOf(problems, 'kd')).toEqual(['Connect \'Teacher logits\' of "KD (soft targets)" (logits from the teacher).']);
+    expect(errorsOf(problems, 'kd')).toEqual(['Connect \'Teacher logits\' of "KD (soft targets)" (logits from a teacher, assistant or peer).']);
     expect(warningsOf(problems, 'kd')).toEqual([
       '"KD (soft targets)" is in no trainer, so it has no effect: connect its Loss output to a Trainer.']);
   });
@@ -166,9 +175,14 @@ describe('validateGraph flags problems on the nodes', () => {
     graph.connect('student', 'layers', 'h', 'layers');
     const problems = validateGraph(graph.file);
     expect(errorsOf(problems, 'g')).toEqual([
-      'The teacher has no layer \'nope\': choose one of conv1, relu1, conv2, pool1, conv3, relu3, flatten, fc, logits.']);
+      '"Teacher" has no layer \'nope\': choose one of conv1, relu1, conv2, pool1, conv3, relu3, flatten, fc, logits.']);
     expect(warningsOf(problems, 'g')).toEqual(['"Guide" feeds no loss: connect its Feature to a loss block or delete it.']);
-    expect(errorsOf(problems, 'h')).toEqual(['Choose a student layer for "Guided" in the inspector.']);
+    expect(errorsOf(problems, 'h')).toEqual(['Choose a layer of "Student" for "Guided" in the inspector.']);
+    graph.add(createNode('guide', { id: 'unfed' }));
+    graph.add(createNode('guided', { id: 'unfed2' }));
+    const unfed = validateGraph(graph.file);
+    expect(errorsOf(unfed, 'unfed')).toEqual(['Connect the Layers of a network that teaches (a teacher, assistant or peer) to "Guide".']);
+    expect(errorsOf(unfed, 'unfed2')).toEqual(['Connect the Layers of a network that learns (a student, assistant or peer) to "Guided".']);
   });
 
   it('an architecture error of a model, and logits that do not match the classes', () => {
@@ -199,17 +213,18 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(errorsOf(problems, 'at')).toEqual([
       'Attention maps differ in size (teacher 28x28, student 14x14): pick layers with equal H, W or set Resize to bilinear.']);
     expect(errorsOf(problems, 'wrong-side')).toContain(
-      'Guided nodes pick a student layer: connect the student\'s Layers here, or use a Guide node for a teacher layer.');
+      'Guided nodes pick a layer of a network that learns (a student, assistant or peer), but "Teacher" is a teacher: ' +
+      'use a Guide node for a layer that teaches.');
   });
 
-  it('trainers without losses, stage cycles and stages not in one sequence', () => {
+  it('trainers without losses and stage cycles; separate sequences of stages are fine', () => {
     const graph = baseGraph();
     graph.add(createNode('trainer', { id: 'lonely', label: 'Lonely' }));
     let problems = validateGraph(graph.file);
     expect(errorsOf(problems, 'lonely')).toEqual([
       '"Lonely" has no losses: connect at least one (e.g. Cross-entropy) to its Losses input.',
-      'Stages must form one sequence: connect Next of "Trainer" to After of "Lonely".',
     ]);
+    expect(errorsOf(problems, 'trainer')).toEqual([]);
 
     graph.add(createNode('trainer', { id: 'a', label: 'A' }));
     graph.add(createNode('trainer', { id: 'b', label: 'B' }));
@@ -220,7 +235,7 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(errorsOf(problems, 'b')).toContain('The stages loop back on "B": remove one Next -> After connection.');
   });
 
-  it('train-up-to names a student layer; schedules name losses of the stage', () => {
+  it('train-up-to names a layer of the network the stage trains; schedules name losses of the stage', () => {
     const graph = baseGraph();
     const trainer = graph.file.nodes.find((node) => node.id === 'trainer');
     if (trainer?.kind !== 'trainer') throw new Error('fixture');
@@ -228,7 +243,7 @@ describe('validateGraph flags problems on the nodes', () => {
     trainer.params.weightSchedules = { ghost: { kind: 'constant' }, ce: { kind: 'stepToZero', atEpoch: 10 } };
     const problems = validateGraph(graph.file);
     expect(errorsOf(problems, 'trainer')).toEqual([
-      '\'Train up to\' names \'relu3\', which is not a student layer: pick a student layer or clear it.']);
+      '\'Train up to\' names \'relu3\', which is not a layer of "Student" (the network this stage trains): pick one of its layers or clear it.']);
     expect(warningsOf(problems, 'trainer')).toEqual([
       'The weight schedule for \'ghost\' is ignored: that node is not a loss of this stage. Remove the schedule.',
       'The schedule of \'ce\' stops at epoch 10, after the stage\'s 3 epochs: it never takes effect. Lower atEpoch.',
@@ -256,10 +271,10 @@ describe('validateGraph flags problems on the nodes', () => {
     student.params.architecture.layers.unshift({ kind: 'maxPool', id: 'pool0', poolSize: 2, strides: 2, padding: 'valid' });
     trainer.params.trainUpTo = 'pool0';
     expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([
-      '\'Train up to\' stops at \'pool0\', before the student\'s first layer with weights, so the stage would ' +
+      '\'Train up to\' stops at \'pool0\', before the first layer with weights of "Student", so the stage would ' +
       'train nothing: pick a later layer or clear it.']);
     trainer.params.trainUpTo = 'conv1';
-    expect(validateGraph(graph.file)).toEqual([]);
+    expect(besidesIdleTeacher(validateGraph(graph.file))).toEqual([]);
   });
 
   it('relational losses need every batch of an epoch, the last one included, to hold enough samples', () => {
@@ -296,18 +311,19 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(errorsOf(validateGraph(graph.file), 'dataset')).toEqual([
       'MNIST handwritten digits has 10000 test images: set the test subset to at most 10000, or clear it to use all of them.']);
     dataset.params.testSubset = 10_000;
-    expect(validateGraph(graph.file)).toEqual([]);
+    expect(besidesIdleTeacher(validateGraph(graph.file))).toEqual([]);
   });
 
-  it('a second teacher and an unknown dataset', () => {
+  it('a second teacher is allowed; a second dataset and an unknown dataset are not', () => {
     const graph = baseGraph();
     graph.add(createNode('model', { id: 'teacher2', role: 'teacher', label: 'Other teacher' }));
-    const dataset = graph.file.nodes[0];
-    if (dataset.kind !== 'dataset') throw new Error('fixture');
+    graph.add(createNode('dataset', { id: 'dataset2', label: 'Other data' }));
+    const dataset = graph.node('dataset', 'dataset');
     dataset.params.datasetId = 'cifar-1000';
     const problems = validateGraph(graph.file);
-    expect(errorsOf(problems, 'teacher2')).toContain(
-      'Only one teacher takes part in an experiment: delete "Other teacher" or the other one.');
+    expect(errorsOf(problems, 'teacher2')).toEqual(['Connect the dataset\'s Images to "Other teacher".']);
+    expect(errorsOf(problems, 'dataset2')).toEqual([
+      'Only one Dataset takes part in an experiment: delete "Other data" or the other one.']);
     expect(errorsOf(problems, 'dataset')).toEqual(['Unknown dataset \'cifar-1000\': choose one of mnist.']);
   });
 });

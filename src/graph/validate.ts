@@ -1,10 +1,11 @@
 import { lossRegistry } from '../losses/registry';
 import { datasetRegistry } from '../data/registry';
 import type { ExperimentFile, NodeOf } from './schema';
-import { describeNode, portsOf } from './nodeKinds';
+import { describeNode, portsOf, rolesOfSide } from './nodeKinds';
 import { checkConnection } from './connection';
 import { lossShapeProblem } from './lossShapes';
-import { edgesInto, edgesOutOf, lossesOfTrainer, modelFeeding, modelsWithRole, nodesOfKind, stageChains } from './queries';
+import { edgesInto, edgesOutOf, lossesOfTrainer, modelFeeding, nodesOfKind, stageChains } from './queries';
+import { checkPhases, checkTrainUpTo } from './validatePhases';
 import { guidedAdapter, summarizeModel } from './shapes';
 
 export { checkConnection, type CandidateEdge } from './connection';
@@ -21,22 +22,15 @@ export interface GraphProblem {
   message: string;
 }
 
-type Report = (nodeId: string | null, severity: GraphProblem['severity'], message: string) => void;
+export type Report = (nodeId: string | null, severity: GraphProblem['severity'], message: string) => void;
 
-function checkSingletons(experiment: ExperimentFile, report: Report): void {
-  const singles = [
-    { nodes: nodesOfKind(experiment, 'dataset'), what: 'Dataset', add: 'Add a Dataset node and connect its Images to the teacher and the student.' },
-    { nodes: modelsWithRole(experiment, 'teacher'), what: 'teacher', add: 'Add a Teacher node and connect the dataset\'s Images to it.' },
-    { nodes: modelsWithRole(experiment, 'student'), what: 'student', add: 'Add a Student node and connect the dataset\'s Images to it.' },
-  ];
-  for (const { nodes, what, add } of singles) {
-    if (nodes.length === 0) report(null, 'error', `The experiment has no ${what}. ${add}`);
-    for (const extra of nodes.slice(1)) {
-      report(extra.id, 'error', `Only one ${what} takes part in an experiment: delete ${describeNode(extra)} or the other one.`);
-    }
+function checkDatasetCount(experiment: ExperimentFile, report: Report): void {
+  const datasets = nodesOfKind(experiment, 'dataset');
+  if (datasets.length === 0) {
+    report(null, 'error', 'The experiment has no Dataset. Add a Dataset node and connect its Images to every model.');
   }
-  if (nodesOfKind(experiment, 'trainer').length === 0) {
-    report(null, 'error', 'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.');
+  for (const extra of datasets.slice(1)) {
+    report(extra.id, 'error', `Only one Dataset takes part in an experiment: delete ${describeNode(extra)} or the other one.`);
   }
 }
 
@@ -77,18 +71,22 @@ function checkModel(experiment: ExperimentFile, node: NodeOf<'model'>, report: R
   }
 }
 
+const tapNetworks = {
+  guide: `a network that teaches (${rolesOfSide.teacher})`,
+  guided: `a network that learns (${rolesOfSide.student})`,
+};
+
 function checkTap(experiment: ExperimentFile, node: NodeOf<'guide'> | NodeOf<'guided'>, report: Report): void {
-  const side = node.kind === 'guide' ? 'teacher' : 'student';
   const model = modelFeeding(experiment, node.id);
   if (model === undefined) {
-    report(node.id, 'error', `Connect the ${side}'s Layers to ${describeNode(node)}.`);
+    report(node.id, 'error', `Connect the Layers of ${tapNetworks[node.kind]} to ${describeNode(node)}.`);
   } else if (node.params.layerId === '') {
-    report(node.id, 'error', `Choose a ${side} layer for ${describeNode(node)} in the inspector.`);
+    report(node.id, 'error', `Choose a layer of ${describeNode(model)} for ${describeNode(node)} in the inspector.`);
   } else {
     const result = summarizeModel(model.params.architecture);
     if (result.ok && !result.summary.layers.some((layer) => layer.id === node.params.layerId)) {
       const ids = result.summary.layers.map((layer) => layer.id).join(', ');
-      report(node.id, 'error', `The ${side} has no layer '${node.params.layerId}': choose one of ${ids}.`);
+      report(node.id, 'error', `${describeNode(model)} has no layer '${node.params.layerId}': choose one of ${ids}.`);
     }
   }
   if (edgesOutOf(experiment, node.id, 'feature').length === 0) {
@@ -108,7 +106,7 @@ function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Rep
   }
   for (const port of loss.ports) {
     if (edgesInto(experiment, node.id, port.name).length === 0) {
-      const from = port.side === 'data' ? 'the dataset' : `the ${port.side}`;
+      const from = port.side === 'data' ? 'the dataset' : rolesOfSide[port.side];
       report(node.id, 'error', `Connect '${port.label}' of ${describeNode(node)} (${port.type} from ${from}).`);
     }
   }
@@ -124,12 +122,8 @@ function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, repor
   if (losses.length === 0) {
     report(node.id, 'error', `${describeNode(node)} has no losses: connect at least one (e.g. Cross-entropy) to its Losses input.`);
   }
-  const student = modelsWithRole(experiment, 'student')[0];
-  if (node.params.trainUpTo !== null && student !== undefined
-    && !student.params.architecture.layers.some((layer) => layer.id === node.params.trainUpTo)) {
-    report(node.id, 'error', `'Train up to' names '${node.params.trainUpTo}', which is not a student layer: pick a student layer or clear it.`);
-  }
-  checkSomethingTrains(experiment, node, losses, report);
+  checkSomethingTrains(node, losses, report);
+  checkTrainUpTo(experiment, node, report);
   checkBatchesFitLosses(experiment, node, losses, report);
   const lossIds = new Set(losses.map((loss) => loss.id));
   for (const [lossNodeId, schedule] of Object.entries(node.params.weightSchedules)) {
@@ -143,14 +137,11 @@ function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, repor
 }
 
 /**
- * A step whose loss terms all weigh 0, or which trains no weighted layer, has no gradient: catch the
- * settings that lead there (zero weights, every term cut by an ESKD schedule, 'Train up to' before
- * the first weighted layer) here rather than as a failed run.
+ * A step whose loss terms all weigh 0 has no gradient: catch the settings that lead there (zero
+ * weights, every term cut by an ESKD schedule) here rather than as a failed run.
  */
-function checkSomethingTrains(
-  experiment: ExperimentFile, node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report,
-): void {
-  const { epochs, weightSchedules, trainUpTo } = node.params;
+function checkSomethingTrains(node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report): void {
+  const { epochs, weightSchedules } = node.params;
   const weighted = losses.filter((loss) => loss.params.weight !== 0);
   if (losses.length > 0 && weighted.length === 0) {
     report(node.id, 'error', `Every loss of ${describeNode(node)} weighs 0, so the stage would train nothing: ` +
@@ -166,14 +157,6 @@ function checkSomethingTrains(
       report(node.id, 'error', `From epoch ${lastCutoff + 1} every loss of ${describeNode(node)} is cut to 0 by its ` +
         `schedule, so those epochs would train nothing: keep one loss constant (e.g. Cross-entropy)${shorten}.`);
     }
-  }
-  const student = modelsWithRole(experiment, 'student')[0];
-  if (trainUpTo === null || student === undefined) return;
-  const summary = summarizeModel(student.params.architecture);
-  const last = summary.ok ? summary.summary.layers.findIndex((layer) => layer.id === trainUpTo) : -1;
-  if (summary.ok && last >= 0 && summary.summary.layers.slice(0, last + 1).every((layer) => layer.params === 0)) {
-    report(node.id, 'error', `'Train up to' stops at '${trainUpTo}', before the student's first layer with weights, ` +
-      'so the stage would train nothing: pick a later layer or clear it.');
   }
 }
 
@@ -198,19 +181,11 @@ function checkBatchesFitLosses(
   }
 }
 
-function checkStages(experiment: ExperimentFile, report: Report): void {
-  const chains = stageChains(experiment);
-  const chained = new Set(chains.flat().map((trainer) => trainer.id));
+function checkStageLoops(experiment: ExperimentFile, report: Report): void {
+  const chained = new Set(stageChains(experiment).flat().map((trainer) => trainer.id));
   for (const trainer of nodesOfKind(experiment, 'trainer')) {
     if (!chained.has(trainer.id)) {
       report(trainer.id, 'error', `The stages loop back on ${describeNode(trainer)}: remove one Next -> After connection.`);
-    }
-  }
-  if (chains.length > 1) {
-    const [first, ...others] = chains;
-    for (const chain of others) {
-      const last = first[first.length - 1];
-      report(chain[0].id, 'error', `Stages must form one sequence: connect Next of ${describeNode(last)} to After of ${describeNode(chain[0])}.`);
     }
   }
 }
@@ -226,7 +201,7 @@ export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
     problems.push({ nodeId, severity, message });
   };
 
-  checkSingletons(experiment, report);
+  checkDatasetCount(experiment, report);
   for (const node of experiment.nodes) {
     switch (node.kind) {
       case 'dataset': checkDataset(node, report); break;
@@ -237,12 +212,13 @@ export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
       case 'trainer': checkTrainer(experiment, node, report); break;
       case 'export':
         if (edgesInto(experiment, node.id, 'model').length === 0) {
-          report(node.id, 'warning', 'Connect the student\'s Layers to the Export node to export it.');
+          report(node.id, 'warning', `Connect the Layers of the network to export (${rolesOfSide.student}) to the Export node.`);
         }
         break;
     }
   }
-  checkStages(experiment, report);
+  checkStageLoops(experiment, report);
+  checkPhases(experiment, report);
   // An edge that was fine when drawn may break later (a role or layer changed): re-check each one.
   for (const edge of experiment.edges) {
     const reason = checkConnection(experiment, edge);

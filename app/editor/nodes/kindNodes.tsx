@@ -7,6 +7,7 @@ import type { NodeProps } from '@xyflow/react';
 import type { GraphNode, NodeKind, NodeOf, WeightSchedule } from '../../../src/graph/schema';
 import { getLoss } from '../../../src/losses/registry';
 import { summarizeModel } from '../../../src/graph/shapes';
+import { modelRoleInfo } from '../../../src/graph/nodeKinds';
 import type { StudioFlowNode } from '../flowAdapter';
 import { formatBytes, formatCount, formatNumber } from '../format';
 import { Fact, NodeFrame } from './NodeFrame';
@@ -38,7 +39,7 @@ export const ModelNode = memo(function ModelNode({ data, selected }: KindProps) 
   const result = summarizeModel(architecture);
   const ownShift = teacherTraining?.augmentShift;
   return (
-    <NodeFrame data={data} selected={selected} tone={role} kindLabel={role === 'teacher' ? 'Teacher' : 'Student'}>
+    <NodeFrame data={data} selected={selected} tone={role} kindLabel={modelRoleInfo[role].label}>
       <Fact label="Architecture" value={architecture.name} />
       {ownShift !== undefined && <Fact label="Trains with shift" value={`±${ownShift} px`} />}
       {result.ok ? (
@@ -62,7 +63,7 @@ export const GuideNode = memo(function GuideNode({ data, selected }: KindProps) 
   if (node === null) return null;
   return (
     <NodeFrame data={data} selected={selected} tone="guide" kindLabel="Guide">
-      <Fact label="Teacher layer" value={node.params.layerId || 'choose in inspector'} />
+      <Fact label="Teaching layer" value={node.params.layerId || 'choose in inspector'} />
     </NodeFrame>
   );
 });
@@ -73,7 +74,7 @@ export const GuidedNode = memo(function GuidedNode({ data, selected }: KindProps
   const { layerId, adapter } = node.params;
   return (
     <NodeFrame data={data} selected={selected} tone="guided" kindLabel="Guided">
-      <Fact label="Student layer" value={`${layerId || 'choose in inspector'} · adapter ${adapter}`} />
+      <Fact label="Learning layer" value={`${layerId || 'choose in inspector'} · adapter ${adapter}`} />
     </NodeFrame>
   );
 });
