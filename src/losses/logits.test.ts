@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropy, kdLoss, softTargets, tfkdLoss, virtualTeacher } from './logits';
+import { crossEntropy, dkdLoss, kdLoss, softTargets, tfkdLoss, virtualTeacher } from './logits';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -126,3 +126,30 @@ describe('softTargets', () => {
     tf.dispose([logits, probs]);
   });
 });
+
+describe('dkdLoss (Zhao et al. 2022)', () => {
+  it('is classical KD when alpha = 1 and beta = 1 - p_y of the teacher (one sample, hand-derived identity)', async () => {
+    const student = tf.tensor2d([[1.5, -0.3, 0.2, 2.0]]);
+    const teacher = tf.tensor2d([[0.4, 2.5, -1.0, 0.9]]);
+    const label = tf.tensor1d([1], 'int32');
+    const T = 3;
+    const teacherTrue = (await tf.softmax(tf.div(teacher, T)).data())[1];
+    const decoupled = dkdLoss(student, teacher, label, { T, alpha: 1, beta: 1 - teacherTrue });
+    const classical = kdLoss(student, teacher, { T });
+    expect((await decoupled.data())[0]).toBeCloseTo((await classical.data())[0], 5);
+    tf.dispose([student, teacher, label, decoupled, classical]);
+  });
+
+  it('stays finite for a confident teacher and student, and is 0 when they agree', async () => {
+    const confident = tf.tensor2d([[40, -40, 0], [-35, 35, 1]]);
+    const labels = tf.tensor1d([0, 1], 'int32');
+    const same = dkdLoss(confident, confident, labels, { T: 1, alpha: 1, beta: 8 });
+    expect(Math.abs((await same.data())[0])).toBeLessThan(1e-6);
+    const other = tf.tensor2d([[-30, 30, 0], [30, -30, 0]]);
+    const apart = dkdLoss(other, confident, labels, { T: 1, alpha: 1, beta: 8 });
+    const [value] = await apart.data();
+    expect(Number.isFinite(value) && value > 10).toBe(true);
+    tf.dispose([confident, labels, same, other, apart]);
+  });
+});
+

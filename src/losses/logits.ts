@@ -91,3 +91,45 @@ export function tfkdLoss(sLogits: tf.Tensor, labels: tf.Tensor, { a, T }: Virtua
   requireLabels(labels, sLogits);
   return tf.tidy(() => kdLoss(sLogits, virtualTeacher(labels, sLogits.shape[1], a), { T }));
 }
+
+export interface DecoupledOptions extends TemperatureOptions {
+  /** Weight of the target-class term (TCKD). */
+  alpha: number;
+  /** Weight of the non-target-class term (NCKD). */
+  beta: number;
+}
+
+/** Pushes the true class out of a softmax: exp(-1000) is 0 in float32, as in the authors' code. */
+const MASKED_LOGIT_SHIFT = 1000;
+
+/**
+ * Decoupled KD (Zhao et al. 2022). With p = softmax(z / T) and y the true class:
+ * TCKD = KL([p_y^t, 1 - p_y^t] || [p_y^s, 1 - p_y^s]) (how sure of the true class);
+ * NCKD = KL(p̂^t || p̂^s), p̂ the distribution over the other classes renormalised (the "dark
+ * knowledge"); L = T^2 (alpha TCKD + beta NCKD), batch mean. Classical KD is TCKD + (1 - p_y^t) NCKD
+ * per sample, so beta decouples the part KD suppresses when the teacher is confident.
+ * Log-probabilities are computed from log-softmax throughout, so confident networks stay finite.
+ */
+export function dkdLoss(sLogits: tf.Tensor, tLogits: tf.Tensor, labels: tf.Tensor, { T, alpha, beta }: DecoupledOptions): tf.Scalar {
+  requireTemperature(T);
+  requireLogits(sLogits, 'student logits');
+  requireLogits(tLogits, 'teacher logits');
+  requireSameShape(sLogits, tLogits, 'student and teacher logits (the two networks must have the same classes)');
+  requireLabels(labels, sLogits);
+  return tf.tidy(() => {
+    const mask = tf.oneHot(asIndices(labels), sLogits.shape[1]).cast('float32');
+    const parts = (logits: tf.Tensor) => {
+      const logP = tf.logSoftmax(tf.div(logits, T));
+      const logTarget = tf.sum(tf.mul(logP, mask), 1);
+      const logOthers = tf.logSumExp(tf.sub(logP, tf.mul(mask, MASKED_LOGIT_SHIFT)), 1);
+      const logNonTarget = tf.logSoftmax(tf.sub(tf.div(logits, T), tf.mul(mask, MASKED_LOGIT_SHIFT)));
+      return { logTarget, logOthers, logNonTarget };
+    };
+    const teacher = parts(tLogits);
+    const student = parts(sLogits);
+    const klTerm = (logQ: tf.Tensor, logR: tf.Tensor): tf.Tensor => tf.mul(tf.exp(logQ), tf.sub(logQ, logR));
+    const tckd = tf.add(klTerm(teacher.logTarget, student.logTarget), klTerm(teacher.logOthers, student.logOthers));
+    const nckd = tf.sum(klTerm(teacher.logNonTarget, student.logNonTarget), 1);
+    return tf.mul(tf.mean(tf.add(tf.mul(tckd, alpha), tf.mul(nckd, beta))), T * T) as tf.Scalar;
+  });
+}

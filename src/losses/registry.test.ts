@@ -30,12 +30,12 @@ function studentPorts(id: string): string[] {
 
 describe('loss registry', () => {
   it('lists the implemented losses with unique ids', () => {
-    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'sp', 'rkd', 'pkt']);
+    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'dkd', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'sp', 'rkd', 'pkt']);
   });
 
   it('getLoss names the known ids for an unknown one', () => {
     expect(getLoss('kd').label).toContain('KD');
-    expect(() => getLoss('crd')).toThrow(/Unknown loss 'crd'.*ce, kd, tfkd, fitnet, at, fsp, nst, vid, sp, rkd, pkt/);
+    expect(() => getLoss('crd')).toThrow(/Unknown loss 'crd'.*ce, kd, tfkd, dkd, fitnet, at, fsp, nst, vid, sp, rkd, pkt/);
   });
 
   it.each(lossRegistry.map((d) => d.id))('%s has complete metadata and params inside their ranges', (id) => {
@@ -114,6 +114,7 @@ describe('every registry entry: gradients, identity and memory', () => {
 
   const teacherStudentPairs: Record<string, [string, string][]> = {
     kd: [['teacherLogits', 'studentLogits']],
+    dkd: [['teacherLogits', 'studentLogits']],
     fitnet: [['guide', 'guided']],
     at: [['guide', 'guided']],
     fsp: [['guide1', 'guided1'], ['guide2', 'guided2']],

@@ -1,5 +1,5 @@
 import type { LossDefinition } from './types';
-import { crossEntropyLoss, knowledgeDistillationLoss, teacherFreeLoss } from './definitions/logitLosses';
+import { crossEntropyLoss, decoupledKdLoss, knowledgeDistillationLoss, teacherFreeLoss } from './definitions/logitLosses';
 import { attentionTransferLoss, fitnetLoss, fspMatrixLoss, neuronSelectivityLoss } from './definitions/featureLosses';
 import { variationalInformationLoss } from './definitions/learnedLosses';
 import { probabilisticTransferLoss, relationalKdLoss, similarityPreservingLoss } from './definitions/relationLosses';
@@ -7,12 +7,13 @@ import { probabilisticTransferLoss, relationalKdLoss, similarityPreservingLoss }
 /**
  * Every loss the studio offers. The inspector, lessons, graph validation and trainer read these
  * entries. Losses with learned parts (VID) create them through `createModule`. Not yet implemented:
- * FT, CRD, CC, IRG, DKD, TSD, adversarial KD.
+ * FT, CRD, CC, IRG, TSD, adversarial KD.
  */
 export const lossRegistry: readonly LossDefinition[] = Object.freeze([
   crossEntropyLoss,
   knowledgeDistillationLoss,
   teacherFreeLoss,
+  decoupledKdLoss,
   fitnetLoss,
   attentionTransferLoss,
   fspMatrixLoss,

@@ -25,6 +25,10 @@ export const fixtures: Record<string, LossFixture> = {
     good: { teacherLogits: [CLASSES], studentLogits: [CLASSES] },
     bad: { shapes: { teacherLogits: [10], studentLogits: [CLASSES] }, mentions: 'classes' },
   },
+  dkd: {
+    good: { teacherLogits: [CLASSES], studentLogits: [CLASSES], labels: [] },
+    bad: { shapes: { teacherLogits: [10], studentLogits: [CLASSES], labels: [] }, mentions: 'same classes' },
+  },
   tfkd: { good: { logits: [CLASSES], labels: [] }, bad: { shapes: { logits: [CLASSES], labels: [CLASSES] }, mentions: 'labels' } },
   fitnet: {
     good: { guide: [4, 4, 3], guided: [4, 4, 3] },

@@ -202,6 +202,22 @@ def vid(ft, fs, weights, form):
     return per_element.mean() * ft.shape[-1]
 
 
+def dkd(zs, zt, y, T, alpha, beta):
+    """Zhao et al. 2022, from the definitions: binary target/other KL and KL over the renormalised other classes."""
+    ps, pt = softmax(zs / T), softmax(zt / T)
+    rows = np.arange(len(y))
+    bs = np.stack([ps[rows, y], 1 - ps[rows, y]], axis=1)
+    bt = np.stack([pt[rows, y], 1 - pt[rows, y]], axis=1)
+    tckd = (bt * (np.log(bt) - np.log(bs))).sum(axis=1)
+    others = np.ones_like(ps, dtype=bool)
+    others[rows, y] = False
+    qs = ps[others].reshape(len(y), -1)
+    qt = pt[others].reshape(len(y), -1)
+    qs, qt = qs / qs.sum(axis=1, keepdims=True), qt / qt.sum(axis=1, keepdims=True)
+    nckd = (qt * (np.log(qt) - np.log(qs))).sum(axis=1)
+    return T * T * (alpha * tckd + beta * nckd).mean()
+
+
 def tensor(x, dtype='float32'):
     return {'shape': list(x.shape), 'dtype': dtype, 'data': np.asarray(x).ravel().tolist()}
 
@@ -255,6 +271,10 @@ case('rkd angle', 'rkd', {'guide': et, 'guided': es}, {'distanceWeight': 0, 'ang
 case('rkd default', 'rkd', {'guide': et, 'guided': es}, {}, 25 * rkd_distance(es, et) + 50 * rkd_angle(es, et))
 case('pkt paper', 'pkt', {'guide': et, 'guided': es}, {'form': 0}, pkt(es, et, 'paper'))
 case('pkt repdistiller', 'pkt', {'guide': et, 'guided': es}, {'form': 1}, pkt(es, et, 'repdistiller'))
+
+for T, alpha, beta in ((4.0, 1.0, 8.0), (1.0, 0.5, 2.0)):
+    case(f'dkd T={T} a={alpha} b={beta}', 'dkd', {'studentLogits': z_s, 'teacherLogits': z_t, 'labels': labels},
+         {'T': T, 'alpha': alpha, 'beta': beta}, dkd(z_s, z_t, labels, T, alpha, beta))
 
 vt, vs = rand(2, 3, 3, 4), rand(2, 3, 3, 2)
 vid_weights = [rand(2, 4), rand(4), rand(4, 4), rand(4), rand(4, 4), rand(4), rand(4)]
