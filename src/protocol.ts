@@ -110,6 +110,8 @@ export interface ProbeSnapshot extends PhaseRef {
   attention: HeatmapPair[];
   /** FSP matrices averaged over the probe batch, one per FSP block. */
   fsp: HeatmapPair[];
+  /** The probe batch's B x B matrices of each relational block (SP, RKD, PKT), teacher and student. */
+  relations: HeatmapPair[];
 }
 
 /** A line for the run log; `warning` marks a fallback the user should notice (e.g. a teacher retrained). */

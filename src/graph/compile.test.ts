@@ -125,6 +125,7 @@ describe('compileExperiment', () => {
     expect(plan.probes).toEqual({
       count: 8, temperature: 4, fsp: [],
       attention: [{ id: 'at', label: 'Attention transfer', teacher: { model: 'teacher', layerId: 'relu3' }, student: { model: 'student', layerId: 'conv3' }, p: 2 }],
+      relations: [{ id: 'sp', label: 'Similarity preserving', kind: 'sp', teacher: { model: 'teacher', layerId: 'fc' }, student: { model: 'student', layerId: 'fc' }, excludeSelf: false }],
     });
     // The editor shows the adapted shape on the edge into FitNet and the raw shape into AT.
     const edgeInto = (target: string) => graph.file.edges.find((edge) => edge.source === 's-conv3' && edge.target === target);

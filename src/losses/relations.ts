@@ -102,13 +102,17 @@ export function rkdDistanceLoss(sFeature: tf.Tensor, tFeature: tf.Tensor): tf.Sc
   const batch = sFeature.shape[0];
   if (batch < 2) throw new Error(`RKD distance needs a batch of at least 2 samples, got ${batch}.`);
   return tf.tidy(() => {
-    const pairs = batch * (batch - 1);
-    const normalised = (f: tf.Tensor): tf.Tensor => {
-      const { distance } = pairGeometry(f);
-      return tf.div(distance, tf.maximum(tf.div(tf.sum(distance), pairs), SQUARED_DISTANCE_FLOOR));
-    };
     // Diagonal entries are 0 on both sides, so their Huber terms are 0.
-    return tf.div(tf.sum(huber(normalised(sFeature), normalised(tFeature))), pairs);
+    return tf.div(tf.sum(huber(rkdDistanceMatrix(sFeature), rkdDistanceMatrix(tFeature))), batch * (batch - 1));
+  });
+}
+
+/** psi_D for every pair: distances over their mean across the B(B-1) ordered pairs, [B, B] with a zero diagonal. */
+export function rkdDistanceMatrix(feature: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    const { distance } = pairGeometry(feature);
+    const batch = distance.shape[0];
+    return tf.div(distance, tf.maximum(tf.div(tf.sum(distance), batch * (batch - 1)), SQUARED_DISTANCE_FLOOR)) as tf.Tensor2D;
   });
 }
 

@@ -110,12 +110,24 @@ export interface FspProbe {
   student: { model: string; layerIds: [string, string] };
 }
 
+/** The B x B matrix a relational loss compares (SP's similarities, RKD's distances, PKT's conditionals). */
+export interface RelationProbe {
+  id: string;
+  label: string;
+  kind: 'sp' | 'rkd' | 'pkt';
+  teacher: ProbeLayer;
+  student: ProbeLayer;
+  /** PKT's paper form leaves the self-pairs out of its conditionals. */
+  excludeSelf: boolean;
+}
+
 export interface ProbePlan {
   count: number;
   /** Temperature used for the soft targets shown (from the first KD block, else 1). */
   temperature: number;
   attention: AttentionProbe[];
   fsp: FspProbe[];
+  relations: RelationProbe[];
 }
 
 export const PLAN_VERSION = 2;

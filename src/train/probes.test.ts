@@ -8,6 +8,7 @@ import { attentionMap, fspLoss } from '../losses/features';
 import { buildModel } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
 import type { ProbePlan } from './plan';
+import { similarityMatrix } from '../losses/relations';
 import { captureProbeSnapshot, probeImages, probeTapProblems, type ProbeNetwork } from './probes';
 import { datasetOptions } from './testSupport';
 
@@ -30,6 +31,9 @@ const plan: ProbePlan = {
   temperature: 4,
   attention: [{ id: 'at', label: 'AT relu1', teacher: { model: 't', layerId: 'relu1' }, student: { model: 's', layerId: 'relu1' }, p: 2 }],
   fsp: [{ id: 'fsp', label: 'FSP', teacher: { model: 't', layerIds: ['pool1', 'relu2'] }, student: { model: 's', layerIds: ['pool1', 'relu2'] } }],
+  relations: (['sp', 'rkd', 'pkt'] as const).map((kind) => ({
+    id: kind, label: kind.toUpperCase(), kind, teacher: { model: 't', layerId: 'relu2' }, student: { model: 's', layerId: 'pool1' }, excludeSelf: kind === 'pkt',
+  })),
 };
 const taps = ['relu1', 'pool1', 'relu2'];
 const networks = (teacher: tf.LayersModel, student: tf.LayersModel): ProbeNetwork[] => [
@@ -121,14 +125,14 @@ describe('captureProbeSnapshot', () => {
 
   it('names probe layers that are not tapped', () => {
     const arch = tinyCnn(4);
-    expect(probeTapProblems(plan, [
+    expect(probeTapProblems({ ...plan, relations: [] }, [
       { id: 't', label: 'T', role: 'teacher', architecture: arch, taps: ['relu1'], seed: 1 },
       { id: 's', label: 'S', role: 'student', architecture: arch, taps, seed: 1 },
     ])).toEqual([
       "Probe 'FSP' shows layer 'pool1' of 't', which is not tapped.",
       "Probe 'FSP' shows layer 'relu2' of 't', which is not tapped.",
     ]);
-    expect(probeTapProblems(plan, [])[0]).toBe("Probe 'AT relu1' shows model 't', which the plan does not have.");
+    expect(probeTapProblems({ ...plan, relations: [] }, [])[0]).toBe("Probe 'AT relu1' shows model 't', which the plan does not have.");
   });
 
   it('shows only the pairs whose two networks are in the snapshot', async () => {
@@ -136,8 +140,33 @@ describe('captureProbeSnapshot', () => {
     const batch = probeBatch(data.test, data.info, plan.count);
     const alone = await captureProbeSnapshot(networks(model, model).slice(1), plan, batch, [], data.info.shape, phase, 0);
     expect(alone.logits.map((l) => l.modelId)).toEqual(['s']);
-    expect([alone.attention, alone.fsp]).toEqual([[], []]);
+    expect([alone.attention, alone.fsp, alone.relations]).toEqual([[], [], []]);
     tf.dispose([batch.xs, batch.ys]);
     model.dispose();
   });
+
+  it('shows the B x B matrices the relational losses compare, for teacher and student', async () => {
+    const teacher = buildModel(tinyCnn(8), { taps, seed: 1 });
+    const student = buildModel(tinyCnn(2), { taps, seed: 2 });
+    const batch = probeBatch(data.test, data.info, plan.count);
+    const snapshot = await captureProbeSnapshot(networks(teacher, student), plan, batch, [], data.info.shape, phase, 0);
+    expect(snapshot.relations.map((pair) => [pair.id, pair.rows, pair.cols, pair.teacherModel, pair.studentModel])).toEqual([
+      ['sp', 3, 3, 't', 's'], ['rkd', 3, 3, 't', 's'], ['pkt', 3, 3, 't', 's'],
+    ]);
+    const [sp, rkd, pkt] = snapshot.relations;
+    // SP: rows of the Gram matrix L2-normalised; the same matrix the loss computes on the teacher's relu2.
+    const direct = tf.tidy(() => similarityMatrix((teacher.predict(batch.xs) as tf.Tensor[])[3]).arraySync());
+    sp.teacher.flat().forEach((value, i) => expect(value).toBeCloseTo(direct.flat()[i], 5));
+    for (const row of sp.student) expect(row.reduce((sum, v) => sum + v * v, 0)).toBeCloseTo(1, 5);
+    // RKD: distances over their mean (zero diagonal, off-diagonal mean 1); PKT (paper): columns sum to 1, no self-pairs.
+    expect(rkd.teacher.map((row, i) => row[i])).toEqual([0, 0, 0]);
+    expect(rkd.teacher.flat().reduce((a, b) => a + b, 0) / 6).toBeCloseTo(1, 5);
+    for (let j = 0; j < 3; j++) expect(pkt.student.reduce((sum, row) => sum + row[j], 0)).toBeCloseTo(1, 5);
+    expect(pkt.student.map((row, i) => row[i])).toEqual([0, 0, 0]);
+    expect(sp.distance).toBeGreaterThan(0);
+    tf.dispose([batch.xs, batch.ys]);
+    teacher.dispose();
+    student.dispose();
+  });
 });
+

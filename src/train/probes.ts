@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { ProbeBatch } from '../data/batches';
 import type { ImageSplit } from '../data/types';
 import { attentionMap, fspMatrix } from '../losses/features';
+import { pktConditionals, rkdDistanceMatrix, similarityMatrix } from '../losses/relations';
 import type { HeatmapPair, ProbeLogits, ProbeSnapshot } from '../protocol';
-import type { ModelPlan, PhaseKind, ProbePlan } from './plan';
+import type { ModelPlan, PhaseKind, ProbePlan, RelationProbe } from './plan';
 import { outputList } from './step';
 
 /**
@@ -43,6 +44,10 @@ export function probeTapProblems(plan: ProbePlan, models: readonly ModelPlan[]):
     probe.teacher.layerIds.forEach((id) => check(probe.teacher.model, id, probe.label));
     probe.student.layerIds.forEach((id) => check(probe.student.model, id, probe.label));
   }
+  for (const probe of plan.relations) {
+    check(probe.teacher.model, probe.teacher.layerId, probe.label);
+    check(probe.student.model, probe.student.layerId, probe.label);
+  }
   return problems;
 }
 
@@ -62,6 +67,15 @@ function attentionAt(feature: tf.Tensor, size: [number, number], p: number): tf.
   const flat = tf.reshape(resized, [batch, size[0] * size[1]]);
   const norms = tf.maximum(tf.norm(flat, 'euclidean', 1, true), 1e-12);
   return tf.reshape(tf.div(flat, norms), [batch, size[0], size[1]]);
+}
+
+/** The B x B matrix the relational loss compares, on one network's feature. */
+function relationMatrix(probe: RelationProbe, feature: tf.Tensor): tf.Tensor2D {
+  switch (probe.kind) {
+    case 'sp': return similarityMatrix(feature);
+    case 'rkd': return rkdDistanceMatrix(feature);
+    case 'pkt': return pktConditionals(feature, probe.excludeSelf);
+  }
 }
 
 function toMatrix(values: Float32Array | Int32Array | Uint8Array, offset: number, rows: number, cols: number): number[][] {
@@ -107,7 +121,10 @@ export async function captureProbeSnapshot(
   const byId = new Map(networks.map((network) => [network.id, network]));
   const attentionProbes = plan.attention.filter((probe) => byId.has(probe.teacher.model) && byId.has(probe.student.model));
   const fspProbes = plan.fsp.filter((probe) => byId.has(probe.teacher.model) && byId.has(probe.student.model));
-  const pending: { logits: tf.Tensor[]; attention: PendingHeatmaps[]; fsp: (PendingHeatmaps & { distance: tf.Tensor })[] } = tf.tidy(() => {
+  const relationProbes = plan.relations.filter((probe) => byId.has(probe.teacher.model) && byId.has(probe.student.model));
+  const pending: {
+    logits: tf.Tensor[]; attention: PendingHeatmaps[]; fsp: (PendingHeatmaps & { distance: tf.Tensor })[]; relations: PendingHeatmaps[];
+  } = tf.tidy(() => {
     const outputs = new Map(networks.map((network) => [network.id, outputList(network.model.predict(batch.xs, { batchSize: batch.xs.shape[0] }))]));
     const feature = (model: string, layerId: string): tf.Tensor => tap(outputs.get(model) as tf.Tensor[], (byId.get(model) as ProbeNetwork).taps, layerId);
     const attention = attentionProbes.map((probe) => {
@@ -139,12 +156,18 @@ export async function captureProbeSnapshot(
         distance: comparable ? tf.mean(tf.sum(tf.square(tf.sub(teacher, student)), [1, 2])) : tf.scalar(Number.NaN),
       };
     });
-    return { logits: networks.map((network) => (outputs.get(network.id) as tf.Tensor[])[0]), attention, fsp };
+    const relations = relationProbes.map((probe) => ({
+      id: probe.id, label: probe.label, teacherModel: probe.teacher.model, studentModel: probe.student.model,
+      teacher: relationMatrix(probe, feature(probe.teacher.model, probe.teacher.layerId)),
+      student: relationMatrix(probe, feature(probe.student.model, probe.student.layerId)),
+    }));
+    return { logits: networks.map((network) => (outputs.get(network.id) as tf.Tensor[])[0]), attention, fsp, relations };
   });
   const all = [
     ...pending.logits,
     ...pending.attention.flatMap((p) => [p.teacher, p.student]),
     ...pending.fsp.flatMap((p) => [p.teacher, p.student, p.distance]),
+    ...pending.relations.flatMap((p) => [p.teacher, p.student]),
   ];
   try {
     const values = await Promise.all(all.map((tensor) => tensor.data<'float32'>()));
@@ -175,7 +198,13 @@ export async function captureProbeSnapshot(
       const [distance] = values[next++];
       return { id: pair.id, label: pair.label, teacherModel: pair.teacherModel, studentModel: pair.studentModel, rows, cols, teacher, student, distance };
     });
-    return { type: 'probe', ...phase, step, logits, labels: [...batch.labels], images, imageShape, attention, fsp };
+    const relations: HeatmapPair[] = pending.relations.map((pair) => {
+      const [rows, cols] = pair.teacher.shape;
+      const teacher = toMatrix(values[next++], 0, rows, cols);
+      const student = toMatrix(values[next++], 0, rows, cols);
+      return { id: pair.id, label: pair.label, teacherModel: pair.teacherModel, studentModel: pair.studentModel, rows, cols, teacher, student, distance: meanSquaredDifference(teacher, student) };
+    });
+    return { type: 'probe', ...phase, step, logits, labels: [...batch.labels], images, imageShape, attention, fsp, relations };
   } finally {
     tf.dispose(all);
   }
