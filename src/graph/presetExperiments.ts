@@ -246,6 +246,34 @@ function teacherAssistantMnist(): ExperimentFile {
 }
 
 /**
+ * Born-again networks (Furlanello et al. 2018): generation 0 learns from the labels (the teacher
+ * role: trained first, then frozen); each later generation, with the same architecture, learns
+ * only from the one before it (KD at T = 1, the paper's loss: cross-entropy against the teacher's
+ * output). The last generation is the student, measured against the same network trained alone.
+ */
+function bornAgainMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
+  const generation0 = addModel(graph, 'gen0', 'teacher', 'article-student', 'Generation 0 (50-50)', { x: column(1), y: 0 });
+  generation0.params.teacherTraining = structuredClone(mlpSettings);
+  addModel(graph, 'gen1', 'assistant', 'article-student', 'Generation 1 (50-50)', { x: column(1), y: 300 });
+  addModel(graph, 'gen2', 'student', 'article-student', 'Generation 2 (50-50)', { x: column(1), y: 600 });
+  for (const [teacher, learner, y] of [['gen0', 'gen1', 0], ['gen1', 'gen2', 420]] as const) {
+    const trainerId = `trainer-${learner}`;
+    addTrainer(graph, trainerId, `${learner === 'gen1' ? 'Generation 1' : 'Generation 2'} learns`, mlpSettings, { x: column(3), y: y + 100 });
+    const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label: `KD ${teacher} -> ${learner} (T = 1)`, position: { x: column(2), y } }));
+    kd.params.weight = 1;
+    kd.params.params.T = 1;
+    graph.link(teacher, 'logits', kd.id, 'teacherLogits');
+    graph.link(learner, 'logits', kd.id, 'studentLogits');
+    graph.link(kd.id, 'loss', trainerId, 'losses');
+  }
+  return graph.file('Born-again networks: three generations',
+    'Furlanello et al. (2018): a 50-50 MLP trained on labels teaches an identical network, which teaches the next ' +
+    '(KD at T = 1 only, no labels after generation 0). Generation 2 is compared with the same network trained alone.');
+}
+
+/**
  * Full-data variants: all 55,000 training images, a teacher trained long enough to be worth
  * learning from, and cosine-annealed rates. These are the runs behind the figures in the README
  * (`npm run experiment -- public/presets/<file> --backend wasm`); in the browser they take hours.
@@ -274,6 +302,8 @@ export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
   'dml-mnist-full.json': { base: 'dml-mnist.json', teacherEpochs: 0, studentEpochs: 10 },
   // The article's teacher recipe (same cache key as article-mnist-full's), then 10 epochs for each step of the chain.
   'ta-mnist-full.json': { base: 'ta-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
+  // Every generation trains as long: generation 0 (the teacher role) as well.
+  'ban-mnist-full.json': { base: 'ban-mnist.json', teacherEpochs: 10, studentEpochs: 10 },
 };
 
 function fullData(recipe: FullDataRecipe): ExperimentFile {
@@ -325,6 +355,7 @@ const builders: Record<string, () => ExperimentFile> = {
   'cnn-mlp-mnist.json': cnnTeachesMlp,
   'dml-mnist.json': mutualLearningMnist,
   'ta-mnist.json': teacherAssistantMnist,
+  'ban-mnist.json': bornAgainMnist,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
@@ -353,6 +384,7 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'cnn-mlp-mnist.json', name: 'CNN teacher -> MLP student', description: 'The small CNN teaches the 800-800 MLP student through soft targets at T = 20.' },
   { file: 'dml-mnist.json', name: 'Mutual learning: two peers', description: 'Deep mutual learning: two 50-50 MLPs train together, each learning from the other (no teacher).' },
   { file: 'ta-mnist.json', name: 'Teacher assistant chain', description: '2000-2000 teacher -> 800-800 assistant -> 50-50 student, one distillation after the other.' },
+  { file: 'ban-mnist.json', name: 'Born-again networks', description: 'Three generations of the same 50-50 MLP, each taught only by the one before.' },
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
   fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),
@@ -360,4 +392,5 @@ export const presetIndex: readonly PresetEntry[] = [
   fullDataEntry('cnn-mlp-mnist-full.json', 'CNN teacher -> MLP student, full MNIST (long)', 'CNN teacher, MLP student.'),
   fullDataEntry('dml-mnist-full.json', 'Mutual learning, full MNIST (long)', 'The mutual-learning preset.'),
   fullDataEntry('ta-mnist-full.json', 'Teacher assistant chain, full MNIST (long)', 'The teacher-assistant preset.'),
+  fullDataEntry('ban-mnist-full.json', 'Born-again networks, full MNIST (long)', 'The born-again preset.'),
 ];

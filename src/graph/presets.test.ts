@@ -19,16 +19,16 @@ if (process.env.UPDATE_PRESETS === '1') {
 }
 
 /** Presets of more than a teacher and a student (checked phase by phase in compile.test.ts and below). */
-const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json'];
+const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
 
 describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
-      'dml-mnist.json', 'ta-mnist.json',
+      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
-      'dml-mnist-full.json', 'ta-mnist-full.json',
+      'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json',
     ]);
   });
 
@@ -158,4 +158,15 @@ describe('scheme presets', () => {
       ['teacher', 'article-teacher'], ['assistant', 'hinton-student'], ['student/baseline', 'article-student'], ['student', 'article-student'],
     ]);
   });
+
+  it('born-again generations: each taught only by the one before, all of one architecture', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('ban-mnist.json')));
+    expect(plan.phases.map((phase) => [phase.id, phase.trains, phase.frozen])).toEqual([
+      ['teacher:gen0', ['gen0'], []], ['distill:trainer-gen1', ['gen1'], ['gen0']],
+      ['baseline:gen2', ['gen2/baseline'], []], ['distill:trainer-gen2', ['gen2'], ['gen1']],
+    ]);
+    expect(new Set(plan.models.map((model) => model.architecture.name))).toEqual(new Set(['article-student']));
+    expect(plan.phases[3].stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params.T])).toEqual([['kd', 1, 1]]);
+  });
 });
+
