@@ -73,6 +73,16 @@ describe('seed summary', () => {
       { name: 'b.json', results: results([teacherOf(0.985)]) },
     ]);
     expect(formatSeedSummary(experiment)).toContain('teacher test 98.50, 99.00 (different teachers!)');
+    expect(experiment.distilled[0].teacherTrainedPerRun).toBe(false);
+  });
+
+  it('does not flag a teacher trained in every run (a peer or an assistant): it differs by seed by design', () => {
+    const peerTeacher = (test: number): ModelResult => ({ ...teacherOf(test), role: 'peer' });
+    const [experiment] = collectSeeds([
+      { name: 'a.json', results: results([peerTeacher(0.97)]) },
+      { name: 'b.json', results: results([peerTeacher(0.975)]) },
+    ]);
+    expect(formatSeedSummary(experiment)).toContain('teacher test 97.00, 97.50 (trained in each run)');
   });
 
   it('prints one table per distilled model with a baseline, each with its own teacher and baseline', () => {

@@ -16,6 +16,8 @@ export interface DistilledSeeds {
   teacherLabel: string | null;
   /** Distinct test accuracies of that teacher (one when every run shared the cached teacher). */
   teacherTestAccuracies: number[];
+  /** The teacher is itself trained in every run (an assistant or a peer), so it differs by seed by design. */
+  teacherTrainedPerRun: boolean;
   rows: SeedRow[];
 }
 
@@ -25,7 +27,8 @@ export interface ExperimentSeeds {
   distilled: DistilledSeeds[];
 }
 
-interface Collecting extends Omit<DistilledSeeds, 'teacherTestAccuracies' | 'rows'> {
+interface Collecting extends Omit<DistilledSeeds, 'teacherTestAccuracies' | 'rows' | 'teacherTrainedPerRun'> {
+  teacherRole: string | null;
   teachers: Set<number>;
   rows: Map<number, SeedRow>;
 }
@@ -42,11 +45,12 @@ export function collectSeeds(files: readonly { name: string; results: Experiment
     experiments.set(results.experimentName, experiment);
     for (const pair of distilledPairs(results)) {
       const entry = experiment.get(pair.studentId)
-        ?? { studentId: pair.studentId, label: pair.studentId, teacherLabel: null, teachers: new Set(), rows: new Map() };
+        ?? { studentId: pair.studentId, label: pair.studentId, teacherLabel: null, teacherRole: null, teachers: new Set(), rows: new Map() };
       experiment.set(pair.studentId, entry);
       if (pair.student) entry.label = pair.student.label;
       if (pair.teacher) {
         entry.teacherLabel = pair.teacher.label;
+        entry.teacherRole = pair.teacher.role;
         entry.teachers.add(pair.teacher.testAccuracy);
       }
       for (const side of ['baseline', 'student'] as const) {
@@ -66,9 +70,10 @@ export function collectSeeds(files: readonly { name: string; results: Experiment
   }
   return [...experiments].map(([experimentName, distilled]) => ({
     experimentName,
-    distilled: [...distilled.values()].map(({ teachers, rows, ...identity }) => ({
+    distilled: [...distilled.values()].map(({ teachers, rows, teacherRole, ...identity }) => ({
       ...identity,
       teacherTestAccuracies: [...teachers].sort((a, b) => a - b),
+      teacherTrainedPerRun: teacherRole !== null && teacherRole !== 'teacher',
       rows: [...rows.values()].sort((a, b) => a.seed - b.seed),
     })),
   }));
@@ -88,7 +93,8 @@ function formatDistilled(heading: string, distilled: DistilledSeeds, nameTeacher
   const lines = [heading];
   const teachers = distilled.teacherTestAccuracies;
   const teacher = nameTeacher && distilled.teacherLabel !== null ? `teacher ${distilled.teacherLabel}` : 'teacher';
-  if (teachers.length > 0) lines.push(`  ${teacher} test ${teachers.map(points).join(', ')}${teachers.length > 1 ? ' (different teachers!)' : ''}`);
+  const note = teachers.length <= 1 ? '' : distilled.teacherTrainedPerRun ? ' (trained in each run)' : ' (different teachers!)';
+  if (teachers.length > 0) lines.push(`  ${teacher} test ${teachers.map(points).join(', ')}${note}`);
   lines.push('  seed   baseline test/val   distilled test/val   gain test/val');
   for (const row of distilled.rows) {
     const gain = (split: keyof Accuracies): string => (row.baseline && row.student ? signedPoints(row.student[split] - row.baseline[split]) : '--');
