@@ -21,6 +21,9 @@ test('a trained student exports as a verified ONNX model and an Atlas 200 DK bun
   const opener = page.getByTestId('open-export');
   if (!(await panel.isVisible()) && (await opener.count()) > 0) await opener.click();
   await expect(panel).toBeVisible();
+  // The run trained the baseline and the student; the headline distillation's student is exported.
+  await expect(panel.getByTestId('export-model')).toHaveValue('student');
+  await expect(panel.getByTestId('export-model').locator('option')).toHaveCount(2);
   await panel.getByTestId('export-format').selectOption('atc');
 
   const verdict = panel.getByTestId('export-verify-result');
@@ -69,7 +72,7 @@ test('a trained student exports as a verified ONNX model and an Atlas 200 DK bun
   await expect(panel.getByTestId('export-mismatch-note')).toHaveCount(0);
   await page.locator('.react-flow__node[data-id="student"]').getByText('Architecture').click();
   await page.getByTestId('layer-fc1-units').locator('input').fill('40');
-  await expect(panel.getByTestId('export-mismatch-note')).toContainText('exports the student as trained');
+  await expect(panel.getByTestId('export-mismatch-note')).toContainText('was edited in the graph after it was trained');
   await expect(verdict).toHaveAttribute('data-status', 'ok');
   const [afterEditDownload] = await Promise.all([
     page.waitForEvent('download'),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import type { ExperimentResults } from '../src/results';
+import { modelResultById, type ExperimentResults, type ModelResult } from '../src/results';
 import { openStudioWith, presetFile, shrinkExperiment, TINY_RUN } from './helpers';
 
 /**
@@ -41,13 +41,23 @@ test('Run over two seeds: teacher once, both seeds paired, the gain summarised a
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toMatch(/seeds-results\.json$/);
   const runs = JSON.parse(await readFile(await download.path(), 'utf8')) as ExperimentResults[];
-  expect(runs.map((run) => [run.baseline?.seed, run.student?.seed])).toEqual([[1, 1], [2, 2]]);
-  expect(runs.map((run) => run.teacher?.fromCache ?? false)).toEqual([false, true]);
-  expect(runs[1].teacher?.testAccuracy).toBe(runs[0].teacher?.testAccuracy);
+  expect(runs.map((run) => run.resultsVersion)).toEqual([2, 2]);
+  // The headline distillation names the student, its teacher and its baseline by model id.
+  const model = (run: ExperimentResults, pick: 'studentId' | 'teacherId' | 'baselineId'): ModelResult => {
+    const found = modelResultById(run, run.distillations[0]?.[pick]);
+    expect(found, `the results name the headline distillation's ${pick}`).not.toBeNull();
+    return found!;
+  };
+  expect(runs.map((run) => [model(run, 'baselineId').seed, model(run, 'studentId').seed])).toEqual([[1, 1], [2, 2]]);
+  expect(runs.map((run) => model(run, 'teacherId').fromCache ?? false)).toEqual([false, true]);
+  expect(model(runs[1], 'teacherId').testAccuracy).toBe(model(runs[0], 'teacherId').testAccuracy);
   // Another seed is another initialisation and data order: the two baselines did not train alike.
-  const fit = (run: ExperimentResults): number[] => [run.baseline!.trainAccuracy, run.baseline!.validationAccuracy, run.baseline!.testAccuracy];
+  const fit = (run: ExperimentResults): number[] => {
+    const baseline = model(run, 'baselineId');
+    return [baseline.trainAccuracy, baseline.validationAccuracy, baseline.testAccuracy];
+  };
   expect(fit(runs[1])).not.toEqual(fit(runs[0]));
-  const gains = runs.map((run) => run.student!.testAccuracy - run.baseline!.testAccuracy);
+  const gains = runs.map((run) => model(run, 'studentId').testAccuracy - model(run, 'baselineId').testAccuracy);
   await expect(sweep.getByTestId('seed-sweep-gain')).toHaveText(gains.map(pointsOf));
   const mean = (gains[0] + gains[1]) / 2;
   const sd = Math.abs(gains[0] - gains[1]) / Math.SQRT2;

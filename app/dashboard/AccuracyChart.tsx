@@ -1,32 +1,49 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EpochMetrics } from '../../src/protocol';
 import { useStudio } from '../store';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import { CHART_MARGIN, epochAxisProps, GRID_PROPS } from './chartStyle';
-import { accuracyDomain, accuracyRows, latestValue, PHASE_COLORS, PHASE_LABELS, PHASES } from './chartData';
+import { accuracyDomain, accuracyKey, accuracyRows, latestValue } from './chartData';
+import { knownModels, modelColors, type ModelIdentity } from './modelColors';
 import { EmptyState, Panel } from './Panel';
 
 const formatPercentValue = (value: unknown) => `${Number(value).toFixed(2)}%`;
 
-/** Train (dashed, hollow dots) and test (solid) accuracy per epoch for teacher, baseline and distilled student. */
+/** A model seen only in epoch events (not in the plan): named by its id, its role read from its phase's kind. */
+function identityFromEpochs(modelId: string, epochs: readonly EpochMetrics[]): ModelIdentity {
+  const kind = epochs[0]?.kind ?? 'student';
+  return { modelId, label: modelId, role: kind };
+}
+
+/** Train (dashed, hollow dots) and test (solid) accuracy per epoch, one pair of lines per trained model. */
 export function AccuracyChart() {
   const epochMetrics = useStudio((s) => s.run.epochMetrics);
+  const plan = useStudio((s) => s.run.plan);
   const rows = useMemo(() => accuracyRows(epochMetrics), [epochMetrics]);
   const domain = useMemo(() => accuracyDomain(rows), [rows]);
-  const phases = useMemo(() => PHASES.filter((phase) => epochMetrics.some((m) => m.phase === phase)), [epochMetrics]);
+  const { models, colors } = useMemo(() => {
+    const seen = Object.entries(epochMetrics).map(([modelId, epochs]) => identityFromEpochs(modelId, epochs));
+    const all = knownModels(plan, seen);
+    return { models: all.filter((model) => (epochMetrics[model.modelId]?.length ?? 0) > 0), colors: modelColors(all) };
+  }, [epochMetrics, plan]);
   const epochTicks = rows.map((row) => row.epoch);
 
+  const lines = useMemo(
+    () =>
+      models.flatMap((model) => {
+        const color = colors.get(model.modelId) ?? '#57606a';
+        return (['test', 'train'] as const).map((split) => ({ key: accuracyKey(model.modelId, split), name: `${model.label} ${split}`, color, split }));
+      }),
+    [models, colors],
+  );
   const legend = useMemo<LegendItem[]>(
     () =>
-      phases.flatMap((phase) => {
-        const test = latestValue(rows, `${phase}Test`);
-        const train = latestValue(rows, `${phase}Train`);
-        return [
-          { key: `${phase}Test`, label: `${PHASE_LABELS[phase]} test`, color: PHASE_COLORS[phase], value: test === null ? undefined : formatPercentValue(test) },
-          { key: `${phase}Train`, label: `${PHASE_LABELS[phase]} train`, color: PHASE_COLORS[phase], dashed: true, value: train === null ? undefined : formatPercentValue(train) },
-        ];
+      lines.map((line) => {
+        const value = latestValue(rows, line.key);
+        return { key: line.key, label: line.name, color: line.color, dashed: line.split === 'train', value: value === null ? undefined : formatPercentValue(value) };
       }),
-    [phases, rows],
+    [lines, rows],
   );
 
   return (
@@ -41,28 +58,31 @@ export function AccuracyChart() {
               <XAxis {...epochAxisProps(rows.length, epochTicks)} />
               <YAxis width={52} domain={domain} unit="%" allowDataOverflow tickCount={6} />
               <Tooltip isAnimationActive={false} formatter={formatPercentValue} labelFormatter={(epoch) => `Epoch ${String(epoch)}`} />
-              {phases.flatMap((phase) => [
-                <Line
-                  key={`${phase}Test`}
-                  dataKey={`${phase}Test`}
-                  name={`${PHASE_LABELS[phase]} test`}
-                  stroke={PHASE_COLORS[phase]}
-                  strokeWidth={2.5}
-                  dot={{ r: 4, fill: PHASE_COLORS[phase], strokeWidth: 0 }}
-                  activeDot={{ r: 6 }}
-                  isAnimationActive={false}
-                />,
-                <Line
-                  key={`${phase}Train`}
-                  dataKey={`${phase}Train`}
-                  name={`${PHASE_LABELS[phase]} train`}
-                  stroke={PHASE_COLORS[phase]}
-                  strokeWidth={1.5}
-                  strokeDasharray="4 3"
-                  dot={{ r: 3.5, fill: '#fff', stroke: PHASE_COLORS[phase], strokeWidth: 1.5 }}
-                  isAnimationActive={false}
-                />,
-              ])}
+              {lines.map((line) =>
+                line.split === 'test' ? (
+                  <Line
+                    key={line.key}
+                    dataKey={line.key}
+                    name={line.name}
+                    stroke={line.color}
+                    strokeWidth={2.5}
+                    dot={{ r: 4, fill: line.color, strokeWidth: 0 }}
+                    activeDot={{ r: 6 }}
+                    isAnimationActive={false}
+                  />
+                ) : (
+                  <Line
+                    key={line.key}
+                    dataKey={line.key}
+                    name={line.name}
+                    stroke={line.color}
+                    strokeWidth={1.5}
+                    strokeDasharray="4 3"
+                    dot={{ r: 3.5, fill: '#fff', stroke: line.color, strokeWidth: 1.5 }}
+                    isAnimationActive={false}
+                  />
+                ),
+              )}
             </LineChart>
           </ResponsiveContainer>
           <ChartLegend items={legend} />

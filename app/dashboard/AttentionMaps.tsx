@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { HeatmapPair } from '../../src/protocol';
 import { useStudio } from '../store';
-import { PHASE_LABELS } from './chartData';
+import { knownModels, labelLookup } from './modelColors';
 import { formatCompact } from './colormap';
 import { CaptionedHeatmap, ColorScale } from './Heatmap';
 import { EmptyState, Panel } from './Panel';
@@ -32,11 +32,16 @@ function groupByPair(attention: readonly HeatmapPair[]): AttentionGroup[] {
   return [...groups.values()];
 }
 
-/** Teacher vs student spatial attention (Zagoruyko & Komodakis) per pair and probe image. */
+/** Teacher-side vs student-side spatial attention (Zagoruyko & Komodakis) per pair and probe image. */
 export function AttentionMaps() {
   const probe = useStudio((s) => s.run.probe);
+  const plan = useStudio((s) => s.run.plan);
   const groups = useMemo(() => groupByPair(probe?.attention ?? []), [probe]);
-  const studentName = probe === null ? 'student' : PHASE_LABELS[probe.phase].toLowerCase();
+  const labelOf = useMemo(() => labelLookup(knownModels(plan, probe?.logits ?? [])), [plan, probe]);
+  const compared = useMemo(() => {
+    const names = new Set((probe?.attention ?? []).flatMap((pair) => [labelOf(pair.teacherModel), labelOf(pair.studentModel)]));
+    return [...names].join(', ');
+  }, [probe, labelOf]);
 
   return (
     <Panel title="Attention maps" testId="attention-maps" wide>
@@ -49,8 +54,8 @@ export function AttentionMaps() {
         <>
           <div className="dash-panel__header">
             <p className="dash-panel__note">
-              Where each network looks: activation energy pooled over channels, L2-normalised, for the teacher and the{' '}
-              {studentName} at step {probe.step}. d = mean squared difference of the two maps.
+              Where each network looks: activation energy pooled over channels, L2-normalised, for {compared} at step{' '}
+              {probe.step}. d = mean squared difference of the two maps.
             </p>
             <ColorScale caption="each map scaled to its own min–max" />
           </div>
@@ -70,16 +75,16 @@ export function AttentionMaps() {
                     )}
                     <CaptionedHeatmap
                       matrix={pair.teacher}
-                      label={`Teacher attention, ${pair.label}`}
-                      caption="teacher"
+                      label={`${labelOf(pair.teacherModel)} attention, ${pair.label}`}
+                      caption={labelOf(pair.teacherModel)}
                       detail={`${pair.rows}×${pair.cols}`}
                       size={64}
                       testId="attention-heatmap"
                     />
                     <CaptionedHeatmap
                       matrix={pair.student}
-                      label={`Student attention, ${pair.label}`}
-                      caption="student"
+                      label={`${labelOf(pair.studentModel)} attention, ${pair.label}`}
+                      caption={labelOf(pair.studentModel)}
                       detail={`${pair.rows}×${pair.cols}`}
                       size={64}
                       testId="attention-heatmap"

@@ -1,30 +1,33 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { RunPhase } from '../../src/train/plan';
 import type { FspDistancePoint } from '../store/runSlice';
 import { ChartLegend, type LegendItem } from './ChartLegend';
-import { fspDistanceRows, fspSeries, latestValue, PHASE_COLORS, PHASE_LABELS } from './chartData';
+import { fspDistanceRows, fspSeries, latestValue, type FspLine } from './chartData';
+import { formatCompact } from './colormap';
+import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
+import type { PhaseStyle } from './phaseStyles';
 
 /** Lines share their phase's colour; pairs of one phase differ by dash pattern. */
 const PAIR_DASHES = [undefined, '6 3', '2 3', '8 3 2 3'];
+const FALLBACK_COLOR = '#57606a';
 
-function seriesName(line: { phase: RunPhase; pairId: string }, pairLabels: ReadonlyMap<string, string>): string {
-  return `${PHASE_LABELS[line.phase]}: ${pairLabels.get(line.pairId) ?? line.pairId}`;
+function seriesName(line: FspLine, phases: ReadonlyMap<string, PhaseStyle>, pairLabels: ReadonlyMap<string, string>): string {
+  return `${phases.get(line.phaseId)?.label ?? line.phaseId}: ${pairLabels.get(line.pairId) ?? line.pairId}`;
 }
 
 function pairDash(pairOrder: readonly string[], pairId: string): string | undefined {
   return PAIR_DASHES[pairOrder.indexOf(pairId) % PAIR_DASHES.length];
 }
-import { formatCompact } from './colormap';
-import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
 
-/** Distance between teacher and student FSP matrices per pair over training steps (one line per phase and pair). */
+/** Distance between the two sides' FSP matrices per pair over training steps (one line per phase and pair). */
 export const FspDistanceChart = memo(function FspDistanceChart({
   history,
   pairLabels,
+  phases,
 }: {
-  history: readonly FspDistancePoint[];
+  history: Readonly<Record<string, readonly FspDistancePoint[]>>;
   pairLabels: ReadonlyMap<string, string>;
+  phases: ReadonlyMap<string, PhaseStyle>;
 }) {
   const rows = useMemo(() => fspDistanceRows(history), [history]);
   const series = useMemo(() => fspSeries(history), [history]);
@@ -35,13 +38,13 @@ export const FspDistanceChart = memo(function FspDistanceChart({
         const latest = latestValue(rows, line.key);
         return {
           key: line.key,
-          label: seriesName(line, pairLabels),
-          color: PHASE_COLORS[line.phase],
+          label: seriesName(line, phases, pairLabels),
+          color: phases.get(line.phaseId)?.color ?? FALLBACK_COLOR,
           dashed: pairDash(pairOrder, line.pairId) !== undefined,
           value: latest === null ? undefined : formatCompact(latest),
         };
       }),
-    [series, rows, pairLabels, pairOrder],
+    [series, rows, phases, pairLabels, pairOrder],
   );
   // Few points: draw dots so a line of two samples is still visible.
   const showDots = rows.length <= 12;
@@ -60,8 +63,8 @@ export const FspDistanceChart = memo(function FspDistanceChart({
             <Line
               key={line.key}
               dataKey={line.key}
-              name={seriesName(line, pairLabels)}
-              stroke={PHASE_COLORS[line.phase]}
+              name={seriesName(line, phases, pairLabels)}
+              stroke={phases.get(line.phaseId)?.color ?? FALLBACK_COLOR}
               strokeDasharray={pairDash(pairOrder, line.pairId)}
               strokeWidth={2}
               dot={showDots ? { r: 3 } : false}

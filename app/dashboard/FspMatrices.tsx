@@ -1,14 +1,17 @@
 import { useMemo } from 'react';
 import type { HeatmapPair } from '../../src/protocol';
 import { useStudio } from '../store';
-import { PHASE_LABELS } from './chartData';
+import { knownModels, labelLookup } from './modelColors';
 import { formatCompact, matrixRange } from './colormap';
 import { FspDistanceChart } from './FspDistanceChart';
+import { phaseStyles } from './phaseStyles';
 import { CaptionedHeatmap, ColorScale } from './Heatmap';
 import { EmptyState, Panel } from './Panel';
 
-/** One FSP block: teacher and student matrices on one shared colour scale, so colour differences are real. */
-function FspPair({ pair, studentName }: { pair: HeatmapPair; studentName: string }) {
+/** One FSP block: the teacher side's and the student side's matrices on one shared colour scale, so colour differences are real. */
+function FspPair({ pair, labelOf }: { pair: HeatmapPair; labelOf: (modelId: string) => string }) {
+  const teacherName = labelOf(pair.teacherModel);
+  const studentName = labelOf(pair.studentModel);
   const range = useMemo(() => matrixRange(pair.teacher, pair.student), [pair]);
   const size = `${pair.rows}×${pair.cols}`;
   return (
@@ -20,23 +23,26 @@ function FspPair({ pair, studentName }: { pair: HeatmapPair; studentName: string
         </span>
       </figcaption>
       <div className="fsp-pair__maps">
-        <CaptionedHeatmap matrix={pair.teacher} range={range} label={`Teacher FSP, ${pair.label}`} caption="teacher" detail={size} size={120} testId="fsp-heatmap" />
-        <CaptionedHeatmap matrix={pair.student} range={range} label={`Student FSP, ${pair.label}`} caption={studentName} detail={size} size={120} testId="fsp-heatmap" />
+        <CaptionedHeatmap matrix={pair.teacher} range={range} label={`${teacherName} FSP, ${pair.label}`} caption={teacherName} detail={size} size={120} testId="fsp-heatmap" />
+        <CaptionedHeatmap matrix={pair.student} range={range} label={`${studentName} FSP, ${pair.label}`} caption={studentName} detail={size} size={120} testId="fsp-heatmap" />
       </div>
       <ColorScale range={range} caption="shared scale" />
     </figure>
   );
 }
 
-/** FSP matrices (Yim et al.) of teacher and student side by side, and their distance over training. */
+/** FSP matrices (Yim et al.) of the two models each FSP block compares, side by side, and their distance over training. */
 export function FspMatrices() {
   const fsp = useStudio((s) => s.run.probe?.fsp);
-  const phase = useStudio((s) => s.run.probe?.phase);
+  const logits = useStudio((s) => s.run.probe?.logits);
   const step = useStudio((s) => s.run.probe?.step);
+  const plan = useStudio((s) => s.run.plan);
   const history = useStudio((s) => s.run.fspHistory);
   const pairs = useMemo(() => fsp ?? [], [fsp]);
   const pairLabels = useMemo(() => new Map(pairs.map((pair) => [pair.id, pair.label])), [pairs]);
-  const studentName = phase === undefined ? 'student' : PHASE_LABELS[phase].toLowerCase();
+  const labelOf = useMemo(() => labelLookup(knownModels(plan, logits ?? [])), [plan, logits]);
+  const phaseIds = useMemo(() => Object.keys(history), [history]);
+  const phases = useMemo(() => phaseStyles(plan, phaseIds), [plan, phaseIds]);
 
   return (
     <Panel title="FSP matrices" testId="fsp-matrices" wide>
@@ -51,10 +57,10 @@ export function FspMatrices() {
           <div className="fsp-layout">
             <div className="fsp-pairs">
               {pairs.map((pair) => (
-                <FspPair key={pair.id} pair={pair} studentName={studentName} />
+                <FspPair key={pair.id} pair={pair} labelOf={labelOf} />
               ))}
             </div>
-            <FspDistanceChart history={history} pairLabels={pairLabels} />
+            <FspDistanceChart history={history} pairLabels={pairLabels} phases={phases} />
           </div>
         </>
       )}

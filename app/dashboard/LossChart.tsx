@@ -1,28 +1,33 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { RunPhase } from '../../src/train/plan';
 import { useStudio } from '../store';
+import type { LossSeries } from '../store/runSlice';
 import { ChartLegend, type LegendItem } from './ChartLegend';
-import { latestValue, logDomain, lossRows, lossTermKeys, magnitudeSpread, PHASE_LABELS, PHASES, positiveRows, SERIES_COLORS } from './chartData';
+import { latestValue, logDomain, lossRows, lossTermKeys, lossTermLabels, magnitudeSpread, phaseTabs, positiveRows, SERIES_COLORS } from './chartData';
 import { formatCompact } from './colormap';
 import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
 import { EmptyState, Panel } from './Panel';
 
 /** Terms whose typical sizes differ by this many orders of magnitude are hard to read on a linear axis. */
 const LOG_SCALE_SPREAD = 1.5;
+const PHASE_KIND_NAMES = { teacher: 'teacher training', baseline: 'baseline, labels only', student: 'distillation' } as const;
 const TOTAL_COLOR = '#24292f';
+const NO_SERIES: LossSeries = { phaseId: '', kind: 'teacher', label: '', stride: 1, points: [] };
 
-/** Every weighted loss term and the total, per step, for one phase at a time. */
+/** Every weighted loss term and the total, per step, for one phase at a time (a tab per phase). */
 export function LossChart() {
   const lossSeries = useStudio((s) => s.run.lossSeries);
+  const plan = useStudio((s) => s.run.plan);
+  const selection = useStudio((s) => s.run.selection);
   const nodes = useStudio((s) => s.experiment.nodes);
-  const [chosen, setChosen] = useState<RunPhase | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
   const [chosenLog, setChosenLog] = useState<boolean | null>(null);
 
-  const phasesWithData = PHASES.filter((phase) => lossSeries[phase].points.length > 0);
-  // Follow the phase that is training unless the user picked one.
-  const phase = chosen !== null && phasesWithData.includes(chosen) ? chosen : (phasesWithData.at(-1) ?? 'teacher');
-  const series = lossSeries[phase];
+  const tabs = useMemo(() => phaseTabs(plan, selection, lossSeries), [plan, selection, lossSeries]);
+  // Follow the phase that reported last unless the user picked one.
+  const latestPhase = Object.keys(lossSeries).at(-1) ?? null;
+  const phaseId = chosen !== null && lossSeries[chosen] !== undefined ? chosen : latestPhase;
+  const series = (phaseId === null ? undefined : lossSeries[phaseId]) ?? NO_SERIES;
   const rows = useMemo(() => lossRows(series), [series]);
   const terms = useMemo(() => lossTermKeys(series), [series]);
   const spread = useMemo(() => magnitudeSpread(rows, ['total', ...terms]), [rows, terms]);
@@ -30,11 +35,7 @@ export function LossChart() {
   const logScale = chosenLog ?? spread >= LOG_SCALE_SPREAD;
   const plotted = useMemo(() => (logScale ? positiveRows(rows) : rows), [rows, logScale]);
   const yDomain = useMemo(() => (logScale ? logDomain(rows, ['total', ...terms]) : ([0, 'auto'] as const)), [rows, terms, logScale]);
-  const labels = useMemo(() => {
-    const byId = new Map<string, string>(nodes.map((node) => [node.id, node.label]));
-    byId.set('ce', 'Cross-entropy');
-    return byId;
-  }, [nodes]);
+  const labelOf = useMemo(() => lossTermLabels(plan, nodes), [plan, nodes]);
 
   const legend = useMemo<LegendItem[]>(() => {
     const latest = (key: string) => {
@@ -45,27 +46,29 @@ export function LossChart() {
       { key: 'total', label: 'Total', color: TOTAL_COLOR, value: latest('total') },
       ...terms.map((term, index) => ({
         key: term,
-        label: labels.get(term) ?? term,
+        label: labelOf(term),
         color: SERIES_COLORS[index % SERIES_COLORS.length],
         value: latest(term),
       })),
     ];
-  }, [rows, terms, labels]);
+  }, [rows, terms, labelOf]);
 
   return (
     <Panel title="Loss per step" testId="loss-chart">
       <div className="dash-toolbar">
         <div className="dash-tabs" role="tablist">
-          {PHASES.map((p) => (
+          {tabs.map((tab) => (
             <button
-              key={p}
+              key={tab.phaseId}
               type="button"
               role="tab"
-              aria-selected={p === phase}
-              disabled={lossSeries[p].points.length === 0}
-              onClick={() => setChosen(p)}
+              aria-selected={tab.phaseId === phaseId}
+              disabled={!tab.hasData}
+              data-phase-kind={tab.kind}
+              title={`${tab.label} (${PHASE_KIND_NAMES[tab.kind]})`}
+              onClick={() => setChosen(tab.phaseId)}
             >
-              {PHASE_LABELS[p]}
+              {tab.label}
             </button>
           ))}
         </div>
@@ -94,7 +97,7 @@ export function LossChart() {
                 <Line
                   key={term}
                   dataKey={term}
-                  name={labels.get(term) ?? term}
+                  name={labelOf(term)}
                   stroke={SERIES_COLORS[index % SERIES_COLORS.length]}
                   strokeWidth={1.5}
                   dot={false}

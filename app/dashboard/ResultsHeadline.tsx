@@ -1,4 +1,4 @@
-import type { ExperimentResults } from '../../src/results';
+import { modelResultById, type DistillationReport, type ExperimentResults } from '../../src/results';
 import { formatCount, formatPercent, formatPoints } from './format';
 
 type Tone = 'good' | 'bad' | 'neutral';
@@ -16,35 +16,43 @@ function Metric({ title, value, detail, tone, testId }: { title: string; value: 
 }
 
 /** Sign-based colour: a gain above zero is good, a drop above zero is bad. */
-function toneOf(value: number | null, positiveIsGood: boolean): Tone {
+export function toneOf(value: number | null, positiveIsGood: boolean): Tone {
   if (value === null || !Number.isFinite(value) || value === 0) return 'neutral';
   return value > 0 === positiveIsGood ? 'good' : 'bad';
 }
 
-/** The three numbers a distillation experiment is about, large, above the detailed table. */
-export function ResultsHeadline({ results }: { results: ExperimentResults }) {
-  const { teacher, baseline, student } = results;
+export const formatCompression = (ratio: number | null): string => (ratio === null ? '—' : `${ratio.toFixed(1)}×`);
+
+/** The three numbers a distillation is about (the experiment's first distillation), large, above the detailed table. */
+export function ResultsHeadline({ results, report }: { results: ExperimentResults; report: DistillationReport }) {
+  const teacher = modelResultById(results, report.teacherId);
+  const student = modelResultById(results, report.studentId);
+  const baseline = modelResultById(results, report.baselineId);
+  const teacherName = teacher?.label ?? 'teacher';
+  const studentName = student?.label ?? 'student';
   return (
-    <div className="results-headline">
+    <div className="results-headline" data-testid="results-headline" data-student-id={report.studentId}>
       <Metric
         title="Compression"
-        value={results.compressionRatio === null ? '—' : `${results.compressionRatio.toFixed(1)}×`}
-        detail={`teacher ${formatCount(teacher?.params)} ÷ student ${formatCount(student?.params)} parameters`}
+        value={formatCompression(report.compressionRatio)}
+        detail={`${teacherName} ${formatCount(teacher?.params)} ÷ ${studentName} ${formatCount(student?.params)} parameters`}
         tone="neutral"
         testId="result-compression"
       />
       <Metric
         title="Accuracy drop"
-        value={formatPoints(results.accuracyDrop)}
-        detail={`teacher ${formatPercent(teacher?.testAccuracy)} − student ${formatPercent(student?.testAccuracy)}`}
-        tone={toneOf(results.accuracyDrop, false)}
+        value={formatPoints(report.accuracyDrop)}
+        detail={`${teacherName} ${formatPercent(teacher?.testAccuracy)} − ${studentName} ${formatPercent(student?.testAccuracy)}`}
+        tone={toneOf(report.accuracyDrop, false)}
         testId="result-accuracy-drop"
       />
       <Metric
         title="Distillation gain"
-        value={formatPoints(results.distillationGain)}
-        detail={`student ${formatPercent(student?.testAccuracy)} − baseline ${formatPercent(baseline?.testAccuracy)}`}
-        tone={toneOf(results.distillationGain, true)}
+        value={formatPoints(report.distillationGain)}
+        detail={report.baselineId === null
+          ? `${studentName} has no baseline to compare with`
+          : `${studentName} ${formatPercent(student?.testAccuracy)} − ${baseline?.label ?? 'baseline'} ${formatPercent(baseline?.testAccuracy)}`}
+        tone={toneOf(report.distillationGain, true)}
         testId="result-distillation-gain"
       />
     </div>

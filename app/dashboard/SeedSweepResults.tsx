@@ -1,6 +1,7 @@
+import { useState } from 'react';
 import { confidenceInterval95, summarizeGain, type Spread } from '../../src/seedStatistics';
 import { downloadFile, fileSlug } from '../download';
-import { currentSeed, seedRowsOf, type SeedSweep } from '../run/seedSweep';
+import { currentSeed, seedRowsOf, sweepDistillations, type SeedSweep } from '../run/seedSweep';
 import { formatPercent, formatPoints } from './format';
 import { GainStrip } from './GainStrip';
 
@@ -24,10 +25,14 @@ function verdictOf(low: number, high: number): { text: string; tone: 'good' | 'b
 
 /**
  * A seed sweep's results: baseline, distilled student and gain per seed, then the gain's mean,
- * spread, 95 % interval (t over the seeds, src/seedStatistics.ts) and how many seeds it won.
+ * spread, 95 % interval (t over the seeds, src/seedStatistics.ts) and how many seeds it won. The
+ * headline distillation by default; with several distillations that have a baseline, one is chosen.
  */
 export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
-  const rows = seedRowsOf(sweep);
+  const distillations = sweepDistillations(sweep);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const studentId = distillations.some((d) => d.studentId === chosen) ? (chosen ?? undefined) : undefined;
+  const rows = seedRowsOf(sweep, studentId);
   const summary = summarizeGain(rows);
   const running = sweep.state === 'running' ? currentSeed(sweep) : null;
   const gain = summary?.gain.test;
@@ -46,6 +51,14 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
       <h4 className="seed-sweep__title">
         Over {sweep.count} seeds ({sweep.finished.length} finished{sweep.state === 'stopped' ? ', ended early' : ''})
       </h4>
+      {distillations.length > 1 && (
+        <label className="seed-sweep__choice">
+          Gain of{' '}
+          <select value={studentId ?? distillations[0].studentId} data-testid="seed-sweep-distillation" onChange={(event) => setChosen(event.target.value)}>
+            {distillations.map((d) => <option key={d.studentId} value={d.studentId}>{d.label}</option>)}
+          </select>
+        </label>
+      )}
       <table className="results-table seed-sweep__table">
         <thead>
           <tr>

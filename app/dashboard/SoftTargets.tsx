@@ -2,10 +2,11 @@ import { useMemo, useState } from 'react';
 import { datasetRegistry } from '../../src/data/registry';
 import type { ExperimentFile } from '../../src/graph/schema';
 import { useStudio } from '../store';
-import { PHASE_LABELS, softmaxWithTemperature } from './chartData';
+import { softmaxWithTemperature } from './chartData';
+import { knownModels, modelColors } from './modelColors';
 import { EmptyState, Panel } from './Panel';
 import { ProbeImage } from './ProbeImage';
-import { SoftTargetChart } from './SoftTargetChart';
+import { SoftTargetChart, type SoftTargetSeries } from './SoftTargetChart';
 
 /** The temperature of the first loss block that has one (KD), else 1: what the student is taught with. */
 function experimentTemperature(experiment: ExperimentFile): number {
@@ -22,26 +23,38 @@ function classNamesOf(experiment: ExperimentFile): string[] | null {
 }
 
 /**
- * For each probe image: the hard label and the teacher's and student's class probabilities at
- * temperature T, recomputed from the stored logits when the slider moves (no worker round trip).
+ * For each probe image: the hard label and the class probabilities at temperature T of every model
+ * of the phase (teachers, then learners), recomputed from the stored logits when the slider moves
+ * (no worker round trip).
  */
 export function SoftTargets() {
   const probe = useStudio((s) => s.run.probe);
+  const plan = useStudio((s) => s.run.plan);
   const experiment = useStudio((s) => s.experiment);
   const defaultTemperature = useMemo(() => experimentTemperature(experiment), [experiment]);
   const classNames = useMemo(() => classNamesOf(experiment), [experiment]);
   const [chosenTemperature, setChosenTemperature] = useState<number | null>(null);
   const temperature = chosenTemperature ?? defaultTemperature;
 
+  const models = useMemo(() => {
+    const logits = probe?.logits ?? [];
+    const colors = modelColors(knownModels(plan, logits));
+    return logits.map((model) => ({ ...model, color: colors.get(model.modelId) ?? '#57606a' }));
+  }, [probe, plan]);
+
   const rows = useMemo(() => {
     if (probe === null) return [];
     return probe.labels.map((label, i) => ({
       label,
       image: probe.images[i],
-      teacher: softmaxWithTemperature(probe.teacherLogits[i], temperature),
-      student: softmaxWithTemperature(probe.studentLogits[i], temperature),
+      series: models.flatMap((model): SoftTargetSeries[] => {
+        const logits = model.values[i];
+        if (logits === undefined) return [];
+        const { modelId, label: name, role, color } = model;
+        return [{ modelId, label: name, role, color, probabilities: softmaxWithTemperature(logits, temperature) }];
+      }),
     }));
-  }, [probe, temperature]);
+  }, [probe, models, temperature]);
 
   return (
     <Panel title="Soft targets" testId="soft-targets" wide>
@@ -65,15 +78,25 @@ export function SoftTargets() {
             reset to the KD temperature ({defaultTemperature})
           </button>
         )}
-        <span className="soft-targets__legend">
-          <span className="dash-swatch dash-swatch--teacher" /> teacher
-          <span className="dash-swatch dash-swatch--student" /> {probe === null ? 'student' : PHASE_LABELS[probe.phase].toLowerCase()}
+        <span className="soft-targets__legend" data-testid="soft-targets-legend">
+          {probe === null ? (
+            <>
+              <span className="dash-swatch dash-swatch--teacher" /> teacher
+              <span className="dash-swatch dash-swatch--student" /> student
+            </>
+          ) : (
+            models.map((model) => (
+              <span key={model.modelId} className="soft-targets__legend-model" data-model-id={model.modelId}>
+                <span className="dash-swatch" style={{ background: model.color }} /> {model.label}
+              </span>
+            ))
+          )}
           <span className="soft-targets__legend-mark" /> true label
           {probe !== null && <span className="soft-targets__step">softmax(z / T) of step {probe.step}</span>}
         </span>
       </div>
       {probe === null ? (
-        <EmptyState>Teacher and student probabilities for a few test images appear during training.</EmptyState>
+        <EmptyState>Each model's probabilities for a few test images appear during training.</EmptyState>
       ) : (
         <div className="soft-targets__grid">
           {rows.map((row, i) => (
@@ -85,7 +108,7 @@ export function SoftTargets() {
                 </span>
                 <span className="soft-targets__t">T = {temperature.toFixed(1)}</span>
               </div>
-              <SoftTargetChart teacher={row.teacher} student={row.student} label={row.label} classNames={classNames} />
+              <SoftTargetChart series={row.series} label={row.label} classNames={classNames} />
             </div>
           ))}
         </div>

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../src/protocol';
-import { accuracyDomain, accuracyRows, argmax, fspDistanceRows, latestValue, magnitudeSpread, positiveRows, probabilityCeiling, logDomain, softmaxWithTemperature } from './chartData';
+import type { PhaseKind, TrainingPlan } from '../../src/train/plan';
+import {
+  accuracyDomain, accuracyKey, accuracyRows, argmax, fspDistanceRows, fspSeries, latestValue, logDomain, lossTermLabels, magnitudeSpread,
+  phaseTabs, positiveRows, probabilityCeiling, softmaxWithTemperature,
+} from './chartData';
 
 describe('softmaxWithTemperature', () => {
   it('matches a hand-computed case and flattens as T grows', () => {
@@ -21,25 +25,71 @@ describe('softmaxWithTemperature', () => {
 });
 
 describe('accuracyRows', () => {
-  const epoch = (phase: EpochMetrics['phase'], test: number): EpochMetrics => ({
-    type: 'epoch', phase, stageIndex: 0, epoch: 1, trainAccuracy: test + 0.1, validationAccuracy: test, testAccuracy: test,
+  const epoch = (modelId: string, test: number, kind: EpochMetrics['kind'] = 'student'): EpochMetrics => ({
+    type: 'epoch', phaseId: `phase-of-${modelId}`, kind, modelId, stageIndex: 0, epoch: 1, trainAccuracy: test + 0.1, validationAccuracy: test, testAccuracy: test,
   });
 
-  it('counts epochs within each phase and reports percent', () => {
-    const rows = accuracyRows([epoch('teacher', 0.5), epoch('teacher', 0.75), epoch('student', 0.25)]);
+  it('counts epochs within each model and reports percent', () => {
+    const rows = accuracyRows({ teacher: [epoch('teacher', 0.5, 'teacher'), epoch('teacher', 0.75, 'teacher')], student: [epoch('student', 0.25)] });
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ epoch: 1, teacherTest: 50, studentTest: 25 });
-    expect(rows[1]).toEqual({ epoch: 2, teacherTest: 75, teacherTrain: 85 });
+    expect(rows[0]).toMatchObject({ epoch: 1, 'test:teacher': 50, 'test:student': 25 });
+    expect(rows[1]).toEqual({ epoch: 2, 'test:teacher': 75, 'train:teacher': 85 });
+  });
+
+  it('gives two peers trained in one phase a series each', () => {
+    const rows = accuracyRows({ 'peer-a': [epoch('peer-a', 0.5), epoch('peer-a', 0.6)], 'peer-b': [epoch('peer-b', 0.4), epoch('peer-b', 0.7)] });
+    expect(rows.map((row) => [row[accuracyKey('peer-a', 'test')], row[accuracyKey('peer-b', 'test')]])).toEqual([[50, 40], [60, 70]]);
+    expect(rows[1][accuracyKey('peer-b', 'train')]).toBeCloseTo(80, 12);
   });
 });
 
 describe('fspDistanceRows', () => {
-  it('keys distances by phase so the baseline and student lines stay apart', () => {
-    const rows = fspDistanceRows([
-      { phase: 'baseline', step: 5, distances: { f: 0.5 } },
-      { phase: 'student', step: 5, distances: { f: 0.25 } },
+  it('keys distances by phase so the baseline and distillation lines stay apart', () => {
+    const history = {
+      'baseline:student': [{ step: 5, distances: { f: 0.5 } }],
+      'distill:trainer': [{ step: 5, distances: { f: 0.25 } }],
+    };
+    expect(fspDistanceRows(history)).toEqual([{ step: 5, 'baseline:student|f': 0.5 }, { step: 5, 'distill:trainer|f': 0.25 }]);
+    expect(fspSeries(history)).toEqual([
+      { key: 'baseline:student|f', phaseId: 'baseline:student', pairId: 'f' },
+      { key: 'distill:trainer|f', phaseId: 'distill:trainer', pairId: 'f' },
     ]);
-    expect(rows).toEqual([{ step: 5, 'baseline:f': 0.5 }, { step: 5, 'student:f': 0.25 }]);
+  });
+});
+
+describe('phaseTabs', () => {
+  const phase = (id: string, kind: PhaseKind, label: string, frozen: string[] = [], trains: string[] = [id]) =>
+    ({ id, kind, label, trains, frozen, teachers: {}, stages: [], augmentShift: 0 });
+  const plan = {
+    phases: [
+      phase('teacher:t', 'teacher', 'Teacher', [], ['t']),
+      phase('baseline:s', 'baseline', 'Baseline'),
+      phase('distill:a', 'student', 'Assistant', ['t'], ['a']),
+      phase('distill:s', 'student', 'Student', ['a'], ['s']),
+    ],
+  } as unknown as TrainingPlan;
+  const series = (phaseId: string, kind: PhaseKind, label: string, points = 1) =>
+    ({ phaseId, kind, label, stride: 1, points: Array.from({ length: points }, (_, step) => ({ step, epoch: 1, total: 1, terms: {} })) });
+
+  it('lists the selected phases with what a distillation needs, marking those with data', () => {
+    const tabs = phaseTabs(plan, { teacher: false, baseline: false, student: true }, { 'teacher:t': series('teacher:t', 'teacher', 'Teacher') });
+    expect(tabs.map((tab) => [tab.phaseId, tab.label, tab.hasData])).toEqual([
+      ['teacher:t', 'Teacher', true], ['distill:a', 'Assistant', false], ['distill:s', 'Student', false],
+    ]);
+  });
+
+  it('falls back to the series alone without a plan', () => {
+    expect(phaseTabs(null, null, { x: series('x', 'student', 'Peers', 0) })).toEqual([{ phaseId: 'x', kind: 'student', label: 'Peers', hasData: false }]);
+  });
+});
+
+describe('lossTermLabels', () => {
+  it('names terms from the plan, then the graph, and cross-entropy terms as such', () => {
+    const plan = {
+      phases: [{ stages: [{ terms: [{ term: { nodeId: 'ce:teacher', label: 'Cross-entropy' } }, { term: { nodeId: 'kd', label: 'KD (plan)' } }] }] }],
+    } as unknown as TrainingPlan;
+    const labelOf = lossTermLabels(plan, [{ id: 'kd', label: 'KD (graph)' }, { id: 'at', label: 'Attention' }]);
+    expect(['ce:teacher', 'kd', 'at', 'ce:student/baseline', 'other'].map(labelOf)).toEqual(['Cross-entropy', 'KD (plan)', 'Attention', 'Cross-entropy', 'other']);
   });
 });
 

@@ -1,19 +1,8 @@
 import type { EpochMetrics } from '../../src/protocol';
-import type { RunPhase } from '../../src/train/plan';
+import { selectedPhases, type PhaseKind, type RunSelection, type TrainingPlan } from '../../src/train/plan';
 import type { FspDistancePoint, LossSeries } from '../store/runSlice';
 
 /** Pure shaping of run state into chart rows, kept out of the components so it is easy to test. */
-
-export const PHASES: readonly RunPhase[] = ['teacher', 'baseline', 'student'];
-
-export const PHASE_LABELS: Record<RunPhase, string> = {
-  teacher: 'Teacher',
-  baseline: 'Baseline student',
-  student: 'Distilled student',
-};
-
-/** Same colours as the teacher/student node tones, so a model looks the same in every chart. */
-export const PHASE_COLORS: Record<RunPhase, string> = { teacher: '#1f6feb', baseline: '#9a6700', student: '#1a7f37' };
 
 export const SERIES_COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7b83', '#57606a'];
 
@@ -29,19 +18,23 @@ export function lossRows(series: LossSeries): ChartRow[] {
   return series.points.map((point) => ({ step: point.step, total: point.total, ...point.terms }));
 }
 
+/** The key of one model's train or test accuracy in the accuracy rows. */
+export function accuracyKey(modelId: string, split: 'train' | 'test'): string {
+  return `${split}:${modelId}`;
+}
+
 /**
- * One row per epoch of training, counted within each phase (stages of the student follow one
- * another), with `${phase}Train` and `${phase}Test` accuracy in percent.
+ * One row per epoch of training, counted within each model (the stages of a phase follow one
+ * another), with each model's train and test accuracy in percent under accuracyKey.
  */
-export function accuracyRows(epochs: readonly EpochMetrics[]): ChartRow[] {
+export function accuracyRows(epochs: Readonly<Record<string, readonly EpochMetrics[]>>): ChartRow[] {
   const rows: ChartRow[] = [];
-  const counts: Record<RunPhase, number> = { teacher: 0, baseline: 0, student: 0 };
-  for (const metrics of epochs) {
-    counts[metrics.phase] += 1;
-    const index = counts[metrics.phase];
-    while (rows.length < index) rows.push({ epoch: rows.length + 1 });
-    rows[index - 1][`${metrics.phase}Train`] = metrics.trainAccuracy * 100;
-    rows[index - 1][`${metrics.phase}Test`] = metrics.testAccuracy * 100;
+  for (const [modelId, metrics] of Object.entries(epochs)) {
+    metrics.forEach((epoch, index) => {
+      while (rows.length <= index) rows.push({ epoch: rows.length + 1 });
+      rows[index][accuracyKey(modelId, 'train')] = epoch.trainAccuracy * 100;
+      rows[index][accuracyKey(modelId, 'test')] = epoch.testAccuracy * 100;
+    });
   }
   return rows;
 }
@@ -55,25 +48,34 @@ export function softmaxWithTemperature(logits: readonly number[], temperature: n
   return exps.map((e) => e / sum);
 }
 
-/** Key of one FSP distance line: each phase that distils (baseline probes, student) has its own. */
-export function fspSeriesKey(phase: RunPhase, pairId: string): string {
-  return `${phase}:${pairId}`;
+/** Key of one FSP distance line: each phase that compares FSP matrices (baselines, distillations) has its own. */
+export function fspSeriesKey(phaseId: string, pairId: string): string {
+  return `${phaseId}|${pairId}`;
 }
 
-export function fspDistanceRows(history: readonly FspDistancePoint[]): ChartRow[] {
-  return history.map((point) => {
+export interface FspLine {
+  key: string;
+  phaseId: string;
+  pairId: string;
+}
+
+/** Rows of every phase's points, phase after phase (each line reads only its own). */
+export function fspDistanceRows(history: Readonly<Record<string, readonly FspDistancePoint[]>>): ChartRow[] {
+  return Object.entries(history).flatMap(([phaseId, points]) => points.map((point) => {
     const row: ChartRow = { step: point.step };
-    for (const [pairId, distance] of Object.entries(point.distances)) row[fspSeriesKey(point.phase, pairId)] = distance;
+    for (const [pairId, distance] of Object.entries(point.distances)) row[fspSeriesKey(phaseId, pairId)] = distance;
     return row;
-  });
+  }));
 }
 
-export function fspSeries(history: readonly FspDistancePoint[]): { key: string; phase: RunPhase; pairId: string }[] {
-  const seen = new Map<string, { key: string; phase: RunPhase; pairId: string }>();
-  for (const point of history) {
-    for (const pairId of Object.keys(point.distances)) {
-      const key = fspSeriesKey(point.phase, pairId);
-      if (!seen.has(key)) seen.set(key, { key, phase: point.phase, pairId });
+export function fspSeries(history: Readonly<Record<string, readonly FspDistancePoint[]>>): FspLine[] {
+  const seen = new Map<string, FspLine>();
+  for (const [phaseId, points] of Object.entries(history)) {
+    for (const point of points) {
+      for (const pairId of Object.keys(point.distances)) {
+        const key = fspSeriesKey(phaseId, pairId);
+        if (!seen.has(key)) seen.set(key, { key, phaseId, pairId });
+      }
     }
   }
   return [...seen.values()];
@@ -162,4 +164,34 @@ export function logDomain(rows: readonly ChartRow[], keys: readonly string[]): [
   const low = 10 ** Math.floor(Math.log10(min));
   const high = 10 ** Math.ceil(Math.log10(max));
   return [low, high > low ? high : low * 10];
+}
+
+export interface PhaseTab {
+  phaseId: string;
+  kind: PhaseKind;
+  label: string;
+  hasData: boolean;
+}
+
+/** One tab per phase the run trains (the plan's selected phases in order), then any phase only the series know. */
+export function phaseTabs(plan: TrainingPlan | null, selection: RunSelection | null, lossSeries: Readonly<Record<string, LossSeries>>): PhaseTab[] {
+  const planned = plan === null ? [] : selection === null ? plan.phases : selectedPhases(plan, selection);
+  const tabs: PhaseTab[] = planned.map((phase) => ({
+    phaseId: phase.id,
+    kind: phase.kind,
+    label: lossSeries[phase.id]?.label ?? phase.label,
+    hasData: (lossSeries[phase.id]?.points.length ?? 0) > 0,
+  }));
+  for (const series of Object.values(lossSeries)) {
+    if (tabs.some((tab) => tab.phaseId === series.phaseId)) continue;
+    tabs.push({ phaseId: series.phaseId, kind: series.kind, label: series.label, hasData: series.points.length > 0 });
+  }
+  return tabs;
+}
+
+/** What each loss term is called: the plan's term labels, else the graph's node labels; cross-entropy on a model named as such. */
+export function lossTermLabels(plan: TrainingPlan | null, nodes: readonly { id: string; label: string }[]): (term: string) => string {
+  const labels = new Map<string, string>(nodes.map((node) => [node.id, node.label]));
+  for (const phase of plan?.phases ?? []) for (const stage of phase.stages) for (const { term } of stage.terms) labels.set(term.nodeId, term.label);
+  return (term) => labels.get(term) ?? (term.startsWith('ce:') ? 'Cross-entropy' : term);
 }

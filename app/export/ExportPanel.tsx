@@ -1,77 +1,37 @@
 import { useMemo, useState } from 'react';
 import { KNOWN_SOC_VERSIONS } from '../../src/export/bundleFacts';
-import { exportSettingsOf, studentOf, trainedStudentMismatch, type ExportJobRequest, type ModelCard } from '../../src/export/exportRequest';
+import { exportSettingsOf, studentOf, trainedStudentMismatch, type ExportJobRequest } from '../../src/export/exportRequest';
 import { downloadExperiment } from '../editor/experimentFiles';
 import type { ExportParams } from '../../src/graph/schema';
-import type { VerificationReport } from '../../src/protocol';
+import { modelResultById } from '../../src/results';
 import { useStudio } from '../store';
-import { useExportJob, type ExportJobState } from './useExportJob';
+import { useExportJob } from './useExportJob';
+import { ExportModelPicker } from './ExportModelPicker';
+import { exportedModelId } from './exportedModel';
+import { ModelCardView, VerifyResult } from './ExportViews';
 import { downloadFile } from '../download';
 import './export.css';
 
 /**
- * Export of the trained student: ONNX alone or the Atlas 200 DK bundle. Every export is verified
- * in a worker (onnxruntime-web against the tfjs student) and is offered for download only when it
- * agrees; the model card shows what will be downloaded.
+ * Export of a trained model (by default the headline distillation's student): ONNX alone or the
+ * Atlas 200 DK bundle. Every export is verified in a worker (onnxruntime-web against the tfjs
+ * model) and is offered for download only when it agrees; the model card shows what will be
+ * downloaded.
  */
 
 const VERIFY_IMAGES = 64;
 
 type Settings = Pick<ExportParams, 'format' | 'socVersion' | 'aipp' | 'batchSize' | 'softmaxOutput'>;
 
-const formatBytes = (bytes: number): string =>
-  bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
-const percent = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(2)} %`);
-
-function VerifyResult({ state }: { state: ExportJobState }) {
-  if (state.status === 'idle') return <p data-testid="export-verify-result" data-status="idle">Train a student to export it.</p>;
-  if (state.status === 'running') return <p data-testid="export-verify-result" data-status="running">Exporting and verifying with ONNX Runtime…</p>;
-  if (state.status === 'failed') {
-    return (
-      <p className="export-panel__error" role="alert" data-testid="export-verify-result" data-status="error">
-        Export failed{state.layerId ? ` at layer '${state.layerId}'` : ''}: {state.message}
-      </p>
-    );
-  }
-  const report: VerificationReport = state.result.report;
-  const facts = `max |diff| ${report.maxAbsDiff.toExponential(2)} (tolerance ${report.tolerance.toExponential(0)}), ` +
-    `${(report.classAgreement * 100).toFixed(1)} % of classes agree on ${report.samples} test images`;
-  return report.ok
-    ? <p className="export-panel__ok" data-testid="export-verify-result" data-status="ok">Verified: {facts}.</p>
-    : (
-      <p className="export-panel__error" role="alert" data-testid="export-verify-result" data-status="mismatch">
-        ONNX Runtime disagrees with the tfjs student: {facts}. Downloads are disabled; please report this experiment.
-      </p>
-    );
-}
-
-function ModelCardView({ card }: { card: ModelCard }) {
-  const rows: [string, string][] = [
-    ['Student', card.name],
-    ['Test accuracy', percent(card.testAccuracy)],
-    ['Teacher accuracy', percent(card.teacherAccuracy)],
-    ['Seed', card.seed === null ? '—' : String(card.seed)],
-    ['Parameters', `${card.params.toLocaleString('en-US')} (${formatBytes(card.parameterBytes)} float32)`],
-    ['FLOPs per image', card.flops.toLocaleString('en-US')],
-    ['ONNX', `${formatBytes(card.onnxBytes)}, opset ${card.opset}, IR ${card.irVersion}`],
-    ['Input / outputs', `[${card.inputShape.join(', ')}] float32 NCHW -> ${card.outputs.join(', ')}`],
-    ['Operators', card.ops.join(', ')],
-  ];
-  if (card.bundleBytes !== null) rows.push(['Bundle', `${formatBytes(card.bundleBytes)}, ${card.socVersion}${card.aipp ? ', AIPP' : ''}`]);
-  return (
-    <dl className="export-panel__card" data-testid="export-model-card">
-      {rows.map(([term, value]) => (
-        <div key={term}><dt>{term}</dt><dd>{value}</dd></div>
-      ))}
-    </dl>
-  );
-}
-
 export function ExportPanel() {
   const experiment = useStudio((s) => s.experiment);
-  const trained = useStudio((s) => s.run.trainedModels.student);
+  const trainedModels = useStudio((s) => s.run.trainedModels);
   const results = useStudio((s) => s.run.results);
   const sweep = useStudio((s) => s.run.sweep);
+  const [chosenId, setChosenId] = useState<string | null>(null);
+  const modelId = exportedModelId(trainedModels, results, chosenId);
+  const trained = modelId === null ? undefined : trainedModels[modelId];
+  const trainedResult = results === null ? null : modelResultById(results, modelId);
   const [settings, setSettings] = useState<Settings>(() => exportSettingsOf(experiment));
   const update = (patch: Partial<Settings>) => setSettings((current) => ({ ...current, ...patch }));
 
@@ -88,6 +48,7 @@ export function ExportPanel() {
   const request = useMemo<ExportJobRequest | null>(() => {
     if (!trained) return null;
     return {
+      modelId: trained.modelId,
       spec: trained.spec,
       weights: trained.weights,
       datasetId: trained.datasetId,
@@ -107,12 +68,13 @@ export function ExportPanel() {
 
   return (
     <section className="export-panel" data-testid="export-panel" aria-label="Export">
-      <h3 className="export-panel__title">Export the student</h3>
+      <h3 className="export-panel__title">Export {trained ? `"${trained.label}"` : 'a trained model'}</h3>
+      <ExportModelPicker models={trainedModels} chosen={modelId} onChoose={setChosenId} />
       {!trained && !graphStudent.ok && <p className="export-panel__error">{graphStudent.message}</p>}
       {mismatch && <p className="export-panel__note" data-testid="export-mismatch-note">{mismatch}</p>}
-      {trained && sweep !== null && results?.student && (
+      {trained && sweep !== null && trainedResult && (
         <p className="export-panel__note" data-testid="export-sweep-note">
-          From the seed sweep, this is the last run's student (seed {results.student.seed}); its gain is that seed's, the sweep's
+          From the seed sweep, this is the last run's {trained.label} (seed {trainedResult.seed}); its gain is that seed's, the sweep's
           mean is in the results panel.
         </p>
       )}

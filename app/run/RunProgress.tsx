@@ -33,7 +33,8 @@ export function RunProgress() {
           status === 'running' ? 'Starting…' : status === 'finished' ? 'Done' : 'Not running'
         ) : (
           <>
-            {percent}% · {progress.phase} · {progress.stageName} · epoch {progress.epoch}/{progress.epochs} · step{' '}
+            {percent}% · {progress.phaseLabel}
+            {progress.stageName !== progress.phaseLabel && <> · {progress.stageName}</>} · epoch {progress.epoch}/{progress.epochs} · step{' '}
             {progress.step}/{progress.stepsTotal}
             {progress.secondsLeft !== null && status === 'running' && <> · {formatDuration(progress.secondsLeft)} left</>}
           </>

@@ -11,10 +11,16 @@ import { RunProgress } from './RunProgress';
 import { RunErrorMessage } from './RunErrorMessage';
 import './run.css';
 
-const SINGLE_PHASES: { label: string; testId: string; runs: RunSelection }[] = [
-  { label: 'Teacher', testId: 'run-teacher', runs: { teacher: true, baseline: false, student: false } },
-  { label: 'Baseline', testId: 'run-baseline', runs: { teacher: false, baseline: true, student: false } },
-  { label: 'Student', testId: 'run-student', runs: { teacher: false, baseline: false, student: true } },
+/** One kind of phase alone; a distillation also runs the teacher phases it needs (restored from the cache when it can). */
+const SINGLE_PHASES: { label: string; title: string; testId: string; runs: RunSelection }[] = [
+  { label: 'Teachers', title: 'Train only the teachers, on labels', testId: 'run-teacher', runs: { teacher: true, baseline: false, student: false } },
+  { label: 'Baselines', title: 'Train only the baselines: each student on labels alone', testId: 'run-baseline', runs: { teacher: false, baseline: true, student: false } },
+  {
+    label: 'Distillations',
+    title: 'Run only the distillations, with the teacher phases they need (from the cache when unchanged)',
+    testId: 'run-student',
+    runs: { teacher: false, baseline: false, student: true },
+  },
 ];
 
 /** Run controls, progress and the active backend, above the dashboard. */
@@ -42,14 +48,14 @@ export function RunToolbar() {
           data-testid="run-button"
           disabled={active}
           onClick={() => startRun(ALL_PHASES)}
-          title="Train the teacher, the baseline student and the distilled student"
+          title="Run every phase: the teachers, the baselines and the distillations"
         >
           ▶ Run
         </button>
         <label
           className="run-toolbar__seeds"
-          title={'Run trains the baseline and the distilled student with this many seeds (the graph\'s seed, then the next ones) ' +
-            'to read the gain with its spread; the teacher is trained once and then comes from the cache. The single-phase buttons run one seed.'}
+          title={'Run trains the baselines and the distilled models with this many seeds (the graph\'s seed, then the next ones) ' +
+            'to read the gain with its spread; the teachers are trained once and then come from the cache. The single-kind buttons run one seed.'}
         >
           over
           <input
@@ -70,7 +76,7 @@ export function RunToolbar() {
           />
           {seedCount === 1 ? 'seed' : 'seeds'}
         </label>
-        <span className="run-toolbar__alone" role="group" aria-label="Run one phase alone">
+        <span className="run-toolbar__alone" role="group" aria-label="Run one kind of phase alone">
           <span className="run-toolbar__alone-label">or only</span>
           {SINGLE_PHASES.map((phase) => (
             <button
@@ -79,7 +85,7 @@ export function RunToolbar() {
               data-testid={phase.testId}
               disabled={active}
               onClick={() => startRun(phase.runs)}
-              title={`Run only the ${phase.label.toLowerCase()} phase`}
+              title={phase.title}
             >
               {phase.label}
             </button>

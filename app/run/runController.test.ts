@@ -4,6 +4,8 @@ import { nodeAssetReader } from '../../scripts/lib/node-assets';
 import type { ExperimentFile } from '../../src/graph/schema';
 import { baseGraph } from '../../src/graph/testFixtures';
 import type { TrainWorkerMessage } from '../../src/protocol';
+import { modelResultById } from '../../src/results';
+import { baselineIdFor } from '../../src/train/plan';
 import { MemoryCache, tinyStudent, tinyTeacher } from '../../src/train/testSupport';
 import { createTrainSession } from '../../workers/trainSession';
 import { ALL_PHASES, initialRunData, type RunData } from '../store/runSlice';
@@ -82,9 +84,14 @@ describe('run controller: seed sweeps', () => {
     await vi.waitFor(() => expect(run().sweep?.state).toBe('done'), settle);
 
     const sweep = run().sweep!;
-    expect(sweep.finished.map((seedRun) => [seedRun.seed, seedRun.results.baseline?.seed, seedRun.results.student?.seed])).toEqual([[7, 7, 7], [8, 8, 8]]);
-    expect(sweep.finished.map((seedRun) => seedRun.results.teacher?.fromCache ?? false)).toEqual([false, true]);
-    expect(sweep.finished[1].results.teacher?.testAccuracy).toBe(sweep.finished[0].results.teacher?.testAccuracy);
+    const model = (index: number, modelId: string) => modelResultById(sweep.finished[index].results, modelId);
+    expect(sweep.finished.map((seedRun, i) => [seedRun.seed, model(i, baselineIdFor('student'))?.seed, model(i, 'student')?.seed])).toEqual([[7, 7, 7], [8, 8, 8]]);
+    expect(sweep.finished.map((_, i) => model(i, 'teacher')?.fromCache ?? false)).toEqual([false, true]);
+    expect(model(1, 'teacher')?.testAccuracy).toBe(model(0, 'teacher')?.testAccuracy);
+    // The store kept each run's plan and the models it trained, keyed by model id.
+    expect(run().plan?.phases.map((phase) => phase.kind)).toEqual(['teacher', 'baseline', 'student']);
+    expect(Object.keys(run().trainedModels).sort()).toEqual([baselineIdFor('student'), 'student'].sort());
+    expect(Object.keys(run().epochMetrics).sort()).toEqual([baselineIdFor('student'), 'student'].sort());
     expect(teacherCache.puts).toBe(1);
     expect(spawned.map((worker) => worker.terminated)).toEqual([true, false]);
     expect(run().status).toBe('finished');

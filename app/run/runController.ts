@@ -5,7 +5,7 @@ import type { BackendPreference, TrainCommand, TrainWorkerMessage } from '../../
 import type { RunSelection, TrainingPlan } from '../../src/train/plan';
 import { initialRunData, isRunActive, type RunData, type RunError } from '../store/runSlice';
 import { applyRunMessages } from './runEvents';
-import { currentSeed, endSweep, recordSeedRun, startSweep, type SeedSweep } from './seedSweep';
+import { currentSeed, endSweep, recordSeedRun, startSweep, sweepSeedOf, type SeedSweep } from './seedSweep';
 import { errorMessage } from '../../src/errorMessage';
 
 /**
@@ -123,7 +123,7 @@ export function createRunController(access: RunControllerAccess): RunController 
     worker = spawnWorker();
     runCounter += 1;
     const runId = `run-${Date.now()}-${runCounter}`;
-    access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, startedAt: Date.now(), sweep, log }));
+    access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, plan, startedAt: Date.now(), sweep, log }));
     const command: TrainCommand = { type: 'start', runId, plan, runs, backend: access.getBackendPreference() };
     worker.postMessage(command);
     if (pausedByUser) worker.postMessage({ type: 'pause' } satisfies TrainCommand);
@@ -180,7 +180,7 @@ export function createRunController(access: RunControllerAccess): RunController 
       let sweep: SeedSweep | null = null;
       if (seedCount > 1) {
         try {
-          sweep = startSweep(experiment.name, plan.baseline.seed, seedCount);
+          sweep = startSweep(experiment.name, sweepSeedOf(plan), seedCount);
           // The last seed must be valid too, before any seed trains.
           withStudentSeedOffset(experiment, seedCount - 1);
         } catch (error) {

@@ -1,5 +1,6 @@
 import type { ExperimentResults } from '../../src/results';
-import { accuraciesOf, type SeedRow } from '../../src/seedStatistics';
+import { distilledPairs, pairedAccuracies, type SeedRow } from '../../src/seedStatistics';
+import type { TrainingPlan } from '../../src/train/plan';
 
 /**
  * A seed sweep: the same experiment run several times, each time with the student seeds moved on by
@@ -56,13 +57,44 @@ export function endSweep(sweep: SeedSweep): SeedSweep {
   return sweep.state === 'running' ? { ...sweep, state: 'stopped' } : sweep;
 }
 
-/** Baseline and distilled accuracies per finished seed, for src/seedStatistics. */
-export function seedRowsOf(sweep: SeedSweep): SeedRow[] {
+/** The seed a sweep starts from: the graph's own seed of the first baseline (the student it measures shares it). */
+export function sweepSeedOf(plan: TrainingPlan): number {
+  return (plan.models.find((model) => model.role === 'baseline') ?? plan.models.find((model) => model.role !== 'teacher'))?.seed ?? 1;
+}
+
+/** A distillation whose gain a sweep can read: it has a baseline. */
+export interface SweepDistillation {
+  studentId: string;
+  /** The distilled model's label, from the latest run that has it. */
+  label: string;
+}
+
+/** The distillations with a baseline, in report order of the latest finished run (the headline first when it has one). */
+export function sweepDistillations(sweep: SeedSweep): SweepDistillation[] {
+  const found = new Map<string, SweepDistillation>();
+  for (const { results } of [...sweep.finished].reverse()) {
+    for (const pair of distilledPairs(results)) {
+      if (!found.has(pair.studentId)) found.set(pair.studentId, { studentId: pair.studentId, label: pair.student?.label ?? pair.studentId });
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Baseline and distilled accuracies per finished seed for one distilled model (by default the
+ * first with a baseline: the headline distillation when it has one), for src/seedStatistics.
+ */
+export function seedRowsOf(sweep: SeedSweep, studentId?: string): SeedRow[] {
+  const id = studentId ?? sweepDistillations(sweep)[0]?.studentId;
   return sweep.finished.map(({ seed, results }) => ({
     seed,
-    baseline: results.baseline ? accuraciesOf(results.baseline) : null,
-    student: results.student ? accuraciesOf(results.student) : null,
+    ...(id === undefined ? { baseline: null, student: null } : pairedAccuracies(results, id)),
   }));
+}
+
+/** Seconds spent training teachers in a run (those restored from the cache took none). */
+function teacherTrainingSeconds(results: ExperimentResults): number {
+  return results.models.reduce((sum, model) => sum + (model.role === 'teacher' && !model.fromCache ? model.trainingSeconds : 0), 0);
 }
 
 /**
@@ -75,7 +107,7 @@ export function sweepSecondsLeft(sweep: SeedSweep, currentRunSecondsLeft: number
   const timed = sweep.finished.filter((run): run is SeedRun & { seconds: number } => run.seconds !== null);
   if (sweep.state !== 'running' || currentRunSecondsLeft === null || timed.length === 0) return null;
   const perSeed = timed.reduce((sum, { seconds, results }) =>
-    sum + Math.max(0, seconds - (results.teacher?.fromCache ? 0 : (results.teacher?.trainingSeconds ?? 0))), 0) / timed.length;
+    sum + Math.max(0, seconds - teacherTrainingSeconds(results)), 0) / timed.length;
   const notStarted = sweep.count - sweep.finished.length - 1;
   return currentRunSecondsLeft + notStarted * perSeed;
 }

@@ -5,16 +5,23 @@ import { MemoryStorage } from './memoryStorage';
 import { recordSeedRun, startSweep } from '../run/seedSweep';
 import { closeRunJournal, journalNotice, readRunJournal, RUN_JOURNAL_KEY, startRunJournal, type JournalSource } from './runJournal';
 
-const model = (testAccuracy: number): ModelResult => ({
-  testAccuracy, validationAccuracy: testAccuracy, trainAccuracy: testAccuracy, params: 100, bytes: 400, flops: 200,
-  epochs: 1, trainingSeconds: 3, inferenceMsPerSample: 0.1, seed: 1,
+const measured = { trainAccuracy: 0.9, params: 100, bytes: 400, flops: 200, epochs: 1, trainingSeconds: 3, inferenceMsPerSample: 0.1, seed: 1 };
+
+const model = (modelId: string, role: ModelResult['role'], testAccuracy: number): ModelResult => ({
+  modelId, label: modelId, role, ...measured, testAccuracy, validationAccuracy: testAccuracy,
 });
 
 const afterTeacher: ExperimentResults = {
-  experimentName: 'Hinton KD', backend: 'webgl', datasetId: 'mnist', trainCount: 256, testCount: 128,
-  teacher: model(0.9), baseline: null, student: null,
-  compressionRatio: 2, accuracyDrop: null, distillationGain: null, finishedAt: '2026-12-03T03:00:00.000Z',
+  resultsVersion: 2, experimentName: 'Hinton KD', backend: 'webgl', datasetId: 'mnist', trainCount: 256, testCount: 128,
+  models: [model('teacher', 'teacher', 0.9)],
+  distillations: [{ studentId: 'student', teacherId: 'teacher', baselineId: 'student/baseline', compressionRatio: 2, accuracyDrop: null, distillationGain: null }],
+  finishedAt: '2026-12-03T03:00:00.000Z',
 };
+
+const withStudents = (baseline: number, student: number): ExperimentResults => ({
+  ...afterTeacher,
+  models: [...afterTeacher.models, { ...model('student/baseline', 'baseline', baseline), baselineOf: 'student' }, model('student', 'student', student)],
+});
 
 function journaledStore() {
   const store = createStore<JournalSource>()(() => ({
@@ -70,7 +77,7 @@ describe('run journal', () => {
 
   it('keeps a seed sweep: the seeds that finished come back and the cut-off sweep is marked stopped', () => {
     const { store, storage, stop } = journaledStore();
-    const firstSeedDone = recordSeedRun(startSweep('Hinton KD', 1, 3), { ...afterTeacher, baseline: model(0.8), student: model(0.82) }, 120);
+    const firstSeedDone = recordSeedRun(startSweep('Hinton KD', 1, 3), withStudents(0.8, 0.82), 120);
     store.setState({ run: { status: 'running', startedAt: 1_000, results: null, sweep: startSweep('Hinton KD', 1, 3) } });
     store.setState({ run: { status: 'running', startedAt: 2_000, results: null, sweep: firstSeedDone } });
     stop();
@@ -81,11 +88,28 @@ describe('run journal', () => {
     expect(readRunJournal(storage)!.sweep).toEqual({ ...firstSeedDone, state: 'stopped' });
   });
 
+  it('upgrades results stored by the first format, which knew one teacher, baseline and student', () => {
+    const storage = new MemoryStorage();
+    const v1Model = { ...measured, testAccuracy: 0.9, validationAccuracy: 0.9 };
+    const v1 = {
+      experimentName: 'Hinton KD', backend: 'webgl', datasetId: 'mnist', trainCount: 256, testCount: 128,
+      teacher: v1Model, baseline: null, student: null, compressionRatio: 2, accuracyDrop: null, distillationGain: null, finishedAt: '2026-12-03T03:00:00.000Z',
+    };
+    const v1Sweep = { ...startSweep('Hinton KD', 1, 2), finished: [{ seed: 1, results: { ...v1, baseline: v1Model, student: v1Model }, seconds: 10 }] };
+    storage.setItem(RUN_JOURNAL_KEY, JSON.stringify({ experimentName: 'Hinton KD', status: 'paused', startedAt: 5, results: v1, sweep: v1Sweep }));
+    const journal = readRunJournal(storage)!;
+    expect(journal.results?.resultsVersion).toBe(2);
+    expect(journal.results?.models.map((m) => [m.modelId, m.role])).toEqual([['teacher', 'teacher']]);
+    expect(journal.sweep?.finished[0].results.models.map((m) => m.modelId)).toEqual(['teacher', 'student/baseline', 'student']);
+    expect(journalNotice(journal)).toContain('The results of the models it had finished are shown.');
+  });
+
   it('drops a journal it cannot read instead of showing half of it', () => {
     const storage = new MemoryStorage();
     for (const text of [
       '{"experimentName": "X", "status": "running", ',
-      JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: { ...afterTeacher, teacher: { testAccuracy: '90%' } } }),
+      JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: { ...afterTeacher, models: [{ ...afterTeacher.models[0], testAccuracy: '90%' }] } }),
+      JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: { ...afterTeacher, resultsVersion: 3 } }),
       JSON.stringify({ experimentName: 'X', status: 'running', results: null }),
       JSON.stringify({ experimentName: 'X', status: 'running', startedAt: 5, results: null, sweep: { ...startSweep('X', 1, 2), finished: [{ seed: 1, results: { teacher: 1 } }] } }),
     ]) {

@@ -5,9 +5,10 @@
  * results again. While a run is active, leaving the page asks for confirmation first.
  */
 import type { StoreApi } from 'zustand';
-import type { ExperimentResults, ModelResult } from '../../src/results';
+import type { ExperimentResults } from '../../src/results';
+import { readResultsFile } from '../../src/resultsFile';
 import { isRunActive, type RunStatus } from './runSlice';
-import { currentSeed, endSweep, isSeedSweep, type SeedSweep } from '../run/seedSweep';
+import { currentSeed, endSweep, isSeedSweep, type SeedRun, type SeedSweep } from '../run/seedSweep';
 
 export const RUN_JOURNAL_KEY = 'distillation-studio.run.v1';
 
@@ -16,6 +17,7 @@ export interface RunJournal {
   status: RunStatus;
   /** Milliseconds since the epoch. */
   startedAt: number;
+  /** Results keyed by model id (resultsVersion 2); journals of the first format are upgraded when read. */
   results: ExperimentResults | null;
   /** The seed sweep the run belonged to, with the seeds that finished (absent in journals before sweeps). */
   sweep?: SeedSweep | null;
@@ -27,19 +29,20 @@ export interface JournalSource {
   run: { status: RunStatus; startedAt: number | null; results: ExperimentResults | null; sweep: SeedSweep | null };
 }
 
-const isModelResult = (value: unknown): value is ModelResult => {
-  const model = value as Partial<ModelResult> | null;
-  return typeof model === 'object' && model !== null
-    && ['testAccuracy', 'validationAccuracy', 'params', 'bytes', 'flops', 'inferenceMsPerSample', 'trainingSeconds', 'seed']
-      .every((key) => typeof model[key as keyof ModelResult] === 'number');
-};
+/** Results as stored, checked and upgraded to the current format (readResultsFile throws on anything else). */
+const readStoredResults = (value: unknown): ExperimentResults | null => (value === null ? null : readResultsFile(value));
 
-function isResults(value: unknown): value is ExperimentResults {
-  const results = value as Partial<ExperimentResults> | null;
-  return typeof results === 'object' && results !== null
-    && typeof results.experimentName === 'string' && typeof results.backend === 'string'
-    && typeof results.datasetId === 'string' && typeof results.trainCount === 'number' && typeof results.testCount === 'number'
-    && [results.teacher, results.baseline, results.student].every((model) => model === null || isModelResult(model));
+/** A stored sweep with each seed's results read as readStoredResults reads them; its shape is checked by isSeedSweep. */
+function readStoredSweep(value: unknown): SeedSweep | null | undefined {
+  if (value === undefined || value === null) return value;
+  const sweep = value as Partial<SeedSweep>;
+  const finished = Array.isArray(sweep.finished)
+    ? sweep.finished.map((run: Partial<SeedRun> | null) => (typeof run === 'object' && run !== null ? { ...run, results: readResultsFile(run.results) } : run))
+    : sweep.finished;
+  const upgraded = { ...sweep, finished };
+  const isResults = (results: unknown): results is ExperimentResults => typeof results === 'object' && results !== null;
+  if (!isSeedSweep(upgraded, isResults)) throw new Error('The stored seed sweep cannot be read.');
+  return upgraded;
 }
 
 /** The journal of the last run, or null when there is none or it cannot be read (then it is dropped). */
@@ -48,13 +51,15 @@ export function readRunJournal(storage: Storage): RunJournal | null {
     const text = storage.getItem(RUN_JOURNAL_KEY);
     if (text === null) return null;
     const journal = JSON.parse(text) as Partial<RunJournal>;
-    if (typeof journal.experimentName === 'string' && typeof journal.status === 'string'
-      && typeof journal.startedAt === 'number' && (journal.results === null || isResults(journal.results))
-      && (journal.sweep === undefined || journal.sweep === null || isSeedSweep(journal.sweep, isResults))) {
-      return journal as RunJournal;
+    if (typeof journal.experimentName === 'string' && typeof journal.status === 'string' && typeof journal.startedAt === 'number') {
+      const { experimentName, status, startedAt } = journal;
+      const read: RunJournal = { experimentName, status, startedAt, results: readStoredResults(journal.results ?? null) };
+      const sweep = readStoredSweep(journal.sweep);
+      return sweep === undefined ? read : { ...read, sweep };
     }
   } catch {
-    // Unreadable storage or text: the journal is a convenience, the graph's autosave is separate.
+    // Unreadable storage or text, or results of a shape no reader knows: the journal is a convenience,
+    // the graph's autosave is separate.
   }
   try {
     storage.removeItem(RUN_JOURNAL_KEY);
@@ -68,7 +73,7 @@ export function readRunJournal(storage: Storage): RunJournal | null {
 export function journalNotice(journal: RunJournal): string | null {
   if (!isRunActive(journal.status)) return null;
   const started = new Date(journal.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const kept = journal.results !== null && [journal.results.teacher, journal.results.baseline, journal.results.student].some((m) => m !== null)
+  const kept = journal.results !== null && journal.results.models.length > 0
     ? ' The results of the models it had finished are shown.'
     : ' No model had finished yet.';
   const sweep = journal.sweep;

@@ -10,7 +10,7 @@ import type {
   TrainedModel,
 } from '../../src/protocol';
 import type { ExperimentResults } from '../../src/results';
-import type { RunPhase, RunSelection } from '../../src/train/plan';
+import type { PhaseKind, RunSelection, TrainingPlan } from '../../src/train/plan';
 import { backendPreferenceFromUrl } from '../run/backendPreference';
 import { createRunController } from '../run/runController';
 import { MAX_SWEEP_SEEDS, type SeedSweep } from '../run/seedSweep';
@@ -36,21 +36,24 @@ export interface LossPoint {
   step: number;
   epoch: number;
   total: number;
-  /** Weighted loss terms keyed by loss node id ('ce' for teacher and baseline). */
+  /** Weighted loss terms keyed by loss node id (`ce:<model id>` for teacher and baseline phases). */
   terms: Record<string, number>;
 }
 
 /** Step metrics of one phase, thinned to at most a few hundred points for the charts. */
 export interface LossSeries {
+  phaseId: string;
+  kind: PhaseKind;
+  /** The phase's label (from the plan, else from its progress events, else its id). */
+  label: string;
   /** Only steps that are multiples of `stride` are kept; it doubles whenever the series fills. */
   stride: number;
   points: LossPoint[];
 }
 
 export interface FspDistancePoint {
-  phase: RunPhase;
   step: number;
-  /** FSP block id -> distance between the teacher's and the student's matrices. */
+  /** FSP block id -> distance between the matrices of the block's two sides (teacher side, student side). */
   distances: Record<string, number>;
 }
 
@@ -69,18 +72,23 @@ export interface RunData {
   status: RunStatus;
   runId: string | null;
   selection: RunSelection | null;
+  /** The compiled plan of this run: phase and model labels and roles for the views (null when restored). */
+  plan: TrainingPlan | null;
   backend: { name: BackendName; reason: string } | null;
   progress: ProgressEvent | null;
-  lossSeries: Record<RunPhase, LossSeries>;
-  epochMetrics: EpochMetrics[];
+  /** Keyed by phase id, in the order the phases first reported a step. */
+  lossSeries: Record<string, LossSeries>;
+  /** Keyed by model id: each trained model's epochs in order (stages of a phase follow one another). */
+  epochMetrics: Record<string, EpochMetrics[]>;
   probe: ProbeSnapshot | null;
-  fspHistory: FspDistancePoint[];
+  /** Keyed by phase id: the FSP distances of that phase's probe snapshots. */
+  fspHistory: Record<string, FspDistancePoint[]>;
   phasesDone: PhaseDone[];
   results: ExperimentResults | null;
   error: RunError | null;
   log: LogLine[];
-  /** Trained models per phase (student and baseline), for export. */
-  trainedModels: Partial<Record<RunPhase, TrainedModel>>;
+  /** Trained models other than teachers, keyed by model id, for export. */
+  trainedModels: Record<string, TrainedModel>;
   startedAt: number | null;
   /** Set when `results` were restored from the run journal at start-up; `notice` when that run was cut off. */
   restored: { notice: string | null } | null;
@@ -114,25 +122,18 @@ export type RunSliceStore = RunSlice & RunSliceDeps;
 
 export const ALL_PHASES: RunSelection = { teacher: true, baseline: true, student: true };
 
-export function emptyLossSeries(): Record<RunPhase, LossSeries> {
-  return {
-    teacher: { stride: 1, points: [] },
-    baseline: { stride: 1, points: [] },
-    student: { stride: 1, points: [] },
-  };
-}
-
 export function initialRunData(): RunData {
   return {
     status: 'idle',
     runId: null,
     selection: null,
+    plan: null,
     backend: null,
     progress: null,
-    lossSeries: emptyLossSeries(),
-    epochMetrics: [],
+    lossSeries: {},
+    epochMetrics: {},
     probe: null,
-    fspHistory: [],
+    fspHistory: {},
     phasesDone: [],
     results: null,
     error: null,

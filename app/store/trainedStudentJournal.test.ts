@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { TrainedModel } from '../../src/protocol';
 import type { KeyValueStore } from '../../workers/keyValueStore';
-import { restoreTrainedStudent, startTrainedStudentJournal, type SavedStudent, type TrainedStudentSource } from './trainedStudentJournal';
+import { restoreTrainedStudent, startTrainedStudentJournal, type SavedModels, type TrainedStudentSource } from './trainedStudentJournal';
 
 /** IndexedDB's role played by a Map (the e2e export test covers the real database across a reload). */
 class MemoryKeyValueStore<T> implements KeyValueStore<T> {
@@ -23,7 +23,10 @@ class MemoryKeyValueStore<T> implements KeyValueStore<T> {
   }
 }
 
-const trained = (units: number): TrainedModel => ({
+const trained = (units: number, modelId = 'student', role: TrainedModel['role'] = 'student'): TrainedModel => ({
+  modelId,
+  label: modelId,
+  role,
   experimentName: 'Tiny student',
   spec: { name: 'student', inputShape: [28, 28, 1], layers: [{ kind: 'flatten', id: 'flatten' }, { kind: 'dense', id: 'logits', units }] },
   datasetId: 'mnist',
@@ -32,7 +35,7 @@ const trained = (units: number): TrainedModel => ({
 
 function journaled() {
   const store = createStore<TrainedStudentSource>()(() => ({ run: { startedAt: null, trainedModels: {}, restored: null } }));
-  const database = new MemoryKeyValueStore<SavedStudent>();
+  const database = new MemoryKeyValueStore<SavedModels>();
   const failures: string[] = [];
   const stop = startTrainedStudentJournal(store, database, (message) => failures.push(message));
   return { store, database, failures, stop };
@@ -40,32 +43,38 @@ function journaled() {
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-describe('trained student journal', () => {
-  it('stores each newly trained student with its run\'s start time, and nothing else', async () => {
+const KEY = 'last-run-models';
+
+describe('trained model journal', () => {
+  it('stores the run\'s trained models keyed by model id with its start time, and nothing else', async () => {
     const { store, database, stop } = journaled();
-    store.setState({ run: { startedAt: 1_000, trainedModels: { baseline: trained(10) }, restored: null } });
+    store.setState({ run: { startedAt: null, trainedModels: { student: trained(10) }, restored: null } });
     await flush();
     expect(database.items.size).toBe(0);
-    const student = trained(10);
-    store.setState({ run: { startedAt: 1_000, trainedModels: { baseline: trained(10), student }, restored: null } });
+    const baseline = trained(10, 'student/baseline', 'baseline');
+    store.setState({ run: { startedAt: 1_000, trainedModels: { 'student/baseline': baseline }, restored: null } });
     await flush();
-    expect(database.items.get('last-student')).toEqual({ runStartedAt: 1_000, model: student });
+    const student = trained(10);
+    store.setState({ run: { startedAt: 1_000, trainedModels: { 'student/baseline': baseline, student }, restored: null } });
+    await flush();
+    expect(database.items.get(KEY)).toEqual({ runStartedAt: 1_000, models: { 'student/baseline': baseline, student } });
+    expect(database.puts).toBe(2);
     stop();
     store.setState({ run: { startedAt: 2_000, trainedModels: { student: trained(10) }, restored: null } });
     await flush();
-    expect(database.items.get('last-student')?.runStartedAt).toBe(1_000);
+    expect(database.items.get(KEY)?.runStartedAt).toBe(1_000);
   });
 
-  it('restores the student only with the results of the run that trained it', async () => {
+  it('restores the models only with the results of the run that trained them', async () => {
     const { store, database } = journaled();
-    const student = trained(10);
-    await database.put('last-student', { runStartedAt: 1_000, model: student });
+    const models = { 'peer-a': trained(10, 'peer-a', 'peer'), 'peer-b': trained(12, 'peer-b', 'peer') };
+    await database.put(KEY, { runStartedAt: 1_000, models });
     store.setState({ run: { startedAt: null, trainedModels: {}, restored: { notice: null } } });
 
     expect(await restoreTrainedStudent(store, database, 2_000)).toBe(false);
-    expect(store.getState().run.trainedModels.student).toBeUndefined();
+    expect(store.getState().run.trainedModels).toEqual({});
     expect(await restoreTrainedStudent(store, database, 1_000)).toBe(true);
-    expect(store.getState().run.trainedModels.student).toEqual(student);
+    expect(store.getState().run.trainedModels).toEqual(models);
     // Restoring is not a new training: it is not written back.
     await flush();
     expect(database.puts).toBe(1);
@@ -73,7 +82,7 @@ describe('trained student journal', () => {
 
   it('leaves a run started while the database was read alone, and ignores a record of another shape', async () => {
     const { store, database } = journaled();
-    await database.put('last-student', { runStartedAt: 1_000, model: trained(10) });
+    await database.put(KEY, { runStartedAt: 1_000, models: { student: trained(10) } });
     store.setState({ run: { startedAt: null, trainedModels: {}, restored: { notice: null } } });
     let open = (): void => undefined;
     database.readGate = new Promise((resolve) => { open = resolve; });
@@ -86,14 +95,19 @@ describe('trained student journal', () => {
     database.readGate = null;
 
     store.setState({ run: { startedAt: null, trainedModels: {}, restored: { notice: null } } });
-    for (const model of [{ spec: { name: 'x' }, weights: 'not weights' }, { ...trained(10), weights: [null] }, { ...trained(10), experimentName: undefined }]) {
-      database.items.set('last-student', { runStartedAt: 1_000, model } as unknown as SavedStudent);
+    const { modelId: _modelId, ...withoutId } = trained(10);
+    for (const model of [{ spec: { name: 'x' }, weights: 'not weights' }, { ...trained(10), weights: [null] }, { ...trained(10), experimentName: undefined },
+      withoutId, trained(10, 'another-id')]) {
+      database.items.set(KEY, { runStartedAt: 1_000, models: { student: model } } as unknown as SavedModels);
       expect(await restoreTrainedStudent(store, database, 1_000)).toBe(false);
     }
+    // The single record of the first format (one student, no model id) is not read either.
+    database.items.set(KEY, { runStartedAt: 1_000, model: trained(10) } as unknown as SavedModels);
+    expect(await restoreTrainedStudent(store, database, 1_000)).toBe(false);
     expect(store.getState().run.trainedModels.student).toBeUndefined();
   });
 
-  it('says when the student cannot be stored, and that it can still be exported now', async () => {
+  it('says when the models cannot be stored, and that they can still be exported now', async () => {
     const { store, database, failures } = journaled();
     database.failPuts = true;
     store.setState({ run: { startedAt: 1_000, trainedModels: { student: trained(10) }, restored: null } });
