@@ -2,6 +2,7 @@ import { AccuracyChart } from './AccuracyChart';
 import { AttentionMaps } from './AttentionMaps';
 import { FspMatrices } from './FspMatrices';
 import { LossChart } from './LossChart';
+import { RelationMatrices } from './RelationMatrices';
 import { ResultsPanel } from './ResultsPanel';
 import { SoftTargets } from './SoftTargets';
 import './dashboard.css';
@@ -18,6 +19,7 @@ export function Dashboard() {
       <SoftTargets />
       <AttentionMaps />
       <FspMatrices />
+      <RelationMatrices />
       <ResultsPanel />
     </div>
   );

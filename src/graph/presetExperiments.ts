@@ -273,6 +273,79 @@ function bornAgainMnist(): ExperimentFile {
     '(KD at T = 1 only, no labels after generation 0). Generation 2 is compared with the same network trained alone.');
 }
 
+/** A feature loss between a guide and a guided node (created here) of the teacher and the student. */
+function addFeatureLoss(
+  graph: GraphBuilder, id: string, lossId: string, label: string, layers: [string, string], weight: number, position: { x: number; y: number },
+): NodeOf<'loss'> {
+  const guide = graph.nodes.find((node) => node.id === `guide-${layers[0]}`)?.id ?? addTap(graph, 'guide', layers[0], { x: column(2), y: position.y - 40 });
+  const guided = graph.nodes.find((node) => node.id === `guided-${layers[1]}`)?.id ?? addTap(graph, 'guided', layers[1], { x: column(2), y: position.y + 60 });
+  const loss = graph.add(createNode('loss', { id, lossId, label, position }));
+  loss.params.weight = weight;
+  graph.link(guide, 'feature', id, 'guide');
+  graph.link(guided, 'feature', id, 'guided');
+  return loss;
+}
+
+/**
+ * Relational knowledge on the Hinton pair: SP (Tung & Mori 2019), RKD (Park et al. 2019) and PKT
+ * (Passalis & Tefas 2018) on the last hidden layers, each at its RepDistiller weight, next to
+ * cross-entropy and KD. A showcase of the B x B views (the methods are usually used one at a time).
+ */
+function relationsMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(4), y: 260 });
+  addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
+  const relational: [string, string, number][] = [['sp', 'SP (relu2)', 3000], ['rkd', 'RKD (relu2)', 1], ['pkt', 'PKT (relu2)', 500]];
+  relational.forEach(([lossId, label, weight], i) => {
+    addFeatureLoss(graph, lossId, lossId, label, ['relu2', 'relu2'], weight, { x: column(3), y: 380 + i * 130 });
+    graph.link(lossId, 'loss', 'trainer', 'losses');
+  });
+  return graph.file('Relational knowledge: SP, RKD, PKT',
+    'The Hinton pair with cross-entropy and KD (T = 4) plus three relational losses on the last hidden layers, at ' +
+    'RepDistiller\'s weights: similarity preserving (3000), relational KD (distance 25 + angle 50) and PKT (500). ' +
+    'The dashboard shows the probe batch\'s B x B matrices of teacher and student.');
+}
+
+/**
+ * Teacher-free KD (Yuan et al. 2020, Tf-KD_reg): no teacher network; the student learns from a
+ * virtual teacher that puts probability a on the true class (label smoothing seen as KD).
+ */
+function teacherFreeMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  addModel(graph, 'student', 'student', 'hinton-student', 'Student 800-800', { x: column(1), y: 260 });
+  addTrainer(graph, 'trainer', 'Train with a virtual teacher', mlpSettings, { x: column(3), y: 260 });
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x: column(2), y: 360 } }));
+  ce.params.weight = 0.1;
+  graph.add(createNode('loss', { id: 'tfkd', lossId: 'tfkd', label: 'Tf-KD (virtual teacher)', position: { x: column(2), y: 160 } }));
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('student', 'logits', 'tfkd', 'logits');
+  graph.link('dataset', 'labels', 'tfkd', 'labels');
+  graph.link('ce', 'loss', 'trainer', 'losses');
+  graph.link('tfkd', 'loss', 'trainer', 'losses');
+  return graph.file('Teacher-free KD (virtual teacher)',
+    'Yuan et al. (2020): without any teacher network, the 800-800 student learns from a virtual teacher that gives ' +
+    'the true class probability 0.9 and spreads the rest evenly (cross-entropy 0.1 + Tf-KD 0.9).');
+}
+
+/**
+ * Neuron selectivity transfer (Huang & Wang 2017) on the CNN pair's relu3 maps (polynomial kernel,
+ * RepDistiller's weight 50) with KD stopped early (Cho & Hariharan 2019): KD is on for the first
+ * two of three epochs, then the student trains on the labels and NST only.
+ */
+function nstEarlyStopMnist(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const trainer = addTrainer(graph, 'trainer', 'Distil (KD stops after epoch 2)', { ...cnnSettings, epochs: 3 }, { x: column(4), y: 260 });
+  trainer.params.weightSchedules = { kd: { kind: 'stepToZero', atEpoch: 2 } };
+  addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
+  addFeatureLoss(graph, 'nst', 'nst', 'NST (relu3)', ['relu3', 'relu3'], 50, { x: column(3), y: 420 });
+  graph.link('nst', 'loss', 'trainer', 'losses');
+  return graph.file('NST with early-stopped KD',
+    'The CNN pair: neuron selectivity transfer on relu3 (polynomial kernel, weight 50) with cross-entropy, and KD ' +
+    '(T = 4) cut to zero after epoch 2 of 3 (ESKD).');
+}
+
 /**
  * Full-data variants: all 55,000 training images, a teacher trained long enough to be worth
  * learning from, and cosine-annealed rates. These are the runs behind the figures in the README
@@ -356,6 +429,9 @@ const builders: Record<string, () => ExperimentFile> = {
   'dml-mnist.json': mutualLearningMnist,
   'ta-mnist.json': teacherAssistantMnist,
   'ban-mnist.json': bornAgainMnist,
+  'relations-mnist.json': relationsMnist,
+  'tfkd-mnist.json': teacherFreeMnist,
+  'nst-eskd-mnist.json': nstEarlyStopMnist,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
@@ -385,6 +461,9 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'dml-mnist.json', name: 'Mutual learning: two peers', description: 'Deep mutual learning: two 50-50 MLPs train together, each learning from the other (no teacher).' },
   { file: 'ta-mnist.json', name: 'Teacher assistant chain', description: '2000-2000 teacher -> 800-800 assistant -> 50-50 student, one distillation after the other.' },
   { file: 'ban-mnist.json', name: 'Born-again networks', description: 'Three generations of the same 50-50 MLP, each taught only by the one before.' },
+  { file: 'relations-mnist.json', name: 'Relational knowledge: SP, RKD, PKT', description: 'The Hinton pair with KD plus three relational losses; the dashboard shows their B x B matrices.' },
+  { file: 'tfkd-mnist.json', name: 'Teacher-free KD', description: 'No teacher: the 800-800 student learns from a virtual teacher (label smoothing as KD).' },
+  { file: 'nst-eskd-mnist.json', name: 'NST with early-stopped KD', description: 'CNN pair: neuron selectivity transfer on relu3, KD cut to zero after epoch 2 of 3.' },
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
   fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),

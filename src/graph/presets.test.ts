@@ -19,14 +19,14 @@ if (process.env.UPDATE_PRESETS === '1') {
 }
 
 /** Presets of more than a teacher and a student (checked phase by phase in compile.test.ts and below). */
-const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
+const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'tfkd-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
 
 describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
-      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json',
+      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'nst-eskd-mnist.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
       'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json',
     ]);
@@ -167,6 +167,22 @@ describe('scheme presets', () => {
     ]);
     expect(new Set(plan.models.map((model) => model.architecture.name))).toEqual(new Set(['article-student']));
     expect(plan.phases[3].stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params.T])).toEqual([['kd', 1, 1]]);
+  });
+
+  it('teacher-free KD has no teacher: the student and its baseline only', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('tfkd-mnist.json')));
+    expect(plan.phases.map((phase) => [phase.kind, phase.trains, phase.frozen])).toEqual([['baseline', ['student/baseline'], []], ['student', ['student'], []]]);
+  });
+
+  it('the relational preset shows SP, RKD and PKT matrices; the NST preset stops KD after epoch 2', () => {
+    const relations = compileExperiment(parseExperiment(readPreset('relations-mnist.json')));
+    expect(relations.probes.relations.map((probe) => [probe.kind, probe.teacher.layerId, probe.student.layerId])).toEqual([
+      ['sp', 'relu2', 'relu2'], ['rkd', 'relu2', 'relu2'], ['pkt', 'relu2', 'relu2'],
+    ]);
+    const nst = pairView(compileExperiment(parseExperiment(readPreset('nst-eskd-mnist.json'))));
+    expect(nst.stages[0].terms.map(({ term, schedule }) => [term.lossId, schedule.kind])).toEqual([
+      ['ce', 'constant'], ['kd', 'stepToZero'], ['nst', 'constant'],
+    ]);
   });
 });
 
