@@ -67,7 +67,7 @@ const USAGE = `Usage: npm run experiment -- <experiment.json> [options]
   --pretrained <dir|off>    pretrained teachers shipped with the studio, read when the cache misses
                             (default public/teachers)`;
 
-function positiveInteger(value: string, flag: string): number {
+export function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} needs a whole number >= 1, got '${value}'.`);
   return number;
@@ -79,7 +79,7 @@ function seedValue(value: string, flag: string): number {
   return number;
 }
 
-const subset = (value: string, flag: string): number | null => (value === 'all' ? null : positiveInteger(value, flag));
+export const subset = (value: string, flag: string): number | null => (value === 'all' ? null : positiveInteger(value, flag));
 
 /** Each flag takes one value; adding an option means adding one entry here. */
 const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: string, flag: string) => void> = {
