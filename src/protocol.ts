@@ -46,6 +46,8 @@ export interface StepMetrics extends PhaseRef {
   /** Weighted loss terms keyed by loss node id (teacher and baseline phases: `ce:<model id>`). */
   terms: Record<string, number>;
   total: number;
+  /** Numbers of loss modules' own steps, keyed `<loss node id>:<name>` (adversarial KD: `:loss`, `:discriminatorAccuracy`). */
+  metrics: Record<string, number>;
 }
 
 /** One per trained model and epoch (a mutual-learning phase reports each peer). */

@@ -13,7 +13,7 @@ function runningState(): RunData {
 const PHASE_KINDS: Record<string, PhaseKind> = { 'teacher:teacher': 'teacher', 'baseline:student': 'baseline', 'distill:trainer': 'student', 'distill:dml': 'student' };
 
 function step(n: number, phaseId = 'distill:trainer'): StepMetrics {
-  return { type: 'step', phaseId, kind: PHASE_KINDS[phaseId] ?? 'student', stageIndex: 0, step: n, epoch: 1, terms: { ce: 1 / n, kd: 2 / n }, total: 3 / n };
+  return { type: 'step', phaseId, kind: PHASE_KINDS[phaseId] ?? 'student', stageIndex: 0, step: n, epoch: 1, terms: { ce: 1 / n, kd: 2 / n }, total: 3 / n, metrics: {} };
 }
 
 function epoch(modelId: string, phaseId: string, testAccuracy: number): EpochMetrics & { runId: string } {

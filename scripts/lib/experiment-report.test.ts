@@ -20,7 +20,7 @@ describe('terminal reporter', () => {
     const reporter = terminalReporter((line) => lines.push(line), plan);
     const distill = phase('student');
     const ref = { phaseId: distill.id, kind: 'student' as const };
-    reporter.emit({ type: 'step', ...ref, stageIndex: 0, step: 10, epoch: 1, terms: {}, total: 0.25 });
+    reporter.emit({ type: 'step', ...ref, stageIndex: 0, step: 10, epoch: 1, terms: {}, total: 0.25, metrics: {} });
     reporter.emit({
       type: 'progress', ...ref, phaseLabel: distill.label, stageIndex: 0, stageName: 'KD', epoch: 1, epochs: 2, step: 10, stepsTotal: 10,
       fractionDone: 0.5, secondsLeft: 75,

@@ -30,12 +30,12 @@ function studentPorts(id: string): string[] {
 
 describe('loss registry', () => {
   it('lists the implemented losses with unique ids', () => {
-    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'dkd', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'sp', 'rkd', 'pkt']);
+    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'dkd', 'adversarial', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'sp', 'rkd', 'pkt']);
   });
 
   it('getLoss names the known ids for an unknown one', () => {
     expect(getLoss('kd').label).toContain('KD');
-    expect(() => getLoss('crd')).toThrow(/Unknown loss 'crd'.*ce, kd, tfkd, dkd, fitnet, at, fsp, nst, vid, sp, rkd, pkt/);
+    expect(() => getLoss('crd')).toThrow(/Unknown loss 'crd'.*ce, kd, tfkd, dkd, adversarial, fitnet, at, fsp, nst, vid, sp, rkd, pkt/);
   });
 
   it.each(lossRegistry.map((d) => d.id))('%s has complete metadata and params inside their ranges', (id) => {
@@ -80,7 +80,8 @@ describe('golden values (numpy, float64)', () => {
     for (const [port, t] of Object.entries(goldenCase.inputs)) inputs[port] = tf.tensor(t.data, t.shape, t.dtype);
     const shapes = Object.fromEntries(Object.entries(goldenCase.inputs).map(([port, t]) => [port, t.shape.slice(1)]));
     const module = moduleFor(goldenCase.lossId, shapes, goldenCase.params);
-    goldenCase.module?.forEach((t, i) => module!.variables[i].assign(tf.tensor(t.data, t.shape, t.dtype)));
+    const learned = [...(module?.variables ?? []), ...(module?.own?.variables ?? [])];
+    goldenCase.module?.forEach((t, i) => learned[i].assign(tf.tensor(t.data, t.shape, t.dtype)));
     const loss = getLoss(goldenCase.lossId).compute(inputs, goldenCase.params, module);
     const [value] = await loss.data();
     loss.dispose();

@@ -29,6 +29,10 @@ export const fixtures: Record<string, LossFixture> = {
     good: { teacherLogits: [CLASSES], studentLogits: [CLASSES], labels: [] },
     bad: { shapes: { teacherLogits: [10], studentLogits: [CLASSES], labels: [] }, mentions: 'same classes' },
   },
+  adversarial: {
+    good: { teacherLogits: [CLASSES], studentLogits: [CLASSES], labels: [] },
+    bad: { shapes: { teacherLogits: [10], studentLogits: [CLASSES], labels: [] }, mentions: 'must both be [classes] and equal' },
+  },
   tfkd: { good: { logits: [CLASSES], labels: [] }, bad: { shapes: { logits: [CLASSES], labels: [CLASSES] }, mentions: 'labels' } },
   fitnet: {
     good: { guide: [4, 4, 3], guided: [4, 4, 3] },

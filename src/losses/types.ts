@@ -45,7 +45,21 @@ export type LossInputs = Record<string, tf.Tensor>;
 export interface LossModule {
   /** Trainable variables, handed to the optimiser with the student's. */
   readonly variables: tf.Variable[];
+  /** Parts trained by an objective of their own, apart from the networks (an adversarial discriminator). */
+  readonly own?: OwnObjective;
   dispose(): void;
+}
+
+/**
+ * A module's own objective: after each step of the networks the trainer minimises it over `variables`
+ * with an optimiser of its own, on that step's loss inputs held fixed (so the networks and the module
+ * are updated alternately, as GAN training does).
+ */
+export interface OwnObjective {
+  readonly variables: tf.Variable[];
+  readonly learningRate: number;
+  /** The objective and the numbers to chart each step (e.g. discriminator accuracy), all scalars. */
+  loss(inputs: LossInputs): { loss: tf.Scalar; metrics: Record<string, tf.Scalar> };
 }
 
 export interface LossDefinition {

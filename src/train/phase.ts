@@ -9,7 +9,7 @@ import type { ArchitectureSpec } from '../models/spec';
 import type { TrainEvent } from '../protocol';
 import { yieldToEventLoop, type RunControl } from './control';
 import { evaluateAccuracy } from './evaluate';
-import { createOptimizer } from './optimizer';
+import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import type { LossTermPlan, PhaseKind } from './plan';
 import type { ProgressTracker } from './progress';
 import { learningRateAt, weightFactorAt, type SchedulePosition } from './schedules';
@@ -25,6 +25,7 @@ export interface PhaseTerm {
   definition: LossDefinition;
   schedule: WeightSchedule;
   module?: LossModule;
+  ownOptimizer?: TrainingOptimizer;
 }
 
 export interface PhaseStage {
@@ -143,8 +144,8 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
             return finish(false);
           }
           const position: SchedulePosition = { epoch, stepInEpoch, stepsPerEpoch, totalEpochs: settings.epochs };
-          const terms: ActiveTerm[] = stage.terms.map(({ plan, definition, schedule, module }) => ({
-            plan, definition, module, weight: plan.weight * weightFactorAt(schedule, position),
+          const terms: ActiveTerm[] = stage.terms.map(({ plan, definition, schedule, module, ownOptimizer }) => ({
+            plan, definition, module, ownOptimizer, weight: plan.weight * weightFactorAt(schedule, position),
           }));
           step += 1;
           let result: StepOutcome;
@@ -158,7 +159,7 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
           stepInEpoch += 1;
           progress.stepDone(setup.phaseId);
           const epochNumber = outcome.epochs + 1;
-          emit({ type: 'step', ...ref, stageIndex, step, epoch: epochNumber, terms: result.terms, total: result.total });
+          emit({ type: 'step', ...ref, stageIndex, step, epoch: epochNumber, terms: result.terms, total: result.total, metrics: result.metrics });
           emit(progress.event({ ...ref, phaseLabel: setup.label, stageIndex, stageName: stage.name, epoch: epochNumber, epochs: epochsTotal, step, stepsTotal }));
           if (setup.snapshot && step % setup.snapshotEverySteps === 0) await setup.snapshot(step);
           if (now() - lastYield > YIELD_INTERVAL_MS) {

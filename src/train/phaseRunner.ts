@@ -14,6 +14,7 @@ import type { ProgressTracker } from './progress';
 import { CACHED_TEACHER_TRAIN_EVAL_LIMIT, DEFAULT_PROBE_EVERY_STEPS, RunError, type TrainEnv } from './runner';
 import type { Adapter, Network } from './step';
 import type { LossModule } from '../losses/types';
+import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import { layerSeed } from '../models/seedHash';
 import { modelResult } from './summary';
 import { restoreTeacher, storeTeacher } from './teacherStore';
@@ -41,8 +42,9 @@ interface ProbeInputs {
 export class PhaseRunner {
   private readonly networks = new Map<string, tf.LayersModel>();
   private readonly adapters = new Map<string, tf.LayersModel>();
-  /** Learned parts of losses (VID's regressor), by loss node id. */
+  /** Learned parts of losses (VID's regressor, a discriminator), by loss node id, and the optimisers of their own objectives. */
   private readonly lossModules = new Map<string, LossModule>();
+  private readonly ownOptimizers = new Map<string, TrainingOptimizer>();
   private probeInputs: ProbeInputs | null = null;
 
   constructor(
@@ -94,7 +96,10 @@ export class PhaseRunner {
         name: stage.name,
         settings: stage.settings,
         trainUpTo: stage.trainUpTo,
-        terms: stage.terms.map(({ term, schedule }) => ({ plan: term, definition: getLoss(term.lossId), schedule, module: this.lossModule(phase, term) })),
+        terms: stage.terms.map(({ term, schedule }) => {
+          const module = this.lossModule(phase, term);
+          return { plan: term, definition: getLoss(term.lossId), schedule, module, ownOptimizer: module?.own ? this.ownOptimizer(term.nodeId) : undefined };
+        }),
       })),
       augmentShift: phase.augmentShift,
       snapshot: this.snapshotter(phase),
@@ -129,6 +134,8 @@ export class PhaseRunner {
   dispose(): void {
     for (const module of this.lossModules.values()) module.dispose();
     this.lossModules.clear();
+    for (const optimizer of this.ownOptimizers.values()) optimizer.dispose();
+    this.ownOptimizers.clear();
     for (const adapter of this.adapters.values()) adapter.dispose();
     for (const model of this.networks.values()) model.dispose();
     this.adapters.clear();
@@ -225,6 +232,16 @@ export class PhaseRunner {
       this.lossModules.set(term.nodeId, module);
     }
     return module;
+  }
+
+  /** Adam (default moments) for a module's own objective; its step size is the module's. */
+  private ownOptimizer(lossNodeId: string): TrainingOptimizer {
+    let optimizer = this.ownOptimizers.get(lossNodeId);
+    if (!optimizer) {
+      optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
+      this.ownOptimizers.set(lossNodeId, optimizer);
+    }
+    return optimizer;
   }
 
   /**

@@ -176,17 +176,22 @@ describe('runExperiment', () => {
     const log = new EventLog();
     const control = new RunControl();
     let pausedAtStep = -1;
+    let reachedPause: () => void = () => undefined;
+    const paused = new Promise<void>((resolve) => { reachedPause = resolve; });
     const emit = (event: Parameters<TrainEnv['emit']>[0]): void => {
       log.emit(event);
       if (event.type !== 'step') return;
       if (event.step === 2) {
         control.pause();
         pausedAtStep = log.ofType('step').length;
+        reachedPause();
       }
       if (event.step === 4) control.stop();
     };
     const running = runExperiment(tinyPlan(), { teacher: true, baseline: false, student: false }, { ...env(log), emit, control });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // However slow the machine, wait for the pause itself; then give a running trainer time to (wrongly) go on.
+    await paused;
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(control.state).toBe('paused');
     expect(log.ofType('step')).toHaveLength(pausedAtStep);
     control.resume();

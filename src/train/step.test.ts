@@ -10,6 +10,7 @@ import { buildAdapter } from '../models/adapters';
 import { buildModel, trainableVariablesUpTo } from '../models/builder';
 import { createOptimizer } from './optimizer';
 import { adapterVariables, trainStep, type ActiveTerm, type StepModels } from './step';
+import type { LossModule } from '../losses/types';
 import { ceTerm, datasetOptions, hintTerm, kdTerm, tinyPlan, tinyStudent, tinyTeacher, vidTerm } from './testSupport';
 
 let data: LoadedDataset;
@@ -198,4 +199,61 @@ describe('trainStep', () => {
     dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  describe('adversarial KD: the student and the discriminator are updated in turn', () => {
+    const adversarialTerm = (learningRate: number): ActiveTerm & { module: LossModule } => {
+      const plan = {
+        nodeId: 'loss-adv', lossId: 'adversarial', label: 'Adversarial KD', weight: 1, params: { learningRate },
+        inputs: { teacherLogits: kdTerm.inputs.teacherLogits, studentLogits: kdTerm.inputs.studentLogits, labels: { kind: 'labels' as const } },
+        moduleShapes: { teacherLogits: [10], studentLogits: [10], labels: [] },
+      };
+      const module = getLoss('adversarial').createModule!(plan.moduleShapes, plan.params, 9);
+      return { plan, definition: getLoss('adversarial'), weight: 1, module, ownOptimizer: createOptimizer({ optimizer: 'adam', momentum: 0 }) };
+    };
+
+    async function run(networkRate: number, discriminatorRate: number, steps: number) {
+      const before = tf.memory().numTensors;
+      const { models, student, dispose } = setup();
+      const term = adversarialTerm(discriminatorRate);
+      const studentVars = trainableVariablesUpTo(student, tinyStudent, null);
+      const [studentBefore, discriminatorBefore] = await Promise.all([snapshot(studentVars), snapshot(term.module.own!.variables)]);
+      const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
+      const accuracies: number[] = [];
+      const rng = createRng(4);
+      while (accuracies.length < steps) {
+        for (const batch of epochBatches(data.train, data.info, { batchSize: 32, rng, augmentShift: 0 })) {
+          if (accuracies.length < steps) {
+            const outcome = await trainStep(models, [term], batch, studentVars, optimizer, networkRate, accuracies.length + 1);
+            expect(Object.keys(outcome.metrics).sort()).toEqual(['loss-adv:discriminatorAccuracy', 'loss-adv:loss']);
+            accuracies.push(outcome.metrics['loss-adv:discriminatorAccuracy']);
+          }
+          tf.dispose([batch.xs, batch.ys]);
+        }
+      }
+      const [studentAfter, discriminatorAfter] = await Promise.all([snapshot(studentVars), snapshot(term.module.own!.variables)]);
+      const moved = (was: Float32Array[], now: Float32Array[]): boolean => now.some((values, i) => values.some((v, j) => v !== was[i][j]));
+      optimizer.dispose();
+      term.ownOptimizer!.dispose();
+      term.module.dispose();
+      dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      return { studentMoved: moved(studentBefore, studentAfter), discriminatorMoved: moved(discriminatorBefore, discriminatorAfter), accuracies };
+    }
+
+    it('the student learns through D but never trains it; D trains only in its own step', async () => {
+      // No D learning rate: the student's steps alone leave D as it was.
+      const frozenD = await run(0.01, 0, 3);
+      expect([frozenD.studentMoved, frozenD.discriminatorMoved]).toEqual([true, false]);
+      // No network learning rate: D's own steps move it, the student stays.
+      const frozenStudent = await run(0, 0.01, 3);
+      expect([frozenStudent.studentMoved, frozenStudent.discriminatorMoved]).toEqual([false, true]);
+    });
+
+    it('against a fixed student, D learns to tell teacher from student logits', async () => {
+      const { accuracies } = await run(0, 0.003, 40);
+      accuracies.forEach((accuracy) => expect(accuracy).toBeGreaterThanOrEqual(0));
+      expect(Math.max(...accuracies.slice(-5))).toBeGreaterThan(0.9);
+    });
+  });
 });
+

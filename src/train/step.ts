@@ -36,6 +36,8 @@ export interface ActiveTerm {
   weight: number;
   /** The loss's learned parts, when it has any. */
   module?: LossModule;
+  /** Updates the module's own objective (a discriminator), when it has one. */
+  ownOptimizer?: TrainingOptimizer;
 }
 
 export interface StepBatch {
@@ -51,6 +53,8 @@ export interface StepOutcome {
   /** Training-mode predictions that matched the label, per trained network (running train accuracy). */
   correct: Record<string, number>;
   count: number;
+  /** Numbers of the loss modules' own steps, keyed `<loss node id>:<name>` (e.g. discriminator accuracy). */
+  metrics: Record<string, number>;
 }
 
 /** A loss term became NaN or infinite. */
@@ -179,7 +183,10 @@ export async function trainStep(
   }
   const trained = new Set(models.trains);
   const frozenOutputs = new Map<string, tf.Tensor[]>();
+  // Inputs of the terms whose module trains itself afterwards, kept (detached) past the tape.
+  const ownInputs = new Map<ActiveTerm, LossInputs>();
   let report: tf.Tensor | null = null;
+  let ownReport: OwnReport | null;
   let gradients: tf.NamedTensorMap = {};
   try {
     for (const id of modelsRead(terms)) {
@@ -191,8 +198,13 @@ export async function trainStep(
         outputs.set(id, outputList(network(models, id, id).model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
       }
       const resolver = new InputResolver(models, outputs, batch.ys);
-      const weighted = terms.map(({ plan, definition, weight, module }) =>
-        (weight === 0 ? tf.scalar(0) : definition.compute(resolver.inputs(plan), plan.params, module).mul(weight)) as tf.Scalar);
+      const weighted = terms.map((term) => {
+        const { plan, definition, weight, module } = term;
+        if (weight === 0) return tf.scalar(0);
+        const inputs = resolver.inputs(plan);
+        if (module?.own) ownInputs.set(term, keepCopies(inputs));
+        return definition.compute(inputs, plan.params, module).mul(weight) as tf.Scalar;
+      });
       const total = (weighted.length > 0 ? tf.addN(weighted) : tf.scalar(0)) as tf.Scalar;
       const labels = batch.ys.cast('int32');
       const correct = models.trains.map((id) => (outputs.get(id) as tf.Tensor[])[0].argMax(-1).equal(labels).sum().cast('float32'));
@@ -203,18 +215,77 @@ export async function trainStep(
     gradients = grads;
     value.dispose();
     optimizer.apply(variables, grads, learningRate);
+    ownReport = trainOwnObjectives(ownInputs);
   } catch (error) {
     if (report) (report as tf.Tensor).dispose();
     throw error;
   } finally {
     tf.dispose(gradients);
     for (const outputs of frozenOutputs.values()) tf.dispose(outputs);
+    for (const inputs of ownInputs.values()) tf.dispose(Object.values(inputs));
   }
   const stacked = report as tf.Tensor | null;
   if (!stacked) throw new Error('The training step produced no loss values.');
-  const values = await stacked.data();
+  const own = ownReport as OwnReport | null;
+  const [values, ownValues] = await Promise.all([stacked.data(), own?.values.data()]);
   stacked.dispose();
-  return readOutcome(values, terms, models.trains, batch.xs.shape[0], stepNumber);
+  own?.values.dispose();
+  const outcome = readOutcome(values, terms, models.trains, batch.xs.shape[0], stepNumber);
+  if (own && ownValues) outcome.metrics = readOwnMetrics(own, ownValues, stepNumber);
+  return outcome;
+}
+
+/** Copies of a term's inputs that survive the tape's tidy (and carry no gradient back). */
+function keepCopies(inputs: LossInputs): LossInputs {
+  return Object.fromEntries(Object.entries(inputs).map(([port, tensor]) => [port, tf.keep(tf.clone(tensor))]));
+}
+
+interface OwnReport {
+  /** [loss, ...metrics] of each module, in `entries` order. */
+  values: tf.Tensor;
+  entries: { term: ActiveTerm; metricNames: string[] }[];
+}
+
+/**
+ * The modules' own steps, after the networks' (alternating updates): each module minimises its own
+ * objective over its own variables, on this step's inputs held fixed, with its own optimiser.
+ */
+function trainOwnObjectives(ownInputs: ReadonlyMap<ActiveTerm, LossInputs>): OwnReport | null {
+  if (ownInputs.size === 0) return null;
+  const reported: tf.Scalar[] = [];
+  const entries: OwnReport['entries'] = [];
+  for (const [term, inputs] of ownInputs) {
+    const own = term.module?.own;
+    if (!own || !term.ownOptimizer) throw new Error(`The loss '${term.plan.label}' trains itself but has no optimiser of its own.`);
+    let metrics: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const result = own.loss(inputs);
+      metrics = Object.fromEntries(Object.entries(result.metrics).map(([name, metric]) => [name, tf.keep(metric)]));
+      return result.loss;
+    }, own.variables);
+    try {
+      term.ownOptimizer.apply(own.variables, grads, own.learningRate);
+    } finally {
+      tf.dispose(grads);
+    }
+    reported.push(value, ...Object.values(metrics));
+    entries.push({ term, metricNames: Object.keys(metrics) });
+  }
+  const values = tf.stack(reported);
+  tf.dispose(reported);
+  return { values, entries };
+}
+
+function readOwnMetrics(own: OwnReport, values: ArrayLike<number>, stepNumber: number): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  let next = 0;
+  for (const { term, metricNames } of own.entries) {
+    const loss = values[next++];
+    if (!Number.isFinite(loss)) throw new DivergenceError(`${term.plan.nodeId}:own`, `${term.plan.label} (its own objective)`, loss, stepNumber);
+    metrics[`${term.plan.nodeId}:loss`] = loss;
+    for (const name of metricNames) metrics[`${term.plan.nodeId}:${name}`] = values[next++];
+  }
+  return metrics;
 }
 
 function readOutcome(values: ArrayLike<number>, terms: readonly ActiveTerm[], trains: readonly string[], count: number, stepNumber: number): StepOutcome {
@@ -230,5 +301,5 @@ function readOutcome(values: ArrayLike<number>, terms: readonly ActiveTerm[], tr
   });
   const total = values[0];
   if (!Number.isFinite(total)) throw new DivergenceError('total', 'total loss', total, stepNumber);
-  return { terms: termValues, total, correct, count };
+  return { terms: termValues, total, correct, count, metrics: {} };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from '../types';
-import { missingPorts, readChoice, requireInput } from '../inputs';
+import type { LossDefinition, LossParams } from '../types';
+import { formatShape, missingPorts, readChoice, readParam, requireInput } from '../inputs';
+import { AdversarialModule, generatorLoss, type AdversarialOptions } from '../adversarial';
 import { VidModule, vidNegativeLogLikelihood, vidShapeProblem } from '../vid';
 
 /** Losses that own trainable parts (created per run through `createModule`, never exported). */
@@ -40,5 +41,57 @@ export const variationalInformationLoss: LossDefinition = {
     const guide = requireInput(inputs, 'guide', 'vid');
     const form = readChoice(params, 'form', ['paper', 'repdistiller'] as const, 'paper');
     return tf.tidy(() => vidNegativeLogLikelihood(module.mean(guided), guide, module.variance(), form));
+  },
+};
+
+const OBJECTIVES = ['bce', 'lsgan'] as const;
+
+function adversarialOptions(params: LossParams): AdversarialOptions {
+  return {
+    objective: readChoice(params, 'objective', OBJECTIVES, 'bce'),
+    conditional: readChoice(params, 'conditional', ['off', 'on'] as const, 'off') === 'on',
+    l1: readParam(params, 'l1', 0),
+  };
+}
+
+export const adversarialKdLoss: LossDefinition = {
+  id: 'adversarial',
+  label: 'Adversarial KD',
+  family: 'logits',
+  formula: String.raw`\min_{\theta_s}\ \mathbb{E}\bigl[\ell_G\bigl(D(z_s)\bigr)\bigr] + \lambda\,\lVert z_s - z_t \rVert_1,\qquad \min_{D}\ \tfrac12\,\mathbb{E}\bigl[\ell_{real}\bigl(D(z_t)\bigr) + \ell_{fake}\bigl(D(z_s)\bigr)\bigr]`,
+  citation: 'Z. Xu, Y.-C. Hsu, J. Huang (2018). Training Shallow and Thin Networks for Acceleration via Knowledge Distillation with Conditional Adversarial Networks.',
+  summary:
+    "A small discriminator learns to tell the teacher's logits from the student's; the student learns to fool it. The two are updated in turn, the discriminator with its own optimiser. The conditional form also makes both answer for the class.",
+  ports: [
+    { name: 'teacherLogits', label: 'Teacher logits (real)', type: 'logits', side: 'teacher' },
+    { name: 'studentLogits', label: 'Student logits (fake)', type: 'logits', side: 'student' },
+    { name: 'labels', label: 'Labels', type: 'labels', side: 'data' },
+  ],
+  params: [
+    { key: 'objective', label: 'Objective', default: 0, min: 0, max: 1, step: 1, choices: [...OBJECTIVES], description: 'bce: binary cross-entropy (the student minimises -log D(z_s)); lsgan: least squares, D loss ((D(t) - 1)^2 + D(s)^2) / 2, student loss (D(s) - 1)^2.' },
+    { key: 'conditional', label: 'Conditional', default: 0, min: 0, max: 1, step: 1, choices: ['off', 'on'], description: 'on: D outputs C + 2 values (class logits and real/fake), and both sides also learn the class (cross-entropy objective only).' },
+    { key: 'l1', label: 'L1 weight', default: 0, min: 0, max: 10, step: 0.1, description: 'Weight of mean |z_s - z_t| in the student\'s loss (Xu et al. add it to the conditional form).' },
+    { key: 'hidden', label: 'Hidden units', default: 64, min: 8, max: 512, step: 8, description: 'Width of the discriminator\'s residual MLP.' },
+    { key: 'learningRate', label: 'D learning rate', default: 0.0002, min: 0.000001, max: 0.1, step: 0.0001, description: 'Adam step size of the discriminator\'s own updates.' },
+  ],
+  defaultWeight: 1,
+  needsAdapter: false,
+  checkShapes(shapes, params) {
+    const reason = missingPorts(shapes, ['teacherLogits', 'studentLogits', 'labels']);
+    if (reason) return reason;
+    if (shapes.teacherLogits.length !== 1 || shapes.teacherLogits.join() !== shapes.studentLogits.join()) {
+      return `Adversarial KD compares class logits: teacher ${formatShape(shapes.teacherLogits)} and student ${formatShape(shapes.studentLogits)} must both be [classes] and equal.`;
+    }
+    if (params.conditional === 1 && params.objective === 1) return 'The conditional form trains with cross-entropy heads: set the objective to bce, or turn conditional off for LSGAN.';
+    return null;
+  },
+  createModule(shapes, params, seed) {
+    const options = adversarialOptions(params);
+    if (options.conditional && options.objective === 'lsgan') throw new Error('The conditional form trains with cross-entropy heads: set the objective to bce.');
+    return new AdversarialModule(shapes.studentLogits[0], options, Math.round(readParam(params, 'hidden', 64)), readParam(params, 'learningRate', 0.0002), seed);
+  },
+  compute(inputs, params, module) {
+    if (!(module instanceof AdversarialModule)) throw new Error('Adversarial KD needs its discriminator: the trainer creates it from the plan.');
+    return generatorLoss(module.discriminator, inputs, adversarialOptions(params));
   },
 };

@@ -218,6 +218,35 @@ def dkd(zs, zt, y, T, alpha, beta):
     return T * T * (alpha * tckd + beta * nckd).mean()
 
 
+def discriminator(z, weights):
+    """Xu et al. 2018 as methods.md describes it: a small residual MLP on logits."""
+    k0, b0, k1, b1, k2, b2, k3, b3 = weights
+    relu = lambda x: np.maximum(x, 0)
+    h = relu(z @ k0 + b0)
+    r = relu(h + (relu(h @ k1 + b1) @ k2 + b2))
+    return r @ k3 + b3
+
+
+def bce_logit(x, target):
+    return (np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))).mean()
+
+
+def ce_rows(scores, target):
+    return -log_softmax(scores)[np.arange(len(target)), target].mean()
+
+
+def adversarial_generator(zs, zt, y, weights, objective, conditional, l1):
+    d = discriminator(zs, weights)
+    C = zs.shape[1]
+    if conditional:
+        loss = ce_rows(d[:, C:], np.zeros(len(y), dtype=int)) + ce_rows(d[:, :C], y)
+    elif objective == 'lsgan':
+        loss = ((d - 1) ** 2).mean()
+    else:
+        loss = bce_logit(d, 1.0)
+    return loss + l1 * np.abs(zs - zt).mean()
+
+
 def tensor(x, dtype='float32'):
     return {'shape': list(x.shape), 'dtype': dtype, 'data': np.asarray(x).ravel().tolist()}
 
@@ -280,6 +309,14 @@ vt, vs = rand(2, 3, 3, 4), rand(2, 3, 3, 2)
 vid_weights = [rand(2, 4), rand(4), rand(4, 4), rand(4), rand(4, 4), rand(4), rand(4)]
 case('vid paper', 'vid', {'guide': vt, 'guided': vs}, {'form': 0}, vid(vt, vs, vid_weights, 'paper'), module=vid_weights)
 case('vid repdistiller', 'vid', {'guide': vt, 'guided': vs}, {'form': 1}, vid(vt, vs, vid_weights, 'repdistiller'), module=vid_weights)
+hidden = 6
+for name, objective, conditional, l1 in (('bce', 'bce', False, 0.0), ('lsgan', 'lsgan', False, 0.0), ('conditional l1', 'bce', True, 0.5)):
+    outputs = 5 + 2 if conditional else 1
+    d_weights = [rand(5, hidden), rand(hidden), rand(hidden, hidden), rand(hidden), rand(hidden, hidden), rand(hidden), rand(hidden, outputs), rand(outputs)]
+    params = {'objective': 1 if objective == 'lsgan' else 0, 'conditional': 1 if conditional else 0, 'l1': l1, 'hidden': hidden}
+    case(f'adversarial generator {name}', 'adversarial', {'studentLogits': z_s, 'teacherLogits': z_t, 'labels': labels}, params,
+         adversarial_generator(z_s, z_t, labels, d_weights, objective, conditional, l1), module=d_weights)
+
 for c in cases:
     if c['name'] in cases_module:
         c['module'] = cases_module[c['name']]
