@@ -35,7 +35,7 @@ export interface ModelResult {
 /** The field's three numbers for one distilled model (methods.md section 6). */
 export interface DistillationReport {
   studentId: string;
-  /** The model that taught it directly (the largest, when several did); null when none has a result. */
+  /** The network that taught it directly (the largest, when several did); null when no network did (teacher-free KD). */
   teacherId: string | null;
   /** Its label-only twin, when the plan has one. */
   baselineId: string | null;

@@ -20,7 +20,7 @@ export function DistillationsTable({ results }: { results: ExperimentResults }) 
         {results.distillations.map((report) => (
           <tr key={report.studentId} data-testid="distillation-row" data-student-id={report.studentId}>
             <th scope="row">{labelOf(report.studentId)}</th>
-            <td className="results-table__role">{labelOf(report.teacherId)}</td>
+            <td className="results-table__role">{report.teacherId === null ? 'no teacher network' : labelOf(report.teacherId)}</td>
             <td>{formatCompression(report.compressionRatio)}</td>
             <td>{formatPoints(report.accuracyDrop)}</td>
             <td>{report.baselineId === null ? 'no baseline' : formatPoints(report.distillationGain)}</td>

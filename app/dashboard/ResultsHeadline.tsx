@@ -30,19 +30,21 @@ export function ResultsHeadline({ results, report }: { results: ExperimentResult
   const baseline = modelResultById(results, report.baselineId);
   const teacherName = teacher?.label ?? 'teacher';
   const studentName = student?.label ?? 'student';
+  // Teacher-free KD: no teacher network, so nothing to compress from or drop below.
+  const noTeacher = `${studentName} learned without a teacher network`;
   return (
     <div className="results-headline" data-testid="results-headline" data-student-id={report.studentId}>
       <Metric
         title="Compression"
         value={formatCompression(report.compressionRatio)}
-        detail={`${teacherName} ${formatCount(teacher?.params)} ÷ ${studentName} ${formatCount(student?.params)} parameters`}
+        detail={report.teacherId === null ? noTeacher : `${teacherName} ${formatCount(teacher?.params)} ÷ ${studentName} ${formatCount(student?.params)} parameters`}
         tone="neutral"
         testId="result-compression"
       />
       <Metric
         title="Accuracy drop"
         value={formatPoints(report.accuracyDrop)}
-        detail={`${teacherName} ${formatPercent(teacher?.testAccuracy)} − ${studentName} ${formatPercent(student?.testAccuracy)}`}
+        detail={report.teacherId === null ? noTeacher : `${teacherName} ${formatPercent(teacher?.testAccuracy)} − ${studentName} ${formatPercent(student?.testAccuracy)}`}
         tone={toneOf(report.accuracyDrop, false)}
         testId="result-accuracy-drop"
       />

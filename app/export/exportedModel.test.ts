@@ -16,12 +16,13 @@ const results = (headline: string): ExperimentResults => ({
 describe('exportedModelId', () => {
   const models = { 'student/baseline': trained('student/baseline', 'baseline'), student: trained('student', 'student') };
 
-  it('takes the chosen model while it is trained, else the headline student, else the first trained model', () => {
+  it('takes the chosen model while it is trained, else the headline student, else a trained network before a baseline', () => {
     expect(exportedModelId(models, results('student'), 'student/baseline')).toBe('student/baseline');
     expect(exportedModelId(models, results('student'), 'gone')).toBe('student');
     expect(exportedModelId(models, results('student'), null)).toBe('student');
-    expect(exportedModelId(models, results('assistant'), null)).toBe('student/baseline');
-    expect(exportedModelId(models, null, null)).toBe('student/baseline');
+    expect(exportedModelId(models, results('assistant'), null)).toBe('student');
+    expect(exportedModelId(models, null, null)).toBe('student');
+    expect(exportedModelId({ 'student/baseline': models['student/baseline'] }, null, null)).toBe('student/baseline');
     expect(exportedModelId({}, results('student'), 'student')).toBeNull();
   });
 });

@@ -3,7 +3,8 @@ import { headlineDistillation, type ExperimentResults } from '../../src/results'
 
 /**
  * The model to export: the one chosen if it is still trained, else the headline distillation's
- * student, else the first trained model (teachers are never among them).
+ * student, else the first trained network that is not a baseline, else a baseline (teachers are
+ * never among them).
  */
 export function exportedModelId(
   models: Readonly<Record<string, TrainedModel>>,
@@ -13,5 +14,6 @@ export function exportedModelId(
   if (chosen !== null && models[chosen] !== undefined) return chosen;
   const headline = results === null ? undefined : headlineDistillation(results)?.studentId;
   if (headline !== undefined && models[headline] !== undefined) return headline;
-  return Object.keys(models)[0] ?? null;
+  const ids = Object.keys(models);
+  return ids.find((id) => models[id].role !== 'baseline') ?? ids[0] ?? null;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileExperiment, GraphCompileError, LEARNER_SEED_STRIDE, teacherCacheKey } from './compile';
+import { compileExperiment, GraphCompileError, teacherCacheKey } from './compile';
+import { LEARNER_SEED_STRIDE } from './phases';
 import { canonicalJson, fnv1a64 } from './contentHash';
 import { createNode, defaultTrainerSettings, freshId, trainerSettings } from './factory';
 import { portsOf } from './nodeKinds';

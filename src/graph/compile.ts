@@ -11,7 +11,7 @@ import { edgesInto, lossesOfTrainer, nodeById, nodesOfKind } from './queries';
 import { guidedAdapter, lossInputShapes } from './shapes';
 import { validateGraph, type GraphProblem } from './validate';
 import { canonicalJson, fnv1a64 } from './contentHash';
-import { modelFeedingLossPort, orderChains, type ChainAnalysis } from './phases';
+import { initialSeeds, modelFeedingLossPort, orderChains, type ChainAnalysis } from './phases';
 import { probesOf } from './compileTerms';
 
 /**
@@ -45,13 +45,6 @@ export function teacherCacheKey(architecture: ArchitectureSpec, settings: Traine
 }
 
 export const adapterIdFor = (guidedNodeId: string): string => `adapter-${guidedNodeId}`;
-
-/**
- * Peers trained by one stage sequence start from different weights: the k-th learner's seed is the
- * first stage's seed plus k times this stride (the first learner keeps the stage's seed, as a
- * single student always has; adapters take the seeds just above their model's).
- */
-export const LEARNER_SEED_STRIDE = 1000;
 
 interface Resolution {
   terms: Map<string, LossTermPlan>;
@@ -186,11 +179,11 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
 
   const baselineCount = chains.flatMap((chain) => chain.learners)
     .filter((id) => ['student', 'peer'].includes(modelNode(file, id).params.role)).length;
+  const seeds = initialSeeds(file, defaultTrainerSettings.seed);
   chains.forEach((chain, index) => {
-    const firstSeed = chain.trainers[0].params.seed;
-    const learners = chain.learners.map((id, k): ModelPlan => {
+    const learners = chain.learners.map((id): ModelPlan => {
       const node = modelNode(file, id);
-      return { id, label: node.label, role: node.params.role, architecture: structuredClone(node.params.architecture), taps: tapsOf(node), seed: firstSeed + LEARNER_SEED_STRIDE * k };
+      return { id, label: node.label, role: node.params.role, architecture: structuredClone(node.params.architecture), taps: tapsOf(node), seed: seeds.get(id) as number };
     });
     for (const learner of learners) {
       if (learner.role !== 'student' && learner.role !== 'peer') continue;

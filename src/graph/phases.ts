@@ -102,3 +102,28 @@ export function orderChains(experiment: ExperimentFile): PhaseOrder {
   }
   return { ordered, cyclic: pending };
 }
+
+/**
+ * Learners of the stage chains start from different weights: the k-th learner (counted over all
+ * chains in teaching order) starts from its chain's first stage seed plus k times this stride. The
+ * first keeps the stage's seed, as a single student always has; adapters and loss modules draw
+ * seeds of their own from their model's.
+ */
+export const LEARNER_SEED_STRIDE = 1000;
+
+/** The seed each model's initial weights come from: a teacher's training seed, a learner's as above. */
+export function initialSeeds(experiment: ExperimentFile, defaultTeacherSeed: number): Map<string, number> {
+  const seeds = new Map<string, number>();
+  for (const model of nodesOfKind(experiment, 'model')) {
+    if (model.params.role === 'teacher') seeds.set(model.id, model.params.teacherTraining?.seed ?? defaultTeacherSeed);
+  }
+  let k = 0;
+  for (const chain of orderChains(experiment).ordered) {
+    for (const learner of chain.learners) {
+      if (seeds.has(learner)) continue;
+      seeds.set(learner, chain.trainers[0].params.seed + LEARNER_SEED_STRIDE * k);
+      k += 1;
+    }
+  }
+  return seeds;
+}

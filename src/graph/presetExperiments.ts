@@ -260,7 +260,9 @@ function bornAgainMnist(): ExperimentFile {
   addModel(graph, 'gen2', 'student', 'article-student', 'Generation 2 (50-50)', { x: column(1), y: 600 });
   for (const [teacher, learner, y] of [['gen0', 'gen1', 0], ['gen1', 'gen2', 420]] as const) {
     const trainerId = `trainer-${learner}`;
-    addTrainer(graph, trainerId, `${learner === 'gen1' ? 'Generation 1' : 'Generation 2'} learns`, mlpSettings, { x: column(3), y: y + 100 });
+    // Each generation starts afresh: seeds 2 and 3 (with the learner stride, 2 and 1003), generation 0 has 1.
+    addTrainer(graph, trainerId, `${learner === 'gen1' ? 'Generation 1' : 'Generation 2'} learns`,
+      { ...mlpSettings, seed: learner === 'gen1' ? 2 : 3 }, { x: column(3), y: y + 100 });
     const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label: `KD ${teacher} -> ${learner} (T = 1)`, position: { x: column(2), y } }));
     kd.params.weight = 1;
     kd.params.params.T = 1;

@@ -159,3 +159,34 @@ describe('validateGraph: train up to, per chain', () => {
     expect(errorsOf(validateGraph(graph.file), 'trainer')).toEqual([]);
   });
 });
+
+describe('validateGraph: starts and partial stages', () => {
+  it('warns when two networks of the same layers and seed would start from the same weights', () => {
+    const graph = baseGraph();
+    graph.kd('kd', 'teacher', 'student', 'trainer');
+    graph.node('teacher', 'model').params.architecture = structuredClone(tinyStudent);
+    graph.node('teacher', 'model').params.teacherTraining!.seed = 1;
+    expect(warningsOf(validateGraph(graph.file), 'student')).toEqual([
+      '"Student" starts from the same weights as "Teacher" (same layers, seed 1): give its first trainer another seed so the two start apart.']);
+    graph.node('trainer', 'trainer').params.seed = 2;
+    expect(warningsOf(validateGraph(graph.file), 'student')).toEqual([]);
+  });
+
+  it("warns when 'train up to' names a layer only some of the stage's networks have", () => {
+    const graph = mutualLearningGraph();
+    graph.node('peer2', 'model').params.architecture = structuredClone(tinyStudent);
+    graph.node('trainer', 'trainer').params.trainUpTo = 'conv3';
+    expect(warningsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      "'Train up to' 'conv3' is a layer of \"Peer 2\" only, so \"Peer 1\" trains whole in this stage: pick a layer every network it trains has, or split the stage."]);
+  });
+
+  it('a lone peer that teaches is told to become an Assistant (a Student cannot teach)', () => {
+    const graph = baseGraph();
+    graph.model('p', 'peer', tinyStudent, 'Lone peer');
+    graph.trainer('train-p', 'Peer stage');
+    graph.kd('kd-p', 'teacher', 'p', 'train-p');
+    graph.kd('kd', 'p', 'student', 'trainer');
+    expect(errorsOf(validateGraph(graph.file), 'p')).toEqual([expect.stringMatching(/or make "Lone peer" an Assistant \(it learns, then teaches\)\.$/)]);
+  });
+});
+

@@ -1,7 +1,9 @@
 import type { ExperimentFile, GraphNode, ModelRole, NodeOf } from './schema';
 import type { Report } from './validate';
 import { describeNode, rolesOfSide } from './nodeKinds';
-import { analyzeChain, orderChains, type ChainAnalysis } from './phases';
+import { analyzeChain, initialSeeds, orderChains, type ChainAnalysis } from './phases';
+import { canonicalJson } from './contentHash';
+import { defaultTrainerSettings } from './factory';
 import { chainOfTrainer, lossesOfTrainer, nodeById, nodesOfKind, stageChains } from './queries';
 import { summarizeModel } from './shapes';
 
@@ -44,7 +46,12 @@ export function checkTrainUpTo(experiment: ExperimentFile, node: NodeOf<'trainer
       `(${one ? 'the network' : 'the networks'} this stage trains): pick one of ${one ? 'its' : 'their'} layers or clear it.`);
     return;
   }
-  if (having.length < learners.length) return;
+  if (having.length < learners.length) {
+    const whole = learners.filter((model) => !having.includes(model));
+    report(node.id, 'warning', `'Train up to' '${trainUpTo}' is a layer of ${listNames(having)} only, so ${listNames(whole)} ` +
+      `${whole.length === 1 ? 'trains' : 'train'} whole in this stage: pick a layer every network it trains has, or split the stage.`);
+    return;
+  }
   const stopsBeforeWeights = having.every((model) => {
     const summary = summarizeModel(model.params.architecture);
     if (!summary.ok) return false;
@@ -108,9 +115,11 @@ function checkRoles(experiment: ExperimentFile, chains: readonly ChainAnalysis[]
     const peers = modelsById(experiment, chain.learners).filter((model) => model.params.role === 'peer');
     if (peers.length !== 1) continue;
     const first = chain.trainers[0];
+    // A Student cannot teach, so a lone peer that teaches someone is an Assistant.
+    const instead = teaching.has(peers[0].id) ? 'an Assistant (it learns, then teaches)' : 'a Student';
     report(peers[0].id, 'error', `${describeNode(peers[0])} is the only peer ${describeNode(first)} trains: mutual ` +
       'learning needs at least two peers trained by the same trainer. Train a second Peer in it (each teaching the ' +
-      `other with KD), or make ${describeNode(peers[0])} a Student.`);
+      `other with KD), or make ${describeNode(peers[0])} ${instead}.`);
   }
 }
 
@@ -164,4 +173,24 @@ export function checkPhases(experiment: ExperimentFile, report: Report): void {
   checkChainLearners(experiment, chains, report);
   checkRoles(experiment, chains, report);
   checkTeachingLoops(experiment, report);
+  checkIdenticalStarts(experiment, report);
+}
+
+/** Two networks of the same layers and seed would start from the same weights (a born-again generation must not). */
+function checkIdenticalStarts(experiment: ExperimentFile, report: Report): void {
+  const seeds = initialSeeds(experiment, defaultTrainerSettings.seed);
+  const seen = new Map<string, NodeOf<'model'>>();
+  for (const model of nodesOfKind(experiment, 'model')) {
+    const seed = seeds.get(model.id);
+    if (seed === undefined) continue;
+    const { inputShape, layers } = model.params.architecture;
+    const key = `${seed}|${canonicalJson({ inputShape, layers })}`;
+    const twin = seen.get(key);
+    if (twin === undefined) {
+      seen.set(key, model);
+      continue;
+    }
+    report(model.id, 'warning', `${describeNode(model)} starts from the same weights as ${describeNode(twin)} (same layers, ` +
+      `seed ${seed}): give ${model.params.role === 'teacher' ? 'its training' : 'its first trainer'} another seed so the two start apart.`);
+  }
 }

@@ -280,16 +280,12 @@ export class PhaseRunner {
   }
 }
 
-/** The probe plan with one model read in place of another (a baseline in place of its student). */
+/** The probe plan with one model read in place of another (a baseline in place of its student), in every kind of probe. */
 function substituteModel(probes: ProbePlan, from: string, to: string): ProbePlan {
-  const swap = (id: string): string => (id === from ? to : id);
-  return {
-    ...probes,
-    attention: probes.attention.map((probe) => ({
-      ...probe, teacher: { ...probe.teacher, model: swap(probe.teacher.model) }, student: { ...probe.student, model: swap(probe.student.model) },
-    })),
-    fsp: probes.fsp.map((probe) => ({
-      ...probe, teacher: { ...probe.teacher, model: swap(probe.teacher.model) }, student: { ...probe.student, model: swap(probe.student.model) },
-    })),
-  };
+  const swap = <P extends { teacher: { model: string }; student: { model: string } }>(probe: P): P => ({
+    ...probe,
+    teacher: { ...probe.teacher, model: probe.teacher.model === from ? to : probe.teacher.model },
+    student: { ...probe.student, model: probe.student.model === from ? to : probe.student.model },
+  });
+  return { ...probes, attention: probes.attention.map(swap), fsp: probes.fsp.map(swap), relations: probes.relations.map(swap) };
 }

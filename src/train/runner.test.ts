@@ -285,4 +285,15 @@ describe('runExperiment', () => {
     await runExperiment(tinyPlan({ stages: [broken] }), { teacher: true, baseline: false, student: true }, env(refused));
     expect(refused.ofType('error')[0].message).toMatch(/VID' has learned parts but the plan gives no input shapes/);
   });
+
+  it('a baseline stands in for its student in every live view, relation matrices too', async () => {
+    const plan = tinyPlan();
+    plan.probes.relations = [{ id: 'sp', label: 'SP', kind: 'sp', teacher: { model: 'teacher', layerId: 'relu1' }, student: { model: 'student', layerId: 'relu1' }, excludeSelf: false }];
+    const log = new EventLog();
+    await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log));
+    const relationsOf = (kind: string) => log.ofType('probe').filter((p) => p.kind === kind).at(-1)!.relations.map((r) => [r.teacherModel, r.studentModel, r.rows]);
+    expect(relationsOf('baseline')).toEqual([['teacher', 'student/baseline', 4]]);
+    expect(relationsOf('student')).toEqual([['teacher', 'student', 4]]);
+  });
 });
+

@@ -87,4 +87,15 @@ describe('results arithmetic', () => {
     expect(results.distillations.map((r) => [r.studentId, r.teacherId, r.baselineId, r.compressionRatio]))
       .toEqual([['p1', 'p2', 'p1/baseline', 4], ['p2', 'p1', null, 0.25]]);
   });
+
+  it('teacher-free KD: a student with a baseline but no teacher network still reports its gain', () => {
+    const plans = [model('student/baseline', 'baseline', 'student'), model('student', 'student')];
+    const phases = [phase('b', 'baseline', ['student/baseline']), phase('s', 'student', ['student'], { student: [] })];
+    const [report] = assembleResults(input(plans, phases, [student, baseline], { student: 10 })).distillations;
+    expect(report).toMatchObject({ studentId: 'student', teacherId: null, baselineId: 'student/baseline', compressionRatio: null, accuracyDrop: null });
+    expect(report.distillationGain).toBeCloseTo(0.0195, 12);
+    // A learner with neither a teacher nor a baseline (an assistant taught by nobody) has nothing to report.
+    expect(assembleResults(input([model('a', 'assistant')], [phase('a', 'student', ['a'], { a: [] })], [], {})).distillations).toEqual([]);
+  });
 });
+

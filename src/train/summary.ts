@@ -68,22 +68,23 @@ export interface ResultsInput extends Pick<ExperimentResults, 'experimentName' |
 function distillationReports(input: ResultsInput): DistillationReport[] {
   const planned = new Set(input.models.map((model) => model.id));
   const role = (id: string): string => input.models.find((model) => model.id === id)?.role ?? '';
+  // A network that learned from another, or one measured against its baseline (teacher-free KD has no teacher network).
   const learners = input.phases.filter((phase) => phase.kind === 'student')
     .flatMap((phase) => phase.trains.map((studentId) => ({ studentId, teachers: phase.teachers[studentId] ?? [] })))
-    .filter(({ teachers }) => teachers.length > 0);
+    .filter(({ studentId, teachers }) => teachers.length > 0 || planned.has(baselineIdFor(studentId)));
   learners.sort((a, b) => (headlineOrder[role(a.studentId)] ?? 3) - (headlineOrder[role(b.studentId)] ?? 3));
   return learners.map(({ studentId, teachers }) => {
     // With several direct teachers, the largest is the one the field compares against.
-    const teacherId = teachers.reduce((best, id) => (input.paramsOf(id) > input.paramsOf(best) ? id : best), teachers[0]);
+    const teacherId = teachers.length === 0 ? null : teachers.reduce((best, id) => (input.paramsOf(id) > input.paramsOf(best) ? id : best), teachers[0]);
     const baselineId = planned.has(baselineIdFor(studentId)) ? baselineIdFor(studentId) : null;
     const student = input.results.get(studentId)?.testAccuracy;
-    const teacher = input.results.get(teacherId)?.testAccuracy;
+    const teacher = teacherId === null ? undefined : input.results.get(teacherId)?.testAccuracy;
     const baseline = baselineId === null ? undefined : input.results.get(baselineId)?.testAccuracy;
     return {
       studentId,
       teacherId,
       baselineId,
-      compressionRatio: compressionRatio(input.paramsOf(teacherId), input.paramsOf(studentId)),
+      compressionRatio: teacherId === null ? null : compressionRatio(input.paramsOf(teacherId), input.paramsOf(studentId)),
       accuracyDrop: finite(teacher) && finite(student) ? teacher - student : null,
       distillationGain: finite(student) && finite(baseline) ? student - baseline : null,
     };
