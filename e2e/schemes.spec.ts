@@ -74,3 +74,15 @@ test('relational knowledge: the SP, RKD and PKT matrices of teacher and student 
   expect(await maps.first().evaluate(hasPixels), 'the relation heatmap canvas has pixels').toBe(true);
   await expect(panel).toContainText('3×3');
 });
+
+test('adversarial KD: the discriminator trains in turn and its accuracy is charted per step', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  await openStudioWith(page, 'wasm', 'adversarial.json', shrinkExperiment(await presetFile(request, 'adversarial-mnist.json')));
+  await runToTheEnd(page);
+
+  const chart = page.getByTestId('discriminator-chart');
+  await expect(chart).toBeVisible();
+  await expect(chart.locator('.recharts-line')).toHaveCount(1);
+  await expect(chart).toContainText(/Adversarial KD \(conditional, L1\): discriminator accuracy\s*\d+%/);
+  await expect(page.getByTestId('results-panel').getByTestId('result-distillation-gain')).toHaveText(/pp$/);
+});

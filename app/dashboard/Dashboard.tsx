@@ -1,5 +1,6 @@
 import { AccuracyChart } from './AccuracyChart';
 import { AttentionMaps } from './AttentionMaps';
+import { DiscriminatorChart } from './DiscriminatorChart';
 import { FspMatrices } from './FspMatrices';
 import { LossChart } from './LossChart';
 import { RelationMatrices } from './RelationMatrices';
@@ -16,6 +17,7 @@ export function Dashboard() {
     <div className="dashboard" data-testid="dashboard">
       <LossChart />
       <AccuracyChart />
+      <DiscriminatorChart />
       <SoftTargets />
       <AttentionMaps />
       <FspMatrices />

@@ -69,7 +69,7 @@ describe('phaseTabs', () => {
     ],
   } as unknown as TrainingPlan;
   const series = (phaseId: string, kind: PhaseKind, label: string, points = 1) =>
-    ({ phaseId, kind, label, stride: 1, points: Array.from({ length: points }, (_, step) => ({ step, epoch: 1, total: 1, terms: {} })) });
+    ({ phaseId, kind, label, stride: 1, points: Array.from({ length: points }, (_, step) => ({ step, epoch: 1, total: 1, terms: {}, metrics: {} })) });
 
   it('lists the selected phases with what a distillation needs, marking those with data', () => {
     const tabs = phaseTabs(plan, { teacher: false, baseline: false, student: true }, { 'teacher:t': series('teacher:t', 'teacher', 'Teacher') });

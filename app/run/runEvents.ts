@@ -19,7 +19,7 @@ export function emptyLossSeries(phaseId: string, kind: PhaseKind, label: string)
 
 export function appendLossPoint(series: LossSeries, step: StepMetrics): LossSeries {
   if (step.step % series.stride !== 0) return series;
-  const point = { step: step.step, epoch: step.epoch, total: step.total, terms: step.terms };
+  const point = { step: step.step, epoch: step.epoch, total: step.total, terms: step.terms, metrics: step.metrics };
   const points = [...series.points, point];
   if (points.length <= MAX_LOSS_POINTS) return { ...series, points };
   const stride = series.stride * 2;

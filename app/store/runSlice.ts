@@ -38,6 +38,8 @@ export interface LossPoint {
   total: number;
   /** Weighted loss terms keyed by loss node id (`ce:<model id>` for teacher and baseline phases). */
   terms: Record<string, number>;
+  /** Numbers of loss modules' own steps (adversarial KD's discriminator), keyed `<loss node id>:<name>`. */
+  metrics: Record<string, number>;
 }
 
 /** Step metrics of one phase, thinned to at most a few hundred points for the charts. */

@@ -349,6 +349,31 @@ function nstEarlyStopMnist(): ExperimentFile {
 }
 
 /**
+ * Adversarial KD (Xu et al. 2018), conditional form: the Hinton pair's student learns from the
+ * labels, from a discriminator it tries to fool (C + 2 outputs: class and real/fake) and from the
+ * L1 distance to the teacher's logits; the discriminator trains in turn with its own Adam.
+ */
+function adversarialMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Student vs discriminator', mlpSettings, { x: column(3), y: 260 });
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x: column(2), y: 380 } }));
+  ce.params.weight = 1;
+  const adversarial = graph.add(createNode('loss', { id: 'adversarial', lossId: 'adversarial', label: 'Adversarial KD (conditional, L1)', position: { x: column(2), y: 120 } }));
+  adversarial.params.params = { ...adversarial.params.params, conditional: 1, l1: 1 };
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('teacher', 'logits', 'adversarial', 'teacherLogits');
+  graph.link('student', 'logits', 'adversarial', 'studentLogits');
+  graph.link('dataset', 'labels', 'adversarial', 'labels');
+  graph.link('ce', 'loss', 'trainer', 'losses');
+  graph.link('adversarial', 'loss', 'trainer', 'losses');
+  return graph.file('Adversarial KD (conditional)',
+    'Xu et al. (2018): a small discriminator learns to tell the teacher\'s logits from the 800-800 student\'s, and to ' +
+    'name the class; the student learns from the labels, from fooling it, and from the L1 distance to the teacher\'s ' +
+    'logits. The dashboard charts the discriminator\'s accuracy per step.');
+}
+
+/**
  * Full-data variants: all 55,000 training images, a teacher trained long enough to be worth
  * learning from, and cosine-annealed rates. These are the runs behind the figures in the README
  * (`npm run experiment -- public/presets/<file> --backend wasm`); in the browser they take hours.
@@ -434,6 +459,7 @@ const builders: Record<string, () => ExperimentFile> = {
   'relations-mnist.json': relationsMnist,
   'tfkd-mnist.json': teacherFreeMnist,
   'nst-eskd-mnist.json': nstEarlyStopMnist,
+  'adversarial-mnist.json': adversarialMnist,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
@@ -465,6 +491,7 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'ban-mnist.json', name: 'Born-again networks', description: 'Three generations of the same 50-50 MLP, each taught only by the one before.' },
   { file: 'relations-mnist.json', name: 'Relational knowledge: SP, RKD, PKT', description: 'The Hinton pair with KD plus three relational losses; the dashboard shows their B x B matrices.' },
   { file: 'tfkd-mnist.json', name: 'Teacher-free KD', description: 'No teacher: the 800-800 student learns from a virtual teacher (label smoothing as KD).' },
+  { file: 'adversarial-mnist.json', name: 'Adversarial KD', description: 'The Hinton pair: a discriminator on logits (conditional, with the L1 term) trained in turn with the student.' },
   { file: 'nst-eskd-mnist.json', name: 'NST with early-stopped KD', description: 'CNN pair: neuron selectivity transfer on relu3, KD cut to zero after epoch 2 of 3.' },
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
