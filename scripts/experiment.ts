@@ -21,6 +21,7 @@ import { writeExports } from './lib/export-cli';
 import { formatResults, terminalReporter } from './lib/experiment-report';
 import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teachers';
 import { errorMessage } from '../src/errorMessage';
+import { parseFlags, type OptionParsers } from './lib/cli-args';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -82,7 +83,7 @@ function seedValue(value: string, flag: string): number {
 export const subset = (value: string, flag: string): number | null => (value === 'all' ? null : positiveInteger(value, flag));
 
 /** Each flag takes one value; adding an option means adding one entry here. */
-const OPTION_PARSERS: Record<string, (options: ExperimentCliOptions, value: string, flag: string) => void> = {
+const OPTION_PARSERS: OptionParsers<ExperimentCliOptions> = {
   '--out': (o, v) => { o.out = v; },
   '--teacher-cache': (o, v) => { o.teacherCache = v === 'off' ? null : v; },
   '--pretrained': (o, v) => { o.pretrained = v === 'off' ? null : v; },
@@ -111,21 +112,7 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentCliOptio
     runs: { teacher: true, baseline: true, student: true }, onnx: null, bundle: null, exportModel: null, teacherCache: '.cache/teachers',
     pretrained: DEFAULT_PRETRAINED_DIR,
   };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new Error(USAGE);
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg.split('=', 2);
-    const parse = OPTION_PARSERS[flag];
-    if (!parse) throw new Error(`Unknown option '${flag}'.\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value.\n${USAGE}`);
-    parse(options, value, flag);
-  }
+  const positional = parseFlags(argv, options, OPTION_PARSERS, USAGE);
   if (positional.length !== 1) throw new Error(`Give exactly one experiment file.\n${USAGE}`);
   if (options.exportModel !== null && !options.onnx && !options.bundle) throw new Error('--model chooses what --onnx or --bundle export; give one of them.');
   if (options.teacherCache === null && argv.some((arg) => arg.split('=')[0] === '--pretrained') && options.pretrained !== null) {

@@ -20,6 +20,7 @@ import { nodeAssetReader } from './lib/node-assets';
 import { DEFAULT_PRETRAINED_DIR, fsPretrainedTeachers, fsTeacherCache } from './lib/fs-teachers';
 import { terminalReporter } from './lib/experiment-report';
 import { formatGuidanceReport, formatProgress } from './lib/guidance-report';
+import { parseFlags, type OptionParsers } from './lib/cli-args';
 
 export interface GuidanceCliOptions {
   file: string;
@@ -47,7 +48,7 @@ const USAGE = `Usage: npm run guidance -- <experiment.json> --loss <nodeId> [opt
   --pretrained <dir|off>    pretrained teachers read when the cache misses (default public/teachers)
   --out <file>              also write the report as JSON`;
 
-const OPTION_PARSERS: Record<string, (options: GuidanceCliOptions, value: string, flag: string) => void> = {
+const OPTION_PARSERS: OptionParsers<GuidanceCliOptions> = {
   '--loss': (o, v) => { o.loss = v; },
   '--train-subset': (o, v, f) => { o.search.trainSubset = subset(v, f); },
   '--validation-size': (o, v, f) => { o.search.validationSize = positiveInteger(v, f); },
@@ -73,21 +74,7 @@ export function parseGuidanceArgs(argv: readonly string[]): GuidanceCliOptions {
   const options: GuidanceCliOptions = {
     file: '', loss: '', search: {}, backend: 'cpu', out: null, teacherCache: '.cache/teachers', pretrained: DEFAULT_PRETRAINED_DIR,
   };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new Error(USAGE);
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg.split('=', 2);
-    const parse = OPTION_PARSERS[flag];
-    if (!parse) throw new Error(`Unknown option '${flag}'.\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value.\n${USAGE}`);
-    parse(options, value, flag);
-  }
+  const positional = parseFlags(argv, options, OPTION_PARSERS, USAGE);
   if (positional.length !== 1) throw new Error(`Give exactly one experiment file.\n${USAGE}`);
   if (options.loss === '') throw new Error(`Name the FitNet or attention transfer block to search with --loss <nodeId>.\n${USAGE}`);
   options.file = positional[0];
