@@ -8,6 +8,8 @@ import type { ModelRole } from './graph/schema';
 import type { ExperimentResults } from './results';
 import type { ArchitectureSpec, LayerWeights } from './models/spec';
 import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
+import type { ExperimentFile } from './graph/schema';
+import type { GuidanceProgress, GuidanceReport, GuidanceSearchOptions } from './train/guidanceSearch';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
@@ -182,3 +184,37 @@ export type ExportWorkerMessage =
   | { type: 'verifyFailed'; requestId: string; message: string }
   | { type: 'exported'; requestId: string; result: ExportJobResult }
   | { type: 'exportFailed'; requestId: string; message: string; layerId?: string };
+
+// ---------- guidance-path search worker ----------
+
+/** Every message of one search carries its id, so the page ignores a stopped search's late ones. */
+export type GuidanceCommand =
+  | {
+      type: 'search';
+      searchId: string;
+      experiment: ExperimentFile;
+      /** The FitNet or attention-transfer block whose pairings are tried. */
+      lossNodeId: string;
+      options: GuidanceSearchOptions;
+      backend: BackendPreference;
+    }
+  /** Ends the search after the current step; the pairings finished so far are ranked. */
+  | { type: 'stop' };
+
+export type GuidanceWorkerMessage =
+  | { type: 'backend'; searchId: string; backend: BackendName; reason: string }
+  /** A pairing's run starts, or a pairing is done (src/train/guidanceSearch.ts). */
+  | { type: 'pairing'; searchId: string; progress: GuidanceProgress }
+  /** Within the current run (teacher, then the distillation), a few times a second at most. */
+  | { type: 'step'; searchId: string; phaseLabel: string; fractionDone: number }
+  /** A fallback worth noticing (e.g. the teacher retrained). */
+  | { type: 'log'; searchId: string; message: string }
+  | { type: 'report'; searchId: string; report: GuidanceReport }
+  | {
+      type: 'failed';
+      searchId: string;
+      /** What happened and what to change. */
+      message: string;
+      /** 'request': the search cannot serve this graph or these settings (the message says what to change). */
+      kind: 'request' | 'internal';
+    };

@@ -6,6 +6,8 @@ import { getLoss } from '../../src/losses/registry';
 import type { LossDefinition, LossParamDef } from '../../src/losses/types';
 import { useStudio } from '../store';
 import { ChoiceField, NumberField } from './fields';
+import { GUIDANCE_LOSS_IDS } from '../../src/graph/guidancePaths';
+import { GuidanceSection } from '../guidance/GuidanceSection';
 
 /**
  * KaTeX source rendered to HTML, one line per definition (the registry joins them with ",\quad",
@@ -74,6 +76,7 @@ export function LossInspector({ node }: { node: NodeOf<'loss'> }) {
         <ul>{loss.ports.map((p) => <li key={p.name}><b>{p.label}</b> <span className={`pill port-${p.type}`}>{p.type}</span> {p.side !== 'data' && <span className="muted">{p.side}</span>}</li>)}</ul>
       </div>
       <p className="citation" data-testid="loss-citation">{loss.citation}</p>
+      {(GUIDANCE_LOSS_IDS as readonly string[]).includes(loss.id) && <GuidanceSection lossNodeId={node.id} />}
     </div>
   );
 }

@@ -6,6 +6,7 @@
 import type { ExperimentFile, GraphEdge, NodeKind, NodeParamsByKind } from '../../src/graph/schema';
 import { createNode, type CreateNodeOptions } from '../../src/graph/factory';
 import { checkConnection, validateGraph, type GraphProblem } from '../../src/graph/validate';
+import { withGuidancePairing } from '../../src/graph/guidancePaths';
 import {
   copyItems, edgeIdFor, emptyExperiment, moveItems, pasteItems, patchNodeParams, removeItems, type Clipboard,
 } from '../editor/graphEdits';
@@ -47,6 +48,11 @@ export interface GraphSlice {
   /** Adds the edge, or refuses it and returns the reason (also kept in `connectionError`). */
   connect: (edge: Omit<GraphEdge, 'id'>) => string | null;
   clearConnectionError: () => void;
+  /**
+   * Rewires a FitNet/AT block to a guidance-search pairing as one undoable edit; returns why not
+   * (the block changed since the search, or the pairing would add an error) and leaves the graph as it was.
+   */
+  setGuidancePairing: (lossNodeId: string, teacherLayerId: string, studentLayerId: string) => string | null;
   undo: () => void;
   redo: () => void;
   copySelection: () => void;
@@ -158,6 +164,22 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
 
     clearConnectionError: () => {
       if (get().connectionError !== null) set({ connectionError: null });
+    },
+
+    setGuidancePairing: (lossNodeId, teacherLayerId, studentLayerId) => {
+      const { experiment, problems } = get();
+      let next: ExperimentFile;
+      try {
+        next = withGuidancePairing(experiment, lossNodeId, teacherLayerId, studentLayerId);
+      } catch (error) {
+        // GuidancePathError: the block is no longer wired as a FitNet/AT pairing; its message says what to connect.
+        return errorMessage(error);
+      }
+      const nextProblems = problemsOf(next);
+      const added = nextProblems.find((p) => p.severity === 'error' && !problems.some((q) => q.message === p.message));
+      if (added !== undefined) return `This pairing no longer fits the graph (${added.message}); search again on the graph as it is now.`;
+      commit(next);
+      return null;
     },
 
     undo: () => {

@@ -7,8 +7,9 @@ import { create, type StateCreator } from 'zustand';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
+import { createGuidanceSlice, type GuidanceSlice } from './guidanceSlice';
 
-export type StudioState = GraphSlice & UiSlice & RunSlice;
+export type StudioState = GraphSlice & UiSlice & RunSlice & GuidanceSlice;
 
 /** The signature every slice creator has: it sees the combined state, returns its own part. */
 export type StudioSlice<T> = StateCreator<StudioState, [], [], T>;
@@ -17,8 +18,10 @@ export const useStudio = create<StudioState>()((...args) => ({
   ...createGraphSlice(...args),
   ...createUiSlice(...args),
   ...createRunSlice(...args),
+  ...createGuidanceSlice(...args),
 }));
 
 export type { GraphSlice } from './graphSlice';
 export type { UiSlice } from './uiSlice';
 export type { RunSlice } from './runSlice';
+export type { GuidanceSlice } from './guidanceSlice';
