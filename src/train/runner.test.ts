@@ -5,6 +5,8 @@ import { buildModel, getLayerWeights, weightedLayerIds } from '../models/builder
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
 import { runExperiment, type TrainEnv } from './runner';
+import { compileExperiment } from '../graph/compile';
+import { mutualLearningExperiment } from '../graph/testFixtures';
 import { modelResultById as byModel } from '../results';
 import {
   assistantChainPlan, ceTerm, datasetOptions, EventLog, hintTerm, vidTerm, MemoryCache, kdStage, mutualLearningPlan, tinyPlan, tinyStudent, tinyTeacher, trainerSettings,
@@ -294,6 +296,28 @@ describe('runExperiment', () => {
     const relationsOf = (kind: string) => log.ofType('probe').filter((p) => p.kind === kind).at(-1)!.relations.map((r) => [r.teacherModel, r.studentModel, r.rows]);
     expect(relationsOf('baseline')).toEqual([['teacher', 'student/baseline', 4]]);
     expect(relationsOf('student')).toEqual([['teacher', 'student', 4]]);
+  });
+
+  it('a compiled mutual-learning graph runs end to end: both peers move, each with a baseline and a report', async () => {
+    const before = tf.memory().numTensors;
+    const experiment = mutualLearningExperiment();
+    for (const node of experiment.nodes) {
+      if (node.kind === 'dataset') node.params = { ...node.params, trainSubset: 128, validationSize: 32, testSubset: 64, probeCount: 2 };
+      if (node.kind === 'trainer') node.params = { ...node.params, epochs: 1, batchSize: 32 };
+    }
+    const plan = compileExperiment(experiment);
+    const log = new EventLog();
+    const results = await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(log.ofType('phaseDone').map((e) => e.phaseId)).toEqual(['baseline:peer1', 'baseline:peer2', 'distill:trainer']);
+    expect(results.models.map((m) => [m.modelId, m.seed])).toEqual([['peer1/baseline', 1], ['peer2/baseline', 1001], ['peer1', 1], ['peer2', 1001]]);
+    expect(results.distillations.map((r) => [r.studentId, r.teacherId, r.baselineId])).toEqual([
+      ['peer1', 'peer2', 'peer1/baseline'], ['peer2', 'peer1', 'peer2/baseline'],
+    ]);
+    // Each peer trained from its baseline's starting point, and moved away from it.
+    const weights = new Map(log.ofType('weights').map(({ model }) => [model.modelId, model.weights[0].tensors[0].values]));
+    expect(weights.get('peer1')).not.toEqual(weights.get('peer1/baseline'));
+    expect(weights.get('peer2')).not.toEqual(weights.get('peer1'));
   });
 });
 
