@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
-import { buildModel, getLayerWeights, weightedLayerIds } from '../models/builder';
+import { buildModel, getLayerWeights, setLayerWeights, weightedLayerIds } from '../models/builder';
+import { epochBatches } from '../data/batches';
+import { loadDataset } from '../data/loader';
+import { createRng } from '../data/rng';
+import { getLoss } from '../losses/registry';
 import type { LayerWeights } from '../models/spec';
 import { RunControl } from './control';
 import { runExperiment, type TrainEnv } from './runner';
@@ -250,8 +254,32 @@ describe('runExperiment', () => {
   });
 
   it('a teacher-assistant chain trains teacher, assistant and student in order; the student learns from the trained assistant', async () => {
+    const before = tf.memory().numTensors;
     const log = new EventLog();
     const results = await runExperiment(assistantChainPlan(), { teacher: false, baseline: false, student: true }, env(log));
+    expect(tf.memory().numTensors).toBe(before);
+    // The student's first KD value is the KD between its initial weights and the assistant as trained
+    // (recomputed here from the assistant's exported weights), not the assistant as initialised.
+    const plan = assistantChainPlan();
+    const firstKd = log.ofType('step').find((s) => s.phaseId === 'distill:student')!.terms['kd-assistant-student'];
+    const data = await loadDataset(plan.dataset, readAsset);
+    const batch = epochBatches(data.train, data.info, { batchSize: 32, rng: createRng(7), augmentShift: 0 }).next().value!;
+    const student = buildModel(tinyStudent, { taps: [], seed: 7 });
+    const assistantSpec = plan.models.find((m) => m.id === 'assistant')!.architecture;
+    const assistant = buildModel(assistantSpec, { taps: [], seed: 7 });
+    const kdAgainst = async (): Promise<number> => {
+      const value = tf.tidy(() => getLoss('kd').compute({ teacherLogits: assistant.predict(batch.xs) as tf.Tensor, studentLogits: student.predict(batch.xs) as tf.Tensor }, { T: 1 }));
+      const [number] = await value.data();
+      value.dispose();
+      return number;
+    };
+    const untrained = await kdAgainst();
+    setLayerWeights(assistant, log.ofType('weights').find((w) => w.model.modelId === 'assistant')!.model.weights);
+    expect(firstKd).toBeCloseTo(await kdAgainst(), 4);
+    expect(Math.abs(firstKd - untrained)).toBeGreaterThan(1e-3);
+    tf.dispose([batch.xs, batch.ys]);
+    student.dispose();
+    assistant.dispose();
     expect(log.ofType('phaseDone').map((e) => e.phaseId)).toEqual(['teacher:teacher', 'distill:assistant', 'distill:student']);
     expect(log.ofType('weights').map((w) => [w.model.modelId, w.model.role])).toEqual([['assistant', 'assistant'], ['student', 'student']]);
     expect(results.distillations.map((r) => [r.studentId, r.teacherId])).toEqual([['student', 'assistant'], ['assistant', 'teacher']]);
