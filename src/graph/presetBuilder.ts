@@ -1,0 +1,126 @@
+import type { ExperimentFile, GraphEdge, GraphNode, ModelRole, NodeOf, TrainerSettings } from './schema';
+import { SCHEMA_VERSION } from './schema';
+import { createEdge, createNode, trainerSettings } from './factory';
+import { checkConnection } from './validate';
+
+/**
+ * The pieces preset experiments are built from (presetExperiments.ts, presetSchemes.ts): a graph
+ * builder whose edges pass the editor's own connection check, the quick-demo settings, and helpers
+ * that add models, trainers and losses. Layout reads left to right: dataset, models, guide/guided,
+ * losses, trainers.
+ */
+
+export const column = (i: number): number => 40 + i * 300;
+
+export class GraphBuilder {
+  readonly nodes: GraphNode[] = [];
+  readonly edges: GraphEdge[] = [];
+
+  add<N extends GraphNode>(node: N): N {
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Adds an edge through the same check as the editor, so a preset can never hold a refused edge. */
+  link(source: string, sourcePort: string, target: string, targetPort: string): void {
+    const reason = checkConnection(this.file('', ''), { source, sourcePort, target, targetPort });
+    if (reason !== null) throw new Error(`Preset edge ${source}.${sourcePort} -> ${target}.${targetPort}: ${reason}`);
+    this.edges.push(createEdge(source, sourcePort, target, targetPort, this.edges.map((edge) => edge.id)));
+  }
+
+  file(name: string, description: string): ExperimentFile {
+    return { schemaVersion: SCHEMA_VERSION, name, description, nodes: this.nodes, edges: this.edges };
+  }
+}
+
+/** Quick-demo settings: Adam converges in a few epochs on a 10,000-image subset. */
+export const mlpSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.001, epochs: 3, batchSize: 64, seed: 1 });
+export const cnnSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.002, epochs: 2, batchSize: 64, seed: 1 });
+
+export function withModels(teacherPreset: string, studentPreset: string, labels: [string, string], teacherTraining: TrainerSettings): GraphBuilder {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  const teacher = graph.add(createNode('model', {
+    id: 'teacher', role: 'teacher', architecturePreset: teacherPreset, label: labels[0], position: { x: column(1), y: 80 },
+  }));
+  teacher.params.teacherTraining = structuredClone(teacherTraining);
+  graph.add(createNode('model', {
+    id: 'student', role: 'student', architecturePreset: studentPreset, label: labels[1], position: { x: column(1), y: 440 },
+  }));
+  graph.link('dataset', 'images', 'teacher', 'images');
+  graph.link('dataset', 'images', 'student', 'images');
+  return graph;
+}
+
+export function addTrainer(
+  graph: GraphBuilder, id: string, stageName: string, settings: TrainerSettings, position: { x: number; y: number },
+  trainUpTo: string | null = null,
+): NodeOf<'trainer'> {
+  const node = graph.add(createNode('trainer', { id, label: stageName, position }));
+  node.params = { ...node.params, ...structuredClone(settings), stageName, trainUpTo };
+  return node;
+}
+
+/** Hinton's recipe: cross-entropy weight 0.1 plus KD weight 0.9 at temperature T. */
+export function addCrossEntropyAndKd(graph: GraphBuilder, temperature: number, x: number, y: number, trainerId: string): void {
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x, y: y + 180 } }));
+  ce.params.weight = 0.1;
+  const kd = graph.add(createNode('loss', { id: 'kd', lossId: 'kd', label: `KD (T = ${temperature})`, position: { x, y } }));
+  kd.params.weight = 0.9;
+  kd.params.params.T = temperature;
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('teacher', 'logits', 'kd', 'teacherLogits');
+  graph.link('student', 'logits', 'kd', 'studentLogits');
+  graph.link('ce', 'loss', trainerId, 'losses');
+  graph.link('kd', 'loss', trainerId, 'losses');
+}
+
+/**
+ * Two stages: the `init` losses train the student up to `trainUpTo` for one epoch (an
+ * initialisation, as in FitNet and FSP), then cross-entropy + KD train the whole student.
+ */
+export function addInitialisationThenKd(
+  graph: GraphBuilder,
+  init: { id: string; name: string; trainUpTo: string; lossIds: string[]; position: { x: number; y: number } },
+  kd: { temperature: number; trainerPosition: { x: number; y: number }; lossesAt: { x: number; y: number } },
+): void {
+  addTrainer(graph, init.id, init.name, { ...cnnSettings, epochs: 1 }, init.position, init.trainUpTo);
+  for (const lossId of init.lossIds) graph.link(lossId, 'loss', init.id, 'losses');
+  addTrainer(graph, 'stage-kd', 'Stage 2: KD', cnnSettings, kd.trainerPosition);
+  graph.link(init.id, 'next', 'stage-kd', 'after');
+  addCrossEntropyAndKd(graph, kd.temperature, kd.lossesAt.x, kd.lossesAt.y, 'stage-kd');
+}
+
+export function addTap(graph: GraphBuilder, kind: 'guide' | 'guided', layerId: string, position: { x: number; y: number }): string {
+  const id = `${kind}-${layerId}`;
+  const node = graph.add(createNode(kind, { id, label: `${kind === 'guide' ? 'Guide' : 'Guided'} ${layerId}`, position }));
+  node.params.layerId = layerId;
+  graph.link(kind === 'guide' ? 'teacher' : 'student', 'layers', id, 'layers');
+  return id;
+}
+
+/** One model node, its images connected. */
+export function addModel(graph: GraphBuilder, id: string, role: ModelRole, preset: string, label: string, position: { x: number; y: number }): NodeOf<'model'> {
+  const node = graph.add(createNode('model', { id, role, architecturePreset: preset, label, position }));
+  graph.link('dataset', 'images', id, 'images');
+  return node;
+}
+
+/** Cross-entropy of `learner` and KD from `teacher` into `trainerId`, with the given weights and temperature. */
+export function addLearnsFrom(
+  graph: GraphBuilder, learner: string, teacher: string, trainerId: string,
+  weights: { ce: number; kd: number; temperature: number }, position: { x: number; y: number },
+): void {
+  const ce = graph.add(createNode('loss', { id: `ce-${learner}`, lossId: 'ce', label: `Cross-entropy (${learner})`, position: { x: position.x, y: position.y + 130 } }));
+  ce.params.weight = weights.ce;
+  const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label: `KD ${teacher} -> ${learner} (T = ${weights.temperature})`, position }));
+  kd.params.weight = weights.kd;
+  kd.params.params.T = weights.temperature;
+  graph.link(learner, 'logits', ce.id, 'logits');
+  graph.link('dataset', 'labels', ce.id, 'labels');
+  graph.link(teacher, 'logits', kd.id, 'teacherLogits');
+  graph.link(learner, 'logits', kd.id, 'studentLogits');
+  graph.link(ce.id, 'loss', trainerId, 'losses');
+  graph.link(kd.id, 'loss', trainerId, 'losses');
+}

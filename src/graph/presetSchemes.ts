@@ -1,0 +1,178 @@
+import type { ExperimentFile, NodeOf } from './schema';
+import { createNode } from './factory';
+import {
+  addCrossEntropyAndKd, addLearnsFrom, addModel, addTap, addTrainer, cnnSettings, column, GraphBuilder, mlpSettings, withModels,
+} from './presetBuilder';
+
+/**
+ * Presets of the schemes and methods beyond one teacher and one student with soft targets: mutual
+ * learning, teacher assistants, born-again generations, relational losses, teacher-free KD, NST with
+ * early-stopped KD, adversarial KD. Each builds the file of the same name in public/presets/.
+ */
+
+/**
+ * Deep mutual learning (Zhang et al. 2018): two peers, no teacher. Each minimises its cross-entropy
+ * plus KL(p_other || p_self) at T = 1 (a KD block at T = 1 with weight 1, 1 / (K - 1) for K = 2),
+ * the other's prediction a fixed target; both train in the one stage, step by step together.
+ */
+export function mutualLearningMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  addModel(graph, 'peer1', 'peer', 'article-student', 'Peer 1 (50-50)', { x: column(1), y: 80 });
+  addModel(graph, 'peer2', 'peer', 'article-student', 'Peer 2 (50-50)', { x: column(1), y: 440 });
+  addTrainer(graph, 'trainer', 'Mutual learning', mlpSettings, { x: column(3), y: 260 });
+  addLearnsFrom(graph, 'peer1', 'peer2', 'trainer', { ce: 1, kd: 1, temperature: 1 }, { x: column(2), y: 0 });
+  addLearnsFrom(graph, 'peer2', 'peer1', 'trainer', { ce: 1, kd: 1, temperature: 1 }, { x: column(2), y: 380 });
+  return graph.file('Mutual learning: two peers',
+    'Deep mutual learning (Zhang et al. 2018): two 50-50 MLPs learn together, each from the labels and from the ' +
+    'other\'s predictions (KL at T = 1). No teacher; each peer is compared with itself trained alone.');
+}
+
+/**
+ * Teacher assistant (Mirzadeh et al. 2020): the article's 2000-2000 -> 50-50 gap (132x) bridged by
+ * an 800-800 assistant. Stage chain 1 distils the teacher into the assistant; chain 2, run after it
+ * because the assistant teaches there, distils the frozen assistant into the student.
+ */
+export function teacherAssistantMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
+  const teacher = addModel(graph, 'teacher', 'teacher', 'article-teacher', 'Teacher 2000-2000', { x: column(1), y: 0 });
+  teacher.params.teacherTraining = structuredClone(mlpSettings);
+  addModel(graph, 'assistant', 'assistant', 'hinton-student', 'Assistant 800-800', { x: column(1), y: 300 });
+  addModel(graph, 'student', 'student', 'article-student', 'Student 50-50', { x: column(1), y: 600 });
+  addTrainer(graph, 'trainer-assistant', 'Assistant learns', mlpSettings, { x: column(3), y: 100 });
+  addTrainer(graph, 'trainer-student', 'Student learns', mlpSettings, { x: column(3), y: 500 });
+  addLearnsFrom(graph, 'assistant', 'teacher', 'trainer-assistant', { ce: 0.1, kd: 0.9, temperature: 4 }, { x: column(2), y: 0 });
+  addLearnsFrom(graph, 'student', 'assistant', 'trainer-student', { ce: 0.1, kd: 0.9, temperature: 4 }, { x: column(2), y: 420 });
+  return graph.file('Teacher assistant: 2000-2000 -> 800-800 -> 50-50',
+    'Mirzadeh et al. (2020): when teacher and student are far apart, a middle-sized assistant learns from the teacher ' +
+    'first and then teaches the student (cross-entropy 0.1 + KD 0.9 at T = 4 in both steps).');
+}
+
+/**
+ * Born-again networks (Furlanello et al. 2018): generation 0 learns from the labels (the teacher
+ * role: trained first, then frozen); each later generation, with the same architecture, learns
+ * only from the one before it (KD at T = 1, the paper's loss: cross-entropy against the teacher's
+ * output). The last generation is the student, measured against the same network trained alone.
+ */
+export function bornAgainMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
+  const generation0 = addModel(graph, 'gen0', 'teacher', 'article-student', 'Generation 0 (50-50)', { x: column(1), y: 0 });
+  generation0.params.teacherTraining = structuredClone(mlpSettings);
+  addModel(graph, 'gen1', 'assistant', 'article-student', 'Generation 1 (50-50)', { x: column(1), y: 300 });
+  addModel(graph, 'gen2', 'student', 'article-student', 'Generation 2 (50-50)', { x: column(1), y: 600 });
+  for (const [teacher, learner, y] of [['gen0', 'gen1', 0], ['gen1', 'gen2', 420]] as const) {
+    const trainerId = `trainer-${learner}`;
+    // Each generation starts afresh: seeds 2 and 3 (with the learner stride, 2 and 1003), generation 0 has 1.
+    addTrainer(graph, trainerId, `${learner === 'gen1' ? 'Generation 1' : 'Generation 2'} learns`,
+      { ...mlpSettings, seed: learner === 'gen1' ? 2 : 3 }, { x: column(3), y: y + 100 });
+    const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label: `KD ${teacher} -> ${learner} (T = 1)`, position: { x: column(2), y } }));
+    kd.params.weight = 1;
+    kd.params.params.T = 1;
+    graph.link(teacher, 'logits', kd.id, 'teacherLogits');
+    graph.link(learner, 'logits', kd.id, 'studentLogits');
+    graph.link(kd.id, 'loss', trainerId, 'losses');
+  }
+  return graph.file('Born-again networks: three generations',
+    'Furlanello et al. (2018): a 50-50 MLP trained on labels teaches an identical network, which teaches the next ' +
+    '(KD at T = 1 only, no labels after generation 0). Generation 2 is compared with the same network trained alone.');
+}
+
+/** A feature loss between a guide and a guided node (created here) of the teacher and the student. */
+function addFeatureLoss(
+  graph: GraphBuilder, id: string, lossId: string, label: string, layers: [string, string], weight: number, position: { x: number; y: number },
+): NodeOf<'loss'> {
+  const guide = graph.nodes.find((node) => node.id === `guide-${layers[0]}`)?.id ?? addTap(graph, 'guide', layers[0], { x: column(2), y: position.y - 40 });
+  const guided = graph.nodes.find((node) => node.id === `guided-${layers[1]}`)?.id ?? addTap(graph, 'guided', layers[1], { x: column(2), y: position.y + 60 });
+  const loss = graph.add(createNode('loss', { id, lossId, label, position }));
+  loss.params.weight = weight;
+  graph.link(guide, 'feature', id, 'guide');
+  graph.link(guided, 'feature', id, 'guided');
+  return loss;
+}
+
+/**
+ * Relational knowledge on the Hinton pair: SP (Tung & Mori 2019), RKD (Park et al. 2019) and PKT
+ * (Passalis & Tefas 2018) on the last hidden layers, each at its RepDistiller weight, next to
+ * cross-entropy and KD. A showcase of the B x B views (the methods are usually used one at a time).
+ */
+export function relationsMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(4), y: 260 });
+  addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
+  const relational: [string, string, number][] = [['sp', 'SP (relu2)', 3000], ['rkd', 'RKD (relu2)', 1], ['pkt', 'PKT (relu2)', 500]];
+  relational.forEach(([lossId, label, weight], i) => {
+    addFeatureLoss(graph, lossId, lossId, label, ['relu2', 'relu2'], weight, { x: column(3), y: 380 + i * 130 });
+    graph.link(lossId, 'loss', 'trainer', 'losses');
+  });
+  return graph.file('Relational knowledge: SP, RKD, PKT',
+    'The Hinton pair with cross-entropy and KD (T = 4) plus three relational losses on the last hidden layers, at ' +
+    'RepDistiller\'s weights: similarity preserving (3000), relational KD (distance 25 + angle 50) and PKT (500). ' +
+    'The dashboard shows the probe batch\'s B x B matrices of teacher and student.');
+}
+
+/**
+ * Teacher-free KD (Yuan et al. 2020, Tf-KD_reg): no teacher network; the student learns from a
+ * virtual teacher that puts probability a on the true class (label smoothing seen as KD).
+ */
+export function teacherFreeMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  addModel(graph, 'student', 'student', 'hinton-student', 'Student 800-800', { x: column(1), y: 260 });
+  addTrainer(graph, 'trainer', 'Train with a virtual teacher', mlpSettings, { x: column(3), y: 260 });
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x: column(2), y: 360 } }));
+  ce.params.weight = 0.1;
+  graph.add(createNode('loss', { id: 'tfkd', lossId: 'tfkd', label: 'Tf-KD (virtual teacher)', position: { x: column(2), y: 160 } }));
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('student', 'logits', 'tfkd', 'logits');
+  graph.link('dataset', 'labels', 'tfkd', 'labels');
+  graph.link('ce', 'loss', 'trainer', 'losses');
+  graph.link('tfkd', 'loss', 'trainer', 'losses');
+  return graph.file('Teacher-free KD (virtual teacher)',
+    'Yuan et al. (2020): without any teacher network, the 800-800 student learns from a virtual teacher that gives ' +
+    'the true class probability 0.9 and spreads the rest evenly (cross-entropy 0.1 + Tf-KD 0.9).');
+}
+
+/**
+ * Neuron selectivity transfer (Huang & Wang 2017) on the CNN pair's relu3 maps (polynomial kernel,
+ * RepDistiller's weight 50) with KD stopped early (Cho & Hariharan 2019): KD is on for the first
+ * two of three epochs, then the student trains on the labels and NST only.
+ */
+export function nstEarlyStopMnist(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const trainer = addTrainer(graph, 'trainer', 'Distil (KD stops after epoch 2)', { ...cnnSettings, epochs: 3 }, { x: column(4), y: 260 });
+  trainer.params.weightSchedules = { kd: { kind: 'stepToZero', atEpoch: 2 } };
+  addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
+  addFeatureLoss(graph, 'nst', 'nst', 'NST (relu3)', ['relu3', 'relu3'], 50, { x: column(3), y: 420 });
+  graph.link('nst', 'loss', 'trainer', 'losses');
+  return graph.file('NST with early-stopped KD',
+    'The CNN pair: neuron selectivity transfer on relu3 (polynomial kernel, weight 50) with cross-entropy, and KD ' +
+    '(T = 4) cut to zero after epoch 2 of 3 (ESKD).');
+}
+
+/**
+ * Adversarial KD (Xu et al. 2018), conditional form: the Hinton pair's student learns from the
+ * labels, from a discriminator it tries to fool (C + 2 outputs: class and real/fake) and from the
+ * L1 distance to the teacher's logits; the discriminator trains in turn with its own Adam.
+ */
+export function adversarialMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Student vs discriminator', mlpSettings, { x: column(3), y: 260 });
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x: column(2), y: 380 } }));
+  ce.params.weight = 1;
+  const adversarial = graph.add(createNode('loss', { id: 'adversarial', lossId: 'adversarial', label: 'Adversarial KD (conditional, L1)', position: { x: column(2), y: 120 } }));
+  adversarial.params.params = { ...adversarial.params.params, conditional: 1, l1: 1 };
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('teacher', 'logits', 'adversarial', 'teacherLogits');
+  graph.link('student', 'logits', 'adversarial', 'studentLogits');
+  graph.link('dataset', 'labels', 'adversarial', 'labels');
+  graph.link('ce', 'loss', 'trainer', 'losses');
+  graph.link('adversarial', 'loss', 'trainer', 'losses');
+  return graph.file('Adversarial KD (conditional)',
+    'Xu et al. (2018): a small discriminator learns to tell the teacher\'s logits from the 800-800 student\'s, and to ' +
+    'name the class; the student learns from the labels, from fooling it, and from the L1 distance to the teacher\'s ' +
+    'logits. The dashboard charts the discriminator\'s accuracy per step.');
+}
