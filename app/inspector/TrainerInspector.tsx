@@ -51,6 +51,7 @@ const weightScheduleKinds = [
   { value: 'stepToZero', label: 'Step to zero (early-stopped KD)' },
   { value: 'linearDecay', label: 'Linear decay to zero' },
   { value: 'cosineDecay', label: 'Cosine decay to zero' },
+  { value: 'linearWarmup', label: 'Linear warm-up (DKD)' },
 ] as const;
 
 function WeightScheduleField({ lossLabel, lossId, schedule, epochs, onChange }: {
@@ -60,8 +61,18 @@ function WeightScheduleField({ lossLabel, lossId, schedule, epochs, onChange }: 
     <div className="weight-schedule" data-testid={`weight-schedule-${lossId}`}>
       <ChoiceField
         label={lossLabel} testId={`weight-schedule-kind-${lossId}`} value={schedule.kind} choices={weightScheduleKinds}
-        onChange={(kind) => onChange(kind === 'stepToZero' ? { kind, atEpoch: Math.max(1, Math.floor(epochs / 2)) } : { kind })}
+        onChange={(kind) => onChange(
+          kind === 'stepToZero' ? { kind, atEpoch: Math.max(1, Math.floor(epochs / 2)) }
+            : kind === 'linearWarmup' ? { kind, epochs: Math.max(1, Math.min(20, epochs)) } : { kind })}
       />
+      {schedule.kind === 'linearWarmup' && (
+        <NumberField
+          label="Warm-up epochs" testId={`weight-schedule-warmup-${lossId}`} value={schedule.epochs}
+          min={1} max={Math.max(epochs, 1)} step={1} integer
+          description="Epoch e (from 0) weighs min(1, (e + 1) / warm-up epochs); DKD's code warms up over 20 epochs."
+          onChange={(v) => { if (v !== null) onChange({ kind: 'linearWarmup', epochs: v }); }}
+        />
+      )}
       {schedule.kind === 'stepToZero' && (
         <NumberField
           label="Weight becomes 0 at epoch" testId={`weight-schedule-epoch-${lossId}`} value={schedule.atEpoch}

@@ -49,11 +49,15 @@ function readLrSchedule(value: unknown, path: string): LearningRateSchedule {
 }
 
 export function readWeightSchedule(value: unknown, path: string): WeightSchedule {
-  const kinds = ['constant', 'stepToZero', 'linearDecay', 'cosineDecay'] as const;
-  const kind = readChoice(readObject(value, path, ['kind'], ['atEpoch']).kind, at(path, 'kind'), kinds);
+  const kinds = ['constant', 'stepToZero', 'linearDecay', 'cosineDecay', 'linearWarmup'] as const;
+  const kind = readChoice(readObject(value, path, ['kind'], ['atEpoch', 'epochs']).kind, at(path, 'kind'), kinds);
   if (kind === 'stepToZero') {
     const record = readObject(value, path, ['kind', 'atEpoch']);
     return { kind, atEpoch: readNumber(record.atEpoch, at(path, 'atEpoch'), { min: 0, integer: true }) };
+  }
+  if (kind === 'linearWarmup') {
+    const record = readObject(value, path, ['kind', 'epochs']);
+    return { kind, epochs: readNumber(record.epochs, at(path, 'epochs'), { min: 1, integer: true }) };
   }
   readObject(value, path, ['kind']);
   return { kind };

@@ -21,7 +21,9 @@ export type WeightSchedule =
   | { kind: 'constant' }
   | { kind: 'stepToZero'; atEpoch: number }
   | { kind: 'linearDecay' }
-  | { kind: 'cosineDecay' };
+  | { kind: 'cosineDecay' }
+  /** Ramps the weight up over the first `epochs` epochs: epoch e (from 0) weighs min(1, (e + 1) / epochs), as DKD's code warms up. */
+  | { kind: 'linearWarmup'; epochs: number };
 
 export interface TrainerSettings {
   optimizer: OptimizerKind;

@@ -145,6 +145,23 @@ describe('parseExperiment rejects malformed files with the path of the problem',
   });
 });
 
+describe('weight schedules', () => {
+  const withSchedule = (schedule: unknown) => {
+    const raw = rawPreset() as { nodes: { kind: string; params: Record<string, unknown> }[] };
+    const trainer = raw.nodes.find((node) => node.kind === 'trainer')!;
+    trainer.params.weightSchedules = { kd: schedule };
+    return raw;
+  };
+
+  it('a linear warm-up round-trips, and a warm-up of 0 epochs is refused with its path', () => {
+    const parsed = parseExperiment(JSON.stringify(withSchedule({ kind: 'linearWarmup', epochs: 20 })));
+    const trainer = parsed.nodes.find((node) => node.kind === 'trainer');
+    expect(trainer?.kind === 'trainer' && trainer.params.weightSchedules.kd).toEqual({ kind: 'linearWarmup', epochs: 20 });
+    expect(parseExperiment(serializeExperiment(parsed))).toEqual(parsed);
+    expect(messageOf(withSchedule({ kind: 'linearWarmup', epochs: 0 }))).toMatch(/weightSchedules\.kd\.epochs must be/);
+  });
+});
+
 describe('migrations', () => {
   it('the built-in table is empty at schema version 1 (no older published format exists)', () => {
     expect(SCHEMA_VERSION).toBe(1);

@@ -248,6 +248,10 @@ describe('validateGraph flags problems on the nodes', () => {
       'The weight schedule for \'ghost\' is ignored: that node is not a loss of this stage. Remove the schedule.',
       'The schedule of \'ce\' stops at epoch 10, after the stage\'s 3 epochs: it never takes effect. Lower atEpoch.',
     ]);
+    trainer.params.weightSchedules = { ce: { kind: 'linearWarmup', epochs: 5 } };
+    expect(warningsOf(validateGraph(graph.file), 'trainer')).toEqual([
+      'The warm-up of \'ce\' lasts 5 epochs, longer than the stage\'s 3: the term never reaches its full weight. Shorten the warm-up or lengthen the stage.',
+    ]);
   });
 
   it('stages that would train nothing: all weights 0, every term cut by ESKD, train-up-to before any weight', () => {

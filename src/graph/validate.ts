@@ -132,6 +132,9 @@ function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, repor
     } else if (schedule.kind === 'stepToZero' && schedule.atEpoch >= node.params.epochs) {
       report(node.id, 'warning', `The schedule of '${lossNodeId}' stops at epoch ${schedule.atEpoch}, after the stage's ` +
         `${node.params.epochs} epochs: it never takes effect. Lower atEpoch.`);
+    } else if (schedule.kind === 'linearWarmup' && schedule.epochs > node.params.epochs) {
+      report(node.id, 'warning', `The warm-up of '${lossNodeId}' lasts ${schedule.epochs} epochs, longer than the stage's ` +
+        `${node.params.epochs}: the term never reaches its full weight. Shorten the warm-up or lengthen the stage.`);
     }
   }
 }

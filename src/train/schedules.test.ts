@@ -57,6 +57,15 @@ describe('weightFactorAt', () => {
     expect(weightFactorAt({ kind: 'linearDecay' }, at(3, 5))).toBeCloseTo(0.125, 12);
   });
 
+  it('warms up linearly per epoch, as DKD\'s code does: min(1, (epoch + 1) / epochs)', () => {
+    const warmup = { kind: 'linearWarmup', epochs: 4 } as const;
+    expect(weightFactorAt(warmup, at(0))).toBeCloseTo(0.25, 12);
+    expect(weightFactorAt(warmup, at(0, 7))).toBeCloseTo(0.25, 12);
+    expect(weightFactorAt(warmup, at(2))).toBeCloseTo(0.75, 12);
+    expect(weightFactorAt(warmup, at(3))).toBe(1);
+    expect(weightFactorAt(warmup, at(6))).toBe(1);
+  });
+
   it('decays along a half cosine', () => {
     expect(weightFactorAt({ kind: 'cosineDecay' }, at(0))).toBeCloseTo(1, 12);
     expect(weightFactorAt({ kind: 'cosineDecay' }, at(2))).toBeCloseTo(0.5, 12);

@@ -66,5 +66,7 @@ export function weightFactorAt(schedule: WeightSchedule, position: SchedulePosit
       return 1 - stageProgress(position);
     case 'cosineDecay':
       return halfCosine(stageProgress(position));
+    case 'linearWarmup':
+      return Math.min(1, (position.epoch + 1) / Math.max(1, schedule.epochs));
   }
 }

@@ -110,6 +110,7 @@ export const LossNode = memo(function LossNode({ data, selected }: KindProps) {
 function scheduleText(schedule: WeightSchedule | undefined): string | null {
   if (schedule === undefined || schedule.kind === 'constant') return null;
   if (schedule.kind === 'stepToZero') return `→0 at epoch ${schedule.atEpoch}`;
+  if (schedule.kind === 'linearWarmup') return `warm-up ${schedule.epochs} epochs`;
   return schedule.kind === 'linearDecay' ? 'linear decay' : 'cosine decay';
 }
 
