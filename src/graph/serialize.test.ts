@@ -147,8 +147,8 @@ describe('parseExperiment rejects malformed files with the path of the problem',
 
 describe('weight schedules', () => {
   const withSchedule = (schedule: unknown) => {
-    const raw = rawPreset() as { nodes: { kind: string; params: Record<string, unknown> }[] };
-    const trainer = raw.nodes.find((node) => node.kind === 'trainer')!;
+    const raw = rawPreset();
+    const trainer = raw.nodes.find((node) => node.kind === 'trainer') as { params: Record<string, unknown> };
     trainer.params.weightSchedules = { kd: schedule };
     return raw;
   };
