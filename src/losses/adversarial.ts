@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { layerSeed } from '../models/seedHash';
+import { variableFrom } from './moduleVariables';
 import { requireSameShape } from './inputs';
 import type { LossInputs, LossModule, OwnObjective } from './types';
 
@@ -20,13 +21,6 @@ export interface AdversarialOptions {
   conditional: boolean;
   /** Weight of mean |z_s - z_t| in the student's loss; 0 = off. */
   l1: number;
-}
-
-/** Trainable variable holding `initial`, which is then disposed (tf.variable keeps its own copy). */
-function variableFrom(initial: tf.Tensor): tf.Variable {
-  const variable = tf.variable(initial, true);
-  initial.dispose();
-  return variable;
 }
 
 interface Dense { kernel: tf.Variable; bias: tf.Variable }

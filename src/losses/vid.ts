@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { layerSeed } from '../models/seedHash';
+import { variableFrom } from './moduleVariables';
 import type { Shape } from '../models/spec';
 import { requireSameBatch } from './inputs';
 import type { LossModule } from './types';
@@ -39,13 +40,6 @@ export function vidNegativeLogLikelihood(mean: tf.Tensor, target: tf.Tensor, var
 /** alpha such that softplus(alpha) + eps = the initial variance. */
 export function inverseSoftplusVariance(variance: number): number {
   return Math.log(Math.expm1(variance - VID_EPSILON));
-}
-
-/** A trainable variable holding `initial`, which is disposed (tf.variable copies, the initial tensor would stay). */
-function variableFrom(initial: tf.Tensor): tf.Variable {
-  const variable = tf.variable(initial, true);
-  initial.dispose();
-  return variable;
 }
 
 export class VidModule implements LossModule {
