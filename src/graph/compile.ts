@@ -179,7 +179,7 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
 
   const baselineCount = chains.flatMap((chain) => chain.learners)
     .filter((id) => ['student', 'peer'].includes(modelNode(file, id).params.role)).length;
-  const seeds = initialSeeds(file, defaultTrainerSettings.seed);
+  const seeds = initialSeeds(file, chains, defaultTrainerSettings.seed);
   chains.forEach((chain, index) => {
     const learners = chain.learners.map((id): ModelPlan => {
       const node = modelNode(file, id);

@@ -81,9 +81,16 @@ export interface PhaseOrder {
   cyclic: ChainAnalysis[];
 }
 
-/** Orders the chains so every frozen model is trained before it teaches (Kahn's algorithm, stable). */
-export function orderChains(experiment: ExperimentFile): PhaseOrder {
-  const chains = stageChains(experiment).map((trainers) => analyzeChain(experiment, trainers));
+/** Every stage chain of the graph, analysed, in graph order. */
+export function analyzeChains(experiment: ExperimentFile): ChainAnalysis[] {
+  return stageChains(experiment).map((trainers) => analyzeChain(experiment, trainers));
+}
+
+/**
+ * Orders the chains so every frozen model is trained before it teaches (Kahn's algorithm, stable).
+ * Callers that already analysed the chains pass them, so the graph is walked once.
+ */
+export function orderChains(experiment: ExperimentFile, chains: readonly ChainAnalysis[] = analyzeChains(experiment)): PhaseOrder {
   const trainedBy = new Map<string, ChainAnalysis>();
   for (const chain of chains) for (const learner of chain.learners) if (!trainedBy.has(learner)) trainedBy.set(learner, chain);
   const ordered: ChainAnalysis[] = [];
@@ -111,14 +118,17 @@ export function orderChains(experiment: ExperimentFile): PhaseOrder {
  */
 export const LEARNER_SEED_STRIDE = 1000;
 
-/** The seed each model's initial weights come from: a teacher's training seed, a learner's as above. */
-export function initialSeeds(experiment: ExperimentFile, defaultTeacherSeed: number): Map<string, number> {
+/**
+ * The seed each model's initial weights come from: a teacher's training seed, a learner's as above
+ * (`ordered`: the chains in teaching order, from orderChains).
+ */
+export function initialSeeds(experiment: ExperimentFile, ordered: readonly ChainAnalysis[], defaultTeacherSeed: number): Map<string, number> {
   const seeds = new Map<string, number>();
   for (const model of nodesOfKind(experiment, 'model')) {
     if (model.params.role === 'teacher') seeds.set(model.id, model.params.teacherTraining?.seed ?? defaultTeacherSeed);
   }
   let k = 0;
-  for (const chain of orderChains(experiment).ordered) {
+  for (const chain of ordered) {
     for (const learner of chain.learners) {
       if (seeds.has(learner)) continue;
       seeds.set(learner, chain.trainers[0].params.seed + LEARNER_SEED_STRIDE * k);

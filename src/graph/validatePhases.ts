@@ -1,10 +1,10 @@
 import type { ExperimentFile, GraphNode, ModelRole, NodeOf } from './schema';
 import type { Report } from './validate';
 import { describeNode, rolesOfSide } from './nodeKinds';
-import { analyzeChain, initialSeeds, orderChains, type ChainAnalysis } from './phases';
+import { analyzeChain, analyzeChains, initialSeeds, orderChains, type ChainAnalysis } from './phases';
 import { canonicalJson } from './contentHash';
 import { defaultTrainerSettings } from './factory';
-import { chainOfTrainer, lossesOfTrainer, nodeById, nodesOfKind, stageChains } from './queries';
+import { chainOfTrainer, lossesOfTrainer, nodeById, nodesOfKind } from './queries';
 import { summarizeModel } from './shapes';
 
 /**
@@ -124,13 +124,10 @@ function checkRoles(experiment: ExperimentFile, chains: readonly ChainAnalysis[]
 }
 
 /** The chains on a loop of teaching (not those merely waiting for one), which no order can run. */
-function chainsOnLoops(experiment: ExperimentFile): ChainAnalysis[] {
-  const { ordered, cyclic } = orderChains(experiment);
+function chainsOnLoops(chains: readonly ChainAnalysis[], cyclic: readonly ChainAnalysis[]): ChainAnalysis[] {
   // A model trained by two chains counts as trained by the first in graph order, as in orderChains.
-  const firsts = stageChains(experiment).map((chain) => chain[0].id);
-  const all = [...ordered, ...cyclic].sort((a, b) => firsts.indexOf(a.trainers[0].id) - firsts.indexOf(b.trainers[0].id));
   const trainedBy = new Map<string, ChainAnalysis>();
-  for (const chain of all) for (const id of chain.learners) if (!trainedBy.has(id)) trainedBy.set(id, chain);
+  for (const chain of chains) for (const id of chain.learners) if (!trainedBy.has(id)) trainedBy.set(id, chain);
   const waitsFor = (chain: ChainAnalysis): ChainAnalysis[] => chain.frozen
     .map((id) => trainedBy.get(id))
     .filter((other): other is ChainAnalysis => other !== undefined && other !== chain && cyclic.includes(other));
@@ -149,8 +146,8 @@ function chainsOnLoops(experiment: ExperimentFile): ChainAnalysis[] {
   return cyclic.filter(reachesItself);
 }
 
-function checkTeachingLoops(experiment: ExperimentFile, report: Report): void {
-  const loop = chainsOnLoops(experiment);
+function checkTeachingLoops(chains: readonly ChainAnalysis[], cyclic: readonly ChainAnalysis[], report: Report): void {
+  const loop = chainsOnLoops(chains, cyclic);
   if (loop.length === 0) return;
   const names = listNames(loop.map((chain) => chain.trainers[0]));
   for (const chain of loop) {
@@ -169,16 +166,16 @@ export function checkPhases(experiment: ExperimentFile, report: Report): void {
   if (nodesOfKind(experiment, 'trainer').length === 0) {
     report(null, 'error', 'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.');
   }
-  const chains = stageChains(experiment).map((trainers) => analyzeChain(experiment, trainers));
+  const chains = analyzeChains(experiment);
+  const { ordered, cyclic } = orderChains(experiment, chains);
   checkChainLearners(experiment, chains, report);
   checkRoles(experiment, chains, report);
-  checkTeachingLoops(experiment, report);
-  checkIdenticalStarts(experiment, report);
+  checkTeachingLoops(chains, cyclic, report);
+  checkIdenticalStarts(experiment, initialSeeds(experiment, ordered, defaultTrainerSettings.seed), report);
 }
 
 /** Two networks of the same layers and seed would start from the same weights (a born-again generation must not). */
-function checkIdenticalStarts(experiment: ExperimentFile, report: Report): void {
-  const seeds = initialSeeds(experiment, defaultTrainerSettings.seed);
+function checkIdenticalStarts(experiment: ExperimentFile, seeds: ReadonlyMap<string, number>, report: Report): void {
   const seen = new Map<string, NodeOf<'model'>>();
   for (const model of nodesOfKind(experiment, 'model')) {
     const seed = seeds.get(model.id);
