@@ -96,19 +96,20 @@ export function adapterVariables(adapter: Adapter): tf.Variable[] {
   });
 }
 
-/** Models read by the terms with a non-zero weight. */
-function modelsRead(terms: readonly ActiveTerm[]): Set<string> {
-  const ids = new Set<string>();
+/** Models read by the terms with a non-zero weight, each with the label of the first term that reads it. */
+function modelsRead(terms: readonly ActiveTerm[]): Map<string, string> {
+  const readers = new Map<string, string>();
   for (const { plan, weight } of terms) {
     if (weight === 0) continue;
-    for (const ref of Object.values(plan.inputs)) if (ref.kind !== 'labels') ids.add(ref.model);
+    for (const ref of Object.values(plan.inputs)) if (ref.kind !== 'labels' && !readers.has(ref.model)) readers.set(ref.model, plan.label);
   }
-  return ids;
+  return readers;
 }
 
-function network(models: StepModels, id: string, termLabel: string): Network {
+/** `reader` says who needs the network, for the message when the phase does not run it. */
+function network(models: StepModels, id: string, reader: string): Network {
   const found = models.networks.get(id);
-  if (!found) throw new Error(`The loss '${termLabel}' reads the model '${id}', which this phase does not run.`);
+  if (!found) throw new Error(`${reader} reads the model '${id}', which this phase does not run.`);
   return found;
 }
 
@@ -137,7 +138,7 @@ class InputResolver {
     if (ref.kind === 'labels') return this.labels;
     const outputs = this.outputs.get(ref.model);
     if (!outputs) throw new Error(`The loss '${termLabel}' reads the model '${ref.model}', which this phase does not run.`);
-    let tensor = ref.kind === 'logits' ? outputs[0] : tapOutput(outputs, network(this.models, ref.model, termLabel).taps, ref.layerId, ref.model);
+    let tensor = ref.kind === 'logits' ? outputs[0] : tapOutput(outputs, network(this.models, ref.model, `The loss '${termLabel}'`).taps, ref.layerId, ref.model);
     if (ref.kind === 'feature' && ref.adapterId !== null) tensor = this.adapt(tensor, ref.model, ref.layerId, ref.adapterId, termLabel);
     return ref.detach ? this.detach(tensor) : tensor;
   }
@@ -189,13 +190,13 @@ export async function trainStep(
   let ownReport: OwnReport | null;
   let gradients: tf.NamedTensorMap = {};
   try {
-    for (const id of modelsRead(terms)) {
-      if (!trained.has(id)) frozenOutputs.set(id, frozenForward(network(models, id, id).model, batch.xs));
+    for (const [id, termLabel] of modelsRead(terms)) {
+      if (!trained.has(id)) frozenOutputs.set(id, frozenForward(network(models, id, `The loss '${termLabel}'`).model, batch.xs));
     }
     const { value, grads } = tf.variableGrads(() => {
       const outputs = new Map(frozenOutputs);
       for (const id of models.trains) {
-        outputs.set(id, outputList(network(models, id, id).model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
+        outputs.set(id, outputList(network(models, id, 'The step').model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
       }
       const resolver = new InputResolver(models, outputs, batch.ys);
       const weighted = terms.map((term) => {
