@@ -5,8 +5,7 @@ import {
 } from '../graph/guidancePaths';
 import type { ExperimentFile } from '../graph/schema';
 import { withStudentSeedOffset } from '../graph/seedOffset';
-import type { ConcreteAdapterKind } from '../graph/shapes';
-import type { LayerWeights, Shape } from '../models/spec';
+import type { LayerWeights } from '../models/spec';
 import type { TrainEvent } from '../protocol';
 import { modelResultById } from '../results';
 import { confidenceInterval95, spread, type Spread } from '../seedStatistics';
@@ -67,17 +66,12 @@ export interface GuidanceSearchEnv {
 
 export interface GuidanceRun { seedOffset: number; seed: number; validationAccuracy: number; testAccuracy: number; seconds: number }
 
-export interface GuidanceResult {
+/** A candidate's pairing (without its experiment, which stays with the caller) and how it did. */
+export interface GuidanceResult extends Omit<GuidanceCandidate, 'experiment'> {
   /** 1 = best; failed candidates come last. */
   rank: number;
   /** Position in the candidate order (the drawn pairing is 0). */
   index: number;
-  teacherLayerId: string;
-  studentLayerId: string;
-  teacherShape: Shape;
-  studentShape: Shape;
-  adapter: ConcreteAdapterKind | null;
-  current: boolean;
   runs: GuidanceRun[];
   /** Over the runs (fractions); null when no run finished. */
   validation: Spread | null;
@@ -206,10 +200,10 @@ async function runCandidate(
 }
 
 function resultOf(index: number, candidate: GuidanceCandidate, runs: GuidanceRun[], error: string | null): GuidanceResult {
-  const { teacherLayerId, studentLayerId, teacherShape, studentShape, adapter, current } = candidate;
+  const { experiment: _experiment, ...pairing } = candidate;
   const ran = runs.length > 0 && error === null;
   return {
-    rank: 0, index, teacherLayerId, studentLayerId, teacherShape, studentShape, adapter, current, runs, error,
+    ...pairing, rank: 0, index, runs, error,
     validation: ran ? spread(runs.map((run) => run.validationAccuracy)) : null,
     test: ran ? spread(runs.map((run) => run.testAccuracy)) : null,
     withinSpreadOfBest: null,
