@@ -119,6 +119,8 @@ export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
   'article-mnist-full.json': { base: 'article-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
   'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 12 },
   'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', teacherEpochs: 8, studentEpochs: 6 },
+  // The CNN FSP + AT recipe with FitNet hints as stage 1: same teacher (cache key), same epochs.
+  'fitnet-mnist-full.json': { base: 'fitnet-mnist.json', teacherEpochs: 8, studentEpochs: 12 },
   'cnn-mlp-mnist-full.json': { base: 'cnn-mlp-mnist.json', teacherEpochs: 8, studentEpochs: 10 },
   // No teacher: teacherEpochs is unused. Each peer trains as long as the article's student.
   'dml-mnist-full.json': { base: 'dml-mnist.json', teacherEpochs: 0, studentEpochs: 10 },
@@ -218,6 +220,7 @@ export const presetIndex: readonly PresetEntry[] = [
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
   fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),
+  fullDataEntry('fitnet-mnist-full.json', 'FitNet hints, then KD, full MNIST (long)', 'The FitNet preset.'),
   fullDataEntry('cnn-mnist-kd-full.json', 'CNN soft targets only, full MNIST (long)', 'The KD-only CNN preset (the control for FSP + AT).'),
   fullDataEntry('cnn-mlp-mnist-full.json', 'CNN teacher -> MLP student, full MNIST (long)', 'CNN teacher, MLP student.'),
   fullDataEntry('dml-mnist-full.json', 'Mutual learning, full MNIST (long)', 'The mutual-learning preset.'),
