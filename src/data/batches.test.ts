@@ -69,6 +69,9 @@ describe('splitToTensors', () => {
     expect(xs.dtype).toBe('float32');
     expect(ys.dtype).toBe('int32');
     expect(Array.from(await ys.data())).toEqual([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
+    const later = splitToTensors(real.test, mnist, 3, 2);
+    expect(Array.from(later.indices)).toEqual([3, 4]);
+    tf.dispose(later);
     const values = await xs.data();
     const expected = normalizePixels(real.test.images.subarray(0, 10 * 784), mnist);
     expect(Array.from(values)).toEqual(Array.from(expected));
@@ -99,9 +102,11 @@ describe('epochBatches', () => {
     expect(await epochOrder(4)).not.toEqual(first);
   });
 
-  it('pairs each image with its own label after shuffling', async () => {
+  it('pairs each image with its own label and split index after shuffling', async () => {
     for (const batch of epochBatches(split, info, { batchSize: 10, rng: createRng(9), augmentShift: 0 })) {
       const [pixels, labels] = await Promise.all([batch.xs.data(), batch.ys.data()]);
+      expect(batch.indices).toBeInstanceOf(Int32Array);
+      expect(Array.from(batch.indices)).toEqual(Array.from({ length: labels.length }, (_, i) => Math.round(pixels[i * 4])));
       for (let i = 0; i < labels.length; i++) expect(labels[i]).toBe(Math.round(pixels[i * 4]) % 10);
       tf.dispose(batch);
     }
@@ -142,14 +147,15 @@ describe('probeBatch', () => {
     expect([0, 1, 2, 4, 5, 7, 9].map((c) => probe.indices[c])).toEqual([3, 2, 1, 4, 8, 0, 7]);
     expect(probe.indices[11]).toBe(5); // the second 1
     expect(Array.from(await probe.ys.data())).toEqual(probe.labels);
-    expect(probeBatch(real.test, mnist, 12).indices).toEqual(probe.indices);
-    tf.dispose(probe);
+    const again = probeBatch(real.test, mnist, 12);
+    expect(again.indices).toEqual(probe.indices);
+    tf.dispose([probe, again]);
   });
 
   it('falls back to the classes that remain when some run out', () => {
     const split: ImageSplit = { images: new Uint8Array(4 * 4), labels: Uint8Array.from([3, 3, 3, 1]), count: 4 };
     const probe = probeBatch(split, tinyInfo(2), 4);
-    expect(probe.indices).toEqual([3, 0, 1, 2]);
+    expect(Array.from(probe.indices)).toEqual([3, 0, 1, 2]);
     tf.dispose(probe);
   });
 });

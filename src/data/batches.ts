@@ -1,11 +1,12 @@
 /**
- * From uint8 splits to tfjs tensors: normalisation, seeded shuffling into batches, random-shift
- * augmentation and the fixed probe batch. Augmentation works on the uint8 pixels in plain JS, so
+ * From uint8 splits to tfjs tensors: normalisation, seeded sampling into batches (samplers.ts),
+ * random-shift augmentation and the fixed probe batch. Augmentation works on the uint8 pixels in plain JS, so
  * the only tensors created are the ones returned, and the caller owns (and must dispose) them.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import type { DatasetInfo, ImageSplit } from './types';
+import { epochIndexBatches } from './samplers';
+import type { BatchSampler, DatasetInfo, ImageSplit } from './types';
 
 /** A type alias, not an interface, so a batch is a tfjs TensorContainer: `tf.dispose(batch)` works. */
 export type TensorBatch = {
@@ -13,11 +14,14 @@ export type TensorBatch = {
   xs: tf.Tensor4D;
   /** [count] int32 class indices. */
   ys: tf.Tensor1D;
+  /**
+   * The images' indices in the split they came from, in batch order: plain numbers (not a tensor),
+   * for losses that keep a memory per training image (CRD) and for the probe thumbnails.
+   */
+  indices: Int32Array;
 };
 
 export type ProbeBatch = TensorBatch & {
-  /** Indices of the chosen images in the split (to show their pixels). */
-  indices: number[];
   labels: number[];
 };
 
@@ -26,6 +30,8 @@ export interface EpochBatchOptions {
   rng: Rng;
   /** Maximum random shift in pixels along x and y (0 = no augmentation). */
   augmentShift: number;
+  /** Absent = shuffled. */
+  sampler?: BatchSampler;
 }
 
 function imageBytes(info: DatasetInfo): number {
@@ -99,6 +105,7 @@ export function gatherBatch(split: ImageSplit, info: DatasetInfo, indices: Array
   return {
     xs: tf.tensor4d(normalizePixels(pixels, info), [count, height, width, channels], 'float32'),
     ys: tf.tensor1d(labels, 'int32'),
+    indices: Int32Array.from(indices),
   };
 }
 
@@ -109,23 +116,22 @@ export function splitToTensors(split: ImageSplit, info: DatasetInfo, start: numb
 }
 
 /**
- * One epoch of batches in an order shuffled by `rng`; the last batch may be smaller. Each yielded
- * batch's tensors belong to the caller, who must dispose them (e.g. `tf.dispose(batch)`) before
- * asking for the next, or they leak.
+ * One epoch of batches drawn by the sampler (shuffled by default) with `rng`, which also seeds the
+ * augmentation; the last batch may be smaller. Each yielded batch's tensors belong to the caller,
+ * who must dispose them (e.g. `tf.dispose(batch)`) before asking for the next, or they leak.
  */
 export function* epochBatches(split: ImageSplit, info: DatasetInfo, options: EpochBatchOptions): Generator<TensorBatch, void, undefined> {
-  const { batchSize, rng, augmentShift } = options;
+  const { batchSize, rng, augmentShift, sampler } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive whole number, got ${batchSize}`);
   if (!Number.isInteger(augmentShift) || augmentShift < 0) {
     throw new RangeError(`augmentation shift must be a whole number of pixels >= 0, got ${augmentShift}`);
   }
-  const order = rng.shuffle(Int32Array.from({ length: split.count }, (_, i) => i));
-  for (let start = 0; start < order.length; start += batchSize) {
-    yield gatherBatch(split, info, order.subarray(start, start + batchSize), augmentShift, rng);
+  for (const indices of epochIndexBatches(split, info.classes, batchSize, rng, sampler)) {
+    yield gatherBatch(split, info, indices, augmentShift, rng);
   }
 }
 
-/** Number of batches `epochBatches` yields for this split. */
+/** Number of batches `epochBatches` yields for this split, whichever the sampler. */
 export function batchesPerEpoch(split: ImageSplit, batchSize: number): number {
   return Math.ceil(split.count / batchSize);
 }
@@ -153,6 +159,5 @@ export function probeBatch(split: ImageSplit, info: DatasetInfo, count: number):
   if (indices.length < count) {
     throw new RangeError(`only ${indices.length} images have labels in 0..${info.classes - 1}; cannot pick ${count} probe images`);
   }
-  const batch = gatherBatch(split, info, indices);
-  return { ...batch, indices, labels: indices.map((index) => split.labels[index]) };
+  return { ...gatherBatch(split, info, indices), labels: indices.map((index) => split.labels[index]) };
 }

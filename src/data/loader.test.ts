@@ -51,6 +51,9 @@ describe('split ranges', () => {
     expect(() => resolveSplitRanges(options({ validationSize: -1 }), info)).toThrow('validation size for mnist must be a whole number from 0 to 59999');
     expect(() => resolveSplitRanges(options({ testSubset: 10001 }), info)).toThrow('test subset for mnist must be a whole number from 1 to 10000');
     expect(() => resolveSplitRanges(options({ augmentShift: 2.5 }), info)).toThrow('augmentation shift (pixels) must be a whole number from 0 to 14');
+    expect(() => resolveSplitRanges(options({ trainSubset: 100, sampler: { kind: 'classUniform', samplesPerClass: 0 } }), info)).toThrow(
+      'images per class of class-uniform batches must be a whole number from 1 to 100, got 0',
+    );
   });
 });
 

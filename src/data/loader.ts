@@ -34,6 +34,9 @@ export function resolveSplitRanges(options: DatasetOptions, info: DatasetInfo): 
   const testCount = options.testSubset ?? info.testCount;
   if (options.testSubset !== null) requireCount(options.testSubset, `test subset for ${info.id}`, 1, info.testCount);
   requireCount(options.augmentShift, 'augmentation shift (pixels)', 0, Math.floor(Math.min(info.shape[0], info.shape[1]) / 2));
+  if (options.sampler?.kind === 'classUniform') {
+    requireCount(options.sampler.samplesPerClass, 'images per class of class-uniform batches', 1, trainCount);
+  }
   return {
     train: { first: 0, count: trainCount },
     validation: { first: available, count: options.validationSize },

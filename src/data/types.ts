@@ -32,6 +32,13 @@ export interface LoadedDataset {
   test: ImageSplit;
 }
 
+/**
+ * How training batches are drawn. shuffled: each epoch visits every image once in a seeded order.
+ * classUniform: each batch holds `samplesPerClass` images from each of several random classes
+ * (correlation congruence, Peng et al. 2019); see classUniformBatches for the exact rule.
+ */
+export type BatchSampler = { kind: 'shuffled' } | { kind: 'classUniform'; samplesPerClass: number };
+
 /** Options the Dataset node exposes; the trainer asks the loader for exactly this. */
 export interface DatasetOptions {
   datasetId: string;
@@ -43,6 +50,8 @@ export interface DatasetOptions {
   testSubset: number | null;
   /** Random shift augmentation in pixels (0 = off). */
   augmentShift: number;
+  /** Absent = shuffled, so plans and teacher cache keys from before the option stay as they were. */
+  sampler?: BatchSampler;
 }
 
 /**

@@ -23,9 +23,9 @@ export interface ProbeNetwork {
 }
 
 /** The probe images' bytes as [probe][H*W*C] in [0, 255], for thumbnails. */
-export function probeImages(split: ImageSplit, indices: readonly number[], imageShape: [number, number, number]): number[][] {
+export function probeImages(split: ImageSplit, indices: ArrayLike<number>, imageShape: [number, number, number]): number[][] {
   const size = imageShape[0] * imageShape[1] * imageShape[2];
-  return indices.map((index) => Array.from(split.images.subarray(index * size, (index + 1) * size)));
+  return Array.from(indices, (index) => Array.from(split.images.subarray(index * size, (index + 1) * size)));
 }
 
 /** Tap layers the probe plan needs, for checking the plan before training starts. */
