@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropy, dkdLoss, kdLoss, softTargets, tfkdLoss, virtualTeacher } from './logits';
+import { crossEntropy, dkdLoss, kdLoss, softTargets, tfkdLoss, tsdLoss, virtualTeacher } from './logits';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -153,3 +153,39 @@ describe('dkdLoss (Zhao et al. 2022)', () => {
   });
 });
 
+
+describe('tsdLoss (Yang et al. 2019)', () => {
+  // Logits log p give softmax p exactly: p = [0.5, 0.25, 0.15, 0.1].
+  const confidences = [0.5, 0.25, 0.15, 0.1];
+
+  it('is the true class minus the mean of the K - 1 most confident others, batch mean (hand-computed)', async () => {
+    // Row 1, label 0, K = 3: 0.5 - (0.25 + 0.15) / 2 = 0.3.
+    // Row 2, label 1 (not the top class): 0.25 - (0.5 + 0.15) / 2 = -0.075.  Mean = 0.1125.
+    const logits = tf.log(tf.tensor2d([confidences, confidences]));
+    const labels = tf.tensor1d([0, 1], 'int32');
+    expect(await value(tsdLoss(logits, labels, { K: 3 }))).toBeCloseTo(0.1125, 6);
+    // K = 4 takes every other class: row 1 0.5 - 0.5 / 3 = 1/3, row 2 0.25 - 0.75 / 3 = 0 -> mean 1/6.
+    expect(await value(tsdLoss(logits, labels, { K: 4 }))).toBeCloseTo(1 / 6, 6);
+    tf.dispose([logits, labels]);
+  });
+
+  it('sends the gradient through the softmax only, the top-K choice being constant (hand-derived)', async () => {
+    // dL/dp = g = [1, -1/2, -1/2, 0] (label 0, K = 3); dL/dz_j = p_j (g_j - sum_i g_i p_i), sum_i g_i p_i = 0.3:
+    // [0.5 * 0.7, 0.25 * -0.8, 0.15 * -0.8, 0.1 * -0.3] = [0.35, -0.2, -0.12, -0.03].
+    const logits = tf.log(tf.tensor2d([confidences]));
+    const labels = tf.tensor1d([0], 'int32');
+    const gradient = tf.grad((z: tf.Tensor) => tsdLoss(z, labels, { K: 3 }))(logits);
+    const expected = [0.35, -0.2, -0.12, -0.03];
+    Array.from(await gradient.data()).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 6));
+    tf.dispose([logits, labels, gradient]);
+  });
+
+  it('is 0 when the K classes share the confidence, and refuses K outside 2..classes', async () => {
+    const logits = tf.log(tf.tensor2d([[0.3, 0.3, 0.3, 0.1]]));
+    const labels = tf.tensor1d([1], 'int32');
+    expect(Math.abs(await value(tsdLoss(logits, labels, { K: 3 })))).toBeLessThan(1e-7);
+    expect(() => tsdLoss(logits, labels, { K: 1 })).toThrow(/from 2 to the number of classes \(4\)/);
+    expect(() => tsdLoss(logits, labels, { K: 5 })).toThrow(/got 5/);
+    tf.dispose([logits, labels]);
+  });
+});

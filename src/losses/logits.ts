@@ -133,3 +133,46 @@ export function dkdLoss(sLogits: tf.Tensor, tLogits: tf.Tensor, labels: tf.Tenso
     return tf.mul(tf.mean(tf.add(tf.mul(tckd, alpha), tf.mul(nckd, beta))), T * T) as tf.Scalar;
   });
 }
+
+/**
+ * A 0/1 mask of each row's k largest scores. tfjs has no gradient for TopK, so the selection runs
+ * inside a custom gradient that treats it as a constant (zero gradient).
+ */
+function topKMask(scores: tf.Tensor2D, k: number): tf.Tensor2D {
+  const select = tf.customGrad((x: tf.Tensor | tf.GradSaveFunc) => {
+    const rows = x as tf.Tensor2D;
+    return {
+      value: tf.tidy(() => tf.sum(tf.oneHot(tf.topk(rows, k).indices, rows.shape[1]), 1)),
+      gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+    };
+  });
+  return select(scores) as tf.Tensor2D;
+}
+
+export interface TopScoreOptions {
+  /** Classes considered: the true class and the K - 1 most confident others, 2 <= K <= classes. */
+  K: number;
+}
+
+/**
+ * Top score difference (Yang et al. 2019), a regulariser on the network being trained, so that a few
+ * secondary classes keep some confidence (a "tolerant" teacher): on softmax confidences p, the gap
+ * between the true (primary) class and the mean of the K - 1 most confident other classes, batch mean.
+ * When the network ranks the true class first, this is the top score minus the mean of the next K - 1.
+ */
+export function tsdLoss(logits: tf.Tensor, labels: tf.Tensor, { K }: TopScoreOptions): tf.Scalar {
+  requireLogits(logits, 'logits');
+  requireLabels(labels, logits);
+  const classes = logits.shape[1];
+  if (!Number.isInteger(K) || K < 2 || K > classes) {
+    throw new Error(`TSD's K must be an integer from 2 to the number of classes (${classes}), got ${K}.`);
+  }
+  return tf.tidy(() => {
+    const p = tf.softmax(logits);
+    const truth = tf.oneHot(asIndices(labels), classes).cast('float32');
+    const primary = tf.sum(tf.mul(p, truth), 1);
+    // p <= 1, so p - 2 puts the true class below every other class.
+    const secondary = tf.mul(p, topKMask(tf.sub(p, tf.mul(truth, 2)), K - 1));
+    return tf.mean(tf.sub(primary, tf.div(tf.sum(secondary, 1), K - 1))) as tf.Scalar;
+  });
+}

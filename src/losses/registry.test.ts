@@ -30,12 +30,12 @@ function studentPorts(id: string): string[] {
 
 describe('loss registry', () => {
   it('lists the implemented losses with unique ids', () => {
-    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'dkd', 'adversarial', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'sp', 'rkd', 'pkt']);
+    expect(lossRegistry.map((d) => d.id)).toEqual(['ce', 'kd', 'tfkd', 'dkd', 'tsd', 'adversarial', 'fitnet', 'at', 'fsp', 'nst', 'vid', 'ft', 'sp', 'rkd', 'pkt', 'irg', 'cc', 'crd']);
   });
 
   it('getLoss names the known ids for an unknown one', () => {
     expect(getLoss('kd').label).toContain('KD');
-    expect(() => getLoss('crd')).toThrow(/Unknown loss 'crd'.*ce, kd, tfkd, dkd, adversarial, fitnet, at, fsp, nst, vid, sp, rkd, pkt/);
+    expect(() => getLoss('no-such-loss')).toThrow(/Unknown loss 'no-such-loss'.*ce, kd, tfkd, dkd, tsd, adversarial, fitnet, at, fsp, nst, vid, ft, sp, rkd, pkt, irg, cc, crd/);
   });
 
   it.each(lossRegistry.map((d) => d.id))('%s has complete metadata and params inside their ranges', (id) => {
@@ -71,6 +71,12 @@ describe('loss registry', () => {
   it('fsp names the teacher pair whose spatial sizes differ', () => {
     const reason = getLoss('fsp').checkShapes({ guide1: [4, 4, 2], guide2: [2, 2, 3], guided1: [3, 3, 2], guided2: [3, 3, 3] }, {});
     expect(reason).toMatch(/teacher's FSP layers 'guide1' \(4x4\) and 'guide2' \(2x2\)/);
+  });
+
+  it('irg drops the equal-channels rule when its transformation is off, and needs two samples only for edges', () => {
+    expect(getLoss('irg').checkShapes(fixtures.irg.bad.shapes, { transformWeight: 0 })).toBeNull();
+    expect(getLoss('irg').minBatch?.({})).toBe(2);
+    expect(getLoss('irg').minBatch?.({ edgeWeight: 0 })).toBe(1);
   });
 });
 
@@ -123,6 +129,7 @@ describe('every registry entry: gradients, identity and memory', () => {
     sp: [['guide', 'guided']],
     rkd: [['guide', 'guided']],
     pkt: [['guide', 'guided']],
+    irg: [['teacherLogits', 'studentLogits'], ['guide1', 'guided1'], ['guide2', 'guided2']],
   };
   it.each(Object.keys(teacherStudentPairs))('%s is zero when the student equals the teacher', async (id) => {
     const shapes = { ...fixtures[id].good };
@@ -141,7 +148,10 @@ describe('every registry entry: gradients, identity and memory', () => {
   it.each(lossRegistry.map((d) => d.id))('%s leaves no tensors behind, inside and outside tf.tidy', async (id) => {
     const definition = getLoss(id);
     const inputs = makeInputs(fixtures[id].good, 3);
+    const start = tf.memory().numTensors;
     const module = moduleFor(id, fixtures[id].good);
+    // A module may hold the step's state until the step ends (CRD keeps its embeddings for the memory update).
+    definition.compute(inputs, {}, module).dispose();
     const before = tf.memory().numTensors;
     const outside = definition.compute(inputs, {}, module);
     expect(tf.memory().numTensors).toBe(before + 1);
@@ -152,6 +162,7 @@ describe('every registry entry: gradients, identity and memory', () => {
     tf.tidy(() => { definition.compute(inputs, {}, module); });
     expect(tf.memory().numTensors).toBe(before);
     module?.dispose();
+    expect(tf.memory().numTensors).toBe(start);
     disposeInputs(inputs);
   });
 });

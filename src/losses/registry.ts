@@ -1,28 +1,34 @@
 import type { LossDefinition } from './types';
-import { crossEntropyLoss, decoupledKdLoss, knowledgeDistillationLoss, teacherFreeLoss } from './definitions/logitLosses';
+import { crossEntropyLoss, decoupledKdLoss, knowledgeDistillationLoss, teacherFreeLoss, topScoreDifferenceLoss } from './definitions/logitLosses';
 import { attentionTransferLoss, fitnetLoss, fspMatrixLoss, neuronSelectivityLoss } from './definitions/featureLosses';
-import { adversarialKdLoss, variationalInformationLoss } from './definitions/learnedLosses';
-import { probabilisticTransferLoss, relationalKdLoss, similarityPreservingLoss } from './definitions/relationLosses';
+import { adversarialKdLoss, correlationCongruenceLoss, variationalInformationLoss } from './definitions/learnedLosses';
+import { contrastiveRepresentationLoss } from './definitions/contrastiveLoss';
+import { factorTransferLoss } from './definitions/factorTransferLoss';
+import { instanceRelationshipGraphLoss, probabilisticTransferLoss, relationalKdLoss, similarityPreservingLoss } from './definitions/relationLosses';
 
 /**
  * Every loss the studio offers. The inspector, lessons, graph validation and trainer read these
- * entries. Losses with learned parts (VID, adversarial KD) create them through `createModule`. Not yet
- * implemented: FT, CRD, CC, IRG, TSD.
+ * entries. Losses with learned parts (VID, FT, adversarial KD, CC, CRD) create them through `createModule`.
  */
 export const lossRegistry: readonly LossDefinition[] = Object.freeze([
   crossEntropyLoss,
   knowledgeDistillationLoss,
   teacherFreeLoss,
   decoupledKdLoss,
+  topScoreDifferenceLoss,
   adversarialKdLoss,
   fitnetLoss,
   attentionTransferLoss,
   fspMatrixLoss,
   neuronSelectivityLoss,
   variationalInformationLoss,
+  factorTransferLoss,
   similarityPreservingLoss,
   relationalKdLoss,
   probabilisticTransferLoss,
+  instanceRelationshipGraphLoss,
+  correlationCongruenceLoss,
+  contrastiveRepresentationLoss,
 ]);
 
 const byId = new Map(lossRegistry.map((definition) => [definition.id, definition]));

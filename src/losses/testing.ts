@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../models/spec';
 import { getLoss } from './registry';
-import type { LossInputs, LossModule } from './types';
+import type { LossInputs, LossModule, ModuleContext } from './types';
 
 /**
  * Test fixtures shared by the loss tests: for every registry entry, ports with shapes that work,
@@ -53,12 +53,28 @@ export const fixtures: Record<string, LossFixture> = {
   sp: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6], guided: [] }, mentions: 'guided' } },
   rkd: { good: { guide: [6], guided: [4] }, bad: { shapes: { guide: [0], guided: [4] }, mentions: 'guide' } },
   pkt: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6] }, mentions: 'guided' } },
+  ft: { good: { guide: [4, 4, 6], guided: [4, 4, 3] }, bad: { shapes: { guide: [4, 4, 6], guided: [2, 2, 3] }, mentions: 'same H x W' } },
+  crd: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6] }, mentions: 'guided' } },
   vid: { good: { guide: [3, 3, 4], guided: [3, 3, 2] }, bad: { shapes: { guide: [3, 3, 4], guided: [2, 2, 2] }, mentions: 'H x W' } },
+  tsd: { good: { logits: [CLASSES], labels: [] }, bad: { shapes: { logits: [CLASSES], labels: [] }, params: { K: 6 }, mentions: 'exceeds' } },
+  irg: {
+    good: { teacherLogits: [CLASSES], studentLogits: [CLASSES], guide1: [4, 4, 3], guide2: [2, 2, 3], guided1: [4, 4, 2], guided2: [3, 3, 2] },
+    bad: {
+      shapes: { teacherLogits: [CLASSES], studentLogits: [CLASSES], guide1: [4, 4, 3], guide2: [2, 2, 3], guided1: [4, 4, 2], guided2: [3, 3, 4] },
+      mentions: "'guided2' [3, 3, 4]",
+    },
+  },
+  cc: { good: { guide: [6], guided: [2, 2, 3] }, bad: { shapes: { guide: [6] }, mentions: 'guided' } },
 };
 
 /** The learned parts a registry entry needs (VID's regressor), seeded; undefined for stateless losses. Caller disposes. */
-export function moduleFor(id: string, shapes: Record<string, Shape>, params: Record<string, number> = {}, seed = 1): LossModule | undefined {
-  return getLoss(id).createModule?.(shapes, params, seed);
+export function moduleFor(
+  id: string, shapes: Record<string, Shape>, params: Record<string, number> = {}, seed = 1, context: ModuleContext = { trainCount: 4 * BATCH },
+): LossModule | undefined {
+  const module = getLoss(id).createModule?.(shapes, params, seed, context);
+  // A module with a per-image memory (CRD) is told which images the batch holds, as the trainer does before a step.
+  module?.beginStep?.({ indices: Int32Array.from({ length: BATCH }, (_, i) => i) });
+  return module;
 }
 
 /** Seeded inputs for a shape set; `labels` ports get class indices. */

@@ -37,17 +37,49 @@ export type LossParams = Record<string, number>;
 export type LossInputs = Record<string, tf.Tensor>;
 
 /**
- * The learned part of a loss (VID's regressor and variances; later CRD's embeddings and memory
- * bank). Created once per run from the plan's input shapes; its variables train with the phase
- * whose stages use the loss and are never exported. State it keeps (a memory bank) lives in the
- * module object, so it persists across steps.
+ * The learned part of a loss (VID's regressor and variances, CRD's embeddings and memory bank).
+ * Created once per run from the plan's input shapes; its variables train with the phase whose
+ * stages use the loss and are never exported. State it keeps (a memory bank) lives in the module
+ * object, so it persists across steps.
  */
 export interface LossModule {
   /** Trainable variables, handed to the optimiser with the student's. */
   readonly variables: tf.Variable[];
   /** Parts trained by an objective of their own, apart from the networks (an adversarial discriminator). */
   readonly own?: OwnObjective;
+  /** Parts trained alone before the first stage that uses the loss, on teacher-side inputs only (FT's paraphraser). */
+  readonly pretraining?: ModulePretraining;
+  /** Before each step that computes the loss: which training images the batch holds (CRD's memory bank is indexed by them). */
+  beginStep?(batch: StepSamples): void;
+  /** After that step: `applied` is true once the update was applied, false when the step failed (drop what beginStep kept). */
+  endStep?(applied: boolean): void;
   dispose(): void;
+}
+
+/**
+ * A module's training before distillation: `epochs` over the training images with an Adam of its
+ * own, minimising `loss` over `variables` on the inputs of the loss's teacher-side ports (their
+ * networks frozen). Nothing else trains meanwhile.
+ */
+export interface ModulePretraining {
+  /** What trains, for the log (e.g. 'FT paraphraser'). */
+  readonly label: string;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly variables: tf.Variable[];
+  loss(inputs: LossInputs): tf.Scalar;
+}
+
+/** The samples of one training batch. */
+export interface StepSamples {
+  /** Index of each batch row in the training split. */
+  readonly indices: Int32Array;
+}
+
+/** What a module may size itself by, beyond its input shapes. */
+export interface ModuleContext {
+  /** Images in the training split (the size of a per-sample memory bank). */
+  readonly trainCount: number;
 }
 
 /**
@@ -91,7 +123,7 @@ export interface LossDefinition {
    * Losses with learned parts create them here, from the shapes of their inputs (batch axis
    * excluded) and a seed; compute then receives the module.
    */
-  createModule?(shapes: Record<string, Shape>, params: LossParams, seed: number): LossModule;
+  createModule?(shapes: Record<string, Shape>, params: LossParams, seed: number, context: ModuleContext): LossModule;
   /** The unweighted loss as a scalar. Must be differentiable w.r.t. student-side inputs (and the module's variables). */
   compute(inputs: LossInputs, params: LossParams, module?: LossModule): tf.Scalar;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, epochBatches } from '../data/batches';
 import { createRng } from '../data/rng';
-import type { LoadedDataset } from '../data/types';
+import type { BatchSampler, LoadedDataset } from '../data/types';
 import type { TrainerSettings, WeightSchedule } from '../graph/schema';
 import type { LossDefinition, LossModule } from '../losses/types';
 import { trainableVariablesUpTo } from '../models/builder';
@@ -13,6 +13,7 @@ import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import type { LossTermPlan, PhaseKind } from './plan';
 import type { ProgressTracker } from './progress';
 import { learningRateAt, weightFactorAt, type SchedulePosition } from './schedules';
+import { pretrainingSteps, pretrainModules } from './pretrain';
 import { adapterVariables, trainStep, type ActiveTerm, type Adapter, type Network, type StepModels, type StepOutcome } from './step';
 
 /**
@@ -51,6 +52,8 @@ export interface PhaseSetup {
   adapters: ReadonlyMap<string, Adapter>;
   stages: PhaseStage[];
   augmentShift: number;
+  /** The dataset's batch sampler; absent = shuffled. */
+  sampler?: BatchSampler;
   /** Live views of the phase, called with the step count (after step 0, every few steps and at epoch ends). */
   snapshot: ((step: number) => Promise<void>) | null;
   snapshotEverySteps: number;
@@ -120,6 +123,9 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
     return outcome;
   };
   const ref = { phaseId: setup.phaseId, kind: setup.kind };
+  const pretrained = new Set<LossModule>();
+  const pretrainSteps = pretrainingSteps(setup, data.train.count);
+  if (pretrainSteps > 0) progress.extend(setup.phaseId, pretrainSteps);
   const stepsTotal = phaseSteps(setup.stages, data.train.count);
   const epochsTotal = setup.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
   let lastYield = started;
@@ -130,6 +136,10 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
   for (const [stageIndex, stage] of setup.stages.entries()) {
     const { settings } = stage;
     const stepsPerEpoch = batchesPerEpoch(data.train, settings.batchSize);
+    const reportPretraining = (what: string): void => {
+      emit(progress.event({ ...ref, phaseLabel: setup.label, stageIndex, stageName: `${stage.name} (${what})`, epoch: outcome.epochs + 1, epochs: epochsTotal, step, stepsTotal }));
+    };
+    if (!(await pretrainModules(setup, stage, pretrained, services, reportPretraining))) return finish(false);
     const variables = stageVariables(setup, stage);
     const optimizer = createOptimizer(settings);
     const rng = createRng(settings.seed);
@@ -138,7 +148,7 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
         const correct = new Map(trainIds.map((id) => [id, 0]));
         let seen = 0;
         let stepInEpoch = 0;
-        for (const batch of epochBatches(data.train, info, { batchSize: settings.batchSize, rng, augmentShift: setup.augmentShift })) {
+        for (const batch of epochBatches(data.train, info, { batchSize: settings.batchSize, rng, augmentShift: setup.augmentShift, sampler: setup.sampler })) {
           if (!(await control.checkpoint())) {
             tf.dispose([batch.xs, batch.ys]);
             return finish(false);

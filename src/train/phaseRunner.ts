@@ -102,6 +102,7 @@ export class PhaseRunner {
         }),
       })),
       augmentShift: phase.augmentShift,
+      sampler: this.plan.dataset.sampler,
       snapshot: this.snapshotter(phase),
       snapshotEverySteps: Math.max(1, this.env.probeEverySteps ?? DEFAULT_PROBE_EVERY_STEPS),
     }, { data: this.data, emit: this.env.emit, control: this.env.control, progress: this.progress, now: this.env.now });
@@ -228,7 +229,7 @@ export class PhaseRunner {
     if (!module) {
       if (term.moduleShapes === undefined) throw new RunError('invalid-plan', `The loss '${term.label}' has learned parts but the plan gives no input shapes: recompile the experiment.`);
       const seed = layerSeed(modelPlan(this.plan, phase.trains[0]).seed, LOSS_MODULE_SEED_OFFSET + this.lossModules.size);
-      module = definition.createModule(term.moduleShapes, term.params, seed);
+      module = definition.createModule(term.moduleShapes, term.params, seed, { trainCount: this.data.train.count });
       this.lossModules.set(term.nodeId, module);
     }
     return module;

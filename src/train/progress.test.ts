@@ -50,4 +50,15 @@ describe('ProgressTracker', () => {
     expect(tracker.secondsLeft()).toBeCloseTo(40 * 0.5, 9);
     expect(() => tracker.plan('student', 20, 0)).toThrowError('must be positive');
   });
+
+  it('extends a planned phase by steps found when it starts (a loss module\'s pre-training); an unplanned phase stays unestimated', () => {
+    const { tracker, steps } = clocked();
+    tracker.plan('student', 20);
+    tracker.extend('student', 30);
+    tracker.extend('teacher', 10);
+    tracker.startPhase('student');
+    steps('student', 10, 1);
+    expect(tracker.fractionDone()).toBeCloseTo(10 / 50, 12);
+    expect(tracker.secondsLeft()).toBeCloseTo(40, 9);
+  });
 });

@@ -28,6 +28,12 @@ export class ProgressTracker {
     if (!this.doneSteps.has(phase)) this.doneSteps.set(phase, 0);
   }
 
+  /** Adds steps to a planned phase (a loss module's pre-training, known once the phase builds it); an unplanned phase is not estimated, so stays so. */
+  extend(phase: string, steps: number): void {
+    const planned = this.plannedSteps.get(phase);
+    if (planned !== undefined) this.plannedSteps.set(phase, planned + steps);
+  }
+
   /** A phase that will not run (skipped, or its model came from the cache). */
   drop(phase: string): void {
     this.plannedSteps.delete(phase);

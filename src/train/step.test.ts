@@ -182,7 +182,7 @@ describe('trainStep', () => {
   it("trains a loss's learned parts (VID's regressor and variances) with the student, and leaks nothing", async () => {
     const before = tf.memory().numTensors;
     const { models, student, dispose } = setup();
-    const module = getLoss('vid').createModule!(vidTerm.moduleShapes!, {}, 5);
+    const module = getLoss('vid').createModule!(vidTerm.moduleShapes!, {}, 5, { trainCount: 1 });
     const studentVars = trainableVariablesUpTo(student, tinyStudent, null);
     const [moduleBefore, studentBefore] = await Promise.all([snapshot(module.variables), snapshot(studentVars)]);
     const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
@@ -207,7 +207,7 @@ describe('trainStep', () => {
         inputs: { teacherLogits: kdTerm.inputs.teacherLogits, studentLogits: kdTerm.inputs.studentLogits, labels: { kind: 'labels' as const } },
         moduleShapes: { teacherLogits: [10], studentLogits: [10], labels: [] },
       };
-      const module = getLoss('adversarial').createModule!(plan.moduleShapes, plan.params, 9);
+      const module = getLoss('adversarial').createModule!(plan.moduleShapes, plan.params, 9, { trainCount: 1 });
       return { plan, definition: getLoss('adversarial'), weight: 1, module, ownOptimizer: createOptimizer({ optimizer: 'adam', momentum: 0 }) };
     };
 

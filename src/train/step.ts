@@ -44,6 +44,8 @@ export interface StepBatch {
   xs: tf.Tensor;
   /** int32 class indices. */
   ys: tf.Tensor;
+  /** Index of each row in the training split; losses with a per-sample memory (CRD) need it. */
+  indices?: Int32Array;
 }
 
 export interface StepOutcome {
@@ -183,6 +185,8 @@ export async function trainStep(
       'give a loss a weight other than 0 for the whole stage.');
   }
   const trained = new Set(models.trains);
+  const stepModules = beginModuleSteps(terms, batch);
+  let applied = false;
   const frozenOutputs = new Map<string, tf.Tensor[]>();
   // Inputs of the terms whose module trains itself afterwards, kept (detached) past the tape.
   const ownInputs = new Map<ActiveTerm, LossInputs>();
@@ -216,11 +220,13 @@ export async function trainStep(
     gradients = grads;
     value.dispose();
     optimizer.apply(variables, grads, learningRate);
+    applied = true;
     ownReport = trainOwnObjectives(ownInputs);
   } catch (error) {
     if (report) (report as tf.Tensor).dispose();
     throw error;
   } finally {
+    for (const module of stepModules) module.endStep?.(applied);
     tf.dispose(gradients);
     for (const outputs of frozenOutputs.values()) tf.dispose(outputs);
     for (const inputs of ownInputs.values()) tf.dispose(Object.values(inputs));
@@ -234,6 +240,22 @@ export async function trainStep(
   const outcome = readOutcome(values, terms, models.trains, batch.xs.shape[0], stepNumber);
   if (own && ownValues) outcome.metrics = readOwnMetrics(own, ownValues, stepNumber);
   return outcome;
+}
+
+/** Tells the modules of the computed terms which samples the batch holds; returns the modules to tell when the step ends. */
+function beginModuleSteps(terms: readonly ActiveTerm[], batch: StepBatch): LossModule[] {
+  const modules: LossModule[] = [];
+  for (const { module, weight, plan } of terms) {
+    if (!module || weight === 0 || (!module.beginStep && !module.endStep)) continue;
+    if (module.beginStep) {
+      if (!batch.indices || batch.indices.length !== batch.xs.shape[0]) {
+        throw new Error(`The loss '${plan.label}' keeps a memory per training image, so its batches must say which images they hold.`);
+      }
+      module.beginStep({ indices: batch.indices });
+    }
+    modules.push(module);
+  }
+  return modules;
 }
 
 /** Copies of a term's inputs that survive the tape's tidy (and carry no gradient back). */

@@ -1,9 +1,9 @@
 import type { LossDefinition } from '../types';
 import { formatShape, missingPorts, readParam, requireInput } from '../inputs';
-import { crossEntropy, dkdLoss, kdLoss, tfkdLoss } from '../logits';
+import { crossEntropy, dkdLoss, kdLoss, tfkdLoss, tsdLoss } from '../logits';
 import type { Shape } from '../../models/spec';
 
-function checkLogits(shape: Shape, port: string): string | null {
+export function checkLogits(shape: Shape, port: string): string | null {
   if (shape.length !== 1 || (shape[0] ?? 0) < 2) {
     return `'${port}' must be class logits [classes] (the network's last dense layer), got ${formatShape(shape)}.`;
   }
@@ -150,3 +150,40 @@ export const decoupledKdLoss: LossDefinition = {
   },
 };
 
+
+export const topScoreDifferenceLoss: LossDefinition = {
+  id: 'tsd',
+  label: 'TSD (tolerant teacher)',
+  family: 'logits',
+  formula: String.raw`p = \operatorname{softmax}(z),\quad \mathcal{L}_{TSD} = \frac{1}{B}\sum_{b} \Bigl( p_{y_b} - \frac{1}{K-1}\sum_{k=2}^{K} p_{a_k} \Bigr),\quad a_2, \dots, a_K = \text{the } K-1 \text{ most confident classes other than } y_b`,
+  citation: 'C. Yang, L. Xie, S. Qiao, A. Yuille (2019). Training Deep Neural Networks in Generations: A More Tolerant Teacher Educates Better Students.',
+  summary:
+    'A regulariser for the network being trained (to make a tolerant teacher for the next generation): it shrinks the gap between the true class\'s confidence and the mean of the K - 1 most confident other classes, so a few similar classes keep some probability. Scores are read as softmax confidences and the true class as the primary one (the paper\'s exact form could not be checked).',
+  ports: [
+    { name: 'logits', label: 'Logits (network being trained)', type: 'logits', side: 'student' },
+    { name: 'labels', label: 'Labels', type: 'labels', side: 'data' },
+  ],
+  params: [
+    {
+      key: 'K',
+      label: 'Classes K',
+      default: 5,
+      min: 2,
+      max: 20,
+      step: 1,
+      description: 'The true class plus the K - 1 most confident others (at most the number of classes). 5 is our choice for "a few secondary classes"; the paper\'s value could not be checked.',
+    },
+  ],
+  // eta, added to cross-entropy: the paper's value could not be checked; 1 adds the gap unweighted.
+  defaultWeight: 1,
+  needsAdapter: false,
+  checkShapes(shapes, params) {
+    const reason = missingPorts(shapes, ['logits', 'labels']) ?? checkLogits(shapes.logits, 'logits') ?? checkLabels(shapes.labels);
+    if (reason) return reason;
+    const K = readParam(params, 'K', 5);
+    return K <= shapes.logits[0] ? null : `TSD's K = ${K} exceeds the ${shapes.logits[0]} classes of 'logits': lower K.`;
+  },
+  compute(inputs, params) {
+    return tsdLoss(requireInput(inputs, 'logits', 'tsd'), requireInput(inputs, 'labels', 'tsd'), { K: readParam(params, 'K', 5) });
+  },
+};

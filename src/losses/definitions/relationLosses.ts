@@ -1,7 +1,9 @@
 import type { LossDefinition, LossPortDef } from '../types';
 import type { Shape } from '../../models/spec';
-import { checkFeature, missingPorts, readChoice, readParam, requireInput } from '../inputs';
+import { checkFeature, formatShape, missingPorts, readChoice, readParam, requireInput } from '../inputs';
 import { pktLoss, rkdLoss, spLoss } from '../relations';
+import { irgLoss, type IrgOptions } from '../irg';
+import { checkLogits } from './logitLosses';
 
 /** Relational losses compare batch-internal structure, so any two non-empty features will do. */
 function checkTwoFeatures(shapes: Record<string, Shape>): string | null {
@@ -106,5 +108,72 @@ export const probabilisticTransferLoss: LossDefinition = {
     return pktLoss(requireInput(inputs, 'guided', 'pkt'), requireInput(inputs, 'guide', 'pkt'), {
       form: readChoice(params, 'form', ['paper', 'repdistiller'] as const, 'paper'),
     });
+  },
+};
+
+const IRG_FEATURES = ['guide1', 'guide2', 'guided1', 'guided2'] as const;
+
+/** KD-Zoo's weights (Liu et al.'s own values could not be checked; see the entry's params). */
+function irgOptions(params: Record<string, number>): IrgOptions {
+  return {
+    vertexWeight: readParam(params, 'vertexWeight', 0.1),
+    edgeWeight: readParam(params, 'edgeWeight', 5),
+    transformWeight: readParam(params, 'transformWeight', 5),
+  };
+}
+
+/** The transformation compares two layers of one network after pooling over positions: equal channels. */
+function checkIrgPair(first: Shape, second: Shape, network: string, ports: [string, string]): string | null {
+  const [c1, c2] = [first[first.length - 1], second[second.length - 1]];
+  if (c1 === c2) return null;
+  return `IRG's transformation pools the ${network}'s layers '${ports[0]}' ${formatShape(first)} and '${ports[1]}' ${formatShape(second)} ` +
+    `to vectors of their channels (${c1} vs ${c2}): pick two ${network} layers with equal channels (one stage), or set the transformation weight to 0.`;
+}
+
+export const instanceRelationshipGraphLoss: LossDefinition = {
+  id: 'irg',
+  label: 'IRG (instance relationship graph)',
+  family: 'relations',
+  formula: String.raw`A_{ij} = \frac{\lVert f_i - f_j \rVert_2^2}{\max_{kl} \lVert f_k - f_l \rVert_2^2},\ \Lambda_i = \frac{\lVert \bar f^{1}_i - \bar f^{2}_i \rVert_2^2}{\max_k \lVert \bar f^{1}_k - \bar f^{2}_k \rVert_2^2},\quad \mathcal{L}_{IRG} = \lambda_V \operatorname{MSE}(z_t, z_s) + \frac{\lambda_E}{2}\sum_{l=1}^{2} \operatorname{MSE}\bigl(A^{l}_t, A^{l}_s\bigr) + \lambda_T \operatorname{MSE}(\Lambda_t, \Lambda_s)`,
+  citation: 'Y. Liu, J. Cao, B. Li, C. Yuan, W. Hu, Y. Li, Y. Duan (2019). Knowledge Distillation via Instance Relationship Graph.',
+  summary:
+    'The batch is a graph: samples are vertices (matched through the logits), squared distances between samples are edges (matched at two layers), and how far each sample moves between the two layers is the transformation. Distances are divided by their batch maximum, as the authors\' code does.',
+  ports: [
+    { name: 'teacherLogits', label: 'Teacher logits (vertices)', type: 'logits', side: 'teacher' },
+    { name: 'studentLogits', label: 'Student logits (vertices)', type: 'logits', side: 'student' },
+    { name: 'guide1', label: 'Guide 1 (teacher, earlier)', type: 'feature', side: 'teacher' },
+    { name: 'guide2', label: 'Guide 2 (teacher, later)', type: 'feature', side: 'teacher' },
+    { name: 'guided1', label: 'Guided 1 (student, earlier)', type: 'feature', side: 'student' },
+    { name: 'guided2', label: 'Guided 2 (student, later)', type: 'feature', side: 'student' },
+  ],
+  params: [
+    { key: 'vertexWeight', label: 'Vertex weight', default: 0.1, min: 0, max: 10, step: 0.1, description: 'lambda_V on the MSE of the logits (0.1 as in the Knowledge-Distillation-Zoo port; the paper\'s value could not be checked).' },
+    { key: 'edgeWeight', label: 'Edge weight', default: 5, min: 0, max: 50, step: 0.5, description: 'lambda_E on the mean over the two layers of the MSE of the max-normalised squared-distance matrices (KD-Zoo 5; the authors\' Caffe code used loss weight 0.005 on a summed form, about 0.16 on this MSE at batch 64).' },
+    { key: 'transformWeight', label: 'Transformation weight', default: 5, min: 0, max: 50, step: 0.5, description: 'lambda_T on the MSE of the max-normalised distances between each sample\'s two layers, after averaging over positions as the authors\' code does (KD-Zoo 5). 0 turns the term off and lifts the equal-channels rule.' },
+  ],
+  // The term weights carry the scale (KD-Zoo runs IRG with lambda_kd = 1).
+  defaultWeight: 1,
+  needsAdapter: false,
+  minBatch: (params) => (irgOptions(params).edgeWeight !== 0 ? 2 : 1),
+  checkShapes(shapes, params) {
+    const reason = missingPorts(shapes, ['teacherLogits', 'studentLogits', ...IRG_FEATURES])
+      ?? checkLogits(shapes.teacherLogits, 'teacherLogits') ?? checkLogits(shapes.studentLogits, 'studentLogits')
+      ?? IRG_FEATURES.map((port) => checkFeature(shapes[port], port)).find((r) => r !== null);
+    if (reason) return reason;
+    if (shapes.teacherLogits[0] !== shapes.studentLogits[0]) {
+      return `IRG's vertices compare logits: teacher ${formatShape(shapes.teacherLogits)} and student ${formatShape(shapes.studentLogits)} must have the same classes.`;
+    }
+    if (irgOptions(params).transformWeight === 0) return null;
+    return checkIrgPair(shapes.guide1, shapes.guide2, 'teacher', ['guide1', 'guide2'])
+      ?? checkIrgPair(shapes.guided1, shapes.guided2, 'student', ['guided1', 'guided2']);
+  },
+  compute(inputs, params) {
+    const read = (port: string) => requireInput(inputs, port, 'irg');
+    return irgLoss({
+      teacherLogits: read('teacherLogits'),
+      studentLogits: read('studentLogits'),
+      teacher: [read('guide1'), read('guide2')],
+      student: [read('guided1'), read('guided2')],
+    }, irgOptions(params));
   },
 };

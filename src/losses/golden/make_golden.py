@@ -5,6 +5,7 @@ Run: python3 src/losses/golden/make_golden.py   (needs numpy; writes golden.json
 Inputs are rounded to 4 decimals so the float32 tensors in the tests hold the same numbers.
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -247,6 +248,52 @@ def adversarial_generator(zs, zt, y, weights, objective, conditional, l1):
     return loss + l1 * np.abs(zs - zt).mean()
 
 
+
+def tsd(z, y, K):
+    """Yang et al. 2019 as implemented: softmax confidences, true class minus the mean of the K - 1 most confident others."""
+    p = softmax(z)
+    gaps = []
+    for b in range(len(y)):
+        others = sorted((p[b, j] for j in range(p.shape[1]) if j != y[b]), reverse=True)[:K - 1]
+        gaps.append(p[b, y[b]] - sum(others) / (K - 1))
+    return np.mean(gaps)
+
+
+def irg_edges(f):
+    """Squared Euclidean distances between the batch's flattened features, divided by their maximum."""
+    x = f.reshape(len(f), -1)
+    d = np.array([[((x[i] - x[j]) ** 2).sum() for j in range(len(x))] for i in range(len(x))])
+    return d / d.max()
+
+
+def irg_transformation(f1, f2):
+    """Per sample: squared distance between the two layers averaged over positions, divided by the batch maximum."""
+    pool = lambda f: f.reshape(len(f), -1, f.shape[-1]).mean(axis=1)
+    d = ((pool(f1) - pool(f2)) ** 2).sum(axis=1)
+    return d / d.max()
+
+
+def irg(zt, zs, t1, t2, s1, s2, wv, we, wt):
+    vertex = ((zt - zs) ** 2).mean()
+    edge = (((irg_edges(t1) - irg_edges(s1)) ** 2).mean() + ((irg_edges(t2) - irg_edges(s2)) ** 2).mean()) / 2
+    tran = ((irg_transformation(t1, t2) - irg_transformation(s1, s2)) ** 2).mean()
+    return wv * vertex + we * edge + wt * tran
+
+
+def cc(ft, fs, weights, gamma, P):
+    """Peng et al. 2019: linear embeddings, L2-normalised, Taylor-series Gaussian RBF, 1/B^2 squared Frobenius."""
+    kt, bt, ks, bs = weights
+
+    def correlation(f, k, b):
+        e = f.reshape(len(f), -1) @ k + b
+        e = e / np.linalg.norm(e, axis=1, keepdims=True)
+        g = e @ e.T
+        return sum(np.exp(-2 * gamma) * (2 * gamma) ** p / math.factorial(p) * g ** p for p in range(P + 1))
+
+    B = len(ft)
+    return ((correlation(ft, kt, bt) - correlation(fs, ks, bs)) ** 2).sum() / (B * B)
+
+
 def tensor(x, dtype='float32'):
     return {'shape': list(x.shape), 'dtype': dtype, 'data': np.asarray(x).ravel().tolist()}
 
@@ -316,6 +363,23 @@ for name, objective, conditional, l1 in (('bce', 'bce', False, 0.0), ('lsgan', '
     params = {'objective': 1 if objective == 'lsgan' else 0, 'conditional': 1 if conditional else 0, 'l1': l1, 'hidden': hidden}
     case(f'adversarial generator {name}', 'adversarial', {'studentLogits': z_s, 'teacherLogits': z_t, 'labels': labels}, params,
          adversarial_generator(z_s, z_t, labels, d_weights, objective, conditional, l1), module=d_weights)
+
+# TSD, IRG and CC (added later: every rand() below comes after all earlier ones, so their values do not move).
+for K in (2, 3, 5):
+    case(f'tsd K={K}', 'tsd', {'logits': z_s, 'labels': labels}, {'K': K}, tsd(z_s, labels, K))
+
+it1, it2, is1, is2 = rand(5, 3, 3, 2), rand(5, 2, 2, 2), rand(5, 4), rand(5, 2, 2, 4)
+iz_t, iz_s = rand(5, 4) * 3, rand(5, 4) * 3
+irg_inputs = {'teacherLogits': iz_t, 'studentLogits': iz_s, 'guide1': it1, 'guide2': it2, 'guided1': is1, 'guided2': is2}
+for name, wv, we, wt in (('vertex', 1.0, 0.0, 0.0), ('edge', 0.0, 1.0, 0.0), ('transformation', 0.0, 0.0, 1.0), ('default', 0.1, 5.0, 5.0)):
+    case(f'irg {name}', 'irg', irg_inputs, {'vertexWeight': wv, 'edgeWeight': we, 'transformWeight': wt},
+         irg(iz_t, iz_s, it1, it2, is1, is2, wv, we, wt))
+
+ct, cs = rand(5, 6), rand(5, 2, 2, 3)
+cc_weights = [rand(6, 3), rand(3), rand(12, 3), rand(3)]
+for gamma, P in ((0.4, 2), (0.8, 4)):
+    case(f'cc gamma={gamma} P={P}', 'cc', {'guide': ct, 'guided': cs}, {'dim': 3, 'gamma': gamma, 'P': P},
+         cc(ct, cs, cc_weights, gamma, P), module=cc_weights)
 
 for c in cases:
     if c['name'] in cases_module:
