@@ -46,6 +46,26 @@ test('a reload restores the graph', async ({ page }) => {
   await expect(teacher).toContainText('Trains with shift±2 px');
 });
 
+test("the dataset's batch sampler: class-uniform with k per class, checked against the classes, shown on the node", async ({ page }) => {
+  await openStudio(page);
+  const dataset = page.locator('.react-flow__node[data-id="dataset"]');
+  await dataset.getByText('Validation').click();
+  const sampler = page.getByTestId('field-sampler').locator('select');
+  await expect(sampler).toHaveValue('shuffled');
+  await expect(page.getByTestId('field-samplesPerClass')).toHaveCount(0);
+  await sampler.selectOption('classUniform');
+  const perClass = page.getByTestId('field-samplesPerClass').locator('input');
+  await expect(perClass).toHaveValue('8');
+  await expect(dataset).toContainText('Batches8 per class');
+  // Batches of 64 at 4 per class would need 16 of MNIST's 10 classes: a warning says what happens instead.
+  await perClass.fill('4');
+  await expect(page.getByTestId('inspector-problems')).toContainText('need 16 classes');
+  await expect(dataset).toContainText('Batches4 per class');
+  await sampler.selectOption('shuffled');
+  await expect(dataset).not.toContainText('per class');
+  await expect(page.getByTestId('inspector-problems')).toHaveCount(0);
+});
+
 test('a corrupt experiment file shows its error and keeps the graph', async ({ page }) => {
   await openStudio(page);
   const name = await page.getByTestId('experiment-name').inputValue();

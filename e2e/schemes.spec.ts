@@ -86,3 +86,36 @@ test('adversarial KD: the discriminator trains in turn and its accuracy is chart
   await expect(chart).toContainText(/Adversarial KD \(conditional, L1\): discriminator accuracy\s*\d+%/);
   await expect(page.getByTestId('results-panel').getByTestId('result-distillation-gain')).toHaveText(/pp$/);
 });
+
+test('CRD: the contrastive loss with its memory bank trains the student in the studio', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  await openStudioWith(page, 'wasm', 'crd.json', shrinkExperiment(await presetFile(request, 'crd-mnist.json')));
+  await runToTheEnd(page);
+  await expect(page.getByTestId('loss-chart').getByRole('tab')).toHaveText(['Teacher 1200-1200 (dropout)', 'Baseline', 'Student 800-800']);
+  await expect(page.getByTestId('loss-chart')).toContainText('CRD (relu2)');
+  await expect(page.getByTestId('results-panel').getByTestId('result-distillation-gain')).toHaveText(/pp$/);
+});
+
+test('FT: the paraphraser pre-trains on the teacher first, then the translator trains with the student', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  await openStudioWith(page, 'wasm', 'ft.json', shrinkExperiment(await presetFile(request, 'ft-mnist.json')));
+  await runToTheEnd(page);
+  // The paraphraser trains alone first and reports its reconstruction loss per epoch.
+  await page.getByTestId('run-log').locator('summary').click();
+  await expect(page.getByTestId('run-log')).toContainText(/FT \(relu4 -> pool2\): FT paraphraser \(reconstructs the teacher feature\), epoch 1 of 1, loss \d/);
+  await expect(page.getByTestId('loss-chart')).toContainText('FT (relu4 -> pool2)');
+  await expect(page.getByTestId('results-panel').getByTestId('result-distillation-gain')).toHaveText(/pp$/);
+});
+
+test('CC on class-uniform batches, IRG and a TSD-trained tolerant teacher run in the studio', async ({ page, request }) => {
+  test.setTimeout(400_000);
+  const runs: [string, string, string][] = [['cc-mnist.json', 'CC (relu2)', 'Student 800-800'], ['irg-mnist.json', 'IRG (logits, relu1 -> relu2)', 'Student 800-800'],
+    ['tsd-mnist.json', 'Top score difference', 'Tolerant teacher 1200-1200']];
+  for (const [file, term, tab] of runs) {
+    await openStudioWith(page, 'wasm', file, shrinkExperiment(await presetFile(request, file)));
+    await runToTheEnd(page);
+    await page.getByTestId('loss-chart').getByRole('tab', { name: tab, exact: true }).click();
+    await expect(page.getByTestId('loss-chart')).toContainText(term);
+    await expect(page.getByTestId('results-panel').getByTestId('result-distillation-gain').first()).toHaveText(/pp$/);
+  }
+});

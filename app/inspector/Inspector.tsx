@@ -1,9 +1,11 @@
 import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
-import { blockRegistry, modelRoleInfo, type FieldDef } from '../../src/graph/nodeKinds';
+import type { BatchSampler } from '../../src/data/types';
+import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, modelRoleInfo, samplesPerClassField, type FieldDef } from '../../src/graph/nodeKinds';
 import { datasetRegistry } from '../../src/data/registry';
 import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
 import { ChoiceField, RegistryField, TextField } from './fields';
+import { HeadInspector } from './HeadInspector';
 import { LossInspector } from './LossInspector';
 import { ModelInspector } from './ModelInspector';
 import { TapInspector } from './TapInspector';
@@ -18,6 +20,29 @@ function GeneratedFields({ node, fields }: { node: GraphNode; fields: readonly F
   return <>{fields.map((def) => <RegistryField key={def.key} def={def} params={node.params} onPatch={(patch) => patchParams(node.id, patch)} />)}</>;
 }
 
+const samplerChoices = [
+  { value: 'shuffled', label: 'Shuffled' },
+  { value: 'classUniform', label: 'Class-uniform (k per class)' },
+] as const;
+
+function SamplerFields({ node }: { node: NodeOf<'dataset'> }) {
+  const sampler: BatchSampler = node.params.sampler ?? { kind: 'shuffled' };
+  const setSampler = (next: BatchSampler): void => patchParams(node.id, { sampler: next });
+  return (
+    <>
+      <ChoiceField
+        label="Batches" testId="field-sampler" value={sampler.kind} choices={samplerChoices}
+        description="Shuffled: every training image once per epoch. Class-uniform: k images from each of several random classes (correlation congruence KD)."
+        onChange={(kind) => setSampler(kind === 'classUniform' ? { kind, samplesPerClass: DEFAULT_SAMPLES_PER_CLASS } : { kind })}
+      />
+      {sampler.kind === 'classUniform' && (
+        <RegistryField def={samplesPerClassField} params={sampler}
+          onPatch={({ samplesPerClass }) => setSampler({ ...sampler, samplesPerClass: samplesPerClass as number })} />
+      )}
+    </>
+  );
+}
+
 function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
   const choices = datasetRegistry.map((d) => ({ value: d.id, label: `${d.label} (${d.shape.join('×')}, ${d.classes} classes)` }));
   const info = datasetRegistry.find((d) => d.id === node.params.datasetId);
@@ -27,6 +52,7 @@ function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
         onChange={(datasetId) => patchParams(node.id, { datasetId })} />
       {info && <p className="muted">{info.trainCount.toLocaleString('en-US')} training and {info.testCount.toLocaleString('en-US')} test images. {info.citation}</p>}
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
+      <SamplerFields node={node} />
     </div>
   );
 }
@@ -37,6 +63,7 @@ function NodeForm({ node }: { node: GraphNode }) {
     case 'model': return <ModelInspector node={node} />;
     case 'guide':
     case 'guided': return <TapInspector node={node} />;
+    case 'head': return <HeadInspector node={node} />;
     case 'loss': return <LossInspector node={node} />;
     case 'trainer': return <TrainerInspector node={node} />;
     case 'export': return <div className="inspector__section"><GeneratedFields node={node} fields={blockRegistry.export.fields} /></div>;

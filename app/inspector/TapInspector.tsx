@@ -20,7 +20,7 @@ export function TapInspector({ node }: { node: NodeOf<'guide'> | NodeOf<'guided'
   const experiment = useStudio((s) => s.experiment);
   const model = useMemo(() => modelFeeding(experiment, node.id), [experiment, node.id]);
   const summary = model === undefined ? null : summarizeModel(model.params.architecture);
-  const network = node.kind === 'guide' ? 'a teacher, assistant or peer' : 'a student, assistant or peer';
+  const network = node.kind === 'guide' ? 'a teacher, assistant or peer (or a student, to teach its shallower layers)' : 'a student, assistant or peer';
   const update = (patch: Partial<NodeOf<'guided'>['params']>) => useStudio.getState().updateNodeParams(node.id, patch);
 
   if (model === undefined) {

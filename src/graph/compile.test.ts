@@ -291,4 +291,33 @@ describe('teacher cache key', () => {
     // Unchanged for files without the field (existing cached teachers stay valid).
     expect(keyOf(variant(0))).toBe(keyOf(plan));
   });
+
+  it('follows the batch sampler: class-uniform trains another teacher; shuffled, set or not, keeps the key', () => {
+    const withSampler = (sampler: NodeOf<'dataset'>['params']['sampler']) => {
+      const experiment = buildPresetExperiment('hinton-mnist.json');
+      for (const node of experiment.nodes) if (node.kind === 'dataset') node.params.sampler = sampler;
+      return compileExperiment(experiment);
+    };
+    expect(keyOf(withSampler({ kind: 'shuffled' }))).toBe(keyOf(plan));
+    expect(keyOf(withSampler({ kind: 'classUniform', samplesPerClass: 8 }))).not.toBe(keyOf(plan));
+    expect(keyOf(withSampler({ kind: 'classUniform', samplesPerClass: 8 }))).not.toBe(keyOf(withSampler({ kind: 'classUniform', samplesPerClass: 4 })));
+  });
+});
+
+describe('compileExperiment: the batch sampler', () => {
+  const compiledWith = (sampler?: NodeOf<'dataset'>['params']['sampler']) => {
+    const experiment = buildPresetExperiment('hinton-mnist.json');
+    for (const node of experiment.nodes) if (node.kind === 'dataset' && sampler) node.params.sampler = sampler;
+    return compileExperiment(experiment);
+  };
+
+  it("carries class-uniform sampling in the plan's dataset, for every phase to read", () => {
+    expect(compiledWith({ kind: 'classUniform', samplesPerClass: 8 }).dataset.sampler).toEqual({ kind: 'classUniform', samplesPerClass: 8 });
+  });
+
+  it('leaves shuffled out, so the plan is the one compiled before the option existed', () => {
+    const before = compiledWith();
+    expect('sampler' in before.dataset).toBe(false);
+    expect(compiledWith({ kind: 'shuffled' })).toEqual(before);
+  });
 });

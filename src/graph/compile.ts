@@ -13,6 +13,7 @@ import { validateGraph, type GraphProblem } from './validate';
 import { canonicalJson, fnv1a64 } from './contentHash';
 import { initialSeeds, modelFeedingLossPort, orderChains, type ChainAnalysis } from './phases';
 import { probesOf } from './compileTerms';
+import { classifierPlan } from './heads';
 
 /**
  * Graph -> TrainingPlan. The plan is all the trainer sees.
@@ -64,13 +65,20 @@ function resolveTerm(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, learn
     const model = modelFeedingLossPort(experiment, lossNode.id, port.name);
     // validateGraph guarantees every port is connected to a model; reaching here is a bug in validation.
     if (model === undefined) throw new Error(`Loss node '${lossNode.id}' port '${port.name}' is not connected to a model.`);
-    // A teacher-side input read from a model this phase trains is a target (mutual learning): no gradient through it.
+    // A teacher-side input read from a model this phase trains is a target (mutual learning, self-distillation): no gradient through it.
     const detach = port.side === 'teacher' && learners.includes(model.id);
+    const source = nodeById(experiment, edgesInto(experiment, lossNode.id, port.name)[0]?.source ?? '');
+    if (source?.kind === 'head') {
+      // An auxiliary classifier's logits: its layer through a classifier adapter of that network.
+      const adapter = classifierPlan(experiment, source);
+      resolution.adapters.set(adapter.id, adapter);
+      inputs[port.name] = { kind: 'feature', model: model.id, layerId: adapter.layerId, adapterId: adapter.id, detach };
+      continue;
+    }
     if (port.type === 'logits') {
       inputs[port.name] = { kind: 'logits', model: model.id, detach };
       continue;
     }
-    const source = nodeById(experiment, edgesInto(experiment, lossNode.id, port.name)[0]?.source ?? '');
     if (source?.kind !== 'guide' && source?.kind !== 'guided') {
       throw new Error(`Loss node '${lossNode.id}' port '${port.name}' takes a feature but is not fed by a guide or guided node.`);
     }
@@ -149,8 +157,9 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
   const errors = validateGraph(file).filter((problem) => problem.severity === 'error');
   if (errors.length > 0) throw new GraphCompileError(errors);
 
-  const { probeCount, ...datasetOptions } = nodesOfKind(file, 'dataset')[0].params;
-  const dataset: DatasetOptions = { ...datasetOptions };
+  const { probeCount, sampler, ...datasetOptions } = nodesOfKind(file, 'dataset')[0].params;
+  // Shuffled is left out, so plans and teacher cache keys (shipped teachers) stay as before the option.
+  const dataset: DatasetOptions = sampler?.kind === 'classUniform' ? { ...datasetOptions, sampler: { ...sampler } } : { ...datasetOptions };
   const chains = orderChains(file).ordered;
   const resolution: Resolution = { terms: new Map(), adapters: new Map() };
   const distillations = chains.map((chain) => distillationPhase(file, chain, resolution, dataset.augmentShift));

@@ -42,11 +42,12 @@ describe('checkConnection: which roles feed which side', () => {
     }
   });
 
-  it('a student does not teach, a teacher does not learn', () => {
+  it('a student teaches only itself, a teacher does not learn', () => {
     const graph = withAssistantAndPeer();
+    graph.connect('assistant', 'logits', 'kd', 'studentLogits');
     expect(graph.refusal('student', 'logits', 'kd', 'teacherLogits')).toBe(
-      '\'Teacher logits\' of "KD (soft targets)" takes the logits of the network that teaches (a teacher, assistant or peer), ' +
-      'but "Student" is a student.');
+      '"Student" is a Student, so it teaches only itself (self-distillation), but "KD (soft targets)" trains "Assistant": ' +
+      'feed its teacher side from a teacher, assistant or peer, or make "Student" an Assistant.');
     expect(graph.refusal('teacher', 'logits', 'kd', 'studentLogits')).toBe(
       '\'Student logits\' of "KD (soft targets)" takes the logits of the network that learns (a student, assistant or peer), ' +
       'but "Teacher" is a teacher.');
@@ -58,9 +59,8 @@ describe('checkConnection: which roles feed which side', () => {
     graph.add(createNode('guided', { id: 'guided' }));
     for (const model of ['teacher', 'assistant', 'peer']) expect(graph.refusal(model, 'layers', 'guide', 'layers')).toBeNull();
     for (const model of ['student', 'assistant', 'peer']) expect(graph.refusal(model, 'layers', 'guided', 'layers')).toBeNull();
-    expect(graph.refusal('student', 'layers', 'guide', 'layers')).toBe(
-      'Guide nodes pick a layer of a network that teaches (a teacher, assistant or peer), but "Student" is a student: ' +
-      'use a Guided node for a layer that learns.');
+    // A student's own deeper layer may teach it (self-distillation); selfTeaching.test.ts refuses it teaching others.
+    expect(graph.refusal('student', 'layers', 'guide', 'layers')).toBeNull();
     expect(graph.refusal('teacher', 'layers', 'guided', 'layers')).toBe(
       'Guided nodes pick a layer of a network that learns (a student, assistant or peer), but "Teacher" is a teacher: ' +
       'use a Guide node for a layer that teaches.');
@@ -118,10 +118,11 @@ describe('shapes and queries with assistants and peers', () => {
   });
 });
 
-describe('checkConnection: a network cannot teach itself', () => {
-  const selfTaught = (model: string, loss: string): string =>
-    `${model} would teach itself in ${loss}; self-distillation is not supported yet. ` +
-    'Feed the teacher side from another network (for mutual learning, a second Peer).';
+describe('checkConnection: a network cannot teach itself with the very same tensor', () => {
+  const selfTaught = (model: string, loss: string, tensor = 'its logits'): string =>
+    `${model} would teach itself with ${tensor} on both sides of ${loss}, a target equal to the prediction, which teaches nothing. ` +
+    'A network teaches itself only from another of its tensors (its final logits teaching an Auxiliary classifier on a shallow ' +
+    'layer, or a deeper layer hinting a shallower one); otherwise feed the teacher side from another network (for mutual learning, a second Peer).';
 
   it('the same peer on both sides of a KD', () => {
     const graph = withAssistantAndPeer();
@@ -136,7 +137,7 @@ describe('checkConnection: a network cannot teach itself', () => {
     graph.connect('g-a', 'feature', 'at', 'guide');
     graph.add(createNode('guided', { id: 's-a' })).params.layerId = 'relu1';
     graph.connect('s-a', 'feature', 'at', 'guided');
-    expect(graph.refusal('assistant', 'layers', 's-a', 'layers')).toBe(selfTaught('"Assistant"', '"Attention transfer"'));
+    expect(graph.refusal('assistant', 'layers', 's-a', 'layers')).toBe(selfTaught('"Assistant"', '"Attention transfer"', "its layer 'relu1'"));
     expect(graph.refusal('peer', 'layers', 's-a', 'layers')).toBeNull();
   });
 

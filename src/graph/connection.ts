@@ -1,10 +1,10 @@
 import { lossRegistry } from '../losses/registry';
 import type { ExperimentFile, GraphEdge, GraphNode, NodeOf } from './schema';
 import { describeNode, findPort, rolesOfSide, type PortDef, type PortType } from './nodeKinds';
-import { edgesInto, edgesOutOf, formatShape, nodeById, reaches } from './queries';
+import { edgesInto, formatShape, nodeById, reaches } from './queries';
 import { guidedAdapter, portShape } from './shapes';
 import { lossShapeProblem } from './lossShapes';
-import { lossSides } from './phases';
+import { crossesSidesToTeachItself, downstreamLosses, newSelfTeachingProblem } from './selfTeaching';
 
 /**
  * Whether a new edge may be drawn, and if not, why (shown in the editor when a connection is refused).
@@ -19,6 +19,9 @@ const typeNames: Record<PortType, string> = {
 function typeMismatchReason(source: PortDef, target: PortDef): string {
   if (source.type === 'layers' && target.type === 'feature') {
     return 'A model\'s Layers first go to a Guide (teacher) or Guided (student) node, which picks one layer; its Feature output feeds the loss.';
+  }
+  if (source.type === 'feature' && target.type === 'logits') {
+    return 'A feature is not class logits: put an Auxiliary classifier between the Guided node and the loss to classify that layer.';
   }
   if (source.type === 'logits' && target.type === 'feature') {
     return 'Logits are not a feature map: connect them to a logits input (e.g. KD, Cross-entropy), or tap a layer with a Guide or Guided node.';
@@ -35,6 +38,7 @@ function sourceDescription(sourceNode: GraphNode): string {
   if (sourceNode.kind === 'model') return `${describeNode(sourceNode)} is a ${sourceNode.params.role}`;
   if (sourceNode.kind === 'guide') return `${describeNode(sourceNode)} is a Guide (a layer that teaches)`;
   if (sourceNode.kind === 'guided') return `${describeNode(sourceNode)} is a Guided node (a layer that learns)`;
+  if (sourceNode.kind === 'head') return `${describeNode(sourceNode)} is an Auxiliary classifier (it learns)`;
   return `${describeNode(sourceNode)} is on the other side`;
 }
 
@@ -48,6 +52,9 @@ function sideMismatchReason(sourceNode: GraphNode, targetNode: GraphNode, target
     return `Guide nodes pick a layer of a network that teaches (${rolesOfSide.teacher}), but ${source}: ` +
       'use a Guided node for a layer that learns.';
   }
+  if (targetNode.kind === 'head') {
+    return `An Auxiliary classifier learns, so it classifies a layer picked by a Guided node, but ${source}.`;
+  }
   if (targetNode.kind === 'export') {
     return `Export takes a trained network (${rolesOfSide.student}), but ${source}: connect the Layers of one of those.`;
   }
@@ -57,39 +64,10 @@ function sideMismatchReason(sourceNode: GraphNode, targetNode: GraphNode, target
     `(${rolesOfSide[side]}), but ${source}.`;
 }
 
-/** The loss nodes whose inputs may change shape when `edge` is added. */
-function affectedLosses(experiment: ExperimentFile, edge: GraphEdge): NodeOf<'loss'>[] {
-  const target = nodeById(experiment, edge.target);
-  if (target?.kind === 'loss') return [target];
-  if (target?.kind !== 'guide' && target?.kind !== 'guided') return [];
-  return edgesOutOf(experiment, target.id, 'feature')
-    .map((out) => nodeById(experiment, out.target))
-    .filter((node): node is NodeOf<'loss'> => node?.kind === 'loss');
-}
-
 function affectedGuided(experiment: ExperimentFile, losses: NodeOf<'loss'>[], edge: GraphEdge): NodeOf<'guided'>[] {
   const ids = new Set<string>([edge.source, edge.target]);
   for (const loss of losses) for (const into of edgesInto(experiment, loss.id)) ids.add(into.source);
   return experiment.nodes.filter((node): node is NodeOf<'guided'> => node.kind === 'guided' && ids.has(node.id));
-}
-
-/** Models read by both sides of a loss (each would teach itself). */
-function selfTaught(experiment: ExperimentFile, loss: NodeOf<'loss'>): string[] {
-  const { teacher, student } = lossSides(experiment, loss);
-  return teacher.filter((id) => student.includes(id));
-}
-
-/** The reason an edge would make a network teach itself (and was not already doing so without it). */
-function newSelfTeaching(before: ExperimentFile, after: ExperimentFile, edge: GraphEdge): string | null {
-  for (const loss of affectedLosses(after, edge)) {
-    const was = selfTaught(before, loss);
-    const modelId = selfTaught(after, loss).find((id) => !was.includes(id));
-    if (modelId === undefined) continue;
-    const model = nodeById(after, modelId);
-    return `${model === undefined ? `'${modelId}'` : describeNode(model)} would teach itself in ${describeNode(loss)}; ` +
-      'self-distillation is not supported yet. Feed the teacher side from another network (for mutual learning, a second Peer).';
-  }
-  return null;
 }
 
 /** Shape problems the edge would introduce (problems already present without it are not its fault). */
@@ -104,7 +82,7 @@ function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: Gr
         'change the model\'s input shape or pick another dataset.';
     }
   }
-  const losses = affectedLosses(after, edge);
+  const losses = downstreamLosses(after, edge.target);
   for (const guided of affectedGuided(after, losses, edge)) {
     const now = guidedAdapter(after, guided);
     const was = guidedAdapter(before, guided);
@@ -122,7 +100,8 @@ function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: Gr
 /**
  * Null when `candidate` may be added to the graph, else the reason it is refused.
  * Checks, in order: both ends exist, direction, port type, teacher/student side, duplicates,
- * single-connection ports, cycles, a network teaching itself, then shapes (adapters and the loss's own shape rules).
+ * single-connection ports, cycles, a network teaching itself from the very same tensor (or a Student teaching
+ * another network), then shapes (adapters and the loss's own shape rules).
  */
 export function checkConnection(experiment: ExperimentFile, candidate: CandidateEdge): string | null {
   const sourceNode = nodeById(experiment, candidate.source);
@@ -141,7 +120,8 @@ export function checkConnection(experiment: ExperimentFile, candidate: Candidate
   if (source === undefined) return `${describeNode(sourceNode)} has no output '${candidate.sourcePort}'.`;
   if (target === undefined) return `${describeNode(targetNode)} has no input '${candidate.targetPort}'.`;
   if (source.type !== target.type) return typeMismatchReason(source, target);
-  if (source.side !== undefined && target.side !== undefined && source.side !== target.side) {
+  if (source.side !== undefined && target.side !== undefined && source.side !== target.side
+    && !crossesSidesToTeachItself(sourceNode, source, targetNode, target)) {
     return sideMismatchReason(sourceNode, targetNode, target);
   }
 
@@ -165,5 +145,5 @@ export function checkConnection(experiment: ExperimentFile, candidate: Candidate
   const edge: GraphEdge = { ...candidate, id: candidate.id ?? '(candidate)' };
   const before = { ...experiment, edges: existing };
   const after = { ...experiment, edges: [...existing, edge] };
-  return newSelfTeaching(before, after, edge) ?? newShapeProblem(before, after, edge);
+  return newSelfTeachingProblem(before, after, edge) ?? newShapeProblem(before, after, edge);
 }

@@ -66,6 +66,7 @@ function defaultParams<K extends NodeKind>(kind: K, options: CreateNodeOptions):
     },
     guide: () => ({ layerId: '' }),
     guided: () => ({ layerId: '', adapter: 'auto' }),
+    head: () => ({}),
     loss: () => {
       if (options.lossId === undefined) throw new Error('createNode("loss") needs options.lossId, e.g. "kd".');
       const loss = getLoss(options.lossId);
@@ -117,7 +118,7 @@ export interface PaletteEntry {
   options: CreateNodeOptions;
 }
 
-/** What the palette offers, in order: data, models, taps, one entry per registered loss, trainer, export. */
+/** What the palette offers, in order: data, models, taps, auxiliary classifier, one entry per registered loss, trainer, export. */
 export function paletteEntries(): PaletteEntry[] {
   const block = (kind: Exclude<NodeKind, 'loss' | 'model'>): PaletteEntry => ({
     key: kind, kind, label: blockRegistry[kind].label, description: blockRegistry[kind].description, options: {},
@@ -129,6 +130,7 @@ export function paletteEntries(): PaletteEntry[] {
     })),
     block('guide'),
     block('guided'),
+    block('head'),
     ...lossRegistry.map((loss): PaletteEntry => ({
       key: `loss:${loss.id}`, kind: 'loss', label: loss.label, description: loss.summary, options: { lossId: loss.id },
     })),

@@ -74,10 +74,19 @@ export const teacherAugmentShiftField = int('augmentShift', 'Teacher random shif
   "Random translation for the teacher's own training only; empty = the dataset's setting. Hinton et al. " +
   'jitter the teacher by up to 2 px, then distil on the plain images.', true);
 
+export const batchSamplerKinds = ['shuffled', 'classUniform'] as const;
+
+/** k when class-uniform batches are switched on: the default batch of 64 then holds 8 of MNIST's 10 classes. */
+export const DEFAULT_SAMPLES_PER_CLASS = 8;
+
+/** Dataset.sampler.samplesPerClass, edited and read apart from the flat dataset fields. */
+export const samplesPerClassField = int('samplesPerClass', 'Images per class', 1, 4096,
+  'Class-uniform batches: k images from each of B / k random classes (all classes, evenly, when B / k is more than there are).');
+
 export const datasetBlock: BlockDefinition<'dataset'> = {
   kind: 'dataset',
   label: 'Dataset',
-  description: 'The images and labels: training subset, validation hold-out, test subset, augmentation and probe images.',
+  description: 'The images and labels: training subset, validation hold-out, test subset, augmentation, batch sampling and probe images.',
   fields: [
     { key: 'datasetId', label: 'Dataset', kind: 'text', nullable: false, description: 'Registered data set id (e.g. mnist).' },
     int('trainSubset', 'Training images', 1, 10_000_000, 'Use only the first N training images; empty = all.', true),
@@ -140,7 +149,8 @@ export const modelBlock: BlockDefinition<'model'> = {
 export const guideBlock: BlockDefinition<'guide'> = {
   kind: 'guide',
   label: 'Guide',
-  description: 'A layer of a network that teaches (teacher, assistant or peer) whose output teaches (the hint).',
+  description: 'A layer of a network that teaches (teacher, assistant or peer) whose output teaches (the hint); ' +
+    "a student's own deeper layer may teach its shallower ones (self-distillation).",
   fields: [{ key: 'layerId', label: 'Teaching layer', kind: 'text', nullable: false, description: 'The layer of the teaching network to tap.' }],
   ports: () => [
     { name: 'layers', label: 'Teacher', type: 'layers', direction: 'input', side: 'teacher', required: true },
@@ -165,6 +175,19 @@ export const guidedBlock: BlockDefinition<'guided'> = {
   ports: () => [
     { name: 'layers', label: 'Student', type: 'layers', direction: 'input', side: 'student', required: true },
     { name: 'feature', label: 'Feature', type: 'feature', direction: 'output', multiple: true, side: 'student' },
+  ],
+};
+
+export const headBlock: BlockDefinition<'head'> = {
+  kind: 'head',
+  label: 'Auxiliary classifier',
+  description: 'A small classifier on a learning layer (global average pooling, then a dense layer to the classes): ' +
+    'its logits learn from the labels and from the network\'s own final logits (self-distillation, "Be Your Own Teacher"). ' +
+    'It trains with its network and is dropped at test time and on export.',
+  fields: [],
+  ports: () => [
+    { name: 'feature', label: 'Feature', type: 'feature', direction: 'input', side: 'student', required: true },
+    { name: 'logits', label: 'Logits', type: 'logits', direction: 'output', multiple: true, side: 'student' },
   ],
 };
 
@@ -201,6 +224,7 @@ export const blockRegistry = {
   model: modelBlock,
   guide: guideBlock,
   guided: guidedBlock,
+  head: headBlock,
   trainer: trainerBlock,
   export: exportBlock,
 } as const satisfies { [K in Exclude<NodeKind, 'loss'>]: BlockDefinition<K> };
@@ -224,6 +248,7 @@ export function portsOf(node: GraphNode): PortDef[] {
     case 'model': return modelBlock.ports(node);
     case 'guide': return guideBlock.ports(node);
     case 'guided': return guidedBlock.ports(node);
+    case 'head': return headBlock.ports(node);
     case 'trainer': return trainerBlock.ports(node);
     case 'export': return exportBlock.ports(node);
   }

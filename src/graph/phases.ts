@@ -1,6 +1,8 @@
 import { lossRegistry } from '../losses/registry';
 import type { ExperimentFile, ModelRole, NodeOf } from './schema';
 import { edgesInto, lossesOfTrainer, modelFeeding, nodeById, nodesOfKind, stageChains } from './queries';
+import { describeNode } from './nodeKinds';
+import { headModel } from './heads';
 
 /**
  * Which networks each stage sequence trains and which teach them: the graph side of the plan's
@@ -8,7 +10,9 @@ import { edgesInto, lossesOfTrainer, modelFeeding, nodeById, nodesOfKind, stageC
  *
  * A chain of trainers (next -> after) is one distillation phase. It trains its *learners*: the models
  * read by the student side of its losses. The models read by the teacher side teach; those the
- * chain does not train run frozen. Peers in one chain teach each other (deep mutual learning).
+ * chain does not train run frozen. Peers in one chain teach each other (deep mutual learning). A
+ * network may teach itself from another of its tensors (self-distillation): it is then a learner
+ * with no teacher, and the teacher-side tensor is a detached target.
  */
 
 /** Which side of a loss a model can feed: teachers teach, students learn, assistants and peers do both. */
@@ -21,12 +25,36 @@ export function roleSides(role: ModelRole): ('teacher' | 'student')[] {
   }
 }
 
-/** The model feeding one input port of a loss: directly (logits) or through a guide/guided node (features). */
+/**
+ * The model feeding one input port of a loss: directly (logits), through a guide/guided node
+ * (features) or through an auxiliary classifier on one of its layers (logits).
+ */
 export function modelFeedingLossPort(experiment: ExperimentFile, lossNodeId: string, port: string): NodeOf<'model'> | undefined {
+  return lossPortTensor(experiment, lossNodeId, port)?.model;
+}
+
+/** What a loss port reads: a network and which of its tensors, `key` equal only for the very same tensor. */
+export interface PortTensor {
+  model: NodeOf<'model'>;
+  key: string;
+  /** For messages, e.g. "its logits", "its layer 'relu1'". */
+  description: string;
+}
+
+export function lossPortTensor(experiment: ExperimentFile, lossNodeId: string, port: string): PortTensor | undefined {
   const edge = edgesInto(experiment, lossNodeId, port)[0];
   const source = edge === undefined ? undefined : nodeById(experiment, edge.source);
-  if (source?.kind === 'model') return source;
-  if (source?.kind === 'guide' || source?.kind === 'guided') return modelFeeding(experiment, source.id);
+  if (source?.kind === 'model') return { model: source, key: 'logits', description: 'its logits' };
+  if (source?.kind === 'guide' || source?.kind === 'guided') {
+    const model = modelFeeding(experiment, source.id);
+    // A guide and a guided node on the same layer read the same tensor (an adapter does not make it another).
+    const layerId = source.params.layerId;
+    return model === undefined ? undefined : { model, key: `layer:${layerId}`, description: `its layer '${layerId}'` };
+  }
+  if (source?.kind === 'head') {
+    const model = headModel(experiment, source);
+    return model === undefined ? undefined : { model, key: `head:${source.id}`, description: `the logits of ${describeNode(source)}` };
+  }
   return undefined;
 }
 

@@ -5,8 +5,9 @@ import {
   addCrossEntropyAndKd, addInitialisationThenKd, addTap, addTrainer, cnnSettings, column, mlpSettings, withModels,
 } from './presetBuilder';
 import {
-  adversarialMnist, bornAgainMnist, mutualLearningMnist, nstEarlyStopMnist, relationsMnist, teacherAssistantMnist, teacherFreeMnist,
+  adversarialMnist, bornAgainMnist, contrastiveMnist, correlationCongruenceMnist, factorTransferMnist, instanceGraphMnist, tolerantTeacherMnist, mutualLearningMnist, nstEarlyStopMnist, relationsMnist, teacherAssistantMnist, teacherFreeMnist,
 } from './presetSchemes';
+import { selfDistillationMnist } from './presetSelfDistillation';
 
 /**
  * The source of the preset experiment files in public/presets/ (the app and the headless runner
@@ -182,8 +183,14 @@ const builders: Record<string, () => ExperimentFile> = {
   'ban-mnist.json': bornAgainMnist,
   'relations-mnist.json': relationsMnist,
   'tfkd-mnist.json': teacherFreeMnist,
+  'self-distillation-mnist.json': selfDistillationMnist,
   'nst-eskd-mnist.json': nstEarlyStopMnist,
   'adversarial-mnist.json': adversarialMnist,
+  'crd-mnist.json': contrastiveMnist,
+  'ft-mnist.json': factorTransferMnist,
+  'cc-mnist.json': correlationCongruenceMnist,
+  'irg-mnist.json': instanceGraphMnist,
+  'tsd-mnist.json': tolerantTeacherMnist,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
@@ -215,7 +222,13 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'ban-mnist.json', name: 'Born-again networks', description: 'Three generations of the same 50-50 MLP, each taught only by the one before.' },
   { file: 'relations-mnist.json', name: 'Relational knowledge: SP, RKD, PKT', description: 'The Hinton pair with KD plus three relational losses; the dashboard shows their B x B matrices.' },
   { file: 'tfkd-mnist.json', name: 'Teacher-free KD', description: 'No teacher: the 800-800 student learns from a virtual teacher (label smoothing as KD).' },
+  { file: 'self-distillation-mnist.json', name: 'Self-distillation (Be Your Own Teacher)', description: 'No teacher: classifiers on two shallow layers of the CNN student learn from the labels and from its own final logits (T = 3).' },
   { file: 'adversarial-mnist.json', name: 'Adversarial KD', description: 'The Hinton pair: a discriminator on logits (conditional, with the L1 term) trained in turn with the student.' },
+  { file: 'crd-mnist.json', name: 'CRD: contrastive representations', description: 'The Hinton pair: the student picks out the teacher\'s embedding of each image among 1,024 others in a memory bank.' },
+  { file: 'ft-mnist.json', name: 'FT: factor transfer', description: 'CNN pair: a paraphraser pre-trains on the teacher\'s maps, then the student\'s translator learns its factor.' },
+  { file: 'cc-mnist.json', name: 'CC: correlation congruence', description: 'The Hinton pair with KD plus the correlations between samples, on class-uniform batches.' },
+  { file: 'irg-mnist.json', name: 'IRG: instance relationship graph', description: 'The Hinton pair: logits, distances between samples at two layers, and each sample\'s change between them.' },
+  { file: 'tsd-mnist.json', name: 'TSD: a tolerant teacher', description: 'The teacher trains with the top score difference, then teaches the student with KD.' },
   { file: 'nst-eskd-mnist.json', name: 'NST with early-stopped KD', description: 'CNN pair: neuron selectivity transfer on relu3, KD cut to zero after epoch 2 of 3.' },
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),

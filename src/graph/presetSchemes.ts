@@ -176,3 +176,117 @@ export function adversarialMnist(): ExperimentFile {
     'name the class; the student learns from the labels, from fooling it, and from the L1 distance to the teacher\'s ' +
     'logits. The dashboard charts the discriminator\'s accuracy per step.');
 }
+
+/**
+ * Contrastive representation distillation (Tian et al. 2020) on the Hinton pair's last hidden
+ * layers, with cross-entropy as RepDistiller trains it (CE 1 + CRD 0.8). 1,024 negatives per image
+ * instead of the paper's 16,384: the quick preset holds 10,000 training images, and each step
+ * gathers batch x negatives embeddings per side.
+ */
+export function contrastiveMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Distil (contrastive)', mlpSettings, { x: column(4), y: 260 });
+  addCrossEntropy(graph, 'trainer', { x: column(3), y: 120 });
+  const crd = addFeatureLoss(graph, 'crd', 'crd', 'CRD (relu2)', ['relu2', 'relu2'], 0.8, { x: column(3), y: 380 });
+  crd.params.params = { ...crd.params.params, negatives: 1024 };
+  graph.link('crd', 'loss', 'trainer', 'losses');
+  return graph.file('CRD: contrastive representations',
+    'Tian et al. (2020): the 800-800 student\'s last hidden layer is embedded and must pick out the teacher\'s embedding ' +
+    'of the same image among 1,024 others kept in a memory bank (the paper uses 16,384); cross-entropy 1 + CRD 0.8, as RepDistiller.');
+}
+
+/**
+ * Factor transfer (Kim et al. 2018) on the CNN pair: the paraphraser first learns to rebuild the
+ * teacher's relu4 maps [7, 7, 16] through an 8-channel factor (one epoch here; RepDistiller 30), then
+ * the student's pool2 maps [7, 7, 8] learn, through the translator, to give the same factor, with
+ * cross-entropy (the paper's pairing, no KD).
+ */
+export function factorTransferMnist(): ExperimentFile {
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  addTrainer(graph, 'trainer', 'Distil (factor transfer)', cnnSettings, { x: column(4), y: 260 });
+  addCrossEntropy(graph, 'trainer', { x: column(3), y: 120 });
+  const ft = addFeatureLoss(graph, 'ft', 'ft', 'FT (relu4 -> pool2)', ['relu4', 'pool2'], 1, { x: column(3), y: 380 });
+  ft.params.params = { ...ft.params.params, paraphraserEpochs: 1 };
+  graph.link('ft', 'loss', 'trainer', 'losses');
+  return graph.file('FT: factor transfer',
+    'Kim et al. (2018): a paraphraser first learns, alone for one epoch, to compress the CNN teacher\'s relu4 maps into an ' +
+    '8-channel factor and rebuild them; then a translator on the student\'s pool2 maps learns to give the same normalised ' +
+    'factor (L1), next to cross-entropy.');
+}
+
+function addCrossEntropy(graph: GraphBuilder, trainerId: string, position: { x: number; y: number }): void {
+  const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position }));
+  ce.params.weight = 1;
+  graph.link('student', 'logits', 'ce', 'logits');
+  graph.link('dataset', 'labels', 'ce', 'labels');
+  graph.link('ce', 'loss', trainerId, 'losses');
+}
+
+/**
+ * Correlation congruence (Peng et al. 2019) on the Hinton pair's last hidden layers, with
+ * cross-entropy and KD as in the paper, on class-uniform batches (8 images from each of 8 classes),
+ * the sampler the paper pairs it with so that each batch holds correlations within and across classes.
+ */
+export function correlationCongruenceMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const dataset = graph.nodes.find((node): node is NodeOf<'dataset'> => node.kind === 'dataset')!;
+  dataset.params.sampler = { kind: 'classUniform', samplesPerClass: 8 };
+  addTrainer(graph, 'trainer', 'Distil (correlation congruence)', mlpSettings, { x: column(4), y: 260 });
+  addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
+  addFeatureLoss(graph, 'cc', 'cc', 'CC (relu2)', ['relu2', 'relu2'], 100, { x: column(3), y: 420 });
+  graph.link('cc', 'loss', 'trainer', 'losses');
+  return graph.file('CC: correlation congruence',
+    'Peng et al. (2019): the 800-800 student matches the correlations between samples that the teacher\'s last hidden ' +
+    'layer shows (a Gaussian kernel by its Taylor series, gamma 0.4, P = 2, on learned 128-d embeddings), next to ' +
+    'cross-entropy and KD (T = 4). Batches hold 8 images from each of 8 classes (class-uniform sampling).');
+}
+
+/**
+ * Instance relationship graph (Liu et al. 2019) on the Hinton pair: vertices are the logits, edges the
+ * batch's distance matrices at relu1 and relu2, and the transformation the change of each sample from
+ * relu1 to relu2 (both layers have equal widths in each network), next to cross-entropy.
+ */
+export function instanceGraphMnist(): ExperimentFile {
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  addTrainer(graph, 'trainer', 'Distil (instance graph)', mlpSettings, { x: column(4), y: 260 });
+  addCrossEntropy(graph, 'trainer', { x: column(3), y: 80 });
+  graph.add(createNode('loss', { id: 'irg', lossId: 'irg', label: 'IRG (logits, relu1 -> relu2)', position: { x: column(3), y: 380 } }));
+  const taps: [string, string][] = [['guide1', addTap(graph, 'guide', 'relu1', { x: column(2), y: 60 })], ['guide2', addTap(graph, 'guide', 'relu2', { x: column(2), y: 180 })],
+    ['guided1', addTap(graph, 'guided', 'relu1', { x: column(2), y: 420 })], ['guided2', addTap(graph, 'guided', 'relu2', { x: column(2), y: 540 })]];
+  for (const [port, tap] of taps) graph.link(tap, 'feature', 'irg', port);
+  graph.link('teacher', 'logits', 'irg', 'teacherLogits');
+  graph.link('student', 'logits', 'irg', 'studentLogits');
+  graph.link('irg', 'loss', 'trainer', 'losses');
+  return graph.file('IRG: instance relationship graph',
+    'Liu et al. (2019): the 800-800 student keeps the teacher\'s graph of the batch: its logits (vertices), the distances ' +
+    'between samples at relu1 and relu2 (edges), and how far each sample moves from relu1 to relu2 (transformation), next ' +
+    'to cross-entropy.');
+}
+
+/**
+ * A tolerant teacher (Yang et al. 2019): the 1200-1200 network is trained by a stage with
+ * cross-entropy plus the top score difference, which keeps its secondary classes from being squeezed
+ * to zero, and then teaches the 800-800 student with KD (T = 4), one phase after the other.
+ */
+export function tolerantTeacherMnist(): ExperimentFile {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  addModel(graph, 'teacher', 'assistant', 'hinton-teacher', 'Tolerant teacher 1200-1200', { x: column(1), y: 80 });
+  addModel(graph, 'student', 'student', 'hinton-student', 'Student 800-800', { x: column(1), y: 440 });
+  addTrainer(graph, 'trainer-teacher', 'Train the tolerant teacher', mlpSettings, { x: column(3), y: 80 });
+  addTrainer(graph, 'trainer-student', 'Distil', mlpSettings, { x: column(3), y: 440 });
+  const ce = graph.add(createNode('loss', { id: 'ce-teacher', lossId: 'ce', label: 'Cross-entropy (teacher)', position: { x: column(2), y: 0 } }));
+  ce.params.weight = 1;
+  graph.add(createNode('loss', { id: 'tsd', lossId: 'tsd', label: 'Top score difference', position: { x: column(2), y: 140 } }));
+  graph.link('teacher', 'logits', 'ce-teacher', 'logits');
+  graph.link('dataset', 'labels', 'ce-teacher', 'labels');
+  graph.link('teacher', 'logits', 'tsd', 'logits');
+  graph.link('dataset', 'labels', 'tsd', 'labels');
+  graph.link('ce-teacher', 'loss', 'trainer-teacher', 'losses');
+  graph.link('tsd', 'loss', 'trainer-teacher', 'losses');
+  addLearnsFrom(graph, 'student', 'teacher', 'trainer-student', { ce: 0.1, kd: 0.9, temperature: 4 }, { x: column(2), y: 400 });
+  return graph.file('TSD: a tolerant teacher',
+    'Yang et al. (2019): the 1200-1200 teacher is trained with cross-entropy plus the top score difference (K = 5), which ' +
+    'keeps some probability on its next most likely classes; then it teaches the 800-800 student with cross-entropy 0.1 ' +
+    'and KD 0.9 at T = 4.');
+}

@@ -19,14 +19,14 @@ if (process.env.UPDATE_PRESETS === '1') {
 }
 
 /** Presets of more than a teacher and a student (checked phase by phase in compile.test.ts and below). */
-const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'tfkd-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
+const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'tsd-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
 
 describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
-      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'adversarial-mnist.json', 'nst-eskd-mnist.json',
+      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'adversarial-mnist.json', 'crd-mnist.json', 'ft-mnist.json', 'cc-mnist.json', 'irg-mnist.json', 'tsd-mnist.json', 'nst-eskd-mnist.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'fitnet-mnist-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
       'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json',
     ]);
@@ -48,8 +48,10 @@ describe('preset experiment files', () => {
         expect(validateGraph(experiment)).toEqual([]);
         const compiled = compileExperiment(experiment);
         const recipe = fullDataRecipes[file];
+        // CC draws class-uniform batches, as its paper does; every other preset shuffles.
+        const sampler = file === 'cc-mnist.json' ? { sampler: { kind: 'classUniform', samplesPerClass: 8 } } : {};
         expect(compiled.dataset).toEqual({
-          datasetId: 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0,
+          datasetId: 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0, ...sampler,
         });
         expect(compiled.probes.count).toBe(8);
         if (schemePresets.includes(file)) {

@@ -1,11 +1,14 @@
 import type { ArchitectureSpec, LayerSpec, Padding } from '../models/spec';
 import { lossRegistry } from '../losses/registry';
 import type {
-  DatasetParams, ExportParams, GuidedParams, GuideParams, LearningRateSchedule, LossParamsNode, ModelParams,
+  DatasetParams, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
   NodeKind, NodeParamsByKind, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
 import { MODEL_ROLES } from './schema';
-import { adapterKinds, datasetBlock, exportBlock, teacherAugmentShiftField, trainerSettingFields, type FieldDef } from './nodeKinds';
+import type { BatchSampler } from '../data/types';
+import {
+  adapterKinds, batchSamplerKinds, datasetBlock, exportBlock, samplesPerClassField, teacherAugmentShiftField, trainerSettingFields, type FieldDef,
+} from './nodeKinds';
 import {
   at, fail, readArray, readBoolean, readChoice, readNumber, readObject, readRecord, readString,
 } from './read';
@@ -137,9 +140,23 @@ export function readArchitecture(value: unknown, path: string): ArchitectureSpec
   };
 }
 
+function readSampler(value: unknown, path: string): BatchSampler {
+  const kind = readChoice(readObject(value, path, ['kind'], ['samplesPerClass']).kind, at(path, 'kind'), batchSamplerKinds);
+  if (kind === 'classUniform') {
+    const record = readObject(value, path, ['kind', 'samplesPerClass']);
+    const { min, max } = samplesPerClassField;
+    return { kind, samplesPerClass: readNumber(record.samplesPerClass, at(path, 'samplesPerClass'), { min, max, integer: true }) };
+  }
+  readObject(value, path, ['kind']);
+  return { kind };
+}
+
 function readDataset(value: unknown, path: string): DatasetParams {
-  const record = readObject(value, path, datasetBlock.fields.map((field) => field.key));
-  return readFields(record, datasetBlock.fields, path) as unknown as DatasetParams;
+  const record = readObject(value, path, datasetBlock.fields.map((field) => field.key), ['sampler']);
+  const params = readFields(record, datasetBlock.fields, path) as unknown as DatasetParams;
+  // Optional so files from before the option load (and save) exactly as they were.
+  if (record.sampler === undefined) return params;
+  return { ...params, sampler: readSampler(record.sampler, at(path, 'sampler')) };
 }
 
 function readModel(value: unknown, path: string): ModelParams {
@@ -157,6 +174,11 @@ function readGuide(value: unknown, path: string): GuideParams {
 function readGuided(value: unknown, path: string): GuidedParams {
   const record = readObject(value, path, ['layerId', 'adapter']);
   return { layerId: readString(record.layerId, at(path, 'layerId')), adapter: readChoice(record.adapter, at(path, 'adapter'), adapterKinds) };
+}
+
+function readHead(value: unknown, path: string): HeadParams {
+  readObject(value, path, []);
+  return {};
 }
 
 function readLoss(value: unknown, path: string): LossParamsNode {
@@ -196,6 +218,7 @@ export const paramReaders: { [K in NodeKind]: (value: unknown, path: string) => 
   model: readModel,
   guide: readGuide,
   guided: readGuided,
+  head: readHead,
   loss: readLoss,
   trainer: readTrainer,
   export: readExport,

@@ -1,3 +1,4 @@
+import type { BatchSampler } from '../data/types';
 import type { ArchitectureSpec } from '../models/spec';
 
 /**
@@ -7,7 +8,7 @@ import type { ArchitectureSpec } from '../models/spec';
 
 export const SCHEMA_VERSION = 1;
 
-export type NodeKind = 'dataset' | 'model' | 'guide' | 'guided' | 'loss' | 'trainer' | 'export';
+export type NodeKind = 'dataset' | 'model' | 'guide' | 'guided' | 'head' | 'loss' | 'trainer' | 'export';
 
 export type OptimizerKind = 'sgd' | 'adam';
 
@@ -44,6 +45,8 @@ export interface DatasetParams {
   augmentShift: number;
   /** Fixed test images shown in the soft-target and attention panels. */
   probeCount: number;
+  /** How every phase draws its training batches; absent (files from before the option) = shuffled. */
+  sampler?: BatchSampler;
 }
 
 /**
@@ -78,6 +81,13 @@ export type AdapterKind = 'auto' | 'none' | 'conv1x1' | 'conv3x3' | 'dense';
 
 export interface GuidedParams { layerId: string; adapter: AdapterKind }
 
+/**
+ * An auxiliary classifier on a guided layer (self-distillation, Zhang et al. 2019): global average
+ * pooling (maps) then a dense layer to the dataset's classes. Trained with its network, never
+ * exported; it has no settings of its own.
+ */
+export type HeadParams = Record<string, never>;
+
 export interface LossParamsNode {
   lossId: string;
   weight: number;
@@ -109,6 +119,7 @@ export type NodeParamsByKind = {
   model: ModelParams;
   guide: GuideParams;
   guided: GuidedParams;
+  head: HeadParams;
   loss: LossParamsNode;
   trainer: TrainerParams;
   export: ExportParams;

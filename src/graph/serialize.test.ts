@@ -102,7 +102,7 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     const kind = rawPreset();
     kind.nodes[0].kind = 'database';
     expect(messageOf(kind)).toBe(
-      'nodes[0].kind must be one of \'dataset\', \'model\', \'guide\', \'guided\', \'loss\', \'trainer\', \'export\' (got "database").');
+      'nodes[0].kind must be one of \'dataset\', \'model\', \'guide\', \'guided\', \'head\', \'loss\', \'trainer\', \'export\' (got "database").');
 
     const loss = rawPreset();
     const kd = nodeIndex(loss, 'kd');
@@ -141,6 +141,46 @@ describe('parseExperiment rejects malformed files with the path of the problem',
       parseExperiment(raw);
     } catch (error) {
       expect((error as ExperimentFileError).path).toBe(`nodes[${raw.nodes.length - 1}].position.y`);
+    }
+  });
+});
+
+describe('the dataset batch sampler', () => {
+  const withSampler = (sampler: unknown) => {
+    const raw = rawPreset();
+    const dataset = nodeIndex(raw, 'dataset');
+    (raw.nodes[dataset].params as Record<string, unknown>).sampler = sampler;
+    return { raw, path: `nodes[${dataset}].params.sampler` };
+  };
+  const datasetOf = (input: unknown) => parseExperiment(input).nodes.find((node) => node.kind === 'dataset')!;
+
+  it('is optional: a file without it loads and saves byte for byte as before', () => {
+    const text = serializeExperiment(buildPresetExperiment('hinton-mnist.json'));
+    expect(text).not.toContain('sampler');
+    expect('sampler' in datasetOf(text).params).toBe(false);
+    expect(serializeExperiment(parseExperiment(text))).toBe(text);
+  });
+
+  it('round-trips class-uniform and an explicit shuffled', () => {
+    for (const sampler of [{ kind: 'classUniform', samplesPerClass: 4 }, { kind: 'shuffled' }]) {
+      const parsed = parseExperiment(withSampler(sampler).raw);
+      expect(datasetOf(parsed).params).toMatchObject({ sampler });
+      expect(parseExperiment(serializeExperiment(parsed))).toEqual(parsed);
+    }
+  });
+
+  it('refuses unknown kinds, a bad k and a k without class-uniform, with the path', () => {
+    const cases: [unknown, string][] = [
+      [{ kind: 'balanced' }, `.kind must be one of 'shuffled', 'classUniform' (got "balanced").`],
+      [{ kind: 'classUniform' }, '.samplesPerClass is missing.'],
+      [{ kind: 'classUniform', samplesPerClass: 0 }, '.samplesPerClass must be at least 1 (got 0).'],
+      [{ kind: 'classUniform', samplesPerClass: 2.5 }, '.samplesPerClass must be a whole number (got 2.5).'],
+      [{ kind: 'shuffled', samplesPerClass: 4 }, '.samplesPerClass is not a known field (expected: kind).'],
+      ['classUniform', ' must be an object (got "classUniform").'],
+    ];
+    for (const [sampler, reason] of cases) {
+      const { raw, path } = withSampler(sampler);
+      expect(messageOf(raw)).toBe(`${path}${reason}`);
     }
   });
 });

@@ -6,6 +6,7 @@ import { datasetRegistry } from '../data/registry';
 import type { LossDefinition } from '../losses/types';
 import type { AdapterKind, ExperimentFile, GraphEdge, NodeOf } from './schema';
 import { edgesInto, edgesOutOf, formatShape, modelFeeding, nodeById } from './queries';
+import { headLogitsShape } from './heads';
 
 /**
  * Shapes flowing along the graph (batch axis excluded), computed from the architectures without
@@ -187,6 +188,8 @@ export function portShape(experiment: ExperimentFile, nodeId: string, port: stri
     case 'guide':
     case 'guided':
       return port === 'feature' ? tappedFeature(experiment, node)?.shape ?? null : null;
+    case 'head':
+      return port === 'logits' ? headLogitsShape(experiment, node) : null;
     case 'dataset': {
       // Labels are class indices, one per image.
       if (port === 'labels') return [];

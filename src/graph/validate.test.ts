@@ -135,6 +135,26 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(validateGraph(graph.file)).toEqual([]);
   });
 
+  it('class-uniform batches: fine where k fits, a warning where B / k exceeds the classes or k fills the batch', () => {
+    const graph = baseGraph();
+    graph.kd('kd', 'teacher', 'student', 'trainer');
+    const dataset = graph.node('dataset', 'dataset');
+    dataset.params.sampler = { kind: 'classUniform', samplesPerClass: 8 };
+    expect(validateGraph(graph.file)).toEqual([]);
+    dataset.params.sampler.samplesPerClass = 4;
+    expect(warningsOf(validateGraph(graph.file), 'dataset')).toEqual([
+      'Class-uniform batches of 64 at 4 images per class need 16 classes but MNIST handwritten digits has 10: ' +
+      'each holds all 10 classes with 6-7 images each. For 4 per class, use batches of at most 40; or use at least 7 images per class.',
+    ]);
+    // The teacher's own training batch counts too.
+    graph.node('teacher', 'model').params.teacherTraining!.batchSize = 32;
+    dataset.params.sampler.samplesPerClass = 32;
+    expect(warningsOf(validateGraph(graph.file), 'dataset')).toEqual([
+      'Class-uniform batches of 32 at 32 images per class hold a single class, so each step sees one label: use fewer than 32 images per class.',
+    ]);
+    expect(errorsOf(validateGraph(graph.file), 'dataset')).toEqual([]);
+  });
+
   it('missing dataset, network that learns and trainer (a teacher is not required)', () => {
     const problems = validateGraph(new TestGraph().file);
     expect(errorsOf(problems, null)).toEqual([

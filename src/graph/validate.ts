@@ -1,12 +1,15 @@
 import { lossRegistry } from '../losses/registry';
 import { datasetRegistry } from '../data/registry';
+import { classCounts } from '../data/samplers';
 import type { ExperimentFile, NodeOf } from './schema';
 import { describeNode, portsOf, rolesOfSide } from './nodeKinds';
 import { checkConnection } from './connection';
+import { defaultTrainerSettings } from './factory';
 import { lossShapeProblem } from './lossShapes';
 import { edgesInto, edgesOutOf, lossesOfTrainer, modelFeeding, nodesOfKind, stageChains } from './queries';
 import { checkPhases, checkTrainUpTo } from './validatePhases';
 import { guidedAdapter, summarizeModel } from './shapes';
+import { headSource, resolveHead } from './heads';
 
 export { checkConnection, type CandidateEdge } from './connection';
 
@@ -34,12 +37,13 @@ function checkDatasetCount(experiment: ExperimentFile, report: Report): void {
   }
 }
 
-function checkDataset(node: NodeOf<'dataset'>, report: Report): void {
+function checkDataset(experiment: ExperimentFile, node: NodeOf<'dataset'>, report: Report): void {
   const info = datasetRegistry.find((entry) => entry.id === node.params.datasetId);
   if (info === undefined) {
     report(node.id, 'error', `Unknown dataset '${node.params.datasetId}': choose one of ${datasetRegistry.map((d) => d.id).join(', ')}.`);
     return;
   }
+  checkSampler(experiment, node, info.label, info.classes, report);
   const { trainSubset, validationSize, testSubset } = node.params;
   if (validationSize + (trainSubset ?? 1) > info.trainCount) {
     report(node.id, 'error', `${info.label} has ${info.trainCount} training images: training subset plus validation ` +
@@ -48,6 +52,30 @@ function checkDataset(node: NodeOf<'dataset'>, report: Report): void {
   if (testSubset !== null && testSubset > info.testCount) {
     report(node.id, 'error', `${info.label} has ${info.testCount} test images: set the test subset to at most ` +
       `${info.testCount}, or clear it to use all of them.`);
+  }
+}
+
+/** Class-uniform batches run whatever the batch size (classCounts); warn where k is not what each batch holds. */
+function checkSampler(experiment: ExperimentFile, node: NodeOf<'dataset'>, datasetLabel: string, classes: number, report: Report): void {
+  const { sampler } = node.params;
+  if (sampler?.kind !== 'classUniform') return;
+  const k = sampler.samplesPerClass;
+  const teachers = nodesOfKind(experiment, 'model').filter((model) => model.params.role === 'teacher');
+  const batchSizes = new Set([
+    ...nodesOfKind(experiment, 'trainer').map((trainer) => trainer.params.batchSize),
+    ...teachers.map((teacher) => (teacher.params.teacherTraining ?? defaultTrainerSettings).batchSize),
+  ]);
+  for (const batchSize of [...batchSizes].sort((a, b) => a - b)) {
+    if (k >= batchSize) {
+      report(node.id, 'warning', `Class-uniform batches of ${batchSize} at ${k} images per class hold a single class, ` +
+        `so each step sees one label: use fewer than ${batchSize} images per class.`);
+    } else if (batchSize > classes * k) {
+      const counts = classCounts(batchSize, k, classes);
+      const spread = counts[0] === counts[counts.length - 1] ? `${counts[0]}` : `${counts[counts.length - 1]}-${counts[0]}`;
+      report(node.id, 'warning', `Class-uniform batches of ${batchSize} at ${k} images per class need ${Math.ceil(batchSize / k)} classes ` +
+        `but ${datasetLabel} has ${classes}: each holds all ${classes} classes with ${spread} images each. ` +
+        `For ${k} per class, use batches of at most ${classes * k}; or use at least ${Math.ceil(batchSize / classes)} images per class.`);
+    }
   }
 }
 
@@ -95,6 +123,18 @@ function checkTap(experiment: ExperimentFile, node: NodeOf<'guide'> | NodeOf<'gu
   if (node.kind === 'guided') {
     const adapter = guidedAdapter(experiment, node);
     if (adapter.status === 'invalid') report(node.id, 'error', adapter.reason);
+  }
+}
+
+function checkHead(experiment: ExperimentFile, node: NodeOf<'head'>, report: Report): void {
+  if (headSource(experiment, node) === undefined) {
+    report(node.id, 'error', `Connect the Feature of a Guided node (a layer of ${rolesOfSide.student}) to ${describeNode(node)}.`);
+  }
+  const resolved = resolveHead(experiment, node);
+  if (resolved.status === 'invalid') report(node.id, 'error', resolved.reason);
+  if (edgesOutOf(experiment, node.id, 'logits').length === 0) {
+    report(node.id, 'warning', `${describeNode(node)} feeds no loss: connect its Logits to Cross-entropy and to the student side ` +
+      'of a KD block whose teacher side is the network\'s own Logits, or delete it.');
   }
 }
 
@@ -207,10 +247,11 @@ export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
   checkDatasetCount(experiment, report);
   for (const node of experiment.nodes) {
     switch (node.kind) {
-      case 'dataset': checkDataset(node, report); break;
+      case 'dataset': checkDataset(experiment, node, report); break;
       case 'model': checkModel(experiment, node, report); break;
       case 'guide':
       case 'guided': checkTap(experiment, node, report); break;
+      case 'head': checkHead(experiment, node, report); break;
       case 'loss': checkLoss(experiment, node, report); break;
       case 'trainer': checkTrainer(experiment, node, report); break;
       case 'export':

@@ -3,6 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterPlan } from '../train/plan';
 import { ArchitectureError } from './spec';
 import { adapterParams, buildAdapter, checkAdapterPlan } from './adapters';
+import { buildModel, getLayerWeights, weightedLayerIds } from './builder';
+import { getArchitecturePreset } from './presets';
+import { exportOnnx, summarizeOnnx } from '../export/onnx';
+import { headParams } from '../graph/heads';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -58,5 +62,47 @@ describe('buildAdapter', () => {
     expect(error).toBeInstanceOf(ArchitectureError);
     expect((error as ArchitectureError).layerId).toBe('pool2');
     expect((error as ArchitectureError).message).toContain("Adapter 'hint-adapter' on layer 'pool2' of 'student'");
+  });
+});
+
+describe('classifier adapters (auxiliary heads of self-distillation)', () => {
+  it('pools a map, or takes a vector, into a dense layer to the classes, and counts its weights', () => {
+    const cases: [AdapterPlan, number[], number][] = [
+      [plan('classifier', [14, 14, 8], [10], 'classifier-head'), [2, 14, 14, 8], 8 * 10 + 10],
+      [plan('classifier', [16], [10], 'classifier-head'), [2, 16], 16 * 10 + 10],
+    ];
+    for (const [adapterPlan, inputShape, params] of cases) {
+      const start = tf.memory().numTensors;
+      const adapter = buildAdapter(adapterPlan, 3);
+      expect(adapter.getLayer(adapterPlan.id).getClassName()).toBe('Dense');
+      expect(adapter.countParams()).toBe(params);
+      expect(adapterParams(adapterPlan)).toBe(params);
+      expect(headParams({ inputShape: adapterPlan.inputShape, classes: 10 })).toBe(params);
+      const shape = tf.tidy(() => (adapter.predict(tf.ones(inputShape)) as tf.Tensor).shape);
+      expect(shape).toEqual([2, 10]);
+      adapter.dispose();
+      expect(tf.memory().numTensors).toBe(start);
+    }
+    expect(() => checkAdapterPlan(plan('classifier', [4, 4], [10]))).toThrow(/maps a vector or an \[H, W, C\] map to class logits/);
+    expect(() => checkAdapterPlan(plan('classifier', [14, 14, 8], [14, 14, 10]))).toThrow(/class logits/);
+  });
+
+  it('is a model of its own, never part of the network: the exported weights and ONNX graph hold the network alone', () => {
+    const spec = getArchitecturePreset('cnn-student');
+    const student = buildModel(spec, { taps: ['pool1'], seed: 1 });
+    const head = buildAdapter(plan('classifier', [14, 14, 4], [10], 'classifier-head-pool1'), 2);
+    const logits = tf.tidy(() => {
+      const [, pooled] = student.predict(tf.ones([1, 28, 28, 1])) as tf.Tensor[];
+      return head.predict(pooled) as tf.Tensor;
+    });
+    expect(logits.shape).toEqual([1, 10]);
+    const weights = getLayerWeights(student, spec);
+    expect(weights.map((layer) => layer.layerId)).toEqual(weightedLayerIds(spec));
+    const onnx = exportOnnx(spec, weights);
+    expect(summarizeOnnx(onnx).outputs).toEqual([{ name: 'logits', dims: [1, 10] }]);
+    expect(new TextDecoder().decode(onnx)).not.toContain('classifier');
+    tf.dispose([logits]);
+    student.dispose();
+    head.dispose();
   });
 });

@@ -4,9 +4,10 @@ import { ArchitectureError, type Shape } from './spec';
 import { layerSeed } from './seedHash';
 
 /**
- * Adapters (FitNet regressors) map a guided student feature to its guide's shape. They are linear
- * (no activation), trained with the student and never exported. The single tfjs layer of an adapter
- * model is named by the plan's id.
+ * Adapters (FitNet regressors) map a guided student feature to its guide's shape; classifier
+ * adapters (auxiliary heads of self-distillation) map a layer to class logits. They are linear (no
+ * activation), trained with their model and never exported: they are models of their own, never
+ * layers of the network. The weighted tfjs layer of an adapter model is named by the plan's id.
  */
 
 const isPositiveIntegerShape = (shape: Shape): boolean =>
@@ -27,6 +28,13 @@ export function checkAdapterPlan(plan: AdapterPlan): void {
   const { inputShape, outputShape } = plan;
   if (!isPositiveIntegerShape(inputShape) || !isPositiveIntegerShape(outputShape)) {
     fail(plan, 'shapes must be positive integers.');
+  }
+  if (plan.kind === 'classifier') {
+    if ((inputShape.length !== 1 && inputShape.length !== 3) || outputShape.length !== 1) {
+      fail(plan, 'an auxiliary classifier maps a vector or an [H, W, C] map to class logits [classes]; ' +
+        'tap a layer whose output is a vector or a map.');
+    }
+    return;
   }
   if (plan.kind === 'dense') {
     if (inputShape.length !== 1 || outputShape.length !== 1) {
@@ -57,6 +65,14 @@ export function buildAdapter(plan: AdapterPlan, seed: number): tf.LayersModel {
   checkAdapterPlan(plan);
   const input = tf.input({ shape: [...plan.inputShape], name: `${plan.id}-input` });
   const kernelInitializer = tf.initializers.glorotUniform({ seed: layerSeed(seed, idHash(plan.id)) });
+  if (plan.kind === 'classifier') {
+    // Global average pooling keeps the head small whatever the map's size (the paper's heads add convolutions first).
+    const pooled = plan.inputShape.length === 3
+      ? tf.layers.globalAveragePooling2d({ name: `${plan.id}-pool` }).apply(input) as tf.SymbolicTensor
+      : input;
+    const logits = tf.layers.dense({ name: plan.id, units: plan.outputShape[0], kernelInitializer }).apply(pooled) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: logits, name: `adapter-${plan.id}` });
+  }
   const layer = plan.kind === 'dense'
     ? tf.layers.dense({ name: plan.id, units: plan.outputShape[0], kernelInitializer })
     : tf.layers.conv2d({
@@ -74,6 +90,7 @@ export function buildAdapter(plan: AdapterPlan, seed: number): tf.LayersModel {
 /** Parameters of an adapter (for the graph's inspector), without building it. */
 export function adapterParams(plan: AdapterPlan): number {
   checkAdapterPlan(plan);
+  if (plan.kind === 'classifier') return plan.inputShape[plan.inputShape.length - 1] * plan.outputShape[0] + plan.outputShape[0];
   if (plan.kind === 'dense') return plan.inputShape[0] * plan.outputShape[0] + plan.outputShape[0];
   const kernel = plan.kind === 'conv1x1' ? 1 : 3;
   const filters = plan.outputShape[2];

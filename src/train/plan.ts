@@ -29,9 +29,14 @@ export type TensorRef =
 // `detach`: the input is a target, not a prediction (the teacher side of a loss read from a model the
 // same phase trains, as in mutual learning), so no gradient flows into that model through it.
 
+/**
+ * A part trained with one model and never exported: a FitNet adapter mapping a guided feature to its
+ * guide's shape (conv1x1, conv3x3, dense), or an auxiliary classifier (self-distillation) mapping a
+ * layer to class logits ('classifier': global average pooling for maps, then dense).
+ */
 export interface AdapterPlan {
   id: string;
-  kind: 'conv1x1' | 'conv3x3' | 'dense';
+  kind: 'conv1x1' | 'conv3x3' | 'dense' | 'classifier';
   /** The model whose layer the adapter maps (it trains with that model). */
   modelId: string;
   layerId: string;

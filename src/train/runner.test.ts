@@ -137,6 +137,23 @@ describe('runExperiment', () => {
     expect(teacherShifted.baseline).not.toEqual(allShifted.baseline);
   });
 
+  it('trains on class-uniform batches: same steps per epoch as shuffled, reproducible, other weights', async () => {
+    const before = tf.memory().numTensors;
+    const run = async (sampler?: { kind: 'classUniform'; samplesPerClass: number }) => {
+      const log = new EventLog();
+      const plan = tinyPlan({ dataset: datasetOptions({ sampler }) });
+      await runExperiment(plan, { teacher: false, baseline: true, student: false }, env(log));
+      expect(log.ofType('error')).toEqual([]);
+      // 256 images / batch 32 = 8 steps, whichever the sampler.
+      expect(log.ofType('step')).toHaveLength(8);
+      return log.ofType('weights')[0].model.weights.flatMap((layer) => layer.tensors.flatMap((tensor) => Array.from(tensor.values)));
+    };
+    const classUniform = await run({ kind: 'classUniform', samplesPerClass: 4 });
+    expect(await run({ kind: 'classUniform', samplesPerClass: 4 })).toEqual(classUniform);
+    expect(await run()).not.toEqual(classUniform);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('trains only up to the guided layer in a FitNet first stage', async () => {
     const log = new EventLog();
     const stage = {

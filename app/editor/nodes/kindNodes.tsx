@@ -28,6 +28,7 @@ export const DatasetNode = memo(function DatasetNode({ data, selected }: KindPro
       <Fact label="Train" value={p.trainSubset === null ? 'all' : formatCount(p.trainSubset)} />
       <Fact label="Validation" value={formatCount(p.validationSize)} />
       {p.augmentShift > 0 && <Fact label="Shift" value={`±${p.augmentShift} px`} />}
+      {p.sampler?.kind === 'classUniform' && <Fact label="Batches" value={`${p.sampler.samplesPerClass} per class`} />}
     </NodeFrame>
   );
 });
@@ -75,6 +76,16 @@ export const GuidedNode = memo(function GuidedNode({ data, selected }: KindProps
   return (
     <NodeFrame data={data} selected={selected} tone="guided" kindLabel="Guided">
       <Fact label="Learning layer" value={`${layerId || 'choose in inspector'} · adapter ${adapter}`} />
+    </NodeFrame>
+  );
+});
+
+export const HeadNode = memo(function HeadNode({ data, selected }: KindProps) {
+  if (nodeAs(data.node, 'head') === null) return null;
+  return (
+    <NodeFrame data={data} selected={selected} tone="head" kindLabel="Auxiliary classifier">
+      <Fact label="Classifier" value="average pool → dense" />
+      <Fact label="Test time" value="dropped, never exported" />
     </NodeFrame>
   );
 });
