@@ -107,6 +107,19 @@ describe('class-uniform edge cases', () => {
     expect(batches.map((batch) => classSizes(batch, split))).toEqual([[2, 2], [2, 2]]);
   });
 
+  it('never repeats an image within a batch when a class is reshuffled mid-batch, unless the class is smaller than its share', () => {
+    // 10 images of each of 2 classes, k = 8: the second batch of each class runs out after 2 and reshuffles.
+    const tenEach: ImageSplit = { count: 20, images: new Uint8Array(20 * 784), labels: Uint8Array.from({ length: 20 }, (_, i) => i % 2) };
+    for (const seed of [1, 2, 3, 4, 5]) {
+      for (const batch of classUniformBatches(tenEach, 2, 16, 8, createRng(seed))) expect(new Set(batch).size).toBe(batch.length);
+    }
+    // 3 images per class, a batch of 6 at k = 4: one class gives 4 (one repeat is unavoidable, no more), the other 2.
+    const small: ImageSplit = { count: 6, images: new Uint8Array(6 * 784), labels: Uint8Array.from([0, 0, 0, 1, 1, 1]) };
+    const [batch] = [...classUniformBatches(small, 2, 6, 4, createRng(1))];
+    expect(batch.length).toBe(6);
+    expect(new Set(batch).size).toBe(5);
+  });
+
   it('rejects a bad k and labels outside the classes', () => {
     expect(() => classUniformBatches(split, 10, 4, 0, createRng(1)).next()).toThrow('samples per class must be a positive whole number, got 0');
     expect(() => classUniformBatches(split, 5, 4, 2, createRng(1)).next()).toThrow('image 3 has label 7, outside the classes 0..4');

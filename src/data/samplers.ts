@@ -52,8 +52,8 @@ export function* classUniformBatches(
     const indices = new Int32Array(size);
     let at = 0;
     counts.forEach((count, i) => {
-      const draw = pools[chosen[i]] as () => number;
-      for (let j = 0; j < count; j++) indices[at++] = draw();
+      const draw = pools[chosen[i]] as (count: number) => number[];
+      for (const image of draw(count)) indices[at++] = image;
     });
     yield indices;
   }
@@ -72,16 +72,30 @@ function imagesByClass(split: ImageSplit, classes: number): Int32Array[] {
   return byClass;
 }
 
-/** Draws a class's images in a shuffled order, reshuffling once all have been drawn. */
-function classPool(images: Int32Array, rng: Rng): () => number {
+/**
+ * Draws a class's images in a shuffled order, reshuffling once all have been drawn. One call's
+ * images are distinct (a reshuffle mid-call skips those already taken) unless the class holds fewer.
+ */
+function classPool(images: Int32Array, rng: Rng): (count: number) => number[] {
   rng.shuffle(images);
   let next = 0;
-  return () => {
-    if (next === images.length) {
-      rng.shuffle(images);
-      next = 0;
+  return (count) => {
+    const taken: number[] = [];
+    let skipped = 0;
+    while (taken.length < count) {
+      if (next === images.length) {
+        rng.shuffle(images);
+        next = 0;
+      }
+      const image = images[next++];
+      // A repeat within the call only once every image of the class is in it.
+      if (taken.includes(image) && skipped < images.length) {
+        skipped += 1;
+        continue;
+      }
+      taken.push(image);
     }
-    return images[next++];
+    return taken;
   };
 }
 
