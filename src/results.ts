@@ -47,6 +47,23 @@ export interface DistillationReport {
   distillationGain: number | null;
 }
 
+/**
+ * An Ensemble node's result (born-again networks' BAN ensemble, Furlanello et al. 2018): the accuracy
+ * of its members' averaged class probabilities, measured once every member had finished.
+ */
+export interface EnsembleResult {
+  /** The ensemble node's id. */
+  ensembleId: string;
+  label: string;
+  /** Model ids of the networks averaged, in the order they feed the node. */
+  members: string[];
+  /** Fractions in [0, 1]: the arg-max of the mean softmax against the labels. */
+  testAccuracy: number;
+  validationAccuracy: number;
+  /** The members' parameters summed: what running the ensemble costs. */
+  params: number;
+}
+
 export interface ExperimentResults {
   resultsVersion: typeof RESULTS_VERSION;
   experimentName: string;
@@ -58,6 +75,11 @@ export interface ExperimentResults {
   models: ModelResult[];
   /** One per model that learned from another, in plan order (the first is the experiment's headline). */
   distillations: DistillationReport[];
+  /**
+   * One per Ensemble node whose members all finished, in graph order. Present only when the
+   * experiment has ensembles, so results without them (and files written before them) are unchanged.
+   */
+  ensembles?: EnsembleResult[];
   finishedAt: string;
 }
 

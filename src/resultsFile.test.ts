@@ -111,6 +111,22 @@ describe('readResultsFile: the current format', () => {
       .toThrowError('models[0].fromCache is a string, expected true or false.');
   });
 
+  it('reads the ensembles of a run with Ensemble nodes; files without them (written before ensembles) have none', () => {
+    const ensemble = {
+      ensembleId: 'ensemble-all', label: 'BAN ensemble', members: ['teacher', 'ta', 'student'],
+      testAccuracy: 0.991, validationAccuracy: 0.99, params: 1234,
+    };
+    const results: ExperimentResults = { ...current(), ensembles: [ensemble] };
+    expect(readResultsFile(JSON.parse(JSON.stringify(results)))).toEqual(results);
+    expect(readResultsFile({ ...current(), ensembles: [] })).toEqual({ ...current(), ensembles: [] });
+    expect(readResultsFile(current())).not.toHaveProperty('ensembles');
+    const broken = (patch: Record<string, unknown>) => () => readResultsFile({ ...current(), ensembles: [{ ...ensemble, ...patch }] });
+    expect(broken({ members: 'teacher' })).toThrowError('ensembles[0].members is a string, expected a list of model ids.');
+    expect(broken({ members: ['teacher', 2] })).toThrowError('ensembles[0].members[1] is a number, expected a model id.');
+    expect(broken({ testAccuracy: null })).toThrowError('ensembles[0].testAccuracy is null, expected a number.');
+    expect(() => readResultsFile({ ...current(), ensembles: {} })).toThrowError('ensembles is an object, expected a list.');
+  });
+
   it('refuses other versions and things that are not results at all', () => {
     expect(() => readResultsFile({ ...current(), resultsVersion: 3 })).toThrowError('resultsVersion 3 is newer than this studio reads (up to 2)');
     expect(() => readResultsFile({ ...current(), resultsVersion: '2' })).toThrowError('resultsVersion is "2", expected 2');

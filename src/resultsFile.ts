@@ -1,5 +1,5 @@
 import { MODEL_ROLES } from './graph/schema';
-import { RESULTS_VERSION, type DistillationReport, type ExperimentResults, type ModelResult } from './results';
+import { RESULTS_VERSION, type DistillationReport, type EnsembleResult, type ExperimentResults, type ModelResult } from './results';
 
 /**
  * Reads a results object from JSON (a file written by `npm run experiment -- --out`, the studio's
@@ -96,6 +96,22 @@ function distillationReport(value: unknown, path: string): DistillationReport {
   };
 }
 
+function ensembleResult(value: unknown, path: string): EnsembleResult {
+  const object = record(value, path);
+  const members = object.members;
+  if (!Array.isArray(members)) fail(`${join(path, 'members')} is ${kindOf(members)}, expected a list of model ids.`);
+  const notAnId = members.findIndex((id) => typeof id !== 'string');
+  if (notAnId >= 0) fail(`${join(path, `members[${notAnId}]`)} is ${kindOf(members[notAnId])}, expected a model id.`);
+  return {
+    ensembleId: field<string>(object, path, 'ensembleId', 'string'),
+    label: field<string>(object, path, 'label', 'string'),
+    members: [...members] as string[],
+    testAccuracy: field<number>(object, path, 'testAccuracy', 'number'),
+    validationAccuracy: field<number>(object, path, 'validationAccuracy', 'number'),
+    params: field<number>(object, path, 'params', 'number'),
+  };
+}
+
 function list<T>(object: Json, key: string, read: (value: unknown, path: string) => T): T[] {
   const value = object[key];
   if (!Array.isArray(value)) return fail(`${key} is ${kindOf(value)}, expected a list.`);
@@ -122,7 +138,9 @@ function readCurrent(object: Json): ExperimentResults {
     if (seen.has(model.modelId)) fail(`models lists '${model.modelId}' twice.`);
     seen.add(model.modelId);
   }
-  return { resultsVersion: RESULTS_VERSION, ...facts, models, distillations: list(object, 'distillations', distillationReport) };
+  const results: ExperimentResults = { resultsVersion: RESULTS_VERSION, ...facts, models, distillations: list(object, 'distillations', distillationReport) };
+  // Ensembles came later within version 2: files without them have none.
+  return object.ensembles === undefined ? results : { ...results, ensembles: list(object, 'ensembles', ensembleResult) };
 }
 
 const V1_MODELS = [

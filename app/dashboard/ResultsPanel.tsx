@@ -7,6 +7,8 @@ import { DistillationsTable } from './DistillationsTable';
 import { ResultsHeadline } from './ResultsHeadline';
 import { ResultsTable } from './ResultsTable';
 import { resultRows } from './resultRows';
+import { ensembleRows } from './ensembleRows';
+import { EnsemblesTable } from './EnsemblesTable';
 import { SeedSweepResults } from './SeedSweepResults';
 import { currentSeed } from '../run/seedSweep';
 import { downloadFile, fileSlug } from '../download';
@@ -31,6 +33,7 @@ export function ResultsPanel() {
   const sweep = useStudio((s) => s.run.sweep);
   // Results arrive model by model: a selected model not done yet is pending, not "not run".
   const rows = useMemo(() => resultRows(plan, selection, results), [plan, selection, results]);
+  const ensembles = useMemo(() => ensembleRows(plan, selection, results), [plan, selection, results]);
   const headline = results === null ? null : headlineDistillation(results);
 
   return (
@@ -52,6 +55,7 @@ export function ResultsPanel() {
           )}
           {headline !== null && <ResultsHeadline results={results} report={headline} />}
           <ResultsTable rows={rows} active={active} />
+          {ensembles.length > 0 && <EnsemblesTable rows={ensembles} active={active} />}
           {results.distillations.length > 1 && <DistillationsTable results={results} />}
           <div className="results-footer">
             <span className="results-meta">

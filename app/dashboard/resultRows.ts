@@ -15,7 +15,7 @@ export interface ResultRow {
 }
 
 /** The models the selection's phases train, with the teachers they pull in. */
-function selectedModels(plan: TrainingPlan, selection: RunSelection | null): Set<string> {
+export function selectedModels(plan: TrainingPlan, selection: RunSelection | null): Set<string> {
   const phases = selection === null ? plan.phases : selectedPhases(plan, selection);
   return new Set(phases.flatMap((phase) => phase.trains));
 }

@@ -11,7 +11,7 @@ export function usePaletteEntries(): PaletteEntry[] {
 }
 
 const groups: { title: string; test: (entry: PaletteEntry) => boolean }[] = [
-  { title: 'Data & models', test: (e) => e.kind === 'dataset' || e.kind === 'model' },
+  { title: 'Data & models', test: (e) => e.kind === 'dataset' || e.kind === 'model' || e.kind === 'ensemble' },
   { title: 'Layer taps & heads', test: (e) => e.kind === 'guide' || e.kind === 'guided' || e.kind === 'head' },
   { title: 'Losses', test: (e) => e.kind === 'loss' },
   { title: 'Training & export', test: (e) => e.kind === 'trainer' || e.kind === 'export' },

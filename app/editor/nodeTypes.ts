@@ -1,6 +1,6 @@
 import type { NodeTypes } from '@xyflow/react';
 import type { NodeKind } from '../../src/graph/schema';
-import { DatasetNode, ExportNode, GuidedNode, GuideNode, HeadNode, LossNode, ModelNode, TrainerNode } from './nodes/kindNodes';
+import { DatasetNode, EnsembleNode, ExportNode, GuidedNode, GuideNode, HeadNode, LossNode, ModelNode, TrainerNode } from './nodes/kindNodes';
 
 /** Module scope: React Flow re-mounts every node when this object's identity changes. */
 export const nodeTypes = {
@@ -9,6 +9,7 @@ export const nodeTypes = {
   guide: GuideNode,
   guided: GuidedNode,
   head: HeadNode,
+  ensemble: EnsembleNode,
   loss: LossNode,
   trainer: TrainerNode,
   export: ExportNode,

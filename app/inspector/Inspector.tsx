@@ -6,6 +6,7 @@ import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
 import { ChoiceField, RegistryField, TextField } from './fields';
 import { HeadInspector } from './HeadInspector';
+import { EnsembleInspector } from './EnsembleInspector';
 import { LossInspector } from './LossInspector';
 import { ModelInspector } from './ModelInspector';
 import { TapInspector } from './TapInspector';
@@ -64,6 +65,7 @@ function NodeForm({ node }: { node: GraphNode }) {
     case 'guide':
     case 'guided': return <TapInspector node={node} />;
     case 'head': return <HeadInspector node={node} />;
+    case 'ensemble': return <EnsembleInspector node={node} />;
     case 'loss': return <LossInspector node={node} />;
     case 'trainer': return <TrainerInspector node={node} />;
     case 'export': return <div className="inspector__section"><GeneratedFields node={node} fields={blockRegistry.export.fields} /></div>;

@@ -43,7 +43,7 @@ function LossParamField({ def, value, onChange }: { def: LossParamDef; value: nu
   return (
     <NumberField
       label={def.label} description={`${def.description} (default ${def.default})`} testId={testId}
-      value={value} min={def.min} max={def.max} step={def.step}
+      value={value} min={def.min} max={def.max} step={def.step} integer={def.integer}
       onChange={(v) => { if (v !== null) onChange(v); }}
     />
   );

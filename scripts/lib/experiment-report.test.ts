@@ -75,6 +75,12 @@ describe('formatResults', () => {
     expect(lines.slice(-2)).toEqual(['Distillations:', `  ${student} from ${teacher}: compression 1.88x  accuracy drop +1.50 points  distillation gain n/a`]);
   });
 
+  it('ends with the ensembles, their members by label', () => {
+    const ensemble = { ensembleId: 'ens', label: 'Both', members: ['teacher', 'student'], testAccuracy: 0.9912, validationAccuracy: 0.98, params: 2000 };
+    const lines = formatResults({ ...results, ensembles: [ensemble] }).split('\n');
+    expect(lines.slice(-2)).toEqual(['Ensembles (averaged probabilities):', '  Both (Teacher + Student): test 99.12%  validation 98.00%  params 2,000']);
+  });
+
   it('without a plan, lists the models of the results, and says when a distillation has no baseline', () => {
     const text = formatResults({ ...results, distillations: [{ ...results.distillations[0], baselineId: null, compressionRatio: null }] });
     expect(text.split('\n').slice(1, 3).map((line) => line.trim().slice(0, 18))).toEqual(['Teacher (teacher) ', 'Student (student) ']);

@@ -82,7 +82,8 @@ const signedPoints = (value: number | null): string => (value === null ? 'n/a' :
 
 /**
  * The results as text: one line per model (with the plan, its models that did not run too, in plan
- * order) and one per distillation with its teacher, compression, accuracy drop and gain.
+ * order), one per distillation with its teacher, compression, accuracy drop and gain, and one per
+ * evaluated ensemble.
  */
 export function formatResults(results: ExperimentResults, plan?: TrainingPlan): string {
   const listed = plan
@@ -103,9 +104,13 @@ export function formatResults(results: ExperimentResults, plan?: TrainingPlan): 
     `compression ${report.compressionRatio === null ? 'n/a' : `${report.compressionRatio.toFixed(2)}x`}  ` +
     `accuracy drop ${signedPoints(report.accuracyDrop)}  ` +
     `distillation gain ${report.baselineId === null ? 'n/a (no baseline)' : signedPoints(report.distillationGain)}`);
+  const ensembles = (results.ensembles ?? []).map((ensemble) =>
+    `  ${ensemble.label} (${ensemble.members.map(labelOf).join(' + ')}): test ${percent(ensemble.testAccuracy)}  ` +
+    `validation ${percent(ensemble.validationAccuracy)}  params ${ensemble.params.toLocaleString('en')}`);
   return [
     `Results of '${results.experimentName}' on ${results.backend} (${results.trainCount} training / ${results.testCount} test images):`,
     ...entries.map(row),
     ...(distillations.length > 0 ? ['Distillations:', ...distillations] : []),
+    ...(ensembles.length > 0 ? ['Ensembles (averaged probabilities):', ...ensembles] : []),
   ].join('\n');
 }

@@ -14,6 +14,7 @@ import { canonicalJson, fnv1a64 } from './contentHash';
 import { initialSeeds, modelFeedingLossPort, orderChains, type ChainAnalysis } from './phases';
 import { probesOf } from './compileTerms';
 import { classifierPlan } from './heads';
+import { ensemblePlan } from './ensembles';
 
 /**
  * Graph -> TrainingPlan. The plan is all the trainer sees.
@@ -24,7 +25,8 @@ import { classifierPlan } from './heads';
  * stage's optimiser, learning rate, schedule and batch size, for the total epochs of all stages:
  * the same budget of passes over the data as the distilled student, so the gain is a fair
  * comparison. It starts from the same initial weights as the distilled student (same model seed)
- * and sees the data in the order of the first stage's seed.
+ * and sees the data in the order of the first stage's seed. Every Ensemble node is listed for
+ * evaluation after its members have trained; one that teaches is a loss input of its own kind.
  */
 
 export class GraphCompileError extends Error {
@@ -62,12 +64,18 @@ function resolveTerm(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, learn
       inputs[port.name] = { kind: 'labels' };
       continue;
     }
+    const source = nodeById(experiment, edgesInto(experiment, lossNode.id, port.name)[0]?.source ?? '');
+    if (source?.kind === 'ensemble') {
+      // Its members teach: frozen when trained earlier; a member this phase trains (a peer) gives a detached target.
+      const { members } = ensemblePlan(experiment, source);
+      inputs[port.name] = { kind: 'ensemble', members, detach: members.some((id) => learners.includes(id)) };
+      continue;
+    }
     const model = modelFeedingLossPort(experiment, lossNode.id, port.name);
     // validateGraph guarantees every port is connected to a model; reaching here is a bug in validation.
     if (model === undefined) throw new Error(`Loss node '${lossNode.id}' port '${port.name}' is not connected to a model.`);
     // A teacher-side input read from a model this phase trains is a target (mutual learning, self-distillation): no gradient through it.
     const detach = port.side === 'teacher' && learners.includes(model.id);
-    const source = nodeById(experiment, edgesInto(experiment, lossNode.id, port.name)[0]?.source ?? '');
     if (source?.kind === 'head') {
       // An auxiliary classifier's logits: its layer through a classifier adapter of that network.
       const adapter = classifierPlan(experiment, source);
@@ -212,6 +220,7 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
     models,
     phases,
     adapters: [...resolution.adapters.values()],
+    ensembles: nodesOfKind(file, 'ensemble').map((node) => ensemblePlan(file, node)),
     probes: { count: probeCount, ...probesOf(terms) },
   };
 }

@@ -5,6 +5,7 @@ import { edgesInto, formatShape, nodeById, reaches } from './queries';
 import { guidedAdapter, portShape } from './shapes';
 import { lossShapeProblem } from './lossShapes';
 import { crossesSidesToTeachItself, downstreamLosses, newSelfTeachingProblem } from './selfTeaching';
+import { ensembleClassesProblem, ensembleMemberProblem } from './ensembles';
 
 /**
  * Whether a new edge may be drawn, and if not, why (shown in the editor when a connection is refused).
@@ -39,6 +40,7 @@ function sourceDescription(sourceNode: GraphNode): string {
   if (sourceNode.kind === 'guide') return `${describeNode(sourceNode)} is a Guide (a layer that teaches)`;
   if (sourceNode.kind === 'guided') return `${describeNode(sourceNode)} is a Guided node (a layer that learns)`;
   if (sourceNode.kind === 'head') return `${describeNode(sourceNode)} is an Auxiliary classifier (it learns)`;
+  if (sourceNode.kind === 'ensemble') return `${describeNode(sourceNode)} is an Ensemble (an average of trained networks: it teaches, never learns)`;
   return `${describeNode(sourceNode)} is on the other side`;
 }
 
@@ -82,6 +84,10 @@ function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: Gr
         'change the model\'s input shape or pick another dataset.';
     }
   }
+  if (target?.kind === 'ensemble') {
+    const now = ensembleClassesProblem(after, target);
+    if (now !== null && ensembleClassesProblem(before, target) === null) return now;
+  }
   const losses = downstreamLosses(after, edge.target);
   for (const guided of affectedGuided(after, losses, edge)) {
     const now = guidedAdapter(after, guided);
@@ -99,9 +105,10 @@ function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: Gr
 
 /**
  * Null when `candidate` may be added to the graph, else the reason it is refused.
- * Checks, in order: both ends exist, direction, port type, teacher/student side, duplicates,
- * single-connection ports, cycles, a network teaching itself from the very same tensor (or a Student teaching
- * another network), then shapes (adapters and the loss's own shape rules).
+ * Checks, in order: both ends exist, direction, port type, teacher/student side, ensemble members being
+ * networks, duplicates, single-connection ports, cycles, a network teaching itself from the very same
+ * tensor or through an ensemble that holds it (or a Student teaching another network), then shapes
+ * (ensemble classes, adapters and the loss's own shape rules).
  */
 export function checkConnection(experiment: ExperimentFile, candidate: CandidateEdge): string | null {
   const sourceNode = nodeById(experiment, candidate.source);
@@ -123,6 +130,11 @@ export function checkConnection(experiment: ExperimentFile, candidate: Candidate
   if (source.side !== undefined && target.side !== undefined && source.side !== target.side
     && !crossesSidesToTeachItself(sourceNode, source, targetNode, target)) {
     return sideMismatchReason(sourceNode, targetNode, target);
+  }
+
+  if (targetNode.kind === 'ensemble') {
+    const notANetwork = ensembleMemberProblem(sourceNode, targetNode);
+    if (notANetwork !== null) return notANetwork;
   }
 
   const existing = experiment.edges.filter((edge) => edge.id !== candidate.id);

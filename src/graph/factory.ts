@@ -67,6 +67,7 @@ function defaultParams<K extends NodeKind>(kind: K, options: CreateNodeOptions):
     guide: () => ({ layerId: '' }),
     guided: () => ({ layerId: '', adapter: 'auto' }),
     head: () => ({}),
+    ensemble: () => ({}),
     loss: () => {
       if (options.lossId === undefined) throw new Error('createNode("loss") needs options.lossId, e.g. "kd".');
       const loss = getLoss(options.lossId);
@@ -118,7 +119,7 @@ export interface PaletteEntry {
   options: CreateNodeOptions;
 }
 
-/** What the palette offers, in order: data, models, taps, auxiliary classifier, one entry per registered loss, trainer, export. */
+/** What the palette offers, in order: data, models, ensemble, taps, auxiliary classifier, one entry per registered loss, trainer, export. */
 export function paletteEntries(): PaletteEntry[] {
   const block = (kind: Exclude<NodeKind, 'loss' | 'model'>): PaletteEntry => ({
     key: kind, kind, label: blockRegistry[kind].label, description: blockRegistry[kind].description, options: {},
@@ -128,6 +129,7 @@ export function paletteEntries(): PaletteEntry[] {
     ...MODEL_ROLES.map((role): PaletteEntry => ({
       key: role, kind: 'model', label: modelRoleInfo[role].label, description: modelRoleInfo[role].description, options: { role },
     })),
+    block('ensemble'),
     block('guide'),
     block('guided'),
     block('head'),

@@ -191,6 +191,21 @@ export const headBlock: BlockDefinition<'head'> = {
   ],
 };
 
+export const ensembleBlock: BlockDefinition<'ensemble'> = {
+  kind: 'ensemble',
+  label: 'Ensemble',
+  // Furlanello et al. average the generations' probabilities, so a temperature acts on the average.
+  description: 'The average of two or more trained networks\' class probabilities (born-again network ensembles): its Logits ' +
+    '(log of the mean softmax) may teach on the teacher side of a loss, and its accuracy is reported as a result of its own. ' +
+    'A KD block at T ≠ 1 softens the averaged distribution (softmax of its logits / T), not each member before averaging.',
+  fields: [],
+  ports: () => [
+    { name: 'members', label: 'Members', type: 'logits', direction: 'input', multiple: true, required: true },
+    // It never learns (its members do, in their own phases), so it feeds only the teacher side of a loss.
+    { name: 'logits', label: 'Logits', type: 'logits', direction: 'output', multiple: true, side: 'teacher' },
+  ],
+};
+
 export const trainerBlock: BlockDefinition<'trainer'> = {
   kind: 'trainer',
   label: 'Trainer',
@@ -225,6 +240,7 @@ export const blockRegistry = {
   guide: guideBlock,
   guided: guidedBlock,
   head: headBlock,
+  ensemble: ensembleBlock,
   trainer: trainerBlock,
   export: exportBlock,
 } as const satisfies { [K in Exclude<NodeKind, 'loss'>]: BlockDefinition<K> };
@@ -249,6 +265,7 @@ export function portsOf(node: GraphNode): PortDef[] {
     case 'guide': return guideBlock.ports(node);
     case 'guided': return guidedBlock.ports(node);
     case 'head': return headBlock.ports(node);
+    case 'ensemble': return ensembleBlock.ports(node);
     case 'trainer': return trainerBlock.ports(node);
     case 'export': return exportBlock.ports(node);
   }

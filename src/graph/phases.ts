@@ -3,6 +3,7 @@ import type { ExperimentFile, ModelRole, NodeOf } from './schema';
 import { edgesInto, lossesOfTrainer, modelFeeding, nodeById, nodesOfKind, stageChains } from './queries';
 import { describeNode } from './nodeKinds';
 import { headModel } from './heads';
+import { ensembleMembers } from './ensembles';
 
 /**
  * Which networks each stage sequence trains and which teach them: the graph side of the plan's
@@ -12,7 +13,8 @@ import { headModel } from './heads';
  * read by the student side of its losses. The models read by the teacher side teach; those the
  * chain does not train run frozen. Peers in one chain teach each other (deep mutual learning). A
  * network may teach itself from another of its tensors (self-distillation): it is then a learner
- * with no teacher, and the teacher-side tensor is a detached target.
+ * with no teacher, and the teacher-side tensor is a detached target. An Ensemble node on the teacher
+ * side makes every one of its members a teacher of the loss's learners.
  */
 
 /** Which side of a loss a model can feed: teachers teach, students learn, assistants and peers do both. */
@@ -26,11 +28,13 @@ export function roleSides(role: ModelRole): ('teacher' | 'student')[] {
 }
 
 /**
- * The model feeding one input port of a loss: directly (logits), through a guide/guided node
- * (features) or through an auxiliary classifier on one of its layers (logits).
+ * The one network feeding an input port of a loss: directly (logits), through a guide/guided node
+ * (features) or through an auxiliary classifier on one of its layers (logits). Undefined for an
+ * Ensemble node, which feeds several (see lossPortTensors).
  */
 export function modelFeedingLossPort(experiment: ExperimentFile, lossNodeId: string, port: string): NodeOf<'model'> | undefined {
-  return lossPortTensor(experiment, lossNodeId, port)?.model;
+  const tensors = lossPortTensors(experiment, lossNodeId, port);
+  return tensors.length === 1 && tensors[0].via === undefined ? tensors[0].model : undefined;
 }
 
 /** What a loss port reads: a network and which of its tensors, `key` equal only for the very same tensor. */
@@ -39,23 +43,32 @@ export interface PortTensor {
   key: string;
   /** For messages, e.g. "its logits", "its layer 'relu1'". */
   description: string;
+  /** The Ensemble node the network's logits reach the loss through, averaged with the other members'. */
+  via?: NodeOf<'ensemble'>;
 }
 
-export function lossPortTensor(experiment: ExperimentFile, lossNodeId: string, port: string): PortTensor | undefined {
+/** The tensors a loss port reads: one, or one per member of an ensemble; none while unconnected. */
+export function lossPortTensors(experiment: ExperimentFile, lossNodeId: string, port: string): PortTensor[] {
   const edge = edgesInto(experiment, lossNodeId, port)[0];
   const source = edge === undefined ? undefined : nodeById(experiment, edge.source);
-  if (source?.kind === 'model') return { model: source, key: 'logits', description: 'its logits' };
+  if (source?.kind === 'model') return [{ model: source, key: 'logits', description: 'its logits' }];
   if (source?.kind === 'guide' || source?.kind === 'guided') {
     const model = modelFeeding(experiment, source.id);
     // A guide and a guided node on the same layer read the same tensor (an adapter does not make it another).
     const layerId = source.params.layerId;
-    return model === undefined ? undefined : { model, key: `layer:${layerId}`, description: `its layer '${layerId}'` };
+    return model === undefined ? [] : [{ model, key: `layer:${layerId}`, description: `its layer '${layerId}'` }];
   }
   if (source?.kind === 'head') {
     const model = headModel(experiment, source);
-    return model === undefined ? undefined : { model, key: `head:${source.id}`, description: `the logits of ${describeNode(source)}` };
+    return model === undefined ? [] : [{ model, key: `head:${source.id}`, description: `the logits of ${describeNode(source)}` }];
   }
-  return undefined;
+  if (source?.kind === 'ensemble') {
+    // Every member teaches the loss's learners, so phases order and freeze each of them as a teacher.
+    return ensembleMembers(experiment, source).map((model) => ({
+      model, key: `ensemble:${source.id}`, description: `its logits averaged in ${describeNode(source)}`, via: source,
+    }));
+  }
+  return [];
 }
 
 /** The models on each side of a loss node, in port order (each at most once). */
@@ -64,8 +77,9 @@ export function lossSides(experiment: ExperimentFile, lossNode: NodeOf<'loss'>):
   const loss = lossRegistry.find((entry) => entry.id === lossNode.params.lossId);
   for (const port of loss?.ports ?? []) {
     if (port.side === 'data') continue;
-    const model = modelFeedingLossPort(experiment, lossNode.id, port.name);
-    if (model !== undefined && !sides[port.side].includes(model.id)) sides[port.side].push(model.id);
+    for (const { model } of lossPortTensors(experiment, lossNode.id, port.name)) {
+      if (!sides[port.side].includes(model.id)) sides[port.side].push(model.id);
+    }
   }
   return sides;
 }

@@ -8,6 +8,7 @@ import {
   adversarialMnist, bornAgainMnist, contrastiveMnist, correlationCongruenceMnist, factorTransferMnist, instanceGraphMnist, tolerantTeacherMnist, mutualLearningMnist, nstEarlyStopMnist, relationsMnist, teacherAssistantMnist, teacherFreeMnist,
 } from './presetSchemes';
 import { selfDistillationMnist } from './presetSelfDistillation';
+import { bornAgainEnsembleMnist } from './presetEnsemble';
 
 /**
  * The source of the preset experiment files in public/presets/ (the app and the headless runner
@@ -181,6 +182,7 @@ const builders: Record<string, () => ExperimentFile> = {
   'dml-mnist.json': mutualLearningMnist,
   'ta-mnist.json': teacherAssistantMnist,
   'ban-mnist.json': bornAgainMnist,
+  'ban-ensemble-mnist.json': bornAgainEnsembleMnist,
   'relations-mnist.json': relationsMnist,
   'tfkd-mnist.json': teacherFreeMnist,
   'self-distillation-mnist.json': selfDistillationMnist,
@@ -220,6 +222,7 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'dml-mnist.json', name: 'Mutual learning: two peers', description: 'Deep mutual learning: two 50-50 MLPs train together, each learning from the other (no teacher).' },
   { file: 'ta-mnist.json', name: 'Teacher assistant chain', description: '2000-2000 teacher -> 800-800 assistant -> 50-50 student, one distillation after the other.' },
   { file: 'ban-mnist.json', name: 'Born-again networks', description: 'Three generations of the same 50-50 MLP, each taught only by the one before.' },
+  { file: 'ban-ensemble-mnist.json', name: 'Born-again ensembles', description: 'Three generations of the 50-50 MLP: generation 2 learns from the average of generations 0 and 1; the average of all three is reported.' },
   { file: 'relations-mnist.json', name: 'Relational knowledge: SP, RKD, PKT', description: 'The Hinton pair with KD plus three relational losses; the dashboard shows their B x B matrices.' },
   { file: 'tfkd-mnist.json', name: 'Teacher-free KD', description: 'No teacher: the 800-800 student learns from a virtual teacher (label smoothing as KD).' },
   { file: 'self-distillation-mnist.json', name: 'Self-distillation (Be Your Own Teacher)', description: 'No teacher: classifiers on two shallow layers of the CNN student learn from the labels and from its own final logits (T = 3).' },

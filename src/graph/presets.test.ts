@@ -19,14 +19,14 @@ if (process.env.UPDATE_PRESETS === '1') {
 }
 
 /** Presets of more than a teacher and a student (checked phase by phase in compile.test.ts and below). */
-const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'tsd-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
+const schemePresets = ['dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'ban-ensemble-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'tsd-mnist.json', 'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json'];
 
 describe('preset experiment files', () => {
   it('index.json lists every preset with a name and description', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
-      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'adversarial-mnist.json', 'crd-mnist.json', 'ft-mnist.json', 'cc-mnist.json', 'irg-mnist.json', 'tsd-mnist.json', 'nst-eskd-mnist.json',
+      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'ban-ensemble-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'adversarial-mnist.json', 'crd-mnist.json', 'ft-mnist.json', 'cc-mnist.json', 'irg-mnist.json', 'tsd-mnist.json', 'nst-eskd-mnist.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'fitnet-mnist-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
       'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json',
     ]);
@@ -81,15 +81,16 @@ describe('preset experiment files', () => {
         expect(serializeExperiment(parseExperiment(serializeExperiment(experiment)))).toBe(text);
       });
 
-      it('lays nodes out left to right: dataset, models, taps, losses, trainers', () => {
+      it('lays nodes out left to right: dataset, models, taps and ensembles, losses, trainers', () => {
         const xs = (kind: string): number[] => experiment.nodes.filter((node) => node.kind === kind).map((node) => node.position.x);
         const maxOf = (values: number[]): number => Math.max(...values);
         const minOf = (values: number[]): number => Math.min(...values);
         expect(maxOf(xs('dataset'))).toBeLessThan(minOf(xs('model')));
         expect(maxOf(xs('model'))).toBeLessThan(minOf(xs('loss')));
         expect(maxOf(xs('loss'))).toBeLessThanOrEqual(minOf(xs('trainer')));
-        const taps = [...xs('guide'), ...xs('guided')];
-        if (taps.length > 0) expect(maxOf(taps)).toBeLessThan(minOf(xs('loss')));
+        const between = [...xs('guide'), ...xs('guided'), ...xs('ensemble')];
+        if (between.length > 0) expect(maxOf(between)).toBeLessThan(minOf(xs('loss')));
+        if (between.length > 0) expect(minOf(between)).toBeGreaterThan(maxOf(xs('model')));
       });
     });
   }
@@ -169,6 +170,26 @@ describe('scheme presets', () => {
     ]);
     expect(new Set(plan.models.map((model) => model.architecture.name))).toEqual(new Set(['article-student']));
     expect(plan.phases[3].stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params.T])).toEqual([['kd', 1, 1]]);
+  });
+
+  it('born-again ensembles: generation 2 learns from the ensemble of 0 and 1, frozen after both trained; all three are reported', () => {
+    const plan = compileExperiment(parseExperiment(readPreset('ban-ensemble-mnist.json')));
+    expect(plan.phases.map((phase) => [phase.id, phase.trains, phase.frozen])).toEqual([
+      ['teacher:gen0', ['gen0'], []], ['distill:trainer-gen1', ['gen1'], ['gen0']],
+      ['baseline:gen2', ['gen2/baseline'], []], ['distill:trainer-gen2', ['gen2'], ['gen0', 'gen1']],
+    ]);
+    expect(plan.phases[3].teachers).toEqual({ gen2: ['gen0', 'gen1'] });
+    expect(plan.phases[3].stages[0].terms.map(({ term }) => [term.lossId, term.params.T, term.inputs.teacherLogits])).toEqual([
+      ['kd', 1, { kind: 'ensemble', members: ['gen0', 'gen1'], detach: false }],
+    ]);
+    expect(plan.ensembles).toEqual([
+      { id: 'ensemble-gen01', label: 'Generations 0 + 1', members: ['gen0', 'gen1'] },
+      { id: 'ensemble-all', label: 'BAN ensemble (generations 0-2)', members: ['gen0', 'gen1', 'gen2'] },
+    ]);
+    // The born-again preset's generations, seeds and KD, only the teacher of generation 2 differs.
+    const ban = compileExperiment(parseExperiment(readPreset('ban-mnist.json')));
+    expect(plan.models).toEqual(ban.models);
+    expect(ban.ensembles).toEqual([]);
   });
 
   it('teacher-free KD has no teacher: the student and its baseline only', () => {

@@ -1,7 +1,7 @@
 import type { ArchitectureSpec, LayerSpec, Padding } from '../models/spec';
 import { lossRegistry } from '../losses/registry';
 import type {
-  DatasetParams, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
+  DatasetParams, EnsembleParams, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
   NodeKind, NodeParamsByKind, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
 import { MODEL_ROLES } from './schema';
@@ -181,6 +181,11 @@ function readHead(value: unknown, path: string): HeadParams {
   return {};
 }
 
+function readEnsemble(value: unknown, path: string): EnsembleParams {
+  readObject(value, path, []);
+  return {};
+}
+
 function readLoss(value: unknown, path: string): LossParamsNode {
   const record = readObject(value, path, ['lossId', 'weight', 'params']);
   const known = lossRegistry.map((loss) => loss.id);
@@ -190,7 +195,7 @@ function readLoss(value: unknown, path: string): LossParamsNode {
   const raw = readObject(record.params, paramsPath, loss?.params.map((param) => param.key) ?? []);
   const params = Object.fromEntries((loss?.params ?? []).map((param) => [
     param.key,
-    readNumber(raw[param.key], at(paramsPath, param.key), { min: param.min, max: param.max, integer: param.choices !== undefined }),
+    readNumber(raw[param.key], at(paramsPath, param.key), { min: param.min, max: param.max, integer: param.choices !== undefined || param.integer === true }),
   ]));
   return { lossId, weight: readNumber(record.weight, at(path, 'weight'), { min: 0 }), params };
 }
@@ -219,6 +224,7 @@ export const paramReaders: { [K in NodeKind]: (value: unknown, path: string) => 
   guide: readGuide,
   guided: readGuided,
   head: readHead,
+  ensemble: readEnsemble,
   loss: readLoss,
   trainer: readTrainer,
   export: readExport,

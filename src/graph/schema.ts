@@ -8,7 +8,7 @@ import type { ArchitectureSpec } from '../models/spec';
 
 export const SCHEMA_VERSION = 1;
 
-export type NodeKind = 'dataset' | 'model' | 'guide' | 'guided' | 'head' | 'loss' | 'trainer' | 'export';
+export type NodeKind = 'dataset' | 'model' | 'guide' | 'guided' | 'head' | 'ensemble' | 'loss' | 'trainer' | 'export';
 
 export type OptimizerKind = 'sgd' | 'adam';
 
@@ -88,6 +88,13 @@ export interface GuidedParams { layerId: string; adapter: AdapterKind }
  */
 export type HeadParams = Record<string, never>;
 
+/**
+ * An ensemble of networks (born-again networks, Furlanello et al. 2018): the average of its members'
+ * class probabilities, given as logits (log of the mean softmax). It teaches through its output and
+ * is reported as a result of its own; its members and its name are its edges and its label.
+ */
+export type EnsembleParams = Record<string, never>;
+
 export interface LossParamsNode {
   lossId: string;
   weight: number;
@@ -120,6 +127,7 @@ export type NodeParamsByKind = {
   guide: GuideParams;
   guided: GuidedParams;
   head: HeadParams;
+  ensemble: EnsembleParams;
   loss: LossParamsNode;
   trainer: TrainerParams;
   export: ExportParams;

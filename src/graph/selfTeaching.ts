@@ -1,14 +1,15 @@
 import type { ExperimentFile, GraphEdge, GraphNode, NodeOf } from './schema';
 import { describeNode, type PortDef } from './nodeKinds';
 import { edgesOutOf, nodeById } from './queries';
-import { lossPortTensor, lossSides, type PortTensor } from './phases';
+import { lossPortTensors, lossSides, type PortTensor } from './phases';
 import { lossRegistry } from '../losses/registry';
 
 /**
  * When a network may teach itself (self-distillation, Zhang et al. 2019): its teacher-side tensor
  * must differ from its student-side one (its final logits teaching an auxiliary classifier on a
  * shallow layer, a deeper layer hinting a shallower one). The teacher side is then a detached target.
- * A Student teaches nobody else: its outputs reach a teacher side only to teach itself.
+ * A Student teaches nobody else: its outputs reach a teacher side only to teach itself. An ensemble
+ * never teaches one of its own members.
  */
 
 /**
@@ -20,7 +21,7 @@ export function crossesSidesToTeachItself(sourceNode: GraphNode, source: PortDef
   return (targetNode.kind === 'loss' && source.type === 'logits') || (targetNode.kind === 'guide' && source.type === 'layers');
 }
 
-/** The loss nodes an edge into `nodeId` may change the inputs of: the node itself, or the losses its taps and heads feed. */
+/** The loss nodes an edge into `nodeId` may change the inputs of: the node itself, or the losses its taps, heads and ensembles feed. */
 export function downstreamLosses(experiment: ExperimentFile, nodeId: string): NodeOf<'loss'>[] {
   const losses: NodeOf<'loss'>[] = [];
   const stack = [nodeId];
@@ -30,7 +31,7 @@ export function downstreamLosses(experiment: ExperimentFile, nodeId: string): No
     if (node === undefined || seen.has(node.id)) continue;
     seen.add(node.id);
     if (node.kind === 'loss') losses.push(node);
-    else if (node.kind === 'guide' || node.kind === 'guided' || node.kind === 'head') {
+    else if (node.kind === 'guide' || node.kind === 'guided' || node.kind === 'head' || node.kind === 'ensemble') {
       stack.push(...edgesOutOf(experiment, node.id).map((edge) => edge.target));
     }
   }
@@ -40,7 +41,7 @@ export function downstreamLosses(experiment: ExperimentFile, nodeId: string): No
 function portTensors(experiment: ExperimentFile, loss: NodeOf<'loss'>, side: 'teacher' | 'student'): PortTensor[] {
   const ports = lossRegistry.find((entry) => entry.id === loss.params.lossId)?.ports ?? [];
   return ports.filter((port) => port.side === side)
-    .flatMap((port) => lossPortTensor(experiment, loss.id, port.name) ?? []);
+    .flatMap((port) => lossPortTensors(experiment, loss.id, port.name));
 }
 
 /** The tensors a loss reads on both sides: the same numbers as target and prediction teach nothing. */
@@ -72,13 +73,32 @@ function studentTeachingOthers(experiment: ExperimentFile, loss: NodeOf<'loss'>)
   return null;
 }
 
+/**
+ * An ensemble teaching one of its own members: the learner's target would hold its own prediction.
+ * Refused rather than detached: born-again ensembles teach generation k with generations before k.
+ */
+function ensembleTeachingMember(experiment: ExperimentFile, loss: NodeOf<'loss'>): string[] {
+  const learners = portTensors(experiment, loss, 'student').map((read) => read.model.id);
+  return portTensors(experiment, loss, 'teacher').flatMap(({ model, via }) => (via === undefined || !learners.includes(model.id) ? [] : [
+    `${describeNode(via)} holds ${describeNode(model)}, which ${describeNode(loss)} trains: ${describeNode(model)} would learn ` +
+    'from an average of its own prediction. Teach it with an ensemble of other networks (born-again: the earlier generations), ' +
+    'or remove it from the ensemble.',
+  ]));
+}
+
 function problemsOf(experiment: ExperimentFile, loss: NodeOf<'loss'>): string[] {
-  const reasons = sameTensorBothSides(experiment, loss).map((read) => sameTensorReason(read, loss));
+  const reasons = [
+    ...sameTensorBothSides(experiment, loss).map((read) => sameTensorReason(read, loss)),
+    ...ensembleTeachingMember(experiment, loss),
+  ];
   const foreign = studentTeachingOthers(experiment, loss);
   return foreign === null ? reasons : [...reasons, foreign];
 }
 
-/** The reason `edge` makes a network teach itself from the very same tensor, or a Student teach another network (problems it did not bring are not its fault). */
+/**
+ * The reason `edge` makes a network teach itself from the very same tensor or through an ensemble holding it, or a
+ * Student teach another network (problems it did not bring are not its fault).
+ */
 export function newSelfTeachingProblem(before: ExperimentFile, after: ExperimentFile, edge: GraphEdge): string | null {
   for (const loss of downstreamLosses(after, edge.target)) {
     const was = new Set(problemsOf(before, loss));

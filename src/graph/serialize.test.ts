@@ -46,6 +46,15 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     expect(messageOf(noLabel)).toBe('nodes[2].label is missing.');
   });
 
+  it('a fraction in a whole-number loss parameter (a count or an order, e.g. TSD\'s K)', () => {
+    const raw = rawPreset();
+    const kd = nodeIndex(raw, 'kd');
+    const params = raw.nodes[kd].params as { lossId: string; params: Record<string, number> };
+    params.lossId = 'tsd';
+    params.params = { K: 2.5 };
+    expect(messageOf(raw)).toBe(`nodes[${kd}].params.params.K must be a whole number (got 2.5).`);
+  });
+
   it('wrong types, with the full path', () => {
     const raw = rawPreset();
     const kd = nodeIndex(raw, 'kd');
@@ -102,7 +111,7 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     const kind = rawPreset();
     kind.nodes[0].kind = 'database';
     expect(messageOf(kind)).toBe(
-      'nodes[0].kind must be one of \'dataset\', \'model\', \'guide\', \'guided\', \'head\', \'loss\', \'trainer\', \'export\' (got "database").');
+      'nodes[0].kind must be one of \'dataset\', \'model\', \'guide\', \'guided\', \'head\', \'ensemble\', \'loss\', \'trainer\', \'export\' (got "database").');
 
     const loss = rawPreset();
     const kd = nodeIndex(loss, 'kd');

@@ -41,7 +41,7 @@ export function migrateToCurrent(raw: Record<string, unknown>, table: readonly M
   return file;
 }
 
-const nodeKinds: readonly NodeKind[] = ['dataset', 'model', 'guide', 'guided', 'head', 'loss', 'trainer', 'export'];
+const nodeKinds: readonly NodeKind[] = ['dataset', 'model', 'guide', 'guided', 'head', 'ensemble', 'loss', 'trainer', 'export'];
 
 function readNode(value: unknown, path: string): GraphNode {
   const record = readObject(value, path, ['id', 'kind', 'label', 'position', 'params']);

@@ -7,6 +7,7 @@ import type { LossDefinition } from '../losses/types';
 import type { AdapterKind, ExperimentFile, GraphEdge, NodeOf } from './schema';
 import { edgesInto, edgesOutOf, formatShape, modelFeeding, nodeById } from './queries';
 import { headLogitsShape } from './heads';
+import { ensembleLogitsShape } from './ensembles';
 
 /**
  * Shapes flowing along the graph (batch axis excluded), computed from the architectures without
@@ -190,6 +191,8 @@ export function portShape(experiment: ExperimentFile, nodeId: string, port: stri
       return port === 'feature' ? tappedFeature(experiment, node)?.shape ?? null : null;
     case 'head':
       return port === 'logits' ? headLogitsShape(experiment, node) : null;
+    case 'ensemble':
+      return port === 'logits' ? ensembleLogitsShape(experiment, node) : null;
     case 'dataset': {
       // Labels are class indices, one per image.
       if (port === 'labels') return [];

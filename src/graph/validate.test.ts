@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNode } from './factory';
 import { validateGraph, type GraphProblem } from './validate';
 import { baseGraph, TestGraph } from './testFixtures';
+import { buildPresetExperiment } from './presetExperiments';
 
 const errorsOf = (problems: GraphProblem[], nodeId: string | null): string[] =>
   problems.filter((problem) => problem.nodeId === nodeId && problem.severity === 'error').map((problem) => problem.message);
@@ -349,5 +350,21 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(errorsOf(problems, 'dataset2')).toEqual([
       'Only one Dataset takes part in an experiment: delete "Other data" or the other one.']);
     expect(errorsOf(problems, 'dataset')).toEqual(['Unknown dataset \'cifar-1000\': choose one of mnist.']);
+  });
+});
+
+describe('losses that pre-train on their teacher side', () => {
+  it('refuse a teacher side read from a network their own stage trains (FT on the student\'s own maps)', () => {
+    const experiment = buildPresetExperiment('ft-mnist.json');
+    expect(validateGraph(experiment)).toEqual([]);
+    for (const node of experiment.nodes) {
+      if (node.kind === 'guide') node.params.layerId = 'relu3';
+      if (node.kind === 'guided') node.params.layerId = 'relu2';
+    }
+    for (const edge of experiment.edges) if (edge.target === 'guide-relu4') edge.source = 'student';
+    expect(errorsOf(validateGraph(experiment), 'ft')).toEqual([
+      '"FT (relu4 -> pool2)" first trains its learned parts on the teacher side alone, from a network its stage keeps frozen, but ' +
+      '"CNN student" trains in that stage: feed its teacher side from a teacher, or from an assistant trained before.',
+    ]);
   });
 });

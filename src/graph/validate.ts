@@ -6,10 +6,12 @@ import { describeNode, portsOf, rolesOfSide } from './nodeKinds';
 import { checkConnection } from './connection';
 import { defaultTrainerSettings } from './factory';
 import { lossShapeProblem } from './lossShapes';
-import { edgesInto, edgesOutOf, lossesOfTrainer, modelFeeding, nodesOfKind, stageChains } from './queries';
-import { checkPhases, checkTrainUpTo } from './validatePhases';
+import { edgesInto, edgesOutOf, lossesOfTrainer, modelFeeding, nodeById, nodesOfKind, stageChains } from './queries';
+import { checkPhases, checkTrainUpTo, learnersOfTrainer } from './validatePhases';
+import { lossSides } from './phases';
 import { guidedAdapter, summarizeModel } from './shapes';
 import { headSource, resolveHead } from './heads';
+import { ensembleClassesProblem, ensembleMembers, MIN_ENSEMBLE_MEMBERS } from './ensembles';
 
 export { checkConnection, type CandidateEdge } from './connection';
 
@@ -138,6 +140,17 @@ function checkHead(experiment: ExperimentFile, node: NodeOf<'head'>, report: Rep
   }
 }
 
+function checkEnsemble(experiment: ExperimentFile, node: NodeOf<'ensemble'>, report: Report): void {
+  const members = ensembleMembers(experiment, node);
+  if (members.length < MIN_ENSEMBLE_MEMBERS) {
+    const connected = members.length === 0 ? 'none is connected' : `only ${describeNode(members[0])} is (its own average)`;
+    report(node.id, 'error', `${describeNode(node)} averages the predictions of at least ${MIN_ENSEMBLE_MEMBERS} networks, but ` +
+      `${connected}: connect the Logits of another network to its Members, or delete it.`);
+  }
+  const classes = ensembleClassesProblem(experiment, node);
+  if (classes !== null) report(node.id, 'error', classes);
+}
+
 function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Report): void {
   const loss = lossRegistry.find((entry) => entry.id === node.params.lossId);
   if (loss === undefined) {
@@ -152,8 +165,19 @@ function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Rep
   }
   const problem = lossShapeProblem(experiment, node, loss);
   if (problem !== null) report(node.id, 'error', problem);
+  if (loss.needsFrozenTeacher) checkTeacherFrozen(experiment, node, report);
   if (edgesOutOf(experiment, node.id, 'loss').length === 0) {
     report(node.id, 'warning', `${describeNode(node)} is in no trainer, so it has no effect: connect its Loss output to a Trainer.`);
+  }
+}
+
+/** A loss that pre-trains on its teacher side (FT) cannot read that side from a network its own stages train. */
+function checkTeacherFrozen(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Report): void {
+  const learners = new Set(edgesOutOf(experiment, node.id, 'loss').flatMap((edge) => learnersOfTrainer(experiment, edge.target).map((model) => model.id)));
+  for (const id of lossSides(experiment, node).teacher.filter((teacher) => learners.has(teacher))) {
+    const model = nodeById(experiment, id);
+    report(node.id, 'error', `${describeNode(node)} first trains its learned parts on the teacher side alone, from a network its stage keeps frozen, ` +
+      `but ${model === undefined ? `'${id}'` : describeNode(model)} trains in that stage: feed its teacher side from a teacher, or from an assistant trained before.`);
   }
 }
 
@@ -252,6 +276,7 @@ export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
       case 'guide':
       case 'guided': checkTap(experiment, node, report); break;
       case 'head': checkHead(experiment, node, report); break;
+      case 'ensemble': checkEnsemble(experiment, node, report); break;
       case 'loss': checkLoss(experiment, node, report); break;
       case 'trainer': checkTrainer(experiment, node, report); break;
       case 'export':

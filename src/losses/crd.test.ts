@@ -6,7 +6,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const settings: CrdSettings = { dimension: 4, negatives: 3, temperature: 0.5, momentum: 0.5 };
+const settings: CrdSettings = { dimension: 4, negatives: 3, temperature: 0.5, momentum: 0.5, negativesFrom: 'anyImage' };
 
 function rows(tensor: tf.Tensor): number[][] {
   return tensor.arraySync() as number[][];
@@ -145,5 +145,26 @@ describe('CRD module', () => {
     expect(() => module.beginStep({ indices: Int32Array.from([0, 6]) })).toThrow(/outside the memory of 6 images/);
     tf.dispose([s, t]);
     module.dispose();
+  });
+
+  it('draws other-class negatives without replacement (RepDistiller\'s training), with replacement only past the pool', () => {
+    const labels = [0, 0, 1, 1, 1, 2, 2, 2];
+    const module = new CrdModule([3], [2], 8, { ...settings, negatives: 5, negativesFrom: 'otherClasses' }, 9, labels);
+    for (let step = 0; step < 20; step++) {
+      module.beginStep({ indices: Int32Array.from([0, 2]) });
+      const contrast = rows(module.contrast as tf.Tensor);
+      for (const row of contrast) {
+        const negatives = row.slice(1);
+        expect(negatives.every((j) => labels[j] !== labels[row[0]])).toBe(true);
+        expect(new Set(negatives).size).toBe(5);
+      }
+      module.endStep(false);
+    }
+    const crowded = new CrdModule([3], [2], 8, { ...settings, negatives: 7, negativesFrom: 'otherClasses' }, 9, labels);
+    crowded.beginStep({ indices: Int32Array.from([2]) });
+    expect(rows(crowded.contrast as tf.Tensor)[0].slice(1).every((j) => labels[j] !== 1)).toBe(true);
+    expect(() => new CrdModule([3], [2], 8, { ...settings, negativesFrom: 'otherClasses' }, 9)).toThrow(/needs the training labels/);
+    module.dispose();
+    crowded.dispose();
   });
 });

@@ -10,7 +10,8 @@ import type { LossModule, StepSamples } from './types';
  * Contrastive representation distillation (Tian, Krishnan, Isola 2020), as RepDistiller's CRDLoss
  * computes it. Each side's feature is flattened, embedded by a linear layer and L2-normalised. A
  * memory bank per side holds one embedding per training image. For image i the positive is the
- * other side's memory entry i, the negatives are K entries drawn uniformly; with
+ * other side's memory entry i, the negatives are K entries of images of other classes, drawn without
+ * replacement (RepDistiller's training samples them so, its 'exact' mode), or of any image; with
  * h(v, m) = exp(v . m / tau) / Z, the NCE loss per anchor is
  *   -log(h_pos / (h_pos + K/N)) - sum_k log((K/N) / (h_k + K/N)),
  * Z fixed at the first step as mean(exp(v . m / tau)) * N. Both directions are summed: the student
@@ -27,6 +28,8 @@ export interface CrdSettings {
   temperature: number;
   /** Memory momentum (nce_m 0.5). */
   momentum: number;
+  /** Where negatives come from: images of other classes (RepDistiller's training) or any image (its fallback). */
+  negativesFrom: 'otherClasses' | 'anyImage';
 }
 
 /** RepDistiller's ContrastLoss eps. */
@@ -95,12 +98,15 @@ export class CrdModule implements LossModule {
   /** RepDistiller's Z_v1 (student anchors) and Z_v2 (teacher anchors), fixed at the first step. */
   normalisers: { student: number; teacher: number } | null = null;
   private readonly rng: Rng;
+  /** Per class, the images of every other class (a permutation, partly reshuffled by each draw); null = any image. */
+  private readonly negativePools: Int32Array[] | null;
+  private readonly labels: ArrayLike<number> | null;
   /** This step's images and their contrast indices [B, K + 1] (column 0 the image itself). */
   private batch: { indices: Int32Array; contrast: tf.Tensor2D } | null = null;
   /** This step's embeddings (no gradient), written into the memories once the update is applied. */
   private embedded: { student: tf.Tensor2D; teacher: tf.Tensor2D } | null = null;
 
-  constructor(studentShape: Shape, teacherShape: Shape, readonly trainCount: number, readonly settings: CrdSettings, seed: number) {
+  constructor(studentShape: Shape, teacherShape: Shape, readonly trainCount: number, readonly settings: CrdSettings, seed: number, labels?: ArrayLike<number>) {
     const { dimension } = settings;
     this.studentEmbedding = linear(product(studentShape), dimension, layerSeed(seed, 0));
     this.teacherEmbedding = linear(product(teacherShape), dimension, layerSeed(seed, 1));
@@ -108,9 +114,17 @@ export class CrdModule implements LossModule {
     this.teacherMemory = memoryBank(trainCount, dimension, layerSeed(seed, 3));
     this.variables = [this.studentEmbedding.kernel, this.studentEmbedding.bias, this.teacherEmbedding.kernel, this.teacherEmbedding.bias];
     this.rng = createRng(layerSeed(seed, 4));
+    if (settings.negativesFrom === 'otherClasses') {
+      if (!labels || labels.length !== trainCount) throw new Error('CRD draws its negatives from other classes, so it needs the training labels.');
+      this.labels = labels;
+      this.negativePools = otherClassPools(labels);
+    } else {
+      this.labels = null;
+      this.negativePools = null;
+    }
   }
 
-  /** Draws the contrast indices: the image itself first, then K uniform draws (as RepDistiller's AliasMethod on uniform weights). */
+  /** Draws the contrast indices: the image itself first, then K negatives. */
   beginStep({ indices }: StepSamples): void {
     this.dropBatch();
     const columns = this.settings.negatives + 1;
@@ -118,7 +132,7 @@ export class CrdModule implements LossModule {
     indices.forEach((index, row) => {
       if (index < 0 || index >= this.trainCount) throw new RangeError(`CRD: image index ${index} is outside the memory of ${this.trainCount} images.`);
       contrast[row * columns] = index;
-      for (let k = 1; k < columns; k++) contrast[row * columns + k] = this.rng.nextInt(this.trainCount);
+      this.drawNegatives(index, contrast.subarray(row * columns + 1, (row + 1) * columns));
     });
     this.batch = { indices, contrast: tf.tensor2d(contrast, [indices.length, columns], 'int32') };
   }
@@ -169,6 +183,27 @@ export class CrdModule implements LossModule {
     tf.dispose([...this.variables, this.studentMemory, this.teacherMemory]);
   }
 
+  /**
+   * Other-class images without replacement (a partial Fisher-Yates shuffle of the pool; with
+   * replacement when K exceeds the pool, as np.random.choice), or uniform draws over every image.
+   */
+  private drawNegatives(index: number, into: Int32Array): void {
+    if (!this.negativePools || !this.labels) {
+      for (let k = 0; k < into.length; k++) into[k] = this.rng.nextInt(this.trainCount);
+      return;
+    }
+    const pool = this.negativePools[this.labels[index]];
+    if (into.length > pool.length) {
+      for (let k = 0; k < into.length; k++) into[k] = pool[this.rng.nextInt(pool.length)];
+      return;
+    }
+    for (let k = 0; k < into.length; k++) {
+      const pick = k + this.rng.nextInt(pool.length - k);
+      [pool[k], pool[pick]] = [pool[pick], pool[k]];
+      into[k] = pool[k];
+    }
+  }
+
   private embed(feature: tf.Tensor, embedding: Embedding): tf.Tensor2D {
     const flat = tf.reshape(feature, [feature.shape[0], -1]);
     return l2Normalise(tf.add(tf.matMul(flat, embedding.kernel), embedding.bias) as tf.Tensor2D);
@@ -192,4 +227,18 @@ export class CrdModule implements LossModule {
     this.batch = null;
     this.embedded = null;
   }
+}
+
+/** For each class present, the indices of the images of every other class. */
+function otherClassPools(labels: ArrayLike<number>): Int32Array[] {
+  const classes = Math.max(...Array.from(labels)) + 1;
+  const sizes = new Array<number>(classes).fill(0);
+  for (let i = 0; i < labels.length; i++) sizes[labels[i]] += 1;
+  return sizes.map((size, label) => {
+    if (size === labels.length) throw new Error('CRD draws negatives from other classes, but every training image has the same label.');
+    const pool = new Int32Array(labels.length - size);
+    let at = 0;
+    for (let i = 0; i < labels.length; i++) if (labels[i] !== label) pool[at++] = i;
+    return pool;
+  });
 }

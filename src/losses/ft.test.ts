@@ -7,16 +7,25 @@ beforeAll(async () => {
 });
 
 describe('FT loss', () => {
-  it('is the L1 distance of the L2-normalised factors: paper sums per sample, repdistiller averages', async () => {
+  it('paper: the L1 distance of the L2-normalised factors per sample, averaged over the batch', async () => {
     // Sample 1: t = [3, 4] -> [0.6, 0.8]; s = [1, 0] -> [1, 0]; |diff| = [0.4, 0.8], sum 1.2.
     // Sample 2: t = [0, 2] -> [0, 1];     s = [0, 5] -> [0, 1]; |diff| = 0.
     const teacher = tf.tensor2d([[3, 4], [0, 2]]);
     const student = tf.tensor2d([[1, 0], [0, 5]]);
     const paper = factorTransferLoss(student, teacher, 'paper');
-    const mean = factorTransferLoss(student, teacher, 'repdistiller');
     expect((await paper.data())[0]).toBeCloseTo(0.6, 6);
-    expect((await mean.data())[0]).toBeCloseTo(0.3, 6);
-    tf.dispose([teacher, student, paper, mean]);
+    tf.dispose([teacher, student, paper]);
+  });
+
+  it('repdistiller: channel mean of squares per position, normalised, mean absolute difference', async () => {
+    // One sample, 1 x 2 positions, 2 channels. Teacher channels per position: [1, 1] and [1, 3] -> means of
+    // squares [1, 5] -> normalised [1, 5] / sqrt 26. Student: [2, 0] and [0, 2] -> [2, 2] -> [1, 1] / sqrt 2.
+    const teacher = tf.tensor4d([1, 1, 1, 3], [1, 1, 2, 2]);
+    const student = tf.tensor4d([2, 0, 0, 2], [1, 1, 2, 2]);
+    const loss = factorTransferLoss(student, teacher, 'repdistiller');
+    const expected = (Math.abs(1 / Math.sqrt(26) - Math.SQRT1_2) + Math.abs(5 / Math.sqrt(26) - Math.SQRT1_2)) / 2;
+    expect((await loss.data())[0]).toBeCloseTo(expected, 6);
+    tf.dispose([teacher, student, loss]);
   });
 
   it('normalises each sample over all of its positions and channels', async () => {

@@ -10,7 +10,8 @@ import type { LossModule, ModulePretraining } from './types';
  * LeakyReLU 0.1 after each) is first trained alone to reconstruct the teacher feature (mean squared
  * error); its encoder's output is the teacher factor. A translator (the same three-convolution
  * encoder) on the student feature gives the student factor, and it trains with the student on
- * || F_t / ||F_t||_2 - F_s / ||F_s||_2 ||_1. The paraphraser is frozen (inference mode) meanwhile.
+ * || F_t / ||F_t||_2 - F_s / ||F_s||_2 ||_1 (or RepDistiller's reduced form, below). The paraphraser
+ * is frozen (inference mode) meanwhile.
  */
 
 export type FtForm = 'paper' | 'repdistiller';
@@ -52,15 +53,25 @@ export function normalisedFactor(factor: tf.Tensor): tf.Tensor2D {
   });
 }
 
-/** paper: the L1 norm of the difference per sample, averaged over the batch; repdistiller: the mean absolute difference (F.l1_loss). */
+/** RepDistiller's factor(): the channel mean of F^2 per position, flattened and L2-normalised: [B, H * W]. */
+export function channelEnergyFactor(factor: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => normalisedFactor(tf.mean(tf.square(factor), -1)));
+}
+
+/**
+ * paper: || F_t / ||F_t|| - F_s / ||F_s|| ||_1 per sample (the factors flattened), averaged over the
+ * batch. repdistiller: RepDistiller's FactorTransfer loss, which first reduces each factor to its
+ * channel mean of squares (an attention-like map, as its factor() does), then takes the mean absolute
+ * difference of the normalised maps; its weight 200 goes with this form.
+ */
 export function factorTransferLoss(studentFactor: tf.Tensor, teacherFactor: tf.Tensor, form: FtForm): tf.Scalar {
   requireSameBatch(studentFactor, teacherFactor, 'FT student and teacher factors');
   if (studentFactor.shape.join() !== teacherFactor.shape.join()) {
     throw new Error(`FT: the student factor [${studentFactor.shape.join(', ')}] must match the teacher factor [${teacherFactor.shape.join(', ')}].`);
   }
   return tf.tidy(() => {
-    const difference = tf.abs(tf.sub(normalisedFactor(teacherFactor), normalisedFactor(studentFactor)));
-    return (form === 'paper' ? tf.mean(tf.sum(difference, 1)) : tf.mean(difference)) as tf.Scalar;
+    if (form === 'repdistiller') return tf.mean(tf.abs(tf.sub(channelEnergyFactor(teacherFactor), channelEnergyFactor(studentFactor)))) as tf.Scalar;
+    return tf.mean(tf.sum(tf.abs(tf.sub(normalisedFactor(teacherFactor), normalisedFactor(studentFactor))), 1)) as tf.Scalar;
   });
 }
 

@@ -69,7 +69,7 @@ export const fixtures: Record<string, LossFixture> = {
 
 /** The learned parts a registry entry needs (VID's regressor), seeded; undefined for stateless losses. Caller disposes. */
 export function moduleFor(
-  id: string, shapes: Record<string, Shape>, params: Record<string, number> = {}, seed = 1, context: ModuleContext = { trainCount: 4 * BATCH },
+  id: string, shapes: Record<string, Shape>, params: Record<string, number> = {}, seed = 1, context: ModuleContext = { trainCount: 4 * BATCH, trainLabels: Array.from({ length: 4 * BATCH }, (_, i) => i % CLASSES) },
 ): LossModule | undefined {
   const module = getLoss(id).createModule?.(shapes, params, seed, context);
   // A module with a per-image memory (CRD) is told which images the batch holds, as the trainer does before a step.

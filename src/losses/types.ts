@@ -29,6 +29,8 @@ export interface LossParamDef {
   description: string;
   /** When set, the value is an index into these choices (e.g. NST kernel). */
   choices?: string[];
+  /** A whole number (a count, an order); files with a fraction are refused. Choices are always whole. */
+  integer?: boolean;
 }
 
 export type LossParams = Record<string, number>;
@@ -80,6 +82,8 @@ export interface StepSamples {
 export interface ModuleContext {
   /** Images in the training split (the size of a per-sample memory bank). */
   readonly trainCount: number;
+  /** Their labels, in split order (CRD draws its negatives from other classes). */
+  readonly trainLabels?: ArrayLike<number>;
 }
 
 /**
@@ -112,6 +116,11 @@ export interface LossDefinition {
    * (FitNet's regressor). Losses that compare shape-free statistics say false.
    */
   needsAdapter: boolean;
+  /**
+   * Its learned parts pre-train on the teacher-side inputs before the stage (FT's paraphraser), so
+   * those must come from a network the stage keeps frozen: validation refuses one it trains.
+   */
+  needsFrozenTeacher?: boolean;
   /**
    * Fewest samples a batch must hold (relational losses compare samples within a batch); absent = 1.
    * Validation checks it against every batch size an epoch produces, the last one included.

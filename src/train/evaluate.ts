@@ -19,7 +19,8 @@ export interface EvaluationOptions {
   shouldStop?: () => boolean;
 }
 
-function predictLogits(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor {
+/** A model's inference-mode logits (its tapped outputs dropped). */
+export function predictLogits(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor {
   const outputs = outputList(model.predict(xs, { batchSize: xs.shape[0] }));
   outputs.slice(1).forEach((tap) => tap.dispose());
   return outputs[0];
@@ -31,6 +32,16 @@ function predictLogits(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor {
  */
 export async function evaluateAccuracy(
   model: tf.LayersModel,
+  split: ImageSplit,
+  info: DatasetInfo,
+  options: EvaluationOptions = {},
+): Promise<number> {
+  return evaluateLogitsAccuracy((xs) => predictLogits(model, xs), split, info, options);
+}
+
+/** evaluateAccuracy for any predictor of logits (an ensemble's), run inside a tf.tidy per batch. */
+export async function evaluateLogitsAccuracy(
+  logitsOf: (xs: tf.Tensor) => tf.Tensor,
   split: ImageSplit,
   info: DatasetInfo,
   options: EvaluationOptions = {},
@@ -48,7 +59,7 @@ export async function evaluateAccuracy(
       const batch = splitToTensors(split, info, start, size);
       const previous = correct;
       correct = tf.tidy(() => {
-        const logits = predictLogits(model, batch.xs);
+        const logits = logitsOf(batch.xs);
         return previous.add(logits.argMax(-1).equal(batch.ys).sum().cast('int32'));
       });
       previous.dispose();

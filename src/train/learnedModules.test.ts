@@ -62,7 +62,7 @@ describe('loss modules in real runs', () => {
       trains: ['student'], adapters: new Map(),
     };
     const definition = getLoss('crd');
-    const module = definition.createModule!({ guide: [2], guided: [2] }, { dimension: 4, negatives: 3 }, 1, { trainCount: 8 }) as CrdModule;
+    const module = definition.createModule!({ guide: [2], guided: [2] }, { dimension: 4, negatives: 3 }, 1, { trainCount: 8, trainLabels: [0, 1, 0, 1, 0, 1, 0, 1] }) as CrdModule;
     const term: ActiveTerm = {
       plan: { nodeId: 'crd', lossId: 'crd', label: 'CRD', weight: 1, params: { dimension: 4, negatives: 3 }, inputs: {
         guide: { kind: 'logits', model: 'teacher', detach: false }, guided: { kind: 'logits', model: 'student', detach: false },
@@ -84,6 +84,33 @@ describe('loss modules in real runs', () => {
     tf.dispose([xs, ys]);
     model.dispose();
     teacher.dispose();
+  });
+
+  // (tfjs keeps the tensors a forward pass saved for its backward pass when the pass throws, so a failed step is not leak-free.)
+  it('a failed step tells every begun module so (endStep(false)) and reports the step\'s own error', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+    const models: StepModels = { networks: new Map([['student', { model, taps: [] }]]), trains: ['student'], adapters: new Map() };
+    const calls: string[] = [];
+    const module = {
+      variables: [], dispose: () => undefined,
+      beginStep: () => { calls.push('begin'); },
+      endStep: (applied: boolean) => { calls.push(`end ${applied}`); },
+    };
+    const failing = { ...getLoss('ce'), compute: () => { throw new Error('the loss failed'); } };
+    const term: ActiveTerm = {
+      plan: { nodeId: 'ce', lossId: 'ce', label: 'CE', weight: 1, params: {}, inputs: { logits: { kind: 'logits', model: 'student', detach: false }, labels: { kind: 'labels' } } },
+      definition: failing, weight: 1, module,
+    };
+    const xs = tf.randomNormal([2, 3], 0, 1, 'float32', 4);
+    const ys = tf.tensor1d([0, 1], 'int32');
+    const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    await expect(trainStep(models, [term], { xs, ys, indices: Int32Array.from([0, 1]) }, variables, optimizer, 0.01, 1)).rejects.toThrow('the loss failed');
+    expect(calls).toEqual(['begin', 'end false']);
+
+    optimizer.dispose();
+    tf.dispose([xs, ys]);
+    model.dispose();
   });
 
   it('FT: the paraphraser trains alone first (its loss falls, progress counts it), then the translator trains with the student', async () => {

@@ -5,7 +5,7 @@ import { getLoss } from '../losses/registry';
 import { buildAdapter } from '../models/adapters';
 import { buildModel, getLayerWeightsAsync } from '../models/builder';
 import { summarizeArchitecture } from '../models/shapes';
-import type { ModelResult } from '../results';
+import type { EnsembleResult, ModelResult } from '../results';
 import { evaluateAccuracy, measureInferenceMs } from './evaluate';
 import { phaseSteps, trainPhase, type ModelOutcome, type PhaseStage, type TrainedNetwork } from './phase';
 import { modelPlan, phaseTraining, type LossTermPlan, type ModelPlan, type PhasePlan, type ProbePlan, type TrainingPlan } from './plan';
@@ -17,13 +17,15 @@ import type { LossModule } from '../losses/types';
 import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import { layerSeed } from '../models/seedHash';
 import { modelResult } from './summary';
+import { evaluateEnsemble } from './ensembleResults';
 import { restoreTeacher, storeTeacher } from './teacherStore';
 
 /**
  * Runs one phase of a plan at a time, keeping the networks the later phases need: a phase builds
  * the models it trains, reads the ones it freezes from earlier phases, and hands its results back.
  * A teacher phase first tries the cache and the shipped teachers. Baselines are released after
- * their phase (nothing reads them later). dispose() frees every tensor the run made.
+ * their phase (nothing reads them later). After each phase, the ensembles whose members have all
+ * finished are evaluated. dispose() frees every tensor the run made.
  */
 
 /** Loss modules draw their seeds from a stream of their own (layers and adapters use the low indices). */
@@ -31,6 +33,8 @@ const LOSS_MODULE_SEED_OFFSET = 10_000;
 
 export interface PhaseCallbacks {
   modelDone(result: ModelResult): void;
+  /** An Ensemble node evaluated, once all its members had finished. */
+  ensembleDone(result: EnsembleResult): void;
   phaseDone(): void;
 }
 
@@ -46,6 +50,9 @@ export class PhaseRunner {
   private readonly lossModules = new Map<string, LossModule>();
   private readonly ownOptimizers = new Map<string, TrainingOptimizer>();
   private probeInputs: ProbeInputs | null = null;
+  /** Models with a result (trained or restored), and the ensembles evaluated from them. */
+  private readonly finished = new Set<string>();
+  private readonly evaluatedEnsembles = new Set<string>();
 
   constructor(
     private readonly plan: TrainingPlan,
@@ -112,7 +119,7 @@ export class PhaseRunner {
     for (const network of trained) {
       const model = modelPlan(this.plan, network.id);
       const accuracies = outcome.models.get(network.id) as ModelOutcome;
-      this.callbacks.modelDone(await this.result(network, model, accuracies, { epochs: outcome.epochs, trainingSeconds: outcome.trainingSeconds }));
+      this.modelDone(await this.result(network, model, accuracies, { epochs: outcome.epochs, trainingSeconds: outcome.trainingSeconds }));
       done.push({ modelId: network.id, testAccuracy: accuracies.testAccuracy });
       if (phase.cacheKey !== undefined) {
         await storeTeacher(phase.cacheKey, await getLayerWeightsAsync(network.model, model.architecture), this.env);
@@ -127,6 +134,7 @@ export class PhaseRunner {
       }
     }
     this.env.emit({ type: 'phaseDone', phaseId: phase.id, kind: phase.kind, label: phase.label, models: done, fromCache: false });
+    await this.evaluateEnsembles();
     this.callbacks.phaseDone();
     if (phase.kind === 'baseline') for (const id of phase.trains) this.release(id);
     return true;
@@ -178,10 +186,31 @@ export class PhaseRunner {
     if (control.stopRequested) return false;
     const model = modelPlan(this.plan, network.id);
     const epochs = phase.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
-    this.callbacks.modelDone(await this.result(network, model, accuracies, { epochs, trainingSeconds: 0 }, { fromCache: true, pretrained: restored.pretrained }));
+    this.modelDone(await this.result(network, model, accuracies, { epochs, trainingSeconds: 0 }, { fromCache: true, pretrained: restored.pretrained }));
     emit({ type: 'phaseDone', phaseId: phase.id, kind: phase.kind, label: phase.label, models: [{ modelId: model.id, testAccuracy: accuracies.testAccuracy }], fromCache: true });
+    await this.evaluateEnsembles();
     this.callbacks.phaseDone();
     return true;
+  }
+
+  private modelDone(result: ModelResult): void {
+    this.finished.add(result.modelId);
+    this.callbacks.modelDone(result);
+  }
+
+  /** Each ensemble whose members have all finished, evaluated once (its members stay built until dispose). */
+  private async evaluateEnsembles(): Promise<void> {
+    for (const ensemble of this.plan.ensembles) {
+      if (this.evaluatedEnsembles.has(ensemble.id) || !ensemble.members.every((id) => this.finished.has(id))) continue;
+      const members = ensemble.members.map((id) => this.networks.get(id) as tf.LayersModel);
+      const params = ensemble.members.reduce((sum, id) => sum + summarizeArchitecture(modelPlan(this.plan, id).architecture).params, 0);
+      const result = await evaluateEnsemble(ensemble, members, params, this.data, () => this.env.control.stopRequested);
+      if (result === null) return;
+      this.evaluatedEnsembles.add(ensemble.id);
+      this.env.emit({ type: 'log', message: `Ensemble "${ensemble.label}": test accuracy ${(result.testAccuracy * 100).toFixed(2)}% ` +
+        `(the average of ${ensemble.members.map((id) => modelPlan(this.plan, id).label).join(', ')}).` });
+      this.callbacks.ensembleDone(result);
+    }
   }
 
   private async result(
@@ -229,7 +258,7 @@ export class PhaseRunner {
     if (!module) {
       if (term.moduleShapes === undefined) throw new RunError('invalid-plan', `The loss '${term.label}' has learned parts but the plan gives no input shapes: recompile the experiment.`);
       const seed = layerSeed(modelPlan(this.plan, phase.trains[0]).seed, LOSS_MODULE_SEED_OFFSET + this.lossModules.size);
-      module = definition.createModule(term.moduleShapes, term.params, seed, { trainCount: this.data.train.count });
+      module = definition.createModule(term.moduleShapes, term.params, seed, { trainCount: this.data.train.count, trainLabels: this.data.train.labels });
       this.lossModules.set(term.nodeId, module);
     }
     return module;

@@ -25,9 +25,26 @@ export const baselineIdFor = (modelId: string): string => `${modelId}/baseline`;
 export type TensorRef =
   | { kind: 'logits'; model: string; detach: boolean }
   | { kind: 'labels' }
-  | { kind: 'feature'; model: string; layerId: string; adapterId: string | null; detach: boolean };
+  | { kind: 'feature'; model: string; layerId: string; adapterId: string | null; detach: boolean }
+  /** An Ensemble node's logits: log of the mean of the members' softmax (the members run as its phase runs them). */
+  | { kind: 'ensemble'; members: string[]; detach: boolean };
 // `detach`: the input is a target, not a prediction (the teacher side of a loss read from a model the
 // same phase trains, as in mutual learning), so no gradient flows into that model through it.
+
+/** The models a loss input reads (an ensemble reads all its members). */
+export function modelsReadBy(ref: TensorRef): string[] {
+  if (ref.kind === 'labels') return [];
+  return ref.kind === 'ensemble' ? [...ref.members] : [ref.model];
+}
+
+/** An Ensemble node: evaluated after the run (once all its members finished) as a result of its own. */
+export interface EnsemblePlan {
+  /** The ensemble node's id. */
+  id: string;
+  label: string;
+  /** Model ids, in the order they feed the node. */
+  members: string[];
+}
 
 /**
  * A part trained with one model and never exported: a FitNet adapter mapping a guided feature to its
@@ -135,7 +152,7 @@ export interface ProbePlan {
   relations: RelationProbe[];
 }
 
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 export interface TrainingPlan {
   planVersion: typeof PLAN_VERSION;
@@ -145,6 +162,8 @@ export interface TrainingPlan {
   /** In the order they run: a phase comes after every phase that trains a model it freezes. */
   phases: PhasePlan[];
   adapters: AdapterPlan[];
+  /** Every Ensemble node of the graph, in graph order (plan version 3). */
+  ensembles: EnsemblePlan[];
   probes: ProbePlan;
 }
 

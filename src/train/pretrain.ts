@@ -51,7 +51,7 @@ function teacherInputs(setup: PhaseSetup, term: PhaseTerm, xs: tf.Tensor): LossI
   const trained = new Set(setup.trains.map((network) => network.id));
   for (const port of term.definition.ports.filter((p) => p.side === 'teacher')) {
     const ref = term.plan.inputs[port.name];
-    if (!ref || ref.kind === 'labels' || trained.has(ref.model) || !setup.networks.has(ref.model)) {
+    if (!ref || ref.kind === 'labels' || ref.kind === 'ensemble' || trained.has(ref.model) || !setup.networks.has(ref.model)) {
       throw new Error(`'${term.plan.label}' pre-trains on its ${port.label.toLowerCase()}, which must come from a network this phase keeps frozen (a teacher).`);
     }
     const network = setup.networks.get(ref.model)!;
@@ -85,10 +85,13 @@ export async function pretrainModules(
           try {
             inputs = teacherInputs(setup, term, batch.xs);
             const { value, grads } = tf.variableGrads(() => pretraining.loss(inputs), pretraining.variables);
-            optimizer.apply(pretraining.variables, grads, pretraining.learningRate);
-            tf.dispose(grads);
-            const loss = (await value.data())[0];
-            value.dispose();
+            let loss: number;
+            try {
+              optimizer.apply(pretraining.variables, grads, pretraining.learningRate);
+              loss = (await value.data())[0];
+            } finally {
+              tf.dispose([value, ...Object.values(grads)]);
+            }
             step += 1;
             if (!Number.isFinite(loss)) throw new DivergenceError(`${term.plan.nodeId}:pretraining`, `${term.plan.label}: ${pretraining.label}`, loss, step);
             sum += loss * batch.ys.shape[0];

@@ -3,7 +3,7 @@ import type { AssetReader, LoadedDataset } from '../data/types';
 import { trySummarizeArchitecture } from '../models/shapes';
 import { ArchitectureError, type LayerWeights } from '../models/spec';
 import type { TrainEvent } from '../protocol';
-import type { ExperimentResults, ModelResult } from '../results';
+import type { EnsembleResult, ExperimentResults, ModelResult } from '../results';
 import type { RunControl } from './control';
 import { PLAN_VERSION, selectedPhases, type RunSelection, type TrainingPlan } from './plan';
 import { probeTapProblems } from './probes';
@@ -84,6 +84,10 @@ function checkPlan(plan: TrainingPlan, runs: RunSelection): void {
       }
     }
   }
+  for (const ensemble of plan.ensembles) {
+    const unknown = ensemble.members.find((id) => !ids.has(id));
+    if (unknown !== undefined) throw new RunError('invalid-plan', `The ensemble '${ensemble.label}' averages the model '${unknown}', which the plan does not have.`);
+  }
   const problems = probeTapProblems(plan.probes, plan.models);
   if (problems.length > 0) throw new RunError('invalid-plan', problems.join(' '));
 }
@@ -106,6 +110,7 @@ function paramsOf(plan: TrainingPlan, modelId: string): number {
 export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env: TrainEnv): Promise<ExperimentResults> {
   const { emit } = env;
   const results = new Map<string, ModelResult>();
+  const ensembles = new Map<string, EnsembleResult>();
   let data: LoadedDataset | null = null;
   let phaseRunner: PhaseRunner | null = null;
   const finish = (): ExperimentResults => assembleResults({
@@ -118,6 +123,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     phases: plan.phases,
     results,
     paramsOf: (modelId) => paramsOf(plan, modelId),
+    ensembles: plan.ensembles.length === 0 ? undefined : plan.ensembles.flatMap((ensemble) => ensembles.get(ensemble.id) ?? []),
     finishedAt: new Date(),
   });
   const stopped = (): ExperimentResults => {
@@ -136,6 +142,7 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     phaseRunner = new PhaseRunner(plan, data, env, progress, {
       // A phase is done: send the results so far, which a later crash or closed tab keeps.
       modelDone: (result) => results.set(result.modelId, result),
+      ensembleDone: (result) => ensembles.set(result.ensembleId, result),
       phaseDone: () => emit({ type: 'result', results: finish() }),
     });
     for (const phase of phases) phaseRunner.planProgress(phase);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition, LossInputs, LossModule } from '../losses/types';
-import type { LossTermPlan, TensorRef } from './plan';
+import { modelsReadBy, type LossTermPlan, type TensorRef } from './plan';
+import { ensembleLogits } from './ensembleLogits';
 import type { TrainingOptimizer } from './optimizer';
 
 /**
@@ -103,7 +104,7 @@ function modelsRead(terms: readonly ActiveTerm[]): Map<string, string> {
   const readers = new Map<string, string>();
   for (const { plan, weight } of terms) {
     if (weight === 0) continue;
-    for (const ref of Object.values(plan.inputs)) if (ref.kind !== 'labels' && !readers.has(ref.model)) readers.set(ref.model, plan.label);
+    for (const ref of Object.values(plan.inputs)) for (const id of modelsReadBy(ref)) if (!readers.has(id)) readers.set(id, plan.label);
   }
   return readers;
 }
@@ -124,6 +125,7 @@ export function frozenForward(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor[]
 class InputResolver {
   private readonly adapted = new Map<string, tf.Tensor>();
   private readonly detached = new Map<tf.Tensor, tf.Tensor>();
+  private readonly ensembles = new Map<string, tf.Tensor>();
   constructor(
     private readonly models: StepModels,
     private readonly outputs: ReadonlyMap<string, tf.Tensor[]>,
@@ -138,11 +140,30 @@ class InputResolver {
 
   private resolve(ref: TensorRef, termLabel: string): tf.Tensor {
     if (ref.kind === 'labels') return this.labels;
-    const outputs = this.outputs.get(ref.model);
-    if (!outputs) throw new Error(`The loss '${termLabel}' reads the model '${ref.model}', which this phase does not run.`);
+    if (ref.kind === 'ensemble') {
+      const tensor = this.ensemble(ref.members, termLabel);
+      return ref.detach ? this.detach(tensor) : tensor;
+    }
+    const outputs = this.outputsOf(ref.model, termLabel);
     let tensor = ref.kind === 'logits' ? outputs[0] : tapOutput(outputs, network(this.models, ref.model, `The loss '${termLabel}'`).taps, ref.layerId, ref.model);
     if (ref.kind === 'feature' && ref.adapterId !== null) tensor = this.adapt(tensor, ref.model, ref.layerId, ref.adapterId, termLabel);
     return ref.detach ? this.detach(tensor) : tensor;
+  }
+
+  private outputsOf(modelId: string, termLabel: string): tf.Tensor[] {
+    const outputs = this.outputs.get(modelId);
+    if (!outputs) throw new Error(`The loss '${termLabel}' reads the model '${modelId}', which this phase does not run.`);
+    return outputs;
+  }
+
+  /** Computed once per step for all the terms that read the same members. */
+  private ensemble(members: readonly string[], termLabel: string): tf.Tensor {
+    const key = members.join('|');
+    const cached = this.ensembles.get(key);
+    if (cached) return cached;
+    const logits = ensembleLogits(members.map((id) => this.outputsOf(id, termLabel)[0]));
+    this.ensembles.set(key, logits);
+    return logits;
   }
 
   private adapt(feature: tf.Tensor, modelId: string, layerId: string, adapterId: string, termLabel: string): tf.Tensor {
@@ -185,7 +206,8 @@ export async function trainStep(
       'give a loss a weight other than 0 for the whole stage.');
   }
   const trained = new Set(models.trains);
-  const stepModules = beginModuleSteps(terms, batch);
+  // Modules told about this batch, to be told when the step ends (also when it fails).
+  const stepModules: LossModule[] = [];
   let applied = false;
   const frozenOutputs = new Map<string, tf.Tensor[]>();
   // Inputs of the terms whose module trains itself afterwards, kept (detached) past the tape.
@@ -194,6 +216,7 @@ export async function trainStep(
   let ownReport: OwnReport | null;
   let gradients: tf.NamedTensorMap = {};
   try {
+    beginModuleSteps(terms, batch, stepModules);
     for (const [id, termLabel] of modelsRead(terms)) {
       if (!trained.has(id)) frozenOutputs.set(id, frozenForward(network(models, id, `The loss '${termLabel}'`).model, batch.xs));
     }
@@ -226,10 +249,10 @@ export async function trainStep(
     if (report) (report as tf.Tensor).dispose();
     throw error;
   } finally {
-    for (const module of stepModules) module.endStep?.(applied);
     tf.dispose(gradients);
     for (const outputs of frozenOutputs.values()) tf.dispose(outputs);
     for (const inputs of ownInputs.values()) tf.dispose(Object.values(inputs));
+    endModuleSteps(stepModules, applied);
   }
   const stacked = report as tf.Tensor | null;
   if (!stacked) throw new Error('The training step produced no loss values.');
@@ -242,9 +265,8 @@ export async function trainStep(
   return outcome;
 }
 
-/** Tells the modules of the computed terms which samples the batch holds; returns the modules to tell when the step ends. */
-function beginModuleSteps(terms: readonly ActiveTerm[], batch: StepBatch): LossModule[] {
-  const modules: LossModule[] = [];
+/** Tells the modules of the computed terms which samples the batch holds, adding each to `begun` once told. */
+function beginModuleSteps(terms: readonly ActiveTerm[], batch: StepBatch, begun: LossModule[]): void {
   for (const { module, weight, plan } of terms) {
     if (!module || weight === 0 || (!module.beginStep && !module.endStep)) continue;
     if (module.beginStep) {
@@ -253,9 +275,21 @@ function beginModuleSteps(terms: readonly ActiveTerm[], batch: StepBatch): LossM
       }
       module.beginStep({ indices: batch.indices });
     }
-    modules.push(module);
+    begun.push(module);
   }
-  return modules;
+}
+
+/** Ends every begun module's step; a failure there is reported only when the step itself succeeded (else the step's error is the news). */
+function endModuleSteps(modules: readonly LossModule[], applied: boolean): void {
+  let failure: unknown = null;
+  for (const module of modules) {
+    try {
+      module.endStep?.(applied);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== null && applied) throw failure;
 }
 
 /** Copies of a term's inputs that survive the tape's tidy (and carry no gradient back). */

@@ -58,6 +58,14 @@ describe('results arithmetic', () => {
     expect(results.resultsVersion).toBe(2);
   });
 
+  it('lists the ensembles it is given (none yet: an empty list), and no `ensembles` for a plan without them', () => {
+    const ensemble = { ensembleId: 'ens', label: 'Pair', members: ['teacher', 'student'], testAccuracy: 0.99, validationAccuracy: 0.98, params: 125 };
+    const base = input([teacherPlan, baselinePlan, studentPlan], pairPhases, [student, teacher, baseline], pairParams);
+    expect(assembleResults({ ...base, ensembles: [ensemble] }).ensembles).toEqual([ensemble]);
+    expect(assembleResults({ ...base, ensembles: [] }).ensembles).toEqual([]);
+    expect(assembleResults(base)).not.toHaveProperty('ensembles');
+  });
+
   it('leaves a comparison null when one side did not run, and compression known from the architectures', () => {
     const results = assembleResults(input([teacherPlan, baselinePlan, studentPlan], pairPhases, [student], { teacher: 100, student: 25 }));
     expect(results.distillations[0]).toMatchObject({ compressionRatio: 4, accuracyDrop: null, distillationGain: null });

@@ -1,5 +1,5 @@
 import type { ArchitectureSummary } from '../models/spec';
-import { RESULTS_VERSION, type DistillationReport, type ExperimentResults, type ModelResult } from '../results';
+import { RESULTS_VERSION, type DistillationReport, type EnsembleResult, type ExperimentResults, type ModelResult } from '../results';
 import { baselineIdFor, type ModelPlan, type PhasePlan } from './plan';
 
 /**
@@ -62,6 +62,8 @@ export interface ResultsInput extends Pick<ExperimentResults, 'experimentName' |
   results: ReadonlyMap<string, ModelResult>;
   /** Parameter counts from the plan's architectures (0 when invalid): compression is known before training. */
   paramsOf(modelId: string): number;
+  /** Finished ensembles in plan order; absent when the plan has none (the results then carry no `ensembles`). */
+  ensembles?: readonly EnsembleResult[];
   finishedAt: Date;
 }
 
@@ -101,6 +103,7 @@ export function assembleResults(input: ResultsInput): ExperimentResults {
     testCount: input.testCount,
     models: input.models.flatMap((model) => input.results.get(model.id) ?? []),
     distillations: distillationReports(input),
+    ...(input.ensembles === undefined ? {} : { ensembles: [...input.ensembles] }),
     finishedAt: input.finishedAt.toISOString(),
   };
 }

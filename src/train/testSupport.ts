@@ -123,6 +123,7 @@ export function tinyPlan(options: TinyPlanOptions = {}): TrainingPlan {
       },
     ],
     adapters: [{ id: 'adapter-hint', kind: 'dense', modelId: 'student', layerId: 'relu1', inputShape: [16], outputShape: [64] }],
+    ensembles: [],
     probes: { count: 4, temperature: 4, attention: [], fsp: [], relations: [] },
   };
 }

@@ -90,6 +90,16 @@ export const HeadNode = memo(function HeadNode({ data, selected }: KindProps) {
   );
 });
 
+export const EnsembleNode = memo(function EnsembleNode({ data, selected }: KindProps) {
+  if (nodeAs(data.node, 'ensemble') === null) return null;
+  return (
+    <NodeFrame data={data} selected={selected} tone="ensemble" kindLabel="Ensemble">
+      <Fact label="Output" value="log of the mean softmax" />
+      <Fact label="Result" value="accuracy of the average" />
+    </NodeFrame>
+  );
+});
+
 function lossLabel(lossId: string): { label: string; params: { key: string; label: string; choices?: string[] }[] } {
   try {
     const loss = getLoss(lossId);

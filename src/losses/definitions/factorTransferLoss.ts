@@ -28,7 +28,7 @@ export const factorTransferLoss: LossDefinition = {
   params: [
     { key: 'rate', label: 'Factor rate k', default: 0.5, min: 0.05, max: 2, step: 0.05, description: 'Factor channels = k x the teacher map\'s channels (the paper\'s paraphrase rate; 0.5 on CIFAR).' },
     {
-      key: 'paraphraserEpochs', label: 'Paraphraser epochs', default: 30, min: 1, max: 100, step: 1,
+      key: 'paraphraserEpochs', label: 'Paraphraser epochs', default: 30, min: 1, max: 100, step: 1, integer: true,
       description: 'Epochs the paraphraser trains alone on reconstructing the teacher feature (mean squared error) before the stage that first uses this block (RepDistiller: 30).',
     },
     {
@@ -37,12 +37,13 @@ export const factorTransferLoss: LossDefinition = {
     },
     {
       key: 'form', label: 'Form', default: 0, min: 0, max: 1, step: 1, choices: [...FORMS],
-      description: 'paper: the L1 norm of the factor difference per sample, averaged over the batch; repdistiller: the mean absolute difference (F.l1_loss), with which RepDistiller uses weight 200.',
+      description: 'paper: the L1 norm of the normalised factors\' difference per sample, averaged over the batch; repdistiller: RepDistiller\'s loss, which reduces each factor to its channel mean of squares per position before normalising and averages the absolute difference (use weight 200 with it).',
     },
   ],
-  // Paper form; RepDistiller's 200 goes with its mean form, which is smaller by the factor's element count.
+  // Paper form; RepDistiller's 200 goes with its reduced, averaged form.
   defaultWeight: 1,
   needsAdapter: false,
+  needsFrozenTeacher: true,
   checkShapes(shapes) {
     return missingPorts(shapes, ['guide', 'guided']) ?? ftShapeProblem(shapes.guide, shapes.guided);
   },

@@ -175,7 +175,7 @@ export const neuronSelectivityLoss: LossDefinition = {
       choices: [...NST_KERNELS],
       description: 'linear x.y; polynomial (x.y + c)^d (the paper\'s best, d = 2, c = 0: Gram matching); gaussian exp(-|x-y|^2 / 2 sigma^2).',
     },
-    { key: 'degree', label: 'Degree d', default: 2, min: 1, max: 4, step: 1, description: 'Polynomial kernel degree.' },
+    { key: 'degree', label: 'Degree d', default: 2, min: 1, max: 4, step: 1, integer: true, description: 'Polynomial kernel degree.' },
     { key: 'c', label: 'Offset c', default: 0, min: 0, max: 2, step: 0.1, description: 'Polynomial kernel offset.' },
     { key: 'sigma', label: 'Sigma', default: 1, min: 0.1, max: 10, step: 0.1, description: 'Gaussian kernel width.' },
   ],

@@ -72,7 +72,7 @@ export const adversarialKdLoss: LossDefinition = {
     { key: 'objective', label: 'Objective', default: 0, min: 0, max: 1, step: 1, choices: [...OBJECTIVES], description: 'bce: binary cross-entropy (the student minimises -log D(z_s)); lsgan: least squares, D loss ((D(t) - 1)^2 + D(s)^2) / 2, student loss (D(s) - 1)^2.' },
     { key: 'conditional', label: 'Conditional', default: 0, min: 0, max: 1, step: 1, choices: ['off', 'on'], description: 'on: D outputs C + 2 values (class logits and real/fake), and both sides also learn the class (cross-entropy objective only).' },
     { key: 'l1', label: 'L1 weight', default: 0, min: 0, max: 10, step: 0.1, description: 'Weight of mean |z_s - z_t| in the student\'s loss (Xu et al. add it to the conditional form).' },
-    { key: 'hidden', label: 'Hidden units', default: 64, min: 8, max: 512, step: 8, description: 'Width of the discriminator\'s residual MLP.' },
+    { key: 'hidden', label: 'Hidden units', default: 64, min: 8, max: 512, step: 8, integer: true, description: 'Width of the discriminator\'s residual MLP.' },
     { key: 'learningRate', label: 'D learning rate', default: 0.0002, min: 0.000001, max: 0.1, step: 0.0001, description: 'Adam step size of the discriminator\'s own updates.' },
   ],
   defaultWeight: 1,
@@ -112,9 +112,9 @@ export const correlationCongruenceLoss: LossDefinition = {
     { name: 'guided', label: 'Guided (student feature)', type: 'feature', side: 'student' },
   ],
   params: [
-    { key: 'dim', label: 'Embedding size', default: 128, min: 8, max: 512, step: 8, description: 'Both features are mapped by learned linear embeddings to this size and L2-normalised (128 as in RepDistiller\'s CC embeddings).' },
+    { key: 'dim', label: 'Embedding size', default: 128, min: 8, max: 512, step: 8, integer: true, description: 'Both features are mapped by learned linear embeddings to this size and L2-normalised (128 as in RepDistiller\'s CC embeddings).' },
     { key: 'gamma', label: 'Gamma', default: 0.4, min: 0.05, max: 2, step: 0.05, description: 'Width of the Gaussian RBF kernel exp(-gamma |x - y|^2) (0.4 in the paper).' },
-    { key: 'P', label: 'Taylor order P', default: 2, min: 0, max: 6, step: 1, description: 'Order of the Taylor series that approximates the kernel (2 in the paper).' },
+    { key: 'P', label: 'Taylor order P', default: 2, min: 0, max: 6, step: 1, integer: true, description: 'Order of the Taylor series that approximates the kernel (2 in the paper).' },
   ],
   // KD-Zoo trains this Taylor-RBF form (1/B^2 mean) with weight 100; the paper's beta could not be checked.
   // RepDistiller's 0.02 belongs to its simplified CC, a different loss.

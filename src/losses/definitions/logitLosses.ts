@@ -166,6 +166,7 @@ export const topScoreDifferenceLoss: LossDefinition = {
   params: [
     {
       key: 'K',
+      integer: true,
       label: 'Classes K',
       default: 5,
       min: 2,
