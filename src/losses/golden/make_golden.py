@@ -381,11 +381,50 @@ for gamma, P in ((0.4, 2), (0.8, 4)):
     case(f'cc gamma={gamma} P={P}', 'cc', {'guide': ct, 'guided': cs}, {'dim': 3, 'gamma': gamma, 'P': P},
          cc(ct, cs, cc_weights, gamma, P), module=cc_weights)
 
+# FT and CRD pieces (added later, after every earlier rand()): their modules hold more than variables
+# (a pre-trained paraphraser; memory banks and sampled negatives), so the tests check the math on
+# given factors and given memories.
+pieces = []
+
+
+def l2rows(x):
+    return x / np.sqrt((x ** 2).sum(axis=1, keepdims=True))
+
+
+def ft(fs, ft_, form):
+    if form == 'repdistiller':
+        fs, ft_ = (fs ** 2).mean(axis=-1), (ft_ ** 2).mean(axis=-1)
+    s, t = l2rows(fs.reshape(len(fs), -1)), l2rows(ft_.reshape(len(ft_), -1))
+    d = np.abs(t - s)
+    return d.sum(axis=1).mean() if form == 'paper' else d.mean()
+
+
+def crd(v_s, v_t, mem_s, mem_t, contrast, T):
+    n = len(mem_s)
+    k = contrast.shape[1] - 1
+
+    def nce(anchors, memory):
+        scores = np.exp(np.einsum('bkd,bd->bk', memory[contrast], anchors) / T)
+        h = scores / (scores.mean() * n)
+        noise = k / n
+        return -(np.log(h[:, 0] / (h[:, 0] + noise + 1e-7)).sum() + np.log(noise / (h[:, 1:] + noise + 1e-7)).sum()) / len(anchors)
+    return nce(v_s, mem_t) + nce(v_t, mem_s)
+
+
+fs_, ft_ = rand(3, 2, 2, 4), rand(3, 2, 2, 4)
+for form in ('paper', 'repdistiller'):
+    pieces.append({'name': f'ft {form}', 'form': form, 'studentFactor': tensor(fs_), 'teacherFactor': tensor(ft_), 'expected': float(ft(fs_, ft_, form))})
+v_s, v_t, mem_s, mem_t = l2rows(rand(4, 3)), l2rows(rand(4, 3)), rand(6, 3), rand(6, 3)
+contrast = np.array([[1, 0, 3, 5], [4, 2, 2, 0], [0, 5, 1, 3], [5, 4, 0, 1]])
+pieces.append({'name': 'crd both directions', 'temperature': 0.5, 'studentEmbedding': tensor(v_s), 'teacherEmbedding': tensor(v_t),
+               'studentMemory': tensor(mem_s), 'teacherMemory': tensor(mem_t), 'contrast': tensor(contrast, 'int32'),
+               'expected': float(crd(v_s, v_t, mem_s, mem_t, contrast, 0.5))})
+
 for c in cases:
     if c['name'] in cases_module:
         c['module'] = cases_module[c['name']]
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'golden.json')
 with open(out, 'w') as f:
-    json.dump({'generator': 'src/losses/golden/make_golden.py', 'cases': cases}, f, indent=1)
+    json.dump({'generator': 'src/losses/golden/make_golden.py', 'cases': cases, 'pieces': pieces}, f, indent=1)
 print(f'wrote {len(cases)} cases to {out}')
