@@ -1,4 +1,5 @@
 import { installFastConvFilterGradient } from './conv-filter-gradient';
+import { installFastWasmGather } from './wasm-gather';
 import { installFastWasmMatMul } from './wasm-matmul';
 import { installFastWasmTile } from './wasm-tile';
 import { installWasmConvInputGradient } from './wasm-conv-gradients';
@@ -6,7 +7,8 @@ import { installWasmConvInputGradient } from './wasm-conv-gradients';
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
  * gradient; wasm gets the filter gradient it lacks and an input gradient (both im2col matmuls in
- * XNNPACK), a transposed matmul that stays in XNNPACK and a block-copy Tile (batch-norm gradients).
+ * XNNPACK), a transposed matmul that stays in XNNPACK, a block-copy Tile (batch-norm gradients) and a
+ * block-copy Gather (CRD's memory lookups).
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -14,6 +16,7 @@ export function installTrainingKernels(backend: string): void {
   if (backend === 'wasm') {
     installFastWasmMatMul();
     installFastWasmTile();
+    installFastWasmGather();
     installWasmConvInputGradient();
   }
 }
