@@ -24,8 +24,18 @@ test('pause holds training, resume continues, stop ends the run and keeps the gr
   await expect(page.getByTestId('run-status')).toHaveText('running');
   await expect(progress).not.toHaveText(heldAt ?? '', { timeout: 60_000 });
 
+  // Every label the Stop button shows from here on (a short step may end before a poll would see one).
+  await page.getByTestId('stop-button').evaluate((button) => {
+    const labels: string[] = [];
+    (window as unknown as { stopLabels: string[] }).stopLabels = labels;
+    new MutationObserver(() => labels.push(button.textContent ?? '')).observe(button, { childList: true, characterData: true, subtree: true });
+  });
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped', { timeout: 60_000 });
+  // Said at once, before the worker stopped after its step in flight.
+  const labels = await page.evaluate(() => (window as unknown as { stopLabels: string[] }).stopLabels);
+  expect(labels[0]).toBe('Stopping…');
+  expect(labels.at(-1)).toBe('■ Stop');
   await expect(page.getByTestId('run-button')).toBeEnabled();
   expect(await nodeCount(page)).toBe(nodesBefore);
 });

@@ -25,9 +25,10 @@ const SINGLE_PHASES: { label: string; title: string; testId: string; runs: RunSe
 
 /** Run controls, progress and the active backend, above the dashboard. */
 export function RunToolbar() {
-  const { status, startRun, pauseRun, resumeRun, stopRun, seedCount, setSeedCount } = useStudio(
+  const { status, stopping, startRun, pauseRun, resumeRun, stopRun, seedCount, setSeedCount } = useStudio(
     useShallow((s) => ({
       status: s.run.status,
+      stopping: s.run.stopping,
       seedCount: s.seedCount,
       setSeedCount: s.setSeedCount,
       startRun: s.startRun,
@@ -99,8 +100,8 @@ export function RunToolbar() {
         >
           {status === 'paused' ? '▶ Resume' : '❚❚ Pause'}
         </button>
-        <button type="button" data-testid="stop-button" disabled={!active} onClick={stopRun}>
-          ■ Stop
+        <button type="button" data-testid="stop-button" disabled={!active || stopping} onClick={stopRun}>
+          {stopping && active ? 'Stopping…' : '■ Stop'}
         </button>
         <BackendSelector disabled={active} />
         <BackendBadge />

@@ -117,6 +117,22 @@ describe('run controller: seed sweeps', () => {
     expect(setup.run().status).toBe('finished');
   });
 
+  it('Stop shows at once (stopping) and the run ends stopped once the worker confirms', async () => {
+    const setup = harness();
+    setup.controller.start(ALL_PHASES, 1);
+    await vi.waitFor(() => expect(setup.run().progress).not.toBeNull(), settle);
+    expect(setup.run().stopping).toBe(false);
+    setup.controller.stop();
+    expect(setup.run().stopping).toBe(true);
+    expect(setup.run().status).toBe('running');
+    await vi.waitFor(() => expect(setup.run().status).toBe('stopped'), settle);
+    // A new run starts without the flag.
+    setup.controller.start(ALL_PHASES, 1);
+    expect(setup.run().stopping).toBe(false);
+    setup.controller.stop();
+    await vi.waitFor(() => expect(setup.run().status).toBe('stopped'), settle);
+  });
+
   it('a crash right after a seed finished is reported and starts no other seed', async () => {
     const setup = harness((message, handlers, deliver) => {
       deliver();

@@ -202,6 +202,8 @@ export function createRunController(access: RunControllerAccess): RunController 
       // The run may already have finished, with its last messages still queued: the sweep keeps
       // that seed and starts no other.
       stopRequested = true;
+      // Shown at once: the worker confirms only after the step in flight.
+      if (isRunActive(access.getRun().status)) access.updateRun((run) => ({ ...run, stopping: true }));
       const command: TrainCommand = { type: 'stop' };
       worker.postMessage(command);
     },

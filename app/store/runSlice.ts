@@ -72,6 +72,8 @@ export interface RunError {
 
 export interface RunData {
   status: RunStatus;
+  /** Stop was pressed and the worker has not confirmed yet (it finishes the step in flight first). */
+  stopping: boolean;
   runId: string | null;
   selection: RunSelection | null;
   /** The compiled plan of this run: phase and model labels and roles for the views (null when restored). */
@@ -127,6 +129,7 @@ export const ALL_PHASES: RunSelection = { teacher: true, baseline: true, student
 export function initialRunData(): RunData {
   return {
     status: 'idle',
+    stopping: false,
     runId: null,
     selection: null,
     plan: null,
