@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
  * Convolution gradients for the tfjs `wasm` backend as im2col + XNNPACK matmuls.
@@ -216,11 +217,8 @@ interface InputGradAttrs {
 }
 
 const INPUT_GRADIENT = 'Conv2DBackpropInput';
-let originalInputGradient: tf.KernelConfig | null = null;
 
-function wasmInputGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const original = originalInputGradient;
-  if (!original) throw new Error(`${INPUT_GRADIENT}: the wasm kernel was not installed.`);
+function wasmInputGradient(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const attrs = args.attrs as unknown as InputGradAttrs;
   const { backend } = args;
   const dy = args.inputs.dy as tf.TensorInfo;
@@ -234,23 +232,14 @@ function wasmInputGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   return inputGradientByMatMul(backend, dy, filter, info);
 }
 
+const swap = wasmKernelSwap(INPUT_GRADIENT, wasmInputGradient);
+
 /** Replaces wasm's Conv2DBackpropInput; false when the wasm backend is not registered. Safe to repeat. */
 export function installWasmConvInputGradient(): boolean {
-  if (originalInputGradient) return true;
-  if (!tf.findBackendFactory('wasm')) return false;
-  const existing = tf.getKernel(INPUT_GRADIENT, 'wasm');
-  if (!existing) return false;
-  tf.unregisterKernel(INPUT_GRADIENT, 'wasm');
-  originalInputGradient = existing;
-  // The original's setupFunc already ran when the backend started; keep it for a later re-init.
-  tf.registerKernel({ ...existing, kernelFunc: wasmInputGradient });
-  return true;
+  return swap.install();
 }
 
 /** Restores tfjs's own kernel (the tests compare both). */
 export function uninstallWasmConvInputGradient(): void {
-  if (!originalInputGradient) return;
-  tf.unregisterKernel(INPUT_GRADIENT, 'wasm');
-  tf.registerKernel(originalInputGradient);
-  originalInputGradient = null;
+  swap.uninstall();
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
  * A faster GatherV2 for the tfjs `wasm` backend.
@@ -11,7 +12,6 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 const KERNEL_NAME = 'GatherV2';
-let originalKernel: tf.KernelConfig | null = null;
 
 type GatherValues = Float32Array | Int32Array | Uint8Array;
 
@@ -34,9 +34,7 @@ export function gatherValues<T extends GatherValues>(values: T, shape: readonly 
   return out;
 }
 
-function fastGather(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const original = originalKernel;
-  if (!original) throw new Error(`${KERNEL_NAME}: the wasm kernel was not installed.`);
+function fastGather(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { backend } = args;
   const x = args.inputs.x as tf.TensorInfo;
   const indicesInfo = args.inputs.indices as tf.TensorInfo;
@@ -54,22 +52,14 @@ function fastGather(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   return { dataId: backend.write(gatherValues(values, x.shape, realAxis, indices), shape, x.dtype), shape, dtype: x.dtype };
 }
 
+const swap = wasmKernelSwap(KERNEL_NAME, fastGather);
+
 /** Replaces wasm's GatherV2; false when the wasm backend is not registered. Safe to repeat. */
 export function installFastWasmGather(): boolean {
-  if (originalKernel) return true;
-  if (!tf.findBackendFactory('wasm')) return false;
-  const existing = tf.getKernel(KERNEL_NAME, 'wasm');
-  if (!existing) return false;
-  tf.unregisterKernel(KERNEL_NAME, 'wasm');
-  originalKernel = existing;
-  tf.registerKernel({ ...existing, kernelFunc: fastGather });
-  return true;
+  return swap.install();
 }
 
 /** Restores tfjs's own kernel (the tests compare both). */
 export function uninstallFastWasmGather(): void {
-  if (!originalKernel) return;
-  tf.unregisterKernel(KERNEL_NAME, 'wasm');
-  tf.registerKernel(originalKernel);
-  originalKernel = null;
+  swap.uninstall();
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
  * A faster BatchMatMul for the tfjs `wasm` backend when an operand is transposed.
@@ -13,7 +14,6 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 const KERNEL_NAME = 'BatchMatMul';
-let originalKernel: tf.KernelConfig | null = null;
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -28,9 +28,7 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-function transposedMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const original = originalKernel;
-  if (!original) throw new Error(`${KERNEL_NAME}: the wasm kernel was not installed.`);
+function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as MatMulAttrs;
   if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args) as tf.TensorInfo;
@@ -54,23 +52,14 @@ function transposedMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   }
 }
 
+const swap = wasmKernelSwap(KERNEL_NAME, transposedMatMul);
+
 /** Replaces wasm's BatchMatMul; false when the wasm backend is not registered. Safe to repeat. */
 export function installFastWasmMatMul(): boolean {
-  if (originalKernel) return true;
-  if (!tf.findBackendFactory('wasm')) return false;
-  const existing = tf.getKernel(KERNEL_NAME, 'wasm');
-  if (!existing) return false;
-  tf.unregisterKernel(KERNEL_NAME, 'wasm');
-  originalKernel = existing;
-  // The original's setupFunc already ran when the backend started; keep it for a later re-init.
-  tf.registerKernel({ ...existing, kernelFunc: transposedMatMul });
-  return true;
+  return swap.install();
 }
 
 /** Restores tfjs's own kernel (the tests compare both). */
 export function uninstallFastWasmMatMul(): void {
-  if (!originalKernel) return;
-  tf.unregisterKernel(KERNEL_NAME, 'wasm');
-  tf.registerKernel(originalKernel);
-  originalKernel = null;
+  swap.uninstall();
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
  * A faster Tile for the tfjs `wasm` backend.
@@ -12,7 +13,6 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 const KERNEL_NAME = 'Tile';
-let originalKernel: tf.KernelConfig | null = null;
 
 type TileValues = Float32Array | Int32Array | Uint8Array;
 
@@ -40,9 +40,7 @@ export function tileValues<T extends TileValues>(values: T, shape: readonly numb
   return data;
 }
 
-function fastTile(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const original = originalKernel;
-  if (!original) throw new Error(`${KERNEL_NAME}: the wasm kernel was not installed.`);
+function fastTile(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { backend } = args;
   const x = args.inputs.x as tf.TensorInfo;
   const { reps } = args.attrs as unknown as { reps: number[] };
@@ -58,22 +56,14 @@ function fastTile(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   return { dataId: backend.write(tiled, shape, x.dtype), shape, dtype: x.dtype };
 }
 
+const swap = wasmKernelSwap(KERNEL_NAME, fastTile);
+
 /** Replaces wasm's Tile; false when the wasm backend is not registered. Safe to repeat. */
 export function installFastWasmTile(): boolean {
-  if (originalKernel) return true;
-  if (!tf.findBackendFactory('wasm')) return false;
-  const existing = tf.getKernel(KERNEL_NAME, 'wasm');
-  if (!existing) return false;
-  tf.unregisterKernel(KERNEL_NAME, 'wasm');
-  originalKernel = existing;
-  tf.registerKernel({ ...existing, kernelFunc: fastTile });
-  return true;
+  return swap.install();
 }
 
 /** Restores tfjs's own kernel (the tests compare both). */
 export function uninstallFastWasmTile(): void {
-  if (!originalKernel) return;
-  tf.unregisterKernel(KERNEL_NAME, 'wasm');
-  tf.registerKernel(originalKernel);
-  originalKernel = null;
+  swap.uninstall();
 }
