@@ -49,6 +49,33 @@ export function teacherAssistantMnist(): ExperimentFile {
     'first and then teaches the student (cross-entropy 0.1 + KD 0.9 at T = 4 in both steps).');
 }
 
+/** The dataset and the born-again presets' three 50-50 generations: 0 trained on labels (teacher), 1 an assistant, 2 the student. */
+export function bornAgainGenerations(): GraphBuilder {
+  const graph = new GraphBuilder();
+  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
+  const generation0 = addModel(graph, 'gen0', 'teacher', 'article-student', 'Generation 0 (50-50)', { x: column(1), y: 0 });
+  generation0.params.teacherTraining = structuredClone(mlpSettings);
+  addModel(graph, 'gen1', 'assistant', 'article-student', 'Generation 1 (50-50)', { x: column(1), y: 300 });
+  addModel(graph, 'gen2', 'student', 'article-student', 'Generation 2 (50-50)', { x: column(1), y: 600 });
+  return graph;
+}
+
+/** Generation 1's or 2's trainer `trainer-<learner>`: each starts afresh, from seed 2 or 3 (2 and 1003 with the learner stride); generation 0 has 1. */
+export function addGenerationTrainer(graph: GraphBuilder, learner: 'gen1' | 'gen2', position: { x: number; y: number }): void {
+  addTrainer(graph, `trainer-${learner}`, `${learner === 'gen1' ? 'Generation 1' : 'Generation 2'} learns`,
+    { ...mlpSettings, seed: learner === 'gen1' ? 2 : 3 }, position);
+}
+
+/** KD alone at T = 1 (no labels after generation 0, the paper's loss) from `teacher` into `learner`'s trainer. */
+export function addBornAgainKd(graph: GraphBuilder, teacher: string, learner: string, label: string, position: { x: number; y: number }): void {
+  const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label, position }));
+  kd.params.weight = 1;
+  kd.params.params.T = 1;
+  graph.link(teacher, 'logits', kd.id, 'teacherLogits');
+  graph.link(learner, 'logits', kd.id, 'studentLogits');
+  graph.link(kd.id, 'loss', `trainer-${learner}`, 'losses');
+}
+
 /**
  * Born-again networks (Furlanello et al. 2018): generation 0 learns from the labels (the teacher
  * role: trained first, then frozen); each later generation, with the same architecture, learns
@@ -56,23 +83,10 @@ export function teacherAssistantMnist(): ExperimentFile {
  * output). The last generation is the student, measured against the same network trained alone.
  */
 export function bornAgainMnist(): ExperimentFile {
-  const graph = new GraphBuilder();
-  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
-  const generation0 = addModel(graph, 'gen0', 'teacher', 'article-student', 'Generation 0 (50-50)', { x: column(1), y: 0 });
-  generation0.params.teacherTraining = structuredClone(mlpSettings);
-  addModel(graph, 'gen1', 'assistant', 'article-student', 'Generation 1 (50-50)', { x: column(1), y: 300 });
-  addModel(graph, 'gen2', 'student', 'article-student', 'Generation 2 (50-50)', { x: column(1), y: 600 });
+  const graph = bornAgainGenerations();
   for (const [teacher, learner, y] of [['gen0', 'gen1', 0], ['gen1', 'gen2', 420]] as const) {
-    const trainerId = `trainer-${learner}`;
-    // Each generation starts afresh: seeds 2 and 3 (with the learner stride, 2 and 1003), generation 0 has 1.
-    addTrainer(graph, trainerId, `${learner === 'gen1' ? 'Generation 1' : 'Generation 2'} learns`,
-      { ...mlpSettings, seed: learner === 'gen1' ? 2 : 3 }, { x: column(3), y: y + 100 });
-    const kd = graph.add(createNode('loss', { id: `kd-${learner}`, lossId: 'kd', label: `KD ${teacher} -> ${learner} (T = 1)`, position: { x: column(2), y } }));
-    kd.params.weight = 1;
-    kd.params.params.T = 1;
-    graph.link(teacher, 'logits', kd.id, 'teacherLogits');
-    graph.link(learner, 'logits', kd.id, 'studentLogits');
-    graph.link(kd.id, 'loss', trainerId, 'losses');
+    addGenerationTrainer(graph, learner, { x: column(3), y: y + 100 });
+    addBornAgainKd(graph, teacher, learner, `KD ${teacher} -> ${learner} (T = 1)`, { x: column(2), y });
   }
   return graph.file('Born-again networks: three generations',
     'Furlanello et al. (2018): a 50-50 MLP trained on labels teaches an identical network, which teaches the next ' +
