@@ -80,10 +80,12 @@ export function shrinkExperiment(file: ExperimentFile, size: RunSize = TINY_RUN)
         }
         case 'trainer':
           return { ...node, params: { ...node.params, ...trainer, weightSchedules: {} } };
-        case 'model':
-          return node.params.teacherTraining === undefined
-            ? node
-            : { ...node, params: { ...node.params, teacherTraining: { ...node.params.teacherTraining, ...trainer } } };
+        case 'model': {
+          if (node.params.teacherTraining === undefined) return node;
+          // A quick preset's teacher trains on all the images: the tiny run trains it on the dataset's few.
+          const { trainSubset: _ownImages, ...teacherTraining } = node.params.teacherTraining;
+          return { ...node, params: { ...node.params, teacherTraining: { ...teacherTraining, ...trainer } } };
+        }
         default:
           return node;
       }

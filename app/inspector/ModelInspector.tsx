@@ -8,6 +8,7 @@ import { formatBytes, formatCount } from '../editor/format';
 import { ChoiceField, RegistryField } from './fields';
 import { LayerEditor } from './LayerEditor';
 import { TrainerSettingsFields } from './TrainerInspector';
+import { TeacherDataFields } from './TeacherDataFields';
 
 const roles = MODEL_ROLES.map((value) => ({ value, label: `${modelRoleInfo[value].label} (${modelRoleInfo[value].short})` }));
 
@@ -53,6 +54,7 @@ export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
               update({ teacherTraining: typeof augmentShift === 'number' ? { ...settings, augmentShift } : settings });
             }}
           />
+          <TeacherDataFields node={node} training={teacherTraining} onChange={(next) => update({ teacherTraining: next })} />
         </>
       )}
     </div>

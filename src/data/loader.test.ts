@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareMnistAssets } from '../../scripts/prepare-data';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
-import { DatasetOptionsError, loadDataset, resolveSplitRanges } from './loader';
+import { DatasetOptionsError, loadDataset, resolveSplitRanges, widestTrainSubset, withTrainSubset } from './loader';
 import { datasetRegistry, getDatasetInfo } from './registry';
 import type { DatasetOptions } from './types';
 
@@ -57,6 +57,14 @@ describe('split ranges', () => {
   });
 });
 
+describe('widestTrainSubset', () => {
+  it('is all when any phase uses all, otherwise the largest subset', () => {
+    expect(widestTrainSubset([10_000, null])).toBeNull();
+    expect(widestTrainSubset([10_000, 20_000, 500])).toBe(20_000);
+    expect(widestTrainSubset([256])).toBe(256);
+  });
+});
+
 describe('loadDataset from public/data', () => {
   it('loads a small subset with a disjoint validation split', async () => {
     const data = await loadDataset(options({ trainSubset: 200, validationSize: 1000, testSubset: 100 }), nodeAssetReader());
@@ -70,6 +78,22 @@ describe('loadDataset from public/data', () => {
     expect(Array.from(data.test.labels.subarray(0, 10))).toEqual([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
     // Every class appears in a real validation split of 1000 images.
     expect(new Set(data.validation.labels).size).toBe(10);
+  });
+
+  it('serves a narrower training subset from a wider load: the same images and labels, not a copy', async () => {
+    const wide = await loadDataset(options({ trainSubset: 300, validationSize: 1000, testSubset: 100 }), nodeAssetReader());
+    const narrow = await loadDataset(options({ trainSubset: 120, validationSize: 1000, testSubset: 100 }), nodeAssetReader());
+    const view = withTrainSubset(wide, 120);
+    expect(view.train.count).toBe(120);
+    expect(view.train.images).toEqual(narrow.train.images);
+    expect(view.train.labels).toEqual(narrow.train.labels);
+    expect(view.train.images.buffer).toBe(wide.train.images.buffer);
+    expect(view.validation).toBe(wide.validation);
+    expect(view.test).toBe(wide.test);
+    expect(withTrainSubset(wide, null)).toBe(wide);
+    expect(withTrainSubset(wide, 300)).toBe(wide);
+    expect(() => withTrainSubset(wide, 301)).toThrow('training subset 301 is not within the 300 loaded training images');
+    expect(() => withTrainSubset(wide, 0)).toThrow(DatasetOptionsError);
   });
 
   it('rejects an unknown dataset before reading anything', async () => {

@@ -50,3 +50,22 @@ export async function loadDataset(options: DatasetOptions, read: AssetReader): P
   const splits = await entry.load(entry.info, ranges, read);
   return { info: entry.info, ...splits };
 }
+
+/**
+ * The first `subset` training images of loaded data (null = all that were loaded), without copying:
+ * training subsets are prefixes, so one load of the widest subset serves every phase.
+ */
+export function withTrainSubset(data: LoadedDataset, subset: number | null): LoadedDataset {
+  if (subset === null || subset === data.train.count) return data;
+  if (!Number.isInteger(subset) || subset < 1 || subset > data.train.count) {
+    throw new DatasetOptionsError(`training subset ${subset} is not within the ${data.train.count} loaded training images`);
+  }
+  const pixels = data.info.shape[0] * data.info.shape[1] * data.info.shape[2];
+  const { images, labels } = data.train;
+  return { ...data, train: { images: images.subarray(0, subset * pixels), labels: labels.subarray(0, subset), count: subset } };
+}
+
+/** The widest of several training subsets (null = all). */
+export function widestTrainSubset(subsets: readonly (number | null)[]): number | null {
+  return subsets.includes(null) ? null : Math.max(...(subsets as number[]));
+}

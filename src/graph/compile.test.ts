@@ -244,8 +244,10 @@ describe('teacher cache key', () => {
   it('is stable: same content in another key order or a rebuilt preset gives the same key', () => {
     expect(keyOf(compileExperiment(buildPresetExperiment('hinton-mnist.json')))).toBe(keyOf(plan));
     const reordered = Object.fromEntries(Object.entries(settings).reverse()) as typeof settings;
-    expect(teacherCacheKey(architecture, reordered, plan.dataset)).toBe(keyOf(plan));
-    expect(teacherCacheKey({ ...architecture, name: 'renamed' }, settings, plan.dataset)).toBe(keyOf(plan));
+    // The quick preset's teacher trains on all the images, not the students' subset.
+    const teacherData = { ...plan.dataset, trainSubset: null };
+    expect(teacherCacheKey(architecture, reordered, teacherData)).toBe(keyOf(plan));
+    expect(teacherCacheKey({ ...architecture, name: 'renamed' }, settings, teacherData)).toBe(keyOf(plan));
   });
 
   it('changes with the teacher architecture, its training and the data, not with the student', () => {
@@ -290,6 +292,43 @@ describe('teacher cache key', () => {
     expect(keyOf(variant(0, 2))).not.toBe(keyOf(variant(0)));
     // Unchanged for files without the field (existing cached teachers stay valid).
     expect(keyOf(variant(0))).toBe(keyOf(plan));
+  });
+
+  it("follows the images the teacher trains on: the dataset's subset unless the teacher sets its own", () => {
+    const variant = (datasetSubset: number | null, teacherSubset?: number | null) => {
+      const experiment = buildPresetExperiment('hinton-mnist.json');
+      for (const node of experiment.nodes) {
+        if (node.kind === 'dataset') node.params.trainSubset = datasetSubset;
+        if (node.kind === 'model' && node.params.teacherTraining) {
+          const { trainSubset: _quick, ...settings } = node.params.teacherTraining;
+          node.params.teacherTraining = teacherSubset === undefined ? settings : { ...settings, trainSubset: teacherSubset };
+        }
+      }
+      return compileExperiment(experiment);
+    };
+    // The quick preset: students on 10,000 images, the teacher on all of them (its phase says so).
+    expect(plan.dataset.trainSubset).toBe(10_000);
+    expect(teacherPhase(plan).trainSubset).toBeNull();
+    expect(keyOf(plan)).toBe(keyOf(variant(10_000, null)));
+    // The teacher's subset decides its key, wherever it is set; the phase carries it only when it differs.
+    expect(keyOf(variant(10_000, null))).toBe(keyOf(variant(null)));
+    expect(teacherPhase(variant(null)).trainSubset).toBeUndefined();
+    expect(teacherPhase(variant(null, null)).trainSubset).toBeUndefined();
+    expect(keyOf(variant(5_000, 20_000))).toBe(keyOf(variant(20_000)));
+    expect(teacherPhase(variant(5_000, 20_000)).trainSubset).toBe(20_000);
+    expect(keyOf(variant(10_000))).not.toBe(keyOf(plan));
+    // Students and baselines keep the dataset's subset: no other phase carries one.
+    expect(variant(5_000, 20_000).phases.filter((phase) => phase.trainSubset !== undefined).map((phase) => phase.kind)).toEqual(['teacher']);
+    // The teacher's settings keep no extra field.
+    expect(teacherPhase(plan).stages[0].settings).toEqual(teacherPhase(variant(null)).stages[0].settings);
+  });
+
+  it("lets a teacher keep shuffled batches on a class-uniform dataset: the same key as the shuffled teacher's", () => {
+    const cc = compileExperiment(buildPresetExperiment('cc-mnist.json'));
+    expect(cc.dataset.sampler).toEqual({ kind: 'classUniform', samplesPerClass: 8 });
+    expect(teacherPhase(cc).sampler).toEqual({ kind: 'shuffled' });
+    expect(keyOf(cc)).toBe(keyOf(plan));
+    expect(cc.phases.filter((phase) => phase.sampler !== undefined).map((phase) => phase.kind)).toEqual(['teacher']);
   });
 
   it('follows the batch sampler: class-uniform trains another teacher; shuffled, set or not, keeps the key', () => {

@@ -47,6 +47,41 @@ export function teacherCacheKey(architecture: ArchitectureSpec, settings: Traine
   return `teacher-${fnv1a64(canonicalJson(content))}`;
 }
 
+/** The Dataset node's options as the trainer reads them. Shuffled is left out, so plans and teacher keys stay as before the option. */
+function datasetOptionsOf(node: NodeOf<'dataset'>): DatasetOptions {
+  const { probeCount: _probes, sampler, ...options } = node.params;
+  return sampler?.kind === 'classUniform' ? { ...options, sampler: { ...sampler } } : { ...options };
+}
+
+type TeacherDataOverrides = Pick<TeacherTraining, 'augmentShift' | 'trainSubset' | 'sampler'>;
+
+/**
+ * A teacher's optimiser settings, and the data options it trains with: the dataset's, with the
+ * teacher's own shift, subset and sampler where it sets them (a shuffled sampler left out, as on
+ * the dataset, so the key does not depend on whether "shuffled" was written or implied).
+ */
+function teacherTrainingOf(teacher: NodeOf<'model'>, dataset: DatasetOptions): { settings: TrainerSettings; data: DatasetOptions; own: TeacherDataOverrides } {
+  const training: TeacherTraining = structuredClone(teacher.params.teacherTraining ?? (defaultTrainerSettings as TrainerSettings));
+  const { augmentShift, trainSubset, sampler: ownSampler, ...settings } = training;
+  const { sampler: datasetSampler, ...rest } = dataset;
+  const sampler = ownSampler ?? datasetSampler;
+  const data: DatasetOptions = {
+    ...rest,
+    augmentShift: augmentShift ?? dataset.augmentShift,
+    trainSubset: trainSubset === undefined ? dataset.trainSubset : trainSubset,
+    ...(sampler?.kind === 'classUniform' ? { sampler: { ...sampler } } : {}),
+  };
+  return { settings, data, own: { augmentShift, trainSubset, sampler: ownSampler } };
+}
+
+/** The cache key a teacher node's phase gets (what a cached or shipped teacher must match); null without a dataset. */
+export function teacherCacheKeyOf(file: ExperimentFile, teacher: NodeOf<'model'>): string | null {
+  const datasetNode = nodesOfKind(file, 'dataset')[0];
+  if (datasetNode === undefined) return null;
+  const { settings, data } = teacherTrainingOf(teacher, datasetOptionsOf(datasetNode));
+  return teacherCacheKey(teacher.params.architecture, settings, data);
+}
+
 export const adapterIdFor = (guidedNodeId: string): string => `adapter-${guidedNodeId}`;
 
 interface Resolution {
@@ -165,9 +200,8 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
   const errors = validateGraph(file).filter((problem) => problem.severity === 'error');
   if (errors.length > 0) throw new GraphCompileError(errors);
 
-  const { probeCount, sampler, ...datasetOptions } = nodesOfKind(file, 'dataset')[0].params;
-  // Shuffled is left out, so plans and teacher cache keys (shipped teachers) stay as before the option.
-  const dataset: DatasetOptions = sampler?.kind === 'classUniform' ? { ...datasetOptions, sampler: { ...sampler } } : { ...datasetOptions };
+  const { probeCount } = nodesOfKind(file, 'dataset')[0].params;
+  const dataset = datasetOptionsOf(nodesOfKind(file, 'dataset')[0]);
   const chains = orderChains(file).ordered;
   const resolution: Resolution = { terms: new Map(), adapters: new Map() };
   const distillations = chains.map((chain) => distillationPhase(file, chain, resolution, dataset.augmentShift));
@@ -181,16 +215,16 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
   const models: ModelPlan[] = [];
   const phases: PhasePlan[] = [];
   for (const teacher of nodesOfKind(file, 'model').filter((node) => node.params.role === 'teacher')) {
-    const training: TeacherTraining = structuredClone(teacher.params.teacherTraining ?? (defaultTrainerSettings as TrainerSettings));
-    const { augmentShift: ownShift, ...settings } = training;
-    const augmentShift = ownShift ?? dataset.augmentShift;
+    const { settings, data: teacherData, own: { trainSubset: ownSubset, sampler: ownSampler } } = teacherTrainingOf(teacher, dataset);
     models.push({ id: teacher.id, label: teacher.label, role: 'teacher', architecture: structuredClone(teacher.params.architecture), taps: tapsOf(teacher), seed: settings.seed });
     phases.push({
       id: `teacher:${teacher.id}`, kind: 'teacher', label: teacher.label, trains: [teacher.id], frozen: [], teachers: {},
       stages: [{ nodeId: teacher.id, name: teacher.label, settings, terms: [{ term: crossEntropyTerm(teacher.id), schedule: { kind: 'constant' } }], trainUpTo: null }],
-      augmentShift,
-      // Keyed by the shift the teacher actually trains with, wherever it is set.
-      cacheKey: teacherCacheKey(teacher.params.architecture, settings, { ...dataset, augmentShift }),
+      augmentShift: teacherData.augmentShift,
+      ...(ownSubset !== undefined && ownSubset !== dataset.trainSubset ? { trainSubset: ownSubset } : {}),
+      ...(ownSampler !== undefined ? { sampler: ownSampler } : {}),
+      // Keyed by the data the teacher actually trains on, wherever it is set.
+      cacheKey: teacherCacheKey(teacher.params.architecture, settings, teacherData),
     });
   }
 

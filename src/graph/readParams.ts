@@ -85,12 +85,19 @@ export function readTrainerSettings(value: unknown, path: string): TrainerSettin
   return readSettingsFrom(readObject(value, path, settingKeys), path);
 }
 
+/** The optional overrides stay absent when absent, so older files load and save exactly as they were. */
 function readTeacherTraining(value: unknown, path: string): TeacherTraining {
-  const record = readObject(value, path, settingKeys, ['augmentShift']);
-  const settings = readSettingsFrom(record, path);
-  if (record.augmentShift === undefined) return settings;
-  const { min, max } = teacherAugmentShiftField;
-  return { ...settings, augmentShift: readNumber(record.augmentShift, at(path, 'augmentShift'), { min, max, integer: true }) };
+  const record = readObject(value, path, settingKeys, ['augmentShift', 'trainSubset', 'sampler']);
+  const training: TeacherTraining = readSettingsFrom(record, path);
+  if (record.augmentShift !== undefined) {
+    const { min, max } = teacherAugmentShiftField;
+    training.augmentShift = readNumber(record.augmentShift, at(path, 'augmentShift'), { min, max, integer: true });
+  }
+  if (record.trainSubset !== undefined) {
+    training.trainSubset = record.trainSubset === null ? null : readNumber(record.trainSubset, at(path, 'trainSubset'), { min: 1, integer: true });
+  }
+  if (record.sampler !== undefined) training.sampler = readSampler(record.sampler, at(path, 'sampler'));
+  return training;
 }
 
 function readPadding(value: unknown, path: string): Padding {

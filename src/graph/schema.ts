@@ -66,6 +66,14 @@ export interface TeacherTraining extends TrainerSettings {
    * Hinton et al. (2015) jitter the teacher's inputs by up to 2 px and distil on the plain images.
    */
   augmentShift?: number;
+  /**
+   * The teacher's own training images: absent = the dataset's subset, null = all of them, N = the
+   * first N. A teacher trained on all the data can teach a student that sees only a subset (the
+   * quick presets start from such a shipped teacher).
+   */
+  trainSubset?: number | null;
+  /** How the teacher's batches are drawn; absent = the dataset's sampler. */
+  sampler?: BatchSampler;
 }
 
 export interface ModelParams {

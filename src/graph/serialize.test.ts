@@ -107,6 +107,34 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     }
   });
 
+  it("the teacher's own training images and sampler: optional; all (null) or a whole number; a known sampler", () => {
+    const withTeacherData = (key: 'trainSubset' | 'sampler', value: unknown) => {
+      const raw = rawPreset();
+      const teacher = nodeIndex(raw, 'teacher');
+      (raw.nodes[teacher].params as { teacherTraining: Record<string, unknown> }).teacherTraining[key] = value;
+      return { raw, path: `nodes[${teacher}].params.teacherTraining.${key}` };
+    };
+    const teacherOf = (raw: unknown) => {
+      const node = parseExperiment(raw).nodes.find((candidate) => candidate.id === 'teacher');
+      return node?.kind === 'model' ? node.params.teacherTraining : undefined;
+    };
+    expect(teacherOf(withTeacherData('trainSubset', null).raw)?.trainSubset).toBeNull();
+    expect(teacherOf(withTeacherData('trainSubset', 20_000).raw)?.trainSubset).toBe(20_000);
+    expect(teacherOf(withTeacherData('sampler', { kind: 'shuffled' }).raw)?.sampler).toEqual({ kind: 'shuffled' });
+    const raw = rawPreset();
+    delete (raw.nodes[nodeIndex(raw, 'teacher')].params as { teacherTraining: Record<string, unknown> }).teacherTraining.trainSubset;
+    expect('trainSubset' in teacherOf(raw)!).toBe(false);
+    for (const [key, value, reason] of [
+      ['trainSubset', 0, 'must be at least 1 (got 0).'], ['trainSubset', 2.5, 'must be a whole number (got 2.5).'],
+      ['trainSubset', 'all', 'must be a number (got "all").'],
+    ] as const) {
+      const broken = withTeacherData(key, value);
+      expect(messageOf(broken.raw)).toBe(`${broken.path} ${reason}`);
+    }
+    const badSampler = withTeacherData('sampler', { kind: 'random' });
+    expect(messageOf(badSampler.raw)).toMatch(new RegExp(`^${badSampler.path.replace(/[[\].]/g, '\\$&')}\\.kind `));
+  });
+
   it('unknown node kinds and loss ids', () => {
     const kind = rawPreset();
     kind.nodes[0].kind = 'database';
@@ -252,6 +280,16 @@ describe('serializeExperiment', () => {
     const teacher = experiment.nodes.find((node) => node.id === 'teacher');
     if (teacher?.kind !== 'model' || !teacher.params.teacherTraining) throw new Error('preset has no teacher training');
     teacher.params.teacherTraining.augmentShift = 3;
+    expect(parseExperiment(serializeExperiment(experiment))).toEqual(experiment);
+  });
+
+  it("round-trips the teacher's own training subset and sampler", () => {
+    const experiment = buildPresetExperiment('cc-mnist.json');
+    const teacher = experiment.nodes.find((node) => node.id === 'teacher');
+    if (teacher?.kind !== 'model' || !teacher.params.teacherTraining) throw new Error('preset has no teacher training');
+    expect(teacher.params.teacherTraining).toMatchObject({ trainSubset: null, sampler: { kind: 'shuffled' } });
+    expect(parseExperiment(serializeExperiment(experiment))).toEqual(experiment);
+    teacher.params.teacherTraining.trainSubset = 30_000;
     expect(parseExperiment(serializeExperiment(experiment))).toEqual(experiment);
   });
 

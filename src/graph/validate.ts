@@ -65,7 +65,8 @@ function checkSampler(experiment: ExperimentFile, node: NodeOf<'dataset'>, datas
   const teachers = nodesOfKind(experiment, 'model').filter((model) => model.params.role === 'teacher');
   const batchSizes = new Set([
     ...nodesOfKind(experiment, 'trainer').map((trainer) => trainer.params.batchSize),
-    ...teachers.map((teacher) => (teacher.params.teacherTraining ?? defaultTrainerSettings).batchSize),
+    ...teachers.filter((teacher) => teacher.params.teacherTraining?.sampler === undefined)
+      .map((teacher) => (teacher.params.teacherTraining ?? defaultTrainerSettings).batchSize),
   ]);
   for (const batchSize of [...batchSizes].sort((a, b) => a - b)) {
     if (k >= batchSize) {
@@ -98,6 +99,11 @@ function checkModel(experiment: ExperimentFile, node: NodeOf<'model'>, report: R
   }
   if (node.params.role === 'teacher' && node.params.teacherTraining === undefined) {
     report(node.id, 'warning', 'The teacher has no training settings, so the defaults are used: set them in the inspector.');
+  }
+  const ownSubset = node.params.role === 'teacher' ? node.params.teacherTraining?.trainSubset : undefined;
+  if (info !== undefined && dataset !== undefined && typeof ownSubset === 'number' && ownSubset + dataset.params.validationSize > info.trainCount) {
+    report(node.id, 'error', `${info.label} has ${info.trainCount} training images: the teacher's ${ownSubset} plus the ` +
+      `${dataset.params.validationSize} held out for validation do not fit; lower its training images, or train it on all.`);
   }
 }
 

@@ -3,14 +3,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
 import { compileExperiment } from '../graph/compile';
-import { buildPresetExperiment } from '../graph/presetExperiments';
-import type { ExperimentFile } from '../graph/schema';
 import { installTrainingKernels } from '../models/training-kernels';
 import { modelResultById } from '../results';
 import { readResultsFile } from '../resultsFile';
 import { RunControl } from './control';
 import { runExperiment, type TrainEnv } from './runner';
-import { EventLog } from './testSupport';
+import { EventLog, tinyPreset } from './testSupport';
 
 /**
  * The born-again ensembles preset on a tiny real run: generation 2 learns from the ensemble of
@@ -27,22 +25,12 @@ function env(log: EventLog): TrainEnv {
   return { readAsset: nodeAssetReader(), emit: log.emit, control: new RunControl(), backend: 'wasm', now: () => performance.now(), probeEverySteps: 100 };
 }
 
-/** The preset on 256 training images, one epoch of batch 64 everywhere. */
-function tiny(file: string): ExperimentFile {
-  const experiment = buildPresetExperiment(file);
-  for (const node of experiment.nodes) {
-    if (node.kind === 'dataset') node.params = { ...node.params, trainSubset: 256, validationSize: 64, testSubset: 64, probeCount: 2 };
-    if (node.kind === 'trainer') node.params = { ...node.params, epochs: 1, batchSize: 64 };
-    if (node.kind === 'model' && node.params.teacherTraining) node.params.teacherTraining = { ...node.params.teacherTraining, epochs: 1, batchSize: 64 };
-  }
-  return experiment;
-}
 
 describe('born-again ensembles in a real run', () => {
   it('generation 2 learns from the ensemble of 0 and 1; both ensembles are reported, the results file reads back, nothing leaks', async () => {
     const before = tf.memory().numTensors;
     const log = new EventLog();
-    const results = await runExperiment(compileExperiment(tiny('ban-ensemble-mnist.json')), { teacher: true, baseline: true, student: true }, env(log));
+    const results = await runExperiment(compileExperiment(tinyPreset('ban-ensemble-mnist.json')), { teacher: true, baseline: true, student: true }, env(log));
     expect(log.ofType('error')).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);
 
@@ -74,7 +62,7 @@ describe('born-again ensembles in a real run', () => {
 
   it('a run that does not train every member reports no ensemble, and says so with an empty list', async () => {
     const log = new EventLog();
-    const results = await runExperiment(compileExperiment(tiny('ban-ensemble-mnist.json')), { teacher: true, baseline: false, student: false }, env(log));
+    const results = await runExperiment(compileExperiment(tinyPreset('ban-ensemble-mnist.json')), { teacher: true, baseline: false, student: false }, env(log));
     expect(results.models.map((model) => model.modelId)).toEqual(['gen0']);
     expect(results.ensembles).toEqual([]);
   });

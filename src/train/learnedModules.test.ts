@@ -3,7 +3,6 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
 import { compileExperiment } from '../graph/compile';
-import { buildPresetExperiment } from '../graph/presetExperiments';
 import type { ExperimentFile } from '../graph/schema';
 import { CrdModule } from '../losses/crd';
 import { getLoss } from '../losses/registry';
@@ -12,7 +11,7 @@ import { RunControl } from './control';
 import { createOptimizer } from './optimizer';
 import { runExperiment, type TrainEnv } from './runner';
 import { trainStep, type ActiveTerm, type StepModels } from './step';
-import { EventLog } from './testSupport';
+import { EventLog, tinyPreset } from './testSupport';
 
 /**
  * Loss modules with state and with a training of their own, on tiny real runs of their presets:
@@ -31,11 +30,8 @@ function env(log: EventLog): TrainEnv {
 
 /** The preset on 256 training images, one epoch of batch 64 everywhere, 64 CRD negatives (FT's paraphraser: `paraphraserEpochs`). */
 function tiny(file: string, paraphraserEpochs?: number): ExperimentFile {
-  const experiment = buildPresetExperiment(file);
+  const experiment = tinyPreset(file);
   for (const node of experiment.nodes) {
-    if (node.kind === 'dataset') node.params = { ...node.params, trainSubset: 256, validationSize: 64, testSubset: 64, probeCount: 2 };
-    if (node.kind === 'trainer') node.params = { ...node.params, epochs: 1, batchSize: 64 };
-    if (node.kind === 'model' && node.params.teacherTraining) node.params.teacherTraining = { ...node.params.teacherTraining, epochs: 1, batchSize: 64 };
     if (node.kind === 'loss' && node.params.lossId === 'ft' && paraphraserEpochs !== undefined) node.params.params = { ...node.params.params, paraphraserEpochs };
     if (node.kind === 'loss' && node.params.lossId === 'crd') node.params.params = { ...node.params.params, negatives: 64 };
   }

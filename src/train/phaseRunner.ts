@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { probeBatch, type ProbeBatch } from '../data/batches';
+import { withTrainSubset } from '../data/loader';
 import type { LoadedDataset } from '../data/types';
 import { getLoss } from '../losses/registry';
 import { buildAdapter } from '../models/adapters';
@@ -54,13 +55,23 @@ export class PhaseRunner {
   private readonly finished = new Set<string>();
   private readonly evaluatedEnsembles = new Set<string>();
 
+  /** The students' data (the dataset's subset); `loaded` may hold more training images, for teachers that train on more. */
+  private readonly data: LoadedDataset;
+
   constructor(
     private readonly plan: TrainingPlan,
-    private readonly data: LoadedDataset,
+    private readonly loaded: LoadedDataset,
     private readonly env: TrainEnv,
     private readonly progress: ProgressTracker,
     private readonly callbacks: PhaseCallbacks,
-  ) {}
+  ) {
+    this.data = withTrainSubset(loaded, plan.dataset.trainSubset);
+  }
+
+  /** The data a phase trains on: its own subset where it sets one, otherwise the dataset's. */
+  private dataOf(phase: PhasePlan): LoadedDataset {
+    return phase.trainSubset === undefined ? this.data : withTrainSubset(this.loaded, phase.trainSubset);
+  }
 
   /**
    * Declares a phase's steps with their relative cost, for the progress estimate: floating-point
@@ -69,7 +80,7 @@ export class PhaseRunner {
    * to weigh a teacher's steps against a student's.
    */
   planProgress(phase: PhasePlan): void {
-    const trainCount = this.data.train.count;
+    const trainCount = this.dataOf(phase).train.count;
     const flops = (id: string): number => summarizeArchitecture(modelPlan(this.plan, id).architecture).flops;
     const steps = phaseSteps(phase.stages, trainCount);
     const samples = phase.stages.reduce((sum, stage) => sum + stage.settings.epochs * trainCount, 0);
@@ -109,10 +120,10 @@ export class PhaseRunner {
         }),
       })),
       augmentShift: phase.augmentShift,
-      sampler: this.plan.dataset.sampler,
+      sampler: phase.sampler ?? this.plan.dataset.sampler,
       snapshot: this.snapshotter(phase),
       snapshotEverySteps: Math.max(1, this.env.probeEverySteps ?? DEFAULT_PROBE_EVERY_STEPS),
-    }, { data: this.data, emit: this.env.emit, control: this.env.control, progress: this.progress, now: this.env.now });
+    }, { data: this.dataOf(phase), emit: this.env.emit, control: this.env.control, progress: this.progress, now: this.env.now });
     if (!outcome.completed) return false;
 
     const done: { modelId: string; testAccuracy: number }[] = [];
@@ -177,7 +188,7 @@ export class PhaseRunner {
       ? `${phase.label} loaded from the pretrained teachers shipped with the studio (this preset's recipe, same architecture, data and seed): not retrained.`
       : `${phase.label} restored from the cache (same architecture, data and seed): not retrained.` });
     const shouldStop = (): boolean => control.stopRequested;
-    const { data } = this;
+    const data = this.dataOf(phase);
     const accuracies: ModelOutcome = {
       trainAccuracy: await evaluateAccuracy(network.model, data.train, data.info, { limit: CACHED_TEACHER_TRAIN_EVAL_LIMIT, shouldStop }),
       validationAccuracy: await evaluateAccuracy(network.model, data.validation, data.info, { shouldStop }),
@@ -258,7 +269,8 @@ export class PhaseRunner {
     if (!module) {
       if (term.moduleShapes === undefined) throw new RunError('invalid-plan', `The loss '${term.label}' has learned parts but the plan gives no input shapes: recompile the experiment.`);
       const seed = layerSeed(modelPlan(this.plan, phase.trains[0]).seed, LOSS_MODULE_SEED_OFFSET + this.lossModules.size);
-      module = definition.createModule(term.moduleShapes, term.params, seed, { trainCount: this.data.train.count, trainLabels: this.data.train.labels });
+      const { train } = this.dataOf(phase);
+      module = definition.createModule(term.moduleShapes, term.params, seed, { trainCount: train.count, trainLabels: train.labels });
       this.lossModules.set(term.nodeId, module);
     }
     return module;

@@ -1,5 +1,5 @@
 import type { ArchitectureSpec, Shape } from '../models/spec';
-import type { DatasetOptions } from '../data/types';
+import type { BatchSampler, DatasetOptions } from '../data/types';
 import type { ModelRole, TrainerSettings, WeightSchedule } from '../graph/schema';
 
 /**
@@ -110,6 +110,10 @@ export interface PhasePlan {
   stages: StagePlan[];
   /** Random shift (px) of the training images in this phase. */
   augmentShift: number;
+  /** Training images of this phase when not the dataset's subset (a teacher trained on all of them): null = all, N = the first N. */
+  trainSubset?: number | null;
+  /** Batch sampler of this phase when not the dataset's. */
+  sampler?: BatchSampler;
   /** Teacher phases: identifies the trained weights, so a cache or a shipped teacher can stand in. */
   cacheKey?: string;
 }

@@ -137,6 +137,24 @@ describe('runExperiment', () => {
     expect(teacherShifted.baseline).not.toEqual(allShifted.baseline);
   });
 
+  it("trains a teacher on its phase's own, wider training subset while the students keep the dataset's", async () => {
+    const before = tf.memory().numTensors;
+    const log = new EventLog();
+    const cache = new MemoryCache();
+    // The dataset's subset is 256 images; the teacher's phase reads the first 512 (all 59,936 would be slow here).
+    const plan = tinyPlan({ teacher: { trainSubset: 512 } });
+    await runExperiment(plan, { teacher: true, baseline: true, student: true }, env(log, { teacherCache: cache }));
+    expect(log.ofType('error')).toEqual([]);
+    const steps = (phaseId: string) => log.ofType('step').filter((step) => step.phaseId === phaseId).length;
+    // Batches of 32: 512 / 32 = 16 teacher steps, 256 / 32 = 8 for the baseline and the student.
+    expect(steps('teacher:teacher')).toBe(16);
+    expect(steps('baseline:student')).toBe(8);
+    expect(steps('distill:trainer-kd')).toBe(8);
+    // The results report the students' data.
+    expect(log.ofType('result').at(-1)!.results.trainCount).toBe(256);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('trains on class-uniform batches: same steps per epoch as shuffled, reproducible, other weights', async () => {
     const before = tf.memory().numTensors;
     const run = async (sampler?: { kind: 'classUniform'; samplesPerClass: number }) => {

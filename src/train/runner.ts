@@ -1,11 +1,11 @@
-import { loadDataset } from '../data/loader';
+import { loadDataset, widestTrainSubset, withTrainSubset } from '../data/loader';
 import type { AssetReader, LoadedDataset } from '../data/types';
 import { trySummarizeArchitecture } from '../models/shapes';
 import { ArchitectureError, type LayerWeights } from '../models/spec';
 import type { TrainEvent } from '../protocol';
 import type { EnsembleResult, ExperimentResults, ModelResult } from '../results';
 import type { RunControl } from './control';
-import { PLAN_VERSION, selectedPhases, type RunSelection, type TrainingPlan } from './plan';
+import { PLAN_VERSION, selectedPhases, type PhasePlan, type RunSelection, type TrainingPlan } from './plan';
 import { probeTapProblems } from './probes';
 import type { TeacherSource } from './pretrained';
 import { ProgressTracker } from './progress';
@@ -92,9 +92,11 @@ function checkPlan(plan: TrainingPlan, runs: RunSelection): void {
   if (problems.length > 0) throw new RunError('invalid-plan', problems.join(' '));
 }
 
-async function loadData(plan: TrainingPlan, read: AssetReader): Promise<LoadedDataset> {
+/** Loads the widest training subset the phases to run need (a teacher may train on more than its students). */
+async function loadData(plan: TrainingPlan, phases: readonly PhasePlan[], read: AssetReader): Promise<LoadedDataset> {
+  const subsets = phases.map((phase) => (phase.trainSubset === undefined ? plan.dataset.trainSubset : phase.trainSubset));
   try {
-    return await loadDataset(plan.dataset, read);
+    return await loadDataset({ ...plan.dataset, trainSubset: widestTrainSubset([plan.dataset.trainSubset, ...subsets]) }, read);
   } catch (error) {
     throw new RunError('data', `The dataset could not be loaded: ${(error as Error).message}`);
   }
@@ -135,11 +137,12 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
 
   try {
     checkPlan(plan, runs);
-    data = await loadData(plan, env.readAsset);
-    emit({ type: 'log', message: `Data: ${data.train.count} training, ${data.validation.count} validation, ${data.test.count} test images.` });
     const phases = selectedPhases(plan, runs);
+    const loaded = await loadData(plan, phases, env.readAsset);
+    data = withTrainSubset(loaded, plan.dataset.trainSubset);
+    emit({ type: 'log', message: `Data: ${data.train.count} training, ${data.validation.count} validation, ${data.test.count} test images.` });
     const progress = new ProgressTracker(env.now);
-    phaseRunner = new PhaseRunner(plan, data, env, progress, {
+    phaseRunner = new PhaseRunner(plan, loaded, env, progress, {
       // A phase is done: send the results so far, which a later crash or closed tab keeps.
       modelDone: (result) => results.set(result.modelId, result),
       ensembleDone: (result) => ensembles.set(result.ensembleId, result),

@@ -1,5 +1,6 @@
 import type { DatasetOptions } from '../data/types';
-import type { TrainerSettings } from '../graph/schema';
+import type { ExperimentFile, TrainerSettings } from '../graph/schema';
+import { buildPresetExperiment } from '../graph/presetExperiments';
 import type { ArchitectureSpec, LayerWeights } from '../models/spec';
 import type { TrainEvent } from '../protocol';
 import { PLAN_VERSION, baselineIdFor, crossEntropyTerm, type LossTermPlan, type StagePlan, type TrainingPlan } from './plan';
@@ -84,7 +85,7 @@ export function kdStage(settings: Partial<TrainerSettings> = {}): StagePlan {
 
 export interface TinyPlanOptions {
   dataset?: DatasetOptions;
-  teacher?: Partial<{ architecture: ArchitectureSpec; settings: TrainerSettings; augmentShift: number; cacheKey: string }>;
+  teacher?: Partial<{ architecture: ArchitectureSpec; settings: TrainerSettings; augmentShift: number; cacheKey: string; trainSubset: number | null }>;
   /** The distilled student's stages (default: one KD stage). */
   stages?: StagePlan[];
   baseline?: TrainerSettings;
@@ -111,6 +112,7 @@ export function tinyPlan(options: TinyPlanOptions = {}): TrainingPlan {
         id: 'teacher:teacher', kind: 'teacher', label: 'Teacher', trains: ['teacher'], frozen: [], teachers: {},
         stages: [{ nodeId: 'teacher', name: 'Teacher', settings: teacher.settings, terms: [{ term: crossEntropyTerm('teacher'), schedule: { kind: 'constant' } }], trainUpTo: null }],
         augmentShift: teacher.augmentShift, cacheKey: teacher.cacheKey,
+        ...(teacher.trainSubset !== undefined ? { trainSubset: teacher.trainSubset } : {}),
       },
       {
         id: 'baseline:student', kind: 'baseline', label: 'Baseline', trains: [baselineId], frozen: [], teachers: {},
@@ -218,4 +220,21 @@ export function pairView(plan: TrainingPlan) {
     teacherTaps: teacher.taps,
     studentTaps: student.taps,
   };
+}
+
+/**
+ * A preset on 256 training images with one epoch of batch 64 everywhere, teachers included: a quick
+ * preset's teacher trains on all the images, so here it is brought back to the dataset's few.
+ */
+export function tinyPreset(file: string): ExperimentFile {
+  const experiment = buildPresetExperiment(file);
+  for (const node of experiment.nodes) {
+    if (node.kind === 'dataset') node.params = { ...node.params, trainSubset: 256, validationSize: 64, testSubset: 64, probeCount: 2 };
+    if (node.kind === 'trainer') node.params = { ...node.params, epochs: 1, batchSize: 64 };
+    if (node.kind === 'model' && node.params.teacherTraining) {
+      const { trainSubset: _allImages, ...training } = node.params.teacherTraining;
+      node.params.teacherTraining = { ...training, epochs: 1, batchSize: 64 };
+    }
+  }
+  return experiment;
 }
