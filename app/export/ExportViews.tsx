@@ -7,6 +7,7 @@ import type { ExportJobState } from './useExportJob';
 const formatBytes = (bytes: number): string =>
   bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 const percent = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(2)} %`);
+const points = (value: number): string => `${value > 0 ? '+' : ''}${(value * 100).toFixed(2)} points`;
 
 export function VerifyResult({ state }: { state: ExportJobState }) {
   if (state.status === 'idle') return <p data-testid="export-verify-result" data-status="idle">Train a student (or any model that learns) to export it.</p>;
@@ -35,6 +36,8 @@ export function ModelCardView({ card }: { card: ModelCard }) {
     ['Model', card.name],
     ['Test accuracy', percent(card.testAccuracy)],
     ['Teacher accuracy', percent(card.teacherAccuracy)],
+    ['Baseline (no teacher)', percent(card.baselineAccuracy)],
+    ['Distillation gain', card.distillationGain === null ? 'n/a' : points(card.distillationGain)],
     ['Seed', card.seed === null ? '—' : String(card.seed)],
     ['Parameters', `${card.params.toLocaleString('en-US')} (${formatBytes(card.parameterBytes)} float32)`],
     ['FLOPs per image', card.flops.toLocaleString('en-US')],
@@ -43,12 +46,22 @@ export function ModelCardView({ card }: { card: ModelCard }) {
     ['Operators', card.ops.join(', ')],
   ];
   if (card.bundleBytes !== null) rows.push(['Bundle', `${formatBytes(card.bundleBytes)}, ${card.socVersion}${card.aipp ? ', AIPP' : ''}`]);
+  const noGain = card.distillationGain !== null && card.distillationGain <= 0;
   return (
-    <dl className="export-panel__card" data-testid="export-model-card">
-      {rows.map(([term, value]) => (
-        <div key={term}><dt>{term}</dt><dd>{value}</dd></div>
-      ))}
-    </dl>
+    <>
+      {noGain && (
+        <p className="export-panel__warning" role="status" data-testid="export-no-gain">
+          Distillation did not help this time: the same network trained without a teacher reached {percent(card.baselineAccuracy)}
+          {' '}({points(card.distillationGain as number)} for this model). On one seed a few tenths of a point are within
+          seed-to-seed spread: run over several seeds before choosing, or export the baseline instead (in the model list).
+        </p>
+      )}
+      <dl className="export-panel__card" data-testid="export-model-card">
+        {rows.map(([term, value]) => (
+          <div key={term}><dt>{term}</dt><dd>{value}</dd></div>
+        ))}
+      </dl>
+    </>
   );
 }
 

@@ -47,6 +47,21 @@ describe('bundle README results', () => {
     expect(text).toContain('Dataset mnist (55000 training, 10000 test images), trained on wasm.');
   });
 
+  it('warns when distillation did not beat the baseline, and not when it did', () => {
+    expect(section('student')).not.toContain('did not help');
+    const worse: ExperimentResults = {
+      ...results,
+      models: results.models.map((entry) => (entry.modelId === 'student' ? { ...entry, testAccuracy: 0.978 } : entry)),
+      distillations: results.distillations.map((entry) => (entry.studentId === 'student' ? { ...entry, distillationGain: -0.003 } : entry)),
+    };
+    const text = section('student', worse);
+    expect(text).toContain('Distillation gain over its baseline: -0.30 points.');
+    expect(text).toContain('**Distillation did not help this time:** the same network trained without a teacher reached 98.10 %, more than this model.');
+    expect(text).toContain('deploy the baseline');
+    // No baseline, no verdict.
+    expect(section('ta', worse)).not.toContain('did not help');
+  });
+
   it('shows an assistant with its own teacher and no baseline row', () => {
     const text = section('ta');
     expect(text).toContain('| Assistant (`ta`, this model) |');

@@ -33,6 +33,11 @@ function metricsSection(results: ExperimentResults | null, modelId: string): str
     ? `Against its teacher: compression ${report.compressionRatio === null ? 'n/a' : `${report.compressionRatio.toFixed(2)}x`}, ` +
       `accuracy drop ${signedPoints(report.accuracyDrop)}.${gain}`
     : `${model.label} has no distillation report in these results: it did not learn from a teacher, so there is no teacher or baseline to compare it with.`;
+  const warning = report?.distillationGain != null && report.distillationGain <= 0
+    ? ['', `**Distillation did not help this time:** the same network trained without a teacher reached ${percent(baseline?.testAccuracy)}, ` +
+      `${report.distillationGain === 0 ? 'the same accuracy' : 'more than this model'}. On one seed, differences of a few tenths of a point are ` +
+      'within seed-to-seed spread; run the experiment over several seeds before choosing, or deploy the baseline (the studio exports it too).']
+    : [];
   return [
     '| model | test accuracy | parameters | seed |',
     '|---|---|---|---|',
@@ -41,6 +46,7 @@ function metricsSection(results: ExperimentResults | null, modelId: string): str
     ...row(`${baseline?.label} (the same network without distillation)`, baseline),
     '',
     comparison,
+    ...warning,
     '',
     `Dataset ${results.datasetId} (${results.trainCount} training, ${results.testCount} test images), trained on ${results.backend}.`,
     '',

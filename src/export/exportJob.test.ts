@@ -30,8 +30,9 @@ describe('runExportJob', () => {
     expect(result.report.ok).toBe(true);
     expect(result.bundle).toBeNull();
     expect(result.card).toMatchObject({ modelId: 'student', name: 'cnn-student', params: summarizeArchitecture(spec).params, inputShape: [4, 1, 28, 28], outputs: ['logits'], opset: 11 });
-    // The card reads the exported model's own result and its direct teacher's.
-    expect(result.card).toMatchObject({ testAccuracy: 0.9892, teacherAccuracy: 0.9897, seed: 3 });
+    // The card reads the exported model's own result, its direct teacher's and its baseline's.
+    // This file is an `--only student` run: no baseline, so no gain either.
+    expect(result.card).toMatchObject({ testAccuracy: 0.9892, teacherAccuracy: 0.9897, baselineAccuracy: null, distillationGain: null, seed: 3 });
 
     const files = unzipSync(result.tfjsZip as Uint8Array);
     const modelJson = JSON.parse(strFromU8(files['cnn-student_tfjs/model.json']));

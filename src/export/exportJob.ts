@@ -91,8 +91,9 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
   const architecture = summarizeArchitecture(spec);
   const { results, modelId } = request;
   const measured = results ? modelResultById(results, modelId) : null;
-  const teacherId = results?.distillations.find((report) => report.studentId === modelId)?.teacherId;
-  const teacher = results ? modelResultById(results, teacherId) : null;
+  const distillation = results?.distillations.find((report) => report.studentId === modelId);
+  const teacher = results ? modelResultById(results, distillation?.teacherId) : null;
+  const baseline = results ? modelResultById(results, distillation?.baselineId ?? undefined) : null;
   return {
     report,
     onnx,
@@ -116,6 +117,8 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
       aipp: request.format === 'atc' && (options.aipp ?? false),
       testAccuracy: measured?.testAccuracy ?? null,
       teacherAccuracy: teacher?.testAccuracy ?? null,
+      baselineAccuracy: baseline?.testAccuracy ?? null,
+      distillationGain: distillation?.distillationGain ?? null,
       seed: measured?.seed ?? null,
     },
   };

@@ -47,9 +47,12 @@ export interface ModelCard {
   irVersion: number;
   socVersion: string | null;
   aipp: boolean;
-  /** From the attached results: this model's, and its direct teacher's (null without them). */
+  /** From the attached results: this model's, its direct teacher's and its baseline's (null without them). */
   testAccuracy: number | null;
   teacherAccuracy: number | null;
+  baselineAccuracy: number | null;
+  /** This model minus its baseline (null without a baseline): not positive means the teacher did not help. */
+  distillationGain: number | null;
   /** The model's seed in the run it came from (null without that run's results). */
   seed: number | null;
 }
