@@ -4,6 +4,7 @@ import { Toolbar } from './editor/Toolbar';
 import { Palette } from './editor/Palette';
 import { Canvas } from './editor/Canvas';
 import { Toasts } from './editor/Toasts';
+import { ReplaceDialog } from './editor/ReplaceDialog';
 import { useGraphShortcuts } from './editor/useGraphShortcuts';
 import { Inspector } from './inspector/Inspector';
 import { RunToolbar } from './run/RunToolbar';
@@ -41,6 +42,7 @@ export function App() {
           </div>
         </section>
         <Toasts />
+        <ReplaceDialog />
       </div>
     </ReactFlowProvider>
   );

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ExperimentFileError } from '../../src/graph/serialize';
 import { useStudio } from '../store';
-import { downloadExperiment, fetchPreset, fetchPresetIndex, readExperimentFile, type PresetEntry } from './experimentFiles';
+import { fetchPreset, fetchPresetIndex, readExperimentFile, type PresetEntry } from './experimentFiles';
 import { errorMessage } from '../../src/errorMessage';
+import { ShareButton } from './ShareButton';
 
 /** New, presets, open, save, undo/redo, and the experiment's name. */
 export function Toolbar() {
@@ -26,12 +27,10 @@ export function Toolbar() {
     const file = event.target.value;
     event.target.value = '';
     if (file === '') return;
-    const { loadExperiment, pushToast, setFileError } = useStudio.getState();
+    const { openExperiment, setFileError } = useStudio.getState();
     try {
       const experiment = await fetchPreset(file);
-      loadExperiment(experiment);
-      setFileError(null);
-      pushToast('success', `Opened preset "${experiment.name}".`);
+      openExperiment(experiment, `the preset "${experiment.name}"`);
     } catch (error) {
       setFileError(`Could not open preset ${file}: ${errorMessage(error)}`);
     }
@@ -41,25 +40,14 @@ export function Toolbar() {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (file === undefined) return;
-    const { loadExperiment, pushToast, setFileError } = useStudio.getState();
+    const { openExperiment, setFileError } = useStudio.getState();
     try {
       const experiment = await readExperimentFile(file);
-      loadExperiment(experiment);
-      setFileError(null);
-      pushToast('success', `Opened "${file.name}".`);
+      openExperiment(experiment, `the file "${file.name}"`);
     } catch (error) {
       // The current graph stays as it was: a file is loaded completely or not at all.
       const what = error instanceof ExperimentFileError ? 'is not a valid experiment file' : 'could not be read';
       setFileError(`"${file.name}" ${what}: ${errorMessage(error)} The current graph was kept.`);
-    }
-  };
-
-  const save = () => {
-    const { experiment, pushToast } = useStudio.getState();
-    try {
-      downloadExperiment(experiment);
-    } catch (error) {
-      pushToast('error', `Could not save: ${errorMessage(error)}`);
     }
   };
 
@@ -89,7 +77,8 @@ export function Toolbar() {
         </select>
         <button type="button" data-testid="open-file-button" onClick={() => fileInput.current?.click()}>Open file…</button>
         <input ref={fileInput} type="file" accept=".json,application/json" data-testid="open-file" hidden onChange={openFile} />
-        <button type="button" data-testid="save-experiment" onClick={save}>Save</button>
+        <button type="button" data-testid="save-experiment" onClick={() => useStudio.getState().saveExperiment()}>Save</button>
+        <ShareButton />
       </div>
       <div className="toolbar__group">
         <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useStudio.getState().undo()} title="Undo (Ctrl+Z)">↶ Undo</button>

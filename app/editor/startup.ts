@@ -5,10 +5,13 @@ import { closeRunJournal, journalNotice, readRunJournal, startRunJournal } from 
 import { endSweep } from '../run/seedSweep';
 import { restoreTrainedStudent, startTrainedStudentJournal, trainedStudentDatabase } from '../store/trainedStudentJournal';
 import { defaultPresetFile, fetchPreset } from './experimentFiles';
+import { shareCodeInFragment, takeSharedExperiment } from './shareLink';
+import { markKept } from '../store/keptCopy';
 import { errorMessage } from '../../src/errorMessage';
 
 /**
- * First load: the autosaved experiment if there is a valid one, else the Hinton MNIST preset.
+ * First load: the autosaved experiment if there is a valid one, else the Hinton MNIST preset; then
+ * the experiment of a shared link in the address bar, if any (now or later, through the fragment).
  * A corrupt autosave is reported and ignored. The last run's results come back from the run
  * journal, with a notice when closing the page cut that run off. Autosaving and the journal start
  * once the graph is in place, with the store of the last trained student (for export after a
@@ -25,21 +28,38 @@ export async function startStudio(store: StoreApi<StudioState>): Promise<() => v
       pushToast('error', `The autosaved experiment could not be restored (${saved.message}). The MNIST preset was opened instead.`);
     }
     try {
-      loadExperiment(await fetchPreset(defaultPresetFile), { resetHistory: true });
+      const preset = await fetchPreset(defaultPresetFile);
+      loadExperiment(preset, { resetHistory: true });
+      markKept(preset);
     } catch (error) {
       pushToast('error', `Could not open the default preset: ${errorMessage(error)}`);
     }
   }
+  openSharedLink(store);
+  const onHashChange = () => openSharedLink(store);
+  window.addEventListener('hashchange', onHashChange);
   const studentDatabase = trainedStudentDatabase();
   restoreLastRun(store, studentDatabase);
   const stopAutosave = startAutosave(store, (message) => store.getState().pushToast('error', message));
   const stopJournal = startRunJournal(store, localStorage, window);
   const stopStudentJournal = startTrainedStudentJournal(store, studentDatabase, (message) => store.getState().pushToast('error', message));
   return () => {
+    window.removeEventListener('hashchange', onHashChange);
     stopAutosave();
     stopJournal();
     stopStudentJournal();
   };
+}
+
+/** Opens the experiment of a shared link in the address bar (asking first if it would replace unsaved work). */
+function openSharedLink(store: StoreApi<StudioState>): void {
+  const code = shareCodeInFragment(window.location.hash);
+  if (code === null) return;
+  try {
+    store.getState().openExperiment(takeSharedExperiment(code), 'the shared link');
+  } catch (error) {
+    store.getState().pushToast('error', `The shared link could not be opened: ${errorMessage(error)} The experiment on screen was kept.`);
+  }
 }
 
 function restoreLastRun(store: StoreApi<StudioState>, studentDatabase: ReturnType<typeof trainedStudentDatabase>): void {

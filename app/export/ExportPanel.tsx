@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { KNOWN_SOC_VERSIONS } from '../../src/export/bundleFacts';
 import { exportSettingsOf, studentOf, trainedStudentMismatch, type ExportJobRequest } from '../../src/export/exportRequest';
-import { downloadExperiment } from '../editor/experimentFiles';
 import type { ExportParams } from '../../src/graph/schema';
 import { modelResultById } from '../../src/results';
 import { useStudio } from '../store';
@@ -124,7 +123,7 @@ export function ExportPanel() {
           Download tfjs model
         </button>
         <button type="button" data-testid="export-download-experiment"
-          onClick={() => downloadExperiment(experiment)}>
+          onClick={() => useStudio.getState().saveExperiment()}>
           Download experiment
         </button>
       </div>

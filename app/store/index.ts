@@ -8,8 +8,9 @@ import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 import { createGuidanceSlice, type GuidanceSlice } from './guidanceSlice';
+import { createReplaceSlice, type ReplaceSlice } from './replaceSlice';
 
-export type StudioState = GraphSlice & UiSlice & RunSlice & GuidanceSlice;
+export type StudioState = GraphSlice & UiSlice & RunSlice & GuidanceSlice & ReplaceSlice;
 
 /** The signature every slice creator has: it sees the combined state, returns its own part. */
 export type StudioSlice<T> = StateCreator<StudioState, [], [], T>;
@@ -19,6 +20,7 @@ export const useStudio = create<StudioState>()((...args) => ({
   ...createUiSlice(...args),
   ...createRunSlice(...args),
   ...createGuidanceSlice(...args),
+  ...createReplaceSlice(...args),
 }));
 
 export type { GraphSlice } from './graphSlice';
