@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { cnnPresetWithAttentionAndFsp, openStudioWith, shrinkExperiment } from './helpers';
 
@@ -69,4 +70,32 @@ test('a tiny CNN run fills the loss, accuracy, soft-target, attention, FSP and r
   await results.getByTestId('download-results').click();
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toMatch(/results\.json$/);
+
+  // The curves leave as CSV (every phase's every recorded step) and as PNG (the chart with its legend).
+  const csvDownload = page.waitForEvent('download');
+  await page.getByTestId('loss-csv').click();
+  const csv = readFileSync((await (await csvDownload).path())!, 'utf8').trim().split('\r\n');
+  expect(csv[0]).toMatch(/^phase,kind,step,epoch,total loss,/);
+  const kinds = new Set(csv.slice(1).map((line) => line.split(',')[1]));
+  expect(kinds).toEqual(new Set(['teacher', 'baseline', 'student']));
+  expect(csv.slice(1).every((line) => Number.isFinite(Number(line.split(',')[4])))).toBe(true);
+  const accuracyCsv = page.waitForEvent('download');
+  await page.getByTestId('accuracy-csv').click();
+  const accuracyLines = readFileSync((await (await accuracyCsv).path())!, 'utf8').trim().split('\r\n');
+  // A header (epoch and six accuracies), then a row per epoch (the student's two stages give two);
+  // the teacher's one epoch leaves its cells empty in the second row.
+  expect(accuracyLines[0].split(',')).toHaveLength(7);
+  expect(accuracyLines.slice(1).map((line) => line.split(',')[0])).toEqual(['1', '2']);
+  const percentages = accuracyLines.slice(1).flatMap((line) => line.split(',').slice(1)).filter((cell) => cell !== '').map(Number);
+  expect(percentages).toHaveLength(6 + 4);
+  expect(percentages.every((value) => value >= 0 && value <= 100)).toBe(true);
+
+  const pngDownload = page.waitForEvent('download');
+  await page.getByTestId('loss-png').click();
+  const png = readFileSync((await (await pngDownload).path())!);
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // Width and height from the IHDR chunk: at 2x, wider than the chart on screen.
+  const chartWidth = (await page.getByTestId('loss-chart').locator('svg.recharts-surface').boundingBox())!.width;
+  expect(png.readUInt32BE(16)).toBeGreaterThan(2 * chartWidth);
+  expect(png.readUInt32BE(20)).toBeGreaterThan(2 * 220);
 });

@@ -7,6 +7,7 @@ import { CHART_MARGIN, epochAxisProps, GRID_PROPS } from './chartStyle';
 import { accuracyDomain, accuracyKey, accuracyRows, latestValue } from './chartData';
 import { knownModels, modelColors, type ModelIdentity } from './modelColors';
 import { EmptyState, Panel } from './Panel';
+import { ChartDownloads } from './ChartDownloads';
 
 const formatPercentValue = (value: unknown) => `${Number(value).toFixed(2)}%`;
 
@@ -52,6 +53,13 @@ export function AccuracyChart() {
         <EmptyState>Accuracy appears here after the first epoch.</EmptyState>
       ) : (
         <>
+          <div className="dash-toolbar dash-toolbar--end">
+            <ChartDownloads chart="accuracy" title="Accuracy per epoch" data={() => ({
+              columns: [{ key: 'epoch', label: 'epoch' }, ...lines.map((line) => ({ key: line.key, label: `${line.name} accuracy (%)` }))],
+              rows,
+              legend: lines.map((line) => ({ label: line.name, color: line.color, dashed: line.split === 'train' })),
+            })} />
+          </div>
           <ResponsiveContainer width="100%" height={220}>
             <LineChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid {...GRID_PROPS} />

@@ -3,7 +3,8 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { useStudio } from '../store';
 import type { LossSeries } from '../store/runSlice';
 import { ChartLegend, type LegendItem } from './ChartLegend';
-import { latestValue, logDomain, lossRows, lossTermKeys, lossTermLabels, magnitudeSpread, phaseTabs, positiveRows, SERIES_COLORS } from './chartData';
+import { latestValue, logDomain, lossRows, lossTable, lossTermKeys, lossTermLabels, magnitudeSpread, phaseTabs, positiveRows, SERIES_COLORS } from './chartData';
+import { ChartDownloads } from './ChartDownloads';
 import { formatCompact } from './colormap';
 import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
 import { EmptyState, Panel } from './Panel';
@@ -76,6 +77,12 @@ export function LossChart() {
           <input type="checkbox" checked={logScale} onChange={(event) => setChosenLog(event.target.checked)} />
           log scale
         </label>
+        {rows.length > 0 && (
+          <ChartDownloads chart="loss" title={`Loss per step, ${series.label}`} data={() => ({
+            ...lossTable(lossSeries, labelOf),
+            legend: [{ label: 'Total', color: TOTAL_COLOR }, ...terms.map((term, index) => ({ label: labelOf(term), color: SERIES_COLORS[index % SERIES_COLORS.length] }))],
+          })} />
+        )}
       </div>
       {rows.length === 0 ? (
         <EmptyState>Loss curves appear here once training starts.</EmptyState>

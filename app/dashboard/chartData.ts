@@ -1,6 +1,7 @@
 import type { EpochMetrics } from '../../src/protocol';
 import { selectedPhases, type PhaseKind, type RunSelection, type TrainingPlan } from '../../src/train/plan';
 import type { FspDistancePoint, LossSeries } from '../store/runSlice';
+import type { CsvColumn, CsvRow } from './chartExport';
 
 /** Pure shaping of run state into chart rows, kept out of the components so it is easy to test. */
 
@@ -194,4 +195,23 @@ export function lossTermLabels(plan: TrainingPlan | null, nodes: readonly { id: 
   const labels = new Map<string, string>(nodes.map((node) => [node.id, node.label]));
   for (const phase of plan?.phases ?? []) for (const stage of phase.stages) for (const { term } of stage.terms) labels.set(term.nodeId, term.label);
   return (term) => labels.get(term) ?? (term.startsWith('ce:') ? 'Cross-entropy' : term);
+}
+
+/**
+ * Every phase's loss curves as one table (the loss chart's CSV): one row per recorded step of each
+ * phase, the total and each term under its label; a term a phase does not have is left empty.
+ */
+export function lossTable(lossSeries: Readonly<Record<string, LossSeries>>, labelOf: (term: string) => string): { columns: CsvColumn[]; rows: CsvRow[] } {
+  const series = Object.values(lossSeries);
+  const terms = [...new Set(series.flatMap(lossTermKeys))];
+  const columns: CsvColumn[] = [
+    { key: 'phase', label: 'phase' }, { key: 'kind', label: 'kind' }, { key: 'step', label: 'step' }, { key: 'epoch', label: 'epoch' },
+    { key: 'total', label: 'total loss' },
+    ...terms.map((term) => ({ key: `term:${term}`, label: labelOf(term) })),
+  ];
+  const rows = series.flatMap((one) => one.points.map((point): CsvRow => ({
+    phase: one.label, kind: one.kind, step: point.step, epoch: point.epoch, total: point.total,
+    ...Object.fromEntries(Object.entries(point.terms).map(([term, value]) => [`term:${term}`, value])),
+  })));
+  return { columns, rows };
 }
