@@ -107,7 +107,9 @@ async function main(argv: string[]): Promise<void> {
   const stale = previous.filter((t) => !presetsByKey.has(t.key));
   const index: PretrainedIndex = {
     schemaVersion: PRETRAINED_SCHEMA_VERSION,
-    teachers: [...previous.filter((t) => presetsByKey.has(t.key)), ...entries].sort((a, b) => a.presets[0].localeCompare(b.presets[0])),
+    // Teachers shipped before keep their weights and accuracy; their preset lists are brought up to date.
+    teachers: [...previous.flatMap((t) => (presetsByKey.has(t.key) ? [{ ...t, presets: presetsByKey.get(t.key)! }] : [])), ...entries]
+      .sort((a, b) => a.presets[0].localeCompare(b.presets[0])),
   };
   // Files first, the index last: the index never lists a teacher without its files.
   for (const { teacher, weights } of found) await writeTeacherFiles(options.to, teacher.cacheKey, weights);

@@ -37,6 +37,13 @@ describe('shipped pretrained teachers', () => {
     expect(shipped.teachers.flatMap((t) => t.presets)).toContain('cnn-mnist-at-full.json');
   });
 
+  it('cover every preset with a teacher, quick or full (born-again generation 0 is trained, not shipped)', () => {
+    const shippedKeys = new Set(shipped.teachers.map((teacher) => teacher.key));
+    for (const file of presetFiles.filter((name) => !name.startsWith('ban-'))) {
+      for (const key of teacherKeys(file)) expect(shippedKeys.has(key), `${file}'s teacher ${key} is shipped`).toBe(true);
+    }
+  });
+
   it('list exactly the presets whose teacher compiles to their key', () => {
     for (const teacher of shipped.teachers) {
       const using = presetFiles.filter((file) => teacherKeys(file).includes(teacher.key));

@@ -244,8 +244,8 @@ describe('teacher cache key', () => {
   it('is stable: same content in another key order or a rebuilt preset gives the same key', () => {
     expect(keyOf(compileExperiment(buildPresetExperiment('hinton-mnist.json')))).toBe(keyOf(plan));
     const reordered = Object.fromEntries(Object.entries(settings).reverse()) as typeof settings;
-    // The quick preset's teacher trains on all the images, not the students' subset.
-    const teacherData = { ...plan.dataset, trainSubset: null };
+    // The quick preset's teacher is the shared one: all the images, not the students' subset, shifted up to 2 px.
+    const teacherData = { ...plan.dataset, trainSubset: null, augmentShift: 2 };
     expect(teacherCacheKey(architecture, reordered, teacherData)).toBe(keyOf(plan));
     expect(teacherCacheKey({ ...architecture, name: 'renamed' }, settings, teacherData)).toBe(keyOf(plan));
   });
@@ -273,8 +273,10 @@ describe('teacher cache key', () => {
       const experiment = buildPresetExperiment('hinton-mnist.json');
       for (const node of experiment.nodes) {
         if (node.kind === 'dataset') node.params.augmentShift = datasetShift;
-        if (node.kind === 'model' && node.params.teacherTraining && teacherShift !== undefined) {
-          node.params.teacherTraining.augmentShift = teacherShift;
+        if (node.kind === 'model' && node.params.teacherTraining) {
+          // The preset's teacher sets its own shift (2 px): replaced by the variant's, or removed.
+          const { augmentShift: _preset, ...training } = node.params.teacherTraining;
+          node.params.teacherTraining = teacherShift === undefined ? training : { ...training, augmentShift: teacherShift };
         }
       }
       return compileExperiment(experiment);
@@ -290,8 +292,9 @@ describe('teacher cache key', () => {
     expect(keyOf(variant(0, 2))).toBe(keyOf(variant(2)));
     expect(keyOf(variant(3, 0))).toBe(keyOf(variant(0)));
     expect(keyOf(variant(0, 2))).not.toBe(keyOf(variant(0)));
-    // Unchanged for files without the field (existing cached teachers stay valid).
-    expect(keyOf(variant(0))).toBe(keyOf(plan));
+    // Without the field the key is the one of the dataset's shift (files from before the field keep their cached teachers).
+    expect(keyOf(variant(0))).toBe(teacherCacheKey(architecture, settings, { ...plan.dataset, trainSubset: null, augmentShift: 0 }));
+    expect(keyOf(variant(0, 2))).toBe(keyOf(plan));
   });
 
   it("follows the images the teacher trains on: the dataset's subset unless the teacher sets its own", () => {

@@ -1,4 +1,4 @@
-import type { ExperimentFile } from './schema';
+import type { ExperimentFile, NodeOf } from './schema';
 import { createNode } from './factory';
 import { orderChains } from './phases';
 import {
@@ -18,7 +18,7 @@ import { bornAgainEnsembleMnist } from './presetEnsemble';
  */
 
 function hintonMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
   addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
   addCrossEntropyAndKd(graph, 20, column(2), 160, 'trainer');
   return graph.file('Hinton KD on MNIST',
@@ -27,7 +27,7 @@ function hintonMnist(): ExperimentFile {
 }
 
 function articleMnist(): ExperimentFile {
-  const graph = withModels('article-teacher', 'article-student', ['Teacher 2000-2000', 'Student 50-50'], mlpSettings);
+  const graph = withModels('article-teacher', 'article-student', ['Teacher 2000-2000', 'Student 50-50']);
   addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
   addCrossEntropyAndKd(graph, 6, column(2), 160, 'trainer');
   return graph.file('Tiny student (MNIST + Atlas 200DK article)',
@@ -36,7 +36,7 @@ function articleMnist(): ExperimentFile {
 }
 
 function cnnTeachesMlp(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'hinton-student', ['CNN teacher', 'Student 800-800'], cnnSettings);
+  const graph = withModels('cnn-teacher', 'hinton-student', ['CNN teacher', 'Student 800-800']);
   addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
   addCrossEntropyAndKd(graph, 20, column(2), 160, 'trainer');
   return graph.file('CNN teacher -> MLP student',
@@ -45,7 +45,7 @@ function cnnTeachesMlp(): ExperimentFile {
 }
 
 function cnnMnistKd(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student']);
   addTrainer(graph, 'trainer', 'Distil', cnnSettings, { x: column(3), y: 260 });
   addCrossEntropyAndKd(graph, 4, column(2), 160, 'trainer');
   return graph.file('CNN: soft targets only',
@@ -60,7 +60,7 @@ function cnnMnistKd(): ExperimentFile {
  * see the README.)
  */
 function cnnMnistAttention(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student']);
   const taps = (kind: 'guide' | 'guided', top: number): string[] =>
     ['relu1', 'relu2', 'relu3'].map((layerId, i) => addTap(graph, kind, layerId, { x: column(2), y: top + i * 110 }));
   const [guide1, guide2, guide3] = taps('guide', 0);
@@ -83,7 +83,7 @@ function cnnMnistAttention(): ExperimentFile {
 }
 
 function fitnetMnist(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student']);
   const guide = addTap(graph, 'guide', 'relu4', { x: column(2), y: 80 });
   const guided = addTap(graph, 'guided', 'pool2', { x: column(2), y: 440 });
   graph.add(createNode('loss', { id: 'hint', lossId: 'fitnet', label: 'FitNet hint', position: { x: column(3), y: 260 } }));
@@ -98,38 +98,34 @@ function fitnetMnist(): ExperimentFile {
 }
 
 /**
- * Full-data variants: all 55,000 training images, a teacher trained long enough to be worth
- * learning from, and cosine-annealed rates. These are the runs behind the figures in the README
- * (`npm run experiment -- public/presets/<file> --backend wasm`); in the browser they take hours.
+ * Full-data variants: all 55,000 training images and cosine-annealed rates. Their teachers are the
+ * quick presets' (shared, shipped pretrained: see sharedTeacherTraining). These are the runs behind
+ * the figures in the README (`npm run experiment -- public/presets/<file> --backend wasm`); in the
+ * browser they take up to an hour.
  */
 export interface FullDataRecipe {
   /** The quick preset this one scales up. */
   base: string;
-  teacherEpochs: number;
-  /** The teacher's batch size; absent = the quick preset's. */
-  teacherBatchSize?: number;
-  /** The teacher's own random shift (pixels); absent = the dataset's (none). */
-  teacherAugmentShift?: number;
+  /** Epochs of a teacher-role network that is not a shared teacher (born-again generation 0); absent = none. */
+  ownTeacherEpochs?: number;
   /** Epochs of the final, whole-student stage; initialisation stages (`trainUpTo` set) keep theirs. */
   studentEpochs: number;
 }
 
 export const fullDataRecipes: Readonly<Record<string, FullDataRecipe>> = {
-  // Hinton et al. jitter the teacher (up to 2 px) and distil on the plain images. Batch 128 trains
-  // the dropout teacher 1.4x faster per image on wasm, so 50 epochs fit where 30 did at 64.
-  'hinton-mnist-full.json': { base: 'hinton-mnist.json', teacherEpochs: 50, teacherBatchSize: 128, teacherAugmentShift: 2, studentEpochs: 20 },
-  'article-mnist-full.json': { base: 'article-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
-  'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', teacherEpochs: 8, studentEpochs: 12 },
-  'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', teacherEpochs: 8, studentEpochs: 6 },
-  // The CNN FSP + AT recipe with FitNet hints as stage 1: same teacher (cache key), same epochs.
-  'fitnet-mnist-full.json': { base: 'fitnet-mnist.json', teacherEpochs: 8, studentEpochs: 12 },
-  'cnn-mlp-mnist-full.json': { base: 'cnn-mlp-mnist.json', teacherEpochs: 8, studentEpochs: 10 },
-  // No teacher: teacherEpochs is unused. Each peer trains as long as the article's student.
-  'dml-mnist-full.json': { base: 'dml-mnist.json', teacherEpochs: 0, studentEpochs: 10 },
-  // The article's teacher recipe (same cache key as article-mnist-full's), then 10 epochs for each step of the chain.
-  'ta-mnist-full.json': { base: 'ta-mnist.json', teacherEpochs: 5, studentEpochs: 10 },
+  'hinton-mnist-full.json': { base: 'hinton-mnist.json', studentEpochs: 20 },
+  'article-mnist-full.json': { base: 'article-mnist.json', studentEpochs: 10 },
+  'cnn-mnist-at-full.json': { base: 'cnn-mnist-at.json', studentEpochs: 12 },
+  'cnn-mnist-kd-full.json': { base: 'cnn-mnist-kd.json', studentEpochs: 6 },
+  // The CNN FSP + AT recipe with FitNet hints as stage 1: same teacher, same epochs.
+  'fitnet-mnist-full.json': { base: 'fitnet-mnist.json', studentEpochs: 12 },
+  'cnn-mlp-mnist-full.json': { base: 'cnn-mlp-mnist.json', studentEpochs: 10 },
+  // No teacher. Each peer trains as long as the article's student.
+  'dml-mnist-full.json': { base: 'dml-mnist.json', studentEpochs: 10 },
+  // The article's teacher, then 10 epochs for each step of the chain.
+  'ta-mnist-full.json': { base: 'ta-mnist.json', studentEpochs: 10 },
   // Every generation trains as long: generation 0 (the teacher role) as well.
-  'ban-mnist-full.json': { base: 'ban-mnist.json', teacherEpochs: 10, studentEpochs: 10 },
+  'ban-mnist-full.json': { base: 'ban-mnist.json', ownTeacherEpochs: 10, studentEpochs: 10 },
 };
 
 function fullData(recipe: FullDataRecipe): ExperimentFile {
@@ -139,19 +135,25 @@ function fullData(recipe: FullDataRecipe): ExperimentFile {
     if (node.kind === 'trainer' && node.params.trainUpTo === null) {
       node.params = { ...node.params, epochs: recipe.studentEpochs, lrSchedule: { kind: 'cosine' } };
     }
-    if (node.kind === 'model' && node.params.teacherTraining) {
-      node.params.teacherTraining = { ...node.params.teacherTraining, epochs: recipe.teacherEpochs, lrSchedule: { kind: 'cosine' } };
-      if (recipe.teacherAugmentShift !== undefined) node.params.teacherTraining.augmentShift = recipe.teacherAugmentShift;
-      if (recipe.teacherBatchSize !== undefined) node.params.teacherTraining.batchSize = recipe.teacherBatchSize;
+    const training = node.kind === 'model' ? node.params.teacherTraining : undefined;
+    if (node.kind !== 'model' || training === undefined) continue;
+    if (training.trainSubset === null) {
+      // A shared teacher: all the images already, so its own "all images" is left out (same key, simpler file).
+      const { trainSubset: _allImages, ...shared } = training;
+      node.params.teacherTraining = shared;
+    } else {
+      if (recipe.ownTeacherEpochs === undefined) throw new Error(`${recipe.base}: '${node.id}' is not a shared teacher and the full recipe sets no epochs for it.`);
+      node.params.teacherTraining = { ...training, epochs: recipe.ownTeacherEpochs, lrSchedule: { kind: 'cosine' } };
     }
   }
-  const settings = fullDataSettings(experiment, recipe);
+  const settings = fullDataSettings(experiment);
   return { ...experiment, name: `${experiment.name} (full MNIST)`, description: `${experiment.description} ${settings}` };
 }
 
 /** The settings sentence of a full-data preset, read from the scaled experiment (used in its description and the index). */
-function fullDataSettings(experiment: ExperimentFile, recipe: FullDataRecipe): string {
+function fullDataSettings(experiment: ExperimentFile): string {
   const stageEpochs = experiment.nodes.flatMap((node) => (node.kind === 'trainer' ? [node.params.epochs] : []));
+  const studentBatch = experiment.nodes.find((node) => node.kind === 'trainer')?.params.batchSize;
   const total = stageEpochs.reduce((sum, epochs) => sum + epochs, 0);
   const chains = orderChains(experiment).ordered;
   const students = chains.length > 1 || chains[0]?.learners.length !== 1
@@ -159,10 +161,13 @@ function fullDataSettings(experiment: ExperimentFile, recipe: FullDataRecipe): s
     : stageEpochs.length === 1
       ? `student and baseline ${total} epochs`
       : `student stages ${stageEpochs.join(' + ')} epochs, baseline ${total}`;
-  const shift = recipe.teacherAugmentShift ? ` with random shifts of up to ${recipe.teacherAugmentShift} px` : '';
-  const batch = recipe.teacherBatchSize ? ` (batch ${recipe.teacherBatchSize})` : '';
-  const hasTeacher = experiment.nodes.some((node) => node.kind === 'model' && node.params.role === 'teacher');
-  const teacher = hasTeacher ? `teacher ${recipe.teacherEpochs} epochs${batch}${shift}, ` : '';
+  const training = experiment.nodes.find((node): node is NodeOf<'model'> => node.kind === 'model' && node.params.role === 'teacher')?.params.teacherTraining;
+  const teacher = training === undefined ? '' : [
+    `teacher ${training.epochs} epochs`,
+    training.batchSize !== studentBatch ? ` (batch ${training.batchSize})` : '',
+    training.augmentShift ? ` with random shifts of up to ${training.augmentShift} px` : '',
+    ', ',
+  ].join('');
   return `Full MNIST: all training images, ${teacher}${students}, cosine learning rate.`;
 }
 
@@ -207,7 +212,7 @@ export function buildPresetExperiment(file: string): ExperimentFile {
 /** An index entry of a full-data preset: its description ends with the settings its file holds. */
 function fullDataEntry(file: string, name: string, lead: string, duration = ''): PresetEntry {
   const recipe = fullDataRecipes[file];
-  const settings = fullDataSettings(fullData(recipe), recipe);
+  const settings = fullDataSettings(fullData(recipe));
   return { file, name, description: [lead, settings, duration].filter((part) => part !== '').join(' ') };
 }
 

@@ -1,7 +1,7 @@
 import type { ExperimentFile, NodeOf } from './schema';
 import { createNode } from './factory';
 import {
-  addCrossEntropyAndKd, addLearnsFrom, addModel, addTap, addTrainer, cnnSettings, column, GraphBuilder, mlpSettings, withModels,
+  addCrossEntropyAndKd, addLearnsFrom, addModel, addTap, addTrainer, cnnSettings, column, GraphBuilder, mlpSettings, sharedTeacherTraining, withModels,
 } from './presetBuilder';
 
 /**
@@ -37,7 +37,7 @@ export function teacherAssistantMnist(): ExperimentFile {
   const graph = new GraphBuilder();
   graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 300 } }));
   const teacher = addModel(graph, 'teacher', 'teacher', 'article-teacher', 'Teacher 2000-2000', { x: column(1), y: 0 });
-  teacher.params.teacherTraining = structuredClone(mlpSettings);
+  teacher.params.teacherTraining = sharedTeacherTraining('article-teacher');
   addModel(graph, 'assistant', 'assistant', 'hinton-student', 'Assistant 800-800', { x: column(1), y: 300 });
   addModel(graph, 'student', 'student', 'article-student', 'Student 50-50', { x: column(1), y: 600 });
   addTrainer(graph, 'trainer-assistant', 'Assistant learns', mlpSettings, { x: column(3), y: 100 });
@@ -112,7 +112,7 @@ function addFeatureLoss(
  * cross-entropy and KD. A showcase of the B x B views (the methods are usually used one at a time).
  */
 export function relationsMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
   addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(4), y: 260 });
   addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
   const relational: [string, string, number][] = [['sp', 'SP (relu2)', 3000], ['rkd', 'RKD (relu2)', 1], ['pkt', 'PKT (relu2)', 500]];
@@ -155,7 +155,7 @@ export function teacherFreeMnist(): ExperimentFile {
  * two of three epochs, then the student trains on the labels and NST only.
  */
 export function nstEarlyStopMnist(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student']);
   const trainer = addTrainer(graph, 'trainer', 'Distil (KD stops after epoch 2)', { ...cnnSettings, epochs: 3 }, { x: column(4), y: 260 });
   trainer.params.weightSchedules = { kd: { kind: 'stepToZero', atEpoch: 2 } };
   addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
@@ -172,7 +172,7 @@ export function nstEarlyStopMnist(): ExperimentFile {
  * L1 distance to the teacher's logits; the discriminator trains in turn with its own Adam.
  */
 export function adversarialMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
   addTrainer(graph, 'trainer', 'Student vs discriminator', mlpSettings, { x: column(3), y: 260 });
   const ce = graph.add(createNode('loss', { id: 'ce', lossId: 'ce', label: 'Cross-entropy', position: { x: column(2), y: 380 } }));
   ce.params.weight = 1;
@@ -198,7 +198,7 @@ export function adversarialMnist(): ExperimentFile {
  * gathers batch x negatives embeddings per side.
  */
 export function contrastiveMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
   addTrainer(graph, 'trainer', 'Distil (contrastive)', mlpSettings, { x: column(4), y: 260 });
   addCrossEntropy(graph, 'trainer', { x: column(3), y: 120 });
   const crd = addFeatureLoss(graph, 'crd', 'crd', 'CRD (relu2)', ['relu2', 'relu2'], 0.8, { x: column(3), y: 380 });
@@ -216,7 +216,7 @@ export function contrastiveMnist(): ExperimentFile {
  * cross-entropy (the paper's pairing, no KD).
  */
 export function factorTransferMnist(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], cnnSettings);
+  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student']);
   addTrainer(graph, 'trainer', 'Distil (factor transfer)', cnnSettings, { x: column(4), y: 260 });
   addCrossEntropy(graph, 'trainer', { x: column(3), y: 120 });
   const ft = addFeatureLoss(graph, 'ft', 'ft', 'FT (relu4 -> pool2)', ['relu4', 'pool2'], 1, { x: column(3), y: 380 });
@@ -242,9 +242,12 @@ function addCrossEntropy(graph: GraphBuilder, trainerId: string, position: { x: 
  * the sampler the paper pairs it with so that each batch holds correlations within and across classes.
  */
 export function correlationCongruenceMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
   const dataset = graph.nodes.find((node): node is NodeOf<'dataset'> => node.kind === 'dataset')!;
   dataset.params.sampler = { kind: 'classUniform', samplesPerClass: 8 };
+  // The teacher is the Hinton presets' shipped one, trained on shuffled batches.
+  const teacher = graph.nodes.find((node): node is NodeOf<'model'> => node.id === 'teacher')!;
+  teacher.params.teacherTraining = { ...teacher.params.teacherTraining!, sampler: { kind: 'shuffled' } };
   addTrainer(graph, 'trainer', 'Distil (correlation congruence)', mlpSettings, { x: column(4), y: 260 });
   addCrossEntropyAndKd(graph, 4, column(3), 0, 'trainer');
   addFeatureLoss(graph, 'cc', 'cc', 'CC (relu2)', ['relu2', 'relu2'], 100, { x: column(3), y: 420 });
@@ -261,7 +264,7 @@ export function correlationCongruenceMnist(): ExperimentFile {
  * relu1 to relu2 (both layers have equal widths in each network), next to cross-entropy.
  */
 export function instanceGraphMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800'], mlpSettings);
+  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
   addTrainer(graph, 'trainer', 'Distil (instance graph)', mlpSettings, { x: column(4), y: 260 });
   addCrossEntropy(graph, 'trainer', { x: column(3), y: 80 });
   graph.add(createNode('loss', { id: 'irg', lossId: 'irg', label: 'IRG (logits, relu1 -> relu2)', position: { x: column(3), y: 380 } }));

@@ -98,7 +98,9 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     const valid = withShift(2);
     const teacher = parseExperiment(valid.raw).nodes.find((node) => node.id === 'teacher');
     expect(teacher?.kind === 'model' && teacher.params.teacherTraining?.augmentShift).toBe(2);
-    const withoutShift = parseExperiment(rawPreset()).nodes.find((node) => node.id === 'teacher');
+    const unshifted = rawPreset();
+    delete (unshifted.nodes[nodeIndex(unshifted, 'teacher')].params as { teacherTraining: Record<string, unknown> }).teacherTraining.augmentShift;
+    const withoutShift = parseExperiment(unshifted).nodes.find((node) => node.id === 'teacher');
     expect(withoutShift?.kind === 'model' && 'augmentShift' in withoutShift.params.teacherTraining!).toBe(false);
     for (const [value, reason] of [[9, 'must be at most 8 (got 9).'], [-1, 'must be at least 0 (got -1).'],
       [1.5, 'must be a whole number (got 1.5).'], ['2', 'must be a number (got "2").']] as const) {

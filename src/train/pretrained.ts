@@ -1,6 +1,6 @@
 /**
- * Pretrained teachers shipped with the studio (`public/teachers/`): teachers of full-data presets,
- * trained by the presets' own recipe with `npm run experiment -- <preset> --only teacher` and stored
+ * Pretrained teachers shipped with the studio (`public/teachers/`): the teachers the quick and
+ * full-data presets share (src/graph/presetBuilder.ts, sharedTeacherTraining), trained by that recipe with `npm run experiment -- <preset> --only teacher` and stored
  * under their plan cache key. A run whose teacher has that key starts from them instead of training
  * for up to an hour; any change to the teacher's architecture, training or data changes the key, and
  * the teacher is trained as usual. The same code reads them from disk in Node and over HTTP in the
