@@ -22,3 +22,31 @@ test('a full-data preset starts from its shipped pretrained teacher instead of t
   // The page shows two decimals of a percent: the accuracy the teacher was shipped with, to within one image.
   expect(Math.abs(shown - shipped!.testAccuracy)).toBeLessThanOrEqual(1e-4 + 5e-5);
 });
+
+test('the default experiment starts from its shipped teacher and shows a positive distillation gain', async ({ page, request }) => {
+  test.setTimeout(600_000);
+  const index = (await (await request.get('/teachers/index.json')).json()) as PretrainedIndex;
+  const shipped = index.teachers.find((teacher) => teacher.presets.includes('hinton-mnist.json'));
+  expect(shipped, 'public/teachers lists the default (Hinton) preset teacher').toBeDefined();
+
+  await openStudio(page, 'wasm');
+  await expect(page.getByTestId('experiment-name')).toHaveValue('Hinton KD on MNIST');
+  // Before anything runs, the teacher's inspector says a shipped teacher matches it.
+  await page.getByTestId('node-teacher').click();
+  await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'true');
+
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 540_000 });
+  await expect(page.getByTestId('result-row-teacher')).toContainText('(pretrained)');
+  // The preset's seeds on wasm give one fixed result; its gain must be above zero.
+  const gain = Number.parseFloat((await page.getByTestId('result-distillation-gain').textContent()) ?? '');
+  expect(gain).toBeGreaterThan(0);
+
+  const panel = page.getByTestId('export-panel');
+  const opener = page.getByTestId('open-export');
+  if (!(await panel.isVisible()) && (await opener.count()) > 0) await opener.click();
+  await expect(panel.getByTestId('export-verify-result')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  await expect(panel.getByTestId('export-model-card')).toContainText('Baseline (no teacher)');
+  await expect(panel.getByTestId('export-model-card')).toContainText(/Distillation gain\s*\+\d+\.\d\d points/);
+  await expect(panel.getByTestId('export-no-gain')).toHaveCount(0);
+});
