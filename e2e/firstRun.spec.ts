@@ -140,3 +140,15 @@ test('a node focused from the keyboard shows a focus ring', async ({ page }) => 
   await expect(focused).toHaveCount(1);
   expect((await ringOf(focused)).outline).toBeGreaterThanOrEqual(2);
 });
+
+test('a feature-map loss among MLPs offers the CNN presets, applied in one click', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('palette-loss-at').click();
+  await expect(page.locator('.react-flow__node.selected')).toContainText('Attention transfer');
+  const fix = page.getByTestId('inspector-problems').getByTestId('problem-fix');
+  await expect(fix).toHaveText('Use cnn-teacher / cnn-student');
+  await fix.click();
+  await expect(page.locator('.react-flow__node[data-id="teacher"]')).toContainText('cnn-teacher');
+  await expect(page.locator('.react-flow__node[data-id="student"]')).toContainText('cnn-student');
+  await expect(page.getByTestId('problem-fix')).toHaveCount(0);
+});

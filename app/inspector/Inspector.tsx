@@ -89,7 +89,9 @@ export function Inspector() {
   const selectedCount = useStudio((s) => s.selectedNodeIds.length);
   const node = useStudio((s) => (selectedId === null ? undefined : s.experiment.nodes.find((n) => n.id === selectedId)));
   const problems = useStudio((s) => s.problems);
-  const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id);
+  // Problems with a one-click fix first: the fix often solves the ones below it too.
+  const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id)
+    .sort((a, b) => Number(b.fix !== undefined) - Number(a.fix !== undefined));
 
   if (node === undefined) {
     return (
