@@ -31,8 +31,9 @@ export function ResultsPanel() {
   const active = useStudio((s) => isRunActive(s.run.status));
   const restored = useStudio((s) => s.run.restored);
   const sweep = useStudio((s) => s.run.sweep);
+  const stoppedAt = useStudio((s) => s.run.stoppedAt);
   // Results arrive model by model: a selected model not done yet is pending, not "not run".
-  const rows = useMemo(() => resultRows(plan, selection, results), [plan, selection, results]);
+  const rows = useMemo(() => resultRows(plan, selection, results, stoppedAt), [plan, selection, results, stoppedAt]);
   const ensembles = useMemo(() => ensembleRows(plan, selection, results), [plan, selection, results]);
   const headline = results === null ? null : headlineDistillation(results);
 

@@ -1,7 +1,7 @@
 import type { ModelResult } from '../../src/results';
 import { formatBytes, formatCount, formatMs, formatPercent, formatSeconds } from './format';
 import { modelColors, ROLE_NAMES } from './modelColors';
-import type { ResultRow } from './resultRows';
+import { missingResultText, type ResultRow } from './resultRows';
 
 const COLUMNS: { label: string; value: (m: ModelResult) => string; testId: string }[] = [
   { label: 'Test accuracy', value: (m) => formatPercent(m.testAccuracy), testId: 'accuracy' },
@@ -18,7 +18,10 @@ function provenance(result: ModelResult | null): string {
   return result?.pretrained ? ' (pretrained)' : result?.fromCache ? ' (cached)' : '';
 }
 
-/** A row per model: role, label and its numbers; a model without a result yet is pending while its phase may still run. */
+/**
+ * A row per model: role, label and its numbers; a model without a result yet is pending while its
+ * phase may still run, or says where a stop caught it (in its first column, the rest blank).
+ */
 export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; active: boolean }) {
   const colors = modelColors(rows);
   return (
@@ -36,7 +39,7 @@ export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; act
       </thead>
       <tbody>
         {rows.map((row) => {
-          const missing = active && row.selected ? 'pending' : 'not run';
+          const missing = missingResultText(row, active);
           return (
             <tr key={row.modelId} data-testid={`result-row-${row.testId}`} data-model-id={row.modelId}>
               <th scope="row">
@@ -45,9 +48,9 @@ export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; act
                 {provenance(row.result)}
               </th>
               <td className="results-table__role" data-testid={`result-${row.testId}-role`}>{ROLE_NAMES[row.role]}</td>
-              {COLUMNS.map((column) => (
+              {COLUMNS.map((column, i) => (
                 <td key={column.testId} data-testid={`result-${row.testId}-${column.testId}`}>
-                  {row.result === null ? missing : column.value(row.result)}
+                  {row.result !== null ? column.value(row.result) : row.stoppedAt !== null && i > 0 ? '—' : missing}
                 </td>
               ))}
             </tr>

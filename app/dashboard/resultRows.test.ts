@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import type { TrainingPlan } from '../../src/train/plan';
-import { resultRows } from './resultRows';
+import { missingResultText, resultRows } from './resultRows';
 
 const phase = (id: string, kind: string, trains: string[], frozen: string[] = []) => ({ id, kind, label: id, trains, frozen, teachers: {}, stages: [], augmentShift: 0 });
 
@@ -47,5 +47,24 @@ describe('resultRows', () => {
     const rows = resultRows(null, null, results([result('teacher', 'teacher', 'Big teacher'), result('student', 'student')]));
     expect(rows.map((row) => [row.label, row.testId, row.selected])).toEqual([['Big teacher', 'teacher', false], ['student', 'student', false]]);
     expect(resultRows(null, null, null)).toEqual([]);
+  });
+
+  it('says where a stop caught the models of the stopped phase, and "not run" for the phases after it', () => {
+    const stoppedAt = { phaseId: 'distill:dml', step: 12, stepsTotal: 40, epoch: 2, epochs: 5 };
+    const rows = resultRows(plan, null, results([result('teacher', 'teacher'), result('peer-a/baseline', 'baseline')]), stoppedAt);
+    const text = rows.map((row) => [row.modelId, row.result === null ? missingResultText(row, false) : 'done']);
+    expect(text).toEqual([
+      ['teacher', 'done'],
+      ['peer-a/baseline', 'done'],
+      ['peer-b/baseline', 'not run'],
+      ['peer-a', 'stopped at step 12/40, epoch 2/5'],
+      ['peer-b', 'stopped at step 12/40, epoch 2/5'],
+    ]);
+  });
+
+  it('keeps "pending" for a selected model while the run is active, and "not run" once it is over', () => {
+    const [, baseline] = resultRows(plan, null, results([]));
+    expect(missingResultText(baseline, true)).toBe('pending');
+    expect(missingResultText(baseline, false)).toBe('not run');
   });
 });

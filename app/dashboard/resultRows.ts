@@ -1,5 +1,6 @@
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import { selectedPhases, type RunSelection, type TrainingPlan } from '../../src/train/plan';
+import type { StoppedAt } from '../store/runSlice';
 import { knownModels, type DisplayRole } from './modelColors';
 
 /** One row of the results table: a model of the plan or of the results, with its result once it has one. */
@@ -12,6 +13,8 @@ export interface ResultRow {
   selected: boolean;
   /** `teacher`, `baseline`, `student`, ...: the role, numbered from the second model of a role on (`peer-2`). */
   testId: string;
+  /** Its phase was stopped here before the model had a result. */
+  stoppedAt: StoppedAt | null;
 }
 
 /** The models the selection's phases train, with the teachers they pull in. */
@@ -21,8 +24,11 @@ export function selectedModels(plan: TrainingPlan, selection: RunSelection | nul
 }
 
 /** Every model of the run's plan in plan order (results alone when there is no plan, as after a reload). */
-export function resultRows(plan: TrainingPlan | null, selection: RunSelection | null, results: ExperimentResults | null): ResultRow[] {
+export function resultRows(
+  plan: TrainingPlan | null, selection: RunSelection | null, results: ExperimentResults | null, stoppedAt: StoppedAt | null = null,
+): ResultRow[] {
   const selected = plan === null ? new Set<string>() : selectedModels(plan, selection);
+  const stoppedModels = new Set(plan?.phases.find((phase) => phase.id === stoppedAt?.phaseId)?.trains ?? []);
   const counts = new Map<DisplayRole, number>();
   return knownModels(plan, results?.models ?? []).map((model) => {
     const index = (counts.get(model.role) ?? 0) + 1;
@@ -34,6 +40,16 @@ export function resultRows(plan: TrainingPlan | null, selection: RunSelection | 
       result,
       selected: selected.has(model.modelId),
       testId: index === 1 ? model.role : `${model.role}-${index}`,
+      stoppedAt: result === null && stoppedModels.has(model.modelId) ? stoppedAt : null,
     };
   });
+}
+
+/** What a row without a result says: where the stop caught it, pending while its phase may still run, else not run. */
+export function missingResultText(row: ResultRow, active: boolean): string {
+  if (row.stoppedAt !== null) {
+    const { step, stepsTotal, epoch, epochs } = row.stoppedAt;
+    return `stopped at step ${step}/${stepsTotal}, epoch ${epoch}/${epochs}`;
+  }
+  return active && row.selected ? 'pending' : 'not run';
 }

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import {
-  applyNodeChanges, Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  applyNodeChanges, Background, ControlButton, Controls, MiniMap, ReactFlow,
   type Connection, type EdgeChange, type NodeChange, type OnNodeDrag,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -10,6 +10,8 @@ import { useStudio } from '../store';
 import { nodeTypes } from './nodeTypes';
 import { toFlowEdges, toFlowNodes, type StudioFlowNode } from './flowAdapter';
 import { paletteDragType, usePaletteEntries } from './Palette';
+import { usePlaceNode } from './usePlaceNode';
+import { useInitialView } from './useInitialView';
 
 /**
  * The graph canvas. Nodes and edges are derived from the store's ExperimentFile; React Flow's
@@ -17,15 +19,15 @@ import { paletteDragType, usePaletteEntries } from './Palette';
  * store (one undo step) when the drag ends.
  */
 export function Canvas() {
-  const { experiment, problems, selectedNodeIds, selectedEdgeIds, loadGeneration } = useStudio(useShallow((s) => ({
+  const { experiment, problems, selectedNodeIds, selectedEdgeIds } = useStudio(useShallow((s) => ({
     experiment: s.experiment,
     problems: s.problems,
     selectedNodeIds: s.selectedNodeIds,
     selectedEdgeIds: s.selectedEdgeIds,
-    loadGeneration: s.loadGeneration,
   })));
-  const { fitView, screenToFlowPosition } = useReactFlow();
   const entries = usePaletteEntries();
+  const placeNode = usePlaceNode();
+  const { minimapShown, toggleMinimap } = useInitialView();
 
   const selectedNodes = useMemo(() => new Set(selectedNodeIds), [selectedNodeIds]);
   const selectedEdges = useMemo(() => new Set(selectedEdgeIds), [selectedEdgeIds]);
@@ -39,12 +41,6 @@ export function Canvas() {
     setFlowNodes((previous) => toFlowNodes(experiment, problems, selectedNodes, previous));
   }
   const flowEdges = useMemo(() => toFlowEdges(experiment, selectedEdges), [experiment, selectedEdges]);
-
-  useEffect(() => {
-    // Wait a frame so freshly loaded nodes are measured before fitting.
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.12, duration: 200 }));
-    return () => cancelAnimationFrame(frame);
-  }, [loadGeneration, fitView]);
 
   const onNodesChange = useCallback((changes: NodeChange<StudioFlowNode>[]) => {
     setFlowNodes((nodes) => applyNodeChanges(changes, nodes));
@@ -99,9 +95,8 @@ export function Canvas() {
     const entry = entries.find((e) => e.key === key);
     if (entry === undefined) return;
     event.preventDefault();
-    const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    useStudio.getState().addNode(entry.kind, position, entry.options);
-  }, [entries, screenToFlowPosition]);
+    placeNode(entry, { x: event.clientX, y: event.clientY });
+  }, [entries, placeNode]);
 
   const graphProblems = problems.filter((p) => p.nodeId === null || p.nodeId === undefined);
 
@@ -122,8 +117,13 @@ export function Canvas() {
         maxZoom={2}
       >
         <Background gap={20} size={1} color="var(--grid-dot)" />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeClassName={(n) => `minimap-${minimapTone(n as StudioFlowNode)}`} />
+        <Controls showInteractive={false}>
+          <ControlButton onClick={toggleMinimap} title={minimapShown ? 'Hide minimap' : 'Show minimap'}
+            aria-label={minimapShown ? 'Hide minimap' : 'Show minimap'} aria-pressed={minimapShown} data-testid="toggle-minimap">
+            <span aria-hidden>▦</span>
+          </ControlButton>
+        </Controls>
+        {minimapShown && <MiniMap pannable zoomable nodeClassName={(n) => `minimap-${minimapTone(n as StudioFlowNode)}`} />}
       </ReactFlow>
       {graphProblems.length > 0 && (
         <ul className="graph-problems" data-testid="graph-problems">

@@ -1,7 +1,6 @@
 import { useMemo, type DragEvent } from 'react';
-import { useReactFlow } from '@xyflow/react';
 import { paletteEntries, type PaletteEntry } from '../../src/graph/factory';
-import { useStudio } from '../store';
+import { usePlaceNode } from './usePlaceNode';
 
 /** Drag data type of a palette entry dropped on the canvas. */
 export const paletteDragType = 'application/x-studio-block';
@@ -22,23 +21,12 @@ function toneOf(entry: PaletteEntry): string {
 }
 
 /**
- * The blocks the user can add: click to place one in the middle of the view, or drag it
- * onto the canvas. One entry per registered loss, generated from the loss registry.
+ * The blocks the user can add: click to place one in free space near the middle of the view, or
+ * drag it onto the canvas. One entry per registered loss, generated from the loss registry.
  */
 export function Palette() {
   const entries = usePaletteEntries();
-  const { screenToFlowPosition } = useReactFlow();
-
-  const addAtCentre = (entry: PaletteEntry) => {
-    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
-    const centre = canvas
-      ? { x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }
-      : { x: window.innerWidth / 2, y: window.innerHeight / 2 };
-    // Stagger so repeated clicks do not stack nodes exactly on top of each other.
-    const jitter = (useStudio.getState().experiment.nodes.length % 5) * 24;
-    const position = screenToFlowPosition({ x: centre.x - 110 + jitter, y: centre.y - 60 + jitter });
-    useStudio.getState().addNode(entry.kind, position, entry.options);
-  };
+  const placeNode = usePlaceNode();
 
   const onDragStart = (event: DragEvent, entry: PaletteEntry) => {
     event.dataTransfer.setData(paletteDragType, entry.key);
@@ -59,7 +47,7 @@ export function Palette() {
               title={entry.description}
               draggable
               onDragStart={(event) => onDragStart(event, entry)}
-              onClick={() => addAtCentre(entry)}
+              onClick={() => placeNode(entry)}
             >
               <span className="palette__swatch" aria-hidden />
               {entry.label}

@@ -2,22 +2,29 @@ import { useEffect } from 'react';
 import { useStudio } from '../store';
 import type { Toast } from '../store/uiSlice';
 
-const lifetimeMs: Record<Toast['kind'], number> = { info: 4000, success: 3500, error: 9000 };
+/** Errors stay until closed: they say what to fix. Other messages go by themselves. */
+const lifetimeMs: Record<Toast['kind'], number | null> = { info: 4000, success: 3500, error: null };
 
 function ToastItem({ toast }: { toast: Toast }) {
+  const lifetime = lifetimeMs[toast.kind];
   useEffect(() => {
-    const timer = setTimeout(() => useStudio.getState().dismissToast(toast.id), lifetimeMs[toast.kind]);
+    if (lifetime === null) return;
+    const timer = setTimeout(() => useStudio.getState().dismissToast(toast.id), lifetime);
     return () => clearTimeout(timer);
-  }, [toast.id, toast.kind]);
+    // A repeat (new revision) restarts the timer.
+  }, [toast.id, toast.revision, lifetime]);
   return (
-    <li className={`toast toast--${toast.kind}`} data-testid="toast" data-kind={toast.kind} role={toast.kind === 'error' ? 'alert' : 'status'}>
-      <span>{toast.message}</span>
-      <button type="button" aria-label="Dismiss" onClick={() => useStudio.getState().dismissToast(toast.id)}>×</button>
+    <li className={`toast toast--${toast.kind}`} data-testid="toast" data-kind={toast.kind} data-count={toast.count}
+      role={toast.kind === 'error' ? 'alert' : 'status'}>
+      <span className="toast__message">{toast.message}</span>
+      {toast.count > 1 && <b className="toast__count" data-testid="toast-count" aria-label={`${toast.count} times`}>×{toast.count}</b>}
+      <button type="button" className="toast__close" data-testid="toast-close" aria-label="Close message"
+        onClick={() => useStudio.getState().dismissToast(toast.id)}>×</button>
     </li>
   );
 }
 
-/** Messages for the user, newest last; errors stay longer. */
+/** Messages for the user, newest last; a repeated message shows once with its count. */
 export function Toasts() {
   const toasts = useStudio((s) => s.toasts);
   return (

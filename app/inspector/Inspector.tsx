@@ -1,4 +1,5 @@
 import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
+import type { GraphFix } from '../../src/graph/featureMapFix';
 import type { BatchSampler } from '../../src/data/types';
 import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, modelRoleInfo, samplesPerClassField, type FieldDef } from '../../src/graph/nodeKinds';
 import { datasetRegistry } from '../../src/data/registry';
@@ -88,7 +89,9 @@ export function Inspector() {
   const selectedCount = useStudio((s) => s.selectedNodeIds.length);
   const node = useStudio((s) => (selectedId === null ? undefined : s.experiment.nodes.find((n) => n.id === selectedId)));
   const problems = useStudio((s) => s.problems);
-  const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id);
+  // Problems with a one-click fix first: the fix often solves the ones below it too.
+  const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id)
+    .sort((a, b) => Number(b.fix !== undefined) - Number(a.fix !== undefined));
 
   if (node === undefined) {
     return (
@@ -109,11 +112,25 @@ export function Inspector() {
       <TextField label="Label" testId="field-label" value={node.label} onChange={(label) => useStudio.getState().renameNode(node.id, label)} />
       {nodeProblems.length > 0 && (
         <ul className="inspector__problems" data-testid="inspector-problems">
-          {nodeProblems.map((p, i) => <li key={i} className={`problem--${p.severity}`}>{p.message}</li>)}
+          {nodeProblems.map((p, i) => (
+            <li key={i} className={`problem--${p.severity}`}>
+              {p.message}
+              {p.fix !== undefined && <ProblemFixButton fix={p.fix} />}
+            </li>
+          ))}
         </ul>
       )}
       <NodeForm key={node.id} node={node} />
     </aside>
+  );
+}
+
+function ProblemFixButton({ fix }: { fix: GraphFix }) {
+  return (
+    <button type="button" className="problem-fix" data-testid="problem-fix" title="Undo brings the previous architectures back"
+      onClick={() => useStudio.getState().applyFix(fix)}>
+      {fix.label}
+    </button>
   );
 }
 

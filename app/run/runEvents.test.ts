@@ -112,6 +112,18 @@ describe('applyRunMessages', () => {
     expect(next.phasesDone.map((done) => done.models.length)).toEqual([2]);
   });
 
+  it('records the last reported step of the phase in flight when the stop is confirmed', () => {
+    const progress = (n: number): TrainWorkerMessage => ({
+      type: 'progress', phaseId: 'distill:trainer', kind: 'student', phaseLabel: 'Student', stageIndex: 0, stageName: 'KD',
+      epoch: 1, epochs: 2, step: n, stepsTotal: 8, fractionDone: n / 8, secondsLeft: null, runId,
+    });
+    const running = applyRunMessages(runningState(), [progress(2), progress(3)]);
+    expect(running.stoppedAt).toBeNull();
+    const stopped = applyRunMessages(running, [{ type: 'status', state: 'stopped', runId }]);
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.stoppedAt).toEqual({ phaseId: 'distill:trainer', step: 3, stepsTotal: 8, epoch: 1, epochs: 2 });
+  });
+
   it('keeps a reported error visible when the runner then says it stopped', () => {
     const next = applyRunMessages(runningState(), [
       { type: 'error', kind: 'diverged', message: 'KD became NaN', lossTerm: 'kd-1', runId },

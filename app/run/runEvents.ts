@@ -1,6 +1,6 @@
 import type { StepMetrics, TrainWorkerMessage } from '../../src/protocol';
 import type { PhaseKind } from '../../src/train/plan';
-import type { FspDistancePoint, LossSeries, RunData } from '../store/runSlice';
+import type { FspDistancePoint, LossSeries, RunData, StoppedAt } from '../store/runSlice';
 
 /**
  * Folds worker messages into the run state, keyed by phase id (loss curves, FSP distances) and by
@@ -46,6 +46,14 @@ function relabel(lossSeries: RunData['lossSeries'], phaseId: string, label: stri
   return series === undefined || series.label === label ? lossSeries : { ...lossSeries, [phaseId]: { ...series, label } };
 }
 
+/** The last step the worker reported before it confirmed the stop (it finishes the step in flight first). */
+function stoppedAtOf(run: RunData): StoppedAt | null {
+  const progress = run.progress;
+  if (progress === null) return null;
+  const { phaseId, step, stepsTotal, epoch, epochs } = progress;
+  return { phaseId, step, stepsTotal, epoch, epochs };
+}
+
 export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunData {
   if (message.runId !== run.runId) return run;
   switch (message.type) {
@@ -55,7 +63,8 @@ export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunD
       return { ...run, log: [...run.log, { message: message.message, warning: message.warning === true }].slice(-MAX_LOG_LINES) };
     case 'status':
       // A reported error stays visible even if the runner later says it stopped.
-      return run.status === 'error' ? run : { ...run, status: message.state };
+      if (run.status === 'error') return run;
+      return { ...run, status: message.state, stoppedAt: message.state === 'stopped' ? stoppedAtOf(run) : run.stoppedAt };
     case 'progress':
       return { ...run, progress: message, lossSeries: relabel(run.lossSeries, message.phaseId, message.phaseLabel) };
     case 'step': {

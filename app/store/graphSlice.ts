@@ -7,6 +7,7 @@ import type { ExperimentFile, GraphEdge, NodeKind, NodeParamsByKind } from '../.
 import { createNode, type CreateNodeOptions } from '../../src/graph/factory';
 import { checkConnection, validateGraph, type GraphProblem } from '../../src/graph/validate';
 import { withGuidancePairing } from '../../src/graph/guidancePaths';
+import { applyGraphFix, type GraphFix } from '../../src/graph/featureMapFix';
 import {
   copyItems, edgeIdFor, emptyExperiment, moveItems, pasteItems, patchNodeParams, removeItems, type Clipboard,
 } from '../editor/graphEdits';
@@ -53,6 +54,8 @@ export interface GraphSlice {
    * (the block changed since the search, or the pairing would add an error) and leaves the graph as it was.
    */
   setGuidancePairing: (lossNodeId: string, teacherLayerId: string, studentLayerId: string) => string | null;
+  /** Applies the change a problem offers, as one undoable edit. */
+  applyFix: (fix: GraphFix) => void;
   undo: () => void;
   redo: () => void;
   copySelection: () => void;
@@ -182,6 +185,7 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
       return null;
     },
 
+    applyFix: (fix) => commit(applyGraphFix(get().experiment, fix)),
     undo: () => {
       const { past, future, experiment } = get();
       const previous = past[past.length - 1];

@@ -70,6 +70,15 @@ export interface RunError {
   lossTerm?: string;
 }
 
+/** Where a phase was when the user stopped the run: its models are stopped there, not "not run". */
+export interface StoppedAt {
+  phaseId: string;
+  step: number;
+  stepsTotal: number;
+  epoch: number;
+  epochs: number;
+}
+
 export interface RunData {
   status: RunStatus;
   /** Stop was pressed and the worker has not confirmed yet (it finishes the step in flight first). */
@@ -98,6 +107,8 @@ export interface RunData {
   restored: { notice: string | null } | null;
   /** The seed sweep this run belongs to; carried from each seed's run to the next. */
   sweep: SeedSweep | null;
+  /** Set when the worker confirmed a stop during a phase. */
+  stoppedAt: StoppedAt | null;
 }
 
 export interface RunSlice {
@@ -147,6 +158,7 @@ export function initialRunData(): RunData {
     startedAt: null,
     restored: null,
     sweep: null,
+    stoppedAt: null,
   };
 }
 

@@ -12,6 +12,7 @@ import { lossSides } from './phases';
 import { guidedAdapter, summarizeModel } from './shapes';
 import { headSource, resolveHead } from './heads';
 import { ensembleClassesProblem, ensembleMembers, MIN_ENSEMBLE_MEMBERS } from './ensembles';
+import { featureMapProblem, type GraphFix } from './featureMapFix';
 
 export { checkConnection, type CandidateEdge } from './connection';
 
@@ -25,9 +26,11 @@ export interface GraphProblem {
   nodeId: string | null;
   severity: 'error' | 'warning';
   message: string;
+  /** A change that solves it, offered as a button. */
+  fix?: GraphFix;
 }
 
-export type Report = (nodeId: string | null, severity: GraphProblem['severity'], message: string) => void;
+export type Report = (nodeId: string | null, severity: GraphProblem['severity'], message: string, fix?: GraphFix) => void;
 
 function checkDatasetCount(experiment: ExperimentFile, report: Report): void {
   const datasets = nodesOfKind(experiment, 'dataset');
@@ -171,6 +174,8 @@ function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Rep
   }
   const problem = lossShapeProblem(experiment, node, loss);
   if (problem !== null) report(node.id, 'error', problem);
+  const mapProblem = featureMapProblem(experiment, node, loss);
+  if (mapProblem !== null) report(node.id, 'warning', mapProblem.message, mapProblem.fix);
   if (loss.needsFrozenTeacher) checkTeacherFrozen(experiment, node, report);
   if (edgesOutOf(experiment, node.id, 'loss').length === 0) {
     report(node.id, 'warning', `${describeNode(node)} is in no trainer, so it has no effect: connect its Loss output to a Trainer.`);
@@ -267,11 +272,11 @@ function checkStageLoops(experiment: ExperimentFile, report: Report): void {
 export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
   const problems: GraphProblem[] = [];
   const seen = new Set<string>();
-  const report: Report = (nodeId, severity, message) => {
+  const report: Report = (nodeId, severity, message, fix) => {
     const key = `${nodeId ?? ''}\u0000${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    problems.push({ nodeId, severity, message });
+    problems.push(fix === undefined ? { nodeId, severity, message } : { nodeId, severity, message, fix });
   };
 
   checkDatasetCount(experiment, report);

@@ -117,6 +117,11 @@ export interface LossDefinition {
    */
   needsAdapter: boolean;
   /**
+   * Its feature ports take [H, W, C] maps (convolution layers): on models without any, validation
+   * offers to switch them to the CNN presets.
+   */
+  needsFeatureMaps?: boolean;
+  /**
    * Its learned parts pre-train on the teacher-side inputs before the stage (FT's paraphraser), so
    * those must come from a network the stage keeps frozen: validation refuses one it trains.
    */

@@ -43,6 +43,7 @@ export const factorTransferLoss: LossDefinition = {
   // Paper form; RepDistiller's 200 goes with its reduced, averaged form.
   defaultWeight: 1,
   needsAdapter: false,
+  needsFeatureMaps: true,
   needsFrozenTeacher: true,
   checkShapes(shapes) {
     return missingPorts(shapes, ['guide', 'guided']) ?? ftShapeProblem(shapes.guide, shapes.guided);

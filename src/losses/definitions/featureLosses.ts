@@ -81,6 +81,7 @@ export const attentionTransferLoss: LossDefinition = {
   ],
   defaultWeight: 1000,
   needsAdapter: false,
+  needsFeatureMaps: true,
   checkShapes(shapes, params) {
     const reason = missingPorts(shapes, ['guide', 'guided']) ?? checkMap(shapes.guide, 'guide') ?? checkMap(shapes.guided, 'guided');
     if (reason) return reason;
@@ -124,6 +125,7 @@ export const fspMatrixLoss: LossDefinition = {
   params: [formParam('paper: squared Frobenius distance per sample, batch mean; repdistiller: mean over matrix entries (used with weight 50).')],
   defaultWeight: 1,
   needsAdapter: false,
+  needsFeatureMaps: true,
   checkShapes(shapes) {
     const ports = ['guide1', 'guide2', 'guided1', 'guided2'];
     const reason = missingPorts(shapes, ports) ?? ports.map((p) => checkMap(shapes[p], p)).find((r) => r !== null);
@@ -181,6 +183,7 @@ export const neuronSelectivityLoss: LossDefinition = {
   ],
   defaultWeight: 50,
   needsAdapter: false,
+  needsFeatureMaps: true,
   checkShapes(shapes) {
     const reason = missingPorts(shapes, ['guide', 'guided']) ?? checkMap(shapes.guide, 'guide') ?? checkMap(shapes.guided, 'guided');
     if (reason) return reason;

@@ -1,0 +1,35 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useNodesInitialized, useReactFlow } from '@xyflow/react';
+import { useStudio } from '../store';
+import type { StudioFlowNode } from './flowAdapter';
+import { canvasScreenRect, rectOf } from './usePlaceNode';
+import { boundsOf, initialViewport, minimapFits } from './viewLayout';
+
+/**
+ * The view of each freshly loaded graph: readable node titles (panning shows the rest), and the
+ * minimap only where it covers no node. The user's minimap toggle holds until the next load.
+ */
+export function useInitialView(): { minimapShown: boolean; toggleMinimap: () => void } {
+  const loadGeneration = useStudio((s) => s.loadGeneration);
+  const nodesMeasured = useNodesInitialized();
+  const { getNodes, setViewport } = useReactFlow<StudioFlowNode>();
+  const [minimapShown, setMinimapShown] = useState(false);
+  const viewedGeneration = useRef<number | null>(null);
+
+  useEffect(() => {
+    // Wait until React Flow has measured the loaded nodes, so their real sizes are fitted.
+    if (!nodesMeasured || viewedGeneration.current === loadGeneration) return;
+    const canvas = canvasScreenRect();
+    const rects = getNodes().map(rectOf);
+    const bounds = boundsOf(rects);
+    if (canvas === null || bounds === null) return;
+    viewedGeneration.current = loadGeneration;
+    const size = { width: canvas.width, height: canvas.height };
+    const viewport = initialViewport(bounds, size);
+    void setViewport(viewport);
+    setMinimapShown(minimapFits(rects, viewport, size));
+  }, [loadGeneration, nodesMeasured, getNodes, setViewport]);
+
+  const toggleMinimap = useCallback(() => setMinimapShown((shown) => !shown), []);
+  return { minimapShown, toggleMinimap };
+}
