@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decideBackend, deviceFingerprint, findProbeRecord, isSoftwareRenderer, planProbe, PROBE_VERSION,
-  reasonFromStoredProbe, webGlAdapterFacts, webGpuAdapterFacts, type BackendProbeRecord, type ProbeOutcome,
+  reasonFromStoredProbe, softwareAdapterName, webGlAdapterFacts, webGpuAdapterFacts, type BackendProbeRecord, type ProbeOutcome,
 } from './backendChoice';
 
 const swiftShaderGpu = webGpuAdapterFacts({ vendor: 'google', architecture: 'swiftshader', description: '' }, false);
@@ -23,9 +23,29 @@ describe('adapter facts', () => {
     expect(swiftShaderGl.software).toBe(true);
     expect(webGpuAdapterFacts({}, false).description).toBe('unknown adapter');
   });
+
+  it('names a software adapter briefly', () => {
+    expect(softwareAdapterName(swiftShaderGl)).toBe('SwiftShader');
+    expect(softwareAdapterName(swiftShaderGpu)).toBe('SwiftShader');
+    expect(softwareAdapterName(webGlAdapterFacts('llvmpipe (LLVM 15.0.6, 256 bits)'))).toBe('llvmpipe');
+    expect(softwareAdapterName(webGpuAdapterFacts({ vendor: 'acme' }, true))).toBe('a fallback adapter');
+  });
 });
 
 describe('decideBackend', () => {
+  it('says why a skipped software adapter was not measured', () => {
+    const decision = decideBackend([
+      { backend: 'wasm', status: 'measured', samplesPerSecond: 1400 },
+      { backend: 'webgpu', status: 'skipped', reason: 'SwiftShader emulates a GPU on the CPU', adapter: swiftShaderGpu },
+      { backend: 'cpu', status: 'skipped', reason: 'always slower than WebAssembly' },
+    ]);
+    expect(decision).toEqual({
+      backend: 'wasm',
+      reason: 'Auto: 1,400 samples/s; WebGPU (software adapter) skipped (SwiftShader emulates a GPU on the CPU); ' +
+        'CPU skipped (always slower than WebAssembly)',
+    });
+  });
+
   it('picks WebAssembly over a software WebGPU it outran, and says both numbers', () => {
     const decision = decideBackend([
       { backend: 'wasm', status: 'measured', samplesPerSecond: 2000 },
@@ -79,13 +99,17 @@ describe('decideBackend', () => {
 describe('planProbe', () => {
   it('measures CPU only when WebAssembly could not be measured', () => {
     const wasmMeasured: ProbeOutcome[] = [{ backend: 'wasm', status: 'measured', samplesPerSecond: 1500 }];
-    expect(planProbe('cpu', null, wasmMeasured)).toEqual({ measure: false, reason: 'not measured: always slower than WebAssembly' });
+    expect(planProbe('cpu', null, wasmMeasured)).toEqual({ measure: false, reason: 'always slower than WebAssembly' });
     expect(planProbe('cpu', null, [{ backend: 'wasm', status: 'failed', reason: 'x' }])).toEqual({ measure: true, software: false });
   });
 
-  it('measures a software GPU adapter under the short budget and skips a missing adapter', () => {
-    expect(planProbe('webgpu', swiftShaderGpu, [])).toEqual({ measure: true, software: true });
-    expect(planProbe('webgl', hardwareGpu, [])).toEqual({ measure: true, software: false });
+  it('skips a software GPU adapter once WebAssembly measured, names it, and measures it when WebAssembly failed', () => {
+    const wasmMeasured: ProbeOutcome[] = [{ backend: 'wasm', status: 'measured', samplesPerSecond: 1500 }];
+    expect(planProbe('webgpu', swiftShaderGpu, wasmMeasured)).toEqual({
+      measure: false, reason: 'SwiftShader emulates a GPU on the CPU',
+    });
+    expect(planProbe('webgpu', swiftShaderGpu, [{ backend: 'wasm', status: 'failed', reason: 'x' }])).toEqual({ measure: true, software: true });
+    expect(planProbe('webgl', hardwareGpu, wasmMeasured)).toEqual({ measure: true, software: false });
     expect(planProbe('webgpu', null, [])).toEqual({ measure: false, reason: 'no adapter' });
   });
 });

@@ -1,4 +1,4 @@
-import type { BackendName } from './protocol';
+import type { BackendName, BackendPreference } from './protocol';
 
 /**
  * Auto's choice of backend from measured numbers: the worker times a few real training steps per
@@ -39,6 +39,8 @@ export interface BackendProbeRecord {
   fingerprint: string;
   /** ISO date and time of the measurement. */
   measuredAt: string;
+  /** How long measuring took, for the record. */
+  durationMs?: number;
   outcomes: ProbeOutcome[];
 }
 
@@ -47,10 +49,26 @@ export interface BackendDecision {
   reason: string;
 }
 
+/**
+ * How the workers' sessions pick a backend: workers/backend.ts in the browser, a stub in Node tests.
+ * `probe` is set when Auto measured during the call, for the page to store.
+ */
+export type ChooseBackend = (
+  preference: BackendPreference,
+  options: { knownProbes?: readonly BackendProbeRecord[] },
+) => Promise<BackendDecision & { probe?: BackendProbeRecord }>;
+
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render driver/i;
 
 export function isSoftwareRenderer(text: string): boolean {
   return SOFTWARE_RENDERER.test(text);
+}
+
+/** A short name for a software adapter's reason ("SwiftShader"), not the whole renderer string. */
+export function softwareAdapterName(adapter: AdapterFacts): string {
+  const match = SOFTWARE_RENDERER.exec(adapter.description);
+  if (match === null) return 'a fallback adapter';
+  return /swiftshader/i.test(match[0]) ? 'SwiftShader' : match[0];
 }
 
 /** Fields of GPUAdapterInfo (or the older requestAdapterInfo()); any may be empty. */
@@ -97,17 +115,25 @@ export function findProbeRecord(records: readonly BackendProbeRecord[], fingerpr
 
 export type ProbeStep = { measure: true; software: boolean } | { measure: false; reason: string };
 
+const hasMeasured = (outcomes: readonly ProbeOutcome[], backend: BackendName): boolean =>
+  outcomes.some((outcome) => outcome.backend === backend && outcome.status === 'measured');
+
 /**
- * Whether to time `backend`, given its adapter and what is measured so far. CPU (plain JavaScript)
- * is never faster than WebAssembly, so it is timed only when WebAssembly could not be; a software
- * GPU adapter is timed under a short budget (`software: true`) because it is rarely worth waiting for.
+ * Whether to time `backend`, given its adapter and what is measured so far (WebAssembly first).
+ * CPU (plain JavaScript) is never faster than WebAssembly, so it is timed only when WebAssembly
+ * could not be. A software GPU adapter is a GPU emulated on the CPU: its first step alone compiles
+ * shaders for seconds (8 to 40 s seen on the 2-core machine), and a step cannot be cut short, so it
+ * is timed only when WebAssembly failed (then under the short budget, `software: true`).
  */
 export function planProbe(backend: BackendName, adapter: AdapterFacts | null, measured: readonly ProbeOutcome[]): ProbeStep {
-  if (backend === 'cpu' && measured.some((outcome) => outcome.backend === 'wasm' && outcome.status === 'measured')) {
-    return { measure: false, reason: 'not measured: always slower than WebAssembly' };
+  if (backend === 'cpu' && hasMeasured(measured, 'wasm')) {
+    return { measure: false, reason: 'always slower than WebAssembly' };
   }
   if (backend === 'webgpu' || backend === 'webgl') {
     if (adapter === null) return { measure: false, reason: 'no adapter' };
+    if (adapter.software && hasMeasured(measured, 'wasm')) {
+      return { measure: false, reason: `${softwareAdapterName(adapter)} emulates a GPU on the CPU` };
+    }
     return { measure: true, software: adapter.software };
   }
   return { measure: true, software: false };
