@@ -19,7 +19,7 @@ export const AUTO_PREFERENCE: readonly BackendName[] = ['webgpu', 'webgl', 'wasm
 export const PROBE_ORDER: readonly BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
 
 /** Bumped whenever the probe measures differently, so stored measurements of an older probe are not reused. */
-export const PROBE_VERSION = 1;
+export const PROBE_VERSION = 2;
 
 /** What a GPU adapter says about itself, read before any training. */
 export interface AdapterFacts {

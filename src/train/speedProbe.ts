@@ -28,7 +28,8 @@ export type SpeedProbeResult =
 
 /** The Hinton preset's 784-800-800-10 student, the network a first run trains. */
 export const PROBE_SPEC_ID = 'hinton-student';
-export const PROBE_BATCH_SIZE = 32;
+/** The preset trainers' batch size: a GPU's advantage depends on it. */
+export const PROBE_BATCH_SIZE = 64;
 export const PROBE_TIMED_STEPS = 3;
 
 export async function measureTrainingSpeed(options: SpeedProbeOptions): Promise<SpeedProbeResult> {
