@@ -10,9 +10,18 @@ import type { ArchitectureSpec, LayerWeights } from './models/spec';
 import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
 import type { ExperimentFile } from './graph/schema';
 import type { GuidanceProgress, GuidanceReport, GuidanceSearchOptions } from './train/guidanceSearch';
+import type { BackendProbeRecord } from './backendChoice';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
+
+/** Which backend runs and why; `probe` is set when Auto has just measured, for the page to store. */
+export interface BackendChosenEvent {
+  type: 'backend';
+  backend: BackendName;
+  reason: string;
+  probe?: BackendProbeRecord;
+}
 
 // ---------- training worker ----------
 
@@ -28,7 +37,15 @@ export interface TrainedModel {
 }
 
 export type TrainCommand =
-  | { type: 'start'; runId: string; plan: TrainingPlan; runs: RunSelection; backend: BackendPreference }
+  | {
+      type: 'start';
+      runId: string;
+      plan: TrainingPlan;
+      runs: RunSelection;
+      backend: BackendPreference;
+      /** Auto's stored measurements: one matching this device spares the probe. */
+      knownProbes?: BackendProbeRecord[];
+    }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
@@ -134,7 +151,7 @@ export interface PhaseDone extends PhaseRef {
 }
 
 export type TrainEvent =
-  | { type: 'backend'; backend: BackendName; reason: string }
+  | BackendChosenEvent
   | LogEvent
   | { type: 'status'; state: 'running' | 'paused' | 'stopped' | 'finished' }
   | ProgressEvent
@@ -197,12 +214,13 @@ export type GuidanceCommand =
       lossNodeId: string;
       options: GuidanceSearchOptions;
       backend: BackendPreference;
+      knownProbes?: BackendProbeRecord[];
     }
   /** Ends the search after the current step; the pairings finished so far are ranked. */
   | { type: 'stop' };
 
 export type GuidanceWorkerMessage =
-  | { type: 'backend'; searchId: string; backend: BackendName; reason: string }
+  | (BackendChosenEvent & { searchId: string })
   /** A pairing's run starts, or a pairing is done (src/train/guidanceSearch.ts). */
   | { type: 'pairing'; searchId: string; progress: GuidanceProgress }
   /** Within the current run (teacher, then the distillation), a few times a second at most. */

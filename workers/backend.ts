@@ -7,20 +7,39 @@ import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend
 import type { BackendName, BackendPreference } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { errorMessage } from '../src/errorMessage';
+import {
+  BACKEND_LABELS, decideBackend, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
+  webGlAdapterFacts, webGpuAdapterFacts, type AdapterFacts, type BackendProbeRecord, type DeviceFacts, type ProbeOutcome,
+} from '../src/backendChoice';
+import { measureTrainingSpeed } from '../src/train/speedProbe';
 
 /**
- * Picks the tfjs backend for a run: the preferred one when it works, otherwise the next in
- * webgpu -> webgl -> cpu, with a reason the page shows next to the backend badge.
+ * Picks the tfjs backend for a run. An explicit choice is used when it starts, otherwise the next
+ * in webgpu -> webgl -> wasm -> cpu. Auto measures: a few training steps per backend (see
+ * src/train/speedProbe.ts), the fastest by samples/s wins (src/backendChoice.ts), and the
+ * measurement goes back to the page to be stored per device, so later runs skip it.
  */
 
 export interface ChosenBackend {
   backend: BackendName;
   reason: string;
+  /** Set when Auto measured during this call (not when a stored measurement decided). */
+  probe?: BackendProbeRecord;
 }
 
-const AUTO_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
+export interface ChooseBackendOptions {
+  /** The page's stored measurements; the one matching this device decides without measuring. */
+  knownProbes?: readonly BackendProbeRecord[];
+}
 
-const DISPLAY_NAMES: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU' };
+/** The order an explicit choice falls back in when it cannot start. */
+const FALLBACK_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/**
+ * Time limits of one backend's probe. A software GPU gets little: it is a CPU emulating a GPU, and
+ * its first step alone (shader compilation) can take many seconds on two cores.
+ */
+const PROBE_BUDGET_MS = { software: 1500, other: 6000 };
 
 let wasmRegistered = false;
 
@@ -48,36 +67,138 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
   try {
     if (name === 'wasm') await registerWasm();
-    if (tf.findBackendFactory(name) == null) return `${DISPLAY_NAMES[name]} backend is not registered`;
+    if (tf.findBackendFactory(name) == null) return `${BACKEND_LABELS[name]} backend is not registered`;
     const ok = await tf.setBackend(name);
-    if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${DISPLAY_NAMES[name]} failed to initialise`;
+    if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${BACKEND_LABELS[name]} failed to initialise`;
     await tf.ready();
     installTrainingKernels(name);
     return null;
   } catch (error) {
-    return `${DISPLAY_NAMES[name]} failed to initialise (${errorMessage(error)})`;
+    return `${BACKEND_LABELS[name]} failed to initialise (${errorMessage(error)})`;
   }
 }
 
-function candidates(preference: BackendPreference): BackendName[] {
-  if (preference === 'auto') return AUTO_ORDER;
-  return [preference, ...AUTO_ORDER.filter((name) => name !== preference)];
+// The few WebGPU fields read here: info (newer) or requestAdapterInfo() (older browsers), which the DOM typings lack.
+interface GpuAdapterLike {
+  info?: Record<string, string | undefined>;
+  requestAdapterInfo?: () => Promise<Record<string, string | undefined>>;
+  isFallbackAdapter?: boolean;
+}
+interface GpuLike {
+  requestAdapter(): Promise<GpuAdapterLike | null>;
 }
 
-export async function chooseBackend(preference: BackendPreference): Promise<ChosenBackend> {
+async function webGpuFacts(): Promise<AdapterFacts | null> {
+  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+  if (gpu === undefined) return null;
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) return null;
+    const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+    return webGpuAdapterFacts(info, adapter.isFallbackAdapter === true);
+  } catch {
+    return null;
+  }
+}
+
+function webGlFacts(): AdapterFacts | null {
+  if (typeof OffscreenCanvas === 'undefined') return null;
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+    if (gl === null) return null;
+    const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(debugInfo === null ? gl.RENDERER : debugInfo.UNMASKED_RENDERER_WEBGL) ?? '');
+    // Free the context at once: browsers allow only a few, and tfjs opens its own.
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return webGlAdapterFacts(renderer);
+  } catch {
+    return null;
+  }
+}
+
+async function deviceFacts(): Promise<DeviceFacts> {
+  return {
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency ?? 1,
+    webgpu: await webGpuFacts(),
+    webgl: webGlFacts(),
+  };
+}
+
+const adapterOf = (backend: BackendName, facts: DeviceFacts): AdapterFacts | null =>
+  backend === 'webgpu' ? facts.webgpu : backend === 'webgl' ? facts.webgl : null;
+
+/** Times each backend in PROBE_ORDER that planProbe allows; leaves whichever was last active. */
+async function probeBackends(facts: DeviceFacts): Promise<ProbeOutcome[]> {
+  const outcomes: ProbeOutcome[] = [];
+  for (const backend of PROBE_ORDER) {
+    const adapter = adapterOf(backend, facts) ?? undefined;
+    const plan = planProbe(backend, adapter ?? null, outcomes);
+    if (!plan.measure) {
+      outcomes.push({ backend, status: 'skipped', reason: plan.reason, adapter });
+      continue;
+    }
+    const failure = await tryBackend(backend);
+    if (failure !== null) {
+      outcomes.push({ backend, status: 'failed', reason: failure, adapter });
+      continue;
+    }
+    const budgetMs = plan.software ? PROBE_BUDGET_MS.software : PROBE_BUDGET_MS.other;
+    try {
+      const result = await measureTrainingSpeed({ now: () => performance.now(), budgetMs });
+      outcomes.push(
+        result.status === 'measured'
+          ? { backend, status: 'measured', samplesPerSecond: result.samplesPerSecond, adapter }
+          : { backend, status: 'skipped', reason: `first step took ${(result.warmupMs / 1000).toFixed(1)} s, stopped`, adapter },
+      );
+    } catch (error) {
+      outcomes.push({ backend, status: 'failed', reason: errorMessage(error), adapter });
+    }
+  }
+  return outcomes;
+}
+
+async function chooseAuto(options: ChooseBackendOptions): Promise<ChosenBackend> {
+  const facts = await deviceFacts();
+  const fingerprint = deviceFingerprint(facts);
+  const stored = findProbeRecord(options.knownProbes ?? [], fingerprint);
+  const storedDecision = stored === null ? null : decideBackend(stored.outcomes);
+  if (stored !== null && storedDecision !== null && (await tryBackend(storedDecision.backend)) === null) {
+    return { backend: storedDecision.backend, reason: reasonFromStoredProbe(storedDecision, stored) };
+  }
+  const started = performance.now();
+  const outcomes = await probeBackends(facts);
+  const probe: BackendProbeRecord = {
+    version: PROBE_VERSION, fingerprint, measuredAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started), outcomes,
+  };
+  const decision = decideBackend(outcomes);
+  if (decision !== null && (await tryBackend(decision.backend)) === null) return { ...decision, probe };
+  // Nothing measurable: take the first backend that starts at all, and say what the probe saw.
+  const fallback = await chooseInOrder(FALLBACK_ORDER, 'auto');
+  const seen = outcomes.map((outcome) => `${BACKEND_LABELS[outcome.backend]}: ${outcome.status === 'measured' ? 'measured' : outcome.reason}`);
+  return { backend: fallback.backend, reason: `Auto could not measure any backend (${seen.join('; ')}); ${fallback.reason}` };
+}
+
+async function chooseInOrder(order: BackendName[], preference: BackendPreference): Promise<ChosenBackend> {
   const failures: string[] = [];
-  for (const name of candidates(preference)) {
+  for (const name of order) {
     const failure = await tryBackend(name);
     if (failure === null) {
       const reason =
         failures.length === 0
           ? preference === 'auto'
-            ? `${DISPLAY_NAMES[name]}: the fastest backend available here`
-            : `${DISPLAY_NAMES[name]}: chosen in the backend selector`
-          : `${failures.join('; ')}; using ${DISPLAY_NAMES[name]}`;
+            ? 'the first backend that started'
+            : 'chosen in the backend selector'
+          : `${failures.join('; ')}; using ${BACKEND_LABELS[name]}`;
       return { backend: name, reason };
     }
     failures.push(failure);
   }
   throw new Error(`No TensorFlow.js backend could start: ${failures.join('; ')}. Try another browser.`);
+}
+
+export async function chooseBackend(preference: BackendPreference, options: ChooseBackendOptions = {}): Promise<ChosenBackend> {
+  if (preference === 'auto') return chooseAuto(options);
+  return chooseInOrder([preference, ...FALLBACK_ORDER.filter((name) => name !== preference)], preference);
 }

@@ -1,6 +1,7 @@
 import { errorMessage } from '../src/errorMessage';
 import { GuidancePathError } from '../src/graph/guidancePaths';
-import type { BackendName, BackendPreference, GuidanceCommand, GuidanceWorkerMessage, TrainEvent } from '../src/protocol';
+import type { GuidanceCommand, GuidanceWorkerMessage, TrainEvent } from '../src/protocol';
+import type { ChooseBackend } from '../src/backendChoice';
 import { GuidanceSearchError, searchGuidancePaths, type GuidanceSearchEnv } from '../src/train/guidanceSearch';
 
 /**
@@ -12,7 +13,7 @@ import { GuidanceSearchError, searchGuidancePaths, type GuidanceSearchEnv } from
 
 export interface GuidanceSessionDeps {
   post: (message: GuidanceWorkerMessage) => void;
-  chooseBackend: (preference: BackendPreference) => Promise<{ backend: BackendName; reason: string }>;
+  chooseBackend: ChooseBackend;
   /** Data, caches and clock; the session supplies the backend, stop and progress callbacks. */
   env: Pick<GuidanceSearchEnv, 'readAsset' | 'now' | 'teacherCache' | 'pretrainedTeachers'>;
   /** Least time between two 'step' messages: every training step would flood the page. */
@@ -61,8 +62,8 @@ export function createGuidanceSession(deps: GuidanceSessionDeps): GuidanceSessio
       post({ type: 'step', phaseLabel: event.phaseLabel, fractionDone: event.fractionDone });
     };
     try {
-      const chosen = await deps.chooseBackend(command.backend);
-      post({ type: 'backend', backend: chosen.backend, reason: chosen.reason });
+      const chosen = await deps.chooseBackend(command.backend, { knownProbes: command.knownProbes });
+      post({ type: 'backend', backend: chosen.backend, reason: chosen.reason, ...(chosen.probe && { probe: chosen.probe }) });
       const report = await searchGuidancePaths(command.experiment, command.lossNodeId, command.options, {
         ...deps.env,
         backend: chosen.backend,

@@ -1,4 +1,5 @@
-import type { BackendName, BackendPreference, TrainCommand, TrainEvent, TrainWorkerMessage } from '../src/protocol';
+import type { TrainCommand, TrainEvent, TrainWorkerMessage } from '../src/protocol';
+import type { ChooseBackend } from '../src/backendChoice';
 import { RunControl } from '../src/train/control';
 import { runExperiment, type TrainEnv } from '../src/train/runner';
 import { errorMessage } from '../src/errorMessage';
@@ -12,7 +13,7 @@ import { errorMessage } from '../src/errorMessage';
 
 export interface TrainSessionDeps {
   post: (message: TrainWorkerMessage) => void;
-  chooseBackend: (preference: BackendPreference) => Promise<{ backend: BackendName; reason: string }>;
+  chooseBackend: ChooseBackend;
   /** Data, caches and clock of the run; the session supplies emit, control and backend. */
   env: Omit<TrainEnv, 'emit' | 'control' | 'backend'>;
 }
@@ -52,8 +53,8 @@ export function createTrainSession(deps: TrainSessionDeps): TrainSession {
       if (state !== 'stopped') emit({ type: 'status', state });
     });
     try {
-      const chosen = await deps.chooseBackend(command.backend);
-      emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason });
+      const chosen = await deps.chooseBackend(command.backend, { knownProbes: command.knownProbes });
+      emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason, ...(chosen.probe && { probe: chosen.probe }) });
       emit({ type: 'status', state: 'running' });
       await runExperiment(command.plan, command.runs, { ...deps.env, emit, control: runControl, backend: chosen.backend });
       if (!finalStatusSent) emit({ type: 'status', state: runControl.stopRequested ? 'stopped' : 'finished' });

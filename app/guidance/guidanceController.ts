@@ -4,6 +4,7 @@ import {
   applyGuidanceMessage, crashedGuidance, isGuidanceActive, searchOptionsOf, startedGuidance,
   type GuidanceSearchState, type GuidanceSettings,
 } from './guidanceState';
+import { backendProbeStore, browserStorage, type BackendProbeStore } from '../run/backendProbeStore';
 
 /**
  * Owns the guidance-search worker (workers/guidance.worker.ts): starts a search on a snapshot of
@@ -39,6 +40,8 @@ export interface GuidanceControllerAccess {
   update: (update: (state: GuidanceSearchState) => GuidanceSearchState) => void;
   /** The browser's Web Worker unless a test runs the session in-process. */
   spawnWorker?: SpawnGuidanceWorker;
+  /** Auto's stored measurements, shared with runs; localStorage unless a test passes its own. */
+  probeStore?: BackendProbeStore;
 }
 
 export interface GuidanceSearchRequest {
@@ -59,6 +62,7 @@ let searchCounter = 0;
 
 export function createGuidanceController(access: GuidanceControllerAccess): GuidanceController {
   let worker: GuidanceWorkerPort | null = null;
+  const probeStore = access.probeStore ?? backendProbeStore(browserStorage());
 
   const discardWorker = (): void => {
     worker?.terminate();
@@ -68,6 +72,7 @@ export function createGuidanceController(access: GuidanceControllerAccess): Guid
   /** Handlers of one worker: a crash of a worker already replaced touches nothing. */
   const handlersFor = (port: () => GuidanceWorkerPort | null): GuidanceWorkerHandlers => ({
     message: (message) => {
+      if (message.type === 'backend' && message.probe !== undefined) probeStore.save(message.probe);
       access.update((state) => applyGuidanceMessage(state, message));
       // The search is over (report or failure): free the worker's networks and tensors.
       if (worker !== null && worker === port() && !isGuidanceActive(access.getState().status)) discardWorker();
@@ -90,7 +95,10 @@ export function createGuidanceController(access: GuidanceControllerAccess): Guid
       spawned = (access.spawnWorker ?? spawnBrowserGuidanceWorker)(handlersFor(() => spawned));
       worker = spawned;
       // A snapshot: edits made while the search runs do not mix into it.
-      worker.postMessage({ type: 'search', searchId, experiment: structuredClone(experiment), lossNodeId, options: searchOptionsOf(settings), backend });
+      const knownProbes = backend === 'auto' ? probeStore.load() : undefined;
+      worker.postMessage({
+        type: 'search', searchId, experiment: structuredClone(experiment), lossNodeId, options: searchOptionsOf(settings), backend, knownProbes,
+      });
     },
     stop() {
       if (worker === null || access.getState().status !== 'running') return;

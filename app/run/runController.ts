@@ -7,6 +7,7 @@ import { initialRunData, isRunActive, type RunData, type RunError } from '../sto
 import { applyRunMessages } from './runEvents';
 import { currentSeed, endSweep, recordSeedRun, startSweep, sweepSeedOf, type SeedSweep } from './seedSweep';
 import { errorMessage } from '../../src/errorMessage';
+import { backendProbeStore, browserStorage, type BackendProbeStore } from './backendProbeStore';
 
 /**
  * Owns the training worker: compiles the graph, starts runs, forwards pause/resume/stop, and folds
@@ -22,6 +23,8 @@ export interface RunControllerAccess {
   updateRun: (update: (run: RunData) => RunData) => void;
   /** Starts a training worker; the browser's Web Worker unless a test runs the session in-process. */
   spawnWorker?: SpawnTrainWorker;
+  /** Auto's stored measurements; localStorage unless a test passes its own. */
+  probeStore?: BackendProbeStore;
 }
 
 /** What the controller hears from a worker: its messages, or that it died. */
@@ -80,7 +83,11 @@ export function createRunController(access: RunControllerAccess): RunController 
     if (applyPending()) advanceSweep();
   };
 
+  const probeStore = access.probeStore ?? backendProbeStore(browserStorage());
+
   const enqueue = (message: TrainWorkerMessage): void => {
+    // Auto measured this device: later runs reuse the numbers instead of measuring again.
+    if (message.type === 'backend' && message.probe !== undefined) probeStore.save(message.probe);
     pending.push(message);
     if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_INTERVAL_MS);
   };
@@ -124,7 +131,8 @@ export function createRunController(access: RunControllerAccess): RunController 
     runCounter += 1;
     const runId = `run-${Date.now()}-${runCounter}`;
     access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, plan, startedAt: Date.now(), sweep, log }));
-    const command: TrainCommand = { type: 'start', runId, plan, runs, backend: access.getBackendPreference() };
+    const backend = access.getBackendPreference();
+    const command: TrainCommand = { type: 'start', runId, plan, runs, backend, ...(backend === 'auto' && { knownProbes: probeStore.load() }) };
     worker.postMessage(command);
     if (pausedByUser) worker.postMessage({ type: 'pause' } satisfies TrainCommand);
   };

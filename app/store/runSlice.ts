@@ -11,7 +11,8 @@ import type {
 } from '../../src/protocol';
 import type { ExperimentResults } from '../../src/results';
 import type { PhaseKind, RunSelection, TrainingPlan } from '../../src/train/plan';
-import { backendPreferenceFromUrl } from '../run/backendPreference';
+import { initialBackendPreference, storeBackendPreference } from '../run/backendPreference';
+import { browserStorage } from '../run/backendProbeStore';
 import { createRunController } from '../run/runController';
 import { MAX_SWEEP_SEEDS, type SeedSweep } from '../run/seedSweep';
 
@@ -124,6 +125,7 @@ export interface RunSlice {
   pauseRun: () => void;
   resumeRun: () => void;
   stopRun: () => void;
+  /** The user's choice in the selector: remembered across reloads (a `?backend=` URL still overrides it). */
   setBackendPreference: (preference: BackendPreference) => void;
   setSeedCount: (count: number) => void;
 }
@@ -171,13 +173,16 @@ export const createRunSlice: StateCreator<RunSliceStore, [], [], RunSlice> = (se
   });
   return {
     run: initialRunData(),
-    backendPreference: backendPreferenceFromUrl() ?? 'auto',
+    backendPreference: initialBackendPreference(typeof window === 'undefined' ? null : window.location.search, browserStorage()),
     seedCount: 1,
     startRun: (runs) => controller.start(runs, runs.baseline && runs.student ? get().seedCount : 1),
     pauseRun: () => controller.send({ type: 'pause' }),
     resumeRun: () => controller.send({ type: 'resume' }),
     stopRun: () => controller.stop(),
-    setBackendPreference: (preference) => set({ backendPreference: preference }),
+    setBackendPreference: (preference) => {
+      storeBackendPreference(browserStorage(), preference);
+      set({ backendPreference: preference });
+    },
     setSeedCount: (count) => set({ seedCount: Number.isFinite(count) ? Math.min(MAX_SWEEP_SEEDS, Math.max(1, Math.round(count))) : 1 }),
   };
 };

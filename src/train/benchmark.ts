@@ -41,7 +41,8 @@ function* endlessBatches(data: LoadedDataset, batchSize: number, seed: number): 
   for (;;) yield* epochBatches(data.train, data.info, { batchSize, rng, augmentShift: 0 });
 }
 
-interface Trainee {
+/** One network trained on cross-entropy alone, as a run's baseline phase trains it. */
+export interface Trainee {
   model: tf.LayersModel;
   models: StepModels;
   terms: ActiveTerm[];
@@ -49,7 +50,7 @@ interface Trainee {
   dispose(): void;
 }
 
-function trainee(spec: ArchitectureSpec, seed: number): Trainee {
+export function trainee(spec: ArchitectureSpec, seed: number): Trainee {
   const model = buildModel(spec, { taps: [], seed });
   const plan = crossEntropyTerm(spec.name);
   return {
