@@ -32,18 +32,20 @@ test('a reload restores the graph', async ({ page }) => {
   const teacher = page.locator('.react-flow__node[data-id="teacher"]');
   await teacher.getByText('Architecture').click();
   const shift = page.getByTestId('field-augmentShift');
+  // The default teacher (the shipped one's recipe) trains with shifts of up to 2 px.
+  await expect(teacher).toContainText('Trains with shift±2 px');
   await shift.locator('input').fill('9');
   await expect(shift.getByRole('alert')).toHaveText('Must be between 0 and 8.');
-  await expect(teacher).not.toContainText('Trains with shift');
-  await shift.locator('input').fill('2');
+  await expect(teacher).not.toContainText('±9 px');
+  await shift.locator('input').fill('3');
   await expect(shift.getByRole('alert')).toHaveCount(0);
-  await expect(teacher).toContainText('Trains with shift±2 px');
+  await expect(teacher).toContainText('Trains with shift±3 px');
   // Autosave is debounced; give it time, then reload.
   await page.waitForTimeout(1_000);
   await page.reload();
   await expect(page.getByTestId('experiment-name')).toHaveValue('Restored after reload');
   expect(await nodeCount(page)).toBe(nodes);
-  await expect(teacher).toContainText('Trains with shift±2 px');
+  await expect(teacher).toContainText('Trains with shift±3 px');
 });
 
 test("the dataset's batch sampler: class-uniform with k per class, checked against the classes, shown on the node", async ({ page }) => {
