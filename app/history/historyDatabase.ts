@@ -28,12 +28,12 @@ function openDatabase(): Promise<IDBDatabase> {
   });
 }
 
-async function request<R>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => IDBRequest<R>): Promise<R> {
+async function request<R>(mode: IDBTransactionMode, operate: (store: IDBObjectStore) => IDBRequest<R>): Promise<R> {
   const db = await openDatabase();
   try {
     return await new Promise<R>((resolve, reject) => {
       const transaction = db.transaction(STORE_NAME, mode);
-      const pending = use(transaction.objectStore(STORE_NAME));
+      const pending = operate(transaction.objectStore(STORE_NAME));
       const failed = () => reject(transaction.error ?? pending.error ?? new Error(`IndexedDB ${mode} transaction failed`));
       pending.onerror = failed;
       transaction.onabort = failed;
