@@ -10,6 +10,7 @@ import { Inspector } from './inspector/Inspector';
 import { RunToolbar } from './run/RunToolbar';
 import { Dashboard } from './dashboard/Dashboard';
 import { ExportPanel } from './export/ExportPanel';
+import { HistoryButton, HistoryPanel } from './history/HistoryPanel';
 
 /**
  * Layout: toolbar on top; palette, canvas and inspector in the middle; run controls and the
@@ -31,6 +32,7 @@ export function App() {
         <section className="studio__run" data-testid="run-region">
           <div className="studio__run-bar">
             <RunToolbar />
+            <HistoryButton />
             <button type="button" className="studio__collapse" data-testid="toggle-dashboard"
               aria-expanded={dashboardOpen} onClick={() => togglePanel('dashboard')}>
               {dashboardOpen ? 'Hide dashboard ▾' : 'Show dashboard ▴'}
@@ -41,6 +43,7 @@ export function App() {
             <ExportPanel />
           </div>
         </section>
+        <HistoryPanel />
         <Toasts />
         <ReplaceDialog />
       </div>

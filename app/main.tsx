@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { useStudio } from './store';
 import { startStudio } from './editor/startup';
+import { startHistory } from './history/startHistory';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -10,6 +11,7 @@ if (container === null) throw new Error('index.html must contain <div id="root">
 
 // Outside React so StrictMode's double effects cannot load the graph twice.
 void startStudio(useStudio);
+startHistory(useStudio);
 
 createRoot(container).render(
   <StrictMode>
