@@ -28,7 +28,7 @@ export function ReplaceDialog() {
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="replace-title" data-testid="replace-dialog">
         <h2 id="replace-title">Replace the experiment on screen?</h2>
         <p>
-          Opening {pending.source} (&ldquo;{pending.experiment.name}&rdquo;) replaces &ldquo;{currentName}&rdquo;, which has
+          Opening &ldquo;{pending.experiment.name}&rdquo; from {pending.source} replaces &ldquo;{currentName}&rdquo;, which has
           changes that were never saved to a file. After opening, Undo (Ctrl+Z) still brings it back.
         </p>
         <div className="dialog__actions">

@@ -30,7 +30,7 @@ export function Toolbar() {
     const { openExperiment, setFileError } = useStudio.getState();
     try {
       const experiment = await fetchPreset(file);
-      openExperiment(experiment, `the preset "${experiment.name}"`);
+      openExperiment(experiment, 'the preset list');
     } catch (error) {
       setFileError(`Could not open preset ${file}: ${errorMessage(error)}`);
     }

@@ -36,7 +36,7 @@ export function HistoryRunItem({ run }: { run: HistoryRun }) {
 
   const openExperiment = () => {
     setOpen(false);
-    useStudio.getState().openExperiment(run.experiment, `the run "${run.name}" from History`);
+    useStudio.getState().openExperiment(run.experiment, `the run "${run.name}" in History`);
   };
 
   return (

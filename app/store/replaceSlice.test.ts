@@ -29,11 +29,11 @@ describe('opening an experiment over the one on screen', () => {
   });
 
   it('opens at once when the graph is as it was opened, and remembers the new one as kept', () => {
-    store.getState().openExperiment(cnn, 'the preset "CNN"');
+    store.getState().openExperiment(cnn, 'the preset list');
     expect(store.getState().pendingReplace).toBeNull();
     expect(store.getState().experiment).toBe(cnn);
     expect(hasUnkeptChanges(cnn)).toBe(false);
-    expect(store.getState().toasts.at(-1)?.message).toBe('Opened the preset "CNN".');
+    expect(store.getState().toasts.at(-1)?.message).toBe(`Opened "${cnn.name}" from the preset list.`);
   });
 
   it('asks first when the graph has unsaved edits, and Keep leaves them on screen', () => {
@@ -45,7 +45,7 @@ describe('opening an experiment over the one on screen', () => {
     store.getState().resolveReplace('cancel');
     expect(store.getState().pendingReplace).toBeNull();
     expect(store.getState().experiment.name).toBe('My edited Hinton');
-    expect(store.getState().toasts.at(-1)?.message).toBe('Kept "My edited Hinton"; the shared link was not opened.');
+    expect(store.getState().toasts.at(-1)?.message).toBe(`Kept "My edited Hinton"; "${cnn.name}" from the shared link was not opened.`);
   });
 
   it('Open replaces the edited graph, which Undo brings back', () => {

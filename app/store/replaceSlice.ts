@@ -11,7 +11,7 @@ import type { StudioSlice } from './index';
 
 export interface PendingReplace {
   experiment: ExperimentFile;
-  /** What is being opened, as the dialog names it: 'the preset "…"', 'the file "…"', 'the shared link'. */
+  /** Where it comes from, as the dialog names it: 'the preset list', 'the file "…"', 'the shared link'. */
   source: string;
 }
 
@@ -33,7 +33,7 @@ export const createReplaceSlice: StudioSlice<ReplaceSlice> = (set, get) => {
     markKept(experiment);
     setFileError(null);
     set({ pendingReplace: null });
-    pushToast('success', `Opened ${source}.`);
+    pushToast('success', `Opened "${experiment.name}" from ${source}.`);
   };
 
   return {
@@ -51,7 +51,7 @@ export const createReplaceSlice: StudioSlice<ReplaceSlice> = (set, get) => {
       if (pending === null) return;
       if (choice === 'cancel') {
         set({ pendingReplace: null });
-        get().pushToast('info', `Kept "${get().experiment.name}"; ${pending.source} was not opened.`);
+        get().pushToast('info', `Kept "${get().experiment.name}"; "${pending.experiment.name}" from ${pending.source} was not opened.`);
         return;
       }
       if (choice === 'save-then-open') {
