@@ -86,7 +86,8 @@ function patchNode(node: GraphNode, parameter: SweepParameter, value: SweepValue
       return { ...node, params: { ...node.params, architecture: { ...architecture, layers: scaleWidths(architecture.layers, number) } } };
     }
     case 'tapLayer':
-      return node.kind === 'guide' || node.kind === 'guided' ? { ...node, params: { ...node.params, layerId: String(value) } } : node;
+      if (node.kind === 'guide') return { ...node, params: { ...node.params, layerId: String(value) } };
+      return node.kind === 'guided' ? { ...node, params: { ...node.params, layerId: String(value) } } : node;
   }
 }
 
