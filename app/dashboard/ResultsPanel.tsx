@@ -10,6 +10,7 @@ import { resultRows } from './resultRows';
 import { ensembleRows } from './ensembleRows';
 import { EnsemblesTable } from './EnsemblesTable';
 import { SeedSweepResults } from './SeedSweepResults';
+import { ParamSweepResults } from './ParamSweepResults';
 import { currentSeed } from '../run/seedSweep';
 import { downloadFile, fileSlug } from '../download';
 
@@ -31,6 +32,7 @@ export function ResultsPanel() {
   const active = useStudio((s) => isRunActive(s.run.status));
   const restored = useStudio((s) => s.run.restored);
   const sweep = useStudio((s) => s.run.sweep);
+  const paramSweep = useStudio((s) => s.run.paramSweep);
   const stoppedAt = useStudio((s) => s.run.stoppedAt);
   // Results arrive model by model: a selected model not done yet is pending, not "not run".
   const rows = useMemo(() => resultRows(plan, selection, results, stoppedAt), [plan, selection, results, stoppedAt]);
@@ -45,8 +47,9 @@ export function ResultsPanel() {
         </p>
       )}
       {sweep !== null && <SeedSweepResults sweep={sweep} />}
+      {paramSweep !== null && <ParamSweepResults sweep={paramSweep} />}
       {results === null ? (
-        sweep === null && <EmptyState>Results appear as each model finishes training.</EmptyState>
+        sweep === null && paramSweep === null && <EmptyState>Results appear as each model finishes training.</EmptyState>
       ) : (
         <>
           {sweep !== null && (
