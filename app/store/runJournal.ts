@@ -9,7 +9,8 @@ import type { ExperimentResults } from '../../src/results';
 import { readResultsFile } from '../../src/resultsFile';
 import { isRunActive, type RunStatus } from './runSlice';
 import { currentSeed, endSweep, isSeedSweep, type SeedRun, type SeedSweep } from '../run/seedSweep';
-import { endParamSweep, isParamSweep, paramSweepProgress, type ParamSweep } from '../run/paramSweep';
+import { currentPoint, endParamSweep, isParamSweep, type ParamSweep } from '../run/paramSweep';
+import { describeSweepValues } from '../../src/graph/sweepVariants';
 
 export const RUN_JOURNAL_KEY = 'distillation-studio.run.v1';
 
@@ -95,7 +96,9 @@ export function journalNotice(journal: RunJournal): string | null {
     : ' No model had finished yet.';
   const sweep = journal.sweep;
   const paramSweep = journal.paramSweep;
-  const what = paramSweep ? `${paramSweepProgress(paramSweep).toLowerCase()} of "${journal.experimentName}"` : sweep ? `seed ${currentSeed(sweep).index + 1} of ${sweep.count} of "${journal.experimentName}"` : `"${journal.experimentName}"`;
+  const what = paramSweep
+    ? `run ${currentPoint(paramSweep).index + 1} of ${paramSweep.points.length} (${describeSweepValues(paramSweep.axes, currentPoint(paramSweep).values)}) of "${journal.experimentName}"`
+    : sweep ? `seed ${currentSeed(sweep).index + 1} of ${sweep.count} of "${journal.experimentName}"` : `"${journal.experimentName}"`;
   const seedsDone = sweep?.finished.length ?? 0;
   const runsDone = paramSweep?.finished.length ?? 0;
   const sweepKept = runsDone > 0 ? ` The sweep's ${runsDone} finished ${runsDone === 1 ? 'run is' : 'runs are'} shown.`
