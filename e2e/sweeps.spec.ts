@@ -4,7 +4,7 @@ import { openStudioWith, presetFile, shrinkExperiment, TINY_RUN } from './helper
 /**
  * Parameter sweeps on the tiny Hinton preset (wasm backend): the Sweep dialog queues one run per
  * temperature, the results end in a table with a row per value and a gain chart with the best gain
- * marked; Stop during the second run keeps the first.
+ * marked, kept over a reload; Stop during the second run keeps the first.
  */
 
 test('a sweep over two temperatures ends in a table of two runs and a chart with the best marked', async ({ page, request }) => {
@@ -45,6 +45,14 @@ test('a sweep over two temperatures ends in a table of two runs and a chart with
   const chart = sweep.getByTestId('param-sweep-chart');
   await expect(chart.getByTestId('param-sweep-point')).toHaveCount(2);
   await expect(chart.getByTestId('param-sweep-best-marker')).toHaveCount(1);
+  // The model table below is the last run's.
+  await expect(page.getByTestId('param-sweep-run-title')).toContainText('Run 2 (T = 8)');
+
+  // A reload keeps the finished sweep.
+  const gains = await sweep.getByTestId('param-sweep-gain').allTextContents();
+  await page.reload();
+  await expect(page.getByTestId('param-sweep')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('param-sweep').getByTestId('param-sweep-gain')).toHaveText(gains);
 });
 
 test('Stop during a three-value sweep keeps the run that finished', async ({ page, request }) => {

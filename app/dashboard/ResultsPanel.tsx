@@ -12,6 +12,8 @@ import { EnsemblesTable } from './EnsemblesTable';
 import { SeedSweepResults } from './SeedSweepResults';
 import { ParamSweepResults } from './ParamSweepResults';
 import { currentSeed } from '../run/seedSweep';
+import { runIndexOf } from '../run/paramSweep';
+import { describeSweepValues } from '../../src/graph/sweepVariants';
 import { downloadFile, fileSlug } from '../download';
 
 function downloadResults(results: ExperimentResults): void {
@@ -55,6 +57,12 @@ export function ResultsPanel() {
           {sweep !== null && (
             <h4 className="seed-sweep__title" data-testid="seed-sweep-run-title">
               Seed {runSeed(results) ?? currentSeed(sweep).seed}: this run's models
+            </h4>
+          )}
+          {paramSweep !== null && (
+            <h4 className="seed-sweep__title" data-testid="param-sweep-run-title">
+              Run {runIndexOf(paramSweep, results) + 1} ({describeSweepValues(paramSweep.axes, paramSweep.points[runIndexOf(paramSweep, results)])}):
+              this run's models
             </h4>
           )}
           {headline !== null && <ResultsHeadline results={results} report={headline} />}

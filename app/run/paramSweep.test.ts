@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import {
-  bestRowIndex, currentPoint, endParamSweep, gainLines, isParamSweep, paramSweepProgress, paramSweepRows, recordParamRun, startParamSweep,
+  bestRowIndex, currentPoint, runIndexOf, endParamSweep, gainLines, isParamSweep, paramSweepProgress, paramSweepRows, recordParamRun, startParamSweep,
   type ParamSweepAxis,
 } from './paramSweep';
 
@@ -42,6 +42,14 @@ describe('parameter sweep', () => {
     expect(sweep.state).toBe('stopped');
     expect(paramSweepRows(sweep)).toHaveLength(1);
     expect(recordParamRun(sweep, run(0.9, 0.9), 5)).toBe(sweep);
+  });
+
+  it('tells which run a results object belongs to, finished or in progress', () => {
+    const first = run(0.9, 0.91);
+    const sweep = recordParamRun(startParamSweep('X', [T], [[2], [8]]), first, 5);
+    expect(runIndexOf(sweep, first)).toBe(0);
+    expect(runIndexOf(sweep, structuredClone(first))).toBe(0);
+    expect(runIndexOf(sweep, { ...run(0.9, null), finishedAt: 'later' })).toBe(1);
   });
 
   it('refuses fewer than two runs', () => {

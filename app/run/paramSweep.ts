@@ -46,6 +46,15 @@ export function currentPoint(sweep: ParamSweep): { index: number; values: SweepV
   return { index, values: sweep.points[index] };
 }
 
+/**
+ * Which run of the sweep these results are: a finished one (matched by object, or by finish time
+ * after a reload), else the run in progress or cut off.
+ */
+export function runIndexOf(sweep: ParamSweep, results: ExperimentResults): number {
+  const finished = sweep.finished.findIndex((run) => run.results === results || run.results.finishedAt === results.finishedAt);
+  return finished >= 0 ? finished : Math.min(sweep.finished.length, sweep.points.length - 1);
+}
+
 /** "Run 2 of 6: T = 4". */
 export function paramSweepProgress(sweep: ParamSweep): string {
   const { index, values } = currentPoint(sweep);
