@@ -10,7 +10,10 @@ import { resultRows } from './resultRows';
 import { ensembleRows } from './ensembleRows';
 import { EnsemblesTable } from './EnsemblesTable';
 import { SeedSweepResults } from './SeedSweepResults';
+import { ParamSweepResults } from './ParamSweepResults';
 import { currentSeed } from '../run/seedSweep';
+import { runIndexOf } from '../run/paramSweep';
+import { describeSweepValues } from '../../src/graph/sweepVariants';
 import { downloadFile, fileSlug } from '../download';
 
 function downloadResults(results: ExperimentResults): void {
@@ -31,6 +34,7 @@ export function ResultsPanel() {
   const active = useStudio((s) => isRunActive(s.run.status));
   const restored = useStudio((s) => s.run.restored);
   const sweep = useStudio((s) => s.run.sweep);
+  const paramSweep = useStudio((s) => s.run.paramSweep);
   const stoppedAt = useStudio((s) => s.run.stoppedAt);
   // Results arrive model by model: a selected model not done yet is pending, not "not run".
   const rows = useMemo(() => resultRows(plan, selection, results, stoppedAt), [plan, selection, results, stoppedAt]);
@@ -45,13 +49,20 @@ export function ResultsPanel() {
         </p>
       )}
       {sweep !== null && <SeedSweepResults sweep={sweep} />}
+      {paramSweep !== null && <ParamSweepResults sweep={paramSweep} />}
       {results === null ? (
-        sweep === null && <EmptyState>Results appear as each model finishes training.</EmptyState>
+        sweep === null && paramSweep === null && <EmptyState>Results appear as each model finishes training.</EmptyState>
       ) : (
         <>
           {sweep !== null && (
             <h4 className="seed-sweep__title" data-testid="seed-sweep-run-title">
               Seed {runSeed(results) ?? currentSeed(sweep).seed}: this run's models
+            </h4>
+          )}
+          {paramSweep !== null && (
+            <h4 className="seed-sweep__title" data-testid="param-sweep-run-title">
+              Run {runIndexOf(paramSweep, results) + 1} ({describeSweepValues(paramSweep.axes, paramSweep.points[runIndexOf(paramSweep, results)])}):
+              this run's models
             </h4>
           )}
           {headline !== null && <ResultsHeadline results={results} report={headline} />}

@@ -3,6 +3,7 @@ import type { StudioState } from '../store';
 import { quarantineAutosave, readAutosave, startAutosave } from '../store/persistence';
 import { closeRunJournal, journalNotice, readRunJournal, startRunJournal } from '../store/runJournal';
 import { endSweep } from '../run/seedSweep';
+import { endParamSweep } from '../run/paramSweep';
 import { restoreTrainedStudent, startTrainedStudentJournal, trainedStudentDatabase } from '../store/trainedStudentJournal';
 import { defaultPresetFile, fetchPreset } from './experimentFiles';
 import { shareCodeInFragment, takeSharedExperiment } from './shareLink';
@@ -67,8 +68,9 @@ function restoreLastRun(store: StoreApi<StudioState>, studentDatabase: ReturnTyp
   if (journal === null) return;
   const notice = journalNotice(journal);
   const sweep = journal.sweep ? endSweep(journal.sweep) : null;
-  if (notice === null && journal.results === null && sweep === null) return;
-  store.setState((state) => ({ run: { ...state.run, results: journal.results, sweep, restored: { notice } } }));
+  const paramSweep = journal.paramSweep ? endParamSweep(journal.paramSweep) : null;
+  if (notice === null && journal.results === null && sweep === null && paramSweep === null) return;
+  store.setState((state) => ({ run: { ...state.run, results: journal.results, sweep, paramSweep, restored: { notice } } }));
   // The trained student's weights come back too, so the export panel works without a new run.
   const trainedLearner = journal.results?.models.some((model) => model.role !== 'teacher' && model.role !== 'baseline') ?? false;
   if (trainedLearner) void restoreTrainedStudent(store, studentDatabase, journal.startedAt);

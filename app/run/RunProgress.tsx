@@ -1,5 +1,6 @@
 import { useStudio } from '../store';
 import { currentSeed, sweepSecondsLeft } from './seedSweep';
+import { paramSweepProgress } from './paramSweep';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '…';
@@ -15,6 +16,7 @@ export function RunProgress() {
   const progress = useStudio((s) => s.run.progress);
   const status = useStudio((s) => s.run.status);
   const sweep = useStudio((s) => s.run.sweep);
+  const paramSweep = useStudio((s) => s.run.paramSweep);
   const fraction = status === 'finished' ? 1 : (progress?.fractionDone ?? 0);
   const percent = Math.round(fraction * 100);
   const sweepRunning = sweep !== null && sweep.state === 'running';
@@ -28,6 +30,9 @@ export function RunProgress() {
             Seed {currentSeed(sweep).index + 1} of {sweep.count}
             {sweepLeft !== null && status === 'running' && <> (about {formatDuration(sweepLeft)} left in all)</>} ·{' '}
           </b>
+        )}
+        {paramSweep !== null && paramSweep.state === 'running' && (
+          <b data-testid="param-sweep-progress">{paramSweepProgress(paramSweep)} · </b>
         )}
         {progress === null ? (
           status === 'running' ? 'Starting…' : status === 'finished' ? 'Done' : 'Not running'

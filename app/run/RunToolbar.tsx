@@ -9,6 +9,7 @@ import { BackendBadge } from './BackendBadge';
 import { RunLog } from './RunLog';
 import { RunProgress } from './RunProgress';
 import { RunErrorMessage } from './RunErrorMessage';
+import { SweepDialog } from './SweepDialog';
 import './run.css';
 
 /** One kind of phase alone; a distillation also runs the teacher phases it needs (restored from the cache when it can). */
@@ -39,6 +40,7 @@ export function RunToolbar() {
   );
   const active = isRunActive(status);
   const [seedText, setSeedText] = useState(String(seedCount));
+  const [sweeping, setSweeping] = useState(false);
 
   return (
     <section className="run-toolbar" aria-label="Run controls">
@@ -77,6 +79,10 @@ export function RunToolbar() {
           />
           {seedCount === 1 ? 'seed' : 'seeds'}
         </label>
+        <button type="button" data-testid="sweep-button" disabled={active} onClick={() => setSweeping(true)}
+          title="Run the experiment once per value of one or two parameters (temperature, a loss weight, the learning rate, ...) and compare the gains">
+          Sweep…
+        </button>
         <span className="run-toolbar__alone" role="group" aria-label="Run one kind of phase alone">
           <span className="run-toolbar__alone-label">or only</span>
           {SINGLE_PHASES.map((phase) => (
@@ -112,6 +118,7 @@ export function RunToolbar() {
       <RunProgress />
       <RunLog />
       <RunErrorMessage />
+      {sweeping && <SweepDialog onClose={() => setSweeping(false)} />}
     </section>
   );
 }

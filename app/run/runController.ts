@@ -6,6 +6,8 @@ import type { RunSelection, TrainingPlan } from '../../src/train/plan';
 import { initialRunData, isRunActive, type RunData, type RunError } from '../store/runSlice';
 import { applyRunMessages } from './runEvents';
 import { currentSeed, endSweep, recordSeedRun, startSweep, sweepSeedOf, type SeedSweep } from './seedSweep';
+import { currentPoint, endParamSweep, paramSweepProgress, recordParamRun, startParamSweep, type ParamSweep } from './paramSweep';
+import { expandSweep, type SweepAxis } from '../../src/graph/sweepVariants';
 import { errorMessage } from '../../src/errorMessage';
 import { backendProbeStore, browserStorage, type BackendProbeStore } from './backendProbeStore';
 
@@ -13,8 +15,12 @@ import { backendProbeStore, browserStorage, type BackendProbeStore } from './bac
  * Owns the training worker: compiles the graph, starts runs, forwards pause/resume/stop, and folds
  * the worker's messages into the store in batches. A crashed worker becomes an error message; the
  * graph and the results so far stay. A seed sweep is a chain of runs of one snapshot of the graph,
- * each started when the previous one finishes.
+ * each started when the previous one finishes; a parameter sweep is a chain of runs of that
+ * snapshot's variants, all compiled before the first starts.
  */
+
+/** One swept parameter as the dialog asks for it: the axis plus its label for the results. */
+export type RequestedSweepAxis = SweepAxis & { label: string };
 
 export interface RunControllerAccess {
   getExperiment: () => ExperimentFile;
@@ -54,9 +60,14 @@ export const spawnBrowserTrainWorker: SpawnTrainWorker = ({ message, crash }) =>
 export interface RunController {
   /** Starts the selected phases; with `seedCount` > 1, a sweep over that many student seeds. */
   start: (runs: RunSelection, seedCount?: number) => void;
+  /** Starts a sweep over one or two parameters (every phase each run); a variant the graph check refuses stops it before it starts. */
+  startParamSweep: (axes: RequestedSweepAxis[]) => void;
   send: (command: Extract<TrainCommand, { type: 'pause' | 'resume' }>) => void;
   stop: () => void;
 }
+
+/** A parameter sweep reads the gain: every run trains teachers (cached), baselines and distillations. */
+const ALL_PHASES_OF_A_SWEEP: RunSelection = { teacher: true, baseline: true, student: true };
 
 /** Charts need no more than a few updates a second. */
 const FLUSH_INTERVAL_MS = 150;
@@ -95,7 +106,9 @@ export function createRunController(access: RunControllerAccess): RunController 
   // Never advances a sweep: a crash or a refused graph must not start the next seed.
   const reportError = (error: RunError): void => {
     applyPending();
-    access.updateRun((run) => ({ ...run, status: 'error', error, sweep: run.sweep && endSweep(run.sweep) }));
+    access.updateRun((run) => ({
+      ...run, status: 'error', error, sweep: run.sweep && endSweep(run.sweep), paramSweep: run.paramSweep && endParamSweep(run.paramSweep),
+    }));
   };
 
   const discardWorker = (): void => {
@@ -118,19 +131,21 @@ export function createRunController(access: RunControllerAccess): RunController 
 
   /** The graph a running sweep trains: a snapshot, so edits during the sweep do not mix into it. */
   let sweepExperiment: ExperimentFile | null = null;
+  /** The plans of a running parameter sweep, one per grid point in queue order. */
+  let paramSweepPlans: TrainingPlan[] | null = null;
   /** Pause pressed and not resumed: the sweep's next seed starts paused too. */
   let pausedByUser = false;
   /** Stop pressed: no further seed starts, even if the current run's 'finished' is still queued. */
   let stopRequested = false;
 
-  const launch = (plan: TrainingPlan, runs: RunSelection, sweep: SeedSweep | null, log: RunData['log']): void => {
+  const launch = (plan: TrainingPlan, runs: RunSelection, sweeps: Pick<RunData, 'sweep' | 'paramSweep'>, log: RunData['log']): void => {
     // A fresh worker per run: no state or tensors leak from one run into the next.
     discardWorker();
     pending = [];
     worker = spawnWorker();
     runCounter += 1;
     const runId = `run-${Date.now()}-${runCounter}`;
-    access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, plan, startedAt: Date.now(), sweep, log }));
+    access.updateRun(() => ({ ...initialRunData(), status: 'running', runId, selection: runs, plan, startedAt: Date.now(), ...sweeps, log }));
     const backend = access.getBackendPreference();
     const command: TrainCommand = { type: 'start', runId, plan, runs, backend, ...(backend === 'auto' && { knownProbes: probeStore.load() }) };
     worker.postMessage(command);
@@ -145,6 +160,10 @@ export function createRunController(access: RunControllerAccess): RunController 
   /** After each batch of messages: a sweep's run that finished starts the next seed; one that stopped or failed ends the sweep. */
   const advanceSweep = (): void => {
     const run = access.getRun();
+    if (run.paramSweep !== null && run.paramSweep.state === 'running') {
+      advanceParamSweep(run, run.paramSweep);
+      return;
+    }
     if (run.sweep === null || run.sweep.state !== 'running') return;
     if (run.status === 'stopped' || run.status === 'error') {
       access.updateRun((current) => ({ ...current, sweep: current.sweep && endSweep(current.sweep) }));
@@ -166,7 +185,26 @@ export function createRunController(access: RunControllerAccess): RunController 
       reportError(describeCompileFailure(error, sweepExperiment));
       return;
     }
-    launch(plan, run.selection, sweep, [...run.log, sweepLogLine(sweep)]);
+    launch(plan, run.selection, { sweep, paramSweep: null }, [...run.log, sweepLogLine(sweep)]);
+  };
+
+  const paramSweepLogLine = (sweep: ParamSweep): RunData['log'][number] => ({ message: `${paramSweepProgress(sweep)}.`, warning: false });
+
+  /** The parameter sweep's counterpart of the seed sweep's step above: the next grid point, or the end. */
+  const advanceParamSweep = (run: RunData, current: ParamSweep): void => {
+    if (run.status === 'stopped' || run.status === 'error') {
+      access.updateRun((latest) => ({ ...latest, paramSweep: latest.paramSweep && endParamSweep(latest.paramSweep) }));
+      return;
+    }
+    if (run.status !== 'finished' || run.results === null || run.selection === null) return;
+    const seconds = run.startedAt === null ? null : (Date.now() - run.startedAt) / 1000;
+    const recorded = recordParamRun(current, run.results, seconds);
+    const paramSweep = stopRequested || paramSweepPlans === null ? endParamSweep(recorded) : recorded;
+    if (paramSweep.state !== 'running' || paramSweepPlans === null) {
+      access.updateRun((latest) => ({ ...latest, paramSweep }));
+      return;
+    }
+    launch(paramSweepPlans[currentPoint(paramSweep).index], run.selection, { sweep: null, paramSweep }, [...run.log, paramSweepLogLine(paramSweep)]);
   };
 
   return {
@@ -197,9 +235,34 @@ export function createRunController(access: RunControllerAccess): RunController 
         }
       }
       sweepExperiment = sweep === null ? null : structuredClone(experiment);
+      paramSweepPlans = null;
       pausedByUser = false;
       stopRequested = false;
-      launch(plan, runs, sweep, sweep === null ? [] : [sweepLogLine(sweep)]);
+      launch(plan, runs, { sweep, paramSweep: null }, sweep === null ? [] : [sweepLogLine(sweep)]);
+    },
+    startParamSweep(axes) {
+      if (isRunActive(access.getRun().status)) return;
+      const experiment = access.getExperiment();
+      const expanded = expandSweep(experiment, axes);
+      if ('error' in expanded) {
+        reportError({ kind: 'graph', message: `The sweep cannot start: ${expanded.error}`, problems: [] });
+        return;
+      }
+      let plans: TrainingPlan[];
+      try {
+        // Every variant compiled now: a sweep never stops halfway on a graph it could have refused.
+        plans = expanded.variants.map((variant) => compileExperiment(variant.experiment));
+      } catch (error) {
+        reportError(describeCompileFailure(error, experiment));
+        return;
+      }
+      const paramSweep = startParamSweep(experiment.name, axes.map(({ label, symbol, values }) => ({ label, symbol, values })),
+        expanded.variants.map((variant) => variant.values));
+      sweepExperiment = null;
+      paramSweepPlans = plans;
+      pausedByUser = false;
+      stopRequested = false;
+      launch(plans[0], ALL_PHASES_OF_A_SWEEP, { sweep: null, paramSweep }, [paramSweepLogLine(paramSweep)]);
     },
     send(command) {
       pausedByUser = command.type === 'pause';

@@ -9,6 +9,8 @@ import type { ExperimentResults } from '../../src/results';
 import { readResultsFile } from '../../src/resultsFile';
 import { isRunActive, type RunStatus } from './runSlice';
 import { currentSeed, endSweep, isSeedSweep, type SeedRun, type SeedSweep } from '../run/seedSweep';
+import { currentPoint, endParamSweep, isParamSweep, type ParamSweep } from '../run/paramSweep';
+import { describeSweepValues } from '../../src/graph/sweepVariants';
 
 export const RUN_JOURNAL_KEY = 'distillation-studio.run.v1';
 
@@ -21,12 +23,14 @@ export interface RunJournal {
   results: ExperimentResults | null;
   /** The seed sweep the run belonged to, with the seeds that finished (absent in journals before sweeps). */
   sweep?: SeedSweep | null;
+  /** The parameter sweep the run belonged to, with the runs that finished (absent in older journals). */
+  paramSweep?: ParamSweep | null;
 }
 
 /** The slice of the store the journal reads; the whole studio store satisfies it. */
 export interface JournalSource {
   experiment: { name: string };
-  run: { status: RunStatus; startedAt: number | null; results: ExperimentResults | null; sweep: SeedSweep | null };
+  run: { status: RunStatus; startedAt: number | null; results: ExperimentResults | null; sweep: SeedSweep | null; paramSweep?: ParamSweep | null };
 }
 
 /** Results as stored, checked and upgraded to the current format (readResultsFile throws on anything else). */
@@ -45,6 +49,19 @@ function readStoredSweep(value: unknown): SeedSweep | null | undefined {
   return upgraded;
 }
 
+/** A stored parameter sweep with each run's results read as readStoredResults reads them. */
+function readStoredParamSweep(value: unknown): ParamSweep | null | undefined {
+  if (value === undefined || value === null) return value;
+  const sweep = value as Partial<ParamSweep>;
+  const finished = Array.isArray(sweep.finished)
+    ? sweep.finished.map((run: unknown) => (typeof run === 'object' && run !== null ? { ...run, results: readResultsFile((run as { results?: unknown }).results) } : run))
+    : sweep.finished;
+  const upgraded = { ...sweep, finished };
+  const isResults = (results: unknown): results is ExperimentResults => typeof results === 'object' && results !== null;
+  if (!isParamSweep(upgraded, isResults)) throw new Error('The stored parameter sweep cannot be read.');
+  return upgraded;
+}
+
 /** The journal of the last run, or null when there is none or it cannot be read (then it is dropped). */
 export function readRunJournal(storage: Storage): RunJournal | null {
   try {
@@ -55,7 +72,8 @@ export function readRunJournal(storage: Storage): RunJournal | null {
       const { experimentName, status, startedAt } = journal;
       const read: RunJournal = { experimentName, status, startedAt, results: readStoredResults(journal.results ?? null) };
       const sweep = readStoredSweep(journal.sweep);
-      return sweep === undefined ? read : { ...read, sweep };
+      const paramSweep = readStoredParamSweep(journal.paramSweep);
+      return { ...read, ...(sweep !== undefined && { sweep }), ...(paramSweep !== undefined && { paramSweep }) };
     }
   } catch {
     // Unreadable storage or text, or results of a shape no reader knows: the journal is a convenience,
@@ -77,9 +95,14 @@ export function journalNotice(journal: RunJournal): string | null {
     ? ' The results of the models it had finished are shown.'
     : ' No model had finished yet.';
   const sweep = journal.sweep;
-  const what = sweep ? `seed ${currentSeed(sweep).index + 1} of ${sweep.count} of "${journal.experimentName}"` : `"${journal.experimentName}"`;
+  const paramSweep = journal.paramSweep;
+  const what = paramSweep
+    ? `run ${currentPoint(paramSweep).index + 1} of ${paramSweep.points.length} (${describeSweepValues(paramSweep.axes, currentPoint(paramSweep).values)}) of "${journal.experimentName}"`
+    : sweep ? `seed ${currentSeed(sweep).index + 1} of ${sweep.count} of "${journal.experimentName}"` : `"${journal.experimentName}"`;
   const seedsDone = sweep?.finished.length ?? 0;
-  const sweepKept = seedsDone === 0 ? '' : seedsDone === 1 ? ' The seed that finished before it is shown.' : ` The ${seedsDone} seeds that finished before it are shown.`;
+  const runsDone = paramSweep?.finished.length ?? 0;
+  const sweepKept = runsDone > 0 ? ` The sweep's ${runsDone} finished ${runsDone === 1 ? 'run is' : 'runs are'} shown.`
+    : seedsDone === 0 ? '' : seedsDone === 1 ? ' The seed that finished before it is shown.' : ` The ${seedsDone} seeds that finished before it are shown.`;
   return `The page was closed while ${what} was training (started ${started}), so that run ended.${kept}${sweepKept} ` +
     'Your graph is restored: press Run to train again.';
 }
@@ -87,7 +110,9 @@ export function journalNotice(journal: RunJournal): string | null {
 /** Marks the journal's run (and sweep) as over, so the next load does not report the same interruption again. */
 export function closeRunJournal(journal: RunJournal, storage: Storage): void {
   try {
-    storage.setItem(RUN_JOURNAL_KEY, JSON.stringify({ ...journal, status: 'stopped', sweep: journal.sweep && endSweep(journal.sweep) }));
+    storage.setItem(RUN_JOURNAL_KEY, JSON.stringify({
+      ...journal, status: 'stopped', sweep: journal.sweep && endSweep(journal.sweep), paramSweep: journal.paramSweep && endParamSweep(journal.paramSweep),
+    }));
   } catch {
     // Storage unavailable: the notice may repeat once.
   }
@@ -102,13 +127,15 @@ export function startRunJournal(store: StoreApi<JournalSource>, storage: Storage
     const { run } = state;
     const previousRun = previous.run;
     if (run.startedAt === null
-      || (run.status === previousRun.status && run.results === previousRun.results && run.sweep === previousRun.sweep)) return;
+      || (run.status === previousRun.status && run.results === previousRun.results && run.sweep === previousRun.sweep
+        && run.paramSweep === previousRun.paramSweep)) return;
     const journal: RunJournal = {
-      experimentName: run.results?.experimentName ?? run.sweep?.experimentName ?? state.experiment.name,
+      experimentName: run.results?.experimentName ?? run.sweep?.experimentName ?? run.paramSweep?.experimentName ?? state.experiment.name,
       status: run.status,
       startedAt: run.startedAt,
       results: run.results,
       sweep: run.sweep,
+      paramSweep: run.paramSweep,
     };
     try {
       storage.setItem(RUN_JOURNAL_KEY, JSON.stringify(journal));

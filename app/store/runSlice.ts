@@ -15,6 +15,8 @@ import { initialBackendPreference, storeBackendPreference } from '../run/backend
 import { browserStorage } from '../run/backendProbeStore';
 import { createRunController } from '../run/runController';
 import { MAX_SWEEP_SEEDS, type SeedSweep } from '../run/seedSweep';
+import type { ParamSweep } from '../run/paramSweep';
+import type { RequestedSweepAxis } from '../run/runController';
 
 /**
  * The run slice: everything the toolbar and the dashboard show about a training run.
@@ -108,6 +110,8 @@ export interface RunData {
   restored: { notice: string | null } | null;
   /** The seed sweep this run belongs to; carried from each seed's run to the next. */
   sweep: SeedSweep | null;
+  /** The parameter sweep this run belongs to (never together with a seed sweep); carried from run to run. */
+  paramSweep: ParamSweep | null;
   /** Set when the worker confirmed a stop during a phase. */
   stoppedAt: StoppedAt | null;
 }
@@ -125,6 +129,8 @@ export interface RunSlice {
   pauseRun: () => void;
   resumeRun: () => void;
   stopRun: () => void;
+  /** Queues one run per value (per pair of values for two parameters); refused with the reason when a variant fails the graph check. */
+  startParamSweep: (axes: RequestedSweepAxis[]) => void;
   /** The user's choice in the selector: remembered across reloads (a `?backend=` URL still overrides it). */
   setBackendPreference: (preference: BackendPreference) => void;
   setSeedCount: (count: number) => void;
@@ -160,6 +166,7 @@ export function initialRunData(): RunData {
     startedAt: null,
     restored: null,
     sweep: null,
+    paramSweep: null,
     stoppedAt: null,
   };
 }
@@ -179,6 +186,7 @@ export const createRunSlice: StateCreator<RunSliceStore, [], [], RunSlice> = (se
     pauseRun: () => controller.send({ type: 'pause' }),
     resumeRun: () => controller.send({ type: 'resume' }),
     stopRun: () => controller.stop(),
+    startParamSweep: (axes) => controller.startParamSweep(axes),
     setBackendPreference: (preference) => {
       storeBackendPreference(browserStorage(), preference);
       set({ backendPreference: preference });
