@@ -10,6 +10,8 @@ import { Inspector } from './inspector/Inspector';
 import { RunToolbar } from './run/RunToolbar';
 import { Dashboard } from './dashboard/Dashboard';
 import { ExportPanel } from './export/ExportPanel';
+import { usePresenterMode } from './classroom/presenterMode';
+import './classroom/presenter.css';
 
 /**
  * Layout: toolbar on top; palette, canvas and inspector in the middle; run controls and the
@@ -19,9 +21,10 @@ export function App() {
   useGraphShortcuts();
   const dashboardOpen = useStudio((s) => s.panels.dashboard);
   const togglePanel = useStudio((s) => s.togglePanel);
+  const presenting = usePresenterMode();
   return (
     <ReactFlowProvider>
-      <div className={`studio${dashboardOpen ? '' : ' studio--dashboard-closed'}`}>
+      <div className={`studio${dashboardOpen ? '' : ' studio--dashboard-closed'}${presenting ? ' studio--presenter' : ''}`}>
         <Toolbar />
         <main className="studio__workspace">
           <Palette />

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { TEMPERATURE_STOPS } from '../src/classroom/softTargetMaths';
-import { openStudio } from './helpers';
+import { openStudio, openStudioWith, presetFile, shrinkExperiment } from './helpers';
 
 /**
  * Classroom features: the temperature explorer (the shipped Hinton teacher's soft targets on real
@@ -39,4 +39,80 @@ test('the temperature explorer shows the shipped teacher\'s soft targets and sof
   const entropyAt20 = await entropyBits(page);
   expect(entropyAt20).toBeGreaterThan(entropyAt1);
   expect(entropyAt20).toBeLessThanOrEqual(Math.log2(10));
+});
+
+/** The presenter view's four regions: the graph and the three dashboard panels it keeps. */
+const PRESENTED = ['canvas', 'loss-chart', 'soft-targets', 'results-panel'];
+
+/**
+ * Every visible element with text of its own (and every ::before/::after with content) in the
+ * regions, whose text reaches the screen under 14 px. Text inside the React Flow viewport is drawn
+ * scaled by the zoom, so its computed size is multiplied by it.
+ */
+function smallTexts(page: Page): Promise<string[]> {
+  return page.evaluate((testIds) => {
+    const found: string[] = [];
+    const zoomOf = (element: Element): number => {
+      const viewport = element.closest('.react-flow__viewport');
+      return viewport === null ? 1 : new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+    };
+    const check = (element: Element, text: string, style: CSSStyleDeclaration, where: string) => {
+      const size = parseFloat(style.fontSize) * zoomOf(element);
+      if (size < 14 - 1e-6) found.push(`${where} ${element.tagName.toLowerCase()}.${element.getAttribute('class') ?? ''} "${text.slice(0, 30)}": ${size.toFixed(1)} px`);
+    };
+    for (const testId of testIds) {
+      const root = document.querySelector(`[data-testid="${testId}"]`);
+      if (root === null) { found.push(`${testId} is missing`); continue; }
+      for (const element of [root, ...root.querySelectorAll('*')]) {
+        const rect = element.getBoundingClientRect();
+        if (!element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) || rect.width === 0 || rect.height === 0) continue;
+        const ownText = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.textContent ?? '').join('').trim();
+        if (ownText !== '') check(element, ownText, getComputedStyle(element), testId);
+        for (const pseudo of ['::before', '::after']) {
+          const style = getComputedStyle(element, pseudo);
+          const content = style.content;
+          if (content !== 'none' && content !== 'normal' && content !== '""' && style.display !== 'none') check(element, `${pseudo} ${content}`, style, testId);
+        }
+      }
+    }
+    return found;
+  }, PRESENTED);
+}
+
+test('presenter view fits the graph, loss curves, soft targets and results on 1280 x 720 in large type', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openStudioWith(page, 'wasm', 'tiny-hinton.json', shrinkExperiment(await presetFile(request, 'hinton-mnist.json')));
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
+  await expect(page.getByTestId('soft-target-row').first()).toBeVisible();
+
+  // Outside presenter view the graph and panels do have smaller text: the check below can fail.
+  expect((await smallTexts(page)).length).toBeGreaterThan(0);
+
+  await page.getByTestId('toggle-presenter').click();
+  await expect(page.getByTestId('toggle-presenter')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('.studio--presenter')).toHaveCount(1);
+  // The view is fitted again at the presenter zoom once the canvas has its new size.
+  await expect.poll(() => smallTexts(page)).toEqual([]);
+
+  for (const testId of PRESENTED) {
+    const box = await page.getByTestId(testId).boundingBox();
+    expect(box, `${testId} is laid out`).not.toBeNull();
+    expect(box!.width * box!.height, `${testId} has an area`).toBeGreaterThan(0);
+    expect(box!.x, `${testId} left edge`).toBeGreaterThanOrEqual(0);
+    expect(box!.y, `${testId} top edge`).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width, `${testId} right edge`).toBeLessThanOrEqual(1280);
+    expect(box!.y + box!.height, `${testId} bottom edge`).toBeLessThanOrEqual(720);
+  }
+  await expect(page.getByTestId('loss-chart').locator('.recharts-line').first()).toBeVisible();
+  await expect(page.getByTestId('results-panel').locator('table').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/presenter-1280x720.png' });
+
+  // Remembered across a reload; `?present=0` turns it off for the visit.
+  await page.reload();
+  await expect(page.locator('.studio--presenter')).toHaveCount(1);
+  await page.goto('/?backend=wasm&present=0');
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await expect(page.locator('.studio--presenter')).toHaveCount(0);
 });
