@@ -11,6 +11,7 @@ import { RunToolbar } from './run/RunToolbar';
 import { Dashboard } from './dashboard/Dashboard';
 import { ExportPanel } from './export/ExportPanel';
 import { usePresenterMode } from './classroom/presenterMode';
+import { ClassroomButtons } from './classroom/ClassroomButtons';
 import './classroom/presenter.css';
 
 /**
@@ -34,6 +35,7 @@ export function App() {
         <section className="studio__run" data-testid="run-region">
           <div className="studio__run-bar">
             <RunToolbar />
+            <ClassroomButtons />
             <button type="button" className="studio__collapse" data-testid="toggle-dashboard"
               aria-expanded={dashboardOpen} onClick={() => togglePanel('dashboard')}>
               {dashboardOpen ? 'Hide dashboard ▾' : 'Show dashboard ▴'}

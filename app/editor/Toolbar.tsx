@@ -5,7 +5,6 @@ import { useStudio } from '../store';
 import { fetchPreset, fetchPresetIndex, readExperimentFile, type PresetEntry } from './experimentFiles';
 import { errorMessage } from '../../src/errorMessage';
 import { ShareButton } from './ShareButton';
-import { ClassroomButtons } from '../classroom/ClassroomButtons';
 
 /** New, presets, open, save, undo/redo, and the experiment's name. */
 export function Toolbar() {
@@ -85,7 +84,6 @@ export function Toolbar() {
         <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useStudio.getState().undo()} title="Undo (Ctrl+Z)">↶ Undo</button>
         <button type="button" data-testid="redo" disabled={!canRedo} onClick={() => useStudio.getState().redo()} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
       </div>
-      <ClassroomButtons />
       {fileError !== null && (
         <div className="toolbar__error" data-testid="file-error" role="alert">
           {fileError}
