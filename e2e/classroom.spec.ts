@@ -116,3 +116,19 @@ test('presenter view fits the graph, loss curves, soft targets and results on 12
   await expect(page.getByTestId('canvas')).toBeVisible();
   await expect(page.locator('.studio--presenter')).toHaveCount(0);
 });
+
+test('the temperature explorer says so when the shipped teacher cannot be fetched, and retries', async ({ page }) => {
+  let failing = true;
+  await page.route('**/teachers/index.json', (route) => (failing ? route.fulfill({ status: 503, body: 'unavailable' }) : route.fallback()));
+  await openStudio(page, 'wasm');
+  await page.getByTestId('open-temperature-explorer').click();
+  const error = page.getByTestId('explorer-error');
+  await expect(error).toContainText('could not load its teacher');
+  await expect(error).toContainText('HTTP 503');
+  await expect(page.getByTestId('explorer-card')).toHaveCount(0);
+
+  failing = false;
+  await error.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('explorer-card')).toHaveCount(12, { timeout: 60_000 });
+  await expect(error).toHaveCount(0);
+});
