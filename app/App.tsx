@@ -11,6 +11,9 @@ import { RunToolbar } from './run/RunToolbar';
 import { Dashboard } from './dashboard/Dashboard';
 import { ExportPanel } from './export/ExportPanel';
 import { HistoryButton, HistoryPanel } from './history/HistoryPanel';
+import { usePresenterMode } from './classroom/presenterMode';
+import { ClassroomButtons } from './classroom/ClassroomButtons';
+import './classroom/presenter.css';
 
 /**
  * Layout: toolbar on top; palette, canvas and inspector in the middle; run controls and the
@@ -20,9 +23,10 @@ export function App() {
   useGraphShortcuts();
   const dashboardOpen = useStudio((s) => s.panels.dashboard);
   const togglePanel = useStudio((s) => s.togglePanel);
+  const presenting = usePresenterMode();
   return (
     <ReactFlowProvider>
-      <div className={`studio${dashboardOpen ? '' : ' studio--dashboard-closed'}`}>
+      <div className={`studio${dashboardOpen ? '' : ' studio--dashboard-closed'}${presenting ? ' studio--presenter' : ''}`}>
         <Toolbar />
         <main className="studio__workspace">
           <Palette />
@@ -33,6 +37,7 @@ export function App() {
           <div className="studio__run-bar">
             <RunToolbar />
             <HistoryButton />
+            <ClassroomButtons />
             <button type="button" className="studio__collapse" data-testid="toggle-dashboard"
               aria-expanded={dashboardOpen} onClick={() => togglePanel('dashboard')}>
               {dashboardOpen ? 'Hide dashboard ▾' : 'Show dashboard ▴'}

@@ -11,6 +11,7 @@ import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
 import type { ExperimentFile } from './graph/schema';
 import type { GuidanceProgress, GuidanceReport, GuidanceSearchOptions } from './train/guidanceSearch';
 import type { BackendProbeRecord } from './backendChoice';
+import type { ExplorerLogits } from './classroom/explorerTeacher';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
@@ -236,3 +237,13 @@ export type GuidanceWorkerMessage =
       /** 'request': the search cannot serve this graph or these settings (the message says what to change). */
       kind: 'request' | 'internal';
     };
+
+// ---------- temperature explorer worker ----------
+
+/** The explorer needs no training: one request for the shipped teacher's logits on a few test images. */
+export type ExplorerCommand = { type: 'load' };
+
+export type ExplorerWorkerMessage =
+  | { type: 'logits'; result: ExplorerLogits }
+  /** The teacher or the images could not be loaded; the message says which and what to do. */
+  | { type: 'failed'; message: string };

@@ -1,5 +1,5 @@
 import type { LayerWeights } from '../src/models/spec';
-import { pretrainedTeachers } from '../src/train/pretrained';
+import { pretrainedTeachers, type PretrainedFileReader } from '../src/train/pretrained';
 import type { TeacherCache } from '../src/train/runner';
 import { keyValueStore } from './keyValueStore';
 
@@ -17,13 +17,15 @@ export const teacherCache: TeacherCache = keyValueStore<LayerWeights[]>('distill
  * A specific Accept header keeps Vite's dev server from answering a missing file with index.html;
  * an HTML answer from a host that rewrites every path counts as missing too.
  */
-export const shippedTeachers = pretrainedTeachers(async (name) => {
+export const readShippedTeacherFile: PretrainedFileReader = async (name) => {
   const accept = name.endsWith('.bin') ? 'application/octet-stream' : 'application/json';
   const response = await fetch(`/teachers/${encodeURIComponent(name)}`, { headers: { Accept: accept } });
   if (response.status === 404 || response.headers.get('content-type')?.includes('text/html')) return null;
   if (!response.ok) throw new Error(`/teachers/${name} answered HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
-});
+};
+
+export const shippedTeachers = pretrainedTeachers(readShippedTeacherFile);
 
 export async function readAsset(relativePath: string): Promise<Uint8Array> {
   const response = await fetch(`/data/${relativePath}`);

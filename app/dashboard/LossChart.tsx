@@ -8,6 +8,7 @@ import { ChartDownloads } from './ChartDownloads';
 import { formatCompact } from './colormap';
 import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
 import { EmptyState, Panel } from './Panel';
+import { usePresenterMode } from '../classroom/presenterMode';
 
 /** Terms whose typical sizes differ by this many orders of magnitude are hard to read on a linear axis. */
 const LOG_SCALE_SPREAD = 1.5;
@@ -17,6 +18,8 @@ const NO_SERIES: LossSeries = { phaseId: '', kind: 'teacher', label: '', stride:
 
 /** Every weighted loss term and the total, per step, for one phase at a time (a tab per phase). */
 export function LossChart() {
+  // Presenter view gives the chart a shorter cell of a 720 px screen (app/classroom/presenter.css).
+  const chartHeight = usePresenterMode() ? 150 : 220;
   const lossSeries = useStudio((s) => s.run.lossSeries);
   const plan = useStudio((s) => s.run.plan);
   const selection = useStudio((s) => s.run.selection);
@@ -88,7 +91,7 @@ export function LossChart() {
         <EmptyState>Loss curves appear here once training starts.</EmptyState>
       ) : (
         <>
-          <ResponsiveContainer width="100%" height={220}>
+          <ResponsiveContainer width="100%" height={chartHeight}>
             <LineChart data={plotted} margin={CHART_MARGIN}>
               <CartesianGrid {...GRID_PROPS} />
               <XAxis {...STEP_AXIS_PROPS} />

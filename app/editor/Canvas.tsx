@@ -12,6 +12,11 @@ import { toFlowEdges, toFlowNodes, type StudioFlowNode } from './flowAdapter';
 import { paletteDragType, usePaletteEntries } from './Palette';
 import { usePlaceNode } from './usePlaceNode';
 import { useInitialView } from './useInitialView';
+import { usePresenterMode } from '../classroom/presenterMode';
+import { READABLE_ZOOM } from './viewLayout';
+
+/** Presenter view draws node text (at least 12 px, presenter.css) at 14 px or more on screen. */
+const PRESENTER_ZOOM = 14 / 12;
 
 /**
  * The graph canvas. Nodes and edges are derived from the store's ExperimentFile; React Flow's
@@ -27,7 +32,8 @@ export function Canvas() {
   })));
   const entries = usePaletteEntries();
   const placeNode = usePlaceNode();
-  const { minimapShown, toggleMinimap } = useInitialView();
+  const presenting = usePresenterMode();
+  const { minimapShown, toggleMinimap } = useInitialView(presenting ? PRESENTER_ZOOM : READABLE_ZOOM);
 
   const selectedNodes = useMemo(() => new Set(selectedNodeIds), [selectedNodeIds]);
   const selectedEdges = useMemo(() => new Set(selectedEdgeIds), [selectedEdgeIds]);
@@ -113,7 +119,7 @@ export function Canvas() {
         onConnectStart={clearConnectionError}
         onPaneClick={clearConnectionError}
         deleteKeyCode={null}
-        minZoom={0.2}
+        minZoom={presenting ? PRESENTER_ZOOM : 0.2}
         maxZoom={2}
       >
         <Background gap={20} size={1} color="var(--grid-dot)" />

@@ -45,7 +45,8 @@ export function initialViewport(bounds: Rect, canvas: Size, minZoom = READABLE_Z
     height: Math.max(1, canvas.height - 2 * FIT_PADDING_PX),
   };
   const fitZoom = Math.min(room.width / Math.max(1, bounds.width), room.height / Math.max(1, bounds.height));
-  const zoom = Math.min(MAX_FIT_ZOOM, Math.max(minZoom, fitZoom));
+  // minZoom wins over the cap: presenter view asks for more than the natural size.
+  const zoom = Math.max(minZoom, Math.min(MAX_FIT_ZOOM, fitZoom));
   const axis = (start: number, length: number, roomLength: number, inset: number): number => {
     const drawn = length * zoom;
     const offset = drawn <= roomLength ? inset + (roomLength - drawn) / 2 : inset;
