@@ -5,9 +5,13 @@ import { useStudio } from '../store';
 import { fetchPreset, fetchPresetIndex, readExperimentFile, type PresetEntry } from './experimentFiles';
 import { errorMessage } from '../../src/errorMessage';
 import { ShareButton } from './ShareButton';
+import { LanguageSelect } from '../i18n/LanguageSelect';
+import { textsNow, useTexts } from '../i18n/texts';
+import { toolbarTexts } from '../i18n/catalogs/toolbar';
 
-/** New, presets, open, save, undo/redo, and the experiment's name. */
+/** New, presets, open, save, undo/redo, the experiment's name and the interface language. */
 export function Toolbar() {
+  const tx = useTexts(toolbarTexts);
   const { name, canUndo, canRedo, fileError } = useStudio(useShallow((s) => ({
     name: s.experiment.name,
     canUndo: s.past.length > 0,
@@ -20,7 +24,7 @@ export function Toolbar() {
   useEffect(() => {
     fetchPresetIndex()
       .then(setPresets)
-      .catch((error: unknown) => useStudio.getState().pushToast('error', `Presets unavailable: ${errorMessage(error)}`));
+      .catch((error: unknown) => useStudio.getState().pushToast('error', textsNow(toolbarTexts).presetsUnavailable(errorMessage(error))));
   }, []);
 
   const openPreset = async (event: ChangeEvent<HTMLSelectElement>) => {
@@ -30,9 +34,9 @@ export function Toolbar() {
     const { openExperiment, setFileError } = useStudio.getState();
     try {
       const experiment = await fetchPreset(file);
-      openExperiment(experiment, 'the preset list');
+      openExperiment(experiment, textsNow(toolbarTexts).fromPresetList);
     } catch (error) {
-      setFileError(`Could not open preset ${file}: ${errorMessage(error)}`);
+      setFileError(textsNow(toolbarTexts).presetFailed(file, errorMessage(error)));
     }
   };
 
@@ -43,51 +47,53 @@ export function Toolbar() {
     const { openExperiment, setFileError } = useStudio.getState();
     try {
       const experiment = await readExperimentFile(file);
-      openExperiment(experiment, `the file "${file.name}"`);
+      openExperiment(experiment, textsNow(toolbarTexts).fromFile(file.name));
     } catch (error) {
       // The current graph stays as it was: a file is loaded completely or not at all.
-      const what = error instanceof ExperimentFileError ? 'is not a valid experiment file' : 'could not be read';
-      setFileError(`"${file.name}" ${what}: ${errorMessage(error)} The current graph was kept.`);
+      const texts = textsNow(toolbarTexts);
+      const describe = error instanceof ExperimentFileError ? texts.fileInvalid : texts.fileUnreadable;
+      setFileError(describe(file.name, errorMessage(error)));
     }
   };
 
   const newExperiment = () => {
     useStudio.getState().newExperiment();
-    useStudio.getState().pushToast('info', 'New empty experiment (Undo brings the previous one back).');
+    useStudio.getState().pushToast('info', textsNow(toolbarTexts).newExperimentDone);
   };
 
   return (
     <header className="toolbar" data-testid="toolbar">
       <div className="toolbar__brand">
         <span className="toolbar__logo" aria-hidden>◆</span>
-        Distillation Studio
+        {tx.brand}
       </div>
       <input
         className="toolbar__name"
         data-testid="experiment-name"
-        aria-label="Experiment name"
+        aria-label={tx.experimentName}
         value={name}
         onChange={(e) => useStudio.getState().renameExperiment(e.target.value)}
       />
       <div className="toolbar__group">
-        <button type="button" data-testid="new-experiment" onClick={newExperiment}>New</button>
-        <select data-testid="preset-select" aria-label="Open preset" value="" onChange={openPreset}>
-          <option value="">Open preset…</option>
+        <button type="button" data-testid="new-experiment" onClick={newExperiment}>{tx.newExperiment}</button>
+        <select data-testid="preset-select" aria-label={tx.openPresetLabel} value="" onChange={openPreset}>
+          <option value="">{tx.openPreset}</option>
           {presets.map((p) => <option key={p.file} value={p.file} title={p.description}>{p.name}</option>)}
         </select>
-        <button type="button" data-testid="open-file-button" onClick={() => fileInput.current?.click()}>Open file…</button>
+        <button type="button" data-testid="open-file-button" onClick={() => fileInput.current?.click()}>{tx.openFile}</button>
         <input ref={fileInput} type="file" accept=".json,application/json" data-testid="open-file" hidden onChange={openFile} />
-        <button type="button" data-testid="save-experiment" onClick={() => useStudio.getState().saveExperiment()}>Save</button>
+        <button type="button" data-testid="save-experiment" onClick={() => useStudio.getState().saveExperiment()}>{tx.save}</button>
         <ShareButton />
       </div>
       <div className="toolbar__group">
-        <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useStudio.getState().undo()} title="Undo (Ctrl+Z)">↶ Undo</button>
-        <button type="button" data-testid="redo" disabled={!canRedo} onClick={() => useStudio.getState().redo()} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+        <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useStudio.getState().undo()} title={tx.undoTitle}>{tx.undo}</button>
+        <button type="button" data-testid="redo" disabled={!canRedo} onClick={() => useStudio.getState().redo()} title={tx.redoTitle}>{tx.redo}</button>
       </div>
+      <LanguageSelect />
       {fileError !== null && (
         <div className="toolbar__error" data-testid="file-error" role="alert">
           {fileError}
-          <button type="button" aria-label="Dismiss" onClick={() => useStudio.getState().setFileError(null)}>×</button>
+          <button type="button" aria-label={tx.dismiss} onClick={() => useStudio.getState().setFileError(null)}>×</button>
         </div>
       )}
     </header>
