@@ -29,9 +29,12 @@ export const shippedTeachers = pretrainedTeachers(readShippedTeacherFile);
 
 export async function readAsset(relativePath: string): Promise<Uint8Array> {
   const response = await fetch(`/data/${relativePath}`);
-  if (!response.ok) {
+  // The dev server answers a missing file with its index page, so HTML counts as missing too.
+  if (!response.ok || response.headers.get('content-type')?.includes('text/html')) {
+    const datasetId = relativePath.split('/')[0];
     throw new Error(
-      `Data file /data/${relativePath} is missing (HTTP ${response.status}). Run \`npm run prepare-data\` and reload.`,
+      `The ${datasetId} data set is not prepared on this server (/data/${relativePath}: HTTP ${response.status}). ` +
+        `Run \`npm run prepare-data -- ${datasetId}\` where the studio is served, then run again.`,
     );
   }
   return new Uint8Array(await response.arrayBuffer());

@@ -25,7 +25,8 @@ export function nodeAssetReader(root: string = DEFAULT_NODE_DATA_ROOT): AssetRea
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new MissingAssetError(`dataset asset ${filePath} not found; run \`npm run prepare-data\` to generate it`);
+        const datasetId = relativePath.split('/')[0];
+        throw new MissingAssetError(`dataset asset ${filePath} not found; run \`npm run prepare-data -- ${datasetId}\` to generate it`);
       }
       throw error;
     }

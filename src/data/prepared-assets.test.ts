@@ -114,7 +114,7 @@ describe('loader on prepared assets', () => {
 
   it('tells the user to prepare the data when the assets are missing', async () => {
     await expect(loadDataset(options({}), nodeAssetReader(path.join(root, 'empty')))).rejects.toThrow(
-      /dataset asset .*mnist[/\\]meta\.json not found; run `npm run prepare-data`/,
+      /dataset asset .*mnist[/\\]meta\.json not found; run `npm run prepare-data -- mnist`/,
     );
   });
 });

@@ -49,7 +49,25 @@ const MNIST_INFO: DatasetInfo = {
     'Proceedings of the IEEE 86(11):2278-2324, 1998.',
 };
 
-const datasetEntries: readonly DatasetEntry[] = [{ info: MNIST_INFO, load: loadShardedDataset }];
+/** Normalisation measured on the prepared training split (mean 0.2860, std 0.3528 of pixel / 255). */
+const FASHION_MNIST_INFO: DatasetInfo = {
+  id: 'fashion-mnist',
+  label: 'Fashion-MNIST clothing',
+  shape: [28, 28, 1],
+  classes: 10,
+  classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  normalization: { mean: [0.286], std: [0.3528] },
+  trainCount: 60_000,
+  testCount: 10_000,
+  citation:
+    'H. Xiao, K. Rasul, R. Vollgraf. Fashion-MNIST: a novel image dataset for benchmarking machine learning algorithms. ' +
+    'arXiv:1708.07747, 2017.',
+};
+
+const datasetEntries: readonly DatasetEntry[] = [
+  { info: MNIST_INFO, load: loadShardedDataset },
+  { info: FASHION_MNIST_INFO, load: loadShardedDataset },
+];
 
 export const datasetRegistry: readonly DatasetInfo[] = datasetEntries.map((entry) => entry.info);
 

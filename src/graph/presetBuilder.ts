@@ -60,9 +60,19 @@ export function sharedTeacherTraining(teacher: SharedTeacher): TeacherTraining {
   return { ...structuredClone(sharedTeacherRecipes[teacher]), trainSubset: null };
 }
 
-export function withModels(teacherPreset: SharedTeacher, studentPreset: string, labels: [string, string]): GraphBuilder {
+/** The registered datasets presets use; a dataset changes the teacher's cache key, so each needs its own shipped teacher. */
+export const presetDatasets = {
+  mnist: { id: 'mnist', label: 'MNIST' },
+  fashion: { id: 'fashion-mnist', label: 'Fashion-MNIST' },
+} as const;
+
+export function withModels(
+  teacherPreset: SharedTeacher, studentPreset: string, labels: [string, string],
+  dataset: { id: string; label: string } = presetDatasets.mnist,
+): GraphBuilder {
   const graph = new GraphBuilder();
-  graph.add(createNode('dataset', { id: 'dataset', label: 'MNIST', position: { x: column(0), y: 260 } }));
+  const datasetNode = graph.add(createNode('dataset', { id: 'dataset', label: dataset.label, position: { x: column(0), y: 260 } }));
+  datasetNode.params.datasetId = dataset.id;
   const teacher = graph.add(createNode('model', {
     id: 'teacher', role: 'teacher', architecturePreset: teacherPreset, label: labels[0], position: { x: column(1), y: 80 },
   }));

@@ -27,7 +27,7 @@ describe('preset experiment files', () => {
     expect(JSON.parse(readPreset('index.json'))).toEqual(presetIndex);
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
-      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'ban-ensemble-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'adversarial-mnist.json', 'crd-mnist.json', 'ft-mnist.json', 'cc-mnist.json', 'irg-mnist.json', 'tsd-mnist.json', 'nst-eskd-mnist.json',
+      'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'ban-ensemble-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'adversarial-mnist.json', 'crd-mnist.json', 'ft-mnist.json', 'cc-mnist.json', 'irg-mnist.json', 'tsd-mnist.json', 'nst-eskd-mnist.json', 'cnn-fashion-kd.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'fitnet-mnist-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
       'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json',
     ]);
@@ -52,7 +52,7 @@ describe('preset experiment files', () => {
         // CC draws class-uniform batches, as its paper does; every other preset shuffles.
         const sampler = file === 'cc-mnist.json' ? { sampler: { kind: 'classUniform', samplesPerClass: 8 } } : {};
         expect(compiled.dataset).toEqual({
-          datasetId: 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0, ...sampler,
+          datasetId: file.includes('fashion') ? 'fashion-mnist' : 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0, ...sampler,
         });
         expect(compiled.probes.count).toBe(8);
         if (recipe !== undefined && recipe.ownTeacherEpochs === undefined) {
