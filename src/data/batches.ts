@@ -30,6 +30,8 @@ export interface EpochBatchOptions {
   rng: Rng;
   /** Maximum random shift in pixels along x and y (0 = no augmentation). */
   augmentShift: number;
+  /** Mirror each image left-right with probability 1/2. */
+  augmentFlip?: boolean;
   /** Absent = shuffled. */
   sampler?: BatchSampler;
 }
@@ -73,15 +75,36 @@ export function shiftImage(
   }
 }
 
+/** Mirrors one H x W x C image left-right in place. */
+export function flipImageHorizontally(image: Uint8Array, shape: readonly [number, number, number]): void {
+  const [height, width, channels] = shape;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * channels;
+    for (let left = 0, right = width - 1; left < right; left++, right--) {
+      for (let c = 0; c < channels; c++) {
+        const a = row + left * channels + c;
+        const b = row + right * channels + c;
+        const held = image[a];
+        image[a] = image[b];
+        image[b] = held;
+      }
+    }
+  }
+}
+
 function checkRange(split: ImageSplit, start: number, count: number): void {
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > split.count) {
     throw new RangeError(`images ${start}..${start + count - 1} are outside the split of ${split.count} images`);
   }
 }
 
-/** Builds the tensors for the given image indices, shifting each image when `shift` > 0. */
-export function gatherBatch(split: ImageSplit, info: DatasetInfo, indices: ArrayLike<number>, shift = 0, rng?: Rng): TensorBatch {
-  if (shift > 0 && !rng) throw new Error('gatherBatch: a seeded rng is required when shift > 0');
+/**
+ * Builds the tensors for the given image indices, shifting each image when `shift` > 0 and
+ * mirroring half of them when `flip`. The rng draws shift then flip per image, and nothing for an
+ * augmentation that is off, so turning flip on leaves the shifts of a seed as they were.
+ */
+export function gatherBatch(split: ImageSplit, info: DatasetInfo, indices: ArrayLike<number>, shift = 0, rng?: Rng, flip = false): TensorBatch {
+  if ((shift > 0 || flip) && !rng) throw new Error('gatherBatch: a seeded rng is required for augmentation');
   const size = imageBytes(info);
   const count = indices.length;
   const pixels = new Uint8Array(count * size);
@@ -99,6 +122,7 @@ export function gatherBatch(split: ImageSplit, info: DatasetInfo, indices: Array
     } else {
       pixels.set(source, i * size);
     }
+    if (flip && rng && rng.next() < 0.5) flipImageHorizontally(pixels.subarray(i * size, (i + 1) * size), info.shape);
     labels[i] = split.labels[index];
   }
   const [height, width, channels] = info.shape;
@@ -121,13 +145,13 @@ export function splitToTensors(split: ImageSplit, info: DatasetInfo, start: numb
  * who must dispose them (e.g. `tf.dispose(batch)`) before asking for the next, or they leak.
  */
 export function* epochBatches(split: ImageSplit, info: DatasetInfo, options: EpochBatchOptions): Generator<TensorBatch, void, undefined> {
-  const { batchSize, rng, augmentShift, sampler } = options;
+  const { batchSize, rng, augmentShift, augmentFlip = false, sampler } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive whole number, got ${batchSize}`);
   if (!Number.isInteger(augmentShift) || augmentShift < 0) {
     throw new RangeError(`augmentation shift must be a whole number of pixels >= 0, got ${augmentShift}`);
   }
   for (const indices of epochIndexBatches(split, info.classes, batchSize, rng, sampler)) {
-    yield gatherBatch(split, info, indices, augmentShift, rng);
+    yield gatherBatch(split, info, indices, augmentShift, rng, augmentFlip);
   }
 }
 

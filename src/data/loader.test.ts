@@ -26,7 +26,7 @@ describe('dataset registry', () => {
   });
 
   it('lists the known ids for an unknown one', () => {
-    expect(() => getDatasetInfo('cifar-100')).toThrow("unknown dataset 'cifar-100'; known datasets: 'mnist', 'fashion-mnist'");
+    expect(() => getDatasetInfo('cifar-100')).toThrow("unknown dataset 'cifar-100'; known datasets: 'mnist', 'fashion-mnist', 'cifar10'");
   });
 });
 
@@ -98,6 +98,6 @@ describe('loadDataset from public/data', () => {
 
   it('rejects an unknown dataset before reading anything', async () => {
     const read = () => Promise.reject(new Error('must not be called'));
-    await expect(loadDataset(options({ datasetId: 'nope' }), read)).rejects.toThrow("unknown dataset 'nope'; known datasets: 'mnist', 'fashion-mnist'");
+    await expect(loadDataset(options({ datasetId: 'nope' }), read)).rejects.toThrow("unknown dataset 'nope'; known datasets: 'mnist', 'fashion-mnist', 'cifar10'");
   });
 });

@@ -16,6 +16,11 @@ export interface DatasetInfo {
   trainCount: number;
   testCount: number;
   citation: string;
+  /**
+   * Too large to prepare at install: its assets exist only after `npm run prepare-data -- <id>`,
+   * so the app says how to prepare it when they are missing.
+   */
+  prepareOnDemand?: boolean;
 }
 
 export interface ImageSplit {
@@ -50,6 +55,12 @@ export interface DatasetOptions {
   testSubset: number | null;
   /** Random shift augmentation in pixels (0 = off). */
   augmentShift: number;
+  /**
+   * Random horizontal flip of training images (half of them, seeded); absent = off, so plans and
+   * teacher keys from before the option stay as they were. With a shift of 4 it is the standard
+   * CIFAR augmentation (random 32 x 32 crop of the image padded by 4, and flip).
+   */
+  augmentFlip?: boolean;
   /** Absent = shuffled, so plans and teacher cache keys from before the option stay as they were. */
   sampler?: BatchSampler;
 }

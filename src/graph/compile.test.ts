@@ -344,6 +344,17 @@ describe('teacher cache key', () => {
     expect(keyOf(withSampler({ kind: 'classUniform', samplesPerClass: 8 }))).not.toBe(keyOf(plan));
     expect(keyOf(withSampler({ kind: 'classUniform', samplesPerClass: 8 }))).not.toBe(keyOf(withSampler({ kind: 'classUniform', samplesPerClass: 4 })));
   });
+
+  it('follows the horizontal flip: on trains another teacher; off, set or not, keeps the key and the plan', () => {
+    const withFlip = (augmentFlip: boolean | undefined) => {
+      const experiment = buildPresetExperiment('hinton-mnist.json');
+      for (const node of experiment.nodes) if (node.kind === 'dataset') node.params.augmentFlip = augmentFlip;
+      return compileExperiment(experiment);
+    };
+    expect(withFlip(false)).toEqual(plan);
+    expect(withFlip(true).dataset.augmentFlip).toBe(true);
+    expect(keyOf(withFlip(true))).not.toBe(keyOf(plan));
+  });
 });
 
 describe('compileExperiment: the batch sampler', () => {

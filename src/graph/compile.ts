@@ -49,8 +49,12 @@ export function teacherCacheKey(architecture: ArchitectureSpec, settings: Traine
 
 /** The Dataset node's options as the trainer reads them. Shuffled is left out, so plans and teacher keys stay as before the option. */
 function datasetOptionsOf(node: NodeOf<'dataset'>): DatasetOptions {
-  const { probeCount: _probes, sampler, ...options } = node.params;
-  return sampler?.kind === 'classUniform' ? { ...options, sampler: { ...sampler } } : { ...options };
+  const { probeCount: _probes, sampler, augmentFlip, ...options } = node.params;
+  return {
+    ...options,
+    ...(augmentFlip === true ? { augmentFlip } : {}),
+    ...(sampler?.kind === 'classUniform' ? { sampler: { ...sampler } } : {}),
+  };
 }
 
 type TeacherDataOverrides = Pick<TeacherTraining, 'augmentShift' | 'trainSubset' | 'sampler'>;

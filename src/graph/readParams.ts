@@ -159,9 +159,10 @@ function readSampler(value: unknown, path: string): BatchSampler {
 }
 
 function readDataset(value: unknown, path: string): DatasetParams {
-  const record = readObject(value, path, datasetBlock.fields.map((field) => field.key), ['sampler']);
+  const record = readObject(value, path, datasetBlock.fields.map((field) => field.key), ['sampler', 'augmentFlip']);
   const params = readFields(record, datasetBlock.fields, path) as unknown as DatasetParams;
-  // Optional so files from before the option load (and save) exactly as they were.
+  // Optional so files from before the options load (and save) exactly as they were.
+  if (record.augmentFlip !== undefined) params.augmentFlip = readBoolean(record.augmentFlip, at(path, 'augmentFlip'));
   if (record.sampler === undefined) return params;
   return { ...params, sampler: readSampler(record.sampler, at(path, 'sampler')) };
 }

@@ -43,6 +43,8 @@ export interface DatasetParams {
   validationSize: number;
   testSubset: number | null;
   augmentShift: number;
+  /** Random horizontal flip of training images; absent (files from before the option) = off. */
+  augmentFlip?: boolean;
   /** Fixed test images shown in the soft-target and attention panels. */
   probeCount: number;
   /** How every phase draws its training batches; absent (files from before the option) = shuffled. */

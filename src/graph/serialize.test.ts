@@ -61,6 +61,13 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     (raw.nodes[kd].params as Record<string, unknown>).weight = 'heavy';
     expect(messageOf(raw)).toBe(`nodes[${kd}].params.weight must be a number (got "heavy").`);
 
+    const flip = rawPreset();
+    const dataset = nodeIndex(flip, 'dataset');
+    (flip.nodes[dataset].params as Record<string, unknown>).augmentFlip = 'yes';
+    expect(messageOf(flip)).toMatch(new RegExp(`^nodes\\[${dataset}\\]\\.params\\.augmentFlip must be (true or false|a boolean)`));
+    (flip.nodes[dataset].params as Record<string, unknown>).augmentFlip = true;
+    expect(parseExperiment(JSON.stringify(flip)).nodes[dataset].params).toMatchObject({ augmentFlip: true });
+
     const position = rawPreset();
     (position.nodes[0].position as Record<string, unknown>).x = null;
     expect(messageOf(position)).toBe('nodes[0].position.x must be a number (got null).');

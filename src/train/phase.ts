@@ -52,6 +52,8 @@ export interface PhaseSetup {
   adapters: ReadonlyMap<string, Adapter>;
   stages: PhaseStage[];
   augmentShift: number;
+  /** Random horizontal flips (the dataset's setting). */
+  augmentFlip: boolean;
   /** The dataset's batch sampler; absent = shuffled. */
   sampler?: BatchSampler;
   /** Live views of the phase, called with the step count (after step 0, every few steps and at epoch ends). */
@@ -148,7 +150,7 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
         const correct = new Map(trainIds.map((id) => [id, 0]));
         let seen = 0;
         let stepInEpoch = 0;
-        for (const batch of epochBatches(data.train, info, { batchSize: settings.batchSize, rng, augmentShift: setup.augmentShift, sampler: setup.sampler })) {
+        for (const batch of epochBatches(data.train, info, { batchSize: settings.batchSize, rng, augmentShift: setup.augmentShift, augmentFlip: setup.augmentFlip, sampler: setup.sampler })) {
           if (!(await control.checkpoint())) {
             tf.dispose([batch.xs, batch.ys]);
             return finish(false);

@@ -120,6 +120,7 @@ export class PhaseRunner {
         }),
       })),
       augmentShift: phase.augmentShift,
+      augmentFlip: this.plan.dataset.augmentFlip ?? false,
       sampler: phase.sampler ?? this.plan.dataset.sampler,
       snapshot: this.snapshotter(phase),
       snapshotEverySteps: Math.max(1, this.env.probeEverySteps ?? DEFAULT_PROBE_EVERY_STEPS),

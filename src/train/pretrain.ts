@@ -76,7 +76,7 @@ export async function pretrainModules(
       for (let epoch = 1; epoch <= pretraining.epochs; epoch++) {
         let sum = 0;
         let count = 0;
-        for (const batch of epochBatches(data.train, data.info, { batchSize: stage.settings.batchSize, rng, augmentShift: setup.augmentShift, sampler: setup.sampler })) {
+        for (const batch of epochBatches(data.train, data.info, { batchSize: stage.settings.batchSize, rng, augmentShift: setup.augmentShift, augmentFlip: setup.augmentFlip, sampler: setup.sampler })) {
           if (!(await control.checkpoint())) {
             tf.dispose(batch);
             return false;
