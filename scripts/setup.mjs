@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Brings a fresh clone to a runnable state before `npm start` and `npm test`:
-// installs dependencies when missing or stale, prepares the MNIST assets, and (for tests)
+// installs dependencies when missing or stale, prepares the dataset assets, and (for tests)
 // checks that a Chromium is available. Plain Node with no dependencies, because it runs
 // before node_modules exists.
 import { execSync } from 'node:child_process';
@@ -27,7 +27,8 @@ const lockFile = join(root, 'package-lock.json');
 const stale = !existsSync(installedMarker) || statSync(installedMarker).mtimeMs < statSync(lockFile).mtimeMs;
 if (stale) run('npm ci --no-audit --no-fund');
 
-run('npx tsx scripts/prepare-data.ts --if-missing');
+// MNIST and Fashion-MNIST always; the tests also read CIFAR-10, which is fetched (139 MB) on first use.
+run(`npx tsx scripts/prepare-data.ts --if-missing${forTests ? ' mnist fashion-mnist cifar10' : ''}`);
 
 if (forTests) {
   const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
