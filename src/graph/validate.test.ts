@@ -349,7 +349,7 @@ describe('validateGraph flags problems on the nodes', () => {
     expect(errorsOf(problems, 'teacher2')).toEqual(['Connect the dataset\'s Images to "Other teacher".']);
     expect(errorsOf(problems, 'dataset2')).toEqual([
       'Only one Dataset takes part in an experiment: delete "Other data" or the other one.']);
-    expect(errorsOf(problems, 'dataset')).toEqual(['Unknown dataset \'cifar-1000\': choose one of mnist.']);
+    expect(errorsOf(problems, 'dataset')).toEqual(['Unknown dataset \'cifar-1000\': choose one of mnist, fashion-mnist, cifar10.']);
   });
 });
 
