@@ -14,6 +14,8 @@ import { HistoryButton, HistoryPanel } from './history/HistoryPanel';
 import { usePresenterMode } from './classroom/presenterMode';
 import { ClassroomButtons } from './classroom/ClassroomButtons';
 import './classroom/presenter.css';
+import { useTexts } from './i18n/texts';
+import { appTexts } from './i18n/catalogs/app';
 
 /**
  * Layout: toolbar on top; palette, canvas and inspector in the middle; run controls and the
@@ -24,6 +26,7 @@ export function App() {
   const dashboardOpen = useStudio((s) => s.panels.dashboard);
   const togglePanel = useStudio((s) => s.togglePanel);
   const presenting = usePresenterMode();
+  const tx = useTexts(appTexts);
   return (
     <ReactFlowProvider>
       <div className={`studio${dashboardOpen ? '' : ' studio--dashboard-closed'}${presenting ? ' studio--presenter' : ''}`}>
@@ -40,7 +43,7 @@ export function App() {
             <ClassroomButtons />
             <button type="button" className="studio__collapse" data-testid="toggle-dashboard"
               aria-expanded={dashboardOpen} onClick={() => togglePanel('dashboard')}>
-              {dashboardOpen ? 'Hide dashboard ▾' : 'Show dashboard ▴'}
+              {dashboardOpen ? tx.hideDashboard : tx.showDashboard}
             </button>
           </div>
           <div className="studio__dashboard" hidden={!dashboardOpen}>

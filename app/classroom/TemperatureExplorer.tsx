@@ -6,6 +6,8 @@ import {
 import { ProbeImage } from '../dashboard/ProbeImage';
 import { SoftTargetChart } from '../dashboard/SoftTargetChart';
 import { useExplorerLogits } from './useExplorerLogits';
+import { useTexts } from '../i18n/texts';
+import { classroomTexts } from '../i18n/catalogs/classroom';
 import './classroom.css';
 
 const TEACHER_COLOR = '#1f6feb';
@@ -20,6 +22,7 @@ function softTargetsAt(data: ExplorerLogits, temperature: number) {
 }
 
 function ExplorerBody({ data }: { data: ExplorerLogits }) {
+  const tx = useTexts(classroomTexts);
   const [stop, setStop] = useState(0);
   const temperature = TEMPERATURE_STOPS[stop];
   const rows = useMemo(() => softTargetsAt(data, temperature), [data, temperature]);
@@ -31,44 +34,42 @@ function ExplorerBody({ data }: { data: ExplorerLogits }) {
     <>
       <div className="explorer__controls">
         <label className="explorer__slider">
-          <span>Temperature <b data-testid="explorer-temperature">T = {formatTemperature(temperature)}</b></span>
+          <span>{tx.temperature} <b data-testid="explorer-temperature">T = {formatTemperature(temperature)}</b></span>
           <input type="range" min={0} max={TEMPERATURE_STOPS.length - 1} step={1} value={stop}
             aria-valuetext={`T = ${formatTemperature(temperature)}`} data-testid="explorer-slider"
             onChange={(event) => setStop(Number(event.target.value))} />
         </label>
         <dl className="explorer__summary">
           <div>
-            <dt>Mean entropy</dt>
-            <dd data-testid="explorer-entropy" data-bits={meanEntropy}>{meanEntropy.toFixed(2)} bits <span className="muted">of at most log₂ {data.classNames.length} = {maxBits.toFixed(2)}</span></dd>
+            <dt>{tx.meanEntropy}</dt>
+            <dd data-testid="explorer-entropy" data-bits={meanEntropy}>
+              {tx.bits(meanEntropy.toFixed(2))} <span className="muted">{tx.ofAtMost(data.classNames.length, maxBits.toFixed(2))}</span>
+            </dd>
           </div>
           <div>
-            <dt>Dark knowledge</dt>
-            <dd data-testid="explorer-dark-knowledge">{(meanDark * 100).toFixed(1)} % <span className="muted">on the wrong classes</span></dd>
+            <dt>{tx.darkKnowledge}</dt>
+            <dd data-testid="explorer-dark-knowledge">{(meanDark * 100).toFixed(1)} % <span className="muted">{tx.onWrongClasses}</span></dd>
           </div>
           <div>
-            <dt>KD loss × T²</dt>
+            <dt>{tx.kdScale}</dt>
             <dd data-testid="explorer-t-squared">{formatTemperature(kdGradientScale(temperature))}</dd>
           </div>
         </dl>
       </div>
-      <p className="explorer__note">
-        Soft-target gradients shrink as 1/T² (both softmaxes divide by T), so the KD term is multiplied by T² to
-        weigh as much as the hard-label term. Teacher: {data.teacherLabel}, shipped with {(data.testAccuracy * 100).toFixed(2)} % test accuracy;
-        the first {data.labels.length} MNIST test images.
-      </p>
+      <p className="explorer__note">{tx.note(data.teacherLabel, (data.testAccuracy * 100).toFixed(2), data.labels.length)}</p>
       <div className="explorer__grid">
         {rows.map((row, i) => (
           <div key={i} className="explorer__card" data-testid="explorer-card">
             <div className="explorer__digit">
               <ProbeImage pixels={data.images[i]} shape={data.imageShape} size={56} />
-              <span>label <b>{data.classNames[data.labels[i]]}</b></span>
+              <span>{tx.label} <b>{data.classNames[data.labels[i]]}</b></span>
             </div>
             <div className="explorer__bars">
               <SoftTargetChart
-                series={[{ modelId: 'teacher', label: 'Teacher', role: 'teacher', color: TEACHER_COLOR, probabilities: row.probabilities }]}
+                series={[{ modelId: 'teacher', label: tx.teacher, role: 'teacher', color: TEACHER_COLOR, probabilities: row.probabilities }]}
                 label={data.labels[i]} classNames={data.classNames} />
               <p className="explorer__numbers">
-                H = {row.entropy.toFixed(2)} bits · wrong classes {(row.darkKnowledge * 100).toFixed(1)} %
+                {tx.cardNumbers(row.entropy.toFixed(2), (row.darkKnowledge * 100).toFixed(1))}
               </p>
             </div>
           </div>
@@ -84,6 +85,7 @@ function ExplorerBody({ data }: { data: ExplorerLogits }) {
  */
 export function TemperatureExplorer({ onClose }: { onClose: () => void }) {
   const { load, retry } = useExplorerLogits();
+  const tx = useTexts(classroomTexts);
   useEffect(() => {
     const closeOnEscape = (event: KeyboardEvent) => { if (event.key === 'Escape') onClose(); };
     window.addEventListener('keydown', closeOnEscape);
@@ -95,13 +97,13 @@ export function TemperatureExplorer({ onClose }: { onClose: () => void }) {
       <div className="explorer" role="dialog" aria-modal="true" aria-labelledby="explorer-title" data-testid="temperature-explorer"
         onClick={(event) => event.stopPropagation()}>
         <header className="explorer__header">
-          <h2 id="explorer-title">Temperature explorer</h2>
-          <button type="button" onClick={onClose} data-testid="explorer-close">Close</button>
+          <h2 id="explorer-title">{tx.explorerTitle}</h2>
+          <button type="button" onClick={onClose} data-testid="explorer-close">{tx.close}</button>
         </header>
-        {load.status === 'loading' && <p className="muted" data-testid="explorer-loading">Loading the shipped teacher and twelve test images in a worker…</p>}
+        {load.status === 'loading' && <p className="muted" data-testid="explorer-loading">{tx.loading}</p>}
         {load.status === 'failed' && (
           <div className="explorer__error" role="alert" data-testid="explorer-error">
-            {load.message} <button type="button" onClick={retry}>Try again</button>
+            {load.message} <button type="button" onClick={retry}>{tx.tryAgain}</button>
           </div>
         )}
         {load.status === 'ready' && <ExplorerBody data={load.result} />}

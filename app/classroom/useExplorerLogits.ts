@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ExplorerLogits } from '../../src/classroom/explorerTeacher';
 import type { ExplorerCommand, ExplorerWorkerMessage } from '../../src/protocol';
+import { textsNow } from '../i18n/texts';
+import { classroomTexts } from '../i18n/catalogs/classroom';
 
 export type ExplorerLoad =
   | { status: 'loading' }
@@ -25,7 +27,8 @@ export function useExplorerLogits(): { load: ExplorerLoad; retry: () => void } {
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      setLoad({ status: 'failed', message: `The explorer's worker failed: ${event.message || 'its script did not load'}.` });
+      const tx = textsNow(classroomTexts);
+      setLoad({ status: 'failed', message: tx.workerFailed(event.message || tx.scriptDidNotLoad) });
       worker.terminate();
     };
     worker.postMessage({ type: 'load' } satisfies ExplorerCommand);

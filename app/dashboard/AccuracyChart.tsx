@@ -8,6 +8,8 @@ import { accuracyDomain, accuracyKey, accuracyRows, latestValue } from './chartD
 import { knownModels, modelColors, type ModelIdentity } from './modelColors';
 import { EmptyState, Panel } from './Panel';
 import { ChartDownloads } from './ChartDownloads';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 const formatPercentValue = (value: unknown) => `${Number(value).toFixed(2)}%`;
 
@@ -19,6 +21,7 @@ function identityFromEpochs(modelId: string, epochs: readonly EpochMetrics[]): M
 
 /** Train (dashed, hollow dots) and test (solid) accuracy per epoch, one pair of lines per trained model. */
 export function AccuracyChart() {
+  const tx = useTexts(dashboardTexts);
   const epochMetrics = useStudio((s) => s.run.epochMetrics);
   const plan = useStudio((s) => s.run.plan);
   const rows = useMemo(() => accuracyRows(epochMetrics), [epochMetrics]);
@@ -34,9 +37,11 @@ export function AccuracyChart() {
     () =>
       models.flatMap((model) => {
         const color = colors.get(model.modelId) ?? '#57606a';
-        return (['test', 'train'] as const).map((split) => ({ key: accuracyKey(model.modelId, split), name: `${model.label} ${split}`, color, split }));
+        return (['test', 'train'] as const).map((split) => ({
+          key: accuracyKey(model.modelId, split), label: model.label, name: `${model.label} ${split === 'test' ? tx.splitTest : tx.splitTrain}`, color, split,
+        }));
       }),
-    [models, colors],
+    [models, colors, tx],
   );
   const legend = useMemo<LegendItem[]>(
     () =>
@@ -48,14 +53,15 @@ export function AccuracyChart() {
   );
 
   return (
-    <Panel title="Accuracy per epoch" testId="accuracy-chart">
+    <Panel title={tx.accuracyTitle} testId="accuracy-chart">
       {rows.length === 0 ? (
-        <EmptyState>Accuracy appears here after the first epoch.</EmptyState>
+        <EmptyState>{tx.accuracyEmpty}</EmptyState>
       ) : (
         <>
           <div className="dash-toolbar dash-toolbar--end">
-            <ChartDownloads chart="accuracy" title="Accuracy per epoch" data={() => ({
-              columns: [{ key: 'epoch', label: 'epoch' }, ...lines.map((line) => ({ key: line.key, label: `${line.name} accuracy (%)` }))],
+            <ChartDownloads chart="accuracy" title={tx.accuracyTitle} data={() => ({
+              // CSV headers stay English whatever the interface language: they are read by scripts.
+              columns: [{ key: 'epoch', label: 'epoch' }, ...lines.map((line) => ({ key: line.key, label: `${line.label} ${line.split} accuracy (%)` }))],
               rows,
               legend: lines.map((line) => ({ label: line.name, color: line.color, dashed: line.split === 'train' })),
             })} />
@@ -63,9 +69,9 @@ export function AccuracyChart() {
           <ResponsiveContainer width="100%" height={220}>
             <LineChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid {...GRID_PROPS} />
-              <XAxis {...epochAxisProps(rows.length, epochTicks)} />
+              <XAxis {...epochAxisProps(rows.length, epochTicks, tx)} />
               <YAxis width={52} domain={domain} unit="%" allowDataOverflow tickCount={6} />
-              <Tooltip isAnimationActive={false} formatter={formatPercentValue} labelFormatter={(epoch) => `Epoch ${String(epoch)}`} />
+              <Tooltip isAnimationActive={false} formatter={formatPercentValue} labelFormatter={(epoch) => tx.epochTooltip(String(epoch))} />
               {lines.map((line) =>
                 line.split === 'test' ? (
                   <Line

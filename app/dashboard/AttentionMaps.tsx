@@ -6,6 +6,8 @@ import { formatCompact } from './colormap';
 import { CaptionedHeatmap, ColorScale } from './Heatmap';
 import { EmptyState, Panel } from './Panel';
 import { ProbeImage } from './ProbeImage';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 interface AttentionGroup {
   pairId: string;
@@ -34,6 +36,7 @@ function groupByPair(attention: readonly HeatmapPair[]): AttentionGroup[] {
 
 /** Teacher-side vs student-side spatial attention (Zagoruyko & Komodakis) per pair and probe image. */
 export function AttentionMaps() {
+  const tx = useTexts(dashboardTexts);
   const probe = useStudio((s) => s.run.probe);
   const plan = useStudio((s) => s.run.plan);
   const groups = useMemo(() => groupByPair(probe?.attention ?? []), [probe]);
@@ -44,25 +47,19 @@ export function AttentionMaps() {
   }, [probe, labelOf]);
 
   return (
-    <Panel title="Attention maps" testId="attention-maps" wide>
+    <Panel title={tx.attentionTitle} testId="attention-maps" wide>
       {probe === null || groups.length === 0 ? (
-        <EmptyState>
-          Attention maps appear during training when the graph has guide/guided pairs (for example an attention
-          transfer block).
-        </EmptyState>
+        <EmptyState>{tx.attentionEmpty}</EmptyState>
       ) : (
         <>
           <div className="dash-panel__header">
-            <p className="dash-panel__note">
-              Where each network looks: activation energy pooled over channels, L2-normalised, for {compared} at step{' '}
-              {probe.step}. d = mean squared difference of the two maps.
-            </p>
-            <ColorScale caption="each map scaled to its own min–max" />
+            <p className="dash-panel__note">{tx.attentionNote(compared, probe.step)}</p>
+            <ColorScale caption={tx.ownMinMax} />
           </div>
           {groups.map((group) => (
             <div key={group.pairId} className="attention-group">
               <h4>
-                {group.label} <span className="attention-group__distance">mean d = {formatCompact(group.meanDistance)}</span>
+                {group.label} <span className="attention-group__distance">{tx.meanDistance(formatCompact(group.meanDistance))}</span>
               </h4>
               <div className="attention-group__maps">
                 {group.maps.map(({ probe: index, pair }) => (
@@ -70,12 +67,12 @@ export function AttentionMaps() {
                     {probe.images[index] !== undefined && (
                       <div className="attention-map__input">
                         <ProbeImage pixels={probe.images[index]} shape={probe.imageShape} size={56} />
-                        <span>input</span>
+                        <span>{tx.input}</span>
                       </div>
                     )}
                     <CaptionedHeatmap
                       matrix={pair.teacher}
-                      label={`${labelOf(pair.teacherModel)} attention, ${pair.label}`}
+                      label={tx.attentionOf(labelOf(pair.teacherModel), pair.label)}
                       caption={labelOf(pair.teacherModel)}
                       detail={`${pair.rows}×${pair.cols}`}
                       size={64}
@@ -83,13 +80,13 @@ export function AttentionMaps() {
                     />
                     <CaptionedHeatmap
                       matrix={pair.student}
-                      label={`${labelOf(pair.studentModel)} attention, ${pair.label}`}
+                      label={tx.attentionOf(labelOf(pair.studentModel), pair.label)}
                       caption={labelOf(pair.studentModel)}
                       detail={`${pair.rows}×${pair.cols}`}
                       size={64}
                       testId="attention-heatmap"
                     />
-                    <figcaption className="attention-map__distance" title="Mean squared difference of the normalised maps">
+                    <figcaption className="attention-map__distance" title={tx.mapsDistanceTitle}>
                       d = {formatCompact(pair.distance)}
                     </figcaption>
                   </figure>

@@ -1,6 +1,8 @@
 import { useStudio } from '../store';
 import { downloadFile, fileSlug } from '../download';
 import { errorMessage } from '../../src/errorMessage';
+import { textsNow, useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 import { chartPng, csvOf, type CsvColumn, type CsvRow, type PngLegendItem } from './chartExport';
 
 export interface ChartData {
@@ -14,6 +16,7 @@ export interface ChartData {
  * (`hinton-kd-on-mnist-loss.csv`); the PNG is the chart as drawn, the CSV every value behind it.
  */
 export function ChartDownloads({ chart, title, data }: { chart: string; title: string; data: () => ChartData }) {
+  const tx = useTexts(dashboardTexts);
   const baseName = (): string => `${fileSlug(useStudio.getState().experiment.name, 'experiment')}-${chart}`;
 
   const downloadCsv = () => {
@@ -24,18 +27,18 @@ export function ChartDownloads({ chart, title, data }: { chart: string; title: s
   const downloadPng = async (button: HTMLButtonElement) => {
     const svg = button.closest('.dash-panel')?.querySelector<SVGSVGElement>('svg.recharts-surface');
     try {
-      if (!svg) throw new Error('the chart is not on screen');
+      if (!svg) throw new Error(textsNow(dashboardTexts).chartNotOnScreen);
       const blob = await chartPng(svg, `${title}: ${useStudio.getState().experiment.name}`, data().legend);
       downloadFile(new Uint8Array(await blob.arrayBuffer()), `${baseName()}.png`, 'image/png');
     } catch (error) {
-      useStudio.getState().pushToast('error', `Could not save the chart as PNG: ${errorMessage(error)}`);
+      useStudio.getState().pushToast('error', textsNow(dashboardTexts).pngFailed(errorMessage(error)));
     }
   };
 
   return (
     <span className="chart-downloads">
-      <button type="button" data-testid={`${chart}-csv`} title="The values behind this chart, as CSV" onClick={downloadCsv}>CSV</button>
-      <button type="button" data-testid={`${chart}-png`} title="This chart as a PNG image, with its legend"
+      <button type="button" data-testid={`${chart}-csv`} title={tx.csvTitle} onClick={downloadCsv}>CSV</button>
+      <button type="button" data-testid={`${chart}-png`} title={tx.pngTitle}
         onClick={(event) => void downloadPng(event.currentTarget)}>PNG</button>
     </span>
   );

@@ -4,8 +4,10 @@ import { useStudio } from '../store';
 import type { LossSeries } from '../store/runSlice';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import { SERIES_COLORS } from './chartData';
-import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS } from './chartStyle';
+import { CHART_MARGIN, GRID_PROPS, stepAxisProps } from './chartStyle';
 import { Panel } from './Panel';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 const ACCURACY = ':discriminatorAccuracy';
 
@@ -24,6 +26,7 @@ function adversarialSeries(lossSeries: Readonly<Record<string, LossSeries>>): { 
  * Shown only when the experiment has an adversarial block.
  */
 export function DiscriminatorChart() {
+  const tx = useTexts(dashboardTexts);
   const lossSeries = useStudio((s) => s.run.lossSeries);
   const nodes = useStudio((s) => s.experiment.nodes);
   const found = useMemo(() => adversarialSeries(lossSeries), [lossSeries]);
@@ -36,26 +39,23 @@ export function DiscriminatorChart() {
     const last = rows.at(-1)?.[key];
     return {
       key,
-      label: `${nodes.find((node) => node.id === nodeId)?.label ?? nodeId}: discriminator accuracy`,
+      label: tx.discriminatorAccuracy(nodes.find((node) => node.id === nodeId)?.label ?? nodeId),
       color: SERIES_COLORS[index % SERIES_COLORS.length],
       value: last === undefined || Number.isNaN(last) ? undefined : `${last.toFixed(0)}%`,
     };
-  }), [found, rows, nodes]);
+  }), [found, rows, nodes, tx]);
   if (!found) return null;
 
   return (
-    <Panel title="Discriminator" testId="discriminator-chart">
-      <p className="dash-panel__note">
-        Share of the teacher's and the student's logits the discriminator labels right, per step ({found.series.label}).
-        50 % means the student fools it.
-      </p>
+    <Panel title={tx.discriminatorTitle} testId="discriminator-chart">
+      <p className="dash-panel__note">{tx.discriminatorNote(found.series.label)}</p>
       <ResponsiveContainer width="100%" height={200}>
         <LineChart data={rows} margin={CHART_MARGIN}>
           <CartesianGrid {...GRID_PROPS} />
-          <XAxis {...STEP_AXIS_PROPS} />
+          <XAxis {...stepAxisProps(tx)} />
           <YAxis width={44} domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" />
           <ReferenceLine y={50} stroke="#8c959f" strokeDasharray="4 4" />
-          <Tooltip isAnimationActive={false} formatter={(value: unknown) => `${Number(value).toFixed(1)}%`} labelFormatter={(step: unknown) => `Step ${String(step)}`} />
+          <Tooltip isAnimationActive={false} formatter={(value: unknown) => `${Number(value).toFixed(1)}%`} labelFormatter={(step: unknown) => tx.stepTooltip(String(step))} />
           {legend.map((item) => (
             <Line key={item.key} dataKey={item.key} name={String(item.label)} stroke={item.color} dot={false} isAnimationActive={false} strokeWidth={1.5} />
           ))}

@@ -4,7 +4,9 @@ import type { FspDistancePoint } from '../store/runSlice';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import { fspDistanceRows, fspSeries, latestValue, type FspLine } from './chartData';
 import { formatCompact } from './colormap';
-import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
+import { CHART_MARGIN, GRID_PROPS, stepAxisProps, stepTooltipProps } from './chartStyle';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 import type { PhaseStyle } from './phaseStyles';
 
 /** Lines share their phase's colour; pairs of one phase differ by dash pattern. */
@@ -29,6 +31,7 @@ export const FspDistanceChart = memo(function FspDistanceChart({
   pairLabels: ReadonlyMap<string, string>;
   phases: ReadonlyMap<string, PhaseStyle>;
 }) {
+  const tx = useTexts(dashboardTexts);
   const rows = useMemo(() => fspDistanceRows(history), [history]);
   const series = useMemo(() => fspSeries(history), [history]);
   const pairOrder = useMemo(() => [...new Set(series.map((line) => line.pairId))], [series]);
@@ -49,16 +52,16 @@ export const FspDistanceChart = memo(function FspDistanceChart({
   // Few points: draw dots so a line of two samples is still visible.
   const showDots = rows.length <= 12;
 
-  if (rows.length === 0) return <p className="dash-panel__empty">The FSP distance over time appears after the first probe.</p>;
+  if (rows.length === 0) return <p className="dash-panel__empty">{tx.fspOverTrainingEmpty}</p>;
   return (
     <div className="fsp-distance">
-      <h4>FSP distance over training</h4>
+      <h4>{tx.fspOverTraining}</h4>
       <ResponsiveContainer width="100%" height={170}>
         <LineChart data={rows} margin={CHART_MARGIN}>
           <CartesianGrid {...GRID_PROPS} />
-          <XAxis {...STEP_AXIS_PROPS} />
+          <XAxis {...stepAxisProps(tx)} />
           <YAxis width={56} tickFormatter={formatCompact} domain={[0, 'auto']} />
-          <Tooltip {...STEP_TOOLTIP_PROPS} />
+          <Tooltip {...stepTooltipProps(tx)} />
           {series.map((line) => (
             <Line
               key={line.key}

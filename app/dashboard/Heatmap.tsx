@@ -1,4 +1,6 @@
 import { memo, useEffect, useRef } from 'react';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 import { colorAt, formatCompact, matrixRange, RAMP_GRADIENT, type ValueRange } from './colormap';
 
 /**
@@ -75,11 +77,12 @@ export function CaptionedHeatmap({ caption, detail, ...heatmap }: Parameters<typ
 
 /** Colour bar for the ramp; with a range it labels both ends, otherwise it reads low → high. */
 export function ColorScale({ range, caption }: { range?: ValueRange; caption?: string }) {
+  const tx = useTexts(dashboardTexts);
   return (
-    <div className="color-scale" aria-label={caption ?? 'Colour scale'}>
-      <span className="color-scale__end">{range === undefined ? 'low' : formatCompact(range.min)}</span>
+    <div className="color-scale" aria-label={caption ?? tx.colourScale}>
+      <span className="color-scale__end">{range === undefined ? tx.low : formatCompact(range.min)}</span>
       <span className="color-scale__bar" style={{ background: RAMP_GRADIENT }} />
-      <span className="color-scale__end">{range === undefined ? 'high' : formatCompact(range.max)}</span>
+      <span className="color-scale__end">{range === undefined ? tx.high : formatCompact(range.max)}</span>
       {caption !== undefined && <span className="color-scale__caption">{caption}</span>}
     </div>
   );

@@ -6,18 +6,21 @@ import { ChartLegend, type LegendItem } from './ChartLegend';
 import { latestValue, logDomain, lossRows, lossTable, lossTermKeys, lossTermLabels, magnitudeSpread, phaseTabs, positiveRows, SERIES_COLORS } from './chartData';
 import { ChartDownloads } from './ChartDownloads';
 import { formatCompact } from './colormap';
-import { CHART_MARGIN, GRID_PROPS, STEP_AXIS_PROPS, STEP_TOOLTIP_PROPS } from './chartStyle';
+import { CHART_MARGIN, GRID_PROPS, stepAxisProps, stepTooltipProps } from './chartStyle';
 import { EmptyState, Panel } from './Panel';
 import { usePresenterMode } from '../classroom/presenterMode';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 /** Terms whose typical sizes differ by this many orders of magnitude are hard to read on a linear axis. */
 const LOG_SCALE_SPREAD = 1.5;
-const PHASE_KIND_NAMES = { teacher: 'teacher training', baseline: 'baseline, labels only', student: 'distillation' } as const;
 const TOTAL_COLOR = '#24292f';
 const NO_SERIES: LossSeries = { phaseId: '', kind: 'teacher', label: '', stride: 1, points: [] };
 
 /** Every weighted loss term and the total, per step, for one phase at a time (a tab per phase). */
 export function LossChart() {
+  const tx = useTexts(dashboardTexts);
+  const phaseKindNames = { teacher: tx.phaseTeacher, baseline: tx.phaseBaseline, student: tx.phaseStudent };
   // Presenter view gives the chart a shorter cell of a 720 px screen (app/classroom/presenter.css).
   const chartHeight = usePresenterMode() ? 150 : 220;
   const lossSeries = useStudio((s) => s.run.lossSeries);
@@ -47,7 +50,7 @@ export function LossChart() {
       return value === null ? undefined : formatCompact(value);
     };
     return [
-      { key: 'total', label: 'Total', color: TOTAL_COLOR, value: latest('total') },
+      { key: 'total', label: tx.total, color: TOTAL_COLOR, value: latest('total') },
       ...terms.map((term, index) => ({
         key: term,
         label: labelOf(term),
@@ -55,10 +58,10 @@ export function LossChart() {
         value: latest(term),
       })),
     ];
-  }, [rows, terms, labelOf]);
+  }, [rows, terms, labelOf, tx]);
 
   return (
-    <Panel title="Loss per step" testId="loss-chart">
+    <Panel title={tx.lossTitle} testId="loss-chart">
       <div className="dash-toolbar">
         <div className="dash-tabs" role="tablist">
           {tabs.map((tab) => (
@@ -69,40 +72,40 @@ export function LossChart() {
               aria-selected={tab.phaseId === phaseId}
               disabled={!tab.hasData}
               data-phase-kind={tab.kind}
-              title={`${tab.label} (${PHASE_KIND_NAMES[tab.kind]})`}
+              title={`${tab.label} (${phaseKindNames[tab.kind]})`}
               onClick={() => setChosen(tab.phaseId)}
             >
               {tab.label}
             </button>
           ))}
         </div>
-        <label className="dash-toggle" title={`Terms span ${spread.toFixed(1)} orders of magnitude`}>
+        <label className="dash-toggle" title={tx.orders(spread.toFixed(1))}>
           <input type="checkbox" checked={logScale} onChange={(event) => setChosenLog(event.target.checked)} />
-          log scale
+          {tx.logScale}
         </label>
         {rows.length > 0 && (
-          <ChartDownloads chart="loss" title={`Loss per step, ${series.label}`} data={() => ({
+          <ChartDownloads chart="loss" title={tx.lossChartTitle(series.label)} data={() => ({
             ...lossTable(lossSeries, labelOf),
-            legend: [{ label: 'Total', color: TOTAL_COLOR }, ...terms.map((term, index) => ({ label: labelOf(term), color: SERIES_COLORS[index % SERIES_COLORS.length] }))],
+            legend: [{ label: tx.total, color: TOTAL_COLOR }, ...terms.map((term, index) => ({ label: labelOf(term), color: SERIES_COLORS[index % SERIES_COLORS.length] }))],
           })} />
         )}
       </div>
       {rows.length === 0 ? (
-        <EmptyState>Loss curves appear here once training starts.</EmptyState>
+        <EmptyState>{tx.lossEmpty}</EmptyState>
       ) : (
         <>
           <ResponsiveContainer width="100%" height={chartHeight}>
             <LineChart data={plotted} margin={CHART_MARGIN}>
               <CartesianGrid {...GRID_PROPS} />
-              <XAxis {...STEP_AXIS_PROPS} />
+              <XAxis {...stepAxisProps(tx)} />
               <YAxis
                 width={56}
                 scale={logScale ? 'log' : 'auto'}
                 domain={yDomain}
                 tickFormatter={formatCompact}
               />
-              <Tooltip {...STEP_TOOLTIP_PROPS} />
-              <Line dataKey="total" name="Total" stroke={TOTAL_COLOR} strokeWidth={2.5} dot={false} connectNulls isAnimationActive={false} />
+              <Tooltip {...stepTooltipProps(tx)} />
+              <Line dataKey="total" name={tx.total} stroke={TOTAL_COLOR} strokeWidth={2.5} dot={false} connectNulls isAnimationActive={false} />
               {terms.map((term, index) => (
                 <Line
                   key={term}

@@ -4,6 +4,8 @@ import { bestRowIndex, currentPoint, gainLines, paramSweepRows, type ParamSweep 
 import { describeSweepValues } from '../../src/graph/sweepVariants';
 import { CHART_MARGIN, GRID_PROPS } from './chartStyle';
 import { formatPercent, formatPoints } from './format';
+import { useTexts } from '../i18n/texts';
+import { dashboardSweepsTexts } from '../i18n/catalogs/dashboardSweeps';
 
 const LINE_COLORS = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#57606a'];
 
@@ -11,11 +13,12 @@ interface DotProps { cx?: number; cy?: number; payload?: { best: boolean }; stro
 
 /** A point of the gain chart; the best gain of the sweep drawn as a larger ringed dot. */
 function GainDot({ cx, cy, payload, stroke }: DotProps) {
+  const tx = useTexts(dashboardSweepsTexts);
   if (cx === undefined || cy === undefined) return null;
   return (
     <g data-testid="param-sweep-point">
       <circle cx={cx} cy={cy} r={3.5} fill={stroke} />
-      {payload?.best && <circle data-testid="param-sweep-best-marker" cx={cx} cy={cy} r={8} fill="none" stroke="#1a7f37" strokeWidth={2.5}><title>best gain</title></circle>}
+      {payload?.best && <circle data-testid="param-sweep-best-marker" cx={cx} cy={cy} r={8} fill="none" stroke="#1a7f37" strokeWidth={2.5}><title>{tx.bestGain}</title></circle>}
     </g>
   );
 }
@@ -36,8 +39,9 @@ function xAxisProps(values: readonly (number | string)[]) {
  * the first parameter, one line per value of the second.
  */
 export function ParamSweepResults({ sweep }: { sweep: ParamSweep }) {
+  const tx = useTexts(dashboardSweepsTexts);
   const rows = useMemo(() => paramSweepRows(sweep), [sweep]);
-  const lines = useMemo(() => gainLines(sweep), [sweep]);
+  const lines = useMemo(() => gainLines(sweep, tx.gainLine), [sweep, tx]);
   const best = bestRowIndex(rows);
   const running = sweep.state === 'running' ? currentPoint(sweep) : null;
   const first = sweep.axes[0];
@@ -45,17 +49,16 @@ export function ParamSweepResults({ sweep }: { sweep: ParamSweep }) {
   return (
     <div className="seed-sweep param-sweep" data-testid="param-sweep" data-state={sweep.state}>
       <h4 className="seed-sweep__title">
-        Sweep of {sweep.axes.map((axis) => axis.label).join(' × ')} ({sweep.finished.length} of {sweep.points.length} runs finished
-        {sweep.state === 'stopped' ? ', ended early' : ''})
+        {tx.sweepOf(sweep.axes.map((axis) => axis.label).join(' × '), sweep.finished.length, sweep.points.length, sweep.state === 'stopped')}
       </h4>
       <table className="results-table seed-sweep__table">
         <thead>
           <tr>
             {sweep.axes.map((axis) => <th key={axis.symbol} scope="col" title={axis.label}>{axis.symbol}</th>)}
-            <th scope="col">Teacher test</th>
-            <th scope="col">Baseline test</th>
-            <th scope="col">Distilled test</th>
-            <th scope="col">Gain test</th>
+            <th scope="col">{tx.teacherTest}</th>
+            <th scope="col">{tx.baselineTest}</th>
+            <th scope="col">{tx.distilledTest}</th>
+            <th scope="col">{tx.gainTest}</th>
           </tr>
         </thead>
         <tbody>
@@ -72,15 +75,14 @@ export function ParamSweepResults({ sweep }: { sweep: ParamSweep }) {
           {running && (
             <tr className="seed-sweep__pending">
               <th scope="row" colSpan={sweep.axes.length}>{describeSweepValues(sweep.axes, running.values)}</th>
-              <td colSpan={4}>training…</td>
+              <td colSpan={4}>{tx.training}</td>
             </tr>
           )}
         </tbody>
       </table>
       {best !== null && (
         <p className="seed-sweep__summary" data-testid="param-sweep-best">
-          Best gain {formatPoints(rows[best].gain ?? 0)} at {describeSweepValues(sweep.axes, rows[best].values)} (one run per value:
-          differences smaller than the seed-to-seed spread are noise; a seed sweep at the best value tells).
+          {tx.bestSummary(formatPoints(rows[best].gain ?? 0), describeSweepValues(sweep.axes, rows[best].values))}
         </p>
       )}
       {lines.length > 0 && (
@@ -89,7 +91,7 @@ export function ParamSweepResults({ sweep }: { sweep: ParamSweep }) {
             <CartesianGrid {...GRID_PROPS} />
             <XAxis dataKey="x" {...xAxisProps(first.values)} label={{ value: first.symbol, position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
             <YAxis dataKey="gain" tickFormatter={(value: number) => `${(value * 100).toFixed(1)}`}
-              label={{ value: 'gain (pp)', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+              label={{ value: tx.gainAxis, angle: -90, position: 'insideLeft', fontSize: 11 }} />
             <Tooltip formatter={(value) => formatPoints(Number(value))} labelFormatter={(x) => `${first.symbol} = ${x}`} />
             {lines.map((line, index) => (
               <Line key={line.name} data={line.points} dataKey="gain" name={line.name} isAnimationActive={false}

@@ -1,4 +1,6 @@
 import { memo, useEffect, useRef } from 'react';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 /** A probe image ([H*W*C] pixels in [0, 255]) as a small canvas thumbnail. */
 export const ProbeImage = memo(function ProbeImage({
@@ -10,6 +12,7 @@ export const ProbeImage = memo(function ProbeImage({
   shape: [number, number, number];
   size?: number;
 }) {
+  const tx = useTexts(dashboardTexts);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [height, width, channels] = shape;
 
@@ -35,7 +38,7 @@ export const ProbeImage = memo(function ProbeImage({
       className="probe-image"
       style={{ width: size, height: size }}
       role="img"
-      aria-label="Probe image"
+      aria-label={tx.probeImage}
     />
   );
 });

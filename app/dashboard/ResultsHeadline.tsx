@@ -1,5 +1,7 @@
 import { modelResultById, type DistillationReport, type ExperimentResults } from '../../src/results';
 import { formatCount, formatPercent, formatPoints } from './format';
+import { useTexts } from '../i18n/texts';
+import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
 
 type Tone = 'good' | 'bad' | 'neutral';
 
@@ -25,35 +27,36 @@ export const formatCompression = (ratio: number | null): string => (ratio === nu
 
 /** The three numbers a distillation is about (the experiment's first distillation), large, above the detailed table. */
 export function ResultsHeadline({ results, report }: { results: ExperimentResults; report: DistillationReport }) {
+  const tx = useTexts(dashboardResultsTexts);
   const teacher = modelResultById(results, report.teacherId);
   const student = modelResultById(results, report.studentId);
   const baseline = modelResultById(results, report.baselineId);
-  const teacherName = teacher?.label ?? 'teacher';
-  const studentName = student?.label ?? 'student';
+  const teacherName = teacher?.label ?? tx.teacher;
+  const studentName = student?.label ?? tx.student;
   // Teacher-free KD: no teacher network, so nothing to compress from or drop below.
-  const noTeacher = `${studentName} learned without a teacher network`;
+  const noTeacher = tx.noTeacherNetwork(studentName);
   return (
     <div className="results-headline" data-testid="results-headline" data-student-id={report.studentId}>
       <Metric
-        title="Compression"
+        title={tx.compression}
         value={formatCompression(report.compressionRatio)}
-        detail={report.teacherId === null ? noTeacher : `${teacherName} ${formatCount(teacher?.params)} ÷ ${studentName} ${formatCount(student?.params)} parameters`}
+        detail={report.teacherId === null ? noTeacher : tx.parametersRatio(`${teacherName} ${formatCount(teacher?.params)}`, `${studentName} ${formatCount(student?.params)}`)}
         tone="neutral"
         testId="result-compression"
       />
       <Metric
-        title="Accuracy drop"
+        title={tx.accuracyDrop}
         value={formatPoints(report.accuracyDrop)}
         detail={report.teacherId === null ? noTeacher : `${teacherName} ${formatPercent(teacher?.testAccuracy)} − ${studentName} ${formatPercent(student?.testAccuracy)}`}
         tone={toneOf(report.accuracyDrop, false)}
         testId="result-accuracy-drop"
       />
       <Metric
-        title="Distillation gain"
+        title={tx.distillationGain}
         value={formatPoints(report.distillationGain)}
         detail={report.baselineId === null
-          ? `${studentName} has no baseline to compare with`
-          : `${studentName} ${formatPercent(student?.testAccuracy)} − ${baseline?.label ?? 'baseline'} ${formatPercent(baseline?.testAccuracy)}`}
+          ? tx.noBaseline(studentName)
+          : `${studentName} ${formatPercent(student?.testAccuracy)} − ${baseline?.label ?? tx.baseline} ${formatPercent(baseline?.testAccuracy)}`}
         tone={toneOf(report.distillationGain, true)}
         testId="result-distillation-gain"
       />

@@ -15,6 +15,8 @@ import { currentSeed } from '../run/seedSweep';
 import { runIndexOf } from '../run/paramSweep';
 import { describeSweepValues } from '../../src/graph/sweepVariants';
 import { downloadFile, fileSlug } from '../download';
+import { useTexts } from '../i18n/texts';
+import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
 
 function downloadResults(results: ExperimentResults): void {
   downloadFile(JSON.stringify(results, null, 2), `${fileSlug(results.experimentName, 'experiment')}-results.json`, 'application/json');
@@ -28,6 +30,7 @@ function runSeed(results: ExperimentResults): number | null {
 
 /** Every model of the run side by side, and what each distillation bought (the first one large). */
 export function ResultsPanel() {
+  const tx = useTexts(dashboardResultsTexts);
   const results = useStudio((s) => s.run.results);
   const plan = useStudio((s) => s.run.plan);
   const selection = useStudio((s) => s.run.selection);
@@ -42,27 +45,26 @@ export function ResultsPanel() {
   const headline = results === null ? null : headlineDistillation(results);
 
   return (
-    <Panel title="Results" testId="results-panel" wide>
+    <Panel title={tx.title} testId="results-panel" wide>
       {restored !== null && (
         <p className="results-restored" data-testid="results-restored">
-          {restored.notice ?? 'Results of the last run, from before the page was reloaded.'}
+          {restored.notice ?? tx.restored}
         </p>
       )}
       {sweep !== null && <SeedSweepResults sweep={sweep} />}
       {paramSweep !== null && <ParamSweepResults sweep={paramSweep} />}
       {results === null ? (
-        sweep === null && paramSweep === null && <EmptyState>Results appear as each model finishes training.</EmptyState>
+        sweep === null && paramSweep === null && <EmptyState>{tx.empty}</EmptyState>
       ) : (
         <>
           {sweep !== null && (
             <h4 className="seed-sweep__title" data-testid="seed-sweep-run-title">
-              Seed {runSeed(results) ?? currentSeed(sweep).seed}: this run's models
+              {tx.seedRunTitle(String(runSeed(results) ?? currentSeed(sweep).seed))}
             </h4>
           )}
           {paramSweep !== null && (
             <h4 className="seed-sweep__title" data-testid="param-sweep-run-title">
-              Run {runIndexOf(paramSweep, results) + 1} ({describeSweepValues(paramSweep.axes, paramSweep.points[runIndexOf(paramSweep, results)])}):
-              this run's models
+              {tx.paramRunTitle(runIndexOf(paramSweep, results) + 1, describeSweepValues(paramSweep.axes, paramSweep.points[runIndexOf(paramSweep, results)]))}
             </h4>
           )}
           {headline !== null && <ResultsHeadline results={results} report={headline} />}
@@ -71,11 +73,10 @@ export function ResultsPanel() {
           {results.distillations.length > 1 && <DistillationsTable results={results} />}
           <div className="results-footer">
             <span className="results-meta">
-              Backend <b data-testid="result-backend">{results.backend}</b> · {results.datasetId}: {results.trainCount} train,{' '}
-              {results.testCount} test images
+              {tx.backend} <b data-testid="result-backend">{results.backend}</b>{tx.meta(results.datasetId, results.trainCount, results.testCount)}
             </span>
             <button type="button" data-testid="download-results" onClick={() => downloadResults(results)}>
-              Download results JSON
+              {tx.downloadJson}
             </button>
           </div>
         </>

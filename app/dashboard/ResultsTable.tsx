@@ -1,21 +1,25 @@
 import type { ModelResult } from '../../src/results';
 import { formatBytes, formatCount, formatMs, formatPercent, formatSeconds } from './format';
-import { modelColors, ROLE_NAMES } from './modelColors';
+import { modelColors, roleNames } from './modelColors';
 import { missingResultText, type ResultRow } from './resultRows';
+import { useTexts } from '../i18n/texts';
+import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
 
-const COLUMNS: { label: string; value: (m: ModelResult) => string; testId: string }[] = [
-  { label: 'Test accuracy', value: (m) => formatPercent(m.testAccuracy), testId: 'accuracy' },
-  { label: 'Validation', value: (m) => formatPercent(m.validationAccuracy), testId: 'validation' },
-  { label: 'Params', value: (m) => formatCount(m.params), testId: 'params' },
-  { label: 'Size', value: (m) => formatBytes(m.bytes), testId: 'bytes' },
-  { label: 'FLOPs', value: (m) => formatCount(m.flops), testId: 'flops' },
-  { label: 'Inference / sample', value: (m) => formatMs(m.inferenceMsPerSample), testId: 'inference' },
-  { label: 'Training time', value: (m) => formatSeconds(m.trainingSeconds), testId: 'training-time' },
-  { label: 'Seed', value: (m) => String(m.seed), testId: 'seed' },
+type ResultsTexts = (typeof dashboardResultsTexts)['en'];
+
+const columns = (tx: ResultsTexts): { label: string; value: (m: ModelResult) => string; testId: string }[] => [
+  { label: tx.testAccuracy, value: (m) => formatPercent(m.testAccuracy), testId: 'accuracy' },
+  { label: tx.validation, value: (m) => formatPercent(m.validationAccuracy), testId: 'validation' },
+  { label: tx.params, value: (m) => formatCount(m.params), testId: 'params' },
+  { label: tx.size, value: (m) => formatBytes(m.bytes), testId: 'bytes' },
+  { label: tx.flops, value: (m) => formatCount(m.flops), testId: 'flops' },
+  { label: tx.inference, value: (m) => formatMs(m.inferenceMsPerSample), testId: 'inference' },
+  { label: tx.trainingTime, value: (m) => formatSeconds(m.trainingSeconds), testId: 'training-time' },
+  { label: tx.seed, value: (m) => String(m.seed), testId: 'seed' },
 ];
 
-function provenance(result: ModelResult | null): string {
-  return result?.pretrained ? ' (pretrained)' : result?.fromCache ? ' (cached)' : '';
+function provenance(result: ModelResult | null, tx: ResultsTexts): string {
+  return result?.pretrained ? tx.pretrained : result?.fromCache ? tx.cached : '';
 }
 
 /**
@@ -23,14 +27,16 @@ function provenance(result: ModelResult | null): string {
  * phase may still run, or says where a stop caught it (in its first column, the rest blank).
  */
 export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; active: boolean }) {
+  const tx = useTexts(dashboardResultsTexts);
   const colors = modelColors(rows);
+  const shownColumns = columns(tx);
   return (
     <table className="results-table">
       <thead>
         <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Role</th>
-          {COLUMNS.map((column) => (
+          <th scope="col">{tx.model}</th>
+          <th scope="col">{tx.role}</th>
+          {shownColumns.map((column) => (
             <th key={column.testId} scope="col">
               {column.label}
             </th>
@@ -39,16 +45,16 @@ export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; act
       </thead>
       <tbody>
         {rows.map((row) => {
-          const missing = missingResultText(row, active);
+          const missing = missingResultText(row, active, tx);
           return (
             <tr key={row.modelId} data-testid={`result-row-${row.testId}`} data-model-id={row.modelId}>
               <th scope="row">
                 <span className="dash-swatch" style={{ background: colors.get(row.modelId) }} />
                 {row.label}
-                {provenance(row.result)}
+                {provenance(row.result, tx)}
               </th>
-              <td className="results-table__role" data-testid={`result-${row.testId}-role`}>{ROLE_NAMES[row.role]}</td>
-              {COLUMNS.map((column, i) => (
+              <td className="results-table__role" data-testid={`result-${row.testId}-role`}>{roleNames(tx)[row.role]}</td>
+              {shownColumns.map((column, i) => (
                 <td key={column.testId} data-testid={`result-${row.testId}-${column.testId}`}>
                   {row.result !== null ? column.value(row.result) : row.stoppedAt !== null && i > 0 ? '—' : missing}
                 </td>

@@ -4,6 +4,10 @@ import { downloadFile, fileSlug } from '../download';
 import { currentSeed, seedRowsOf, sweepDistillations, type SeedSweep } from '../run/seedSweep';
 import { formatPercent, formatPoints } from './format';
 import { GainStrip } from './GainStrip';
+import { useTexts } from '../i18n/texts';
+import { dashboardSweepsTexts } from '../i18n/catalogs/dashboardSweeps';
+
+type SweepsTexts = (typeof dashboardSweepsTexts)['en'];
 
 const points = (fraction: number): string => (fraction * 100).toFixed(2);
 
@@ -17,10 +21,10 @@ function meanAndSpread(s: Spread, signed: boolean): string {
  * What the interval says, in words: a gain only counts when the interval leaves zero out. It covers
  * the spread from seed to seed, not the sampling of a small test set.
  */
-function verdictOf(low: number, high: number): { text: string; tone: 'good' | 'bad' | 'neutral' } {
-  if (low > 0) return { text: 'The interval lies above zero: on average over seeds, the distilled student beats its baseline on this test set.', tone: 'good' };
-  if (high < 0) return { text: 'The interval lies below zero: on average over seeds, the distilled student falls behind its baseline on this test set.', tone: 'bad' };
-  return { text: 'The interval includes zero: these seeds cannot tell the gain from seed-to-seed spread.', tone: 'neutral' };
+function verdictOf(low: number, high: number, tx: SweepsTexts): { text: string; tone: 'good' | 'bad' | 'neutral' } {
+  if (low > 0) return { text: tx.verdictAbove, tone: 'good' };
+  if (high < 0) return { text: tx.verdictBelow, tone: 'bad' };
+  return { text: tx.verdictZero, tone: 'neutral' };
 }
 
 /**
@@ -29,6 +33,7 @@ function verdictOf(low: number, high: number): { text: string; tone: 'good' | 'b
  * headline distillation by default; with several distillations that have a baseline, one is chosen.
  */
 export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
+  const tx = useTexts(dashboardSweepsTexts);
   const distillations = sweepDistillations(sweep);
   const [chosen, setChosen] = useState<string | null>(null);
   const studentId = distillations.some((d) => d.studentId === chosen) ? (chosen ?? undefined) : undefined;
@@ -39,7 +44,7 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
   const [low, high] = gain ? confidenceInterval95(gain) : [Number.NaN, Number.NaN];
   // Judged once the sweep is over: reading the interval after every seed and stopping when it looks
   // good would overstate the gain.
-  const verdict = gain && gain.n > 1 && sweep.state !== 'running' ? verdictOf(low, high) : null;
+  const verdict = gain && gain.n > 1 && sweep.state !== 'running' ? verdictOf(low, high, tx) : null;
   const download = (): void => downloadFile(
     JSON.stringify(sweep.finished.map((run) => run.results), null, 2),
     `${fileSlug(sweep.experimentName, 'experiment')}-seeds-results.json`,
@@ -49,11 +54,11 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
   return (
     <div className="seed-sweep" data-testid="seed-sweep" data-state={sweep.state}>
       <h4 className="seed-sweep__title">
-        Over {sweep.count} seeds ({sweep.finished.length} finished{sweep.state === 'stopped' ? ', ended early' : ''})
+        {tx.overSeeds(sweep.count, sweep.finished.length, sweep.state === 'stopped')}
       </h4>
       {distillations.length > 1 && (
         <label className="seed-sweep__choice">
-          Gain of{' '}
+          {tx.gainOf}{' '}
           <select value={studentId ?? distillations[0].studentId} data-testid="seed-sweep-distillation" onChange={(event) => setChosen(event.target.value)}>
             {distillations.map((d) => <option key={d.studentId} value={d.studentId}>{d.label}</option>)}
           </select>
@@ -62,11 +67,11 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
       <table className="results-table seed-sweep__table">
         <thead>
           <tr>
-            <th scope="col">Seed</th>
-            <th scope="col">Baseline test</th>
-            <th scope="col">Distilled test</th>
-            <th scope="col">Gain test</th>
-            <th scope="col">Gain validation</th>
+            <th scope="col">{tx.seed}</th>
+            <th scope="col">{tx.baselineTest}</th>
+            <th scope="col">{tx.distilledTest}</th>
+            <th scope="col">{tx.gainTest}</th>
+            <th scope="col">{tx.gainValidation}</th>
           </tr>
         </thead>
         <tbody>
@@ -82,22 +87,23 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
           {running && (
             <tr className="seed-sweep__pending">
               <th scope="row">{running.seed}</th>
-              <td colSpan={4}>training…</td>
+              <td colSpan={4}>{tx.training}</td>
             </tr>
           )}
         </tbody>
       </table>
       {summary && gain ? (
         <p className="seed-sweep__summary" data-testid="seed-sweep-summary">
-          Baseline {meanAndSpread(summary.baseline.test, false)}, distilled {meanAndSpread(summary.student.test, false)}{' '}
-          (mean ± sd of test accuracy).
+          {tx.summaryAccuracies(meanAndSpread(summary.baseline.test, false), meanAndSpread(summary.student.test, false))}
           <br />
-          <b data-testid="seed-sweep-gain-mean">Gain {meanAndSpread(gain, true)}</b>
-          {gain.n > 1 ? <>, 95 % CI <span data-testid="seed-sweep-ci">{formatPoints(low)} to {formatPoints(high)}</span></> : ' (one seed: no spread yet)'}
-          ; the distilled student was better in {gain.positive} of {gain.n} seeds.
+          <b data-testid="seed-sweep-gain-mean">{tx.gain(meanAndSpread(gain, true))}</b>
+          {gain.n > 1
+            ? <>{tx.interval}<span data-testid="seed-sweep-ci">{formatPoints(low)}{tx.intervalTo}{formatPoints(high)}</span></>
+            : tx.oneSeed}
+          {tx.betterIn(gain.positive, gain.n)}
         </p>
       ) : (
-        <p className="seed-sweep__summary">The gain appears once a seed has both a baseline and a distilled student.</p>
+        <p className="seed-sweep__summary">{tx.gainPending}</p>
       )}
       {summary && gain && (
         <GainStrip
@@ -113,8 +119,8 @@ export function SeedSweepResults({ sweep }: { sweep: SeedSweep }) {
       )}
       {sweep.finished.length > 0 && (
         <button type="button" data-testid="download-seed-results" onClick={download}
-          title="Every seed's results object in one JSON array; npm run seeds reads it">
-          Download all seeds' results
+          title={tx.downloadSeedsTitle}>
+          {tx.downloadSeeds}
         </button>
       )}
     </div>

@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import { argmax, probabilityCeiling } from './chartData';
 import type { DisplayRole } from './modelColors';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 /** Percent with one decimal, or "<0.1%" so tiny but non-zero soft targets do not read as zero. */
 function percent(p: number): string {
@@ -40,18 +42,19 @@ export const SoftTargetChart = memo(function SoftTargetChart({
   label: number;
   classNames: string[] | null;
 }) {
+  const tx = useTexts(dashboardTexts);
   const tops = series.map((s) => argmax(s.probabilities));
   const ceiling = probabilityCeiling(...series.map((s) => s.probabilities));
   const classes = series[0]?.probabilities.map((_, cls) => cls) ?? [];
   const nameOf = (cls: number): string => classNames?.[cls] ?? String(cls);
   return (
-    <div className="soft-chart" role="img" aria-label={`${series.map((s) => s.label).join(', ')}: probabilities per class`}>
-      <div className="soft-chart__plot" data-ceiling={`${Math.round(ceiling * 100)}%`} title={`Axis from 0 to ${Math.round(ceiling * 100)}%`}>
+    <div className="soft-chart" role="img" aria-label={tx.probabilitiesPerClass(series.map((s) => s.label).join(', '))}>
+      <div className="soft-chart__plot" data-ceiling={`${Math.round(ceiling * 100)}%`} title={tx.axisUpTo(Math.round(ceiling * 100))}>
         {classes.map((cls) => (
           <div
             key={cls}
             className={cls === label ? 'soft-chart__class soft-chart__class--label' : 'soft-chart__class'}
-            title={`${nameOf(cls)}${cls === label ? ' (true label)' : ''}\n${series.map((s) => `${s.label} ${percent(s.probabilities[cls])}`).join('\n')}`}
+            title={`${nameOf(cls)}${cls === label ? tx.trueLabelMark : ''}\n${series.map((s) => `${s.label} ${percent(s.probabilities[cls])}`).join('\n')}`}
           >
             {series.map((s, i) => (
               <Bar key={s.modelId} probability={s.probabilities[cls]} ceiling={ceiling} series={s} top={cls === tops[i]} />

@@ -7,6 +7,8 @@ import { knownModels, modelColors } from './modelColors';
 import { EmptyState, Panel } from './Panel';
 import { ProbeImage } from './ProbeImage';
 import { SoftTargetChart, type SoftTargetSeries } from './SoftTargetChart';
+import { useTexts } from '../i18n/texts';
+import { dashboardTexts } from '../i18n/catalogs/dashboard';
 
 /** The temperature of the first loss block that has one (KD), else 1: what the student is taught with. */
 function experimentTemperature(experiment: ExperimentFile): number {
@@ -28,6 +30,7 @@ function classNamesOf(experiment: ExperimentFile): string[] | null {
  * (no worker round trip).
  */
 export function SoftTargets() {
+  const tx = useTexts(dashboardTexts);
   const probe = useStudio((s) => s.run.probe);
   const plan = useStudio((s) => s.run.plan);
   const experiment = useStudio((s) => s.experiment);
@@ -57,11 +60,11 @@ export function SoftTargets() {
   }, [probe, models, temperature]);
 
   return (
-    <Panel title="Soft targets" testId="soft-targets" wide>
+    <Panel title={tx.softTargetsTitle} testId="soft-targets" wide>
       <div className="soft-targets__controls">
         <label className="soft-targets__slider">
           <span>
-            Temperature <b className="soft-targets__temperature">T = {temperature.toFixed(1)}</b>
+            {tx.temperature} <b className="soft-targets__temperature">T = {temperature.toFixed(1)}</b>
           </span>
           <input
             type="range"
@@ -75,14 +78,14 @@ export function SoftTargets() {
         </label>
         {chosenTemperature !== null && chosenTemperature !== defaultTemperature && (
           <button type="button" className="dash-link" onClick={() => setChosenTemperature(null)}>
-            reset to the KD temperature ({defaultTemperature})
+            {tx.resetTemperature(defaultTemperature)}
           </button>
         )}
         <span className="soft-targets__legend" data-testid="soft-targets-legend">
           {probe === null ? (
             <>
-              <span className="dash-swatch dash-swatch--teacher" /> teacher
-              <span className="dash-swatch dash-swatch--student" /> student
+              <span className="dash-swatch dash-swatch--teacher" /> {tx.teacher}
+              <span className="dash-swatch dash-swatch--student" /> {tx.student}
             </>
           ) : (
             models.map((model) => (
@@ -91,20 +94,20 @@ export function SoftTargets() {
               </span>
             ))
           )}
-          <span className="soft-targets__legend-mark" /> true label
-          {probe !== null && <span className="soft-targets__step">softmax(z / T) of step {probe.step}</span>}
+          <span className="soft-targets__legend-mark" /> {tx.trueLabel}
+          {probe !== null && <span className="soft-targets__step">{tx.softmaxAtStep(probe.step)}</span>}
         </span>
       </div>
       {probe === null ? (
-        <EmptyState>Each model's probabilities for a few test images appear during training.</EmptyState>
+        <EmptyState>{tx.softTargetsEmpty}</EmptyState>
       ) : (
         <div className="soft-targets__grid">
           {rows.map((row, i) => (
             <div key={i} className="soft-targets__row" data-testid="soft-target-row">
               <div className="soft-targets__probe">
                 <ProbeImage pixels={row.image} shape={probe.imageShape} size={56} />
-                <span className="soft-targets__label" title="True label">
-                  label <b>{classNames?.[row.label] ?? row.label}</b>
+                <span className="soft-targets__label" title={tx.trueLabel}>
+                  {tx.label} <b>{classNames?.[row.label] ?? row.label}</b>
                 </span>
                 <span className="soft-targets__t">T = {temperature.toFixed(1)}</span>
               </div>

@@ -200,6 +200,7 @@ export function lossTermLabels(plan: TrainingPlan | null, nodes: readonly { id: 
 /**
  * Every phase's loss curves as one table (the loss chart's CSV): one row per recorded step of each
  * phase, the total and each term under its label; a term a phase does not have is left empty.
+ * The column headers stay English in every interface language: CSV files are read by scripts.
  */
 export function lossTable(lossSeries: Readonly<Record<string, LossSeries>>, labelOf: (term: string) => string): { columns: CsvColumn[]; rows: CsvRow[] } {
   const series = Object.values(lossSeries);

@@ -1,5 +1,6 @@
 import type { ModelRole } from '../../src/graph/schema';
 import type { TrainingPlan } from '../../src/train/plan';
+import type { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
 
 /**
  * How a model looks in every view: a colour by role (the teacher/student node tones), with
@@ -22,13 +23,14 @@ export const ROLE_COLORS: Record<DisplayRole, string> = {
   baseline: '#9a6700',
 };
 
-export const ROLE_NAMES: Record<DisplayRole, string> = {
-  teacher: 'teacher',
-  assistant: 'assistant',
-  student: 'distilled student',
-  peer: 'peer',
-  baseline: 'baseline',
-};
+/** The names of the roles, in the language of `tx`. */
+export const roleNames = (tx: (typeof dashboardResultsTexts)['en']): Record<DisplayRole, string> => ({
+  teacher: tx.roleTeacher,
+  assistant: tx.roleAssistant,
+  student: tx.roleStudent,
+  peer: tx.rolePeer,
+  baseline: tx.roleBaseline,
+});
 
 function mix(hex: string, toward: number, amount: number): string {
   const channels = [1, 3, 5].map((start) => Number.parseInt(hex.slice(start, start + 2), 16));

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentResults, ModelResult } from '../../src/results';
 import type { TrainingPlan } from '../../src/train/plan';
 import { missingResultText, resultRows } from './resultRows';
+import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
+
+const en = dashboardResultsTexts.en;
 
 const phase = (id: string, kind: string, trains: string[], frozen: string[] = []) => ({ id, kind, label: id, trains, frozen, teachers: {}, stages: [], augmentShift: 0 });
 
@@ -52,7 +55,7 @@ describe('resultRows', () => {
   it('says where a stop caught the models of the stopped phase, and "not run" for the phases after it', () => {
     const stoppedAt = { phaseId: 'distill:dml', step: 12, stepsTotal: 40, epoch: 2, epochs: 5 };
     const rows = resultRows(plan, null, results([result('teacher', 'teacher'), result('peer-a/baseline', 'baseline')]), stoppedAt);
-    const text = rows.map((row) => [row.modelId, row.result === null ? missingResultText(row, false) : 'done']);
+    const text = rows.map((row) => [row.modelId, row.result === null ? missingResultText(row, false, en) : 'done']);
     expect(text).toEqual([
       ['teacher', 'done'],
       ['peer-a/baseline', 'done'],
@@ -60,11 +63,13 @@ describe('resultRows', () => {
       ['peer-a', 'stopped at step 12/40, epoch 2/5'],
       ['peer-b', 'stopped at step 12/40, epoch 2/5'],
     ]);
+    expect(missingResultText(rows[3], false, dashboardResultsTexts.zh)).toBe('停止于第 12/40 步，第 2/5 轮');
   });
 
   it('keeps "pending" for a selected model while the run is active, and "not run" once it is over', () => {
     const [, baseline] = resultRows(plan, null, results([]));
-    expect(missingResultText(baseline, true)).toBe('pending');
-    expect(missingResultText(baseline, false)).toBe('not run');
+    expect(missingResultText(baseline, true, en)).toBe('pending');
+    expect(missingResultText(baseline, false, en)).toBe('not run');
+    expect(missingResultText(baseline, true, dashboardResultsTexts.zh)).toBe('等待中');
   });
 });

@@ -2,6 +2,7 @@ import type { ExperimentResults, ModelResult } from '../../src/results';
 import { selectedPhases, type RunSelection, type TrainingPlan } from '../../src/train/plan';
 import type { StoppedAt } from '../store/runSlice';
 import { knownModels, type DisplayRole } from './modelColors';
+import type { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
 
 /** One row of the results table: a model of the plan or of the results, with its result once it has one. */
 export interface ResultRow {
@@ -46,10 +47,12 @@ export function resultRows(
 }
 
 /** What a row without a result says: where the stop caught it, pending while its phase may still run, else not run. */
-export function missingResultText(row: ResultRow, active: boolean): string {
+export function missingResultText(
+  row: ResultRow, active: boolean, tx: Pick<(typeof dashboardResultsTexts)['en'], 'stoppedAt' | 'pending' | 'notRun'>,
+): string {
   if (row.stoppedAt !== null) {
     const { step, stepsTotal, epoch, epochs } = row.stoppedAt;
-    return `stopped at step ${step}/${stepsTotal}, epoch ${epoch}/${epochs}`;
+    return tx.stoppedAt(step, stepsTotal, epoch, epochs);
   }
-  return active && row.selected ? 'pending' : 'not run';
+  return active && row.selected ? tx.pending : tx.notRun;
 }

@@ -9,6 +9,8 @@ import { ExportModelPicker } from './ExportModelPicker';
 import { exportedModelId } from './exportedModel';
 import { ModelCardView, VerifyResult } from './ExportViews';
 import { downloadFile } from '../download';
+import { useTexts } from '../i18n/texts';
+import { exportTexts } from '../i18n/catalogs/export';
 import './export.css';
 
 /**
@@ -23,6 +25,7 @@ const VERIFY_IMAGES = 64;
 type Settings = Pick<ExportParams, 'format' | 'socVersion' | 'aipp' | 'batchSize' | 'softmaxOutput'>;
 
 export function ExportPanel() {
+  const tx = useTexts(exportTexts);
   const experiment = useStudio((s) => s.experiment);
   const trainedModels = useStudio((s) => s.run.trainedModels);
   const results = useStudio((s) => s.run.results);
@@ -66,24 +69,23 @@ export function ExportPanel() {
   const baseName = trained?.spec.name ?? 'student';
 
   return (
-    <section className="export-panel" data-testid="export-panel" aria-label="Export">
-      <h3 className="export-panel__title">Export {trained ? `"${trained.label}"` : 'a trained model'}</h3>
+    <section className="export-panel" data-testid="export-panel" aria-label={tx.region}>
+      <h3 className="export-panel__title">{tx.title(trained ? trained.label : null)}</h3>
       <ExportModelPicker models={trainedModels} chosen={modelId} onChoose={setChosenId} />
       {!trained && !graphStudent.ok && <p className="export-panel__error">{graphStudent.message}</p>}
       {mismatch && <p className="export-panel__note" data-testid="export-mismatch-note">{mismatch}</p>}
       {trained && sweep !== null && trainedResult && (
         <p className="export-panel__note" data-testid="export-sweep-note">
-          From the seed sweep, this is the last run's {trained.label} (seed {trainedResult.seed}); its gain is that seed's, the sweep's
-          mean is in the results panel.
+          {tx.fromSweep(trained.label, trainedResult.seed)}
         </p>
       )}
       <fieldset className="export-panel__options" disabled={!trained}>
         <label>
-          Format{' '}
+          {tx.format}{' '}
           <select value={settings.format} data-testid="export-format"
             onChange={(e) => update({ format: e.target.value === 'onnx' ? 'onnx' : 'atc' })}>
-            <option value="atc">ATC bundle (Atlas 200 DK)</option>
-            <option value="onnx">ONNX only</option>
+            <option value="atc">{tx.formatAtc}</option>
+            <option value="onnx">{tx.formatOnnx}</option>
           </select>
         </label>
         <label>
@@ -95,16 +97,16 @@ export function ExportPanel() {
         </label>
         <label>
           <input type="checkbox" checked={settings.aipp} disabled={settings.format !== 'atc'} data-testid="export-aipp"
-            onChange={(e) => update({ aipp: e.target.checked })} /> AIPP (uint8 input, normalised on the chip)
+            onChange={(e) => update({ aipp: e.target.checked })} /> {tx.aipp}
         </label>
         <label>
-          Batch size{' '}
+          {tx.batchSize}{' '}
           <input type="number" min={1} max={64} value={settings.batchSize} data-testid="export-batch"
             onChange={(e) => update({ batchSize: Math.min(64, Math.max(1, Math.round(Number(e.target.value) || 1))) })} />
         </label>
         <label>
           <input type="checkbox" checked={settings.softmaxOutput} data-testid="export-softmax"
-            onChange={(e) => update({ softmaxOutput: e.target.checked })} /> Softmax output "probs"
+            onChange={(e) => update({ softmaxOutput: e.target.checked })} /> {tx.softmaxOutput}
         </label>
       </fieldset>
       <VerifyResult state={trained ? state : { status: 'idle' }} />
@@ -112,19 +114,19 @@ export function ExportPanel() {
       <div className="export-panel__downloads">
         <button type="button" data-testid="export-download-onnx" disabled={!done}
           onClick={() => done && downloadFile(done.onnx, `${baseName}.onnx`, 'application/octet-stream')}>
-          Download ONNX
+          {tx.downloadOnnx}
         </button>
         <button type="button" data-testid="export-download-bundle" disabled={!done?.bundle}
           onClick={() => done?.bundle && downloadFile(done.bundle, `${done.bundleFolder ?? baseName}.zip`, 'application/zip')}>
-          Download ATC bundle
+          {tx.downloadBundle}
         </button>
         <button type="button" data-testid="export-download-tfjs" disabled={!done?.tfjsZip}
           onClick={() => done?.tfjsZip && downloadFile(done.tfjsZip, `${baseName}_tfjs.zip`, 'application/zip')}>
-          Download tfjs model
+          {tx.downloadTfjs}
         </button>
         <button type="button" data-testid="export-download-experiment"
           onClick={() => useStudio.getState().saveExperiment()}>
-          Download experiment
+          {tx.downloadExperiment}
         </button>
       </div>
     </section>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ExportJobRequest, ExportJobResult } from '../../src/export/exportRequest';
 import type { ExportCommand, ExportWorkerMessage } from '../../src/protocol';
+import { textsNow } from '../i18n/texts';
+import { exportTexts } from '../i18n/catalogs/export';
 
 /**
  * Runs export jobs in workers/export.worker.ts. Only the latest request's answer is kept, so
@@ -37,7 +39,7 @@ export function useExportJob(request: ExportJobRequest | null): ExportJobState {
         if (message.type === 'exported') setState({ status: 'done', result: message.result });
         else if (message.type === 'exportFailed') setState({ status: 'failed', message: message.message, layerId: message.layerId });
       };
-      worker.onerror = (event) => setState({ status: 'failed', message: `The export worker crashed: ${event.message}` });
+      worker.onerror = (event) => setState({ status: 'failed', message: textsNow(exportTexts).workerCrashed(event.message) });
       workerRef.current = worker;
     }
     const requestId = `export-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,8 +1,11 @@
 import { useStudio } from '../store';
 import { currentRunText, searchFraction } from './guidanceState';
+import { useTexts } from '../i18n/texts';
+import { guidanceTexts } from '../i18n/catalogs/guidance';
 
 /** Pairing k of N with its layers, the phase training now, and the whole search's fraction done. */
 export function GuidanceProgress() {
+  const tx = useTexts(guidanceTexts);
   const current = useStudio((s) => s.guidance.current);
   const phase = useStudio((s) => s.guidance.step?.phaseLabel ?? null);
   const fraction = useStudio((s) => searchFraction(s.guidance));
@@ -11,10 +14,10 @@ export function GuidanceProgress() {
   return (
     <div className="guidance__progress" role="status" data-testid="guidance-progress">
       <progress value={fraction} max={1} />
-      <p data-testid="guidance-current">{current === null ? 'Starting the search worker…' : currentRunText(current)}</p>
+      <p data-testid="guidance-current">{current === null ? tx.startingWorker : currentRunText(current, tx)}</p>
       <p className="muted small">
-        {phase !== null && <>Training {phase} · </>}
-        {done} done{backend !== null && <> · {backend}</>}
+        {phase !== null && tx.trainingPhase(phase)}
+        {tx.done(done)}{backend !== null && <> · {backend}</>}
       </p>
     </div>
   );

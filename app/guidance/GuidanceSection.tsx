@@ -3,6 +3,8 @@ import { GuidanceForm } from './GuidanceForm';
 import { GuidanceErrorMessage, GuidanceProgress, GuidanceWarnings } from './GuidanceProgress';
 import { GuidanceReportView, GuidanceSoFar } from './GuidanceResults';
 import { isGuidanceActive } from './guidanceState';
+import { useTexts } from '../i18n/texts';
+import { guidanceTexts } from '../i18n/catalogs/guidance';
 import './guidance.css';
 
 /** Progress, error or report of the search, when it belongs to this block of the experiment on screen. */
@@ -23,10 +25,11 @@ function GuidanceOutcome({ lossNodeId }: { lossNodeId: string }) {
 /** A search of another block (or of the experiment open before) holds the worker: say so, offer Stop. */
 function OtherSearch() {
   const status = useStudio((s) => s.guidance.status);
+  const tx = useTexts(guidanceTexts);
   return (
     <p className="muted small" data-testid="guidance-busy">
-      A guidance search of another loss block (or of the experiment open before) is running.{' '}
-      <button type="button" className="icon-button" disabled={status === 'stopping'} onClick={() => useStudio.getState().stopGuidanceSearch()}>Stop it</button>
+      {tx.otherSearch}{' '}
+      <button type="button" className="icon-button" disabled={status === 'stopping'} onClick={() => useStudio.getState().stopGuidanceSearch()}>{tx.stopIt}</button>
     </p>
   );
 }
@@ -38,13 +41,11 @@ function OtherSearch() {
 export function GuidanceSection({ lossNodeId }: { lossNodeId: string }) {
   const mine = useStudio((s) => s.guidance.lossNodeId === lossNodeId && s.guidance.generation === s.loadGeneration);
   const busy = useStudio((s) => isGuidanceActive(s.guidance.status));
+  const tx = useTexts(guidanceTexts);
   return (
-    <section className="guidance" data-testid="guidance-section" aria-label="Best guidance path">
-      <h4>Best guidance path</h4>
-      <p className="field__help">
-        Trains each teacher-layer / student-layer pairing this block accepts on a small subset (the teacher once, no
-        baselines) and ranks them by the validation accuracy of the network that learns.
-      </p>
+    <section className="guidance" data-testid="guidance-section" aria-label={tx.region}>
+      <h4>{tx.title}</h4>
+      <p className="field__help">{tx.intro}</p>
       {busy && !mine ? <OtherSearch /> : <GuidanceForm lossNodeId={lossNodeId} />}
       {mine && <GuidanceOutcome lossNodeId={lossNodeId} />}
     </section>

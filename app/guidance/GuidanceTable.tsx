@@ -3,6 +3,8 @@ import type { GuidanceResult } from '../../src/train/guidanceSearch';
 import { useStudio } from '../store';
 import type { Spread } from '../../src/seedStatistics';
 import { drawnPairing, formatSpread, pairingKey } from './guidanceState';
+import { textsNow, useTexts } from '../i18n/texts';
+import { guidanceTexts } from '../i18n/catalogs/guidance';
 
 /** Mean, with "± sd" on a line of its own over several seeds: the inspector is narrow. */
 function Accuracy({ value, testId, children }: { value: Spread | null; testId: string; children?: ReactNode }) {
@@ -25,6 +27,7 @@ interface RowProps {
 }
 
 function ResultRow({ result, severalSeeds, drawn, onApply }: RowProps) {
+  const tx = useTexts(guidanceTexts);
   const failed = result.error !== null;
   return (
     <tr data-testid="guidance-row" data-teacher-layer={result.teacherLayerId} data-student-layer={result.studentLayerId}
@@ -32,23 +35,23 @@ function ResultRow({ result, severalSeeds, drawn, onApply }: RowProps) {
       <td>{result.rank}</td>
       <td title={`[${result.teacherShape.join(', ')}]`}>
         {result.teacherLayerId}
-        {drawn && <span className="guidance__tag" data-testid="guidance-as-drawn">as drawn</span>}
+        {drawn && <span className="guidance__tag" data-testid="guidance-as-drawn">{tx.asDrawn}</span>}
       </td>
       <td title={`[${result.studentShape.join(', ')}]`}>{result.studentLayerId}</td>
-      <td>{result.adapter ?? 'none'}</td>
-      {failed ? <td colSpan={2} className="guidance__failed" title={result.error ?? ''}>failed</td> : (
+      <td>{result.adapter ?? tx.none}</td>
+      {failed ? <td colSpan={2} className="guidance__failed" title={result.error ?? ''}>{tx.failed}</td> : (
         <>
           <Accuracy value={result.validation} testId="guidance-validation">
-            {severalSeeds && result.rank > 1 && result.withinSpreadOfBest === true && <span className="guidance__tag">≈ best</span>}
+            {severalSeeds && result.rank > 1 && result.withinSpreadOfBest === true && <span className="guidance__tag">{tx.nearBest}</span>}
           </Accuracy>
           <Accuracy value={result.test} testId="guidance-test" />
         </>
       )}
       <td>
         <button type="button" className="icon-button" data-testid="guidance-apply" disabled={drawn}
-          title={drawn ? 'The block uses this pairing now' : 'Rewire the guide and guided layers to this pairing (undo restores them)'}
+          title={drawn ? tx.applyInUse : tx.applyTitle}
           onClick={() => onApply(result)}>
-          Apply
+          {tx.apply}
         </button>
       </td>
     </tr>
@@ -59,11 +62,12 @@ function ResultRow({ result, severalSeeds, drawn, onApply }: RowProps) {
 export function GuidanceTable({ lossNodeId, results, seeds }: { lossNodeId: string; results: readonly GuidanceResult[]; seeds: number }) {
   const drawn = useStudio((s) => drawnPairing(s.experiment, lossNodeId));
   const [applyError, setApplyError] = useState<string | null>(null);
+  const tx = useTexts(guidanceTexts);
   const apply = (result: GuidanceResult) => {
     const { setGuidancePairing, pushToast } = useStudio.getState();
     const refused = setGuidancePairing(lossNodeId, result.teacherLayerId, result.studentLayerId);
     setApplyError(refused);
-    if (refused === null) pushToast('success', `Guidance path set to teacher ${result.teacherLayerId} → student ${result.studentLayerId} (Undo restores the previous one).`);
+    if (refused === null) pushToast('success', textsNow(guidanceTexts).applied(result.teacherLayerId, result.studentLayerId));
   };
   return (
     <>
@@ -71,9 +75,9 @@ export function GuidanceTable({ lossNodeId, results, seeds }: { lossNodeId: stri
         <table className="guidance__table" data-testid="guidance-table">
           <thead>
             <tr>
-              <th title="Rank">#</th><th title="Teacher layer (guide)">Teacher</th><th title="Student layer (guided)">Student</th>
-              <th>Adapter</th><th title="Validation accuracy of the network that learns (the ranking)">Val.</th>
-              <th title="Test accuracy">Test</th><th />
+              <th title={tx.rank}>#</th><th title={tx.teacherLayer}>{tx.teacher}</th><th title={tx.studentLayer}>{tx.student}</th>
+              <th>{tx.adapter}</th><th title={tx.validationTitle}>{tx.validationShort}</th>
+              <th title={tx.testTitle}>{tx.test}</th><th />
             </tr>
           </thead>
           <tbody>

@@ -9,6 +9,7 @@ import {
   applyGuidanceMessage, crashedGuidance, currentRunText, drawnPairing, formatSpread, idleGuidance, searchFraction, startedGuidance,
   type GuidanceSearchState,
 } from './guidanceState';
+import { guidanceTexts } from '../i18n/catalogs/guidance';
 
 const result = (index: number): GuidanceResult => ({
   rank: 0, index, teacherLayerId: `t${index}`, studentLayerId: `s${index}`, teacherShape: [4], studentShape: [4], adapter: 'dense',
@@ -30,7 +31,8 @@ describe('guidance search state', () => {
       { type: 'step', searchId: 's1', phaseLabel: 'Teacher', fractionDone: 0.5 },
     ]);
     expect(state).toMatchObject({ status: 'running', lossNodeId: 'hint', generation: 4, backend: { name: 'wasm' }, step: { fractionDone: 0.5 } });
-    expect(currentRunText(state.current!)).toBe('Pairing 1 of 3: teacher t0 → student s0');
+    expect(currentRunText(state.current!, guidanceTexts.en)).toBe('Pairing 1 of 3: teacher t0 → student s0');
+    expect(currentRunText(state.current!, guidanceTexts.zh)).toBe('第 1 种配对，共 3 种：教师 t0 → 学生 s0');
     expect(searchFraction(state)).toBeCloseTo(0.5 / 3, 12);
 
     state = fold(state, [
@@ -58,7 +60,7 @@ describe('guidance search state', () => {
     expect(applyGuidanceMessage(state, { ...run(0), searchId: 'old' })).toBe(state);
     expect(applyGuidanceMessage(idleGuidance(), run(0)).current).toBeNull();
     const seeded = applyGuidanceMessage(state, run(1, 1, 2));
-    expect(currentRunText(seeded.current!)).toBe('Pairing 2 of 3: teacher t1 → student s1 (seed 2 of 2)');
+    expect(currentRunText(seeded.current!, guidanceTexts.en)).toBe('Pairing 2 of 3: teacher t1 → student s1 (seed 2 of 2)');
     expect(searchFraction(seeded)).toBeCloseTo(3 / 6, 12);
   });
 

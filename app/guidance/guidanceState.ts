@@ -4,6 +4,9 @@ import type { ExperimentFile } from '../../src/graph/schema';
 import type { BackendName, GuidanceWorkerMessage } from '../../src/protocol';
 import type { Spread } from '../../src/seedStatistics';
 import type { GuidanceReport, GuidanceResult, GuidanceSearchOptions } from '../../src/train/guidanceSearch';
+import type { guidanceTexts } from '../i18n/catalogs/guidance';
+
+type GuidanceTexts = (typeof guidanceTexts)['en'];
 
 /**
  * What the inspector shows of a guidance-path search, and how the worker's messages fold into it.
@@ -113,10 +116,10 @@ export function searchFraction(state: GuidanceSearchState): number {
   return runs === 0 ? 0 : Math.min(1, done / runs);
 }
 
-/** "Pairing 2 of 6: teacher relu5 → student flatten (seed 2 of 3)". */
-export function currentRunText(current: GuidanceCurrentRun): string {
-  const seed = current.seeds > 1 ? ` (seed ${current.seedOffset + 1} of ${current.seeds})` : '';
-  return `Pairing ${current.index + 1} of ${current.total}: teacher ${current.teacherLayerId} → student ${current.studentLayerId}${seed}`;
+/** "Pairing 2 of 6: teacher relu5 → student flatten (seed 2 of 3)", in the language of `tx`. */
+export function currentRunText(current: GuidanceCurrentRun, tx: Pick<GuidanceTexts, 'pairingOf' | 'seedOf'>): string {
+  const seed = current.seeds > 1 ? tx.seedOf(current.seedOffset + 1, current.seeds) : '';
+  return tx.pairingOf(current.index + 1, current.total, current.teacherLayerId, current.studentLayerId) + seed;
 }
 
 /** The layers the block is wired to now, as "teacher>student" (a string, so a store selector stays stable); null when unwired. */

@@ -4,20 +4,24 @@ import { recordBytes } from './historyRecord';
 import { HistoryCompare } from './HistoryCompare';
 import { HistoryRunItem } from './HistoryRunItem';
 import { useHistory } from './historyStore';
+import { useTexts } from '../i18n/texts';
+import { historyTexts } from '../i18n/catalogs/history';
 import './history.css';
 
 /** The run bar's button that opens the history drawer. */
 export function HistoryButton() {
   const open = useHistory((s) => s.open);
+  const tx = useTexts(historyTexts);
   return (
     <button type="button" data-testid="history-button" aria-expanded={open} onClick={() => useHistory.getState().setOpen(!open)}>
-      History
+      {tx.button}
     </button>
   );
 }
 
 /** Kept runs, newest first, with storage use; ticking two or more compares them below the list. */
 export function HistoryPanel() {
+  const tx = useTexts(historyTexts);
   const open = useHistory((s) => s.open);
   const runs = useHistory((s) => s.runs);
   const loaded = useHistory((s) => s.loaded);
@@ -32,21 +36,21 @@ export function HistoryPanel() {
   if (!open) return null;
 
   return (
-    <aside className="history-drawer" data-testid="history-panel" aria-label="Run history">
+    <aside className="history-drawer" data-testid="history-panel" aria-label={tx.region}>
       <header className="history-drawer__head">
-        <h2>History</h2>
-        <button type="button" data-testid="history-close" aria-label="Close history" onClick={() => useHistory.getState().setOpen(false)}>×</button>
+        <h2>{tx.title}</h2>
+        <button type="button" data-testid="history-close" aria-label={tx.close} onClick={() => useHistory.getState().setOpen(false)}>×</button>
       </header>
       <p className="history-drawer__storage" data-testid="history-storage">
-        {runs.length} {runs.length === 1 ? 'run' : 'runs'}, {formatBytes(historyBytes)}
-        {storage !== null && storage.quota > 0 && ` · this site uses ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)} browser storage`}
+        {tx.runs(runs.length)}, {formatBytes(historyBytes)}
+        {storage !== null && storage.quota > 0 && tx.siteStorage(formatBytes(storage.usage), formatBytes(storage.quota))}
       </p>
-      {loaded && runs.length === 0 && <p className="dash-panel__empty">Finished and stopped runs are kept here.</p>}
+      {loaded && runs.length === 0 && <p className="dash-panel__empty">{tx.empty}</p>}
       <ul className="history-drawer__list">
         {runs.map((run) => <HistoryRunItem key={run.id} run={run} />)}
       </ul>
       {compared.length >= 2 ? <HistoryCompare runs={compared} /> : (
-        runs.length >= 2 && <p className="history-drawer__hint" data-testid="history-compare-hint">Tick two or more runs to compare them.</p>
+        runs.length >= 2 && <p className="history-drawer__hint" data-testid="history-compare-hint">{tx.compareHint}</p>
       )}
     </aside>
   );

@@ -3,13 +3,15 @@ import { useStudio } from '../store';
 import { formatBytes, formatPercent, formatPoints } from '../dashboard/format';
 import { recordBytes, runSummary, type HistoryRun } from './historyRecord';
 import { useHistory } from './historyStore';
+import { useTexts } from '../i18n/texts';
+import { historyTexts } from '../i18n/catalogs/history';
 
 export const formatRunDate = (time: number): string =>
   new Date(time).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** A text field that saves when it loses focus (or on Enter for one line), not on every key. */
-function SavedField({ value, onSave, multiline, label, testId }: {
-  value: string; onSave: (text: string) => void; multiline?: boolean; label: string; testId: string;
+function SavedField({ value, onSave, multiline, label, placeholder, testId }: {
+  value: string; onSave: (text: string) => void; multiline?: boolean; label: string; placeholder?: string; testId: string;
 }) {
   const [draft, setDraft] = useState(value);
   const save = () => {
@@ -19,7 +21,7 @@ function SavedField({ value, onSave, multiline, label, testId }: {
   };
   return multiline ? (
     <textarea className="history-run__notes" aria-label={label} data-testid={testId} value={draft} rows={2}
-      placeholder="Notes" onChange={(event) => setDraft(event.target.value)} onBlur={save} />
+      placeholder={placeholder} onChange={(event) => setDraft(event.target.value)} onBlur={save} />
   ) : (
     <input className="history-run__name" aria-label={label} data-testid={testId} value={draft}
       onChange={(event) => setDraft(event.target.value)} onBlur={save}
@@ -29,6 +31,7 @@ function SavedField({ value, onSave, multiline, label, testId }: {
 
 /** One kept run: its headline numbers, editable name and notes, open and delete. */
 export function HistoryRunItem({ run }: { run: HistoryRun }) {
+  const tx = useTexts(historyTexts);
   const summary = runSummary(run);
   const selected = useHistory((s) => s.selected.includes(run.id));
   const [confirming, setConfirming] = useState(false);
@@ -36,37 +39,37 @@ export function HistoryRunItem({ run }: { run: HistoryRun }) {
 
   const openExperiment = () => {
     setOpen(false);
-    useStudio.getState().openExperiment(run.experiment, `the run "${run.name}" in History`);
+    useStudio.getState().openExperiment(run.experiment, tx.openedFrom(run.name));
   };
 
   return (
     <li className="history-run" data-testid="history-run" data-run-id={run.id}>
       <div className="history-run__head">
-        <input type="checkbox" checked={selected} data-testid="history-run-select" aria-label={`Compare ${run.name}`}
+        <input type="checkbox" checked={selected} data-testid="history-run-select" aria-label={tx.compareRun(run.name)}
           onChange={() => toggleSelected(run.id)} />
-        <SavedField value={run.name} label="Run name" testId="history-run-name" onSave={(name) => void update(run.id, { name })} />
+        <SavedField value={run.name} label={tx.runName} testId="history-run-name" onSave={(name) => void update(run.id, { name })} />
       </div>
       <p className="history-run__meta">
         {formatRunDate(run.startedAt)} · <span data-testid="history-run-backend">{summary.backend}</span>
-        {run.status === 'stopped' && ' · stopped'} · {formatBytes(recordBytes(run))}
+        {run.status === 'stopped' && tx.stopped} · {formatBytes(recordBytes(run))}
       </p>
       <dl className="history-run__numbers">
-        <dt>Teacher</dt><dd data-testid="history-run-teacher">{formatPercent(summary.teacherAccuracy)}</dd>
-        <dt>Baseline</dt><dd data-testid="history-run-baseline">{formatPercent(summary.baselineAccuracy)}</dd>
-        <dt>Distilled</dt><dd data-testid="history-run-distilled">{formatPercent(summary.distilledAccuracy)}</dd>
-        <dt>Gain</dt><dd data-testid="history-run-gain">{formatPoints(summary.gain)}</dd>
+        <dt>{tx.teacher}</dt><dd data-testid="history-run-teacher">{formatPercent(summary.teacherAccuracy)}</dd>
+        <dt>{tx.baseline}</dt><dd data-testid="history-run-baseline">{formatPercent(summary.baselineAccuracy)}</dd>
+        <dt>{tx.distilled}</dt><dd data-testid="history-run-distilled">{formatPercent(summary.distilledAccuracy)}</dd>
+        <dt>{tx.gain}</dt><dd data-testid="history-run-gain">{formatPoints(summary.gain)}</dd>
       </dl>
-      <SavedField value={run.notes} label="Run notes" testId="history-run-notes" multiline onSave={(notes) => void update(run.id, { notes })} />
+      <SavedField value={run.notes} label={tx.runNotes} placeholder={tx.notes} testId="history-run-notes" multiline onSave={(notes) => void update(run.id, { notes })} />
       <div className="history-run__actions">
-        <button type="button" data-testid="history-run-open" onClick={openExperiment}>Open experiment</button>
+        <button type="button" data-testid="history-run-open" onClick={openExperiment}>{tx.openExperiment}</button>
         {confirming ? (
-          <span className="history-run__confirm" role="group" aria-label="Confirm delete">
-            Delete this run?
-            <button type="button" className="danger" data-testid="history-run-delete-confirm" onClick={() => void remove(run.id)}>Delete</button>
-            <button type="button" data-testid="history-run-delete-cancel" onClick={() => setConfirming(false)}>Keep</button>
+          <span className="history-run__confirm" role="group" aria-label={tx.confirmDelete}>
+            {tx.deleteThisRun}
+            <button type="button" className="danger" data-testid="history-run-delete-confirm" onClick={() => void remove(run.id)}>{tx.delete}</button>
+            <button type="button" data-testid="history-run-delete-cancel" onClick={() => setConfirming(false)}>{tx.keep}</button>
           </span>
         ) : (
-          <button type="button" data-testid="history-run-delete" onClick={() => setConfirming(true)}>Delete…</button>
+          <button type="button" data-testid="history-run-delete" onClick={() => setConfirming(true)}>{tx.deleteEllipsis}</button>
         )}
       </div>
     </li>

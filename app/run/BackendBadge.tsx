@@ -1,17 +1,18 @@
 import { BACKEND_LABELS } from '../../src/backendChoice';
 import { useStudio } from '../store';
+import { useTexts } from '../i18n/texts';
+import { runTexts } from '../i18n/catalogs/run';
 
-/** Which backend runs and why: what Auto measured, the user's choice, or what was unavailable. */
+/** Which backend runs and why: what Auto measured, the user's choice, or what was unavailable (the worker's reason, in English). */
 export function BackendBadge() {
+  const tx = useTexts(runTexts);
   const backend = useStudio((s) => s.run.backend);
   const preference = useStudio((s) => s.backendPreference);
   if (backend === null) {
-    const title = preference === 'auto'
-      ? 'Chosen when a run starts: Auto times a few training steps on each backend once per device and keeps the fastest'
-      : 'Chosen when a run starts';
+    const title = preference === 'auto' ? tx.badgeAutoTitle : tx.badgeChosenTitle;
     return (
       <span className="backend-badge backend-badge--pending" data-testid="backend-badge" title={title}>
-        backend: {preference}
+        {tx.badgePending(preference)}
       </span>
     );
   }

@@ -2,16 +2,20 @@ import { useState } from 'react';
 import { useStudio } from '../store';
 import { BACKEND_PREFERENCES, isBackendPreference } from './backendPreference';
 import { backendProbeStore, browserStorage } from './backendProbeStore';
+import { useTexts } from '../i18n/texts';
+import { runTexts } from '../i18n/catalogs/run';
+import type { BackendPreference } from '../../src/protocol';
 
-const LABELS: Record<string, string> = {
-  auto: 'Auto (fastest measured here)',
+const labels = (tx: (typeof runTexts)['en']): Record<BackendPreference, string> => ({
+  auto: tx.backendAuto,
   webgpu: 'WebGPU',
   webgl: 'WebGL',
-  wasm: 'WebAssembly (SIMD, CPU)',
+  wasm: tx.backendWasm,
   cpu: 'CPU',
-};
+});
 
 export function BackendSelector({ disabled }: { disabled: boolean }) {
+  const tx = useTexts(runTexts);
   const preference = useStudio((s) => s.backendPreference);
   const setPreference = useStudio((s) => s.setBackendPreference);
   const runId = useStudio((s) => s.run.runId);
@@ -21,7 +25,7 @@ export function BackendSelector({ disabled }: { disabled: boolean }) {
   return (
     <>
       <label className="run-toolbar__backend-select">
-        Backend
+        {tx.backend}
         <select
           data-testid="backend-select"
           value={preference}
@@ -32,7 +36,7 @@ export function BackendSelector({ disabled }: { disabled: boolean }) {
         >
           {BACKEND_PREFERENCES.map((name) => (
             <option key={name} value={name}>
-              {LABELS[name]}
+              {labels(tx)[name]}
             </option>
           ))}
         </select>
@@ -42,13 +46,13 @@ export function BackendSelector({ disabled }: { disabled: boolean }) {
           type="button"
           data-testid="backend-remeasure"
           disabled={disabled || forgotten}
-          title="Forget this device's measured speeds: the next run times each backend again"
+          title={tx.remeasureTitle}
           onClick={() => {
             backendProbeStore(browserStorage()).clear();
             setForgottenAfterRun(runId);
           }}
         >
-          {forgotten ? 'Measures on next run' : 'Re-measure'}
+          {forgotten ? tx.measuresNextRun : tx.remeasure}
         </button>
       )}
     </>

@@ -1,12 +1,15 @@
 import { useStudio } from '../store';
+import { useTexts } from '../i18n/texts';
+import { runTexts } from '../i18n/catalogs/run';
 
 export function RunErrorMessage() {
   const error = useStudio((s) => s.run.error);
+  const tx = useTexts(runTexts);
   if (error === null) return null;
   return (
     <div className="run-error" role="alert" data-testid="run-error" data-kind={error.kind}>
       <p>{error.message}</p>
-      {error.lossTerm !== undefined && <p>Loss term that diverged: {error.lossTerm}</p>}
+      {error.lossTerm !== undefined && <p>{tx.divergedTerm(error.lossTerm)}</p>}
       {error.problems.length > 0 && (
         <ul>
           {error.problems.map((problem, index) => (

@@ -1,4 +1,6 @@
 import { useStudio } from '../store';
+import { useTexts } from '../i18n/texts';
+import { runTexts } from '../i18n/catalogs/run';
 
 /**
  * The worker's log lines (data sizes, teacher restored from the cache or the shipped pretrained
@@ -7,13 +9,14 @@ import { useStudio } from '../store';
  */
 export function RunLog() {
   const lines = useStudio((s) => s.run.log);
+  const tx = useTexts(runTexts);
   if (lines.length === 0) return null;
   const headline = lines.findLast((line) => line.warning) ?? lines[lines.length - 1];
   return (
     <details className="run-log" data-testid="run-log">
       <summary className={headline.warning ? 'run-log__warning' : undefined}>
         <span data-testid="run-log-headline">{headline.message}</span>
-        {lines.length > 1 && <span className="run-log__count"> (log: {lines.length} lines)</span>}
+        {lines.length > 1 && <span className="run-log__count">{tx.logCount(lines.length)}</span>}
       </summary>
       <ol>
         {lines.map((line, index) => (

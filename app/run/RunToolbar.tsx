@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
-import { ALL_PHASES, isRunActive } from '../store/runSlice';
+import { ALL_PHASES, isRunActive, type RunStatus } from '../store/runSlice';
 import { MAX_SWEEP_SEEDS } from './seedSweep';
 import type { RunSelection } from '../../src/train/plan';
 import { BackendSelector } from './BackendSelector';
@@ -10,19 +10,22 @@ import { RunLog } from './RunLog';
 import { RunProgress } from './RunProgress';
 import { RunErrorMessage } from './RunErrorMessage';
 import { SweepDialog } from './SweepDialog';
+import { useTexts } from '../i18n/texts';
+import { runTexts } from '../i18n/catalogs/run';
 import './run.css';
 
+type RunTexts = (typeof runTexts)['en'];
+
 /** One kind of phase alone; a distillation also runs the teacher phases it needs (restored from the cache when it can). */
-const SINGLE_PHASES: { label: string; title: string; testId: string; runs: RunSelection }[] = [
-  { label: 'Teachers', title: 'Train only the teachers, on labels', testId: 'run-teacher', runs: { teacher: true, baseline: false, student: false } },
-  { label: 'Baselines', title: 'Train only the baselines: each student on labels alone', testId: 'run-baseline', runs: { teacher: false, baseline: true, student: false } },
-  {
-    label: 'Distillations',
-    title: 'Run only the distillations, with the teacher phases they need (from the cache when unchanged)',
-    testId: 'run-student',
-    runs: { teacher: false, baseline: false, student: true },
-  },
+const singlePhases = (tx: RunTexts): { label: string; title: string; testId: string; runs: RunSelection }[] => [
+  { label: tx.teachers, title: tx.teachersTitle, testId: 'run-teacher', runs: { teacher: true, baseline: false, student: false } },
+  { label: tx.baselines, title: tx.baselinesTitle, testId: 'run-baseline', runs: { teacher: false, baseline: true, student: false } },
+  { label: tx.distillations, title: tx.distillationsTitle, testId: 'run-student', runs: { teacher: false, baseline: false, student: true } },
 ];
+
+const statusText = (tx: RunTexts): Record<RunStatus, string> => ({
+  idle: tx.statusIdle, running: tx.statusRunning, paused: tx.statusPaused, stopped: tx.statusStopped, finished: tx.statusFinished, error: tx.statusError,
+});
 
 /** Run controls, progress and the active backend, above the dashboard. */
 export function RunToolbar() {
@@ -38,12 +41,13 @@ export function RunToolbar() {
       stopRun: s.stopRun,
     })),
   );
+  const tx = useTexts(runTexts);
   const active = isRunActive(status);
   const [seedText, setSeedText] = useState(String(seedCount));
   const [sweeping, setSweeping] = useState(false);
 
   return (
-    <section className="run-toolbar" aria-label="Run controls">
+    <section className="run-toolbar" aria-label={tx.runControls}>
       <div className="run-toolbar__buttons">
         <button
           type="button"
@@ -51,16 +55,15 @@ export function RunToolbar() {
           data-testid="run-button"
           disabled={active}
           onClick={() => startRun(ALL_PHASES)}
-          title="Run every phase: the teachers, the baselines and the distillations"
+          title={tx.runTitle}
         >
-          ▶ Run
+          {tx.run}
         </button>
         <label
           className="run-toolbar__seeds"
-          title={'Run trains the baselines and the distilled models with this many seeds (the graph\'s seed, then the next ones) ' +
-            'to read the gain with its spread; the teachers are trained once and then come from the cache. The single-kind buttons run one seed.'}
+          title={tx.seedsTitle}
         >
-          over
+          {tx.seedsBefore}
           <input
             type="number"
             min={1}
@@ -77,15 +80,15 @@ export function RunToolbar() {
             }}
             onBlur={() => setSeedText(String(seedCount))}
           />
-          {seedCount === 1 ? 'seed' : 'seeds'}
+          {tx.seedsAfter(seedCount)}
         </label>
         <button type="button" data-testid="sweep-button" disabled={active} onClick={() => setSweeping(true)}
-          title="Run the experiment once per value of one or two parameters (temperature, a loss weight, the learning rate, ...) and compare the gains">
-          Sweep…
+          title={tx.sweepTitle}>
+          {tx.sweep}
         </button>
-        <span className="run-toolbar__alone" role="group" aria-label="Run one kind of phase alone">
-          <span className="run-toolbar__alone-label">or only</span>
-          {SINGLE_PHASES.map((phase) => (
+        <span className="run-toolbar__alone" role="group" aria-label={tx.aloneGroup}>
+          <span className="run-toolbar__alone-label">{tx.aloneLabel}</span>
+          {singlePhases(tx).map((phase) => (
             <button
               key={phase.testId}
               type="button"
@@ -104,15 +107,15 @@ export function RunToolbar() {
           disabled={!active}
           onClick={status === 'paused' ? resumeRun : pauseRun}
         >
-          {status === 'paused' ? '▶ Resume' : '❚❚ Pause'}
+          {status === 'paused' ? tx.resume : tx.pause}
         </button>
         <button type="button" data-testid="stop-button" disabled={!active || stopping} onClick={stopRun}>
-          {stopping && active ? 'Stopping…' : '■ Stop'}
+          {stopping && active ? tx.stopping : tx.stop}
         </button>
         <BackendSelector disabled={active} />
         <BackendBadge />
-        <span className={`run-toolbar__status run-toolbar__status--${status}`} data-testid="run-status">
-          {status}
+        <span className={`run-toolbar__status run-toolbar__status--${status}`} data-testid="run-status" data-status={status}>
+          {statusText(tx)[status]}
         </span>
       </div>
       <RunProgress />

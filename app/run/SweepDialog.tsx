@@ -6,6 +6,10 @@ import {
 } from '../../src/graph/sweepVariants';
 import type { ExperimentFile } from '../../src/graph/schema';
 import type { RequestedSweepAxis } from './runController';
+import { useTexts } from '../i18n/texts';
+import { runSweepTexts } from '../i18n/catalogs/runSweep';
+
+type SweepTexts = (typeof runSweepTexts)['en'];
 
 interface AxisDraft {
   parameterId: string;
@@ -19,12 +23,12 @@ function defaultParameter(choices: SweepParameterChoice[]): string {
 }
 
 /** The axes the drafts describe, or the first reason they cannot run; the run count once valid. */
-function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[], drafts: AxisDraft[]):
+function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[], drafts: AxisDraft[], tx: SweepTexts):
   { axes: RequestedSweepAxis[]; runs: number } | { error: string } {
   const axes: RequestedSweepAxis[] = [];
   for (const draft of drafts) {
     const choice = choices.find((c) => sweepParameterId(c.parameter) === draft.parameterId);
-    if (choice === undefined) return { error: 'Pick a parameter.' };
+    if (choice === undefined) return { error: tx.pickParameter };
     const parsed = parseSweepValues(experiment, choice, draft.valuesText);
     if ('error' in parsed) return { error: `${choice.symbol}: ${parsed.error}` };
     axes.push({ parameter: choice.parameter, symbol: choice.symbol, label: choice.label, values: parsed.values });
@@ -36,24 +40,25 @@ function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[],
 function AxisFields({ index, choices, draft, onChange }: {
   index: number; choices: SweepParameterChoice[]; draft: AxisDraft; onChange: (draft: AxisDraft) => void;
 }) {
+  const tx = useTexts(runSweepTexts);
   const choice = choices.find((c) => sweepParameterId(c.parameter) === draft.parameterId);
   return (
     <fieldset className="sweep-dialog__axis">
-      <legend>{index === 0 ? 'Parameter' : 'Second parameter (a grid)'}</legend>
-      <select value={draft.parameterId} data-testid={`sweep-param-${index + 1}`} aria-label={`Parameter ${index + 1}`}
+      <legend>{index === 0 ? tx.firstAxis : tx.secondAxis}</legend>
+      <select value={draft.parameterId} data-testid={`sweep-param-${index + 1}`} aria-label={tx.axisLabel(index + 1)}
         onChange={(event) => onChange({ ...draft, parameterId: event.target.value })}>
-        {index > 0 && <option value="">none</option>}
+        {index > 0 && <option value="">{tx.none}</option>}
         {choices.map((c) => <option key={sweepParameterId(c.parameter)} value={sweepParameterId(c.parameter)}>{c.label}</option>)}
       </select>
       {choice !== undefined && (
         <label>
-          Values of {choice.symbol} (now {choice.current})
+          {tx.values(choice.symbol, String(choice.current))}
           <input type="text" value={draft.valuesText} data-testid={`sweep-values-${index + 1}`}
-            placeholder={choice.layerChoices?.join(', ') ?? 'e.g. 1, 4, 20'}
+            placeholder={choice.layerChoices?.join(', ') ?? tx.valuesExample}
             onChange={(event) => onChange({ ...draft, valuesText: event.target.value })} />
         </label>
       )}
-      {choice?.layerChoices && <small>Layers this tap can take: {choice.layerChoices.join(', ')}</small>}
+      {choice?.layerChoices && <small>{tx.layerChoices(choice.layerChoices.join(', '))}</small>}
     </fieldset>
   );
 }
@@ -63,13 +68,14 @@ function AxisFields({ index, choices, draft, onChange }: {
  * two), one after another. The count of runs, or the reason the sweep cannot run, shows as you type.
  */
 export function SweepDialog({ onClose }: { onClose: () => void }) {
+  const tx = useTexts(runSweepTexts);
   const experiment = useStudio((s) => s.experiment);
   const startParamSweep = useStudio((s) => s.startParamSweep);
   const choices = useMemo(() => sweepParameterChoices(experiment), [experiment]);
   const [first, setFirst] = useState<AxisDraft>(() => ({ parameterId: choices.length > 0 ? defaultParameter(choices) : '', valuesText: '' }));
   const [second, setSecond] = useState<AxisDraft>({ parameterId: '', valuesText: '' });
   // Every variant is validated as the values are typed: at most a few dozen graph checks.
-  const read = useMemo(() => readDrafts(experiment, choices, second.parameterId === '' ? [first] : [first, second]), [experiment, choices, first, second]);
+  const read = useMemo(() => readDrafts(experiment, choices, second.parameterId === '' ? [first] : [first, second], tx), [experiment, choices, first, second, tx]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -88,12 +94,9 @@ export function SweepDialog({ onClose }: { onClose: () => void }) {
   return (
     <div className="dialog-backdrop">
       <div className="dialog sweep-dialog" role="dialog" aria-modal="true" aria-labelledby="sweep-title" data-testid="sweep-dialog">
-        <h2 id="sweep-title">Sweep a parameter</h2>
-        <p>
-          Runs the whole experiment once per value, one run after another. Teachers keep their settings, so they train once
-          and come from the cache; every run trains its baseline and distilled student, so each value gets its own gain.
-        </p>
-        {choices.length === 0 ? <p>This graph has no parameter a sweep can vary.</p> : (
+        <h2 id="sweep-title">{tx.title}</h2>
+        <p>{tx.intro}</p>
+        {choices.length === 0 ? <p>{tx.noParameter}</p> : (
           <>
             <AxisFields index={0} choices={choices} draft={first} onChange={setFirst} />
             <AxisFields index={1} choices={choices} draft={second} onChange={setSecond} />
@@ -101,11 +104,11 @@ export function SweepDialog({ onClose }: { onClose: () => void }) {
         )}
         {'error' in read
           ? <p className="sweep-dialog__problem" data-testid="sweep-problem">{read.error}</p>
-          : <p data-testid="sweep-run-count">{read.runs} runs</p>}
+          : <p data-testid="sweep-run-count">{tx.runs(read.runs)}</p>}
         <div className="dialog__actions">
-          <button type="button" data-testid="sweep-cancel" onClick={onClose}>Cancel</button>
+          <button type="button" data-testid="sweep-cancel" onClick={onClose}>{tx.cancel}</button>
           <button type="button" className="primary" data-testid="sweep-start" disabled={'error' in read} onClick={start}>
-            Start {'error' in read ? '' : `${read.runs} runs`}
+            {tx.start} {'error' in read ? '' : tx.runs(read.runs)}
           </button>
         </div>
       </div>

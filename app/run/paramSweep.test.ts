@@ -4,6 +4,7 @@ import {
   bestRowIndex, currentPoint, runIndexOf, endParamSweep, gainLines, isParamSweep, paramSweepProgress, paramSweepRows, recordParamRun, startParamSweep,
   type ParamSweepAxis,
 } from './paramSweep';
+import { runTexts } from '../i18n/catalogs/run';
 
 const model = (modelId: string, role: ModelResult['role'], testAccuracy: number): ModelResult => ({
   modelId, label: modelId, role, testAccuracy, validationAccuracy: testAccuracy, trainAccuracy: 1, params: 100, bytes: 400, flops: 200,
@@ -26,10 +27,11 @@ const grid = [[2, 0.001], [2, 0.01], [8, 0.001], [8, 0.01]];
 describe('parameter sweep', () => {
   it('walks the queue, names each run, and is done after the last', () => {
     let sweep = startParamSweep('Hinton KD', [T, lr], grid);
-    expect(paramSweepProgress(sweep)).toBe('Run 1 of 4: T = 2, lr = 0.001');
+    expect(paramSweepProgress(sweep, runTexts.en)).toBe('Run 1 of 4: T = 2, lr = 0.001');
+    expect(paramSweepProgress(sweep, runTexts.zh)).toBe('第 1 次运行，共 4 次：T = 2, lr = 0.001');
     sweep = recordParamRun(sweep, run(0.9, 0.91), 10);
     expect(currentPoint(sweep)).toEqual({ index: 1, values: [2, 0.01] });
-    expect(paramSweepProgress(sweep)).toBe('Run 2 of 4: T = 2, lr = 0.01');
+    expect(paramSweepProgress(sweep, runTexts.en)).toBe('Run 2 of 4: T = 2, lr = 0.01');
     for (const _ of [1, 2, 3]) sweep = recordParamRun(sweep, run(0.9, 0.9), 10);
     expect(sweep.state).toBe('done');
     expect(sweep.finished.map((r) => r.values)).toEqual(grid);
@@ -74,12 +76,12 @@ describe('parameter sweep', () => {
   it('draws one gain line per second-parameter value, the best point marked', () => {
     let sweep = startParamSweep('Hinton KD', [T, lr], grid);
     for (const student of [0.91, 0.92, 0.97, 0.93]) sweep = recordParamRun(sweep, run(0.9, student), 10);
-    const lines = gainLines(sweep);
+    const lines = gainLines(sweep, 'gain');
     expect(lines.map((line) => line.name)).toEqual(['lr = 0.001', 'lr = 0.01']);
     expect(lines[0].points.map((p) => [p.x, p.best])).toEqual([[2, false], [8, true]]);
     expect(lines[1].points.map((p) => p.x)).toEqual([2, 8]);
     const single = recordParamRun(startParamSweep('X', [T], [[2], [8]]), run(0.9, 0.92), 1);
-    expect(gainLines(single)).toEqual([{ name: 'gain', points: [{ x: 2, gain: expect.closeTo(0.02, 10), best: true }] }]);
+    expect(gainLines(single, 'gain')).toEqual([{ name: 'gain', points: [{ x: 2, gain: expect.closeTo(0.02, 10), best: true }] }]);
   });
 
   it('recognises a stored sweep and rejects a malformed one', () => {

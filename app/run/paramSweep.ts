@@ -1,6 +1,9 @@
 import { modelResultById, type ExperimentResults } from '../../src/results';
 import { describeSweepValues, MAX_SWEEP_RUNS, type SweepValue } from '../../src/graph/sweepVariants';
 import { distilledPairs } from '../../src/seedStatistics';
+import type { runTexts } from '../i18n/catalogs/run';
+
+type RunTexts = (typeof runTexts)['en'];
 
 /**
  * A parameter sweep as the run controller drives it: a queue of runs, one per grid point, each a
@@ -55,10 +58,10 @@ export function runIndexOf(sweep: ParamSweep, results: ExperimentResults): numbe
   return finished >= 0 ? finished : Math.min(sweep.finished.length, sweep.points.length - 1);
 }
 
-/** "Run 2 of 6: T = 4". */
-export function paramSweepProgress(sweep: ParamSweep): string {
+/** "Run 2 of 6: T = 4", in the language of `tx`. */
+export function paramSweepProgress(sweep: ParamSweep, tx: Pick<RunTexts, 'sweepRunOf'>): string {
   const { index, values } = currentPoint(sweep);
-  return `Run ${index + 1} of ${sweep.points.length}: ${describeSweepValues(sweep.axes, values)}`;
+  return tx.sweepRunOf(index + 1, sweep.points.length, describeSweepValues(sweep.axes, values));
 }
 
 export function recordParamRun(sweep: ParamSweep, results: ExperimentResults, seconds: number | null): ParamSweep {
@@ -107,13 +110,14 @@ export interface GainLine {
   points: { x: SweepValue; gain: number; best: boolean }[];
 }
 
-export function gainLines(sweep: ParamSweep): GainLine[] {
+/** `gainName` names the only line of a one-parameter sweep. */
+export function gainLines(sweep: ParamSweep, gainName: string): GainLine[] {
   const rows = paramSweepRows(sweep);
   const best = bestRowIndex(rows);
   const second = sweep.axes[1];
   const lineValues: (SweepValue | null)[] = second === undefined ? [null] : second.values;
   return lineValues.map((lineValue) => ({
-    name: second === undefined || lineValue === null ? 'gain' : `${second.symbol} = ${lineValue}`,
+    name: second === undefined || lineValue === null ? gainName : `${second.symbol} = ${lineValue}`,
     points: rows.flatMap((row, index) => (row.gain === null || (lineValue !== null && row.values[1] !== lineValue) ? []
       : [{ x: row.values[0], gain: row.gain, best: index === best }])),
   })).filter((line) => line.points.length > 0);

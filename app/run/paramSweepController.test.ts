@@ -66,6 +66,7 @@ function harness(onDeliver: DeliveryHook = (_message, _handlers, deliver) => del
     getExperiment: () => experiment,
     getRun: () => run,
     getBackendPreference: () => 'cpu',
+    language: () => 'en',
     updateRun: (update) => { run = update(run); },
     spawnWorker,
   });
@@ -114,6 +115,7 @@ describe('run controller: parameter sweeps', () => {
       getExperiment: () => experiment,
       getRun: () => run,
       getBackendPreference: () => 'cpu',
+      language: () => 'en',
       updateRun: (update) => { run = update(run); },
       spawnWorker: () => { throw new Error('no worker may start'); },
     });

@@ -68,6 +68,7 @@ function harness(onDeliver: DeliveryHook = (_message, _handlers, deliver) => del
     getExperiment: () => experiment,
     getRun: () => run,
     getBackendPreference: () => 'cpu',
+    language: () => 'en',
     updateRun: (update) => { run = update(run); },
     spawnWorker,
   });
@@ -155,11 +156,31 @@ describe('run controller: seed sweeps', () => {
       getExperiment: () => experiment,
       getRun: () => run,
       getBackendPreference: () => 'cpu',
+      language: () => 'en',
       updateRun: (update) => { run = update(run); },
       spawnWorker: () => { throw new Error('no worker may start'); },
     });
     controller.start(ALL_PHASES, 3);
     expect(run.status).toBe('error');
     expect(run.error?.message).toContain('past the largest seed');
+  });
+
+  it('writes its own messages in the page\'s language, around the English reason from the core', () => {
+    const experiment = tinyExperiment();
+    for (const node of experiment.nodes) if (node.kind === 'trainer') node.params.seed = 2 ** 31 - 2;
+    let run = initialRunData();
+    const controller = createRunController({
+      getExperiment: () => experiment,
+      getRun: () => run,
+      getBackendPreference: () => 'cpu',
+      language: () => 'zh',
+      updateRun: (update) => { run = update(run); },
+      spawnWorker: () => { throw new Error('no worker may start'); },
+    });
+    controller.start(ALL_PHASES, 3);
+    expect(run.error?.message).toContain('past the largest seed');
+    expect(run.error?.message).toMatch(/请减少种子数或调低训练器的种子。$/);
+    controller.start({ teacher: false, baseline: false, student: false });
+    expect(run.error?.message).toBe('请至少选择教师、基线或学生中的一项来运行。');
   });
 });

@@ -10,6 +10,8 @@ import { currentPoint, endParamSweep, paramSweepProgress, recordParamRun, startP
 import { expandSweep, type SweepAxis } from '../../src/graph/sweepVariants';
 import { errorMessage } from '../../src/errorMessage';
 import { backendProbeStore, browserStorage, type BackendProbeStore } from './backendProbeStore';
+import { currentLanguage, type Language } from '../i18n/language';
+import { runTexts } from '../i18n/catalogs/run';
 
 /**
  * Owns the training worker: compiles the graph, starts runs, forwards pause/resume/stop, and folds
@@ -31,6 +33,8 @@ export interface RunControllerAccess {
   spawnWorker?: SpawnTrainWorker;
   /** Auto's stored measurements; localStorage unless a test passes its own. */
   probeStore?: BackendProbeStore;
+  /** The language of the messages the controller writes; the page's unless a test (in Node, no page) passes one. */
+  language?: () => Language;
 }
 
 /** What the controller hears from a worker: its messages, or that it died. */
@@ -95,6 +99,8 @@ export function createRunController(access: RunControllerAccess): RunController 
   };
 
   const probeStore = access.probeStore ?? backendProbeStore(browserStorage());
+  // Messages are written once, in the language of that moment (they are kept in the run state and the journal).
+  const texts = () => runTexts[(access.language ?? currentLanguage)()];
 
   const enqueue = (message: TrainWorkerMessage): void => {
     // Auto measured this device: later runs reuse the numbers instead of measuring again.
@@ -120,9 +126,7 @@ export function createRunController(access: RunControllerAccess): RunController 
     discardWorker();
     reportError({
       kind: 'crash',
-      message:
-        `The training worker crashed: ${detail}. ` +
-        'Your graph and the results so far are kept; press Run to try again.',
+      message: texts().workerCrashed(detail),
       problems: [],
     });
   };
@@ -154,7 +158,7 @@ export function createRunController(access: RunControllerAccess): RunController 
 
   const sweepLogLine = (sweep: SeedSweep): RunData['log'][number] => {
     const { index, seed } = currentSeed(sweep);
-    return { message: `Seed ${index + 1} of ${sweep.count}: baseline and student seed ${seed}.`, warning: false };
+    return { message: texts().seedLogLine(index + 1, sweep.count, seed), warning: false };
   };
 
   /** After each batch of messages: a sweep's run that finished starts the next seed; one that stopped or failed ends the sweep. */
@@ -182,13 +186,13 @@ export function createRunController(access: RunControllerAccess): RunController 
       plan = compileExperiment(withStudentSeedOffset(sweepExperiment, currentSeed(sweep).index));
     } catch (error) {
       access.updateRun((current) => ({ ...current, sweep: endSweep(sweep) }));
-      reportError(describeCompileFailure(error, sweepExperiment));
+      reportError(describeCompileFailure(error, sweepExperiment, texts()));
       return;
     }
     launch(plan, run.selection, { sweep, paramSweep: null }, [...run.log, sweepLogLine(sweep)]);
   };
 
-  const paramSweepLogLine = (sweep: ParamSweep): RunData['log'][number] => ({ message: `${paramSweepProgress(sweep)}.`, warning: false });
+  const paramSweepLogLine = (sweep: ParamSweep): RunData['log'][number] => ({ message: `${paramSweepProgress(sweep, texts())}.`, warning: false });
 
   /** The parameter sweep's counterpart of the seed sweep's step above: the next grid point, or the end. */
   const advanceParamSweep = (run: RunData, current: ParamSweep): void => {
@@ -212,7 +216,7 @@ export function createRunController(access: RunControllerAccess): RunController 
       const status = access.getRun().status;
       if (isRunActive(status)) return;
       if (!runs.teacher && !runs.baseline && !runs.student) {
-        reportError({ kind: 'graph', message: 'Choose at least one of teacher, baseline or student to run.', problems: [] });
+        reportError({ kind: 'graph', message: texts().nothingSelected, problems: [] });
         return;
       }
       const experiment = access.getExperiment();
@@ -220,7 +224,7 @@ export function createRunController(access: RunControllerAccess): RunController 
       try {
         plan = compileExperiment(experiment);
       } catch (error) {
-        reportError(describeCompileFailure(error, experiment));
+        reportError(describeCompileFailure(error, experiment, texts()));
         return;
       }
       let sweep: SeedSweep | null = null;
@@ -230,7 +234,7 @@ export function createRunController(access: RunControllerAccess): RunController 
           // The last seed must be valid too, before any seed trains.
           withStudentSeedOffset(experiment, seedCount - 1);
         } catch (error) {
-          reportError({ kind: 'graph', message: `${errorMessage(error)} Lower the number of seeds or the trainer's seed.`, problems: [] });
+          reportError({ kind: 'graph', message: texts().tooManySeeds(errorMessage(error)), problems: [] });
           return;
         }
       }
@@ -245,7 +249,7 @@ export function createRunController(access: RunControllerAccess): RunController 
       const experiment = access.getExperiment();
       const expanded = expandSweep(experiment, axes);
       if ('error' in expanded) {
-        reportError({ kind: 'graph', message: `The sweep cannot start: ${expanded.error}`, problems: [] });
+        reportError({ kind: 'graph', message: texts().sweepCannotStart(expanded.error), problems: [] });
         return;
       }
       let plans: TrainingPlan[];
@@ -253,7 +257,7 @@ export function createRunController(access: RunControllerAccess): RunController 
         // Every variant compiled now: a sweep never stops halfway on a graph it could have refused.
         plans = expanded.variants.map((variant) => compileExperiment(variant.experiment));
       } catch (error) {
-        reportError(describeCompileFailure(error, experiment));
+        reportError(describeCompileFailure(error, experiment, texts()));
         return;
       }
       const paramSweep = startParamSweep(experiment.name, axes.map(({ label, symbol, values }) => ({ label, symbol, values })),
@@ -282,12 +286,12 @@ export function createRunController(access: RunControllerAccess): RunController 
 }
 
 /** Turns a GraphCompileError (or anything thrown while compiling) into reasons a user can act on. */
-export function describeCompileFailure(error: unknown, experiment: ExperimentFile): RunError {
+export function describeCompileFailure(error: unknown, experiment: ExperimentFile, tx: (typeof runTexts)['en']): RunError {
   if (error instanceof GraphCompileError && error.problems.length > 0) {
     const labels = new Map(experiment.nodes.map((node) => [node.id, node.label]));
     return {
       kind: 'graph',
-      message: 'The graph has problems that block the run; fix them and press Run again.',
+      message: tx.graphProblems,
       problems: error.problems.map((problem) => {
         const label = problem.nodeId === null ? undefined : labels.get(problem.nodeId);
         return label === undefined ? problem.message : `${label}: ${problem.message}`;
@@ -295,5 +299,5 @@ export function describeCompileFailure(error: unknown, experiment: ExperimentFil
     };
   }
   const detail = errorMessage(error);
-  return { kind: 'graph', message: `The graph could not be compiled: ${detail}`, problems: [] };
+  return { kind: 'graph', message: tx.compileFailed(detail), problems: [] };
 }

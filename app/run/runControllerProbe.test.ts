@@ -29,6 +29,7 @@ function harness(preference: BackendPreference) {
     getExperiment: () => baseGraph().file,
     getRun: () => run,
     getBackendPreference: () => preference,
+    language: () => 'en',
     updateRun: (update) => { run = update(run); },
     spawnWorker,
     probeStore,
