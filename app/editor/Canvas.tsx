@@ -14,6 +14,8 @@ import { usePlaceNode } from './usePlaceNode';
 import { useInitialView } from './useInitialView';
 import { usePresenterMode } from '../classroom/presenterMode';
 import { READABLE_ZOOM } from './viewLayout';
+import { textsNow, useTexts } from '../i18n/texts';
+import { editorTexts } from '../i18n/catalogs/editor';
 
 /** Presenter view draws node text (at least 12 px, presenter.css) at 14 px or more on screen. */
 const PRESENTER_ZOOM = 14 / 12;
@@ -30,6 +32,7 @@ export function Canvas() {
     selectedNodeIds: s.selectedNodeIds,
     selectedEdgeIds: s.selectedEdgeIds,
   })));
+  const tx = useTexts(editorTexts);
   const entries = usePaletteEntries();
   const placeNode = usePlaceNode();
   const presenting = usePresenterMode();
@@ -85,7 +88,7 @@ export function Canvas() {
       target: connection.target,
       targetPort: connection.targetHandle ?? '',
     });
-    if (reason !== null) pushToast('error', `Connection refused: ${reason}`);
+    if (reason !== null) pushToast('error', textsNow(editorTexts).connectionRefused(reason));
   }, []);
 
   const clearConnectionError = useCallback(() => useStudio.getState().clearConnectionError(), []);
@@ -124,8 +127,8 @@ export function Canvas() {
       >
         <Background gap={20} size={1} color="var(--grid-dot)" />
         <Controls showInteractive={false}>
-          <ControlButton onClick={toggleMinimap} title={minimapShown ? 'Hide minimap' : 'Show minimap'}
-            aria-label={minimapShown ? 'Hide minimap' : 'Show minimap'} aria-pressed={minimapShown} data-testid="toggle-minimap">
+          <ControlButton onClick={toggleMinimap} title={minimapShown ? tx.hideMinimap : tx.showMinimap}
+            aria-label={minimapShown ? tx.hideMinimap : tx.showMinimap} aria-pressed={minimapShown} data-testid="toggle-minimap">
             <span aria-hidden>▦</span>
           </ControlButton>
         </Controls>
@@ -137,7 +140,7 @@ export function Canvas() {
         </ul>
       )}
       {experiment.nodes.length === 0 && (
-        <div className="canvas-empty">Empty experiment: drag blocks from the palette, or open a preset.</div>
+        <div className="canvas-empty">{tx.emptyCanvas}</div>
       )}
     </div>
   );

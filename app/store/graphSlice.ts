@@ -13,6 +13,8 @@ import {
 } from '../editor/graphEdits';
 import type { StudioSlice } from './index';
 import { errorMessage } from '../../src/errorMessage';
+import { storeTextsNow } from './storeTexts';
+import { storeTexts } from '../i18n/catalogs/store';
 
 /** A refused connection: the reason, and where to show it (the target handle). */
 export interface ConnectionError {
@@ -73,7 +75,7 @@ export function problemsOf(file: ExperimentFile): GraphProblem[] {
   } catch (error) {
     // Validation must never take the editor down; show its failure as a graph-level problem.
     const message = errorMessage(error);
-    return [{ nodeId: null, severity: 'error', message: `Validation failed: ${message}` }];
+    return [{ nodeId: null, severity: 'error', message: storeTextsNow(storeTexts).validationFailed(message) }];
   }
 }
 
@@ -180,7 +182,7 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
       }
       const nextProblems = problemsOf(next);
       const added = nextProblems.find((p) => p.severity === 'error' && !problems.some((q) => q.message === p.message));
-      if (added !== undefined) return `This pairing no longer fits the graph (${added.message}); search again on the graph as it is now.`;
+      if (added !== undefined) return storeTextsNow(storeTexts).pairingNoLongerFits(added.message);
       commit(next);
       return null;
     },

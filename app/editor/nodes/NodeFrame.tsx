@@ -4,6 +4,10 @@ import type { GraphNode } from '../../../src/graph/schema';
 import type { GraphProblem } from '../../../src/graph/validate';
 import { useStudio } from '../../store';
 import { portKey, safePortsOf, type StudioNodeData } from '../flowAdapter';
+import { useLanguage } from '../../i18n/language';
+import { useTexts } from '../../i18n/texts';
+import { nodeTexts } from '../../i18n/catalogs/nodes';
+import { portLabel } from '../../i18n/blocks/localizedBlocks';
 
 /**
  * The common face of every node: a coloured header (kind, label, problem badge), one row per
@@ -54,6 +58,8 @@ function ProblemBadge({ problems, severity }: { problems: GraphProblem[]; severi
 }
 
 const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode; portShapes: Record<string, string> }) {
+  const language = useLanguage();
+  const tx = useTexts(nodeTexts);
   const ports = safePortsOf(node);
   const inputs = ports.filter((p) => p.direction === 'input');
   const outputs = ports.filter((p) => p.direction === 'output');
@@ -80,7 +86,9 @@ const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode;
                     className={`port-handle port-${input.type}`}
                     data-testid={`handle-${node.id}-in-${input.name}`}
                   />
-                  <span className="port__name" title={`${input.label} (${input.type} input)`}>{input.label}{input.required ? '' : ' (opt.)'}</span>
+                  <span className="port__name" title={tx.portInput(portLabel(node, input, language), input.type)}>
+                    {portLabel(node, input, language)}{input.required ? '' : tx.optional}
+                  </span>
                   {portShapes[portKey('input', input.name)] && <span className="port__shape">{portShapes[portKey('input', input.name)]}</span>}
                   {connectionError?.port === input.name && (
                     <span className="connection-error" data-testid="connection-error" role="alert">{connectionError.message}</span>
@@ -92,7 +100,7 @@ const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode;
               {output !== undefined && (
                 <>
                   {portShapes[portKey('output', output.name)] && <span className="port__shape">{portShapes[portKey('output', output.name)]}</span>}
-                  <span className="port__name" title={`${output.label} (${output.type} output)`}>{output.label}</span>
+                  <span className="port__name" title={tx.portOutput(portLabel(node, output, language), output.type)}>{portLabel(node, output, language)}</span>
                   <Handle
                     type="source"
                     position={Position.Right}
