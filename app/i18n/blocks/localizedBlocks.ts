@@ -50,6 +50,12 @@ export function roleText(role: ModelRole, language: Language): { label: string; 
   return language === 'zh' ? roleTextsZh[role] : modelRoleInfo[role];
 }
 
+/** A role with what it does, for the role select: "Teacher (teaches, frozen)". */
+export function roleChoiceLabel(role: ModelRole, language: Language): string {
+  const { label, short } = roleText(role, language);
+  return language === 'zh' ? `${label}（${short}）` : `${label} (${short})`;
+}
+
 /** Every registry field with its Chinese text, found by the field object itself (keys repeat across blocks). */
 function fieldGroups(): [readonly FieldDef[], Readonly<Record<string, FieldTextZh>>][] {
   const trainerOwn = blockRegistry.trainer.fields.filter((def) => !trainerSettingFields.includes(def));
