@@ -16,6 +16,8 @@ import { usePresenterMode } from '../classroom/presenterMode';
 import { READABLE_ZOOM } from './viewLayout';
 import { textsNow, useTexts } from '../i18n/texts';
 import { editorTexts } from '../i18n/catalogs/editor';
+import { currentLanguage } from '../i18n/language';
+import { connectionRefusalText } from '../i18n/blocks/connectionTexts';
 
 /** Presenter view draws node text (at least 12 px, presenter.css) at 14 px or more on screen. */
 const PRESENTER_ZOOM = 14 / 12;
@@ -82,13 +84,16 @@ export function Canvas() {
 
   const onConnect = useCallback((connection: Connection) => {
     const { connect, pushToast } = useStudio.getState();
-    const reason = connect({
+    const refused = connect({
       source: connection.source,
       sourcePort: connection.sourceHandle ?? '',
       target: connection.target,
       targetPort: connection.targetHandle ?? '',
     });
-    if (reason !== null) pushToast('error', textsNow(editorTexts).connectionRefused(reason));
+    const { connectionError, experiment: graph } = useStudio.getState();
+    if (refused !== null && connectionError !== null) {
+      pushToast('error', textsNow(editorTexts).connectionRefused(connectionRefusalText(connectionError.refusal, graph, currentLanguage())));
+    }
   }, []);
 
   const clearConnectionError = useCallback(() => useStudio.getState().clearConnectionError(), []);

@@ -5,7 +5,7 @@
  */
 import type { ExperimentFile, GraphEdge, NodeKind, NodeParamsByKind } from '../../src/graph/schema';
 import { createNode, type CreateNodeOptions } from '../../src/graph/factory';
-import { checkConnection, validateGraph, type GraphProblem } from '../../src/graph/validate';
+import { explainConnection, validateGraph, type ConnectionRefusal, type GraphProblem } from '../../src/graph/validate';
 import { withGuidancePairing } from '../../src/graph/guidancePaths';
 import { applyGraphFix, type GraphFix } from '../../src/graph/featureMapFix';
 import {
@@ -16,9 +16,10 @@ import { errorMessage } from '../../src/errorMessage';
 import { storeTextsNow } from './storeTexts';
 import { storeTexts } from '../i18n/catalogs/store';
 
-/** A refused connection: the reason, and where to show it (the target handle). */
+/** A refused connection: the reason (its English text, and as data for other languages), and where to show it (the target handle). */
 export interface ConnectionError {
   message: string;
+  refusal: ConnectionRefusal;
   nodeId: string;
   port: string;
 }
@@ -158,10 +159,10 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
     connect: (partial) => {
       const { experiment } = get();
       const edge: GraphEdge = { ...partial, id: edgeIdFor(partial) };
-      const reason = checkConnection(experiment, edge);
-      if (reason !== null) {
-        set({ connectionError: { message: reason, nodeId: edge.target, port: edge.targetPort } });
-        return reason;
+      const refusal = explainConnection(experiment, edge);
+      if (refusal !== null) {
+        set({ connectionError: { message: refusal.text, refusal, nodeId: edge.target, port: edge.targetPort } });
+        return refusal.text;
       }
       commit({ ...experiment, edges: [...experiment.edges, edge] }, null, { connectionError: null });
       return null;

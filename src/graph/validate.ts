@@ -14,7 +14,8 @@ import { headSource, resolveHead } from './heads';
 import { ensembleClassesProblem, ensembleMembers, MIN_ENSEMBLE_MEMBERS } from './ensembles';
 import { featureMapProblem, type GraphFix } from './featureMapFix';
 
-export { checkConnection, type CandidateEdge } from './connection';
+export { checkConnection, explainConnection, type CandidateEdge } from './connection';
+export type { ConnectionRefusal } from './connectionRefusal';
 
 /**
  * Problems shown on the nodes before Run. Errors block compiling; warnings do not.

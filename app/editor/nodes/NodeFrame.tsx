@@ -8,6 +8,7 @@ import { useLanguage } from '../../i18n/language';
 import { useTexts } from '../../i18n/texts';
 import { nodeTexts } from '../../i18n/catalogs/nodes';
 import { portLabel } from '../../i18n/blocks/localizedBlocks';
+import { connectionRefusalText } from '../../i18n/blocks/connectionTexts';
 
 /**
  * The common face of every node: a coloured header (kind, label, problem badge), one row per
@@ -64,12 +65,14 @@ const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode;
   const inputs = ports.filter((p) => p.direction === 'input');
   const outputs = ports.filter((p) => p.direction === 'output');
   const connectionError = useStudio((s) => (s.connectionError?.nodeId === node.id ? s.connectionError : null));
+  // Selected as text, so the nodes without the refusal do not re-render on every graph edit.
+  const refusalText = useStudio((s) => (s.connectionError?.nodeId === node.id ? connectionRefusalText(s.connectionError.refusal, s.experiment, language) : ''));
   const rows = Math.max(inputs.length, outputs.length);
   const onAnInput = connectionError !== null && inputs.some((p) => p.name === connectionError.port);
   return (
     <div className="studio-node__ports">
       {connectionError !== null && !onAnInput && (
-        <span className="connection-error connection-error--node" data-testid="connection-error" role="alert">{connectionError.message}</span>
+        <span className="connection-error connection-error--node" data-testid="connection-error" role="alert">{refusalText}</span>
       )}
       {Array.from({ length: rows }, (_, i) => {
         const input = inputs[i];
@@ -91,7 +94,7 @@ const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode;
                   </span>
                   {portShapes[portKey('input', input.name)] && <span className="port__shape">{portShapes[portKey('input', input.name)]}</span>}
                   {connectionError?.port === input.name && (
-                    <span className="connection-error" data-testid="connection-error" role="alert">{connectionError.message}</span>
+                    <span className="connection-error" data-testid="connection-error" role="alert">{refusalText}</span>
                   )}
                 </>
               )}
