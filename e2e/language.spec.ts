@@ -93,11 +93,33 @@ test('switch to Chinese and see translated text, remembered after a reload; back
   await expectEnglish(page);
 });
 
-test('?lang=zh opens the studio in Chinese', async ({ page }) => {
+async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (a === null || b === null) throw new Error('Both handles must be on screen to connect them.');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+test('?lang=zh opens the studio in Chinese; problems and refused connections are explained in Chinese', async ({ page }) => {
   await page.goto('/?backend=wasm&lang=zh');
   await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
   await expect(page.getByTestId('language-select')).toHaveValue('zh');
   await expectChinese(page);
+
+  // Labels cannot feed a model's images: the refusal says why, in Chinese.
+  await dragBetween(page, page.getByTestId('handle-dataset-out-labels'), page.getByTestId('handle-student-in-images'));
+  await expect(page.getByTestId('connection-error').first()).toHaveText('标签输出不能连接到图像输入：请把它连接到标签输入。');
+
+  // A new teacher is named in Chinese and, teaching nothing yet, is flagged with a Chinese warning.
+  await page.getByTestId('palette-teacher').click();
+  await expect(page.getByTestId('field-label').locator('input')).toHaveValue('教师');
+  // (Its other problems, wiring and seeds, are still in English: only the role problems have Chinese texts.)
+  const problems = page.getByTestId('inspector-problems');
+  await expect(problems).toContainText('“教师”没有教任何网络：把它的 Logits（或其“层”上的引导层）连接到训练另一个网络的损失（例如 KD）的教师一侧，或删除它。');
+  await expect(problems).not.toContainText('teaches nothing');
 });
 
 test('Chinese texts fit the palette and the inspector at 1280×720', async ({ page }) => {

@@ -16,8 +16,9 @@ import { usePresenterMode } from '../classroom/presenterMode';
 import { READABLE_ZOOM } from './viewLayout';
 import { textsNow, useTexts } from '../i18n/texts';
 import { editorTexts } from '../i18n/catalogs/editor';
-import { currentLanguage } from '../i18n/language';
+import { currentLanguage, useLanguage } from '../i18n/language';
 import { connectionRefusalText } from '../i18n/blocks/connectionTexts';
+import { problemText } from '../i18n/blocks/problemTexts';
 
 /** Presenter view draws node text (at least 12 px, presenter.css) at 14 px or more on screen. */
 const PRESENTER_ZOOM = 14 / 12;
@@ -35,6 +36,7 @@ export function Canvas() {
     selectedEdgeIds: s.selectedEdgeIds,
   })));
   const tx = useTexts(editorTexts);
+  const language = useLanguage();
   const entries = usePaletteEntries();
   const placeNode = usePlaceNode();
   const presenting = usePresenterMode();
@@ -141,7 +143,7 @@ export function Canvas() {
       </ReactFlow>
       {graphProblems.length > 0 && (
         <ul className="graph-problems" data-testid="graph-problems">
-          {graphProblems.map((p, i) => <li key={i} className={`graph-problems__item--${p.severity}`}>{p.message}</li>)}
+          {graphProblems.map((p, i) => <li key={i} className={`graph-problems__item--${p.severity}`}>{problemText(p, experiment, language)}</li>)}
         </ul>
       )}
       {experiment.nodes.length === 0 && (

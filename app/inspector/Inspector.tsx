@@ -17,6 +17,7 @@ import { useTexts } from '../i18n/texts';
 import { inspectorTexts } from '../i18n/catalogs/inspector';
 import { blockText, lossText, roleText } from '../i18n/blocks/localizedBlocks';
 import { lossRegistry } from '../../src/losses/registry';
+import { problemText } from '../i18n/blocks/problemTexts';
 
 function patchParams(id: string, patch: Record<string, unknown>): void {
   // Registry fields write the key they describe, so the patch matches the node's params type.
@@ -101,6 +102,7 @@ export function Inspector() {
   const selectedCount = useStudio((s) => s.selectedNodeIds.length);
   const node = useStudio((s) => (selectedId === null ? undefined : s.experiment.nodes.find((n) => n.id === selectedId)));
   const problems = useStudio((s) => s.problems);
+  const experiment = useStudio((s) => s.experiment);
   // Problems with a one-click fix first: the fix often solves the ones below it too.
   const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id)
     .sort((a, b) => Number(b.fix !== undefined) - Number(a.fix !== undefined));
@@ -124,7 +126,7 @@ export function Inspector() {
         <ul className="inspector__problems" data-testid="inspector-problems">
           {nodeProblems.map((p, i) => (
             <li key={i} className={`problem--${p.severity}`}>
-              {p.message}
+              {problemText(p, experiment, language)}
               {p.fix !== undefined && <ProblemFixButton fix={p.fix} />}
             </li>
           ))}

@@ -9,6 +9,7 @@ import { useTexts } from '../../i18n/texts';
 import { nodeTexts } from '../../i18n/catalogs/nodes';
 import { portLabel } from '../../i18n/blocks/localizedBlocks';
 import { connectionRefusalText } from '../../i18n/blocks/connectionTexts';
+import { problemText } from '../../i18n/blocks/problemTexts';
 
 /**
  * The common face of every node: a coloured header (kind, label, problem badge), one row per
@@ -46,13 +47,16 @@ export function NodeFrame({ data, selected, tone, kindLabel, children }: NodeFra
 }
 
 function ProblemBadge({ problems, severity }: { problems: GraphProblem[]; severity: 'error' | 'warning' }) {
-  const text = problems.map((p) => p.message).join('\n');
+  const language = useLanguage();
+  const experiment = useStudio((s) => s.experiment);
+  const messages = problems.map((p) => problemText(p, experiment, language));
+  const text = messages.join('\n');
   return (
     <span className={`problem-badge problem-badge--${severity}`} data-testid="node-problem" title={text} tabIndex={0}>
       {severity === 'error' ? '!' : '?'}
       {problems.length > 1 && <sup>{problems.length}</sup>}
       <span className="problem-badge__tooltip" role="tooltip">
-        {problems.map((p, i) => <span key={i}>{p.message}</span>)}
+        {messages.map((message, i) => <span key={i}>{message}</span>)}
       </span>
     </span>
   );
