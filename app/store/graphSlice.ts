@@ -119,7 +119,7 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
       }
     },
 
-    newExperiment: () => get().loadExperiment(emptyExperiment()),
+    newExperiment: () => get().loadExperiment(emptyExperiment(storeTextsNow(storeTexts).untitled)),
 
     renameExperiment: (name) => commit({ ...get().experiment, name }, 'experiment-name'),
 

@@ -3,6 +3,7 @@ import { defineTexts } from '../texts';
 /** Messages built in the store's actions: opening and saving experiments, autosave, the run journal. */
 export const storeTexts = defineTexts({
   en: {
+    untitled: 'Untitled experiment',
     opened: (name: string, source: string) => `Opened "${name}" from ${source}.`,
     kept: (current: string, name: string, source: string) => `Kept "${current}"; "${name}" from ${source} was not opened.`,
     saveFailed: (reason: string) => `Could not save: ${reason}`,
@@ -24,6 +25,7 @@ export const storeTexts = defineTexts({
       'Your graph is restored: press Run to train again.',
   },
   zh: {
+    untitled: '未命名实验',
     opened: (name: string, source: string) => `已从${source}打开“${name}”。`,
     kept: (current: string, name: string, source: string) => `已保留“${current}”；未打开来自${source}的“${name}”。`,
     saveFailed: (reason: string) => `无法保存：${reason}`,
