@@ -138,8 +138,8 @@ export const LossNode = memo(function LossNode({ data, selected }: KindProps) {
       {!named && <div className="studio-node__subtitle">{label}</div>}
       <div className="chips">
         <span className="chip chip--strong" data-testid="loss-weight">× {formatNumber(node.params.weight)}</span>
-        {(loss?.params ?? []).slice(0, 3).map((def) => {
-          const text = lossParamText(loss!, def, language);
+        {loss !== null && loss.params.slice(0, 3).map((def) => {
+          const text = lossParamText(loss, def, language);
           const value = node.params.params[def.key];
           const shown = value === undefined ? '—' : text.choices ? (text.choices[value] ?? formatNumber(value)) : formatNumber(value);
           return <span key={def.key} className="chip" title={text.label}>{text.choices ? shown : `${text.label} ${shown}`}</span>;
