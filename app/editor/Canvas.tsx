@@ -14,6 +14,11 @@ import { usePlaceNode } from './usePlaceNode';
 import { useInitialView } from './useInitialView';
 import { usePresenterMode } from '../classroom/presenterMode';
 import { READABLE_ZOOM } from './viewLayout';
+import { textsNow, useTexts } from '../i18n/texts';
+import { editorTexts } from '../i18n/catalogs/editor';
+import { currentLanguage, useLanguage } from '../i18n/language';
+import { connectionRefusalText } from '../i18n/blocks/connectionTexts';
+import { problemText } from '../i18n/blocks/problemTexts';
 
 /** Presenter view draws node text (at least 12 px, presenter.css) at 14 px or more on screen. */
 const PRESENTER_ZOOM = 14 / 12;
@@ -30,6 +35,8 @@ export function Canvas() {
     selectedNodeIds: s.selectedNodeIds,
     selectedEdgeIds: s.selectedEdgeIds,
   })));
+  const tx = useTexts(editorTexts);
+  const language = useLanguage();
   const entries = usePaletteEntries();
   const placeNode = usePlaceNode();
   const presenting = usePresenterMode();
@@ -79,13 +86,16 @@ export function Canvas() {
 
   const onConnect = useCallback((connection: Connection) => {
     const { connect, pushToast } = useStudio.getState();
-    const reason = connect({
+    const refused = connect({
       source: connection.source,
       sourcePort: connection.sourceHandle ?? '',
       target: connection.target,
       targetPort: connection.targetHandle ?? '',
     });
-    if (reason !== null) pushToast('error', `Connection refused: ${reason}`);
+    const { connectionError, experiment: graph } = useStudio.getState();
+    if (refused !== null && connectionError !== null) {
+      pushToast('error', textsNow(editorTexts).connectionRefused(connectionRefusalText(connectionError.refusal, graph, currentLanguage())));
+    }
   }, []);
 
   const clearConnectionError = useCallback(() => useStudio.getState().clearConnectionError(), []);
@@ -124,8 +134,8 @@ export function Canvas() {
       >
         <Background gap={20} size={1} color="var(--grid-dot)" />
         <Controls showInteractive={false}>
-          <ControlButton onClick={toggleMinimap} title={minimapShown ? 'Hide minimap' : 'Show minimap'}
-            aria-label={minimapShown ? 'Hide minimap' : 'Show minimap'} aria-pressed={minimapShown} data-testid="toggle-minimap">
+          <ControlButton onClick={toggleMinimap} title={minimapShown ? tx.hideMinimap : tx.showMinimap}
+            aria-label={minimapShown ? tx.hideMinimap : tx.showMinimap} aria-pressed={minimapShown} data-testid="toggle-minimap">
             <span aria-hidden>▦</span>
           </ControlButton>
         </Controls>
@@ -133,11 +143,11 @@ export function Canvas() {
       </ReactFlow>
       {graphProblems.length > 0 && (
         <ul className="graph-problems" data-testid="graph-problems">
-          {graphProblems.map((p, i) => <li key={i} className={`graph-problems__item--${p.severity}`}>{p.message}</li>)}
+          {graphProblems.map((p, i) => <li key={i} className={`graph-problems__item--${p.severity}`}>{problemText(p, experiment, language)}</li>)}
         </ul>
       )}
       {experiment.nodes.length === 0 && (
-        <div className="canvas-empty">Empty experiment: drag blocks from the palette, or open a preset.</div>
+        <div className="canvas-empty">{tx.emptyCanvas}</div>
       )}
     </div>
   );

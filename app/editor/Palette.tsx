@@ -1,6 +1,10 @@
 import { useMemo, type DragEvent } from 'react';
 import { paletteEntries, type PaletteEntry } from '../../src/graph/factory';
 import { usePlaceNode } from './usePlaceNode';
+import { useLanguage } from '../i18n/language';
+import { useTexts } from '../i18n/texts';
+import { editorTexts } from '../i18n/catalogs/editor';
+import { paletteEntryText } from '../i18n/blocks/localizedBlocks';
 
 /** Drag data type of a palette entry dropped on the canvas. */
 export const paletteDragType = 'application/x-studio-block';
@@ -9,11 +13,13 @@ export function usePaletteEntries(): PaletteEntry[] {
   return useMemo(() => paletteEntries(), []);
 }
 
-const groups: { title: string; test: (entry: PaletteEntry) => boolean }[] = [
-  { title: 'Data & models', test: (e) => e.kind === 'dataset' || e.kind === 'model' || e.kind === 'ensemble' },
-  { title: 'Layer taps & heads', test: (e) => e.kind === 'guide' || e.kind === 'guided' || e.kind === 'head' },
-  { title: 'Losses', test: (e) => e.kind === 'loss' },
-  { title: 'Training & export', test: (e) => e.kind === 'trainer' || e.kind === 'export' },
+type GroupTitle = 'groupDataModels' | 'groupTaps' | 'groupLosses' | 'groupTraining';
+
+const groups: { title: GroupTitle; test: (entry: PaletteEntry) => boolean }[] = [
+  { title: 'groupDataModels', test: (e) => e.kind === 'dataset' || e.kind === 'model' || e.kind === 'ensemble' },
+  { title: 'groupTaps', test: (e) => e.kind === 'guide' || e.kind === 'guided' || e.kind === 'head' },
+  { title: 'groupLosses', test: (e) => e.kind === 'loss' },
+  { title: 'groupTraining', test: (e) => e.kind === 'trainer' || e.kind === 'export' },
 ];
 
 function toneOf(entry: PaletteEntry): string {
@@ -27,6 +33,8 @@ function toneOf(entry: PaletteEntry): string {
 export function Palette() {
   const entries = usePaletteEntries();
   const placeNode = usePlaceNode();
+  const language = useLanguage();
+  const tx = useTexts(editorTexts);
 
   const onDragStart = (event: DragEvent, entry: PaletteEntry) => {
     event.dataTransfer.setData(paletteDragType, entry.key);
@@ -34,25 +42,28 @@ export function Palette() {
   };
 
   return (
-    <nav className="palette" data-testid="palette" aria-label="Blocks">
+    <nav className="palette" data-testid="palette" aria-label={tx.paletteLabel}>
       {groups.map((group) => (
         <section key={group.title} className="palette__group">
-          <h3>{group.title}</h3>
-          {entries.filter(group.test).map((entry) => (
-            <button
-              key={entry.key}
-              type="button"
-              className={`palette__item tone-${toneOf(entry)}`}
-              data-testid={`palette-${entry.key.replace(':', '-')}`}
-              title={entry.description}
-              draggable
-              onDragStart={(event) => onDragStart(event, entry)}
-              onClick={() => placeNode(entry)}
-            >
-              <span className="palette__swatch" aria-hidden />
-              {entry.label}
-            </button>
-          ))}
+          <h3>{tx[group.title]}</h3>
+          {entries.filter(group.test).map((entry) => {
+            const text = paletteEntryText(entry, language);
+            return (
+              <button
+                key={entry.key}
+                type="button"
+                className={`palette__item tone-${toneOf(entry)}`}
+                data-testid={`palette-${entry.key.replace(':', '-')}`}
+                title={text.description}
+                draggable
+                onDragStart={(event) => onDragStart(event, entry)}
+                onClick={() => placeNode(entry)}
+              >
+                <span className="palette__swatch" aria-hidden />
+                {text.label}
+              </button>
+            );
+          })}
         </section>
       ))}
     </nav>

@@ -3,6 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../store';
 import { shareLinkFor } from './shareLink';
 import { errorMessage } from '../../src/errorMessage';
+import { textsNow, useTexts } from '../i18n/texts';
+import { editorTexts } from '../i18n/catalogs/editor';
 
 type ShareState = { status: 'closed' } | { status: 'open'; link: string; copied: boolean };
 
@@ -11,6 +13,7 @@ type ShareState = { status: 'closed' } | { status: 'open'; link: string; copied:
  * the clipboard when the browser allows and always shown to copy by hand.
  */
 export function ShareButton() {
+  const tx = useTexts(editorTexts);
   const [state, setState] = useState<ShareState>({ status: 'closed' });
   const field = useRef<HTMLInputElement>(null);
 
@@ -24,7 +27,7 @@ export function ShareButton() {
     try {
       link = shareLinkFor(experiment);
     } catch (error) {
-      pushToast('error', `No link for this experiment: ${errorMessage(error)}`);
+      pushToast('error', textsNow(editorTexts).shareFailed(errorMessage(error)));
       return;
     }
     setState({ status: 'open', link, copied: false });
@@ -39,17 +42,17 @@ export function ShareButton() {
   return (
     <span className="share">
       <button type="button" data-testid="share-experiment" onClick={() => void share()}
-        title="A link that opens this experiment (its graph and settings; not results or trained weights)">
-        Share link
+        title={tx.shareTitle}>
+        {tx.share}
       </button>
       {state.status === 'open' && (
-        <div className="share__popover" role="dialog" aria-label="Share link" data-testid="share-popover">
+        <div className="share__popover" role="dialog" aria-label={tx.share} data-testid="share-popover">
           <label>
-            {state.copied ? 'Copied to the clipboard:' : 'Copy this link (Ctrl+C):'}
+            {state.copied ? tx.shareCopied : tx.shareCopyByHand}
             <input ref={field} readOnly value={state.link} data-testid="share-link" onFocus={(event) => event.target.select()} />
           </label>
-          <span className="share__size">{state.link.length.toLocaleString('en-US')} characters; opening it asks before replacing unsaved work.</span>
-          <button type="button" aria-label="Close" data-testid="share-close" onClick={() => setState({ status: 'closed' })}>×</button>
+          <span className="share__size">{tx.shareSize(state.link.length.toLocaleString('en-US'))}</span>
+          <button type="button" aria-label={tx.close} data-testid="share-close" onClick={() => setState({ status: 'closed' })}>×</button>
         </div>
       )}
     </span>

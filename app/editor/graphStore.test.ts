@@ -48,7 +48,10 @@ describe('graph slice', () => {
     const reason = store.getState().connect({ source: 'data', sourcePort: 'labels', target: 'kd', targetPort: 'studentLogits' });
     expect(reason).toMatch(/\S/);
     expect(store.getState().experiment).toBe(before);
-    expect(store.getState().connectionError).toEqual({ message: reason, nodeId: 'kd', port: 'studentLogits' });
+    expect(store.getState().connectionError).toEqual({
+      message: reason, nodeId: 'kd', port: 'studentLogits',
+      refusal: { code: 'typeMismatch', sourceType: 'labels', targetType: 'logits', text: reason },
+    });
     expect(store.getState().past).toHaveLength(0);
   });
 

@@ -9,6 +9,8 @@ import { defaultPresetFile, fetchPreset } from './experimentFiles';
 import { shareCodeInFragment, takeSharedExperiment } from './shareLink';
 import { markKept } from '../store/keptCopy';
 import { errorMessage } from '../../src/errorMessage';
+import { textsNow } from '../i18n/texts';
+import { editorTexts } from '../i18n/catalogs/editor';
 
 /**
  * First load: the autosaved experiment if there is a valid one, else the Hinton MNIST preset; then
@@ -26,14 +28,14 @@ export async function startStudio(store: StoreApi<StudioState>): Promise<() => v
   } else {
     if (saved.status === 'corrupt') {
       quarantineAutosave();
-      pushToast('error', `The autosaved experiment could not be restored (${saved.message}). The MNIST preset was opened instead.`);
+      pushToast('error', textsNow(editorTexts).autosaveCorrupt(saved.message));
     }
     try {
       const preset = await fetchPreset(defaultPresetFile);
       loadExperiment(preset, { resetHistory: true });
       markKept(preset);
     } catch (error) {
-      pushToast('error', `Could not open the default preset: ${errorMessage(error)}`);
+      pushToast('error', textsNow(editorTexts).defaultPresetFailed(errorMessage(error)));
     }
   }
   openSharedLink(store);
@@ -57,9 +59,9 @@ function openSharedLink(store: StoreApi<StudioState>): void {
   const code = shareCodeInFragment(window.location.hash);
   if (code === null) return;
   try {
-    store.getState().openExperiment(takeSharedExperiment(code), 'the shared link');
+    store.getState().openExperiment(takeSharedExperiment(code), textsNow(editorTexts).sharedLinkSource);
   } catch (error) {
-    store.getState().pushToast('error', `The shared link could not be opened: ${errorMessage(error)} The experiment on screen was kept.`);
+    store.getState().pushToast('error', textsNow(editorTexts).sharedLinkFailed(errorMessage(error)));
   }
 }
 

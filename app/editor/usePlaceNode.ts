@@ -3,6 +3,8 @@ import { useReactFlow } from '@xyflow/react';
 import type { PaletteEntry } from '../../src/graph/factory';
 import { useStudio } from '../store';
 import type { StudioFlowNode } from './flowAdapter';
+import { currentLanguage } from '../i18n/language';
+import { paletteEntryText } from '../i18n/blocks/localizedBlocks';
 import { freePosition, rectInside, toFlow, type Point, type Rect, type Size } from './viewLayout';
 
 /** A new node's size before React Flow measures it: the CSS width and a typical height. */
@@ -45,7 +47,8 @@ export function usePlaceNode(): (entry: PaletteEntry, dropAt?: Point) => void {
       : visible === null ? { x: 0, y: 0 } : { x: visible.x + visible.width / 2, y: visible.y + visible.height / 2 };
     const preferred = { x: anchor.x - NEW_NODE_SIZE.width / 2, y: anchor.y - NEW_NODE_SIZE.height / 2 };
     const position = freePosition(getNodes().map(rectOf), NEW_NODE_SIZE, preferred, visible);
-    useStudio.getState().addNode(entry.kind, position, entry.options);
+    // A new node is named in the interface language; the name is the user's to change and is saved as it is.
+    useStudio.getState().addNode(entry.kind, position, { ...entry.options, label: paletteEntryText(entry, currentLanguage()).label });
     const placed = { ...position, ...NEW_NODE_SIZE };
     if (visible !== null && !rectInside(placed, visible)) {
       void setCenter(placed.x + placed.width / 2, placed.y + placed.height / 2, { zoom: viewport.zoom, duration: 200 });

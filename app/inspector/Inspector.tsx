@@ -1,7 +1,7 @@
 import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
 import type { GraphFix } from '../../src/graph/featureMapFix';
 import type { BatchSampler } from '../../src/data/types';
-import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, modelRoleInfo, samplesPerClassField, type FieldDef } from '../../src/graph/nodeKinds';
+import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, samplesPerClassField, type FieldDef } from '../../src/graph/nodeKinds';
 import { datasetRegistry } from '../../src/data/registry';
 import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
@@ -12,6 +12,12 @@ import { LossInspector } from './LossInspector';
 import { ModelInspector } from './ModelInspector';
 import { TapInspector } from './TapInspector';
 import { TrainerInspector } from './TrainerInspector';
+import { useLanguage, type Language } from '../i18n/language';
+import { useTexts } from '../i18n/texts';
+import { inspectorTexts } from '../i18n/catalogs/inspector';
+import { blockText, lossText, roleText } from '../i18n/blocks/localizedBlocks';
+import { lossRegistry } from '../../src/losses/registry';
+import { problemText } from '../i18n/blocks/problemTexts';
 
 function patchParams(id: string, patch: Record<string, unknown>): void {
   // Registry fields write the key they describe, so the patch matches the node's params type.
@@ -22,19 +28,19 @@ function GeneratedFields({ node, fields }: { node: GraphNode; fields: readonly F
   return <>{fields.map((def) => <RegistryField key={def.key} def={def} params={node.params} onPatch={(patch) => patchParams(node.id, patch)} />)}</>;
 }
 
-const samplerChoices = [
-  { value: 'shuffled', label: 'Shuffled' },
-  { value: 'classUniform', label: 'Class-uniform (k per class)' },
-] as const;
-
 function SamplerFields({ node }: { node: NodeOf<'dataset'> }) {
+  const tx = useTexts(inspectorTexts);
+  const samplerChoices = [
+    { value: 'shuffled', label: tx.shuffled },
+    { value: 'classUniform', label: tx.classUniform },
+  ] as const;
   const sampler: BatchSampler = node.params.sampler ?? { kind: 'shuffled' };
   const setSampler = (next: BatchSampler): void => patchParams(node.id, { sampler: next });
   return (
     <>
       <ChoiceField
-        label="Batches" testId="field-sampler" value={sampler.kind} choices={samplerChoices}
-        description="Shuffled: every training image once per epoch. Class-uniform: k images from each of several random classes (correlation congruence KD)."
+        label={tx.batches} testId="field-sampler" value={sampler.kind} choices={samplerChoices}
+        description={tx.batchesHelp}
         onChange={(kind) => setSampler(kind === 'classUniform' ? { kind, samplesPerClass: DEFAULT_SAMPLES_PER_CLASS } : { kind })}
       />
       {sampler.kind === 'classUniform' && (
@@ -46,13 +52,14 @@ function SamplerFields({ node }: { node: NodeOf<'dataset'> }) {
 }
 
 function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
-  const choices = datasetRegistry.map((d) => ({ value: d.id, label: `${d.label} (${d.shape.join('×')}, ${d.classes} classes)` }));
+  const tx = useTexts(inspectorTexts);
+  const choices = datasetRegistry.map((d) => ({ value: d.id, label: tx.datasetChoice(d.label, d.shape.join('×'), d.classes) }));
   const info = datasetRegistry.find((d) => d.id === node.params.datasetId);
   return (
     <div className="inspector__section">
-      <ChoiceField label="Dataset" testId="field-datasetId" value={node.params.datasetId} choices={choices}
+      <ChoiceField label={tx.dataset} testId="field-datasetId" value={node.params.datasetId} choices={choices}
         onChange={(datasetId) => patchParams(node.id, { datasetId })} />
-      {info && <p className="muted">{info.trainCount.toLocaleString('en-US')} training and {info.testCount.toLocaleString('en-US')} test images. {info.citation}</p>}
+      {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} {info.citation}</p>}
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
       <SamplerFields node={node} />
     </div>
@@ -73,22 +80,29 @@ function NodeForm({ node }: { node: GraphNode }) {
   }
 }
 
-function kindTitle(node: GraphNode): string {
-  if (node.kind === 'model') return `${modelRoleInfo[node.params.role].label} model`;
-  if (node.kind === 'loss') return 'Loss block';
-  return blockRegistry[node.kind as Exclude<NodeKind, 'loss'>].label;
+function kindTitle(node: GraphNode, language: Language): string {
+  if (node.kind === 'model') return inspectorTexts[language].modelTitle(roleText(node.params.role, language).label);
+  if (node.kind === 'loss') {
+    // The method's name, in the interface language: the node's own label is the user's.
+    const loss = lossRegistry.find((l) => l.id === node.params.lossId);
+    return loss === undefined ? inspectorTexts[language].lossTitle : `${inspectorTexts[language].lossTitle} · ${lossText(loss, language).label}`;
+  }
+  return blockText(node.kind as Exclude<NodeKind, 'loss'>, language).label;
 }
 
-function kindDescription(node: GraphNode): string {
-  return node.kind === 'loss' ? '' : blockRegistry[node.kind].description;
+function kindDescription(node: GraphNode, language: Language): string {
+  return node.kind === 'loss' ? '' : blockText(node.kind, language).description;
 }
 
 /** The form for the selected node, generated from the block and loss registries. */
 export function Inspector() {
+  const language = useLanguage();
+  const tx = inspectorTexts[language];
   const selectedId = useStudio((s) => (s.selectedNodeIds.length === 1 ? s.selectedNodeIds[0] : null));
   const selectedCount = useStudio((s) => s.selectedNodeIds.length);
   const node = useStudio((s) => (selectedId === null ? undefined : s.experiment.nodes.find((n) => n.id === selectedId)));
   const problems = useStudio((s) => s.problems);
+  const experiment = useStudio((s) => s.experiment);
   // Problems with a one-click fix first: the fix often solves the ones below it too.
   const nodeProblems = node === undefined ? [] : problems.filter((p) => p.nodeId === node.id)
     .sort((a, b) => Number(b.fix !== undefined) - Number(a.fix !== undefined));
@@ -96,10 +110,8 @@ export function Inspector() {
   if (node === undefined) {
     return (
       <aside className="inspector" data-testid="inspector">
-        <h2>Inspector</h2>
-        <p className="muted">
-          {selectedCount > 1 ? `${selectedCount} nodes selected. Select one to edit it.` : 'Select a node to edit its settings.'}
-        </p>
+        <h2>{tx.title}</h2>
+        <p className="muted">{selectedCount > 1 ? tx.severalSelected(selectedCount) : tx.selectANode}</p>
         <ExperimentSummary />
       </aside>
     );
@@ -107,14 +119,14 @@ export function Inspector() {
   const tone = node.kind === 'model' ? node.params.role : node.kind;
   return (
     <aside className="inspector" data-testid="inspector" data-node-id={node.id}>
-      <h2 className={`inspector__title tone-${tone}`}>{kindTitle(node)}</h2>
-      {kindDescription(node) && <p className="inspector__summary">{kindDescription(node)}</p>}
-      <TextField label="Label" testId="field-label" value={node.label} onChange={(label) => useStudio.getState().renameNode(node.id, label)} />
+      <h2 className={`inspector__title tone-${tone}`} data-testid="inspector-title">{kindTitle(node, language)}</h2>
+      {kindDescription(node, language) && <p className="inspector__summary">{kindDescription(node, language)}</p>}
+      <TextField label={tx.label} testId="field-label" value={node.label} onChange={(label) => useStudio.getState().renameNode(node.id, label)} />
       {nodeProblems.length > 0 && (
         <ul className="inspector__problems" data-testid="inspector-problems">
           {nodeProblems.map((p, i) => (
             <li key={i} className={`problem--${p.severity}`}>
-              {p.message}
+              {problemText(p, experiment, language)}
               {p.fix !== undefined && <ProblemFixButton fix={p.fix} />}
             </li>
           ))}
@@ -126,8 +138,9 @@ export function Inspector() {
 }
 
 function ProblemFixButton({ fix }: { fix: GraphFix }) {
+  const tx = useTexts(inspectorTexts);
   return (
-    <button type="button" className="problem-fix" data-testid="problem-fix" title="Undo brings the previous architectures back"
+    <button type="button" className="problem-fix" data-testid="problem-fix" title={tx.fixTitle}
       onClick={() => useStudio.getState().applyFix(fix)}>
       {fix.label}
     </button>
@@ -138,11 +151,12 @@ function ExperimentSummary() {
   const description = useStudio((s) => s.experiment.description);
   const nodeCount = useStudio((s) => s.experiment.nodes.length);
   const errorCount = useStudio((s) => s.problems.filter((p) => p.severity === 'error').length);
+  const tx = useTexts(inspectorTexts);
   return (
     <div className="inspector__section">
       {description && <p>{description}</p>}
-      <p className="muted">{nodeCount} blocks · {errorCount === 0 ? 'no problems' : `${errorCount} problem${errorCount > 1 ? 's' : ''} to fix before Run`}</p>
-      <p className="muted small">Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+C / Ctrl+V copy and paste, Delete removes the selection.</p>
+      <p className="muted">{tx.summary(nodeCount, errorCount)}</p>
+      <p className="muted small">{tx.shortcuts}</p>
     </div>
   );
 }

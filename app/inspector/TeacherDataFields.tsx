@@ -5,6 +5,8 @@ import { parsePretrainedIndex, type PretrainedIndex, type PretrainedTeacher } fr
 import { useStudio } from '../store';
 import { formatCount } from '../editor/format';
 import { ChoiceField, NumberField } from './fields';
+import { useTexts } from '../i18n/texts';
+import { inspectorModelTexts } from '../i18n/catalogs/inspectorModels';
 
 /**
  * The teacher's own data (training images, batch order) and whether a pretrained teacher shipped
@@ -43,6 +45,7 @@ function useShippedTeacher(key: string | null): PretrainedTeacher | null | 'load
 export function TeacherDataFields({ node, training, onChange }: {
   node: NodeOf<'model'>; training: TeacherTraining; onChange: (next: TeacherTraining) => void;
 }) {
+  const tx = useTexts(inspectorModelTexts);
   const datasetSubset = useStudio((s) => s.experiment.nodes.find((n): n is NodeOf<'dataset'> => n.kind === 'dataset')?.params.trainSubset);
   const key = useStudio((s) => teacherCacheKeyOf(s.experiment, node));
   const shipped = useShippedTeacher(key);
@@ -52,23 +55,23 @@ export function TeacherDataFields({ node, training, onChange }: {
     ...(next.trainSubset !== undefined ? { trainSubset: next.trainSubset } : {}),
     ...(next.sampler !== undefined ? { sampler: next.sampler } : {}),
   });
-  const datasetImages = datasetSubset === null ? 'all' : datasetSubset === undefined ? '?' : formatCount(datasetSubset);
+  const datasetImages = datasetSubset === null ? tx.all : datasetSubset === undefined ? '?' : formatCount(datasetSubset);
   const samplerChoices: { value: SamplerChoice; label: string }[] = [
-    { value: 'dataset', label: "The dataset's batches" },
-    { value: 'shuffled', label: 'Shuffled' },
-    ...(sampler?.kind === 'classUniform' ? [{ value: 'classUniform' as const, label: `Class-uniform, ${sampler.samplesPerClass} per class (from the file)` }] : []),
+    { value: 'dataset', label: tx.datasetBatches },
+    { value: 'shuffled', label: tx.shuffled },
+    ...(sampler?.kind === 'classUniform' ? [{ value: 'classUniform' as const, label: tx.classUniformFromFile(sampler.samplesPerClass) }] : []),
   ];
 
   return (
     <>
       <ChoiceField<SubsetChoice>
-        label="Teacher training images" testId="field-teacherTrainSubset" value={subsetChoice(trainSubset)}
+        label={tx.teacherImages} testId="field-teacherTrainSubset" value={subsetChoice(trainSubset)}
         choices={[
-          { value: 'dataset', label: `The dataset's (${datasetImages})` },
-          { value: 'all', label: 'All training images' },
-          { value: 'first', label: 'The first N…' },
+          { value: 'dataset', label: tx.datasetImages(datasetImages) },
+          { value: 'all', label: tx.allImages },
+          { value: 'first', label: tx.firstN },
         ]}
-        description="A teacher trained on more images than its students can still teach them: its soft targets carry what it learned from the rest."
+        description={tx.teacherImagesHelp}
         onChange={(choice) => onChange(withData({
           trainSubset: choice === 'dataset' ? undefined : choice === 'all' ? null : (typeof trainSubset === 'number' ? trainSubset : datasetSubset ?? 10_000),
           sampler,
@@ -76,24 +79,21 @@ export function TeacherDataFields({ node, training, onChange }: {
       />
       {typeof trainSubset === 'number' && (
         <NumberField
-          label="First N images" testId="field-teacherTrainSubsetCount" value={trainSubset} min={1} max={10_000_000} step={1000} integer
+          label={tx.firstNImages} testId="field-teacherTrainSubsetCount" value={trainSubset} min={1} max={10_000_000} step={1000} integer
           onChange={(value) => { if (value !== null) onChange(withData({ trainSubset: value, sampler })); }}
         />
       )}
       <ChoiceField<SamplerChoice>
-        label="Teacher batches" testId="field-teacherSampler" value={sampler?.kind ?? 'dataset'} choices={samplerChoices}
-        description="Class-uniform batches on the dataset (for CC) need not reach the teacher: shuffled keeps it the usual teacher."
+        label={tx.teacherBatches} testId="field-teacherSampler" value={sampler?.kind ?? 'dataset'} choices={samplerChoices}
+        description={tx.teacherBatchesHelp}
         onChange={(choice) => onChange(withData({
           trainSubset,
           sampler: choice === 'dataset' ? undefined : choice === 'shuffled' ? { kind: 'shuffled' } : sampler,
         }))}
       />
       <p className="field__help" data-testid="teacher-pretrained" data-shipped={shipped !== null && shipped !== 'loading'}>
-        {shipped === 'loading' ? 'Looking for a pretrained teacher…'
-          : shipped !== null
-            ? `Pretrained: a teacher trained by exactly this recipe ships with the studio (${(shipped.testAccuracy * 100).toFixed(2)} % test), ` +
-              'so Run starts from it. Changing its layers or training settings means training it again.'
-            : 'No shipped teacher matches this architecture and recipe: Run trains it (or restores it from this browser\'s cache).'}
+        {shipped === 'loading' ? tx.lookingForTeacher
+          : shipped !== null ? tx.pretrained((shipped.testAccuracy * 100).toFixed(2)) : tx.notPretrained}
       </p>
     </>
   );

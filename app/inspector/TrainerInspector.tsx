@@ -7,26 +7,30 @@ import { summarizeModel } from '../../src/graph/shapes';
 import { useStudio } from '../store';
 import { formatShape } from '../editor/format';
 import { ChoiceField, NumberField, RegistryField, TextField } from './fields';
+import { useTexts } from '../i18n/texts';
+import { inspectorTrainingTexts } from '../i18n/catalogs/inspectorModels';
 
-const scheduleKinds = [
-  { value: 'constant', label: 'Constant' },
-  { value: 'step', label: 'Step decay' },
-  { value: 'cosine', label: 'Cosine' },
-] as const;
+type TrainingTexts = typeof inspectorTrainingTexts.en;
 
 function LearningRateScheduleFields({ schedule, onChange }: { schedule: LearningRateSchedule; onChange: (s: LearningRateSchedule) => void }) {
+  const tx = useTexts(inspectorTrainingTexts);
+  const scheduleKinds = [
+    { value: 'constant', label: tx.constant },
+    { value: 'step', label: tx.stepDecay },
+    { value: 'cosine', label: tx.cosine },
+  ] as const;
   return (
     <>
       <ChoiceField
-        label="Learning-rate schedule" testId="field-lrSchedule" value={schedule.kind} choices={scheduleKinds}
-        description="Step: multiply by a factor every few epochs. Cosine: anneal to zero over the stage."
+        label={tx.lrSchedule} testId="field-lrSchedule" value={schedule.kind} choices={scheduleKinds}
+        description={tx.lrScheduleHelp}
         onChange={(kind) => onChange(kind === 'step' ? { kind, everyEpochs: 1, factor: 0.5 } : { kind })}
       />
       {schedule.kind === 'step' && (
         <div className="field-row">
-          <NumberField label="Every (epochs)" testId="field-lrEvery" value={schedule.everyEpochs} min={1} max={1000} step={1} integer
+          <NumberField label={tx.everyEpochs} testId="field-lrEvery" value={schedule.everyEpochs} min={1} max={1000} step={1} integer
             onChange={(v) => { if (v !== null) onChange({ ...schedule, everyEpochs: v }); }} />
-          <NumberField label="Factor" testId="field-lrFactor" value={schedule.factor} min={0.001} max={1} step={0.05}
+          <NumberField label={tx.factor} testId="field-lrFactor" value={schedule.factor} min={0.001} max={1} step={0.05}
             onChange={(v) => { if (v !== null) onChange({ ...schedule, factor: v }); }} />
         </div>
       )}
@@ -46,38 +50,39 @@ export function TrainerSettingsFields({ settings, onPatch }: { settings: Trainer
   );
 }
 
-const weightScheduleKinds = [
-  { value: 'constant', label: 'Constant' },
-  { value: 'stepToZero', label: 'Step to zero (early-stopped KD)' },
-  { value: 'linearDecay', label: 'Linear decay to zero' },
-  { value: 'cosineDecay', label: 'Cosine decay to zero' },
-  { value: 'linearWarmup', label: 'Linear warm-up (DKD)' },
+const weightScheduleKinds = (tx: TrainingTexts) => [
+  { value: 'constant', label: tx.constant },
+  { value: 'stepToZero', label: tx.stepToZero },
+  { value: 'linearDecay', label: tx.linearDecay },
+  { value: 'cosineDecay', label: tx.cosineDecay },
+  { value: 'linearWarmup', label: tx.linearWarmup },
 ] as const;
 
 function WeightScheduleField({ lossLabel, lossId, schedule, epochs, onChange }: {
   lossLabel: string; lossId: string; schedule: WeightSchedule; epochs: number; onChange: (s: WeightSchedule) => void;
 }) {
+  const tx = useTexts(inspectorTrainingTexts);
   return (
     <div className="weight-schedule" data-testid={`weight-schedule-${lossId}`}>
       <ChoiceField
-        label={lossLabel} testId={`weight-schedule-kind-${lossId}`} value={schedule.kind} choices={weightScheduleKinds}
+        label={lossLabel} testId={`weight-schedule-kind-${lossId}`} value={schedule.kind} choices={weightScheduleKinds(tx)}
         onChange={(kind) => onChange(
           kind === 'stepToZero' ? { kind, atEpoch: Math.max(1, Math.floor(epochs / 2)) }
             : kind === 'linearWarmup' ? { kind, epochs: Math.max(1, Math.min(20, epochs)) } : { kind })}
       />
       {schedule.kind === 'linearWarmup' && (
         <NumberField
-          label="Warm-up epochs" testId={`weight-schedule-warmup-${lossId}`} value={schedule.epochs}
+          label={tx.warmupEpochs} testId={`weight-schedule-warmup-${lossId}`} value={schedule.epochs}
           min={1} max={Math.max(epochs, 1)} step={1} integer
-          description="Epoch e (from 0) weighs min(1, (e + 1) / warm-up epochs); DKD's code warms up over 20 epochs."
+          description={tx.warmupHelp}
           onChange={(v) => { if (v !== null) onChange({ kind: 'linearWarmup', epochs: v }); }}
         />
       )}
       {schedule.kind === 'stepToZero' && (
         <NumberField
-          label="Weight becomes 0 at epoch" testId={`weight-schedule-epoch-${lossId}`} value={schedule.atEpoch}
+          label={tx.zeroAtEpoch} testId={`weight-schedule-epoch-${lossId}`} value={schedule.atEpoch}
           min={0} max={Math.max(epochs, 1)} step={1} integer
-          description="ESKD (Cho & Hariharan 2019): stop distilling early, then train on labels only."
+          description={tx.zeroAtEpochHelp}
           onChange={(v) => { if (v !== null) onChange({ kind: 'stepToZero', atEpoch: v }); }}
         />
       )}
@@ -108,23 +113,24 @@ function trainUpToChoices(learners: readonly NodeOf<'model'>[]): LayerChoice[] {
 }
 
 export function TrainerInspector({ node }: { node: NodeOf<'trainer'> }) {
+  const tx = useTexts(inspectorTrainingTexts);
   const experiment = useStudio((s) => s.experiment);
   const losses = useMemo(() => lossesOfTrainer(experiment, node.id), [experiment, node.id]);
   const learners = useMemo(() => learnersOfTrainer(experiment, node.id), [experiment, node.id]);
   const p = node.params;
   const update = (patch: Partial<NodeOf<'trainer'>['params']>) => useStudio.getState().updateNodeParams(node.id, patch);
-  const trained = learners.length === 1 ? describeNode(learners[0]) : learners.length > 1 ? 'the networks' : 'the network';
-  const layerChoices = [{ value: '', label: `All layers (the whole network${learners.length > 1 ? 's' : ''})` }, ...trainUpToChoices(learners)];
+  const trained = learners.length === 1 ? describeNode(learners[0]) : learners.length > 1 ? tx.theNetworks : tx.theNetwork;
+  const layerChoices = [{ value: '', label: tx.allLayers(learners.length > 1) }, ...trainUpToChoices(learners)];
   // Keep a stale choice visible (validation explains it) rather than showing "All layers" for it.
   if (p.trainUpTo !== null && !layerChoices.some((choice) => choice.value === p.trainUpTo)) {
-    layerChoices.push({ value: p.trainUpTo, label: `${p.trainUpTo} (not a layer of the trained networks)` });
+    layerChoices.push({ value: p.trainUpTo, label: tx.notALayer(p.trainUpTo) });
   }
   return (
     <div className="inspector__section">
-      <TextField label="Stage name" testId="field-stageName" value={p.stageName} onChange={(stageName) => update({ stageName })} />
+      <TextField label={tx.stageName} testId="field-stageName" value={p.stageName} onChange={(stageName) => update({ stageName })} />
       <TrainerSettingsFields settings={p} onPatch={update} />
-      <h4>Loss weights over the stage</h4>
-      {losses.length === 0 && <p className="muted">Connect loss blocks to this trainer's Losses input.</p>}
+      <h4>{tx.lossWeights}</h4>
+      {losses.length === 0 && <p className="muted">{tx.noLosses}</p>}
       {losses.map((loss) => (
         <WeightScheduleField
           key={loss.id} lossId={loss.id} lossLabel={`${loss.label} (×${loss.params.weight})`} epochs={p.epochs}
@@ -132,11 +138,11 @@ export function TrainerInspector({ node }: { node: NodeOf<'trainer'> }) {
           onChange={(schedule) => update({ weightSchedules: { ...p.weightSchedules, [loss.id]: schedule } })}
         />
       ))}
-      <h4>Trained layers</h4>
-      {learners.length === 0 && <p className="muted">This stage trains no network yet: connect a learner's Logits to one of its losses.</p>}
+      <h4>{tx.trainedLayers}</h4>
+      {learners.length === 0 && <p className="muted">{tx.noLearners}</p>}
       <ChoiceField
-        label={`Train ${trained} up to`} testId="field-trainUpTo" value={p.trainUpTo ?? ''} choices={layerChoices}
-        description="FitNet stage 1 trains only the layers up to the guided layer; later stages train all. A network without the layer trains whole."
+        label={tx.trainUpTo(trained)} testId="field-trainUpTo" value={p.trainUpTo ?? ''} choices={layerChoices}
+        description={tx.trainUpToHelp}
         onChange={(value) => update({ trainUpTo: value === '' ? null : value })}
       />
     </div>

@@ -6,6 +6,12 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { FieldDef } from '../../src/graph/nodeKinds';
 import { formatNumber } from '../editor/format';
+import { useLanguage } from '../i18n/language';
+import { useTexts } from '../i18n/texts';
+import { inspectorTexts } from '../i18n/catalogs/inspector';
+import { fieldText } from '../i18n/blocks/localizedBlocks';
+
+type InspectorTexts = typeof inspectorTexts.en;
 
 interface FieldShellProps {
   label: string;
@@ -43,24 +49,25 @@ export interface NumberFieldProps {
 }
 
 export function parseNumberDraft(
-  draft: string, rule: { min: number; max: number; integer?: boolean; nullable?: boolean },
+  draft: string, rule: { min: number; max: number; integer?: boolean; nullable?: boolean }, tx: InspectorTexts = inspectorTexts.en,
 ): { ok: true; value: number | null } | { ok: false; reason: string } {
   const text = draft.trim();
-  if (text === '') return rule.nullable ? { ok: true, value: null } : { ok: false, reason: 'Enter a number.' };
+  if (text === '') return rule.nullable ? { ok: true, value: null } : { ok: false, reason: tx.enterNumber };
   const value = Number(text);
-  if (!Number.isFinite(value)) return { ok: false, reason: `"${text}" is not a number.` };
-  if (rule.integer && !Number.isInteger(value)) return { ok: false, reason: 'Enter a whole number.' };
+  if (!Number.isFinite(value)) return { ok: false, reason: tx.notANumber(text) };
+  if (rule.integer && !Number.isInteger(value)) return { ok: false, reason: tx.enterWholeNumber };
   if (value < rule.min || value > rule.max) {
-    return { ok: false, reason: `Must be between ${formatNumber(rule.min)} and ${formatNumber(rule.max)}.` };
+    return { ok: false, reason: tx.outOfRange(formatNumber(rule.min), formatNumber(rule.max)) };
   }
   return { ok: true, value };
 }
 
 export function NumberField(props: NumberFieldProps) {
   const { label, value, min, max, step, integer, nullable, nullText, description, testId, onChange } = props;
+  const tx = useTexts(inspectorTexts);
   const [draft, setDraft] = useState<string | null>(null);
   const shown = draft ?? (value === null ? '' : formatNumber(value));
-  const parsed = draft === null ? null : parseNumberDraft(draft, { min, max, integer, nullable });
+  const parsed = draft === null ? null : parseNumberDraft(draft, { min, max, integer, nullable }, tx);
   const error = parsed !== null && !parsed.ok ? parsed.reason : null;
   return (
     <FieldShell label={label} description={description} testId={testId} error={error}>
@@ -70,11 +77,11 @@ export function NumberField(props: NumberFieldProps) {
           type="text"
           inputMode="decimal"
           value={shown}
-          placeholder={nullable ? (nullText ?? 'all') : undefined}
-          title={`${formatNumber(min)} to ${formatNumber(max)}, step ${formatNumber(step)}`}
+          placeholder={nullable ? (nullText ?? tx.all) : undefined}
+          title={tx.range(formatNumber(min), formatNumber(max), formatNumber(step))}
           onChange={(e) => {
             setDraft(e.target.value);
-            const result = parseNumberDraft(e.target.value, { min, max, integer, nullable });
+            const result = parseNumberDraft(e.target.value, { min, max, integer, nullable }, tx);
             if (result.ok && result.value !== value) onChange(result.value);
           }}
           onBlur={() => setDraft(null)}
@@ -130,13 +137,14 @@ export function BooleanField(
 export function RegistryField(
   { def, params, onPatch }: { def: FieldDef; params: object; onPatch: (patch: Record<string, unknown>) => void },
 ) {
+  const { label, description } = fieldText(def, useLanguage());
   const raw = (params as Record<string, unknown>)[def.key];
   const testId = `field-${def.key}`;
   switch (def.kind) {
     case 'number':
       return (
         <NumberField
-          label={def.label} description={def.description} testId={testId}
+          label={label} description={description} testId={testId}
           value={typeof raw === 'number' ? raw : null}
           min={def.min} max={def.max} step={def.step} integer={def.integer} nullable={def.nullable}
           onChange={(value) => onPatch({ [def.key]: value })}
@@ -145,16 +153,16 @@ export function RegistryField(
     case 'choice':
       return (
         <ChoiceField
-          label={def.label} description={def.description} testId={testId}
+          label={label} description={description} testId={testId}
           value={String(raw)} choices={def.choices} onChange={(value) => onPatch({ [def.key]: value })}
         />
       );
     case 'boolean':
-      return <BooleanField label={def.label} description={def.description} testId={testId} value={raw === true} onChange={(value) => onPatch({ [def.key]: value })} />;
+      return <BooleanField label={label} description={description} testId={testId} value={raw === true} onChange={(value) => onPatch({ [def.key]: value })} />;
     case 'text':
       return (
         <TextField
-          label={def.label} description={def.description} testId={testId}
+          label={label} description={description} testId={testId}
           value={typeof raw === 'string' ? raw : ''}
           onChange={(value) => onPatch({ [def.key]: def.nullable && value === '' ? null : value })}
         />

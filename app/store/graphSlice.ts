@@ -5,7 +5,7 @@
  */
 import type { ExperimentFile, GraphEdge, NodeKind, NodeParamsByKind } from '../../src/graph/schema';
 import { createNode, type CreateNodeOptions } from '../../src/graph/factory';
-import { checkConnection, validateGraph, type GraphProblem } from '../../src/graph/validate';
+import { explainConnection, validateGraph, type ConnectionRefusal, type GraphProblem } from '../../src/graph/validate';
 import { withGuidancePairing } from '../../src/graph/guidancePaths';
 import { applyGraphFix, type GraphFix } from '../../src/graph/featureMapFix';
 import {
@@ -13,10 +13,13 @@ import {
 } from '../editor/graphEdits';
 import type { StudioSlice } from './index';
 import { errorMessage } from '../../src/errorMessage';
+import { storeTextsNow } from './storeTexts';
+import { storeTexts } from '../i18n/catalogs/store';
 
-/** A refused connection: the reason, and where to show it (the target handle). */
+/** A refused connection: the reason (its English text, and as data for other languages), and where to show it (the target handle). */
 export interface ConnectionError {
   message: string;
+  refusal: ConnectionRefusal;
   nodeId: string;
   port: string;
 }
@@ -73,7 +76,7 @@ export function problemsOf(file: ExperimentFile): GraphProblem[] {
   } catch (error) {
     // Validation must never take the editor down; show its failure as a graph-level problem.
     const message = errorMessage(error);
-    return [{ nodeId: null, severity: 'error', message: `Validation failed: ${message}` }];
+    return [{ nodeId: null, severity: 'error', message: storeTextsNow(storeTexts).validationFailed(message) }];
   }
 }
 
@@ -116,7 +119,7 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
       }
     },
 
-    newExperiment: () => get().loadExperiment(emptyExperiment()),
+    newExperiment: () => get().loadExperiment(emptyExperiment(storeTextsNow(storeTexts).untitled)),
 
     renameExperiment: (name) => commit({ ...get().experiment, name }, 'experiment-name'),
 
@@ -156,10 +159,10 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
     connect: (partial) => {
       const { experiment } = get();
       const edge: GraphEdge = { ...partial, id: edgeIdFor(partial) };
-      const reason = checkConnection(experiment, edge);
-      if (reason !== null) {
-        set({ connectionError: { message: reason, nodeId: edge.target, port: edge.targetPort } });
-        return reason;
+      const refusal = explainConnection(experiment, edge);
+      if (refusal !== null) {
+        set({ connectionError: { message: refusal.text, refusal, nodeId: edge.target, port: edge.targetPort } });
+        return refusal.text;
       }
       commit({ ...experiment, edges: [...experiment.edges, edge] }, null, { connectionError: null });
       return null;
@@ -180,7 +183,7 @@ export const createGraphSlice: StudioSlice<GraphSlice> = (set, get) => {
       }
       const nextProblems = problemsOf(next);
       const added = nextProblems.find((p) => p.severity === 'error' && !problems.some((q) => q.message === p.message));
-      if (added !== undefined) return `This pairing no longer fits the graph (${added.message}); search again on the graph as it is now.`;
+      if (added !== undefined) return storeTextsNow(storeTexts).pairingNoLongerFits(added.message);
       commit(next);
       return null;
     },

@@ -9,6 +9,8 @@ import type { ExperimentFile } from '../../src/graph/schema';
 import { parseExperiment, serializeExperiment } from '../../src/graph/serialize';
 import type { StudioState } from './index';
 import { errorMessage } from '../../src/errorMessage';
+import { storeTextsNow } from './storeTexts';
+import { storeTexts } from '../i18n/catalogs/store';
 
 export interface PersistedKey<K extends keyof StudioState> {
   key: K;
@@ -86,7 +88,7 @@ export function startAutosave(
       lastError = null;
     } catch (error) {
       // Report once per distinct problem: an edit in progress may be invalid for a few keystrokes.
-      const message = `Autosave skipped: ${errorMessage(error)}`;
+      const message = storeTextsNow(storeTexts).autosaveSkipped(errorMessage(error));
       if (message !== lastError) onError(message);
       lastError = message;
     }

@@ -8,6 +8,8 @@ import { downloadExperiment } from '../editor/experimentFiles';
 import { errorMessage } from '../../src/errorMessage';
 import { hasUnkeptChanges, markKept } from './keptCopy';
 import type { StudioSlice } from './index';
+import { storeTextsNow } from './storeTexts';
+import { storeTexts } from '../i18n/catalogs/store';
 
 export interface PendingReplace {
   experiment: ExperimentFile;
@@ -33,7 +35,7 @@ export const createReplaceSlice: StudioSlice<ReplaceSlice> = (set, get) => {
     markKept(experiment);
     setFileError(null);
     set({ pendingReplace: null });
-    pushToast('success', `Opened "${experiment.name}" from ${source}.`);
+    pushToast('success', storeTextsNow(storeTexts).opened(experiment.name, source));
   };
 
   return {
@@ -51,7 +53,7 @@ export const createReplaceSlice: StudioSlice<ReplaceSlice> = (set, get) => {
       if (pending === null) return;
       if (choice === 'cancel') {
         set({ pendingReplace: null });
-        get().pushToast('info', `Kept "${get().experiment.name}"; "${pending.experiment.name}" from ${pending.source} was not opened.`);
+        get().pushToast('info', storeTextsNow(storeTexts).kept(get().experiment.name, pending.experiment.name, pending.source));
         return;
       }
       if (choice === 'save-then-open') {
@@ -66,7 +68,7 @@ export const createReplaceSlice: StudioSlice<ReplaceSlice> = (set, get) => {
         downloadExperiment(experiment);
         markKept(experiment);
       } catch (error) {
-        pushToast('error', `Could not save: ${errorMessage(error)}`);
+        pushToast('error', storeTextsNow(storeTexts).saveFailed(errorMessage(error)));
       }
     },
   };

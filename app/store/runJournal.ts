@@ -11,6 +11,8 @@ import { isRunActive, type RunStatus } from './runSlice';
 import { currentSeed, endSweep, isSeedSweep, type SeedRun, type SeedSweep } from '../run/seedSweep';
 import { currentPoint, endParamSweep, isParamSweep, type ParamSweep } from '../run/paramSweep';
 import { describeSweepValues } from '../../src/graph/sweepVariants';
+import { storeTextsNow } from './storeTexts';
+import { storeTexts } from '../i18n/catalogs/store';
 
 export const RUN_JOURNAL_KEY = 'distillation-studio.run.v1';
 
@@ -91,20 +93,19 @@ export function readRunJournal(storage: Storage): RunJournal | null {
 export function journalNotice(journal: RunJournal): string | null {
   if (!isRunActive(journal.status)) return null;
   const started = new Date(journal.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const kept = journal.results !== null && journal.results.models.length > 0
-    ? ' The results of the models it had finished are shown.'
-    : ' No model had finished yet.';
+  const tx = storeTextsNow(storeTexts);
+  const kept = journal.results !== null && journal.results.models.length > 0 ? tx.journalModelsKept : tx.journalNoModel;
   const sweep = journal.sweep;
   const paramSweep = journal.paramSweep;
+  const name = journal.experimentName;
   const what = paramSweep
-    ? `run ${currentPoint(paramSweep).index + 1} of ${paramSweep.points.length} (${describeSweepValues(paramSweep.axes, currentPoint(paramSweep).values)}) of "${journal.experimentName}"`
-    : sweep ? `seed ${currentSeed(sweep).index + 1} of ${sweep.count} of "${journal.experimentName}"` : `"${journal.experimentName}"`;
+    ? tx.journalSweepRun(currentPoint(paramSweep).index + 1, paramSweep.points.length, describeSweepValues(paramSweep.axes, currentPoint(paramSweep).values), name)
+    : sweep ? tx.journalSeed(currentSeed(sweep).index + 1, sweep.count, name) : tx.journalRun(name);
   const seedsDone = sweep?.finished.length ?? 0;
   const runsDone = paramSweep?.finished.length ?? 0;
-  const sweepKept = runsDone > 0 ? ` The sweep's ${runsDone} finished ${runsDone === 1 ? 'run is' : 'runs are'} shown.`
-    : seedsDone === 0 ? '' : seedsDone === 1 ? ' The seed that finished before it is shown.' : ` The ${seedsDone} seeds that finished before it are shown.`;
-  return `The page was closed while ${what} was training (started ${started}), so that run ended.${kept}${sweepKept} ` +
-    'Your graph is restored: press Run to train again.';
+  const sweepKept = runsDone > 0 ? tx.journalSweepRunsKept(runsDone)
+    : seedsDone === 0 ? '' : seedsDone === 1 ? tx.journalOneSeedKept : tx.journalSeedsKept(seedsDone);
+  return tx.journalNotice(what, started, `${kept}${sweepKept}`);
 }
 
 /** Marks the journal's run (and sweep) as over, so the next load does not report the same interruption again. */

@@ -7,6 +7,8 @@
  */
 import type { StoreApi } from 'zustand';
 import { errorMessage } from '../../src/errorMessage';
+import { storeTextsNow } from './storeTexts';
+import { storeTexts } from '../i18n/catalogs/store';
 import type { TrainedModel } from '../../src/protocol';
 import { keyValueStore, type KeyValueStore } from '../../workers/keyValueStore';
 import type { RunData } from './runSlice';
@@ -40,8 +42,7 @@ export function startTrainedStudentJournal(
     const models = state.run.trainedModels;
     if (models === previous.run.trainedModels || Object.keys(models).length === 0 || state.run.startedAt === null) return;
     database.put(LAST_RUN_KEY, { runStartedAt: state.run.startedAt, models }).catch((error: unknown) => {
-      reportFailure(`The trained models could not be stored for after a reload (${errorMessage(error)}). ` +
-        'They can be exported now; after closing the page they would need another run.');
+      reportFailure(storeTextsNow(storeTexts).studentsNotStored(errorMessage(error)));
     });
   });
 }

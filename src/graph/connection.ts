@@ -6,6 +6,7 @@ import { guidedAdapter, portShape } from './shapes';
 import { lossShapeProblem } from './lossShapes';
 import { crossesSidesToTeachItself, downstreamLosses, newSelfTeachingProblem } from './selfTeaching';
 import { ensembleClassesProblem, ensembleMemberProblem } from './ensembles';
+import type { ConnectionRefusal } from './connectionRefusal';
 
 /**
  * Whether a new edge may be drawn, and if not, why (shown in the editor when a connection is refused).
@@ -17,21 +18,23 @@ const typeNames: Record<PortType, string> = {
   images: 'Images', labels: 'Labels', logits: 'Logits', layers: 'Layers', feature: 'Feature', loss: 'Loss', stage: 'Stage',
 };
 
-function typeMismatchReason(source: PortDef, target: PortDef): string {
+function typeMismatchReason(source: PortDef, target: PortDef): ConnectionRefusal {
   if (source.type === 'layers' && target.type === 'feature') {
-    return 'A model\'s Layers first go to a Guide (teacher) or Guided (student) node, which picks one layer; its Feature output feeds the loss.';
+    return { code: 'layersNeedTap', text: 'A model\'s Layers first go to a Guide (teacher) or Guided (student) node, which picks one layer; its Feature output feeds the loss.' };
   }
   if (source.type === 'feature' && target.type === 'logits') {
-    return 'A feature is not class logits: put an Auxiliary classifier between the Guided node and the loss to classify that layer.';
+    return { code: 'featureNotLogits', text: 'A feature is not class logits: put an Auxiliary classifier between the Guided node and the loss to classify that layer.' };
   }
   if (source.type === 'logits' && target.type === 'feature') {
-    return 'Logits are not a feature map: connect them to a logits input (e.g. KD, Cross-entropy), or tap a layer with a Guide or Guided node.';
+    return { code: 'logitsNotFeature', text: 'Logits are not a feature map: connect them to a logits input (e.g. KD, Cross-entropy), or tap a layer with a Guide or Guided node.' };
   }
   if (source.type === 'loss' && target.type === 'stage') {
-    return 'A loss goes into a trainer\'s Losses input; After takes the Next output of the previous trainer.';
+    return { code: 'lossIntoTrainer', text: 'A loss goes into a trainer\'s Losses input; After takes the Next output of the previous trainer.' };
   }
-  return `A ${typeNames[source.type]} output cannot feed a ${typeNames[target.type]} input: ` +
-    `connect it to a ${typeNames[source.type]} input instead.`;
+  return {
+    code: 'typeMismatch', sourceType: source.type, targetType: target.type,
+    text: `A ${typeNames[source.type]} output cannot feed a ${typeNames[target.type]} input: connect it to a ${typeNames[source.type]} input instead.`,
+  };
 }
 
 /** What feeds a sided output, for refusal reasons: a model by its role, a tap by its kind. */
@@ -103,59 +106,72 @@ function newShapeProblem(before: ExperimentFile, after: ExperimentFile, edge: Gr
   return null;
 }
 
+/** Null when `candidate` may be added to the graph, else the reason it is refused (in English). */
+export function checkConnection(experiment: ExperimentFile, candidate: CandidateEdge): string | null {
+  return explainConnection(experiment, candidate)?.text ?? null;
+}
+
+const other = (text: string | null): ConnectionRefusal | null => (text === null ? null : { code: 'other', text });
+
 /**
- * Null when `candidate` may be added to the graph, else the reason it is refused.
+ * Null when `candidate` may be added to the graph, else why it is refused, as data with its English text.
  * Checks, in order: both ends exist, direction, port type, teacher/student side, ensemble members being
  * networks, duplicates, single-connection ports, cycles, a network teaching itself from the very same
  * tensor or through an ensemble that holds it (or a Student teaching another network), then shapes
  * (ensemble classes, adapters and the loss's own shape rules).
  */
-export function checkConnection(experiment: ExperimentFile, candidate: CandidateEdge): string | null {
+export function explainConnection(experiment: ExperimentFile, candidate: CandidateEdge): ConnectionRefusal | null {
   const sourceNode = nodeById(experiment, candidate.source);
   const targetNode = nodeById(experiment, candidate.target);
-  if (sourceNode === undefined) return `The source node '${candidate.source}' does not exist.`;
-  if (targetNode === undefined) return `The target node '${candidate.target}' does not exist.`;
-  if (sourceNode.id === targetNode.id) return 'A node cannot connect to itself.';
+  if (sourceNode === undefined) return other(`The source node '${candidate.source}' does not exist.`);
+  if (targetNode === undefined) return other(`The target node '${candidate.target}' does not exist.`);
+  if (sourceNode.id === targetNode.id) return { code: 'selfConnection', text: 'A node cannot connect to itself.' };
   for (const node of [sourceNode, targetNode]) {
     if (node.kind === 'loss' && !lossRegistry.some((loss) => loss.id === node.params.lossId)) {
-      return `${describeNode(node)} uses an unknown loss '${node.params.lossId}': replace the block.`;
+      return other(`${describeNode(node)} uses an unknown loss '${node.params.lossId}': replace the block.`);
     }
   }
 
   const source = findPort(sourceNode, candidate.sourcePort, 'output');
   const target = findPort(targetNode, candidate.targetPort, 'input');
-  if (source === undefined) return `${describeNode(sourceNode)} has no output '${candidate.sourcePort}'.`;
-  if (target === undefined) return `${describeNode(targetNode)} has no input '${candidate.targetPort}'.`;
+  if (source === undefined) return other(`${describeNode(sourceNode)} has no output '${candidate.sourcePort}'.`);
+  if (target === undefined) return other(`${describeNode(targetNode)} has no input '${candidate.targetPort}'.`);
   if (source.type !== target.type) return typeMismatchReason(source, target);
   if (source.side !== undefined && target.side !== undefined && source.side !== target.side
     && !crossesSidesToTeachItself(sourceNode, source, targetNode, target)) {
-    return sideMismatchReason(sourceNode, targetNode, target);
+    return { code: 'sideMismatch', source: sourceNode.id, target: targetNode.id, targetPort: target.name, text: sideMismatchReason(sourceNode, targetNode, target) };
   }
 
   if (targetNode.kind === 'ensemble') {
     const notANetwork = ensembleMemberProblem(sourceNode, targetNode);
-    if (notANetwork !== null) return notANetwork;
+    if (notANetwork !== null) return other(notANetwork);
   }
 
   const existing = experiment.edges.filter((edge) => edge.id !== candidate.id);
   if (existing.some((edge) => edge.source === candidate.source && edge.sourcePort === candidate.sourcePort
     && edge.target === candidate.target && edge.targetPort === candidate.targetPort)) {
-    return 'These two ports are already connected.';
+    return { code: 'alreadyConnected', text: 'These two ports are already connected.' };
   }
   if (!target.multiple && existing.some((edge) => edge.target === candidate.target && edge.targetPort === candidate.targetPort)) {
-    return `'${target.label}' of ${describeNode(targetNode)} takes one connection and already has one: delete it first.`;
+    return {
+      code: 'inputTakesOne', node: targetNode.id, port: target.name,
+      text: `'${target.label}' of ${describeNode(targetNode)} takes one connection and already has one: delete it first.`,
+    };
   }
   if (!source.multiple && existing.some((edge) => edge.source === candidate.source && edge.sourcePort === candidate.sourcePort)) {
-    return `'${source.label}' of ${describeNode(sourceNode)} leads to one node and already does: delete that connection first.`;
+    return {
+      code: 'outputLeadsToOne', node: sourceNode.id, port: source.name,
+      text: `'${source.label}' of ${describeNode(sourceNode)} leads to one node and already does: delete that connection first.`,
+    };
   }
   if (reaches(existing, candidate.target, candidate.source)) {
     return source.type === 'stage'
-      ? `This would make the stages loop: ${describeNode(sourceNode)} already runs after ${describeNode(targetNode)}.`
-      : 'This connection would make a cycle in the graph.';
+      ? { code: 'stageLoop', source: sourceNode.id, target: targetNode.id, text: `This would make the stages loop: ${describeNode(sourceNode)} already runs after ${describeNode(targetNode)}.` }
+      : { code: 'cycle', text: 'This connection would make a cycle in the graph.' };
   }
 
   const edge: GraphEdge = { ...candidate, id: candidate.id ?? '(candidate)' };
   const before = { ...experiment, edges: existing };
   const after = { ...experiment, edges: [...existing, edge] };
-  return newSelfTeachingProblem(before, after, edge) ?? newShapeProblem(before, after, edge);
+  return other(newSelfTeachingProblem(before, after, edge) ?? newShapeProblem(before, after, edge));
 }

@@ -131,7 +131,7 @@ describe('checkConnection refuses impossible connections with a reason', () => {
 describe('validateGraph flags problems on the nodes', () => {
   it('the base graph is valid; its teacher only warns until it teaches', () => {
     const graph = baseGraph();
-    expect(validateGraph(graph.file)).toEqual([{ nodeId: 'teacher', severity: 'warning', message: idleTeacher }]);
+    expect(validateGraph(graph.file)).toEqual([{ nodeId: 'teacher', severity: 'warning', message: idleTeacher, detail: { code: 'teacherIdle' } }]);
     graph.kd('kd', 'teacher', 'student', 'trainer');
     expect(validateGraph(graph.file)).toEqual([]);
   });

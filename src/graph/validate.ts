@@ -14,7 +14,8 @@ import { headSource, resolveHead } from './heads';
 import { ensembleClassesProblem, ensembleMembers, MIN_ENSEMBLE_MEMBERS } from './ensembles';
 import { featureMapProblem, type GraphFix } from './featureMapFix';
 
-export { checkConnection, type CandidateEdge } from './connection';
+export { checkConnection, explainConnection, type CandidateEdge } from './connection';
+export type { ConnectionRefusal } from './connectionRefusal';
 
 /**
  * Problems shown on the nodes before Run. Errors block compiling; warnings do not.
@@ -28,9 +29,21 @@ export interface GraphProblem {
   message: string;
   /** A change that solves it, offered as a button. */
   fix?: GraphFix;
+  /** The problem as data, for messages in other languages (the commonest ones; `message` is always English). */
+  detail?: ProblemDetail;
 }
 
-export type Report = (nodeId: string | null, severity: GraphProblem['severity'], message: string, fix?: GraphFix) => void;
+/** Roles the graph does not honour, on the model node the problem is reported on. */
+export type ProblemDetail =
+  | { code: 'neverTrained' }
+  | { code: 'teachesButNeverTrained' }
+  | { code: 'assistantTeachesNobody' }
+  | { code: 'teacherIdle' }
+  | { code: 'lonePeer'; trainer: string; instead: 'assistant' | 'student' };
+
+export type Report = (
+  nodeId: string | null, severity: GraphProblem['severity'], message: string, fix?: GraphFix, detail?: ProblemDetail,
+) => void;
 
 function checkDatasetCount(experiment: ExperimentFile, report: Report): void {
   const datasets = nodesOfKind(experiment, 'dataset');
@@ -272,11 +285,11 @@ function checkStageLoops(experiment: ExperimentFile, report: Report): void {
 export function validateGraph(experiment: ExperimentFile): GraphProblem[] {
   const problems: GraphProblem[] = [];
   const seen = new Set<string>();
-  const report: Report = (nodeId, severity, message, fix) => {
+  const report: Report = (nodeId, severity, message, fix, detail) => {
     const key = `${nodeId ?? ''}\u0000${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    problems.push(fix === undefined ? { nodeId, severity, message } : { nodeId, severity, message, fix });
+    problems.push({ nodeId, severity, message, ...(fix === undefined ? {} : { fix }), ...(detail === undefined ? {} : { detail }) });
   };
 
   checkDatasetCount(experiment, report);

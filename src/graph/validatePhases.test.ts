@@ -67,6 +67,7 @@ describe('validateGraph: who trains whom', () => {
     expect(validateGraph(graph.file)).toEqual([{
       nodeId: 'student2', severity: 'error',
       message: '"Student 2" is never trained: connect its Logits to a loss in a Trainer (e.g. Cross-entropy with the labels), or delete it.',
+      detail: { code: 'neverTrained' },
     }]);
   });
 
@@ -109,6 +110,7 @@ describe('validateGraph: who trains whom', () => {
       nodeId: 'p', severity: 'error',
       message: '"Lone peer" is the only peer "Peer stage" trains: mutual learning needs at least two peers trained by ' +
         'the same trainer. Train a second Peer in it (each teaching the other with KD), or make "Lone peer" a Student.',
+      detail: { code: 'lonePeer', trainer: 'train-p', instead: 'student' },
     }]);
   });
 
@@ -120,6 +122,7 @@ describe('validateGraph: who trains whom', () => {
       nodeId: 'assistant', severity: 'warning',
       message: '"Assistant" is an assistant but teaches nobody, so it is just a student: connect its Logits (or a Guide ' +
         'on its Layers) to the teacher side of a loss that trains another network, or make it a Student.',
+      detail: { code: 'assistantTeachesNobody' },
     }]);
   });
 

@@ -97,18 +97,22 @@ function checkRoles(experiment: ExperimentFile, chains: readonly ChainAnalysis[]
     const name = describeNode(model);
     const { role } = model.params;
     if (learns(role) && !trained.has(model.id)) {
-      report(model.id, 'error', teaching.has(model.id)
-        ? `${name} teaches but is never trained: connect its Logits to the student side of a loss in a Trainer ` +
-          '(e.g. Cross-entropy with the labels), so that it learns before it teaches.'
-        : `${name} is never trained: connect its Logits to a loss in a Trainer (e.g. Cross-entropy with the labels), or delete it.`);
+      if (teaching.has(model.id)) {
+        report(model.id, 'error', `${name} teaches but is never trained: connect its Logits to the student side of a loss in a Trainer ` +
+          '(e.g. Cross-entropy with the labels), so that it learns before it teaches.', undefined, { code: 'teachesButNeverTrained' });
+      } else {
+        report(model.id, 'error', `${name} is never trained: connect its Logits to a loss in a Trainer (e.g. Cross-entropy with the labels), ` +
+          'or delete it.', undefined, { code: 'neverTrained' });
+      }
     }
     if (role === 'assistant' && !teaching.has(model.id)) {
       report(model.id, 'warning', `${name} is an assistant but teaches nobody, so it is just a student: connect its Logits ` +
-        '(or a Guide on its Layers) to the teacher side of a loss that trains another network, or make it a Student.');
+        '(or a Guide on its Layers) to the teacher side of a loss that trains another network, or make it a Student.',
+      undefined, { code: 'assistantTeachesNobody' });
     }
     if (role === 'teacher' && !teaching.has(model.id)) {
       report(model.id, 'warning', `${name} teaches nothing: connect its Logits (or a Guide on its Layers) to the teacher ` +
-        'side of a loss (e.g. KD) that trains another network, or delete it.');
+        'side of a loss (e.g. KD) that trains another network, or delete it.', undefined, { code: 'teacherIdle' });
     }
   }
   for (const chain of chains) {
@@ -116,10 +120,11 @@ function checkRoles(experiment: ExperimentFile, chains: readonly ChainAnalysis[]
     if (peers.length !== 1) continue;
     const first = chain.trainers[0];
     // A Student cannot teach, so a lone peer that teaches someone is an Assistant.
-    const instead = teaching.has(peers[0].id) ? 'an Assistant (it learns, then teaches)' : 'a Student';
+    const instead = teaching.has(peers[0].id) ? 'assistant' : 'student';
     report(peers[0].id, 'error', `${describeNode(peers[0])} is the only peer ${describeNode(first)} trains: mutual ` +
       'learning needs at least two peers trained by the same trainer. Train a second Peer in it (each teaching the ' +
-      `other with KD), or make ${describeNode(peers[0])} ${instead}.`);
+      `other with KD), or make ${describeNode(peers[0])} ${instead === 'assistant' ? 'an Assistant (it learns, then teaches)' : 'a Student'}.`,
+    undefined, { code: 'lonePeer', trainer: first.id, instead });
   }
 }
 

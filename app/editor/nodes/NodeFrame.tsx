@@ -4,6 +4,12 @@ import type { GraphNode } from '../../../src/graph/schema';
 import type { GraphProblem } from '../../../src/graph/validate';
 import { useStudio } from '../../store';
 import { portKey, safePortsOf, type StudioNodeData } from '../flowAdapter';
+import { useLanguage } from '../../i18n/language';
+import { useTexts } from '../../i18n/texts';
+import { nodeTexts } from '../../i18n/catalogs/nodes';
+import { portLabel } from '../../i18n/blocks/localizedBlocks';
+import { connectionRefusalText } from '../../i18n/blocks/connectionTexts';
+import { problemText } from '../../i18n/blocks/problemTexts';
 
 /**
  * The common face of every node: a coloured header (kind, label, problem badge), one row per
@@ -41,29 +47,36 @@ export function NodeFrame({ data, selected, tone, kindLabel, children }: NodeFra
 }
 
 function ProblemBadge({ problems, severity }: { problems: GraphProblem[]; severity: 'error' | 'warning' }) {
-  const text = problems.map((p) => p.message).join('\n');
+  const language = useLanguage();
+  const experiment = useStudio((s) => s.experiment);
+  const messages = problems.map((p) => problemText(p, experiment, language));
+  const text = messages.join('\n');
   return (
     <span className={`problem-badge problem-badge--${severity}`} data-testid="node-problem" title={text} tabIndex={0}>
       {severity === 'error' ? '!' : '?'}
       {problems.length > 1 && <sup>{problems.length}</sup>}
       <span className="problem-badge__tooltip" role="tooltip">
-        {problems.map((p, i) => <span key={i}>{p.message}</span>)}
+        {messages.map((message, i) => <span key={i}>{message}</span>)}
       </span>
     </span>
   );
 }
 
 const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode; portShapes: Record<string, string> }) {
+  const language = useLanguage();
+  const tx = useTexts(nodeTexts);
   const ports = safePortsOf(node);
   const inputs = ports.filter((p) => p.direction === 'input');
   const outputs = ports.filter((p) => p.direction === 'output');
   const connectionError = useStudio((s) => (s.connectionError?.nodeId === node.id ? s.connectionError : null));
+  // Selected as text, so the nodes without the refusal do not re-render on every graph edit.
+  const refusalText = useStudio((s) => (s.connectionError?.nodeId === node.id ? connectionRefusalText(s.connectionError.refusal, s.experiment, language) : ''));
   const rows = Math.max(inputs.length, outputs.length);
   const onAnInput = connectionError !== null && inputs.some((p) => p.name === connectionError.port);
   return (
     <div className="studio-node__ports">
       {connectionError !== null && !onAnInput && (
-        <span className="connection-error connection-error--node" data-testid="connection-error" role="alert">{connectionError.message}</span>
+        <span className="connection-error connection-error--node" data-testid="connection-error" role="alert">{refusalText}</span>
       )}
       {Array.from({ length: rows }, (_, i) => {
         const input = inputs[i];
@@ -80,10 +93,12 @@ const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode;
                     className={`port-handle port-${input.type}`}
                     data-testid={`handle-${node.id}-in-${input.name}`}
                   />
-                  <span className="port__name" title={`${input.label} (${input.type} input)`}>{input.label}{input.required ? '' : ' (opt.)'}</span>
+                  <span className="port__name" title={tx.portInput(portLabel(node, input, language), input.type)}>
+                    {portLabel(node, input, language)}{input.required ? '' : tx.optional}
+                  </span>
                   {portShapes[portKey('input', input.name)] && <span className="port__shape">{portShapes[portKey('input', input.name)]}</span>}
                   {connectionError?.port === input.name && (
-                    <span className="connection-error" data-testid="connection-error" role="alert">{connectionError.message}</span>
+                    <span className="connection-error" data-testid="connection-error" role="alert">{refusalText}</span>
                   )}
                 </>
               )}
@@ -92,7 +107,7 @@ const PortRows = memo(function PortRows({ node, portShapes }: { node: GraphNode;
               {output !== undefined && (
                 <>
                   {portShapes[portKey('output', output.name)] && <span className="port__shape">{portShapes[portKey('output', output.name)]}</span>}
-                  <span className="port__name" title={`${output.label} (${output.type} output)`}>{output.label}</span>
+                  <span className="port__name" title={tx.portOutput(portLabel(node, output, language), output.type)}>{portLabel(node, output, language)}</span>
                   <Handle
                     type="source"
                     position={Position.Right}
