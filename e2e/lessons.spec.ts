@@ -90,6 +90,55 @@ test('lesson 1, soft targets and temperature, followed to its end', async ({ pag
   await expect(page.getByTestId('lesson-item-soft-targets')).toHaveAttribute('data-done', 'true');
 });
 
+/** "12.34 %" in a results cell -> 12.34. */
+const percentIn = async (page: Page, testId: string): Promise<number> => Number((await page.getByTestId(testId).textContent())?.replace('%', '').trim());
+
+test('lesson 2, the pipeline and the three metrics, followed to its end with a real run', async ({ page }) => {
+  test.setTimeout(600_000);
+  await openStudio(page, 'wasm');
+  await startLesson(page, 'pipeline');
+  const next = card(page).getByTestId('lesson-next');
+
+  // Step 1: the teacher, and the inspector says a shipped teacher matches (the lesson's small settings kept its key).
+  await expect(page.getByTestId('lesson-highlight')).toHaveAttribute('data-anchor', 'node-teacher');
+  await expect(next).toBeDisabled();
+  await page.getByTestId('node-teacher').click();
+  await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'true');
+  await next.click();
+
+  // Step 2: compression from the architectures, before any training.
+  await page.getByTestId('node-student').click();
+  await expect(card(page).getByTestId('lesson-effect-text')).toHaveText('Teacher 2,395,210 ÷ student 1,276,810 parameters = 1.9×.');
+  await next.click();
+
+  // Step 3: Run; Next waits for the results, and the effect reads the same numbers as the results panel.
+  await expect(page.getByTestId('lesson-highlight')).toHaveAttribute('data-anchor', 'run-button');
+  await expect(next).toBeDisabled();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 540_000 });
+  await expect(page.getByTestId('result-row-teacher')).toContainText('(pretrained)');
+  await expect(next).toBeEnabled();
+  const effect = await card(page).getByTestId('lesson-effect-text').textContent() ?? '';
+  const drop = /accuracy drop ([\d.]+) % − ([\d.]+) % = ([-+\d.]+) points/.exec(effect);
+  const gain = /distillation gain ([\d.]+) % − baseline ([\d.]+) % = ([-+\d.]+) points/.exec(effect);
+  expect(drop, effect).not.toBeNull();
+  expect(gain, effect).not.toBeNull();
+  expect(Number(drop![1])).toBeCloseTo(await percentIn(page, 'result-teacher-accuracy'), 2);
+  expect(Number(drop![2])).toBeCloseTo(await percentIn(page, 'result-student-accuracy'), 2);
+  expect(Number(gain![2])).toBeCloseTo(await percentIn(page, 'result-baseline-accuracy'), 2);
+  expect(Number(drop![3])).toBeCloseTo(Number(drop![1]) - Number(drop![2]), 1);
+  expect(Number(gain![3])).toBeCloseTo(Number(gain![1]) - Number(gain![2]), 1);
+  await next.click();
+
+  // Step 4: the headline is ringed; Finish marks the lesson done.
+  await expect(page.getByTestId('lesson-highlight')).toHaveAttribute('data-anchor', 'results-headline');
+  await expect(next).toHaveText('Finish ✓');
+  await next.click();
+  await expect(card(page)).toHaveCount(0);
+  await page.getByTestId('open-lessons').click();
+  await expect(page.getByTestId('lesson-item-pipeline')).toHaveAttribute('data-done', 'true');
+});
+
 test('a lesson in Chinese', async ({ page }) => {
   await page.goto('/?lang=zh&backend=wasm');
   await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();

@@ -16,6 +16,7 @@ import { useLessonObservation } from './useLessonObservation';
 import { HighlightRing, useAnchorBox } from './HighlightRing';
 import { LessonControl } from './LessonControl';
 import { useNodeInView } from './useNodeInView';
+import { useAnchorInView } from './useAnchorInView';
 import { TeacherLogitsLoader } from './TeacherLogitsLoader';
 import './lessons.css';
 
@@ -45,6 +46,7 @@ export function LessonCard({ lesson, stepIndex, openState, onReopen }: LessonCar
   const open = isLessonExperimentOpen(observation.experiment, lesson.setup.name);
   const { box, testId } = useAnchorBox(step.anchors, open && !pendingReplace);
   useNodeInView(step.anchors, open && !pendingReplace);
+  useAnchorInView(step.anchors, open && !pendingReplace);
   const onLogits = useCallback((logits: number[][]) => setTeacherLogits(logits), []);
 
   // The replace dialog comes first: it decides whether the lesson's experiment opens at all.

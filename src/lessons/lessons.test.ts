@@ -109,7 +109,7 @@ describe('guided lessons', () => {
 
       it('trains its students on few images and keeps the shipped teacher', () => {
         const dataset = experiment.nodes.find((node) => node.kind === 'dataset');
-        expect(dataset?.kind === 'dataset' && dataset.params.trainSubset).toBeLessThanOrEqual(2000);
+        expect(dataset?.kind === 'dataset' && dataset.params.trainSubset).toBeLessThanOrEqual(10_000);
         const maxEpochs = Math.max(...experiment.nodes.map((node) => (node.kind === 'trainer' ? node.params.epochs : 0)));
         expect(maxEpochs).toBe(1);
         for (const teacher of modelsWithRole(experiment, 'teacher')) {

@@ -20,7 +20,7 @@ export const compressionLesson: Lesson = {
   setup: {
     preset: 'article-mnist.json',
     name: { en: 'Lesson: distillation with compression', zh: '课程：带压缩的蒸馏' },
-    patches: [{ kind: 'trainSubset', images: 2000 }, { kind: 'epochs', trainerId: 'trainer', epochs: 1 }],
+    patches: [{ kind: 'trainSubset', images: 5_000 }, { kind: 'epochs', trainerId: 'trainer', epochs: 1 }],
   },
   steps: [
     {

@@ -13,7 +13,7 @@ export const pipelineLesson: Lesson = {
   setup: {
     preset: 'hinton-mnist.json',
     name: { en: 'Lesson: the pipeline and the three metrics', zh: '课程：流程与三个指标' },
-    patches: [{ kind: 'trainSubset', images: 2000 }, { kind: 'epochs', trainerId: 'trainer', epochs: 1 }],
+    patches: [{ kind: 'trainSubset', images: 5_000 }, { kind: 'epochs', trainerId: 'trainer', epochs: 1 }],
   },
   steps: [
     {
@@ -62,8 +62,8 @@ export const pipelineLesson: Lesson = {
     {
       title: { en: 'Reading the three numbers', zh: '解读三个指标' },
       text: {
-        en: 'A good distillation has a large compression, a small accuracy drop and a positive gain. One short run on 2,000 images is noisy: the seed sweep (Seeds next to Run) tells whether a gain is more than chance.',
-        zh: '好的蒸馏压缩比大、准确率下降小、蒸馏增益为正。在 2,000 张图像上的一次短训练噪声很大：运行按钮旁的多种子实验可以判断增益是否超出偶然。',
+        en: 'A good distillation has a large compression, a small accuracy drop and a positive gain. One short run of one epoch is noisy: the seed sweep (Seeds next to Run) tells whether a gain is more than chance.',
+        zh: '好的蒸馏压缩比大、准确率下降小、蒸馏增益为正。只训练一个轮次的短训练噪声很大：运行按钮旁的多种子实验可以判断增益是否超出偶然。',
       },
       formula: '\\text{gain} > 0 \\iff \\mathrm{acc}_s > \\mathrm{acc}_{\\text{baseline}}',
       anchors: ['results-headline', 'results-panel'],

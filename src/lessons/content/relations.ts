@@ -1,7 +1,7 @@
 import type { Lesson } from '../types';
 import { runAsk, sayDistillation } from './sayDistillation';
 
-const quick = [{ kind: 'trainSubset' as const, images: 2000 }, { kind: 'epochs' as const, trainerId: 'trainer', epochs: 1 }];
+const quick = [{ kind: 'trainSubset' as const, images: 5_000 }, { kind: 'epochs' as const, trainerId: 'trainer', epochs: 1 }];
 
 /** Lesson 6: knowledge in the relations between samples. */
 export const relationsLesson: Lesson = {
@@ -84,8 +84,8 @@ export const mutualLesson: Lesson = {
       formula: '\\text{gain}_1 = \\mathrm{acc}_1 - \\mathrm{acc}_{1,\\text{baseline}}',
       anchors: ['run-button'],
       ask: {
-        en: 'Press ▶ Run. The two peers train together, and each one alone as its baseline, for one epoch on 2,000 images (a minute or two).',
-        zh: '点击 ▶ Run（运行）。两个同伴一起训练，并各自单独训练作为基线，在 2,000 张图像上训练一个轮次（约一两分钟）。',
+        en: 'Press ▶ Run. The two peers train together, and each one alone as its baseline, for one epoch on 5,000 images (a minute or two).',
+        zh: '点击 ▶ Run（运行）。两个同伴一起训练，并各自单独训练作为基线，在 5,000 张图像上训练一个轮次（约一两分钟）。',
       },
       goal: { kind: 'runFinished', studentId: 'peer1' },
       effect: { measure: 'distillation', args: { studentId: 'peer1' }, say: sayDistillation },

@@ -12,7 +12,7 @@ export const temperatureLesson: Lesson = {
   setup: {
     preset: 'hinton-mnist.json',
     name: { en: 'Lesson: soft targets and temperature', zh: '课程：软目标与温度' },
-    patches: [{ kind: 'lossParam', nodeId: 'kd', key: 'T', value: 1 }, { kind: 'trainSubset', images: 2000 }, { kind: 'epochs', trainerId: 'trainer', epochs: 1 }],
+    patches: [{ kind: 'lossParam', nodeId: 'kd', key: 'T', value: 1 }, { kind: 'trainSubset', images: 5_000 }, { kind: 'epochs', trainerId: 'trainer', epochs: 1 }],
   },
   steps: [
     {
