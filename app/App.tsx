@@ -13,6 +13,7 @@ import { ExportPanel } from './export/ExportPanel';
 import { HistoryButton, HistoryPanel } from './history/HistoryPanel';
 import { usePresenterMode } from './classroom/presenterMode';
 import { ClassroomButtons } from './classroom/ClassroomButtons';
+import { Lessons } from './lessons/Lessons';
 import './classroom/presenter.css';
 import { useTexts } from './i18n/texts';
 import { appTexts } from './i18n/catalogs/app';
@@ -41,6 +42,7 @@ export function App() {
             <RunToolbar />
             <HistoryButton />
             <ClassroomButtons />
+            <Lessons />
             <button type="button" className="studio__collapse" data-testid="toggle-dashboard"
               aria-expanded={dashboardOpen} onClick={() => togglePanel('dashboard')}>
               {dashboardOpen ? tx.hideDashboard : tx.showDashboard}
