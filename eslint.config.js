@@ -8,7 +8,7 @@ const browserOrWorkerGlobals = [
 ].map((name) => ({ name, message: 'src/ stays pure: inject platform services from app/, workers/ or scripts/.' }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'node_modules/', 'public/', 'test-results/', 'playwright-report/', '.cache/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
