@@ -85,7 +85,7 @@ export const mutualLesson: Lesson = {
       anchors: ['run-button'],
       ask: {
         en: 'Press ▶ Run. The two peers train together, and each one alone as its baseline, for one epoch on 5,000 images (a minute or two).',
-        zh: '点击 ▶ Run（运行）。两个同伴一起训练，并各自单独训练作为基线，在 5,000 张图像上训练一个轮次（约一两分钟）。',
+        zh: '点击 ▶ 运行。两个同伴一起训练，并各自单独训练作为基线，在 5,000 张图像上训练一个轮次（约一两分钟）。',
       },
       goal: { kind: 'runFinished', studentId: 'peer1' },
       effect: { measure: 'distillation', args: { studentId: 'peer1' }, say: sayDistillation },

@@ -14,5 +14,5 @@ export const sayDistillation: BilingualSay<MeasureValues['distillation']> = {
 /** The ask of every lesson step that trains: Run, on the shipped teacher and a small subset. */
 export const runAsk = {
   en: 'Press ▶ Run. The shipped teacher is reused; the student and its baseline train for one epoch on part of the training images (a few minutes on WebAssembly).',
-  zh: '点击 ▶ Run（运行）。会直接使用已附带的预训练教师；学生及其基线在部分训练图像上训练一个轮次（在 WebAssembly 上需几分钟）。',
+  zh: '点击 ▶ 运行。会直接使用已附带的预训练教师；学生及其基线在部分训练图像上训练一个轮次（在 WebAssembly 上需几分钟）。',
 };
