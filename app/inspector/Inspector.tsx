@@ -5,7 +5,7 @@ import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, samplesPerClassField, type Fi
 import { datasetRegistry } from '../../src/data/registry';
 import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
-import { ChoiceField, RegistryField, TextField } from './fields';
+import { BooleanField, ChoiceField, RegistryField, TextField } from './fields';
 import { HeadInspector } from './HeadInspector';
 import { EnsembleInspector } from './EnsembleInspector';
 import { LossInspector } from './LossInspector';
@@ -60,7 +60,10 @@ function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
       <ChoiceField label={tx.dataset} testId="field-datasetId" value={node.params.datasetId} choices={choices}
         onChange={(datasetId) => patchParams(node.id, { datasetId })} />
       {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} {info.citation}</p>}
+      {info?.prepareOnDemand === true && <p className="muted" data-testid="dataset-on-demand">{tx.preparedOnDemand(info.id)}</p>}
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
+      <BooleanField label={tx.flip} testId="field-augmentFlip" value={node.params.augmentFlip === true} description={tx.flipHelp}
+        onChange={(augmentFlip) => patchParams(node.id, { augmentFlip: augmentFlip ? true : undefined })} />
       <SamplerFields node={node} />
     </div>
   );
