@@ -116,10 +116,21 @@ test('?lang=zh opens the studio in Chinese; problems and refused connections are
   // A new teacher is named in Chinese and, teaching nothing yet, is flagged with a Chinese warning.
   await page.getByTestId('palette-teacher').click();
   await expect(page.getByTestId('field-label').locator('input')).toHaveValue('教师');
-  // (Its other problems, wiring and seeds, are still in English: only the role problems have Chinese texts.)
   const problems = page.getByTestId('inspector-problems');
   await expect(problems).toContainText('“教师”没有教任何网络：把它的 Logits（或其“层”上的引导层）连接到训练另一个网络的损失（例如 KD）的教师一侧，或删除它。');
   await expect(problems).not.toContainText('teaches nothing');
+});
+
+test('in Chinese the preset list and a new trainer\'s problem read in Chinese', async ({ page }) => {
+  await page.goto('/?backend=wasm&lang=zh');
+  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await expect(page.getByTestId('preset-select').locator('option[value="hinton-mnist.json"]')).toHaveText('MNIST 上的 Hinton KD');
+  // A trainer fresh from the palette has no losses: its badge explains that in Chinese.
+  await page.getByTestId('palette-trainer').click();
+  const id = await page.getByTestId('inspector').getAttribute('data-node-id');
+  const badge = page.locator(`.react-flow__node[data-id="${id}"]`).getByTestId('node-problem');
+  await expect(badge).toHaveAttribute('title', /没有损失：至少把一个损失（例如交叉熵）连接到它的“损失”输入。/);
+  await expect(badge).not.toHaveAttribute('title', /has no losses/);
 });
 
 test('Chinese texts fit the palette and the inspector at 1280×720', async ({ page }) => {

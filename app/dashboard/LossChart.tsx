@@ -42,7 +42,7 @@ export function LossChart() {
   const logScale = chosenLog ?? spread >= LOG_SCALE_SPREAD;
   const plotted = useMemo(() => (logScale ? positiveRows(rows) : rows), [rows, logScale]);
   const yDomain = useMemo(() => (logScale ? logDomain(rows, ['total', ...terms]) : ([0, 'auto'] as const)), [rows, terms, logScale]);
-  const labelOf = useMemo(() => lossTermLabels(plan, nodes), [plan, nodes]);
+  const labelOf = useMemo(() => lossTermLabels(plan, nodes, tx.crossEntropyTerm), [plan, nodes, tx.crossEntropyTerm]);
 
   const legend = useMemo<LegendItem[]>(() => {
     const latest = (key: string) => {

@@ -90,6 +90,7 @@ describe('lossTermLabels', () => {
     } as unknown as TrainingPlan;
     const labelOf = lossTermLabels(plan, [{ id: 'kd', label: 'KD (graph)' }, { id: 'at', label: 'Attention' }]);
     expect(['ce:teacher', 'kd', 'at', 'ce:student/baseline', 'other'].map(labelOf)).toEqual(['Cross-entropy', 'KD (plan)', 'Attention', 'Cross-entropy', 'other']);
+    expect(lossTermLabels(plan, [], '交叉熵')('ce:student/baseline')).toBe('交叉熵');
   });
 });
 

@@ -190,11 +190,16 @@ export function phaseTabs(plan: TrainingPlan | null, selection: RunSelection | n
   return tabs;
 }
 
-/** What each loss term is called: the plan's term labels, else the graph's node labels; cross-entropy on a model named as such. */
-export function lossTermLabels(plan: TrainingPlan | null, nodes: readonly { id: string; label: string }[]): (term: string) => string {
+/**
+ * What each loss term is called: the plan's term labels, else the graph's node labels; cross-entropy on a
+ * model named as such (`crossEntropy`, in the interface language).
+ */
+export function lossTermLabels(
+  plan: TrainingPlan | null, nodes: readonly { id: string; label: string }[], crossEntropy = 'Cross-entropy',
+): (term: string) => string {
   const labels = new Map<string, string>(nodes.map((node) => [node.id, node.label]));
   for (const phase of plan?.phases ?? []) for (const stage of phase.stages) for (const { term } of stage.terms) labels.set(term.nodeId, term.label);
-  return (term) => labels.get(term) ?? (term.startsWith('ce:') ? 'Cross-entropy' : term);
+  return (term) => labels.get(term) ?? (term.startsWith('ce:') ? crossEntropy : term);
 }
 
 /**

@@ -8,10 +8,13 @@ import { ShareButton } from './ShareButton';
 import { LanguageSelect } from '../i18n/LanguageSelect';
 import { textsNow, useTexts } from '../i18n/texts';
 import { toolbarTexts } from '../i18n/catalogs/toolbar';
+import { useLanguage } from '../i18n/language';
+import { localizedPreset } from '../i18n/presetTexts';
 
 /** New, presets, open, save, undo/redo, the experiment's name and the interface language. */
 export function Toolbar() {
   const tx = useTexts(toolbarTexts);
+  const language = useLanguage();
   const { name, canUndo, canRedo, fileError } = useStudio(useShallow((s) => ({
     name: s.experiment.name,
     canUndo: s.past.length > 0,
@@ -78,7 +81,7 @@ export function Toolbar() {
         <button type="button" data-testid="new-experiment" onClick={newExperiment}>{tx.newExperiment}</button>
         <select data-testid="preset-select" aria-label={tx.openPresetLabel} value="" onChange={openPreset}>
           <option value="">{tx.openPreset}</option>
-          {presets.map((p) => <option key={p.file} value={p.file} title={p.description}>{p.name}</option>)}
+          {presets.map((entry) => localizedPreset(entry, language)).map((p) => <option key={p.file} value={p.file} title={p.description}>{p.name}</option>)}
         </select>
         <button type="button" data-testid="open-file-button" onClick={() => fileInput.current?.click()}>{tx.openFile}</button>
         <input ref={fileInput} type="file" accept=".json,application/json" data-testid="open-file" hidden onChange={openFile} />

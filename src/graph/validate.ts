@@ -13,9 +13,11 @@ import { guidedAdapter, summarizeModel } from './shapes';
 import { headSource, resolveHead } from './heads';
 import { ensembleClassesProblem, ensembleMembers, MIN_ENSEMBLE_MEMBERS } from './ensembles';
 import { featureMapProblem, type GraphFix } from './featureMapFix';
+import type { ProblemDetail } from './problemDetail';
 
 export { checkConnection, explainConnection, type CandidateEdge } from './connection';
 export type { ConnectionRefusal } from './connectionRefusal';
+export type { ProblemDetail } from './problemDetail';
 
 /**
  * Problems shown on the nodes before Run. Errors block compiling; warnings do not.
@@ -33,14 +35,6 @@ export interface GraphProblem {
   detail?: ProblemDetail;
 }
 
-/** Roles the graph does not honour, on the model node the problem is reported on. */
-export type ProblemDetail =
-  | { code: 'neverTrained' }
-  | { code: 'teachesButNeverTrained' }
-  | { code: 'assistantTeachesNobody' }
-  | { code: 'teacherIdle' }
-  | { code: 'lonePeer'; trainer: string; instead: 'assistant' | 'student' };
-
 export type Report = (
   nodeId: string | null, severity: GraphProblem['severity'], message: string, fix?: GraphFix, detail?: ProblemDetail,
 ) => void;
@@ -48,10 +42,12 @@ export type Report = (
 function checkDatasetCount(experiment: ExperimentFile, report: Report): void {
   const datasets = nodesOfKind(experiment, 'dataset');
   if (datasets.length === 0) {
-    report(null, 'error', 'The experiment has no Dataset. Add a Dataset node and connect its Images to every model.');
+    report(null, 'error', 'The experiment has no Dataset. Add a Dataset node and connect its Images to every model.',
+      undefined, { code: 'noDataset' });
   }
   for (const extra of datasets.slice(1)) {
-    report(extra.id, 'error', `Only one Dataset takes part in an experiment: delete ${describeNode(extra)} or the other one.`);
+    report(extra.id, 'error', `Only one Dataset takes part in an experiment: delete ${describeNode(extra)} or the other one.`,
+      undefined, { code: 'extraDataset' });
   }
 }
 
@@ -107,14 +103,17 @@ function checkModel(experiment: ExperimentFile, node: NodeOf<'model'>, report: R
   const dataset = nodesOfKind(experiment, 'dataset')[0];
   const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
   if (edgesInto(experiment, node.id, 'images').length === 0) {
-    report(node.id, 'error', `Connect the dataset's Images to ${describeNode(node)}.`);
+    report(node.id, 'error', `Connect the dataset's Images to ${describeNode(node)}.`,
+      undefined, { code: 'imagesUnconnected' });
   }
   if (info !== undefined && result.summary.outputShape[0] !== info.classes) {
     report(node.id, 'error', `The last layer of ${describeNode(node)} has ${result.summary.outputShape[0]} units but ` +
-      `${info.label} has ${info.classes} classes: set its units to ${info.classes}.`);
+      `${info.label} has ${info.classes} classes: set its units to ${info.classes}.`, undefined,
+      { code: 'outputUnits', units: result.summary.outputShape[0], classes: info.classes, dataset: info.label });
   }
   if (node.params.role === 'teacher' && node.params.teacherTraining === undefined) {
-    report(node.id, 'warning', 'The teacher has no training settings, so the defaults are used: set them in the inspector.');
+    report(node.id, 'warning', 'The teacher has no training settings, so the defaults are used: set them in the inspector.',
+      undefined, { code: 'teacherDefaults' });
   }
   const ownSubset = node.params.role === 'teacher' ? node.params.teacherTraining?.trainSubset : undefined;
   if (info !== undefined && dataset !== undefined && typeof ownSubset === 'number' && ownSubset + dataset.params.validationSize > info.trainCount) {
@@ -131,9 +130,11 @@ const tapNetworks = {
 function checkTap(experiment: ExperimentFile, node: NodeOf<'guide'> | NodeOf<'guided'>, report: Report): void {
   const model = modelFeeding(experiment, node.id);
   if (model === undefined) {
-    report(node.id, 'error', `Connect the Layers of ${tapNetworks[node.kind]} to ${describeNode(node)}.`);
+    report(node.id, 'error', `Connect the Layers of ${tapNetworks[node.kind]} to ${describeNode(node)}.`, undefined,
+      { code: 'tapUnconnected', side: node.kind === 'guide' ? 'teacher' : 'student' });
   } else if (node.params.layerId === '') {
-    report(node.id, 'error', `Choose a layer of ${describeNode(model)} for ${describeNode(node)} in the inspector.`);
+    report(node.id, 'error', `Choose a layer of ${describeNode(model)} for ${describeNode(node)} in the inspector.`, undefined,
+      { code: 'tapNoLayer', model: model.id });
   } else {
     const result = summarizeModel(model.params.architecture);
     if (result.ok && !result.summary.layers.some((layer) => layer.id === node.params.layerId)) {
@@ -142,7 +143,8 @@ function checkTap(experiment: ExperimentFile, node: NodeOf<'guide'> | NodeOf<'gu
     }
   }
   if (edgesOutOf(experiment, node.id, 'feature').length === 0) {
-    report(node.id, 'warning', `${describeNode(node)} feeds no loss: connect its Feature to a loss block or delete it.`);
+    report(node.id, 'warning', `${describeNode(node)} feeds no loss: connect its Feature to a loss block or delete it.`,
+      undefined, { code: 'tapFeedsNoLoss' });
   }
   if (node.kind === 'guided') {
     const adapter = guidedAdapter(experiment, node);
@@ -182,7 +184,8 @@ function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Rep
   for (const port of loss.ports) {
     if (edgesInto(experiment, node.id, port.name).length === 0) {
       const from = port.side === 'data' ? 'the dataset' : rolesOfSide[port.side];
-      report(node.id, 'error', `Connect '${port.label}' of ${describeNode(node)} (${port.type} from ${from}).`);
+      report(node.id, 'error', `Connect '${port.label}' of ${describeNode(node)} (${port.type} from ${from}).`, undefined,
+        { code: 'lossPortUnconnected', port: port.label, from: port.side });
     }
   }
   const problem = lossShapeProblem(experiment, node, loss);
@@ -191,7 +194,8 @@ function checkLoss(experiment: ExperimentFile, node: NodeOf<'loss'>, report: Rep
   if (mapProblem !== null) report(node.id, 'warning', mapProblem.message, mapProblem.fix);
   if (loss.needsFrozenTeacher) checkTeacherFrozen(experiment, node, report);
   if (edgesOutOf(experiment, node.id, 'loss').length === 0) {
-    report(node.id, 'warning', `${describeNode(node)} is in no trainer, so it has no effect: connect its Loss output to a Trainer.`);
+    report(node.id, 'warning', `${describeNode(node)} is in no trainer, so it has no effect: connect its Loss output to a Trainer.`,
+      undefined, { code: 'lossInNoTrainer' });
   }
 }
 
@@ -208,7 +212,8 @@ function checkTeacherFrozen(experiment: ExperimentFile, node: NodeOf<'loss'>, re
 function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>, report: Report): void {
   const losses = lossesOfTrainer(experiment, node.id);
   if (losses.length === 0) {
-    report(node.id, 'error', `${describeNode(node)} has no losses: connect at least one (e.g. Cross-entropy) to its Losses input.`);
+    report(node.id, 'error', `${describeNode(node)} has no losses: connect at least one (e.g. Cross-entropy) to its Losses input.`,
+      undefined, { code: 'trainerNoLosses' });
   }
   checkSomethingTrains(node, losses, report);
   checkTrainUpTo(experiment, node, report);

@@ -166,10 +166,11 @@ function checkTeachingLoops(chains: readonly ChainAnalysis[], cyclic: readonly C
 export function checkPhases(experiment: ExperimentFile, report: Report): void {
   if (!nodesOfKind(experiment, 'model').some((model) => learns(model.params.role))) {
     report(null, 'error', 'The experiment has no network that learns. Add a Student (or an Assistant, or two Peers) ' +
-      'and connect the dataset\'s Images to it.');
+      'and connect the dataset\'s Images to it.', undefined, { code: 'noLearner' });
   }
   if (nodesOfKind(experiment, 'trainer').length === 0) {
-    report(null, 'error', 'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.');
+    report(null, 'error', 'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.',
+      undefined, { code: 'noTrainer' });
   }
   const chains = analyzeChains(experiment);
   const { ordered, cyclic } = orderChains(experiment, chains);

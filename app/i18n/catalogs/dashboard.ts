@@ -7,6 +7,7 @@ import { defineTexts } from '../texts';
  */
 export const dashboardTexts = defineTexts({
   en: {
+    crossEntropyTerm: 'Cross-entropy',
     step: 'step',
     epoch: 'epoch',
     stepTooltip: (step: string) => `Step ${step}`,
@@ -86,6 +87,7 @@ export const dashboardTexts = defineTexts({
     pngFailed: (reason: string) => `Could not save the chart as PNG: ${reason}`,
   },
   zh: {
+    crossEntropyTerm: '交叉熵',
     step: '步',
     epoch: '轮次',
     stepTooltip: (step: string) => `第 ${step} 步`,
