@@ -1,8 +1,9 @@
-import type { ExperimentFile, NodeOf } from './schema';
+import type { ExperimentFile, NodeOf, TrainerSettings } from './schema';
 import { createNode } from './factory';
 import { orderChains } from './phases';
 import {
   addCrossEntropyAndKd, addInitialisationThenKd, addTap, addTrainer, cnnSettings, column, mlpSettings, presetDatasets, withModels,
+  type SharedTeacher,
 } from './presetBuilder';
 import {
   adversarialMnist, bornAgainMnist, contrastiveMnist, correlationCongruenceMnist, factorTransferMnist, instanceGraphMnist, tolerantTeacherMnist, mutualLearningMnist, nstEarlyStopMnist, relationsMnist, teacherAssistantMnist, teacherFreeMnist,
@@ -17,60 +18,59 @@ import { bornAgainEnsembleMnist } from './presetEnsemble';
  * presets are here; the schemes' are in presetSchemes.ts.
  */
 
-function hintonMnist(): ExperimentFile {
-  const graph = withModels('hinton-teacher', 'hinton-student', ['Teacher 1200-1200 (dropout)', 'Student 800-800']);
-  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
-  addCrossEntropyAndKd(graph, 20, column(2), 160, 'trainer');
-  return graph.file('Hinton KD on MNIST',
-    'Hinton, Vinyals and Dean (2015): a 784-1200-1200-10 teacher with dropout teaches a 784-800-800-10 student ' +
+/** A teacher, a student and one trainer with Hinton's cross-entropy + KD: the shape of most one-pair presets. */
+interface SoftTargetPair {
+  teacher: SharedTeacher;
+  student: string;
+  labels: [string, string];
+  settings: TrainerSettings;
+  temperature: number;
+  dataset?: { id: string; label: string };
+}
+
+function softTargetPreset(pair: SoftTargetPair, name: string, description: string): ExperimentFile {
+  const graph = withModels(pair.teacher, pair.student, pair.labels, pair.dataset);
+  addTrainer(graph, 'trainer', 'Distil', pair.settings, { x: column(3), y: 260 });
+  addCrossEntropyAndKd(graph, pair.temperature, column(2), 160, 'trainer');
+  return graph.file(name, description);
+}
+
+const hintonMnist = (): ExperimentFile => softTargetPreset(
+  { teacher: 'hinton-teacher', student: 'hinton-student', labels: ['Teacher 1200-1200 (dropout)', 'Student 800-800'], settings: mlpSettings, temperature: 20 },
+  'Hinton KD on MNIST',
+  'Hinton, Vinyals and Dean (2015): a 784-1200-1200-10 teacher with dropout teaches a 784-800-800-10 student ' +
     'through soft targets at T = 20 (cross-entropy weight 0.1, KD weight 0.9).');
-}
 
-function articleMnist(): ExperimentFile {
-  const graph = withModels('article-teacher', 'article-student', ['Teacher 2000-2000', 'Student 50-50']);
-  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
-  addCrossEntropyAndKd(graph, 6, column(2), 160, 'trainer');
-  return graph.file('Tiny student (MNIST + Atlas 200DK article)',
-    'The seed article\'s setting: a 2000-2000 MLP teacher distils into a 50-50 student at T = 6. The article reports ' +
+const articleMnist = (): ExperimentFile => softTargetPreset(
+  { teacher: 'article-teacher', student: 'article-student', labels: ['Teacher 2000-2000', 'Student 50-50'], settings: mlpSettings, temperature: 6 },
+  'Tiny student (MNIST + Atlas 200DK article)',
+  'The seed article\'s setting: a 2000-2000 MLP teacher distils into a 50-50 student at T = 6. The article reports ' +
     '89.68 % alone and 91.63 % distilled; the studio should beat both.');
-}
 
-function cnnTeachesMlp(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'hinton-student', ['CNN teacher', 'Student 800-800']);
-  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
-  addCrossEntropyAndKd(graph, 20, column(2), 160, 'trainer');
-  return graph.file('CNN teacher -> MLP student',
-    'Soft targets cross architectures: the small CNN teacher (more accurate than any MLP here) teaches Hinton\'s ' +
+const cnnTeachesMlp = (): ExperimentFile => softTargetPreset(
+  { teacher: 'cnn-teacher', student: 'hinton-student', labels: ['CNN teacher', 'Student 800-800'], settings: mlpSettings, temperature: 20 },
+  'CNN teacher -> MLP student',
+  'Soft targets cross architectures: the small CNN teacher (more accurate than any MLP here) teaches Hinton\'s ' +
     '784-800-800-10 student at T = 20 (cross-entropy weight 0.1, KD weight 0.9).');
-}
 
-function cnnMnistKd(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student']);
-  addTrainer(graph, 'trainer', 'Distil', cnnSettings, { x: column(3), y: 260 });
-  addCrossEntropyAndKd(graph, 4, column(2), 160, 'trainer');
-  return graph.file('CNN: soft targets only',
-    'The CNN pair with cross-entropy and KD (T = 4) alone: the control for the FSP + attention-transfer preset.');
-}
+const cnnMnistKd = (): ExperimentFile => softTargetPreset(
+  { teacher: 'cnn-teacher', student: 'cnn-student', labels: ['CNN teacher', 'CNN student'], settings: cnnSettings, temperature: 4 },
+  'CNN: soft targets only',
+  'The CNN pair with cross-entropy and KD (T = 4) alone: the control for the FSP + attention-transfer preset.');
 
 /** The CNN pair on clothing: harder than digits, so the teacher's soft targets carry more (shirt vs T-shirt vs pullover). */
-function cnnFashionKd(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'cnn-student', ['CNN teacher', 'CNN student'], presetDatasets.fashion);
-  addTrainer(graph, 'trainer', 'Distil', cnnSettings, { x: column(3), y: 260 });
-  addCrossEntropyAndKd(graph, 4, column(2), 160, 'trainer');
-  return graph.file('CNN KD on Fashion-MNIST',
-    'Fashion-MNIST (Xiao et al. 2017): the small CNN teacher distils into the smaller CNN student with cross-entropy ' +
+const cnnFashionKd = (): ExperimentFile => softTargetPreset(
+  { teacher: 'cnn-teacher', student: 'cnn-student', labels: ['CNN teacher', 'CNN student'], settings: cnnSettings, temperature: 4, dataset: presetDatasets.fashion },
+  'CNN KD on Fashion-MNIST',
+  'Fashion-MNIST (Xiao et al. 2017): the small CNN teacher distils into the smaller CNN student with cross-entropy ' +
     'and KD at T = 4, on 10,000 training images.');
-}
 
 /** Soft targets across architectures on clothing: the CNN teacher (89.9 %) teaches the MLP student at T = 4. */
-function cnnTeachesMlpFashion(): ExperimentFile {
-  const graph = withModels('cnn-teacher', 'hinton-student', ['CNN teacher', 'Student 800-800'], presetDatasets.fashion);
-  addTrainer(graph, 'trainer', 'Distil', mlpSettings, { x: column(3), y: 260 });
-  addCrossEntropyAndKd(graph, 4, column(2), 160, 'trainer');
-  return graph.file('CNN teacher -> MLP student on Fashion-MNIST',
-    'The small CNN teacher, shipped pretrained on Fashion-MNIST, teaches the 784-800-800-10 MLP student through soft ' +
+const cnnTeachesMlpFashion = (): ExperimentFile => softTargetPreset(
+  { teacher: 'cnn-teacher', student: 'hinton-student', labels: ['CNN teacher', 'Student 800-800'], settings: mlpSettings, temperature: 4, dataset: presetDatasets.fashion },
+  'CNN teacher -> MLP student on Fashion-MNIST',
+  'The small CNN teacher, shipped pretrained on Fashion-MNIST, teaches the 784-800-800-10 MLP student through soft ' +
     'targets at T = 4 (cross-entropy weight 0.1, KD weight 0.9), on 10,000 training images.');
-}
 
 /**
  * Yim et al. use FSP as a first stage that initialises the student, then train on the task: stage 1
