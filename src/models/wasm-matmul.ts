@@ -28,6 +28,11 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
+/** XNNPACK packs b (as weights) on every call: the bigger of two unbatched operands is better as a. */
+function unbatched(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
+  return a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === 1 && b.shape[0] === 1;
+}
+
 function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as MatMulAttrs;
@@ -38,14 +43,29 @@ function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.Tenso
 
   const materialise = (x: tf.TensorInfo): tf.TensorInfo =>
     transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
+  const product = (a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo =>
+    original.kernelFunc({ inputs: { a, b }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
   const a = inputs.a as tf.TensorInfo;
   const b = inputs.b as tf.TensorInfo;
+
+  // A dense layer's input gradient dy W^T ([batch, out] x [in, out]^T): transposing and packing W
+  // cost more than the product at batch 64, so compute (W dy^T)^T and transpose two small matrices.
+  const bSize = b.shape[1] * b.shape[2];
+  if (!attrs.transposeA && unbatched(a, b) && a.shape[1] < b.shape[1] && a.shape[1] * a.shape[2] < bSize) {
+    const aT = materialise(a);
+    const outT = product(b, aT);
+    backend.disposeData(aT.dataId);
+    try {
+      return materialise(outT);
+    } finally {
+      backend.disposeData(outT.dataId);
+    }
+  }
+
   const plainA = attrs.transposeA ? materialise(a) : a;
   const plainB = attrs.transposeB ? materialise(b) : b;
   try {
-    return original.kernelFunc({
-      inputs: { a: plainA, b: plainB }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false },
-    }) as tf.TensorInfo;
+    return product(plainA, plainB);
   } finally {
     if (plainA !== a) backend.disposeData(plainA.dataId);
     if (plainB !== b) backend.disposeData(plainB.dataId);
