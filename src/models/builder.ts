@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
+import { prunableDense } from './prunableDense';
 import { layerSeed } from './seedHash';
 import { SeededDropout } from './seededDropout';
 import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
@@ -42,7 +43,7 @@ function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layer
   const name = layer.id;
   switch (layer.kind) {
     case 'dense':
-      return tf.layers.dense({ name, units: layer.units, kernelInitializer: kernelInitializer(layers, index, seed) });
+      return prunableDense({ name, units: layer.units, kernelInitializer: kernelInitializer(layers, index, seed) });
     case 'conv2d':
       return tf.layers.conv2d({
         name,

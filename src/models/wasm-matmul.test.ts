@@ -28,6 +28,7 @@ const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolea
   { a: [3, 5], b: [5, 4], transposeA: false, transposeB: false },
   // Only b transposed and bigger than a (a dense layer's input gradient): computed as (b a^T)^T.
   { a: [8, 30], b: [50, 30], transposeA: false, transposeB: true },
+  { a: [1, 8, 30], b: [1, 50, 30], transposeA: false, transposeB: true },
   // Only b transposed, but a has more rows: the plain path.
   { a: [6, 5], b: [4, 5], transposeA: false, transposeB: true },
 ];

@@ -28,9 +28,11 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-/** XNNPACK packs b (as weights) on every call: the bigger of two unbatched operands is better as a. */
-function unbatched(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
-  return a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === 1 && b.shape[0] === 1;
+/** Rows and columns of a matrix, or of a batch of one matrix; null for a real batch. */
+function matrixShape(x: tf.TensorInfo): [number, number] | null {
+  const rank = x.shape.length;
+  if (rank < 2 || x.shape.slice(0, -2).some((size) => size !== 1)) return null;
+  return [x.shape[rank - 2], x.shape[rank - 1]];
 }
 
 function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
@@ -48,10 +50,12 @@ function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.Tenso
   const a = inputs.a as tf.TensorInfo;
   const b = inputs.b as tf.TensorInfo;
 
-  // A dense layer's input gradient dy W^T ([batch, out] x [in, out]^T): transposing and packing W
-  // cost more than the product at batch 64, so compute (W dy^T)^T and transpose two small matrices.
-  const bSize = b.shape[1] * b.shape[2];
-  if (!attrs.transposeA && unbatched(a, b) && a.shape[1] < b.shape[1] && a.shape[1] * a.shape[2] < bSize) {
+  // A dense layer's input gradient dy W^T ([batch, out] x [in, out]^T): transposing W and XNNPACK
+  // packing it (it packs b as weights on every call) cost more than the product at batch 64, so
+  // compute (W dy^T)^T and transpose two small matrices instead.
+  const aMatrix = matrixShape(a);
+  const bMatrix = matrixShape(b);
+  if (!attrs.transposeA && aMatrix && bMatrix && a.shape.length === b.shape.length && aMatrix[0] < bMatrix[0]) {
     const aT = materialise(a);
     const outT = product(b, aT);
     backend.disposeData(aT.dataId);
