@@ -7,6 +7,9 @@
  * (default: the preset's batch size), --target F (default 0.97), --target-seconds S (default 600),
  * --target-backend cpu|wasm (default wasm), --target-test N (test images evaluated, default 10000),
  * --no-browser, --no-node, --no-target, --dev-server (serve bench.html from the dev server instead of a build),
+ * --browser-backends webgpu,webgl,cpu,wasm (the browser backends to measure, default all),
+ * --wasm-threads 1,2 (browser wasm with these thread counts, a fresh worker each, in turns
+ * --repeats times; rows are medians, labelled "wasm xN"; default: the studio's own choice),
  * --vs-pytorch (also train the same four models in PyTorch, Debian's python3-torch, with one thread
  * and with all cores, interleaved with Node wasm in this session: --repeats N rounds, default 3,
  * medians; every row then shows its ratio to PyTorch).
@@ -45,11 +48,15 @@ interface BenchOptions {
   timeToTarget: boolean;
   vsPyTorch: boolean;
   repeats: number;
+  /** Backends bench.html measures (null: all it knows). */
+  browserBackends: string[] | null;
+  /** Wasm thread counts to compare in the browser, each run --repeats times in turns (empty: the studio's default). */
+  wasmThreads: number[];
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3,
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [],
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -77,6 +84,8 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case '--dev-server': options.devServer = true; break;
       case '--vs-pytorch': options.vsPyTorch = true; break;
       case '--repeats': options.repeats = Math.round(positive(argv[++i], flag)); break;
+      case '--wasm-threads': options.wasmThreads = (argv[++i] ?? '').split(',').map((n) => Math.round(positive(n, flag))); break;
+      case '--browser-backends': options.browserBackends = (argv[++i] ?? '').split(',').filter(Boolean); break;
       default: throw new Error(`Unknown option '${flag}'. See the header of scripts/bench.ts.`);
     }
   }
@@ -150,6 +159,16 @@ async function compareWithPyTorch(options: BenchOptions, batch: number, models: 
   return { version: torch.version, blas: torch.blas, allThreads, byModel };
 }
 
+/** One row per (backend, model): the run with the median samples/s when there are several. */
+function medianRows(rows: readonly ThroughputResult[]): { result: ThroughputResult; count: number }[] {
+  const groups = new Map<string, ThroughputResult[]>();
+  for (const row of rows) groups.set(`${row.backend}|${row.model}`, [...(groups.get(`${row.backend}|${row.model}`) ?? []), row]);
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => a.samplesPerSecond - b.samplesPerSecond);
+    return { result: sorted[Math.floor((sorted.length - 1) / 2)], count: group.length };
+  });
+}
+
 interface RunningServer { url: string; close(): Promise<void> }
 
 /**
@@ -189,12 +208,15 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     page.on('console', (message) => {
       if (message.type() === 'error') console.log(`  [browser] ${message.text()}`);
     });
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}`);
+    const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
+    const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
+    const threads = turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
+    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
     if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
     return [
-      ...results.rows.map((result) => ({ where: 'chromium', backend: result.backend, model: result.model, result, note: '' })),
+      ...medianRows(results.rows).map(({ result, count }) => ({ where: 'chromium', backend: result.backend, model: result.model, result, note: count > 1 ? `median of ${count}` : '' })),
       ...results.skipped.map((s) => ({ where: 'chromium', backend: s.backend, model: s.model, result: null, note: s.reason })),
     ];
   } finally {
