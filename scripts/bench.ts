@@ -172,8 +172,8 @@ function medianRows(rows: readonly ThroughputResult[]): { result: ThroughputResu
 interface RunningServer { url: string; close(): Promise<void> }
 
 /**
- * A production build served by `vite preview` by default: the wasm backend's threaded worker does
- * not load from the dev server (Vite serves its worker file as a module without the expected export).
+ * A production build served by `vite preview` by default (what users get from `npm run build`);
+ * --dev-server measures the dev server's unminified bundle instead.
  */
 async function startServer(dev: boolean): Promise<RunningServer> {
   const configFile = path.join(ROOT, 'vite.config.ts');
