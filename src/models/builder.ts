@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
 import { prunableDense } from './prunableDense';
+import { fastBatchNorm } from './wasm-batch-norm';
 import { layerSeed } from './seedHash';
 import { SeededDropout } from './seededDropout';
 import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
@@ -62,7 +63,7 @@ function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layer
     case 'relu':
       return tf.layers.activation({ name, activation: 'relu' });
     case 'batchNorm':
-      return tf.layers.batchNormalization({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
+      return fastBatchNorm({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
     case 'dropout':
       return new SeededDropout({ name, rate: layer.rate, seed: layerSeed(seed, index) });
     default: {
