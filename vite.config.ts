@@ -1,5 +1,26 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * tfjs-backend-wasm starts its pthread workers from the source text of the threaded module's
+ * factory (`factory.toString()` in a Blob), so the factory must not use variables of the scope
+ * around it. It reads one, `_scriptDir`, behind a `typeof` guard; the minifier renames it and,
+ * knowing it is declared, drops the guard, and each thread then fails with "e is not defined".
+ * Declaring it inside the factory keeps the text self-contained (tfjs passes the script's Blob
+ * itself, so the value is not needed).
+ */
+function selfContainedWasmThreads(): Plugin {
+  const factoryStart = 'function(WasmBackendModuleThreadedSimd) {\n';
+  return {
+    name: 'self-contained-wasm-threads',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm-threaded-simd.js') || id.includes('.worker.')) return null;
+      if (!code.includes(factoryStart)) this.error(`${id}: the threaded factory has changed; check the wasm threads fix.`);
+      return { code: code.replace(factoryStart, `${factoryStart}  var _scriptDir = undefined;\n`), map: null };
+    },
+  };
+}
 
 // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -8,10 +29,10 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), selfContainedWasmThreads()],
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [selfContainedWasmThreads()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,

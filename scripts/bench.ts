@@ -6,7 +6,13 @@
  * Options: --steps N (Node timed steps, default 10), --browser-steps N (default 3), --batch N
  * (default: the preset's batch size), --target F (default 0.97), --target-seconds S (default 600),
  * --target-backend cpu|wasm (default wasm), --target-test N (test images evaluated, default 10000),
- * --no-browser, --no-node, --no-target, --dev-server (serve bench.html from the dev server instead of a build).
+ * --no-browser, --no-node, --no-target, --dev-server (serve bench.html from the dev server instead of a build),
+ * --browser-backends webgpu,webgl,cpu,wasm (the browser backends to measure, default all),
+ * --wasm-threads 1,2 (browser wasm with these thread counts, a fresh worker each, in turns
+ * --repeats times; rows are medians, labelled "wasm xN"; default: the studio's own choice),
+ * --vs-pytorch (also train the same four models in PyTorch, Debian's python3-torch, with one thread
+ * and with all cores, interleaved with Node wasm in this session: --repeats N rounds, default 3,
+ * medians; every row then shows its ratio to PyTorch).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,6 +29,7 @@ import { modelPlan, type TrainingPlan } from '../src/train/plan';
 import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAccuracyResult } from '../src/train/benchmark';
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
+import { pytorchUnavailable, startPyTorchBench } from './lib/pytorch-bench';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PRESET = path.join(ROOT, 'public', 'presets', 'hinton-mnist.json');
@@ -39,11 +46,17 @@ interface BenchOptions {
   node: boolean;
   devServer: boolean;
   timeToTarget: boolean;
+  vsPyTorch: boolean;
+  repeats: number;
+  /** Backends bench.html measures (null: all it knows). */
+  browserBackends: string[] | null;
+  /** Wasm thread counts to compare in the browser, each run --repeats times in turns (empty: the studio's default). */
+  wasmThreads: number[];
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true,
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [],
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -69,6 +82,10 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case '--no-target': options.timeToTarget = false; break;
       case '--no-node': options.node = false; break;
       case '--dev-server': options.devServer = true; break;
+      case '--vs-pytorch': options.vsPyTorch = true; break;
+      case '--repeats': options.repeats = Math.round(positive(argv[++i], flag)); break;
+      case '--wasm-threads': options.wasmThreads = (argv[++i] ?? '').split(',').map((n) => Math.round(positive(n, flag))); break;
+      case '--browser-backends': options.browserBackends = (argv[++i] ?? '').split(',').filter(Boolean); break;
       default: throw new Error(`Unknown option '${flag}'. See the header of scripts/bench.ts.`);
     }
   }
@@ -82,10 +99,10 @@ type Spec = Parameters<typeof measureThroughput>[0];
 /** The MLP pair of the Hinton preset and the CNN pair of the attention-transfer preset. */
 const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-student'];
 
-async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[]): Promise<Row[]> {
+async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[], backends: readonly NodeBackend[]): Promise<Row[]> {
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
   const rows: Row[] = [];
-  for (const backend of ['cpu', 'wasm'] as const) {
+  for (const backend of backends) {
     await selectNodeBackend(backend);
     for (const spec of models) {
       const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
@@ -96,11 +113,67 @@ async function nodeThroughput(options: BenchOptions, batch: number, models: Spec
   return rows;
 }
 
+/** Median samples/s per model: Node wasm and PyTorch with one thread and with every core, measured in turns. */
+interface PyTorchComparison {
+  version: string;
+  blas: string;
+  allThreads: number;
+  byModel: Map<string, { wasm: number; torchOne: number; torchAll: number }>;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * Round after round, each model is timed on Node wasm and then in PyTorch (one thread, all
+ * threads) right after, so a change in the machine's load hits both sides; medians over rounds.
+ */
+async function compareWithPyTorch(options: BenchOptions, batch: number, models: Spec[]): Promise<PyTorchComparison> {
+  const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
+  const torch = await startPyTorchBench(data);
+  const allThreads = os.availableParallelism();
+  const samples = new Map(models.map((spec) => [spec.name, { wasm: [] as number[], torchOne: [] as number[], torchAll: [] as number[] }]));
+  try {
+    await selectNodeBackend('wasm');
+    for (let round = 1; round <= options.repeats; round++) {
+      for (const spec of models) {
+        const bucket = samples.get(spec.name) as { wasm: number[]; torchOne: number[]; torchAll: number[] };
+        const wasm = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
+        const settings = { batch, steps: options.steps, warmup: 1, seed: 1 };
+        const one = await torch.measure(spec, { ...settings, threads: 1 });
+        const all = await torch.measure(spec, { ...settings, threads: allThreads });
+        bucket.wasm.push(wasm.samplesPerSecond);
+        bucket.torchOne.push(one.samplesPerSecond);
+        bucket.torchAll.push(all.samplesPerSecond);
+        console.log(`  round ${round} ${spec.name}: node wasm ${wasm.samplesPerSecond.toFixed(0)}, PyTorch 1 thread ${one.samplesPerSecond.toFixed(0)}, ` +
+          `${all.threads} threads ${all.samplesPerSecond.toFixed(0)} samples/s`);
+      }
+    }
+  } finally {
+    await torch.close();
+  }
+  const byModel = new Map([...samples].map(([model, s]) => [model, { wasm: median(s.wasm), torchOne: median(s.torchOne), torchAll: median(s.torchAll) }]));
+  return { version: torch.version, blas: torch.blas, allThreads, byModel };
+}
+
+/** One row per (backend, model): the run with the median samples/s when there are several. */
+function medianRows(rows: readonly ThroughputResult[]): { result: ThroughputResult; count: number }[] {
+  const groups = new Map<string, ThroughputResult[]>();
+  for (const row of rows) groups.set(`${row.backend}|${row.model}`, [...(groups.get(`${row.backend}|${row.model}`) ?? []), row]);
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => a.samplesPerSecond - b.samplesPerSecond);
+    return { result: sorted[Math.floor((sorted.length - 1) / 2)], count: group.length };
+  });
+}
+
 interface RunningServer { url: string; close(): Promise<void> }
 
 /**
- * A production build served by `vite preview` by default: the wasm backend's threaded worker does
- * not load from the dev server (Vite serves its worker file as a module without the expected export).
+ * A production build served by `vite preview` by default (what users get from `npm run build`);
+ * --dev-server measures the dev server's unminified bundle instead.
  */
 async function startServer(dev: boolean): Promise<RunningServer> {
   const configFile = path.join(ROOT, 'vite.config.ts');
@@ -135,12 +208,15 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     page.on('console', (message) => {
       if (message.type() === 'error') console.log(`  [browser] ${message.text()}`);
     });
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}`);
+    const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
+    const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
+    const threads = turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
+    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
     if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
     return [
-      ...results.rows.map((result) => ({ where: 'chromium', backend: result.backend, model: result.model, result, note: '' })),
+      ...medianRows(results.rows).map(({ result, count }) => ({ where: 'chromium', backend: result.backend, model: result.model, result, note: count > 1 ? `median of ${count}` : '' })),
       ...results.skipped.map((s) => ({ where: 'chromium', backend: s.backend, model: s.model, result: null, note: s.reason })),
     ];
   } finally {
@@ -149,16 +225,30 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
   }
 }
 
-function printTable(rows: Row[], target: TimeToAccuracyResult | null): void {
-  const header = ['where', 'backend', 'model', 'samples/s', 'ms/step', 'note'];
-  const lines = rows.map((r) => [
-    r.where, r.backend, r.model,
-    r.result ? r.result.samplesPerSecond.toFixed(1) : '-',
-    r.result ? r.result.msPerStep.toFixed(0) : '-',
-    r.note,
-  ]);
+function printTable(rows: Row[], target: TimeToAccuracyResult | null, torch: PyTorchComparison | null): void {
+  const header = ['where', 'backend', 'model', 'samples/s', 'ms/step', ...(torch ? ['x PyTorch 1 thread', `x PyTorch ${torch.allThreads} threads`] : []), 'note'];
+  const lines = rows.map((r) => {
+    const reference = torch?.byModel.get(r.model);
+    const ratio = (of: number | undefined): string => (r.result && of ? `${(r.result.samplesPerSecond / of).toFixed(2)}x` : '-');
+    return [
+      r.where, r.backend, r.model,
+      r.result ? r.result.samplesPerSecond.toFixed(1) : '-',
+      r.result ? r.result.msPerStep.toFixed(0) : '-',
+      ...(torch ? [ratio(reference?.torchOne), ratio(reference?.torchAll)] : []),
+      r.note,
+    ];
+  });
   const widths = header.map((h, i) => (i === header.length - 1 ? h.length : Math.max(h.length, ...lines.map((l) => l[i].length))));
   const format = (cells: string[]): string => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]) : c)).join('  ');
+  if (torch) {
+    console.log(`\nPyTorch ${torch.version} on the same CPU (medians of the rounds, samples/s); BLAS: ${torch.blas}`);
+    if (torch.blas.includes('/blas/libblas')) {
+      console.log('  WARNING: reference BLAS (slow dense layers); apt-get install libopenblas0-pthread or set PYTORCH_BLAS_DIR.');
+    }
+    for (const [model, m] of torch.byModel) {
+      console.log(`  ${model.padEnd(16)} 1 thread ${m.torchOne.toFixed(1).padStart(9)}   ${torch.allThreads} threads ${m.torchAll.toFixed(1).padStart(9)}`);
+    }
+  }
   if (rows.length > 0) {
     console.log('\nTraining throughput (cross-entropy steps, Adam, batch ' + (rows[0]?.result?.batchSize ?? '?') + '):');
     console.log(format(header));
@@ -187,7 +277,23 @@ async function main(): Promise<void> {
   const batch = options.batch ?? baseline.settings.batchSize;
   const models = BENCH_MODELS.map((id) => architecturePresets[id]);
   console.log(`Benchmark: ${BENCH_MODELS.join(', ')}; batch ${batch}`);
-  const rows = options.node ? await nodeThroughput(options, batch, models) : [];
+  let torch: PyTorchComparison | null = null;
+  if (options.vsPyTorch) {
+    const unavailable = pytorchUnavailable();
+    if (unavailable) throw new Error(`--vs-pytorch: ${unavailable}.`);
+    torch = await compareWithPyTorch(options, batch, models);
+  }
+  // With --vs-pytorch the Node wasm rows are the medians measured next to PyTorch.
+  const rows = options.node ? await nodeThroughput(options, batch, models, torch ? ['cpu'] : ['cpu', 'wasm']) : [];
+  if (torch) {
+    for (const spec of models) {
+      const wasm = torch.byModel.get(spec.name)?.wasm ?? 0;
+      rows.push({
+        where: 'node', backend: 'wasm', model: spec.name, note: `median of ${options.repeats}`,
+        result: { model: spec.name, backend: 'wasm', batchSize: batch, steps: options.steps, seconds: (options.steps * batch) / wasm, samplesPerSecond: wasm, msPerStep: (1000 * batch) / wasm },
+      });
+    }
+  }
   if (options.browser) rows.push(...await browserThroughput(options, batch));
   let target: TimeToAccuracyResult | null = null;
   if (options.timeToTarget) {
@@ -198,7 +304,7 @@ async function main(): Promise<void> {
       settings: { ...baseline.settings, batchSize: batch }, target: options.target, evaluateEverySteps: 100, maxSeconds: options.targetSeconds, now: () => performance.now(),
     });
   }
-  printTable(rows, target);
+  printTable(rows, target, torch);
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

@@ -42,22 +42,54 @@ const FALLBACK_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const PROBE_BUDGET_MS = { software: 1500, other: 6000 };
 
 let wasmRegistered = false;
+let requestedWasmThreads: number | null = null;
+
+/** Threads for the wasm backend; call before it starts (the benchmark compares counts). Null = default. */
+export function setWasmThreads(count: number | null): void {
+  requestedWasmThreads = count;
+}
 
 /**
- * Loaded only when asked for: the wasm backend's binaries are large.
- * Single-threaded SIMD: the threaded build's pthread worker breaks when Vite bundles this worker
- * ("e is not defined"), so threads stay off even on a cross-origin-isolated page.
+ * Threads run where SharedArrayBuffer does: on a cross-origin-isolated page (the dev and preview
+ * servers send COOP/COEP); vite.config.ts keeps the threaded module's factory self-contained, which
+ * its pthread workers need once Vite has bundled it. The studio trains with one thread unless
+ * asked (the benchmark's --wasm-threads): on a loaded 2-core machine two threads made the CNNs
+ * slower and only the MLP student faster (README, benchmark section).
  */
-async function registerWasm(): Promise<void> {
-  if (wasmRegistered) return;
-  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+function wasmThreads(): number {
+  const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return isolated ? Math.max(1, requestedWasmThreads ?? 1) : 1;
+}
+
+/**
+ * tfjs-backend-wasm 4.22 takes half of navigator.hardwareConcurrency as its core count (it assumes
+ * two hardware threads per core) and caps its thread pool there, so on a 2-core machine it never
+ * runs more than one thread whatever setThreadsCount asks. The module reads the count while the
+ * backend starts: for that moment this worker's navigator reports twice the wanted threads.
+ * Returns the function that restores the real count (the device facts read it).
+ */
+function reportCoresForWasmThreads(threads: number): () => void {
+  if (threads <= 1) return () => {};
+  Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
+  return () => {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
+}
+
+/** Loaded only when asked for: the wasm backend's binaries are large. Returns the thread count asked for. */
+async function registerWasm(): Promise<number> {
+  const threads = wasmThreads();
+  if (wasmRegistered) return threads;
+  const { setWasmPaths, setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  if (threads > 1) setThreadsCount(threads);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
   });
   wasmRegistered = true;
+  return threads;
 }
 
 /** Why a backend cannot start here, or null when it did start (and is now active). */
@@ -66,9 +98,15 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     return 'WebGPU adapter unavailable (navigator.gpu missing)';
   }
   try {
-    if (name === 'wasm') await registerWasm();
+    const wasmThreadCount = name === 'wasm' ? await registerWasm() : 1;
     if (tf.findBackendFactory(name) == null) return `${BACKEND_LABELS[name]} backend is not registered`;
-    const ok = await tf.setBackend(name);
+    const restoreCores = reportCoresForWasmThreads(wasmThreadCount);
+    let ok: boolean;
+    try {
+      ok = await tf.setBackend(name);
+    } finally {
+      restoreCores();
+    }
     if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${BACKEND_LABELS[name]} failed to initialise`;
     await tf.ready();
     installTrainingKernels(name);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
 import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
-import { chooseBackend } from './backend';
+import { chooseBackend, setWasmThreads } from './backend';
 import { errorMessage } from '../src/errorMessage';
 
 /**
@@ -21,7 +21,16 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
 }
 
 
+/** 'wasm' with its thread count, so rows of runs with different counts stay apart. */
+async function backendLabel(): Promise<string> {
+  const backend = tf.getBackend();
+  if (backend !== 'wasm') return backend;
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return `wasm x${getThreadsCount()}`;
+}
+
 async function run(request: BrowserBenchRequest): Promise<void> {
+  setWasmThreads(request.wasmThreads);
   const data = await loadDataset(
     { datasetId: 'mnist', trainSubset: request.trainImages, validationSize: 0, testSubset: 1, augmentShift: 0 }, readAsset,
   );
@@ -34,7 +43,7 @@ async function run(request: BrowserBenchRequest): Promise<void> {
     for (const model of request.models) {
       try {
         const row = await measureThroughput(model, data, { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() });
-        post({ type: 'row', row: { ...row, backend: tf.getBackend() } });
+        post({ type: 'row', row: { ...row, backend: await backendLabel() } });
       } catch (error) {
         post({ type: 'skipped', backend, model: model.name, reason: errorMessage(error) });
       }

@@ -3,7 +3,9 @@ import type { BrowserBenchReply, BrowserBenchRequest, ThroughputResult } from '.
 
 /**
  * The browser half of `npm run bench`: no React, just a worker and a table. Query parameters:
- * steps, batch, images, backends (comma list), models (preset ids). Results land in
+ * steps, batch, images, backends (comma list), models (preset ids), wasmThreads (comma list of
+ * thread counts: one fresh worker per entry, in that order, measuring wasm only after the first;
+ * e.g. 1,2,1,2 interleaves single- and two-threaded runs). Results land in
  * `window.benchResults` and `document.body.dataset.benchDone` for the Node script to collect.
  */
 
@@ -38,7 +40,9 @@ const request: BrowserBenchRequest = {
   batchSize: number('batch', 64),
   steps: number('steps', 3),
   trainImages: number('images', 1024),
+  wasmThreads: null,
 };
+const threadRuns = list('wasmThreads', []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 
 const output = document.getElementById('output') as HTMLPreElement;
 const results: BrowserBenchResults = { rows: [], skipped: [], error: null };
@@ -46,34 +50,54 @@ const line = (text: string): void => {
   output.textContent += `${text}\n`;
 };
 
-const worker = new Worker(new URL('../../workers/bench.worker.ts', import.meta.url), { type: 'module' });
-worker.onmessage = (event: MessageEvent<BrowserBenchReply>) => {
-  const reply = event.data;
-  switch (reply.type) {
-    case 'row':
-      results.rows.push(reply.row);
-      line(`${reply.row.backend.padEnd(7)} ${reply.row.model.padEnd(16)} ${reply.row.samplesPerSecond.toFixed(1)} samples/s (${reply.row.msPerStep.toFixed(0)} ms/step)`);
-      return;
-    case 'skipped':
-      results.skipped.push(reply);
-      line(`${reply.backend.padEnd(7)} ${reply.model.padEnd(16)} skipped: ${reply.reason}`);
-      return;
-    case 'failed':
-      results.error = reply.message;
-      line(`failed: ${reply.message}`);
-      break;
-    case 'done':
-      line('done');
-      break;
+/** One worker run of `run`; resolves when it is done or failed (a failure ends the benchmark). */
+function runWorker(run: BrowserBenchRequest): Promise<boolean> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('../../workers/bench.worker.ts', import.meta.url), { type: 'module' });
+    const finish = (ok: boolean): void => {
+      worker.terminate();
+      resolve(ok);
+    };
+    worker.onmessage = (event: MessageEvent<BrowserBenchReply>) => {
+      const reply = event.data;
+      switch (reply.type) {
+        case 'row':
+          results.rows.push(reply.row);
+          line(`${reply.row.backend.padEnd(9)} ${reply.row.model.padEnd(16)} ${reply.row.samplesPerSecond.toFixed(1)} samples/s (${reply.row.msPerStep.toFixed(0)} ms/step)`);
+          return;
+        case 'skipped':
+          results.skipped.push(reply);
+          line(`${reply.backend.padEnd(9)} ${reply.model.padEnd(16)} skipped: ${reply.reason}`);
+          return;
+        case 'failed':
+          results.error = reply.message;
+          line(`failed: ${reply.message}`);
+          finish(false);
+          return;
+        case 'done':
+          finish(true);
+          return;
+      }
+    };
+    worker.onerror = (event) => {
+      results.error = event.message || 'the benchmark worker crashed';
+      finish(false);
+    };
+    worker.postMessage(run);
+  });
+}
+
+async function runAll(): Promise<void> {
+  line(`Benchmarking ${modelIds.join(', ')} on ${request.backends.join(', ')}: ${request.steps} timed steps of batch ${request.batchSize}`);
+  const runs: BrowserBenchRequest[] = threadRuns.length === 0
+    ? [request]
+    : threadRuns.map((threads, i) => ({ ...request, wasmThreads: threads, backends: i === 0 ? request.backends : ['wasm'] }));
+  for (const run of runs) {
+    if (!(await runWorker(run))) break;
   }
+  line('done');
   window.benchResults = results;
   document.body.dataset.benchDone = 'true';
-  worker.terminate();
-};
-worker.onerror = (event) => {
-  results.error = event.message || 'the benchmark worker crashed';
-  window.benchResults = results;
-  document.body.dataset.benchDone = 'true';
-};
-line(`Benchmarking ${modelIds.join(', ')} on ${request.backends.join(', ')}: ${request.steps} timed steps of batch ${request.batchSize}`);
-worker.postMessage(request);
+}
+
+void runAll();

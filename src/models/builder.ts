@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
+import { prunableDense } from './prunableDense';
+import { fastBatchNorm } from './wasm-batch-norm';
 import { layerSeed } from './seedHash';
 import { SeededDropout } from './seededDropout';
 import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
@@ -42,7 +44,7 @@ function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layer
   const name = layer.id;
   switch (layer.kind) {
     case 'dense':
-      return tf.layers.dense({ name, units: layer.units, kernelInitializer: kernelInitializer(layers, index, seed) });
+      return prunableDense({ name, units: layer.units, kernelInitializer: kernelInitializer(layers, index, seed) });
     case 'conv2d':
       return tf.layers.conv2d({
         name,
@@ -61,7 +63,7 @@ function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layer
     case 'relu':
       return tf.layers.activation({ name, activation: 'relu' });
     case 'batchNorm':
-      return tf.layers.batchNormalization({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
+      return fastBatchNorm({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
     case 'dropout':
       return new SeededDropout({ name, rate: layer.rate, seed: layerSeed(seed, index) });
     default: {

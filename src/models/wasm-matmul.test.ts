@@ -26,6 +26,11 @@ const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolea
   { a: [2, 6, 3], b: [2, 6, 4], transposeA: true, transposeB: false },
   { a: [2, 3, 6], b: [1, 4, 6], transposeA: false, transposeB: true },
   { a: [3, 5], b: [5, 4], transposeA: false, transposeB: false },
+  // Only b transposed and bigger than a (a dense layer's input gradient): computed as (b a^T)^T.
+  { a: [8, 30], b: [50, 30], transposeA: false, transposeB: true },
+  { a: [1, 8, 30], b: [1, 50, 30], transposeA: false, transposeB: true },
+  // Only b transposed, but a has more rows: the plain path.
+  { a: [6, 5], b: [4, 5], transposeA: false, transposeB: true },
 ];
 
 describe('wasm BatchMatMul with transposes through XNNPACK', () => {
@@ -44,11 +49,15 @@ describe('wasm BatchMatMul with transposes through XNNPACK', () => {
     }
   });
 
-  it('gives a dense layer the gradients of the definition and leaks no tensor or buffer', () => {
+  it.each([
+    { batch: 4, inputs: 3, units: 2 },
+    // Fewer rows than inputs: dy W^T goes through the swapped product.
+    { batch: 2, inputs: 6, units: 5 },
+  ])('gives a dense layer of $batch x $inputs -> $units the gradients of the definition and leaks no tensor or buffer', ({ batch, inputs, units }) => {
     installFastWasmMatMul();
-    const x = pattern([4, 3], 2);
-    const w = pattern([3, 2], 5);
-    const dy = pattern([4, 2], 9);
+    const x = pattern([batch, inputs], 2);
+    const w = pattern([inputs, units], 5);
+    const dy = pattern([batch, units], 9);
     const before = tf.memory();
     const [dx, dw] = tf.grads((xs: tf.Tensor, ws: tf.Tensor) => tf.sum(tf.mul(tf.matMul(xs, ws), dy)))([x, w]);
     // d/dx sum((xW) * dy) = dy W^T and d/dW = x^T dy, computed by hand from the values.

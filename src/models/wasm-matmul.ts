@@ -28,6 +28,13 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
+/** Rows and columns of a matrix, or of a batch of one matrix; null for a real batch. */
+function matrixShape(x: tf.TensorInfo): [number, number] | null {
+  const rank = x.shape.length;
+  if (rank < 2 || x.shape.slice(0, -2).some((size) => size !== 1)) return null;
+  return [x.shape[rank - 2], x.shape[rank - 1]];
+}
+
 function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as MatMulAttrs;
@@ -38,14 +45,31 @@ function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.Tenso
 
   const materialise = (x: tf.TensorInfo): tf.TensorInfo =>
     transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
+  const product = (a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo =>
+    original.kernelFunc({ inputs: { a, b }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
   const a = inputs.a as tf.TensorInfo;
   const b = inputs.b as tf.TensorInfo;
+
+  // A dense layer's input gradient dy W^T ([batch, out] x [in, out]^T): transposing W and XNNPACK
+  // packing it (it packs b as weights on every call) cost more than the product at batch 64, so
+  // compute (W dy^T)^T and transpose two small matrices instead.
+  const aMatrix = matrixShape(a);
+  const bMatrix = matrixShape(b);
+  if (!attrs.transposeA && aMatrix && bMatrix && a.shape.length === b.shape.length && aMatrix[0] < bMatrix[0]) {
+    const aT = materialise(a);
+    const outT = product(b, aT);
+    backend.disposeData(aT.dataId);
+    try {
+      return materialise(outT);
+    } finally {
+      backend.disposeData(outT.dataId);
+    }
+  }
+
   const plainA = attrs.transposeA ? materialise(a) : a;
   const plainB = attrs.transposeB ? materialise(b) : b;
   try {
-    return original.kernelFunc({
-      inputs: { a: plainA, b: plainB }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false },
-    }) as tf.TensorInfo;
+    return product(plainA, plainB);
   } finally {
     if (plainA !== a) backend.disposeData(plainA.dataId);
     if (plainB !== b) backend.disposeData(plainB.dataId);

@@ -160,6 +160,8 @@ export interface BrowserBenchRequest {
   batchSize: number;
   steps: number;
   trainImages: number;
+  /** Threads of the wasm backend (1 = single-threaded build); null = the studio's default. */
+  wasmThreads: number | null;
 }
 
 export type BrowserBenchReply =

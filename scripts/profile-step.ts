@@ -1,0 +1,82 @@
+/**
+ * `npx tsx scripts/profile-step.ts [model] [--backend wasm|cpu] [--steps N] [--shapes]`: where one training
+ * step's time goes on a Node backend. Every registered kernel of the backend is wrapped with a
+ * timer (kernels run synchronously on cpu and wasm, so wall time is kernel time); the table lists
+ * kernels (by input shapes too with --shapes) by total milliseconds per step, and "outside kernels" is the rest of the step (tape,
+ * engine bookkeeping, batch preparation, the layers API).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../src/data/loader';
+import { architecturePresets } from '../src/models/presets';
+import { measureThroughput } from '../src/train/benchmark';
+import { selectNodeBackend, type NodeBackend } from './experiment';
+import { nodeAssetReader } from './lib/node-assets';
+
+interface KernelTally { calls: number; ms: number }
+
+/** Wraps every kernel of `backend` with a timer; returns the tallies and a function that unwraps. */
+function timeKernels(backend: string, withShapes: boolean): { tallies: Map<string, KernelTally>; restore(): void } {
+  const tallies = new Map<string, KernelTally>();
+  const originals = tf.getKernelsForBackend(backend);
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, backend);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const started = performance.now();
+        const result = config.kernelFunc(args);
+        const shapes = withShapes ? ' ' + Object.values(args.inputs).filter((input) => input != null).map((input) => `[${(input as tf.TensorInfo).shape.join('x')}]`).join('') : '';
+        const key = config.kernelName + shapes;
+        const tally = tallies.get(key) ?? { calls: 0, ms: 0 };
+        tally.calls += 1;
+        tally.ms += performance.now() - started;
+        tallies.set(key, tally);
+        return result;
+      },
+    });
+  }
+  return {
+    tallies,
+    restore() {
+      for (const config of originals) {
+        tf.unregisterKernel(config.kernelName, backend);
+        tf.registerKernel(config);
+      }
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const option = (flag: string, fallback: string): string => {
+    const at = args.indexOf(flag);
+    return at >= 0 ? args[at + 1] : fallback;
+  };
+  const modelId = args.find((arg, i) => !arg.startsWith('--') && (i === 0 || !args[i - 1].startsWith('--'))) ?? 'hinton-student';
+  const backend = option('--backend', 'wasm') as NodeBackend;
+  const steps = Number(option('--steps', '20'));
+  const spec = architecturePresets[modelId];
+  if (!spec) throw new Error(`Unknown model '${modelId}'.`);
+  await selectNodeBackend(backend);
+  const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
+  const plain = await measureThroughput(spec, data, { batchSize: 64, steps, now: () => performance.now() });
+  const timer = timeKernels(backend, args.includes('--shapes'));
+  const timed = await measureThroughput(spec, data, { batchSize: 64, steps, now: () => performance.now() });
+  timer.restore();
+  // The warm-up step is tallied too: scale by the timed steps plus one.
+  const perStep = (ms: number): number => ms / (steps + 1);
+  const rows = [...timer.tallies.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const kernelMs = rows.reduce((sum, [, tally]) => sum + perStep(tally.ms), 0);
+  console.log(`${modelId} on ${backend}, batch 64: ${plain.msPerStep.toFixed(1)} ms/step unwrapped, ${timed.msPerStep.toFixed(1)} ms/step wrapped`);
+  console.log('kernel'.padEnd(48) + 'calls/step'.padStart(11) + 'ms/step'.padStart(10));
+  for (const [name, tally] of rows) {
+    console.log(name.padEnd(48) + perStep(tally.calls).toFixed(1).padStart(11) + perStep(tally.ms).toFixed(2).padStart(10));
+  }
+  console.log('all kernels'.padEnd(59) + kernelMs.toFixed(2).padStart(10));
+  console.log('outside kernels'.padEnd(59) + (timed.msPerStep - kernelMs).toFixed(2).padStart(10));
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  process.exit(1);
+});

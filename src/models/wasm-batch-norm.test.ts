@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { installTrainingKernels } from './training-kernels';
+import { BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL, fastBatchNorm, installWasmBatchNorm, uninstallWasmBatchNorm } from './wasm-batch-norm';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  // wasm has no conv filter gradient of its own.
+  installTrainingKernels('wasm');
+});
+
+afterAll(async () => {
+  uninstallWasmBatchNorm();
+  await tf.setBackend('cpu');
+});
+
+/** Deterministic, non-symmetric values in [-1, 1), shifted so channels have different means. */
+function pattern(shape: number[], salt: number, shift = 0): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: size }, (_, i) => ((((i + salt) * 2654435761) % 1000) / 500) - 1 + shift * (i % 3)), shape);
+}
+
+/** conv 3x3 -> batch norm (built by `norm`) on [2, 5, 5, 2] -> [2, 5, 5, 3], with fixed weights. */
+function convThenNorm(norm: typeof tf.layers.batchNormalization): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [5, 5, 2] }),
+      norm({ axis: -1, epsilon: 1e-3, momentum: 0.9 }),
+    ],
+  });
+  model.setWeights([pattern([3, 3, 2, 3], 1), pattern([3], 2), pattern([3], 3, 1), pattern([3], 4), pattern([3], 5), tf.abs(pattern([3], 6, 1)).add(0.5)]);
+  return model;
+}
+
+interface TrainingPass { output: Float32Array; grads: Float32Array[]; weightsAfter: Float32Array[]; kernels: string[] }
+
+/** One training-mode forward of sum(model(x) * dy): output, gradients of every trainable weight and of x, weights after (moving statistics). */
+async function trainingPass(model: tf.Sequential, x: tf.Tensor, dy: tf.Tensor): Promise<TrainingPass> {
+  let output: tf.Tensor | null = null;
+  let grads: tf.Tensor[] = [];
+  const profile = await tf.profile(() => {
+    const { value, grads: variableGrads } = tf.variableGrads(() => {
+      const y = model.apply(x, { training: true }) as tf.Tensor;
+      output = tf.keep(y.clone());
+      return tf.sum(tf.mul(y, dy)) as tf.Scalar;
+    });
+    value.dispose();
+    const inputGrad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(model.apply(input, { training: true }) as tf.Tensor, dy)))(x);
+    grads = [...Object.values(variableGrads), inputGrad];
+  });
+  const read = async (t: tf.Tensor): Promise<Float32Array> => Float32Array.from(await t.data());
+  const result = {
+    output: await read(output as unknown as tf.Tensor),
+    grads: await Promise.all(grads.map(read)),
+    weightsAfter: await Promise.all(model.getWeights().map(read)),
+    kernels: profile.kernels.map((kernel) => kernel.name),
+  };
+  tf.dispose([output as unknown as tf.Tensor, ...grads]);
+  return result;
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i], 4));
+}
+
+describe('batch norm in training through the wasm kernels', () => {
+  it('gives tfjs BatchNormalization\'s outputs, gradients and moving statistics, leaking nothing', async () => {
+    const x = pattern([2, 5, 5, 2], 7, 0.5);
+    const dy = pattern([2, 5, 5, 3], 8);
+    uninstallWasmBatchNorm();
+    const reference = convThenNorm(tf.layers.batchNormalization);
+    const expected = await trainingPass(reference, x, dy);
+    expect(installWasmBatchNorm()).toBe(true);
+    const fast = convThenNorm(fastBatchNorm as typeof tf.layers.batchNormalization);
+    const before = tf.memory().numTensors;
+    const actual = await trainingPass(fast, x, dy);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(expected.kernels).not.toContain(BATCH_NORM_FORWARD_KERNEL);
+    expect(actual.kernels).toContain(BATCH_NORM_FORWARD_KERNEL);
+    expect(actual.kernels).toContain(BATCH_NORM_GRAD_KERNEL);
+    expectClose(actual.output, expected.output);
+    expect(actual.grads).toHaveLength(expected.grads.length);
+    actual.grads.forEach((grad, i) => expectClose(grad, expected.grads[i]));
+    // The moving mean and variance moved (twice: two training passes) exactly as tfjs's did.
+    actual.weightsAfter.forEach((weights, i) => expectClose(weights, expected.weightsAfter[i]));
+    expect(actual.weightsAfter[4]).not.toEqual(Float32Array.from(await pattern([3], 5).data()));
+    // Inference uses the moving statistics, through tfjs's own path.
+    const inferred = [reference, fast].map((model) => model.predict(x) as tf.Tensor);
+    expectClose(Float32Array.from(await inferred[1].data()), Float32Array.from(await inferred[0].data()));
+    tf.dispose([...inferred, x, dy]);
+    reference.dispose();
+    fast.dispose();
+  });
+});
