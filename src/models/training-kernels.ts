@@ -4,13 +4,14 @@ import { installFastWasmMatMul } from './wasm-matmul';
 import { installFastWasmTile } from './wasm-tile';
 import { installWasmConvInputGradient } from './wasm-conv-gradients';
 import { installWasmBatchNorm } from './wasm-batch-norm';
+import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
  * gradient; wasm gets the filter gradient it lacks and an input gradient (both im2col matmuls in
  * XNNPACK), a transposed matmul that stays in XNNPACK, a block-copy Tile (batch-norm gradients) and a
  * block-copy Gather (CRD's memory lookups) and training-mode batch norm as one forward and one
- * gradient kernel.
+ * gradient kernel, and the depthwise-conv gradients it has none of.
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -21,5 +22,6 @@ export function installTrainingKernels(backend: string): void {
     installFastWasmGather();
     installWasmConvInputGradient();
     installWasmBatchNorm();
+    installWasmDepthwiseGradients();
   }
 }
