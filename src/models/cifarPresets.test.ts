@@ -111,4 +111,23 @@ describe('CIFAR architecture presets', () => {
       expect(tf.memory().numTensors).toBe(before);
     }, 120_000);
   }
+
+  it('exports ReLU6 as Clip with attribute bounds at opset 9 and input bounds at 11, both with parity', async () => {
+    const spec = cifarArchitecturePresets['mobilenet-student'];
+    const { model, weights } = seededStudent(spec, 8);
+    try {
+      const images = normalisedImages(cifar, 'test', 0, IMAGES);
+      const expected = await tfjsLogits(model, images, spec.inputShape);
+      for (const opset of [9, 11]) {
+        const onnxBytes = exportOnnx(spec, weights, { opset, batchSize: IMAGES });
+        const [actual] = await nodeOnnxRunner(onnxBytes, onnxBatches(images, spec.inputShape, IMAGES));
+        expect(compareLogits([expected], [actual], 10, 1e-5).maxAbsDiff).toBeLessThan(1e-5);
+        const summary = summarizeOnnx(onnxBytes);
+        expect(summary.opset).toBe(opset);
+        expect(new Set(summary.ops)).toEqual(new Set(['Conv', 'BatchNormalization', 'Clip', 'GlobalAveragePool', 'Flatten', 'Gemm']));
+      }
+    } finally {
+      model.dispose();
+    }
+  });
 });
