@@ -1,13 +1,52 @@
 import { useState } from 'react';
-import type { ArchitectureSpec, LayerInfo, LayerKind, LayerSpec, Padding } from '../../src/models/spec';
+import { ACTIVATION_FUNCTIONS, type ArchitectureSpec, type LayerInfo, type LayerKind, type LayerSpec, type Padding } from '../../src/models/spec';
+import { INPUT_LAYER_NAME } from '../../src/models/wiring';
 import { summarizeModel } from '../../src/graph/shapes';
 import { insertLayer, removeLayer, updateLayer, type LayerPatch } from '../../src/models/edit';
 import { formatCount, formatShape } from '../editor/format';
-import { ChoiceField, NumberField } from './fields';
+import { BooleanField, ChoiceField, NumberField } from './fields';
 import { useTexts } from '../i18n/texts';
 import { inspectorModelTexts } from '../i18n/catalogs/inspectorModels';
 
-const layerKinds: readonly LayerKind[] = ['dense', 'conv2d', 'maxPool', 'avgPool', 'flatten', 'relu', 'batchNorm', 'dropout'];
+const layerKinds: readonly LayerKind[] = [
+  'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'add',
+];
+
+/**
+ * Where a layer reads from: the previous layer (no `from`), the image or any earlier layer. An add
+ * picks each of its inputs the same way and can take more. Impossible wiring shows as the
+ * architecture error above the list.
+ */
+function LayerWiring({ layers, index, onPatch }: { layers: LayerSpec[]; index: number; onPatch: (patch: LayerPatch) => void }) {
+  const tx = useTexts(inspectorModelTexts);
+  const layer = layers[index];
+  const earlier = [INPUT_LAYER_NAME, ...layers.slice(0, index).map((l) => l.id)];
+  if (layer.kind !== 'add') {
+    const previousId = earlier[earlier.length - 1];
+    const choices = [{ value: '', label: tx.previousLayer(previousId) }, ...earlier.slice(0, -1).map((id) => ({ value: id, label: id }))];
+    return (
+      <ChoiceField label={tx.layerInput} testId={`layer-${layer.id}-from`} value={layer.from ?? ''} choices={choices}
+        onChange={(v) => onPatch({ from: v === '' ? null : v })} />
+    );
+  }
+  const setInput = (i: number, id: string) => onPatch({ inputs: layer.inputs.map((old, j) => (j === i ? id : old)) });
+  return (
+    <fieldset className="layer-row__inputs" data-testid={`layer-${layer.id}-inputs`}>
+      <legend>{tx.addInputs}</legend>
+      {layer.inputs.map((id, i) => (
+        <span key={i}>
+          <ChoiceField label={`${i + 1}`} testId={`layer-${layer.id}-input-${i}`} value={id} choices={earlier} onChange={(v) => setInput(i, v)} />
+          {layer.inputs.length > 2 && (
+            <button type="button" className="icon-button" title={tx.removeInput(id)}
+              onClick={() => onPatch({ inputs: layer.inputs.filter((_, j) => j !== i) })}>✕</button>
+          )}
+        </span>
+      ))}
+      <button type="button" data-testid={`layer-${layer.id}-add-input`}
+        onClick={() => onPatch({ inputs: [...layer.inputs, earlier[earlier.length - 1]] })}>{tx.addInput}</button>
+    </fieldset>
+  );
+}
 const paddings: readonly Padding[] = ['same', 'valid'];
 
 /** The settings of one layer that the editor exposes, by kind. */
@@ -22,11 +61,22 @@ function LayerSettings({ layer, onPatch }: { layer: LayerSpec; onPatch: (patch: 
     <ChoiceField key="padding" label={tx.padding} testId={`layer-${layer.id}-padding`} value={value} choices={paddings}
       onChange={(v) => onPatch({ padding: v })} />
   );
+  const bias = (value: boolean | undefined) => (
+    <BooleanField key="useBias" label={tx.bias} testId={`layer-${layer.id}-bias`} value={value ?? true}
+      onChange={(v) => onPatch({ useBias: v })} />
+  );
   switch (layer.kind) {
     case 'dense':
       return int('units', tx.units, layer.units, 1, 16384);
     case 'conv2d':
-      return <>{int('filters', tx.filters, layer.filters, 1, 1024)}{int('kernelSize', tx.kernel, layer.kernelSize, 1, 15)}{int('strides', tx.stride, layer.strides, 1, 8)}{padding(layer.padding)}</>;
+      return <>{int('filters', tx.filters, layer.filters, 1, 1024)}{int('kernelSize', tx.kernel, layer.kernelSize, 1, 15)}{int('strides', tx.stride, layer.strides, 1, 8)}{padding(layer.padding)}{bias(layer.useBias)}</>;
+    case 'depthwiseConv2d':
+      return <>{int('kernelSize', tx.kernel, layer.kernelSize, 1, 15)}{int('strides', tx.stride, layer.strides, 1, 8)}{padding(layer.padding)}{bias(layer.useBias)}</>;
+    case 'activation':
+      return (
+        <ChoiceField label={tx.activationFn} testId={`layer-${layer.id}-fn`} value={layer.fn} choices={ACTIVATION_FUNCTIONS}
+          onChange={(fn) => onPatch({ fn })} />
+      );
     case 'maxPool':
     case 'avgPool':
       return <>{int('poolSize', tx.pool, layer.poolSize, 1, 8)}{int('strides', tx.stride, layer.strides, 1, 8)}{padding(layer.padding)}</>;
@@ -42,6 +92,8 @@ function LayerSettings({ layer, onPatch }: { layer: LayerSpec; onPatch: (patch: 
       );
     case 'flatten':
     case 'relu':
+    case 'globalAvgPool':
+    case 'add':
       return null;
   }
 }
@@ -80,6 +132,7 @@ export function LayerEditor({ architecture, onChange }: { architecture: Architec
                   data-testid={`remove-layer-${layer.id}`} onClick={() => onChange(removeLayer(architecture, layer.id))}>✕</button>
               </div>
               <div className="layer-row__settings">
+                <LayerWiring layers={architecture.layers} index={index} onPatch={(patch) => onChange(updateLayer(architecture, layer.id, patch))} />
                 <LayerSettings layer={layer} onPatch={(patch) => onChange(updateLayer(architecture, layer.id, patch))} />
               </div>
             </li>

@@ -2,7 +2,8 @@ import { MODEL_ROLES, type ModelRole, type NodeOf } from '../../src/graph/schema
 import { summarizeModel } from '../../src/graph/shapes';
 import { trainerSettings } from '../../src/graph/factory';
 import { teacherAugmentShiftField } from '../../src/graph/nodeKinds';
-import { architecturePresets, getArchitecturePreset } from '../../src/models/presets';
+import { allArchitecturePresets, getArchitecturePreset } from '../../src/models/presets';
+import { summarizeArchitecture } from '../../src/models/shapes';
 import { useStudio } from '../store';
 import { formatBytes, formatCount } from '../editor/format';
 import { ChoiceField, RegistryField } from './fields';
@@ -14,6 +15,12 @@ import { useTexts } from '../i18n/texts';
 import { inspectorModelTexts } from '../i18n/catalogs/inspectorModels';
 import { roleChoiceLabel, roleText } from '../i18n/blocks/localizedBlocks';
 
+/** Parameters and FLOPs of every preset, for the preset list (computed once: presets are fixed). */
+const presetCounts = Object.entries(allArchitecturePresets).map(([id, spec]) => {
+  const { params, flops } = summarizeArchitecture(spec);
+  return { id, params, flops };
+});
+
 export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
   const language = useLanguage();
   const tx = useTexts(inspectorModelTexts);
@@ -21,7 +28,8 @@ export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
   const { role, architecture, teacherTraining } = node.params;
   const update = (patch: Partial<NodeOf<'model'>['params']>) => useStudio.getState().updateNodeParams(node.id, patch);
   const result = summarizeModel(architecture);
-  const presetChoices = [{ value: '', label: tx.replaceWithPreset }, ...Object.keys(architecturePresets).map((id) => ({ value: id, label: id }))];
+  const presetChoices = [{ value: '', label: tx.replaceWithPreset }, ...presetCounts.map(({ id, params, flops }) => (
+    { value: id, label: tx.presetChoice(id, formatCount(params), formatCount(flops)) }))];
 
   const changeRole = (next: ModelRole) => {
     if (next === 'teacher') update({ role: next, teacherTraining: teacherTraining ?? trainerSettings() });

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { LearningRateSchedule, NodeOf, TrainerSettings, WeightSchedule } from '../../src/graph/schema';
-import { describeNode, trainerSettingFields } from '../../src/graph/nodeKinds';
+import { describeNode, trainerSettingFields, weightDecayField } from '../../src/graph/nodeKinds';
 import { lossesOfTrainer } from '../../src/graph/queries';
 import { learnersOfTrainer } from '../../src/graph/validatePhases';
 import { summarizeModel } from '../../src/graph/shapes';
@@ -45,6 +45,11 @@ export function TrainerSettingsFields({ settings, onPatch }: { settings: Trainer
       {trainerSettingFields
         .filter((def) => def.key !== 'momentum' || settings.optimizer === 'sgd')
         .map((def) => <RegistryField key={def.key} def={def} params={settings} onPatch={(patch) => onPatch(patch as Partial<TrainerSettings>)} />)}
+      {/* Optional: an empty field (null) or 0 stores no weightDecay, so older files stay as they were. */}
+      <RegistryField
+        def={weightDecayField} params={{ weightDecay: settings.weightDecay ?? null }}
+        onPatch={({ weightDecay }) => onPatch({ weightDecay: typeof weightDecay === 'number' && weightDecay > 0 ? weightDecay : undefined })}
+      />
       <LearningRateScheduleFields schedule={settings.lrSchedule} onChange={(lrSchedule) => onPatch({ lrSchedule })} />
     </>
   );

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { architecturePresets } from '../models/presets';
+import { allArchitecturePresets as architecturePresets } from '../models/presets';
 import { seededStudent } from './export.testkit';
 import { exportOnnx, type OnnxExportOptions } from './onnx';
 
 /**
  * Runs .ci/check_onnx.py (onnx.checker with full shape inference, opset 11 / IR 6, ATC-safe
- * operators only, static shapes) on every preset. Needs Debian's python3-onnx, which CI installs.
+ * operators only, static shapes) on every preset (the CIFAR-sized DAGs included). Needs Debian's python3-onnx, which CI installs.
  */
 
 const PYTHON = '/usr/bin/python3';

@@ -34,7 +34,9 @@ function expectExportError(spec: ArchitectureSpec, weights: LayerWeights[], laye
 
 describe('op table', () => {
   it('maps every layer kind to ATC-safe operators only', () => {
-    const kinds: LayerKind[] = ['dense', 'conv2d', 'maxPool', 'avgPool', 'flatten', 'relu', 'batchNorm', 'dropout'];
+    const kinds: LayerKind[] = [
+      'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'add',
+    ];
     expect(Object.keys(ONNX_OP_TABLE).sort()).toEqual([...kinds].sort());
     for (const mapping of Object.values(ONNX_OP_TABLE)) {
       for (const op of mapping.onnxOps) expect(ATC_SAFE_OPS).toContain(op);

@@ -1,5 +1,6 @@
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from '../models/spec';
 import { summarizeArchitecture } from '../models/shapes';
+import { INPUT_LAYER_NAME, layerConsumers, layerInputs } from '../models/wiring';
 import { OnnxExportError } from './errors';
 import { OnnxGraphBuilder } from './onnxGraph';
 import { onnxProto, type onnx } from './onnxProto';
@@ -98,6 +99,23 @@ function keepsPendingBatchNorm(layer: LayerSpec, state: ExportState): boolean {
   return layer.kind === 'dense' || layer.kind === 'dropout' || (layer.kind === 'flatten' && state.layout.kind === 'vector');
 }
 
+/**
+ * The state a layer reads. A batch norm folds into a dense layer only along a straight path: when
+ * another layer also reads the dense output, the fold would change what that layer sees.
+ */
+function inputState(id: string, state: ExportState, readers: number, layer: LayerSpec): ExportState {
+  const pending = state.pendingAffine;
+  if (pending && (readers > 1 || layer.kind === 'add' || !keepsPendingBatchNorm(layer, state))) {
+    throw new OnnxExportError(
+      `Batch norm '${pending.layerId}' acts on a vector and is followed by '${layer.id}' (${layer.kind}), ` +
+      `so it cannot be folded into a dense layer (ATC runs BatchNormalization on 4-D maps only). ` +
+      `Place it directly after or directly before a dense layer.`,
+      pending.layerId,
+    );
+  }
+  return readers > 1 && id !== INPUT_LAYER_NAME ? { ...state, lastDense: null } : state;
+}
+
 function validateSpec(spec: ArchitectureSpec): number {
   try {
     const outputShape = summarizeArchitecture(spec).outputShape;
@@ -116,24 +134,22 @@ export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], opti
   const classes = validateSpec(spec);
   const graph = new OnnxGraphBuilder();
   for (const reserved of [resolved.inputName, LOGITS_OUTPUT, PROBS_OUTPUT]) graph.reserve(reserved);
-  const context: EmitContext = { graph, denseForm: resolved.denseForm, weights: weightLookup(weights) };
+  const context: EmitContext = { graph, opset: resolved.opset, denseForm: resolved.denseForm, weights: weightLookup(weights) };
   const [h, w, c] = spec.inputShape;
-  let state: ExportState = {
+  const states = new Map<string, ExportState>([[INPUT_LAYER_NAME, {
     tensor: resolved.inputName,
     layout: { kind: 'map', channels: c, height: h, width: w },
     lastDense: null,
     pendingAffine: null,
-  };
-  for (const layer of spec.layers) {
-    if (state.pendingAffine && !keepsPendingBatchNorm(layer, state)) {
-      throw new OnnxExportError(
-        `Batch norm '${state.pendingAffine.layerId}' acts on a vector and is followed by '${layer.id}' (${layer.kind}), ` +
-        `so it cannot be folded into a dense layer (ATC runs BatchNormalization on 4-D maps only). ` +
-        `Place it directly after or directly before a dense layer.`,
-        state.pendingAffine.layerId,
-      );
-    }
-    const mapping = ONNX_OP_TABLE[layer.kind] as { emit(l: LayerSpec, s: ExportState, c: EmitContext): ExportState } | undefined;
+  }]]);
+  const consumers = layerConsumers(spec);
+  const readers = new Map(spec.layers.map((layer, i) => [layer.id, consumers[i].length]));
+  const inputs = layerInputs(spec);
+  spec.layers.forEach((layer, index) => {
+    const [first, ...rest] = inputs[index].map((id) => inputState(id, states.get(id) as ExportState, readers.get(id) ?? 1, layer));
+    const mapping = ONNX_OP_TABLE[layer.kind] as {
+      emit(l: LayerSpec, s: ExportState, c: EmitContext, r: ExportState[]): ExportState;
+    } | undefined;
     if (!mapping) {
       throw new OnnxExportError(
         `Layer '${layer.id}' has kind '${layer.kind}', which the ONNX exporter does not map; ` +
@@ -141,8 +157,9 @@ export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], opti
         layer.id,
       );
     }
-    state = mapping.emit(layer, state, context);
-  }
+    states.set(layer.id, mapping.emit(layer, first, context, rest));
+  });
+  const state = states.get(spec.layers[spec.layers.length - 1].id) as ExportState;
   if (state.layout.kind !== 'vector' || state.layout.size !== classes || state.tensor === resolved.inputName) {
     throw new OnnxExportError(`The student must end in a dense layer with one unit per class (${classes}).`);
   }

@@ -1,4 +1,6 @@
-import type { BatchNormLayer, Conv2dLayer, DenseLayer, LayerKind, LayerSpec, LayerWeights, PoolLayer } from '../models/spec';
+import type {
+  ActivationLayer, AddLayer, BatchNormLayer, Conv2dLayer, DenseLayer, DepthwiseConv2dLayer, LayerKind, LayerSpec, LayerWeights, PoolLayer,
+} from '../models/spec';
 import { OnnxExportError } from './errors';
 import {
   batchNormAffine, foldAffineAfterDense, foldAffineBeforeDense, hwioToOihw, nchwFlattenOrder, onnxPads,
@@ -29,6 +31,8 @@ export type DenseForm = 'gemm' | 'matmul-add';
 
 export interface EmitContext {
   graph: OnnxGraphBuilder;
+  /** Clip takes min/max as inputs from opset 11, as attributes before. */
+  opset: number;
   denseForm: DenseForm;
   /** The layer's weight tensors, checked against the expected shapes. */
   weights(layerId: string, expectedShapes: number[][]): LayerWeights['tensors'];
@@ -36,7 +40,8 @@ export interface EmitContext {
 
 interface OpMapping<L extends LayerSpec> {
   onnxOps: readonly string[];
-  emit(layer: L, state: ExportState, context: EmitContext): ExportState;
+  /** `state` is the layer's (first) input; `rest` holds an add layer's other inputs. */
+  emit(layer: L, state: ExportState, context: EmitContext, rest: ExportState[]): ExportState;
 }
 
 type OpTable = { readonly [K in LayerKind]: OpMapping<Extract<LayerSpec, { kind: K }>> };
@@ -52,25 +57,52 @@ function requireMap(layer: LayerSpec, state: ExportState): Extract<TensorLayout,
   return state.layout;
 }
 
-function emitConv(layer: Conv2dLayer, state: ExportState, context: EmitContext): ExportState {
-  const { channels, height, width } = requireMap(layer, state);
+/** Conv (group 1 for conv2d, group C for a depthwise conv) from OIHW weights and an optional bias. */
+function convNode(
+  layer: Conv2dLayer | DepthwiseConv2dLayer, state: ExportState, context: EmitContext,
+  weight: { dims: number[]; values: Float32Array }, bias: Float32Array | null, group: number,
+): ExportState {
+  const { height, width } = requireMap(layer, state);
   const k = layer.kernelSize;
-  const [kernel, bias] = context.weights(layer.id, [[k, k, channels, layer.filters], [layer.filters]]);
   const { graph } = context;
-  const weight = graph.addInitializer(`${layer.id}.weight`, [layer.filters, channels, k, k], hwioToOihw(kernel.values, kernel.shape));
-  const biasInit = graph.addInitializer(`${layer.id}.bias`, [layer.filters], Float32Array.from(bias.values));
+  const inputs = [state.tensor, graph.addInitializer(`${layer.id}.weight`, weight.dims, weight.values).name];
+  if (bias) inputs.push(graph.addInitializer(`${layer.id}.bias`, [bias.length], bias).name);
   const pads = onnxPads(height, width, k, layer.strides, layer.padding);
-  const tensor = graph.addNode('Conv', [state.tensor, weight.name, biasInit.name], layer.id, {
-    kernel_shape: [k, k], strides: [layer.strides, layer.strides], pads, dilations: [1, 1], group: 1,
+  const tensor = graph.addNode('Conv', inputs, layer.id, {
+    kernel_shape: [k, k], strides: [layer.strides, layer.strides], pads, dilations: [1, 1], group,
   });
   const outHeight = (height + pads[0] + pads[2] - k) / layer.strides;
   const outWidth = (width + pads[1] + pads[3] - k) / layer.strides;
   return {
     tensor,
-    layout: { kind: 'map', channels: layer.filters, height: Math.floor(outHeight) + 1, width: Math.floor(outWidth) + 1 },
+    layout: { kind: 'map', channels: weight.dims[0], height: Math.floor(outHeight) + 1, width: Math.floor(outWidth) + 1 },
     lastDense: null,
     pendingAffine: null,
   };
+}
+
+function emitConv(layer: Conv2dLayer, state: ExportState, context: EmitContext): ExportState {
+  const { channels } = requireMap(layer, state);
+  const k = layer.kernelSize;
+  const useBias = layer.useBias ?? true;
+  const expected = [[k, k, channels, layer.filters], ...(useBias ? [[layer.filters]] : [])];
+  const [kernel, bias] = context.weights(layer.id, expected);
+  const weight = { dims: [layer.filters, channels, k, k], values: hwioToOihw(kernel.values, kernel.shape) };
+  return convNode(layer, state, context, weight, bias ? Float32Array.from(bias.values) : null, 1);
+}
+
+/** tfjs's depthwise kernel [KH, KW, C, 1] becomes ONNX's grouped-conv weight [C, 1, KH, KW], group C. */
+function emitDepthwiseConv(layer: DepthwiseConv2dLayer, state: ExportState, context: EmitContext): ExportState {
+  const { channels } = requireMap(layer, state);
+  const k = layer.kernelSize;
+  const useBias = layer.useBias ?? true;
+  const [kernel, bias] = context.weights(layer.id, [[k, k, channels, 1], ...(useBias ? [[channels]] : [])]);
+  const values = new Float32Array(kernel.values.length);
+  for (let tap = 0; tap < k * k; tap++) {
+    for (let c = 0; c < channels; c++) values[c * k * k + tap] = kernel.values[tap * channels + c];
+  }
+  const weight = { dims: [channels, 1, k, k], values };
+  return convNode(layer, state, context, weight, bias ? Float32Array.from(bias.values) : null, channels);
 }
 
 function emitPool(layer: PoolLayer, state: ExportState, context: EmitContext): ExportState {
@@ -169,8 +201,64 @@ function emitBatchNorm(layer: BatchNormLayer, state: ExportState, context: EmitC
   return { ...state, pendingAffine: { layerId: layer.id, affine } };
 }
 
+const sameLayout = (a: TensorLayout, b: TensorLayout): boolean => {
+  if (a.kind === 'map' && b.kind === 'map') return a.channels === b.channels && a.height === b.height && a.width === b.width;
+  if (a.kind !== 'vector' || b.kind !== 'vector' || a.size !== b.size) return false;
+  if (a.tfjsOrder === null || b.tfjsOrder === null) return a.tfjsOrder === b.tfjsOrder;
+  const bOrder = b.tfjsOrder;
+  return a.tfjsOrder.every((index, i) => index === bOrder[i]);
+};
+
+/** A chain of binary Adds (ONNX Add takes two inputs). */
+function emitAdd(layer: AddLayer, state: ExportState, context: EmitContext, rest: ExportState[]): ExportState {
+  let tensor = state.tensor;
+  rest.forEach((other, i) => {
+    if (!sameLayout(state.layout, other.layout)) {
+      throw new OnnxExportError(
+        `Add '${layer.id}' sums '${layer.inputs[0]}' and '${layer.inputs[i + 1]}', whose ONNX layouts differ ` +
+        `(a vector flattened from a map and another vector); add maps before the flatten instead.`,
+        layer.id,
+      );
+    }
+    tensor = context.graph.addNode('Add', [tensor, other.tensor], i === rest.length - 1 ? layer.id : `${layer.id}.partial`);
+  });
+  return { tensor, layout: state.layout, lastDense: null, pendingAffine: null };
+}
+
+/** GlobalAveragePool keeps [N, C, 1, 1]; the Flatten after it makes the [N, C] vector tfjs has. */
+function emitGlobalAvgPool(layer: LayerSpec, state: ExportState, context: EmitContext): ExportState {
+  const { channels } = requireMap(layer, state);
+  const pooled = context.graph.addNode('GlobalAveragePool', [state.tensor], `${layer.id}.pool`);
+  return {
+    tensor: context.graph.addNode('Flatten', [pooled], layer.id, { axis: 1 }),
+    layout: { kind: 'vector', size: channels, tfjsOrder: null },
+    lastDense: null,
+    pendingAffine: null,
+  };
+}
+
+function emitActivation(layer: ActivationLayer, state: ExportState, context: EmitContext): ExportState {
+  const { graph } = context;
+  let tensor: string;
+  if (layer.fn === 'sigmoid') {
+    tensor = graph.addNode('Sigmoid', [state.tensor], layer.id);
+  } else if (context.opset >= 11) {
+    // ReLU6 = Clip(x, 0, 6); since opset 11 the bounds are (scalar) inputs.
+    const min = graph.addInitializer(`${layer.id}.min`, [], Float32Array.of(0));
+    const max = graph.addInitializer(`${layer.id}.max`, [], Float32Array.of(6));
+    tensor = graph.addNode('Clip', [state.tensor, min.name, max.name], layer.id);
+  } else {
+    tensor = graph.addNode('Clip', [state.tensor], layer.id, { min: { float: 0 }, max: { float: 6 } });
+  }
+  return { ...state, tensor, lastDense: null };
+}
+
 export const ONNX_OP_TABLE: OpTable = {
   conv2d: { onnxOps: ['Conv'], emit: emitConv },
+  depthwiseConv2d: { onnxOps: ['Conv'], emit: emitDepthwiseConv },
+  globalAvgPool: { onnxOps: ['GlobalAveragePool', 'Flatten'], emit: emitGlobalAvgPool },
+  activation: { onnxOps: ['Clip', 'Sigmoid'], emit: emitActivation },
+  add: { onnxOps: ['Add'], emit: emitAdd },
   maxPool: { onnxOps: ['MaxPool'], emit: emitPool },
   avgPool: { onnxOps: ['AveragePool'], emit: emitPool },
   flatten: { onnxOps: ['Flatten'], emit: emitFlatten },

@@ -36,9 +36,10 @@ export class GraphCompileError extends Error {
   }
 }
 
+/** Weight decay only when set, so plans and teacher keys of files without it stay as they were. */
 export function trainerSettingsOf(params: TrainerParams): TrainerSettings {
-  const { optimizer, learningRate, momentum, lrSchedule, epochs, batchSize, seed } = params;
-  return structuredClone({ optimizer, learningRate, momentum, lrSchedule, epochs, batchSize, seed });
+  const { optimizer, learningRate, momentum, weightDecay, lrSchedule, epochs, batchSize, seed } = params;
+  return structuredClone({ optimizer, learningRate, momentum, ...(weightDecay ? { weightDecay } : {}), lrSchedule, epochs, batchSize, seed });
 }
 
 /** Identifies a trained teacher: same architecture (name excluded), training settings and data give the same key. */

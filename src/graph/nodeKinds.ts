@@ -66,6 +66,12 @@ export const trainerSettingFields: readonly FieldDef[] = [
   int('seed', 'Seed', 0, 2 ** 31 - 1, 'Seeds weight initialisation, shuffling and augmentation.'),
 ];
 
+/** TrainerSettings.weightDecay: optional, absent (an empty field) = 0. */
+export const weightDecayField: NumberFieldDef = {
+  key: 'weightDecay', label: 'Weight decay', kind: 'number', min: 0, max: 0.1, step: 1e-4, integer: false, nullable: true,
+  description: "Coupled L2 on every weight, as PyTorch's weight_decay; empty = none. RepDistiller's CIFAR recipes use 5e-4.",
+};
+
 /** The largest random shift offered (dataset and teacher), in pixels. */
 const MAX_AUGMENT_SHIFT = 8;
 

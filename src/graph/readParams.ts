@@ -1,4 +1,4 @@
-import type { ArchitectureSpec, LayerSpec, Padding } from '../models/spec';
+import { ACTIVATION_FUNCTIONS, type ArchitectureSpec, type LayerSpec, type Padding } from '../models/spec';
 import { lossRegistry } from '../losses/registry';
 import type {
   DatasetParams, EnsembleParams, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
@@ -7,7 +7,7 @@ import type {
 import { MODEL_ROLES } from './schema';
 import type { BatchSampler } from '../data/types';
 import {
-  adapterKinds, batchSamplerKinds, datasetBlock, exportBlock, samplesPerClassField, teacherAugmentShiftField, trainerSettingFields, type FieldDef,
+  adapterKinds, batchSamplerKinds, datasetBlock, exportBlock, samplesPerClassField, teacherAugmentShiftField, trainerSettingFields, weightDecayField, type FieldDef,
 } from './nodeKinds';
 import {
   at, fail, readArray, readBoolean, readChoice, readNumber, readObject, readRecord, readString,
@@ -70,10 +70,13 @@ const settingKeys = ['optimizer', 'learningRate', 'momentum', 'lrSchedule', 'epo
 
 function readSettingsFrom(record: Record<string, unknown>, path: string): TrainerSettings {
   const scalars = readFields(record, trainerSettingFields, path) as Omit<TrainerSettings, 'lrSchedule'>;
+  const { min, max } = weightDecayField;
+  const weightDecay = record.weightDecay === undefined ? {} : { weightDecay: readNumber(record.weightDecay, at(path, 'weightDecay'), { min, max }) };
   return {
     optimizer: scalars.optimizer,
     learningRate: scalars.learningRate,
     momentum: scalars.momentum,
+    ...weightDecay,
     lrSchedule: readLrSchedule(record.lrSchedule, at(path, 'lrSchedule')),
     epochs: scalars.epochs,
     batchSize: scalars.batchSize,
@@ -82,12 +85,12 @@ function readSettingsFrom(record: Record<string, unknown>, path: string): Traine
 }
 
 export function readTrainerSettings(value: unknown, path: string): TrainerSettings {
-  return readSettingsFrom(readObject(value, path, settingKeys), path);
+  return readSettingsFrom(readObject(value, path, settingKeys, ['weightDecay']), path);
 }
 
 /** The optional overrides stay absent when absent, so older files load and save exactly as they were. */
 function readTeacherTraining(value: unknown, path: string): TeacherTraining {
-  const record = readObject(value, path, settingKeys, ['augmentShift', 'trainSubset', 'sampler']);
+  const record = readObject(value, path, settingKeys, ['weightDecay', 'augmentShift', 'trainSubset', 'sampler']);
   const training: TeacherTraining = readSettingsFrom(record, path);
   if (record.augmentShift !== undefined) {
     const { min, max } = teacherAugmentShiftField;
@@ -104,34 +107,54 @@ function readPadding(value: unknown, path: string): Padding {
   return readChoice(value, path, ['same', 'valid']);
 }
 
+const LAYER_KINDS = ['dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'add'] as const;
+
+/** The keys each kind may hold besides kind and id (`from` on every single-input kind). */
+const LAYER_KEYS: Record<LayerSpec['kind'], string[]> = {
+  dense: ['units'],
+  conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'useBias'],
+  depthwiseConv2d: ['kernelSize', 'strides', 'padding', 'useBias'],
+  maxPool: ['poolSize', 'strides', 'padding'],
+  avgPool: ['poolSize', 'strides', 'padding'],
+  globalAvgPool: [],
+  flatten: [],
+  relu: [],
+  activation: ['fn'],
+  batchNorm: ['epsilon', 'momentum'],
+  dropout: ['rate'],
+  add: ['inputs'],
+};
+
+/** Optional keys stay absent when absent, so older files load and save exactly as they were. */
 function readLayer(value: unknown, path: string): LayerSpec {
-  const kinds = ['dense', 'conv2d', 'maxPool', 'avgPool', 'flatten', 'relu', 'batchNorm', 'dropout'] as const;
-  const head = readObject(value, path, ['kind', 'id'], ['units', 'filters', 'kernelSize', 'strides', 'padding', 'poolSize', 'epsilon', 'momentum', 'rate']);
-  const kind = readChoice(head.kind, at(path, 'kind'), kinds);
-  const id = readString(head.id, at(path, 'id'), true);
-  const field = (key: string): unknown => head[key];
-  const num = (key: string, integer = false): number => readNumber(field(key), at(path, key), integer ? positiveInt : {});
+  const head = readObject(value, path, ['kind', 'id'], ['from', ...new Set(Object.values(LAYER_KEYS).flat())]);
+  const kind = readChoice(head.kind, at(path, 'kind'), LAYER_KINDS);
+  const optional = kind === 'add' ? [] : ['from', ...['useBias'].filter((key) => LAYER_KEYS[kind].includes(key))];
+  const required = ['kind', 'id', ...LAYER_KEYS[kind].filter((key) => !optional.includes(key))];
+  const record = readObject(value, path, required, optional);
+  const id = readString(record.id, at(path, 'id'), true);
+  const num = (key: string, integer = false): number => readNumber(record[key], at(path, key), integer ? positiveInt : {});
+  const padding = (): Padding => readPadding(record.padding, at(path, 'padding'));
+  const wiring = record.from === undefined ? {} : { from: readString(record.from, at(path, 'from'), true) };
+  const bias = record.useBias === undefined ? {} : { useBias: readBoolean(record.useBias, at(path, 'useBias')) };
   switch (kind) {
-    case 'dense':
-      readObject(value, path, ['kind', 'id', 'units']);
-      return { kind, id, units: num('units', true) };
+    case 'dense': return { kind, id, units: num('units', true), ...wiring };
     case 'conv2d':
-      readObject(value, path, ['kind', 'id', 'filters', 'kernelSize', 'strides', 'padding']);
-      return { kind, id, filters: num('filters', true), kernelSize: num('kernelSize', true), strides: num('strides', true), padding: readPadding(field('padding'), at(path, 'padding')) };
+      return { kind, id, filters: num('filters', true), kernelSize: num('kernelSize', true), strides: num('strides', true), padding: padding(), ...bias, ...wiring };
+    case 'depthwiseConv2d':
+      return { kind, id, kernelSize: num('kernelSize', true), strides: num('strides', true), padding: padding(), ...bias, ...wiring };
     case 'maxPool':
     case 'avgPool':
-      readObject(value, path, ['kind', 'id', 'poolSize', 'strides', 'padding']);
-      return { kind, id, poolSize: num('poolSize', true), strides: num('strides', true), padding: readPadding(field('padding'), at(path, 'padding')) };
-    case 'batchNorm':
-      readObject(value, path, ['kind', 'id', 'epsilon', 'momentum']);
-      return { kind, id, epsilon: num('epsilon'), momentum: num('momentum') };
-    case 'dropout':
-      readObject(value, path, ['kind', 'id', 'rate']);
-      return { kind, id, rate: num('rate') };
+      return { kind, id, poolSize: num('poolSize', true), strides: num('strides', true), padding: padding(), ...wiring };
+    case 'batchNorm': return { kind, id, epsilon: num('epsilon'), momentum: num('momentum'), ...wiring };
+    case 'dropout': return { kind, id, rate: num('rate'), ...wiring };
+    case 'activation': return { kind, id, fn: readChoice(record.fn, at(path, 'fn'), ACTIVATION_FUNCTIONS), ...wiring };
+    case 'add':
+      return { kind, id, inputs: readArray(record.inputs, at(path, 'inputs')).map((input, i) => readString(input, at(at(path, 'inputs'), i), true)) };
     case 'flatten':
     case 'relu':
-      readObject(value, path, ['kind', 'id']);
-      return { kind, id };
+    case 'globalAvgPool':
+      return { kind, id, ...wiring };
   }
 }
 

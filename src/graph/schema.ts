@@ -31,6 +31,8 @@ export interface TrainerSettings {
   learningRate: number;
   /** SGD momentum (ignored by Adam). */
   momentum: number;
+  /** Coupled L2 weight decay (PyTorch's `weight_decay`); absent = 0, as in files from before it. */
+  weightDecay?: number;
   lrSchedule: LearningRateSchedule;
   epochs: number;
   batchSize: number;

@@ -80,7 +80,7 @@ describe('parseExperiment rejects malformed files with the path of the problem',
     architecture.layers[3].units = 12;
     expect(messageOf(layer)).toBe(`nodes[${teacher}].params.architecture.layers[2].units must be a whole number (got 12.5).`);
     architecture.layers[2].units = 12;
-    expect(messageOf(layer)).toBe(`nodes[${teacher}].params.architecture.layers[3].units is not a known field (expected: kind, id).`);
+    expect(messageOf(layer)).toBe(`nodes[${teacher}].params.architecture.layers[3].units is not a known field (expected: kind, id, from).`);
   });
 
   it('out-of-range and unknown parameters', () => {

@@ -4,7 +4,8 @@ import { prunableDense } from './prunableDense';
 import { fastBatchNorm } from './wasm-batch-norm';
 import { layerSeed } from './seedHash';
 import { SeededDropout } from './seededDropout';
-import { INPUT_LAYER_NAME, summarizeArchitecture } from './shapes';
+import { summarizeArchitecture } from './shapes';
+import { ancestorIds, INPUT_LAYER_NAME, layerConsumers, layerInputs } from './wiring';
 
 /**
  * Builds tfjs functional models from architecture specs. Every tfjs layer is named by its spec id,
@@ -22,29 +23,34 @@ export interface BuildOptions {
   seed: number;
 }
 
-/** He initialisation suits a layer whose output reaches a relu (through batch norm or dropout). */
-function feedsRelu(layers: LayerSpec[], index: number): boolean {
-  for (let next = index + 1; next < layers.length; next++) {
-    const kind = layers[next].kind;
-    if (kind === 'relu') return true;
-    if (kind !== 'batchNorm' && kind !== 'dropout') return false;
-  }
-  return false;
+const isReluLike = (layer: LayerSpec): boolean => layer.kind === 'relu' || (layer.kind === 'activation' && layer.fn === 'relu6');
+/** Layers a relu's He initialisation looks through: they keep the activation's scale roughly as it is. */
+const passesScale = (layer: LayerSpec): boolean => layer.kind === 'batchNorm' || layer.kind === 'dropout' || layer.kind === 'add';
+
+/**
+ * He initialisation suits a layer whose output reaches a relu (through batch norm, dropout or a
+ * residual add). In a straight stack the only consumer is the next layer, as it always was.
+ */
+function feedsRelu(layers: LayerSpec[], consumers: number[][], index: number): boolean {
+  return consumers[index].some((next) => isReluLike(layers[next]) || (passesScale(layers[next]) && feedsRelu(layers, consumers, next)));
 }
 
 type Initializer = ReturnType<typeof tf.initializers.heNormal>;
 
-function kernelInitializer(layers: LayerSpec[], index: number, seed: number): Initializer {
-  const options = { seed: layerSeed(seed, index) };
-  return feedsRelu(layers, index) ? tf.initializers.heNormal(options) : tf.initializers.glorotUniform(options);
+interface BuildContext { layers: LayerSpec[]; consumers: number[][]; seed: number }
+
+function kernelInitializer(context: BuildContext, index: number): Initializer {
+  const options = { seed: layerSeed(context.seed, index) };
+  return feedsRelu(context.layers, context.consumers, index) ? tf.initializers.heNormal(options) : tf.initializers.glorotUniform(options);
 }
 
-function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layers.Layer {
-  const layer = layers[index];
+function createLayer(context: BuildContext, index: number): tf.layers.Layer {
+  const layer = context.layers[index];
+  const seed = context.seed;
   const name = layer.id;
   switch (layer.kind) {
     case 'dense':
-      return prunableDense({ name, units: layer.units, kernelInitializer: kernelInitializer(layers, index, seed) });
+      return prunableDense({ name, units: layer.units, kernelInitializer: kernelInitializer(context, index) });
     case 'conv2d':
       return tf.layers.conv2d({
         name,
@@ -52,8 +58,25 @@ function createLayer(layers: LayerSpec[], index: number, seed: number): tf.layer
         kernelSize: layer.kernelSize,
         strides: layer.strides,
         padding: layer.padding,
-        kernelInitializer: kernelInitializer(layers, index, seed),
+        useBias: layer.useBias ?? true,
+        kernelInitializer: kernelInitializer(context, index),
       });
+    case 'depthwiseConv2d':
+      return tf.layers.depthwiseConv2d({
+        name,
+        kernelSize: layer.kernelSize,
+        depthMultiplier: 1,
+        strides: layer.strides,
+        padding: layer.padding,
+        useBias: layer.useBias ?? true,
+        depthwiseInitializer: kernelInitializer(context, index),
+      });
+    case 'globalAvgPool':
+      return tf.layers.globalAveragePooling2d({ name });
+    case 'activation':
+      return tf.layers.activation({ name, activation: layer.fn });
+    case 'add':
+      return tf.layers.add({ name });
     case 'maxPool':
       return tf.layers.maxPooling2d({ name, poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding });
     case 'avgPool':
@@ -93,10 +116,13 @@ export function buildModel(spec: ArchitectureSpec, options: BuildOptions): tf.La
   summarizeArchitecture(spec);
   checkTaps(spec, options.taps);
   const input = tf.input({ shape: [...spec.inputShape], name: INPUT_LAYER_NAME });
-  const outputsById = new Map<string, tf.SymbolicTensor>();
+  const outputsById = new Map<string, tf.SymbolicTensor>([[INPUT_LAYER_NAME, input]]);
+  const context: BuildContext = { layers: spec.layers, consumers: layerConsumers(spec), seed: options.seed };
+  const inputs = layerInputs(spec);
   let current: tf.SymbolicTensor = input;
   spec.layers.forEach((layer, index) => {
-    current = createLayer(spec.layers, index, options.seed).apply(current) as tf.SymbolicTensor;
+    const from = inputs[index].map((id) => outputsById.get(id) as tf.SymbolicTensor);
+    current = createLayer(context, index).apply(from.length === 1 ? from[0] : from) as tf.SymbolicTensor;
     outputsById.set(layer.id, current);
   });
   const logits = current;
@@ -135,7 +161,7 @@ export function applyWithTaps(model: tf.LayersModel, input: tf.Tensor, taps: str
 }
 
 const hasWeights = (layer: LayerSpec): boolean =>
-  layer.kind === 'dense' || layer.kind === 'conv2d' || layer.kind === 'batchNorm';
+  layer.kind === 'dense' || layer.kind === 'conv2d' || layer.kind === 'depthwiseConv2d' || layer.kind === 'batchNorm';
 
 /** Ids of the layers that hold weights, in spec order: what a complete set of LayerWeights covers. */
 export const weightedLayerIds = (spec: ArchitectureSpec): string[] => spec.layers.filter(hasWeights).map((layer) => layer.id);
@@ -150,7 +176,7 @@ function specLayer(model: tf.LayersModel, layerId: string): tf.layers.Layer {
 
 /**
  * Weights of every layer that has any, in spec order, each in `layer.getWeights()` order
- * (dense/conv: kernel, bias; batchNorm: gamma, beta, movingMean, movingVariance).
+ * (dense/conv: kernel, bias (if any); batchNorm: gamma, beta, movingMean, movingVariance).
  * Reads synchronously: for export and caching, never inside a training loop.
  */
 export function getLayerWeights(model: tf.LayersModel, spec: ArchitectureSpec): LayerWeights[] {
@@ -216,21 +242,23 @@ export function setLayerWeights(model: tf.LayersModel, weights: LayerWeights[]):
 }
 
 /**
- * The trainable variables of the spec's layers up to and including `layerId` (FitNet stage 1),
- * or of all layers when `layerId` is null.
+ * The trainable variables of the layers that feed `layerId`, itself included (FitNet stage 1), in
+ * spec order, or of all layers when `layerId` is null. In a straight stack these are the layers
+ * up to and including it.
  */
 export function trainableVariablesUpTo(
   model: tf.LayersModel, spec: ArchitectureSpec, layerId: string | null,
 ): tf.Variable[] {
-  let last = spec.layers.length - 1;
+  let included = (_layer: LayerSpec): boolean => true;
   if (layerId !== null) {
-    last = spec.layers.findIndex((layer) => layer.id === layerId);
-    if (last < 0) {
+    if (!spec.layers.some((layer) => layer.id === layerId)) {
       throw new ArchitectureError(`Cannot train up to '${layerId}': architecture '${spec.name}' has no such layer.`, layerId);
     }
+    const feeding = ancestorIds(spec, layerId);
+    included = (layer) => feeding.has(layer.id);
   }
   const variables: tf.Variable[] = [];
-  for (const layer of spec.layers.slice(0, last + 1)) {
+  for (const layer of spec.layers.filter(included)) {
     for (const weight of specLayer(model, layer.id).trainableWeights) {
       const variable = weight.read();
       if (!(variable instanceof tf.Variable)) {

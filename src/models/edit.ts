@@ -1,4 +1,5 @@
-import type { ArchitectureSpec, LayerKind, LayerSpec, Padding } from './spec';
+import type { ActivationFunction, ArchitectureSpec, LayerKind, LayerSpec, Padding } from './spec';
+import { INPUT_LAYER_NAME, inputIdsOf } from './wiring';
 
 /**
  * Pure editing helpers for the inspector. They return new specs and never throw on shape problems:
@@ -18,6 +19,12 @@ export interface LayerPatch {
   epsilon?: number;
   momentum?: number;
   rate?: number;
+  useBias?: boolean;
+  fn?: ActivationFunction;
+  /** The layer this one reads; null = the previous layer (the default wiring). */
+  from?: string | null;
+  /** An add layer's inputs. */
+  inputs?: string[];
 }
 
 const ID_PREFIX: Record<LayerKind, string> = {
@@ -29,18 +36,26 @@ const ID_PREFIX: Record<LayerKind, string> = {
   relu: 'relu',
   batchNorm: 'bn',
   dropout: 'drop',
+  depthwiseConv2d: 'dwconv',
+  globalAvgPool: 'gap',
+  activation: 'act',
+  add: 'add',
 };
 
 /** The editable fields of each kind (everything except kind). */
 export const LAYER_FIELDS: Record<LayerKind, readonly (keyof LayerPatch)[]> = {
-  dense: ['id', 'units'],
-  conv2d: ['id', 'filters', 'kernelSize', 'strides', 'padding'],
-  maxPool: ['id', 'poolSize', 'strides', 'padding'],
-  avgPool: ['id', 'poolSize', 'strides', 'padding'],
-  flatten: ['id'],
-  relu: ['id'],
-  batchNorm: ['id', 'epsilon', 'momentum'],
-  dropout: ['id', 'rate'],
+  dense: ['id', 'from', 'units'],
+  conv2d: ['id', 'from', 'filters', 'kernelSize', 'strides', 'padding', 'useBias'],
+  depthwiseConv2d: ['id', 'from', 'kernelSize', 'strides', 'padding', 'useBias'],
+  maxPool: ['id', 'from', 'poolSize', 'strides', 'padding'],
+  avgPool: ['id', 'from', 'poolSize', 'strides', 'padding'],
+  globalAvgPool: ['id', 'from'],
+  flatten: ['id', 'from'],
+  relu: ['id', 'from'],
+  activation: ['id', 'from', 'fn'],
+  batchNorm: ['id', 'from', 'epsilon', 'momentum'],
+  dropout: ['id', 'from', 'rate'],
+  add: ['id', 'inputs'],
 };
 
 /** A layer of this kind with usual defaults. */
@@ -54,6 +69,11 @@ export function defaultLayer(kind: LayerKind, id: string): LayerSpec {
     case 'relu': return { kind, id };
     case 'batchNorm': return { kind, id, epsilon: 1e-3, momentum: 0.99 };
     case 'dropout': return { kind, id, rate: 0.5 };
+    case 'depthwiseConv2d': return { kind, id, kernelSize: 3, strides: 1, padding: 'same' };
+    case 'globalAvgPool': return { kind, id };
+    case 'activation': return { kind, id, fn: 'relu6' };
+    // Two placeholders the user rewires: invalid until then, and the editor says so.
+    case 'add': return { kind, id, inputs: [INPUT_LAYER_NAME, INPUT_LAYER_NAME] };
     default: {
       const unknown: never = kind;
       throw new Error(`Unknown layer kind '${String(unknown)}'.`);
@@ -86,9 +106,28 @@ function indexOfLayer(spec: ArchitectureSpec, layerId: string): number {
   return index;
 }
 
+/** Points every `from` and add input naming `oldId` at `newId` (`from` equal to the default is dropped). */
+function rewire(layers: LayerSpec[], oldId: string, newId: string): LayerSpec[] {
+  return layers.map((layer, i) => {
+    if (layer.kind === 'add') {
+      return layer.inputs.includes(oldId) ? { ...layer, inputs: layer.inputs.map((id) => (id === oldId ? newId : id)) } : layer;
+    }
+    if (layer.from !== oldId) return layer;
+    const previousId = i === 0 ? INPUT_LAYER_NAME : layers[i - 1].id;
+    if (newId === previousId) {
+      const { from: _dropped, ...rest } = layer;
+      return rest as LayerSpec;
+    }
+    return { ...layer, from: newId };
+  });
+}
+
+/** Removes a layer; layers that named it as their input read its input instead. */
 export function removeLayer(spec: ArchitectureSpec, layerId: string): ArchitectureSpec {
   const index = indexOfLayer(spec, layerId);
-  return { ...spec, layers: spec.layers.filter((_, i) => i !== index) };
+  const removed = spec.layers[index];
+  const replacement = inputIdsOf(removed, index === 0 ? INPUT_LAYER_NAME : spec.layers[index - 1].id)[0];
+  return { ...spec, layers: rewire(spec.layers.filter((_, i) => i !== index), layerId, replacement) };
 }
 
 /** Changes fields of one layer; a field the layer's kind does not have is an error. */
@@ -101,10 +140,17 @@ export function updateLayer(spec: ArchitectureSpec, layerId: string, patch: Laye
       throw new Error(`Layer '${layerId}' is a ${layer.kind} layer and has no '${key}' (it has: ${allowed.join(', ')}).`);
     }
   }
-  const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  const defined = Object.fromEntries(Object.entries(patch).filter(([key, value]) => value !== undefined && key !== 'from'));
   // The checks above keep the patched object within the layer's own kind.
   const updated = { ...layer, ...defined } as LayerSpec;
-  return { ...spec, layers: spec.layers.map((existing, i) => (i === index ? updated : existing)) };
+  if (patch.from !== undefined && updated.kind !== 'add') {
+    const previousId = index === 0 ? INPUT_LAYER_NAME : spec.layers[index - 1].id;
+    if (patch.from === null || patch.from === previousId) delete updated.from;
+    else updated.from = patch.from;
+  }
+  let layers = spec.layers.map((existing, i) => (i === index ? updated : existing));
+  if (patch.id !== undefined && patch.id !== layerId) layers = rewire(layers, layerId, patch.id);
+  return { ...spec, layers };
 }
 
 /** Moves a layer to a new position (clamped), for drag-to-reorder. */

@@ -1,4 +1,7 @@
 import type { ArchitectureSpec, LayerSpec } from './spec';
+import { cifarArchitecturePresets } from './cifarPresets';
+
+export { cifarArchitecturePresets } from './cifarPresets';
 
 /**
  * Ready architectures for MNIST-sized input [28, 28, 1]. Hidden activations are separate `relu`
@@ -102,11 +105,14 @@ export const architecturePresets: Record<string, ArchitectureSpec> = {
   'cnn-student': cnnStudent,
 };
 
+/** Every preset, MNIST-sized first, then the CIFAR-sized DAGs (cifarPresets.ts). */
+export const allArchitecturePresets: Record<string, ArchitectureSpec> = { ...architecturePresets, ...cifarArchitecturePresets };
+
 /** A deep copy, so callers can edit a preset without touching the shared table. */
 export function getArchitecturePreset(id: string): ArchitectureSpec {
-  const preset = architecturePresets[id];
+  const preset = allArchitecturePresets[id];
   if (!preset) {
-    throw new Error(`Unknown architecture preset '${id}'; known presets: ${Object.keys(architecturePresets).join(', ')}.`);
+    throw new Error(`Unknown architecture preset '${id}'; known presets: ${Object.keys(allArchitecturePresets).join(', ')}.`);
   }
   return structuredClone(preset);
 }

@@ -7,6 +7,9 @@ import {
   type Padding,
   type Shape,
 } from './spec';
+import { INPUT_LAYER_NAME, layerInputs } from './wiring';
+
+export { INPUT_LAYER_NAME } from './wiring';
 
 /**
  * Shape inference, parameter and FLOP counting without building a tfjs model.
@@ -17,11 +20,13 @@ import {
  * - relu: 1 per output element. batchNorm: 2 per element (it folds to one scale and one shift).
  * - max/avg pooling: poolSize^2 per output element (one compare or add per window entry).
  * - flatten and dropout: 0 (a reshape; dropout is the identity in inference).
+ * - depthwiseConv2d: k*k MACs per output element (k*k*C per output pixel), 2 FLOPs each.
+ * - globalAvgPool: 1 per input element (the sum; the division per channel is not counted).
+ * - add: 1 per output element per input beyond the first.
+ * - activation: relu6 1 per element (a clip, like relu); sigmoid 4 (negate, exp, add, divide).
  */
 
 const BYTES_PER_FLOAT32 = 4;
-/** The tfjs input layer's name: layer ids may not take it. */
-export const INPUT_LAYER_NAME = 'input';
 const LAYER_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 const product = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
@@ -68,7 +73,22 @@ function windowedShape(
   return [outH, outW, channels];
 }
 
-function layerInfo(layer: LayerSpec, input: Shape): LayerInfo {
+const ACTIVATION_FLOPS = { relu6: 1, sigmoid: 4 } as const;
+
+const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((size, i) => size === b[i]);
+
+function addInfo(layer: Extract<LayerSpec, { kind: 'add' }>, inputs: Shape[]): LayerInfo {
+  const [first, ...rest] = inputs;
+  rest.forEach((shape, i) => {
+    if (!sameShape(first, shape)) {
+      fail(layer, `its inputs must have equal shapes, but '${layer.inputs[0]}' is [${first.join(', ')}] and ` +
+        `'${layer.inputs[i + 1]}' is [${shape.join(', ')}]; add a 1x1 conv (with the same strides) on the shortcut.`);
+    }
+  });
+  return { id: layer.id, kind: layer.kind, outputShape: [...first], params: 0, flops: rest.length * product(first) };
+}
+
+function layerInfo(layer: Exclude<LayerSpec, { kind: 'add' }>, input: Shape): LayerInfo {
   const base = { id: layer.id, kind: layer.kind };
   switch (layer.kind) {
     case 'dense': {
@@ -95,10 +115,32 @@ function layerInfo(layer: LayerSpec, input: Shape): LayerInfo {
       return {
         ...base,
         outputShape,
-        params: macsPerOutput * layer.filters + layer.filters,
+        params: macsPerOutput * layer.filters + (layer.useBias === false ? 0 : layer.filters),
         flops: 2 * macsPerOutput * product(outputShape),
       };
     }
+    case 'depthwiseConv2d': {
+      requirePositiveInteger(layer, 'kernelSize', layer.kernelSize);
+      requirePositiveInteger(layer, 'strides', layer.strides);
+      const map = requireMap(layer, input);
+      const outputShape = windowedShape(layer, map, layer.kernelSize, layer.strides, layer.padding, map[2]);
+      const taps = layer.kernelSize * layer.kernelSize;
+      return {
+        ...base,
+        outputShape,
+        params: taps * map[2] + (layer.useBias === false ? 0 : map[2]),
+        flops: 2 * taps * product(outputShape),
+      };
+    }
+    case 'globalAvgPool': {
+      const map = requireMap(layer, input);
+      return { ...base, outputShape: [map[2]], params: 0, flops: product(map) };
+    }
+    case 'activation':
+      if (!(layer.fn in ACTIVATION_FLOPS)) {
+        fail(layer, `unknown activation '${String(layer.fn)}'; use one of: ${Object.keys(ACTIVATION_FLOPS).join(', ')}.`);
+      }
+      return { ...base, outputShape: [...input], params: 0, flops: ACTIVATION_FLOPS[layer.fn] * product(input) };
     case 'maxPool':
     case 'avgPool': {
       requirePositiveInteger(layer, 'poolSize', layer.poolSize);
@@ -172,12 +214,16 @@ export function summarizeArchitecture(spec: ArchitectureSpec): ArchitectureSumma
   }
   checkIds(spec);
   const layers: LayerInfo[] = [];
+  const shapes = new Map<string, Shape>([[INPUT_LAYER_NAME, [...spec.inputShape]]]);
+  const inputs = layerInputs(spec);
   let shape: Shape = [...spec.inputShape];
-  for (const layer of spec.layers) {
-    const info = layerInfo(layer, shape);
+  spec.layers.forEach((layer, i) => {
+    const inputShapes = inputs[i].map((id) => shapes.get(id) as Shape);
+    const info = layer.kind === 'add' ? addInfo(layer, inputShapes) : layerInfo(layer, inputShapes[0]);
     layers.push(info);
+    shapes.set(layer.id, info.outputShape);
     shape = info.outputShape;
-  }
+  });
   const last = spec.layers[spec.layers.length - 1];
   if (last.kind !== 'dense') {
     throw new ArchitectureError(

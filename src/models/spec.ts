@@ -7,35 +7,67 @@
 
 export type Padding = 'same' | 'valid';
 
-export interface DenseLayer { kind: 'dense'; id: string; units: number }
-export interface Conv2dLayer {
+/**
+ * Models are small DAGs kept as a list in topological order. A single-input layer reads the
+ * previous layer (the image for the first one) unless `from` names an earlier layer id or
+ * INPUT_LAYER_NAME ('input', the image); an `add` layer names its inputs. Specs without `from`
+ * are the straight stacks of earlier files and build exactly as before.
+ */
+interface Wired { from?: string }
+
+export interface DenseLayer extends Wired { kind: 'dense'; id: string; units: number }
+export interface Conv2dLayer extends Wired {
   kind: 'conv2d';
   id: string;
   filters: number;
   kernelSize: number;
   strides: number;
   padding: Padding;
+  /** Absent = true. ResNets drop the bias of a conv followed by batch norm. */
+  useBias?: boolean;
 }
-export interface PoolLayer {
+/** One filter per input channel (depth multiplier 1): the spatial half of a separable conv. */
+export interface DepthwiseConv2dLayer extends Wired {
+  kind: 'depthwiseConv2d';
+  id: string;
+  kernelSize: number;
+  strides: number;
+  padding: Padding;
+  /** Absent = true. */
+  useBias?: boolean;
+}
+export interface PoolLayer extends Wired {
   kind: 'maxPool' | 'avgPool';
   id: string;
   poolSize: number;
   strides: number;
   padding: Padding;
 }
-export interface FlattenLayer { kind: 'flatten'; id: string }
-export interface ReluLayer { kind: 'relu'; id: string }
-export interface BatchNormLayer { kind: 'batchNorm'; id: string; epsilon: number; momentum: number }
-export interface DropoutLayer { kind: 'dropout'; id: string; rate: number }
+/** [H, W, C] -> [C]: the mean of each channel. */
+export interface GlobalAvgPoolLayer extends Wired { kind: 'globalAvgPool'; id: string }
+export interface FlattenLayer extends Wired { kind: 'flatten'; id: string }
+export interface ReluLayer extends Wired { kind: 'relu'; id: string }
+/** Activations besides relu, each one ONNX opset-11 operator (relu6 = Clip(0, 6)). */
+export const ACTIVATION_FUNCTIONS = ['relu6', 'sigmoid'] as const;
+export type ActivationFunction = typeof ACTIVATION_FUNCTIONS[number];
+export interface ActivationLayer extends Wired { kind: 'activation'; id: string; fn: ActivationFunction }
+export interface BatchNormLayer extends Wired { kind: 'batchNorm'; id: string; epsilon: number; momentum: number }
+export interface DropoutLayer extends Wired { kind: 'dropout'; id: string; rate: number }
+/** Element-wise sum of two or more earlier layers of equal shape (a residual connection). */
+export interface AddLayer { kind: 'add'; id: string; inputs: string[] }
 
 export type LayerSpec =
   | DenseLayer
   | Conv2dLayer
+  | DepthwiseConv2dLayer
   | PoolLayer
+  | GlobalAvgPoolLayer
   | FlattenLayer
   | ReluLayer
+  | ActivationLayer
   | BatchNormLayer
-  | DropoutLayer;
+  | DropoutLayer
+  | AddLayer;
 
 export type LayerKind = LayerSpec['kind'];
 
@@ -80,7 +112,8 @@ export class ArchitectureError extends Error {
 
 /**
  * Trained weights of one layer in the order of tfjs `layer.getWeights()`
- * (dense: kernel [in, units], bias; conv2d: kernel [kh, kw, in, out] (HWIO), bias;
+ * (dense: kernel [in, units], bias; conv2d: kernel [kh, kw, in, out] (HWIO), bias unless useBias is
+ * false; depthwiseConv2d: kernel [kh, kw, C, 1], bias unless useBias is false;
  * batchNorm: gamma, beta, movingMean, movingVariance). Used by the teacher cache,
  * the page's export and the ONNX writer.
  */

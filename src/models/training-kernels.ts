@@ -5,14 +5,16 @@ import { installFastWasmTile } from './wasm-tile';
 import { installWasmConvInputGradient } from './wasm-conv-gradients';
 import { installWasmBatchNorm } from './wasm-batch-norm';
 import { installFastWasmMaxPoolGrad } from './wasm-maxpool-grad';
+import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
  * gradient; wasm gets the filter gradient it lacks and an input gradient (both im2col matmuls in
  * XNNPACK), a transposed matmul that stays in XNNPACK, a block-copy Tile (batch-norm gradients) and a
  * block-copy Gather (CRD's memory lookups), training-mode batch norm as one forward and one
- * gradient kernel, and a scatter max-pool gradient (2.5x less CPU than tfjs's, and correct where
- * tfjs 4.22's drops the gradient of a window whose maximum is not positive).
+ * gradient kernel, a scatter max-pool gradient (2.5x less CPU than tfjs's, and correct where
+ * tfjs 4.22's drops the gradient of a window whose maximum is not positive) and the
+ * depthwise-conv gradients it has none of.
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -24,5 +26,6 @@ export function installTrainingKernels(backend: string): void {
     installWasmConvInputGradient();
     installWasmBatchNorm();
     installFastWasmMaxPoolGrad();
+    installWasmDepthwiseGradients();
   }
 }

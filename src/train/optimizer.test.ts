@@ -64,3 +64,51 @@ describe('Adam', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('weight decay (coupled L2, as PyTorch weight_decay)', () => {
+  it('SGD adds wd * w to the gradient before momentum (hand-computed, two steps)', async () => {
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0.9, weightDecay: 0.1 });
+    const g = tf.tensor1d([0.2, 0.4]);
+    optimizer.apply([w], { [w.name]: g }, 0.5);
+    // g' = [0.2 + 0.1, 0.4 - 0.2] = [0.3, 0.2]; v = g'; w = [1 - 0.15, -2 - 0.1] = [0.85, -2.1]
+    const first = await values(w);
+    expect(first[0]).toBeCloseTo(0.85, 6);
+    expect(first[1]).toBeCloseTo(-2.1, 6);
+    optimizer.apply([w], { [w.name]: g }, 0.5);
+    // g' = [0.2 + 0.085, 0.4 - 0.21] = [0.285, 0.19]; v = 0.9 [0.3, 0.2] + g' = [0.555, 0.37]
+    const second = await values(w);
+    expect(second[0]).toBeCloseTo(0.85 - 0.2775, 6);
+    expect(second[1]).toBeCloseTo(-2.1 - 0.185, 6);
+    optimizer.dispose();
+    tf.dispose([w, g]);
+  });
+
+  it('Adam sees the decayed gradient: wd * w alone moves w against its sign', async () => {
+    const w = tf.variable(tf.tensor1d([3, -3]));
+    const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0, weightDecay: 0.01 });
+    const g = tf.zeros([2]);
+    optimizer.apply([w], { [w.name]: g }, 0.1);
+    // First Adam step with gradient [0.03, -0.03]: m_hat / sqrt(v_hat) = sign, so w moves by 0.1.
+    const after = await values(w);
+    expect(after[0]).toBeCloseTo(2.9, 4);
+    expect(after[1]).toBeCloseTo(-2.9, 4);
+    optimizer.dispose();
+    tf.dispose([w, g]);
+  });
+
+  it('absent and 0 give the same update; a negative decay is refused', async () => {
+    const run = async (weightDecay?: number) => {
+      const w = tf.variable(tf.tensor1d([1, -2]));
+      const g = tf.tensor1d([0.2, 0.4]);
+      const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0.9, ...(weightDecay === undefined ? {} : { weightDecay }) });
+      optimizer.apply([w], { [w.name]: g }, 0.1);
+      const result = await values(w);
+      optimizer.dispose();
+      tf.dispose([w, g]);
+      return result;
+    };
+    expect(await run(0)).toEqual(await run());
+    expect(() => createOptimizer({ optimizer: 'sgd', momentum: 0.9, weightDecay: -1 })).toThrow(/Weight decay/);
+  });
+});

@@ -23,6 +23,21 @@ export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPSILON = 1e-7;
 
+/**
+ * Coupled L2 weight decay, as PyTorch's SGD and Adam `weight_decay`: the gradient gains wd * w
+ * before the update (every trainable variable, biases and batch-norm scales included, as there).
+ */
+function decayed(gradient: tf.Tensor, variable: tf.Variable, weightDecay: number): tf.Tensor {
+  return weightDecay === 0 ? gradient : gradient.add(variable.mul(weightDecay));
+}
+
+function checkWeightDecay(weightDecay: number): number {
+  if (!(weightDecay >= 0 && weightDecay < 1)) {
+    throw new Error(`Weight decay must be in [0, 1) (got ${weightDecay}); RepDistiller's recipes use 5e-4.`);
+  }
+  return weightDecay;
+}
+
 /** Unnamed, so two optimizers over the same variables never clash in the engine's registry. */
 function zerosSlot(variable: tf.Variable): tf.Variable {
   return tf.variable(tf.zerosLike(variable), false);
@@ -34,7 +49,7 @@ class MomentumSgd implements TrainingOptimizer {
   iterations = 0;
   private readonly velocity = new Map<string, tf.Variable>();
 
-  constructor(private readonly momentum: number) {
+  constructor(private readonly momentum: number, private readonly weightDecay: number) {
     if (!(momentum >= 0 && momentum < 1)) {
       throw new Error(`SGD momentum must be in [0, 1) (got ${momentum}); 0.9 is the usual value.`);
     }
@@ -43,8 +58,9 @@ class MomentumSgd implements TrainingOptimizer {
   apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
     tf.tidy(() => {
       for (const variable of variables) {
-        const gradient = grads[variable.name];
-        if (!gradient) continue;
+        const raw = grads[variable.name];
+        if (!raw) continue;
+        const gradient = decayed(raw, variable, this.weightDecay);
         if (this.momentum === 0) {
           variable.assign(variable.sub(gradient.mul(learningRate)));
           continue;
@@ -75,14 +91,17 @@ class Adam implements TrainingOptimizer {
   private readonly firstMoment = new Map<string, tf.Variable>();
   private readonly secondMoment = new Map<string, tf.Variable>();
 
+  constructor(private readonly weightDecay: number) {}
+
   apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
     const t = this.iterations + 1;
     const correction1 = 1 - Math.pow(ADAM_BETA1, t);
     const correction2 = 1 - Math.pow(ADAM_BETA2, t);
     tf.tidy(() => {
       for (const variable of variables) {
-        const gradient = grads[variable.name];
-        if (!gradient) continue;
+        const raw = grads[variable.name];
+        if (!raw) continue;
+        const gradient = decayed(raw, variable, this.weightDecay);
         const m = this.slot(this.firstMoment, variable);
         const v = this.slot(this.secondMoment, variable);
         const nextM = m.mul(ADAM_BETA1).add(gradient.mul(1 - ADAM_BETA1));
@@ -112,11 +131,13 @@ class Adam implements TrainingOptimizer {
   }
 }
 
-export function createOptimizer(settings: Pick<TrainerSettings, 'optimizer' | 'momentum'>): TrainingOptimizer {
+/** Absent weight decay is 0: the updates are then exactly those of the optimisers without it. */
+export function createOptimizer(settings: Pick<TrainerSettings, 'optimizer' | 'momentum' | 'weightDecay'>): TrainingOptimizer {
+  const weightDecay = checkWeightDecay(settings.weightDecay ?? 0);
   switch (settings.optimizer) {
     case 'sgd':
-      return new MomentumSgd(settings.momentum);
+      return new MomentumSgd(settings.momentum, weightDecay);
     case 'adam':
-      return new Adam();
+      return new Adam(weightDecay);
   }
 }

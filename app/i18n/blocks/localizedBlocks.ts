@@ -3,7 +3,7 @@ import type { GraphNode, ModelRole, NodeKind } from '../../../src/graph/schema';
 import type { PaletteEntry } from '../../../src/graph/factory';
 import type { LossDefinition, LossParamDef } from '../../../src/losses/types';
 import {
-  blockRegistry, modelRoleInfo, samplesPerClassField, teacherAugmentShiftField, trainerSettingFields,
+  blockRegistry, modelRoleInfo, samplesPerClassField, teacherAugmentShiftField, trainerSettingFields, weightDecayField,
   type FieldDef, type PortDef,
 } from '../../../src/graph/nodeKinds';
 import type { FieldTextZh, LossTextZh, ParamTextZh } from './types';
@@ -69,6 +69,7 @@ function fieldGroups(): [readonly FieldDef[], Readonly<Record<string, FieldTextZ
     [trainerOwn, fieldTextsZh.trainer],
     [trainerSettingFields, fieldTextsZh.trainerSettings],
     [blockRegistry.export.fields, fieldTextsZh.export],
+    [[weightDecayField], fieldTextsZh.weightDecay],
     [[teacherAugmentShiftField], fieldTextsZh.teacherAugmentShift],
     [[samplesPerClassField], fieldTextsZh.samplesPerClass],
   ];

@@ -106,6 +106,12 @@ export const fieldTextsZh = {
       description: 'ONNX 算子集版本：默认 11；Atlas 200DK 支持的 CANN 版本中的 ATC 可读取 9 到 13。',
     },
   },
+  weightDecay: {
+    weightDecay: {
+      label: '权重衰减',
+      description: '对所有权重施加的耦合 L2 正则，与 PyTorch 的 weight_decay 相同；留空 = 不衰减。RepDistiller 的 CIFAR 配方使用 5e-4。',
+    },
+  },
   teacherAugmentShift: {
     augmentShift: {
       label: '教师随机平移（像素）',
