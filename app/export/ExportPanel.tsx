@@ -8,6 +8,7 @@ import { useExportJob } from './useExportJob';
 import { ExportModelPicker } from './ExportModelPicker';
 import { exportedModelId } from './exportedModel';
 import { ModelCardView, VerifyResult } from './ExportViews';
+import { PyTorchProjectButton } from './PyTorchProjectButton';
 import { downloadFile } from '../download';
 import { useTexts } from '../i18n/texts';
 import { exportTexts } from '../i18n/catalogs/export';
@@ -128,6 +129,7 @@ export function ExportPanel() {
           onClick={() => useStudio.getState().saveExperiment()}>
           {tx.downloadExperiment}
         </button>
+        <PyTorchProjectButton />
       </div>
     </section>
   );

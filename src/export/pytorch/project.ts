@@ -1,6 +1,6 @@
 import { zipSync, strToU8 } from 'fflate';
 import { getDatasetInfo } from '../../data/registry';
-import type { LayerWeights } from '../../models/spec';
+import type { ArchitectureSpec, LayerWeights } from '../../models/spec';
 import { encodeWeights } from '../../models/weightsFile';
 import type { TrainingPlan } from '../../train/plan';
 import { dataPy } from './dataPy';
@@ -117,9 +117,23 @@ export function pytorchProjectFiles(input: PyTorchProjectInput): ProjectFile[] {
 }
 
 /** The project as one zip, every file under a folder named after the experiment. */
-export function pytorchProjectZip(input: PyTorchProjectInput): Uint8Array {
-  const folder = weightsStem(input.plan.experimentName.toLowerCase().replace(/\s+/g, '-')) || 'experiment';
+export function pytorchProjectZip(input: PyTorchProjectInput): { zip: Uint8Array; fileName: string } {
+  const folder = `${input.plan.experimentName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'experiment'}-pytorch`;
   const entries: Record<string, Uint8Array> = {};
-  for (const file of pytorchProjectFiles(input)) entries[`${folder}-pytorch/${file.path}`] = file.data;
-  return zipSync(entries, { level: 6 });
+  for (const file of pytorchProjectFiles(input)) entries[`${folder}/${file.path}`] = file.data;
+  return { zip: zipSync(entries, { level: 6 }), fileName: `${folder}.zip` };
+}
+
+/**
+ * The project input for a plan and the networks a run trained (by model id): each network's
+ * trained weights go with the project when its architecture is still the plan's, so edits made
+ * since the run never ship weights of another shape.
+ */
+export function projectInputFor(plan: TrainingPlan, trained: Record<string, { spec: ArchitectureSpec; weights: LayerWeights[] }>): PyTorchProjectInput {
+  const weights: Record<string, ProjectWeights> = {};
+  for (const model of plan.models) {
+    const run = trained[model.id];
+    if (run !== undefined && JSON.stringify(run.spec) === JSON.stringify(model.architecture)) weights[model.id] = { layers: run.weights, trained: true };
+  }
+  return { plan, weights };
 }
