@@ -38,3 +38,25 @@ test('an experiment with a loss the export lacks names it', async ({ page, reque
   // The export worker loads tfjs and onnxruntime-web first, which takes a while on a busy machine.
   await expect(panel.getByTestId('export-pytorch-error')).toContainText(/does not support these losses yet: .*CRD/i, { timeout: 90_000 });
 });
+
+test('a weights file pair loads into the export panel and exports as verified ONNX', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  await openStudioWith(page, 'cpu', 'hinton.json', await presetFile(request, 'hinton-mnist.json'));
+  const panel = await exportPanel(page);
+  // The shipped Hinton teacher is a studio weights file, the format the PyTorch project's checkpoints are written in.
+  const stem = 'public/teachers/teacher-a432effc4e84f5f3';
+  await panel.getByTestId('export-load-weights').setInputFiles([
+    { name: 'teacher.json', mimeType: 'application/json', buffer: await readFile(`${stem}.json`) },
+    { name: 'teacher.bin', mimeType: 'application/octet-stream', buffer: await readFile(`${stem}.bin`) },
+  ]);
+  await expect(panel.getByTestId('export-model')).toHaveValue('teacher');
+  await panel.getByTestId('export-format').selectOption('onnx');
+  await expect(panel.getByTestId('export-verify-result')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+
+  // A pair for another architecture is refused with the layer named.
+  await panel.getByTestId('export-load-weights').setInputFiles([
+    { name: 'student.json', mimeType: 'application/json', buffer: await readFile(`${stem}.json`) },
+    { name: 'student.bin', mimeType: 'application/octet-stream', buffer: await readFile(`${stem}.bin`) },
+  ]);
+  await expect(panel.getByTestId('export-load-weights-error')).toContainText(/layer 'fc1' has tensors/);
+});

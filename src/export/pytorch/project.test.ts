@@ -21,6 +21,7 @@ import { evaluateAccuracy } from '../../train/evaluate';
 import { createOptimizer } from '../../train/optimizer';
 import { modelPlan, type TrainingPlan } from '../../train/plan';
 import { trainStep, type Network } from '../../train/step';
+import { importWeightsFile } from './importWeights';
 import { pytorchProjectFiles, weightsStem, type ProjectWeights } from './project';
 
 /**
@@ -158,7 +159,8 @@ describe.skipIf(unavailable !== null)('the exported PyTorch project', () => {
     const student = modelPlan(studio.plan, studentId);
     const reimported = buildModel(student.architecture, { taps: [], seed: 99 });
     try {
-      setLayerWeights(reimported, readWeights(path.join(out, 'checkpoints', weightsStem(studentId))));
+      const stem = path.join(out, 'checkpoints', weightsStem(studentId));
+      setLayerWeights(reimported, importWeightsFile(student.architecture, JSON.parse(readFileSync(`${stem}.json`, 'utf8')), readFileSync(`${stem}.bin`), stem));
       const accuracy = await evaluateAccuracy(reimported, data.test, data.info);
       expect(Math.abs(accuracy - results[studentId].testAccuracy)).toBeLessThanOrEqual(1 / TEST_IMAGES);
     } finally {
