@@ -51,8 +51,8 @@ studio's; the definitions, settings and schedules are.
 ## Back to the studio
 
 \`runs/latest/checkpoints/<model id>.json\` + \`.bin\` are in the studio's weights format (float32,
-tfjs layouts). In the studio, select the network's node and use **Load weights…** in the Export
-panel with both files: the network can then be viewed, evaluated and exported to ONNX or the
-Atlas bundle like one trained in the studio.
+tfjs layouts). In the studio, open this experiment and choose both files with **Load weights
+(.json + .bin)** in the Export panel (the file name must be the model's id): the network is then
+exported to ONNX or the Atlas bundle, verified, like one trained in the studio.
 `;
 }

@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import os
+import re
 import time
 
 import numpy as np
@@ -158,7 +159,9 @@ class Experiment:
             for model_id in phase["trains"]:
                 self.results[model_id] = {"testAccuracy": self.evaluate(model_id), "trained": True}
                 if self.ctx.main:
-                    studio_weights.save(self.nets[model_id], os.path.join(self.args.out, "checkpoints", model_id.replace("/", "__")))
+                    # Named as the studio names weights files (project.ts weightsStem), so Load weights finds the model.
+                    stem = re.sub(r"[^A-Za-z0-9_.-]", "__", model_id)
+                    studio_weights.save(self.nets[model_id], os.path.join(self.args.out, "checkpoints", stem))
         if self.ctx.main:
             with open(os.path.join(self.args.out, "results.json"), "w") as file:
                 json.dump(self.results, file, indent=2)
