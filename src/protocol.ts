@@ -8,6 +8,7 @@ import type { ModelRole } from './graph/schema';
 import type { ExperimentResults } from './results';
 import type { ArchitectureSpec, LayerWeights } from './models/spec';
 import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
+import type { PyTorchProjectInput } from './export/pytorch/project';
 import type { ExperimentFile } from './graph/schema';
 import type { GuidanceProgress, GuidanceReport, GuidanceSearchOptions } from './train/guidanceSearch';
 import type { BackendProbeRecord } from './backendChoice';
@@ -195,13 +196,16 @@ export type ExportCommand =
       expectedLogits: Float32Array[];
     }
   /** The whole export in the worker: tfjs logits, ONNX, verification, then bundle and tfjs zip. */
-  | { type: 'export'; requestId: string; request: ExportJobRequest };
+  | { type: 'export'; requestId: string; request: ExportJobRequest }
+  /** Zips the generated PyTorch project (src/export/pytorch) off the page. */
+  | { type: 'pytorchProject'; requestId: string; input: PyTorchProjectInput };
 
 export type ExportWorkerMessage =
   | { type: 'verified'; requestId: string; report: VerificationReport }
   | { type: 'verifyFailed'; requestId: string; message: string }
   | { type: 'exported'; requestId: string; result: ExportJobResult }
-  | { type: 'exportFailed'; requestId: string; message: string; layerId?: string };
+  | { type: 'exportFailed'; requestId: string; message: string; layerId?: string }
+  | { type: 'pytorchProjectReady'; requestId: string; zip: Uint8Array; fileName: string };
 
 // ---------- guidance-path search worker ----------
 

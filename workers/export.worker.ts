@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { OnnxExportError } from '../src/export/errors';
 import { runExportJob } from '../src/export/exportJob';
+import { pytorchProjectZip } from '../src/export/pytorch/project';
 import { compareLogits, createOrtRunner, type OrtModule } from '../src/export/verify';
 import type { ExportCommand, ExportWorkerMessage } from '../src/protocol';
 import { errorMessage } from '../src/errorMessage';
@@ -24,6 +25,7 @@ let backendReady: Promise<boolean> | null = null;
 
 function post(message: ExportWorkerMessage): void {
   const transfer: Transferable[] = [];
+  if (message.type === 'pytorchProjectReady') transfer.push(message.zip.buffer as ArrayBuffer);
   if (message.type === 'exported') {
     const { onnx, bundle, tfjsZip } = message.result;
     for (const bytes of [onnx, bundle, tfjsZip]) if (bytes) transfer.push(bytes.buffer as ArrayBuffer);
@@ -48,6 +50,15 @@ async function handle(command: ExportCommand): Promise<void> {
       post({ type: 'verified', requestId: command.requestId, report: compareLogits(command.expectedLogits, actual, classes) });
     } catch (error) {
       post({ type: 'verifyFailed', requestId: command.requestId, message: errorMessage(error) });
+    }
+    return;
+  }
+  if (command.type === 'pytorchProject') {
+    try {
+      const { zip, fileName } = pytorchProjectZip(command.input);
+      post({ type: 'pytorchProjectReady', requestId: command.requestId, zip, fileName });
+    } catch (error) {
+      post({ type: 'exportFailed', requestId: command.requestId, message: errorMessage(error) });
     }
     return;
   }

@@ -8,6 +8,8 @@ import { useExportJob } from './useExportJob';
 import { ExportModelPicker } from './ExportModelPicker';
 import { exportedModelId } from './exportedModel';
 import { ModelCardView, VerifyResult } from './ExportViews';
+import { PyTorchProjectButton } from './PyTorchProjectButton';
+import { LoadWeightsInput } from './LoadWeightsInput';
 import { downloadFile } from '../download';
 import { useTexts } from '../i18n/texts';
 import { exportTexts } from '../i18n/catalogs/export';
@@ -72,6 +74,7 @@ export function ExportPanel() {
     <section className="export-panel" data-testid="export-panel" aria-label={tx.region}>
       <h3 className="export-panel__title">{tx.title(trained ? trained.label : null)}</h3>
       <ExportModelPicker models={trainedModels} chosen={modelId} onChoose={setChosenId} />
+      <LoadWeightsInput onLoaded={setChosenId} />
       {!trained && !graphStudent.ok && <p className="export-panel__error">{graphStudent.message}</p>}
       {mismatch && <p className="export-panel__note" data-testid="export-mismatch-note">{mismatch}</p>}
       {trained && sweep !== null && trainedResult && (
@@ -128,6 +131,7 @@ export function ExportPanel() {
           onClick={() => useStudio.getState().saveExperiment()}>
           {tx.downloadExperiment}
         </button>
+        <PyTorchProjectButton />
       </div>
     </section>
   );
