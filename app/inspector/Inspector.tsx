@@ -145,7 +145,7 @@ function ProblemFixButton({ fix }: { fix: GraphFix }) {
   return (
     <button type="button" className="problem-fix" data-testid="problem-fix" title={tx.fixTitle}
       onClick={() => useStudio.getState().applyFix(fix)}>
-      {fix.label}
+      {tx.fixUseArchitectures([...new Set(fix.architectures.map((entry) => entry.presetId))].join(' / '))}
     </button>
   );
 }
