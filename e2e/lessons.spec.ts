@@ -211,3 +211,69 @@ test('presenter view at 1280 x 720: the card\'s text is 14 px or more, and its o
   expect(box!.y + box!.height).toBeLessThanOrEqual(720);
   await page.screenshot({ path: 'test-results/lesson-presenter-1280x720.png' });
 });
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box): boolean =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The part of `box` inside `clip`, or null. */
+function clipped(box: Box, clip: Box): Box | null {
+  const x = Math.max(box.x, clip.x);
+  const y = Math.max(box.y, clip.y);
+  const right = Math.min(box.x + box.width, clip.x + clip.width);
+  const bottom = Math.min(box.y + box.height, clip.y + clip.height);
+  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
+}
+
+/** The graph's nodes as seen on screen: each box cut to the canvas (the rest of a node is hidden). */
+async function visibleNodeBoxes(page: Page): Promise<{ id: string; box: Box }[]> {
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const boxes: { id: string; box: Box }[] = [];
+  for (const node of await page.locator('.react-flow__node').all()) {
+    const box = await node.boundingBox();
+    const seen = box === null ? null : clipped(box, canvas);
+    if (seen !== null) boxes.push({ id: await node.getAttribute('data-id') ?? '?', box: seen });
+  }
+  return boxes;
+}
+
+test('presenter view at 1280 x 720: the minimised card leaves the graph\'s nodes free, reads at 14 px, and stays minimised', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/?present=1&backend=wasm');
+  await expect(page.locator('.studio--presenter')).toHaveCount(1);
+  await startLesson(page, 'soft-targets');
+  const next = card(page).getByTestId('lesson-next');
+  await page.getByTestId('node-kd').click();
+  await next.click();
+  await card(page).getByTestId('lesson-control').fill('8');
+  await next.click();
+  await card(page).getByTestId('lesson-control').fill('20');
+  await next.click();
+  // Step 4 rings the explorer button on the right, so the card docks left: over the graph.
+  await expect(card(page).getByTestId('lesson-step-count')).toHaveText('Step 4 of 4');
+  await expect(card(page)).toHaveClass(/lesson-card--left/);
+  const full = (await card(page).boundingBox())!;
+  const covered = (await visibleNodeBoxes(page)).filter(({ box }) => overlaps(box, full)).map(({ id }) => id);
+  expect(covered, 'open, the card covers nodes at this size: what the toggle is for').not.toEqual([]);
+
+  await card(page).getByTestId('lesson-minimise').click();
+  await expect(card(page)).toHaveAttribute('data-minimised', 'true');
+  await expect(card(page).getByTestId('lesson-text')).toHaveCount(0);
+  await expect(card(page).getByTestId('lesson-step-count')).toHaveText('Step 4 of 4');
+  const small = (await card(page).boundingBox())!;
+  expect(small.height).toBeLessThan(full.height / 3);
+  const nodes = await visibleNodeBoxes(page);
+  expect(nodes.length).toBeGreaterThanOrEqual(3);
+  expect(nodes.filter(({ box }) => overlaps(box, small)).map(({ id }) => id)).toEqual([]);
+  expect(await smallCardTexts(page)).toEqual([]);
+  await page.screenshot({ path: 'test-results/lesson-presenter-minimised-1280x720.png' });
+
+  // Remembered across a reload; restoring brings the whole step back.
+  await page.reload();
+  await page.getByTestId('open-lessons').click();
+  await page.getByTestId('lesson-resume-soft-targets').click();
+  await expect(card(page)).toHaveAttribute('data-minimised', 'true');
+  await card(page).getByTestId('lesson-minimise').click();
+  await expect(card(page)).toHaveAttribute('data-minimised', 'false');
+  await expect(card(page).getByTestId('lesson-text')).toBeVisible();
+});

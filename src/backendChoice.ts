@@ -189,3 +189,9 @@ export function decideBackend(outcomes: readonly ProbeOutcome[]): BackendDecisio
 export function reasonFromStoredProbe(decision: BackendDecision, record: BackendProbeRecord): string {
   return `${decision.reason} (measured ${record.measuredAt.slice(0, 10)} on this device; Re-measure to repeat)`;
 }
+
+/** The worker's reasons that are fixed sentences, so the page can show them in its language (measured reasons carry numbers and stay English). */
+export const FIXED_BACKEND_REASONS = {
+  chosen: 'chosen in the backend selector',
+  firstStarted: 'the first backend that started',
+} as const;

@@ -8,7 +8,7 @@ import type { BackendName, BackendPreference } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { errorMessage } from '../src/errorMessage';
 import {
-  BACKEND_LABELS, decideBackend, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
+  BACKEND_LABELS, decideBackend, FIXED_BACKEND_REASONS, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
   webGlAdapterFacts, webGpuAdapterFacts, type AdapterFacts, type BackendProbeRecord, type DeviceFacts, type ProbeOutcome,
 } from '../src/backendChoice';
 import { measureTrainingSpeed } from '../src/train/speedProbe';
@@ -226,8 +226,8 @@ async function chooseInOrder(order: BackendName[], preference: BackendPreference
       const reason =
         failures.length === 0
           ? preference === 'auto'
-            ? 'the first backend that started'
-            : 'chosen in the backend selector'
+            ? FIXED_BACKEND_REASONS.firstStarted
+            : FIXED_BACKEND_REASONS.chosen
           : `${failures.join('; ')}; using ${BACKEND_LABELS[name]}`;
       return { backend: name, reason };
     }

@@ -53,7 +53,10 @@ export function Canvas() {
     setDerivedFrom(inputs);
     setFlowNodes((previous) => toFlowNodes(experiment, problems, selectedNodes, previous));
   }
-  const flowEdges = useMemo(() => toFlowEdges(experiment, selectedEdges), [experiment, selectedEdges]);
+  const flowEdges = useMemo(() => {
+    const name = (id: string) => experiment.nodes.find((node) => node.id === id)?.label || id;
+    return toFlowEdges(experiment, selectedEdges, (source, target) => tx.edgeLabel(name(source), name(target)));
+  }, [experiment, selectedEdges, tx]);
 
   const onNodesChange = useCallback((changes: NodeChange<StudioFlowNode>[]) => {
     setFlowNodes((nodes) => applyNodeChanges(changes, nodes));

@@ -100,10 +100,14 @@ function portTypeOf(file: ExperimentFile, nodeId: string, port: string): PortTyp
   return def?.type ?? 'loss';
 }
 
-export function toFlowEdges(file: ExperimentFile, selectedIds: ReadonlySet<string>): StudioFlowEdge[] {
+/** `ariaLabel` names an edge for screen readers (React Flow's own is English: "Edge from a to b"). */
+export function toFlowEdges(
+  file: ExperimentFile, selectedIds: ReadonlySet<string>, ariaLabel?: (source: string, target: string) => string,
+): StudioFlowEdge[] {
   return file.edges.map((edge) => {
     const portType = portTypeOf(file, edge.source, edge.sourcePort);
     return {
+      ...(ariaLabel === undefined ? {} : { ariaLabel: ariaLabel(edge.source, edge.target) }),
       id: edge.id,
       source: edge.source,
       sourceHandle: edge.sourcePort,

@@ -5,6 +5,8 @@
  */
 import { errorMessage } from '../../src/errorMessage';
 import type { HistoryRun } from './historyRecord';
+import { storeTextsNow } from '../store/storeTexts';
+import { historyTexts } from '../i18n/catalogs/history';
 
 export interface HistoryDatabase {
   list(): Promise<HistoryRun[]>;
@@ -65,14 +67,18 @@ export function historyDatabase(): HistoryDatabase {
 }
 
 /** What to tell the user when the history could not be written: the run itself is never affected. */
-export function historyFailureMessage(action: string, error: unknown): string {
+/** What the history was doing when storage failed (named runs by their name). */
+export type HistoryAction =
+  | { kind: 'read' }
+  | { kind: 'save' | 'delete' | 'keep'; name: string };
+
+/** Why a history operation failed, in the interface language: the run on screen is never affected. */
+export function historyFailureMessage(action: HistoryAction, error: unknown): string {
+  const tx = storeTextsNow(historyTexts);
+  const doing = action.kind === 'read' ? tx.failedRead : action.kind === 'save' ? tx.failedSave(action.name)
+    : action.kind === 'delete' ? tx.failedDelete(action.name) : tx.failedKeep(action.name);
   const name = error instanceof DOMException ? error.name : '';
-  if (name === 'QuotaExceededError') {
-    return `Browser storage is full, so ${action} failed. Delete old runs in History to make room; the run and its results on screen are unaffected.`;
-  }
-  if (name === 'InvalidStateError' || name === 'SecurityError' || name === 'UnknownError') {
-    return `History is unavailable in this window (private browsing or blocked site storage), so ${action} failed. ` +
-      'The run and its results on screen are unaffected.';
-  }
-  return `History storage failed, so ${action} failed (${errorMessage(error)}). The run and its results on screen are unaffected.`;
+  if (name === 'QuotaExceededError') return tx.storageFull(doing);
+  if (name === 'InvalidStateError' || name === 'SecurityError' || name === 'UnknownError') return tx.storageUnavailable(doing);
+  return tx.storageFailed(doing, errorMessage(error));
 }

@@ -32,7 +32,7 @@ export function startHistoryRecorder(
     if (record === null) return;
     // Never awaited by the run: a failed write costs only the history entry.
     database.put(record).then(() => onStored(record), (error: unknown) => {
-      reportFailure(historyFailureMessage(`keeping "${record.name}" in History`, error));
+      reportFailure(historyFailureMessage({ kind: 'keep', name: record.name }, error));
     });
   });
 }

@@ -66,7 +66,7 @@ export const useHistory = create<HistoryState>()((set, get) => ({
       set((state) => ({ runs, loaded: true, selected: state.selected.filter((id) => runs.some((run) => run.id === id)) }));
     } catch (error) {
       set({ loaded: true });
-      reportFailure(historyFailureMessage('reading the run history', error));
+      reportFailure(historyFailureMessage({ kind: 'read' }, error));
     }
     set({ storage: await estimateStorage() });
   },
@@ -79,7 +79,7 @@ export const useHistory = create<HistoryState>()((set, get) => ({
       await database.put(updated);
       set((state) => ({ runs: state.runs.map((one) => (one.id === id ? updated : one)) }));
     } catch (error) {
-      reportFailure(historyFailureMessage(`saving the changes to "${run.name}"`, error));
+      reportFailure(historyFailureMessage({ kind: 'save', name: run.name }, error));
     }
   },
   remove: async (id) => {
@@ -88,7 +88,7 @@ export const useHistory = create<HistoryState>()((set, get) => ({
       await database.remove(id);
       set((state) => ({ runs: state.runs.filter((one) => one.id !== id), selected: state.selected.filter((one) => one !== id) }));
     } catch (error) {
-      reportFailure(historyFailureMessage(`deleting "${run?.name ?? id}"`, error));
+      reportFailure(historyFailureMessage({ kind: 'delete', name: run?.name ?? id }, error));
     }
     set({ storage: await estimateStorage() });
   },

@@ -59,7 +59,7 @@ function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
     <div className="inspector__section">
       <ChoiceField label={tx.dataset} testId="field-datasetId" value={node.params.datasetId} choices={choices}
         onChange={(datasetId) => patchParams(node.id, { datasetId })} />
-      {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} {info.citation}</p>}
+      {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} <cite className="citation" data-testid="dataset-citation">{info.citation}</cite></p>}
       {info?.prepareOnDemand === true && <p className="muted" data-testid="dataset-on-demand">{tx.preparedOnDemand(info.id)}</p>}
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
       <BooleanField label={tx.flip} testId="field-augmentFlip" value={node.params.augmentFlip === true} description={tx.flipHelp}
@@ -145,7 +145,7 @@ function ProblemFixButton({ fix }: { fix: GraphFix }) {
   return (
     <button type="button" className="problem-fix" data-testid="problem-fix" title={tx.fixTitle}
       onClick={() => useStudio.getState().applyFix(fix)}>
-      {fix.label}
+      {tx.fixUseArchitectures([...new Set(fix.architectures.map((entry) => entry.presetId))].join(' / '))}
     </button>
   );
 }
@@ -157,7 +157,7 @@ function ExperimentSummary() {
   const tx = useTexts(inspectorTexts);
   return (
     <div className="inspector__section">
-      {description && <p>{description}</p>}
+      {description && <p data-testid="experiment-description">{description}</p>}
       <p className="muted">{tx.summary(nodeCount, errorCount)}</p>
       <p className="muted small">{tx.shortcuts}</p>
     </div>

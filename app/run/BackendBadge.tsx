@@ -1,4 +1,4 @@
-import { BACKEND_LABELS } from '../../src/backendChoice';
+import { BACKEND_LABELS, FIXED_BACKEND_REASONS } from '../../src/backendChoice';
 import { useStudio } from '../store';
 import { useTexts } from '../i18n/texts';
 import { runTexts } from '../i18n/catalogs/run';
@@ -16,15 +16,18 @@ export function BackendBadge() {
       </span>
     );
   }
+  // The worker's fixed sentences are shown in the interface language; measured reasons (numbers) stay as sent.
+  const reason = backend.reason === FIXED_BACKEND_REASONS.chosen ? tx.backendReasonChosen
+    : backend.reason === FIXED_BACKEND_REASONS.firstStarted ? tx.backendReasonFirstStarted : backend.reason;
   return (
     <span
       className="backend-badge"
       data-testid="backend-badge"
       data-backend={backend.name}
-      title={`${BACKEND_LABELS[backend.name]}: ${backend.reason}`}
+      title={`${BACKEND_LABELS[backend.name]}: ${reason}`}
     >
       <strong>{BACKEND_LABELS[backend.name]}</strong>
-      <span className="backend-badge__reason" data-testid="backend-reason">— {backend.reason}</span>
+      <span className="backend-badge__reason" data-testid="backend-reason">— {reason}</span>
     </span>
   );
 }

@@ -12,6 +12,7 @@ import { errorMessage } from '../../src/errorMessage';
 import { backendProbeStore, browserStorage, type BackendProbeStore } from './backendProbeStore';
 import { currentLanguage, type Language } from '../i18n/language';
 import { runTexts } from '../i18n/catalogs/run';
+import { problemText } from '../i18n/blocks/problemTexts';
 
 /**
  * Owns the training worker: compiles the graph, starts runs, forwards pause/resume/stop, and folds
@@ -100,7 +101,8 @@ export function createRunController(access: RunControllerAccess): RunController 
 
   const probeStore = access.probeStore ?? backendProbeStore(browserStorage());
   // Messages are written once, in the language of that moment (they are kept in the run state and the journal).
-  const texts = () => runTexts[(access.language ?? currentLanguage)()];
+  const language = access.language ?? currentLanguage;
+  const texts = () => runTexts[language()];
 
   const enqueue = (message: TrainWorkerMessage): void => {
     // Auto measured this device: later runs reuse the numbers instead of measuring again.
@@ -186,7 +188,7 @@ export function createRunController(access: RunControllerAccess): RunController 
       plan = compileExperiment(withStudentSeedOffset(sweepExperiment, currentSeed(sweep).index));
     } catch (error) {
       access.updateRun((current) => ({ ...current, sweep: endSweep(sweep) }));
-      reportError(describeCompileFailure(error, sweepExperiment, texts()));
+      reportError(describeCompileFailure(error, sweepExperiment, language()));
       return;
     }
     launch(plan, run.selection, { sweep, paramSweep: null }, [...run.log, sweepLogLine(sweep)]);
@@ -224,7 +226,7 @@ export function createRunController(access: RunControllerAccess): RunController 
       try {
         plan = compileExperiment(experiment);
       } catch (error) {
-        reportError(describeCompileFailure(error, experiment, texts()));
+        reportError(describeCompileFailure(error, experiment, language()));
         return;
       }
       let sweep: SeedSweep | null = null;
@@ -257,7 +259,7 @@ export function createRunController(access: RunControllerAccess): RunController 
         // Every variant compiled now: a sweep never stops halfway on a graph it could have refused.
         plans = expanded.variants.map((variant) => compileExperiment(variant.experiment));
       } catch (error) {
-        reportError(describeCompileFailure(error, experiment, texts()));
+        reportError(describeCompileFailure(error, experiment, language()));
         return;
       }
       const paramSweep = startParamSweep(experiment.name, axes.map(({ label, symbol, values }) => ({ label, symbol, values })),
@@ -286,7 +288,8 @@ export function createRunController(access: RunControllerAccess): RunController 
 }
 
 /** Turns a GraphCompileError (or anything thrown while compiling) into reasons a user can act on. */
-export function describeCompileFailure(error: unknown, experiment: ExperimentFile, tx: (typeof runTexts)['en']): RunError {
+export function describeCompileFailure(error: unknown, experiment: ExperimentFile, language: Language): RunError {
+  const tx = runTexts[language];
   if (error instanceof GraphCompileError && error.problems.length > 0) {
     const labels = new Map(experiment.nodes.map((node) => [node.id, node.label]));
     return {
@@ -294,7 +297,8 @@ export function describeCompileFailure(error: unknown, experiment: ExperimentFil
       message: tx.graphProblems,
       problems: error.problems.map((problem) => {
         const label = problem.nodeId === null ? undefined : labels.get(problem.nodeId);
-        return label === undefined ? problem.message : `${label}: ${problem.message}`;
+        const text = problemText(problem, experiment, language);
+        return label === undefined ? text : `${label}: ${text}`;
       }),
     };
   }

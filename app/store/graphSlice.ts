@@ -76,7 +76,7 @@ export function problemsOf(file: ExperimentFile): GraphProblem[] {
   } catch (error) {
     // Validation must never take the editor down; show its failure as a graph-level problem.
     const message = errorMessage(error);
-    return [{ nodeId: null, severity: 'error', message: storeTextsNow(storeTexts).validationFailed(message) }];
+    return [{ nodeId: null, severity: 'error', message: storeTextsNow(storeTexts).validationFailed(message), detail: { code: 'validationFailed', error: message } }];
   }
 }
 

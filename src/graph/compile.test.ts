@@ -37,6 +37,7 @@ describe('resolveAdapter', () => {
     expect(resolveAdapter('conv3x3', [14, 14, 8], [14, 14, 8])).toEqual({ ok: true, kind: 'conv3x3', outputShape: [14, 14, 8] });
     expect(resolveAdapter('dense', [14, 14, 4], [14, 14, 8])).toEqual({
       ok: false, reason: 'A dense adapter maps vectors, but student [14, 14, 4], teacher [14, 14, 8]: use a conv1x1 adapter for maps or layers after flatten.',
+      detail: { code: 'adapterDenseNeedsVectors', student: '[14, 14, 4]', teacher: '[14, 14, 8]' },
     });
     expect(resolveAdapter('conv1x1', [12], [16]).ok).toBe(false);
     expect(resolveAdapter('none', [12], [12])).toEqual({ ok: true, kind: null, outputShape: [12] });

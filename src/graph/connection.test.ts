@@ -147,6 +147,9 @@ describe('checkConnection: a network cannot teach itself with the very same tens
     graph.file.edges = graph.file.edges.filter((edge) => !(edge.target === kd.id && edge.targetPort === 'teacherLogits'));
     graph.force('peer1', 'logits', kd.id, 'teacherLogits');
     expect(validateGraph(graph.file).filter((problem) => problem.nodeId === kd.id)).toEqual([
-      { nodeId: kd.id, severity: 'error', message: selfTaught('"Peer 1"', '"KD (soft targets)"') }]);
+      {
+        nodeId: kd.id, severity: 'error', message: selfTaught('"Peer 1"', '"KD (soft targets)"'),
+        detail: { code: 'edgeRefused', refusal: { code: 'other', text: selfTaught('"Peer 1"', '"KD (soft targets)"') } },
+      }]);
   });
 });

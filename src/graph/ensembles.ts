@@ -4,6 +4,7 @@ import type { ExperimentFile, GraphNode, NodeOf } from './schema';
 import { describeNode } from './nodeKinds';
 import { edgesInto, edgesOutOf, formatShape, nodeById } from './queries';
 import { summarizeModel } from './shapes';
+import type { ProblemDetail } from './problemDetail';
 
 /**
  * Ensembles of networks (born-again networks, Furlanello et al. 2018): an Ensemble node averages the
@@ -35,13 +36,24 @@ export function ensembleLogitsShape(experiment: ExperimentFile, ensemble: NodeOf
   return shapes.every((shape) => shape !== null && formatShape(shape) === formatShape(first)) ? first : null;
 }
 
-/** Why the members' probabilities cannot be averaged (they give different classes), or null. */
-export function ensembleClassesProblem(experiment: ExperimentFile, ensemble: NodeOf<'ensemble'>): string | null {
-  const known = ensembleMembers(experiment, ensemble)
+function memberClasses(experiment: ExperimentFile, ensemble: NodeOf<'ensemble'>): { model: NodeOf<'model'>; classes: string }[] {
+  return ensembleMembers(experiment, ensemble)
     .flatMap((model) => {
       const shape = logitsShape(model);
       return shape === null ? [] : [{ model, classes: formatShape(shape) }];
     });
+}
+
+/** The members' logits shapes when they differ (as data, for the interface's languages), or null. */
+export function ensembleClassesDetail(experiment: ExperimentFile, ensemble: NodeOf<'ensemble'>): ProblemDetail | null {
+  const known = memberClasses(experiment, ensemble);
+  if (new Set(known.map(({ classes }) => classes)).size <= 1) return null;
+  return { code: 'ensembleClasses', members: known.map(({ model, classes }) => ({ model: model.id, classes })) };
+}
+
+/** Why the members' probabilities cannot be averaged (they give different classes), or null. */
+export function ensembleClassesProblem(experiment: ExperimentFile, ensemble: NodeOf<'ensemble'>): string | null {
+  const known = memberClasses(experiment, ensemble);
   if (new Set(known.map(({ classes }) => classes)).size <= 1) return null;
   const list = known.map(({ model, classes }) => `${describeNode(model)} ${classes}`).join(', ');
   return `${describeNode(ensemble)} averages class probabilities, so its members must give the same classes, but they give ` +

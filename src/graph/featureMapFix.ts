@@ -5,6 +5,7 @@ import { describeNode } from './nodeKinds';
 import { lossSides } from './phases';
 import { nodesOfKind } from './queries';
 import { summarizeModel } from './shapes';
+import type { ProblemDetail } from './problemDetail';
 
 /**
  * Losses that compare [H, W, C] feature maps (attention transfer, FSP, NST, FT) cannot read an MLP,
@@ -31,7 +32,7 @@ export function hasFeatureMaps(model: NodeOf<'model'>): boolean {
  * The problem of a feature-map loss whose models have no feature maps: the models it is wired to,
  * or every model of the graph when it is not wired yet and no model has maps. Null when it can work.
  */
-export function featureMapProblem(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, loss: LossDefinition): { message: string; fix: GraphFix } | null {
+export function featureMapProblem(experiment: ExperimentFile, lossNode: NodeOf<'loss'>, loss: LossDefinition): { message: string; fix: GraphFix; detail: ProblemDetail } | null {
   if (loss.needsFeatureMaps !== true) return null;
   const models = nodesOfKind(experiment, 'model');
   const sides = lossSides(experiment, lossNode);
@@ -47,6 +48,7 @@ export function featureMapProblem(experiment: ExperimentFile, lossNode: NodeOf<'
   return {
     message: `${loss.label} compares [H, W, C] feature maps from convolution layers, and ${names} ${mlps.length > 1 ? 'are MLPs' : 'is an MLP'} without any: `
       + `switch to the CNN presets (${CNN_PRESETS.teacher} for teachers, ${CNN_PRESETS.learner} for the others).`,
+    detail: { code: 'needsFeatureMaps', models: mlps.map((model) => model.id), teacherPreset: CNN_PRESETS.teacher, learnerPreset: CNN_PRESETS.learner },
     fix: { kind: 'useArchitectures', label: `Use ${[...new Set(architectures.map((a) => a.presetId))].join(' / ')}`, architectures },
   };
 }

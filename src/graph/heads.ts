@@ -5,6 +5,7 @@ import type { ExperimentFile, NodeOf } from './schema';
 import { describeNode } from './nodeKinds';
 import { formatShape, modelFeeding, nodesOfKind, sourceOf } from './queries';
 import { layerShape } from './shapes';
+import type { ProblemDetail } from './problemDetail';
 
 /**
  * Auxiliary classifiers (self-distillation, Zhang et al. 2019, "Be Your Own Teacher"): a head node
@@ -17,7 +18,7 @@ export const classifierIdFor = (headNodeId: string): string => `classifier-${hea
 
 export type HeadResolution =
   | { status: 'unknown' }
-  | { status: 'invalid'; reason: string }
+  | { status: 'invalid'; reason: string; detail: ProblemDetail }
   | { status: 'ok'; guided: NodeOf<'guided'>; model: NodeOf<'model'>; layerId: string; inputShape: Shape; classes: number };
 
 /** The guided node feeding a head's Feature input, if one does. */
@@ -48,6 +49,7 @@ export function resolveHead(experiment: ExperimentFile, head: NodeOf<'head'>): H
   if (inputShape.length !== 1 && inputShape.length !== 3) {
     return {
       status: 'invalid',
+      detail: { code: 'headInputShape', model: model.id, layer: guided.params.layerId, shape: formatShape(inputShape) },
       reason: `${describeNode(head)} classifies a vector or an [H, W, C] map, but layer '${guided.params.layerId}' of ` +
         `${describeNode(model)} gives ${formatShape(inputShape)}: tap another layer.`,
     };

@@ -79,11 +79,12 @@ describe('auxiliary classifier (head) node', () => {
     const graph = withHead();
     graph.add(createNode('head', { id: 'idle', label: 'Idle head' }));
     expect(validateGraph(graph.file).filter((problem) => problem.nodeId === 'idle')).toEqual([
-      { nodeId: 'idle', severity: 'error', message: 'Connect the Feature of a Guided node (a layer of a student, assistant or peer) to "Idle head".' },
+      { nodeId: 'idle', severity: 'error', message: 'Connect the Feature of a Guided node (a layer of a student, assistant or peer) to "Idle head".', detail: { code: 'headUnconnected' } },
       {
         nodeId: 'idle', severity: 'warning',
         message: '"Idle head" feeds no loss: connect its Logits to Cross-entropy and to the student side of a KD block whose teacher side ' +
           'is the network\'s own Logits, or delete it.',
+        detail: { code: 'headFeedsNoLoss' },
       },
     ]);
   });

@@ -8,6 +8,7 @@ import type { AdapterKind, ExperimentFile, GraphEdge, NodeOf } from './schema';
 import { edgesInto, edgesOutOf, formatShape, modelFeeding, nodeById } from './queries';
 import { headLogitsShape } from './heads';
 import { ensembleLogitsShape } from './ensembles';
+import type { AdapterProblem } from './problemDetail';
 
 /**
  * Shapes flowing along the graph (batch axis excluded), computed from the architectures without
@@ -64,7 +65,7 @@ export type ConcreteAdapterKind = 'conv1x1' | 'conv3x3' | 'dense';
 
 export type AdapterResolution =
   | { ok: true; kind: ConcreteAdapterKind | null; outputShape: Shape }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; detail: AdapterProblem };
 
 const isMap = (shape: Shape): boolean => shape.length === 3;
 const isVector = (shape: Shape): boolean => shape.length === 1;
@@ -77,26 +78,33 @@ const sameSpatial = (a: Shape, b: Shape): boolean => isMap(a) && isMap(b) && a[0
  */
 export function resolveAdapter(choice: AdapterKind, student: Shape, teacher: Shape): AdapterResolution {
   const shapes = `student ${formatShape(student)}, teacher ${formatShape(teacher)}`;
+  const both = { student: formatShape(student), teacher: formatShape(teacher) };
   if (choice === 'none' || choice === 'auto') {
     if (sameShape(student, teacher)) return { ok: true, kind: null, outputShape: [...teacher] };
     if (choice === 'none') {
-      return { ok: false, reason: `Shapes differ (${shapes}) and the adapter is 'none': set the guided node's adapter to 'auto'.` };
+      return {
+        ok: false, detail: { code: 'adapterNoneButShapesDiffer', ...both },
+        reason: `Shapes differ (${shapes}) and the adapter is 'none': set the guided node's adapter to 'auto'.`,
+      };
     }
     if (sameSpatial(student, teacher)) return { ok: true, kind: 'conv1x1', outputShape: [...teacher] };
     if (isVector(student) && isVector(teacher)) return { ok: true, kind: 'dense', outputShape: [...teacher] };
     return {
-      ok: false,
+      ok: false, detail: { code: 'adapterImpossible', ...both },
       reason: `No adapter can map ${shapes}: convolutions keep H x W and dense maps vectors. ` +
         'Pick guide and guided layers with the same spatial size (or both after flatten).',
     };
   }
   if (choice === 'dense') {
     if (isVector(student) && isVector(teacher)) return { ok: true, kind: 'dense', outputShape: [...teacher] };
-    return { ok: false, reason: `A dense adapter maps vectors, but ${shapes}: use a conv1x1 adapter for maps or layers after flatten.` };
+    return {
+      ok: false, detail: { code: 'adapterDenseNeedsVectors', ...both },
+      reason: `A dense adapter maps vectors, but ${shapes}: use a conv1x1 adapter for maps or layers after flatten.`,
+    };
   }
   if (sameSpatial(student, teacher)) return { ok: true, kind: choice, outputShape: [...teacher] };
   return {
-    ok: false,
+    ok: false, detail: { code: 'adapterConvNeedsMaps', kind: choice, ...both },
     reason: `A ${choice} adapter keeps H x W, so both features must be maps of the same spatial size (${shapes}). ` +
       'Pick layers with matching H x W, or a dense adapter for vectors.',
   };
@@ -143,7 +151,7 @@ export function adapterTargets(experiment: ExperimentFile, guided: NodeOf<'guide
 export type GuidedAdapter =
   | { status: 'none' }
   | { status: 'adapter'; kind: ConcreteAdapterKind; inputShape: Shape; outputShape: Shape }
-  | { status: 'invalid'; reason: string };
+  | { status: 'invalid'; reason: string; detail: AdapterProblem };
 
 /**
  * The one adapter of a guided node (shared by the adapter-needing losses it feeds). 'none' also
@@ -158,12 +166,13 @@ export function guidedAdapter(experiment: ExperimentFile, guided: NodeOf<'guided
   if (conflicting !== undefined) {
     return {
       status: 'invalid',
+      detail: { code: 'adapterConflict', first: formatShape(first), second: formatShape(conflicting.teacherShape) },
       reason: `The guided layer feeds losses whose guides have different shapes (${formatShape(first)} and ` +
         `${formatShape(conflicting.teacherShape)}); one adapter cannot map to both. Use a second guided node.`,
     };
   }
   const resolution = resolveAdapter(guided.params.adapter, feature.shape, first);
-  if (!resolution.ok) return { status: 'invalid', reason: resolution.reason };
+  if (!resolution.ok) return { status: 'invalid', reason: resolution.reason, detail: resolution.detail };
   if (resolution.kind === null) return { status: 'none' };
   return { status: 'adapter', kind: resolution.kind, inputShape: [...feature.shape], outputShape: resolution.outputShape };
 }

@@ -1,5 +1,5 @@
 import type { ExperimentFile, GraphNode, ModelRole, NodeOf } from './schema';
-import type { Report } from './validate';
+import type { Report } from './validateReport';
 import { describeNode, rolesOfSide } from './nodeKinds';
 import { analyzeChain, analyzeChains, initialSeeds, orderChains, type ChainAnalysis } from './phases';
 import { canonicalJson } from './contentHash';
@@ -43,13 +43,15 @@ export function checkTrainUpTo(experiment: ExperimentFile, node: NodeOf<'trainer
   const one = learners.length === 1;
   if (having.length === 0) {
     report(node.id, 'error', `'Train up to' names '${trainUpTo}', which is not a layer of ${listNames(learners, 'or')} ` +
-      `(${one ? 'the network' : 'the networks'} this stage trains): pick one of ${one ? 'its' : 'their'} layers or clear it.`);
+      `(${one ? 'the network' : 'the networks'} this stage trains): pick one of ${one ? 'its' : 'their'} layers or clear it.`,
+    { code: 'trainUpToUnknown', layer: trainUpTo, models: learners.map((model) => model.id) });
     return;
   }
   if (having.length < learners.length) {
     const whole = learners.filter((model) => !having.includes(model));
     report(node.id, 'warning', `'Train up to' '${trainUpTo}' is a layer of ${listNames(having)} only, so ${listNames(whole)} ` +
-      `${whole.length === 1 ? 'trains' : 'train'} whole in this stage: pick a layer every network it trains has, or split the stage.`);
+      `${whole.length === 1 ? 'trains' : 'train'} whole in this stage: pick a layer every network it trains has, or split the stage.`,
+    { code: 'trainUpToPartial', layer: trainUpTo, having: having.map((model) => model.id), whole: whole.map((model) => model.id) });
     return;
   }
   const stopsBeforeWeights = having.every((model) => {
@@ -60,7 +62,8 @@ export function checkTrainUpTo(experiment: ExperimentFile, node: NodeOf<'trainer
   });
   if (stopsBeforeWeights) {
     report(node.id, 'error', `'Train up to' stops at '${trainUpTo}', before the first layer with weights of ` +
-      `${listNames(learners)}, so the stage would train nothing: pick a later layer or clear it.`);
+      `${listNames(learners)}, so the stage would train nothing: pick a later layer or clear it.`,
+    { code: 'trainUpToNoWeights', layer: trainUpTo, models: learners.map((model) => model.id) });
   }
 }
 
@@ -73,7 +76,7 @@ function checkChainLearners(experiment: ExperimentFile, chains: readonly ChainAn
     if (hasLosses && chain.learners.length === 0) {
       report(first.id, 'error', `${describeNode(first)} trains nothing: no loss of its stages reads a network that learns ` +
         `(${rolesOfSide.student}) on its student side. Connect such a network's Logits to one of its losses ` +
-        '(e.g. Cross-entropy with the labels), or a Guided layer of it to a feature loss.');
+        '(e.g. Cross-entropy with the labels), or a Guided layer of it to a feature loss.', { code: 'chainTrainsNothing' });
     }
     for (const model of modelsById(experiment, chain.learners)) {
       const other = trainedBy.get(model.id);
@@ -84,7 +87,8 @@ function checkChainLearners(experiment: ExperimentFile, chains: readonly ChainAn
       const otherLast = other.trainers[other.trainers.length - 1];
       report(first.id, 'error', `${describeNode(model)} is already trained by ${describeNode(other.trainers[0])}, and a ` +
         `network learns in one sequence of stages: connect Next of ${describeNode(otherLast)} to After of ` +
-        `${describeNode(first)} to make it a later stage, or train another network here.`);
+        `${describeNode(first)} to make it a later stage, or train another network here.`,
+      { code: 'trainedTwice', model: model.id, other: other.trainers[0].id, otherLast: otherLast.id });
     }
   }
 }
@@ -99,20 +103,20 @@ function checkRoles(experiment: ExperimentFile, chains: readonly ChainAnalysis[]
     if (learns(role) && !trained.has(model.id)) {
       if (teaching.has(model.id)) {
         report(model.id, 'error', `${name} teaches but is never trained: connect its Logits to the student side of a loss in a Trainer ` +
-          '(e.g. Cross-entropy with the labels), so that it learns before it teaches.', undefined, { code: 'teachesButNeverTrained' });
+          '(e.g. Cross-entropy with the labels), so that it learns before it teaches.', { code: 'teachesButNeverTrained' });
       } else {
         report(model.id, 'error', `${name} is never trained: connect its Logits to a loss in a Trainer (e.g. Cross-entropy with the labels), ` +
-          'or delete it.', undefined, { code: 'neverTrained' });
+          'or delete it.', { code: 'neverTrained' });
       }
     }
     if (role === 'assistant' && !teaching.has(model.id)) {
       report(model.id, 'warning', `${name} is an assistant but teaches nobody, so it is just a student: connect its Logits ` +
         '(or a Guide on its Layers) to the teacher side of a loss that trains another network, or make it a Student.',
-      undefined, { code: 'assistantTeachesNobody' });
+      { code: 'assistantTeachesNobody' });
     }
     if (role === 'teacher' && !teaching.has(model.id)) {
       report(model.id, 'warning', `${name} teaches nothing: connect its Logits (or a Guide on its Layers) to the teacher ` +
-        'side of a loss (e.g. KD) that trains another network, or delete it.', undefined, { code: 'teacherIdle' });
+        'side of a loss (e.g. KD) that trains another network, or delete it.', { code: 'teacherIdle' });
     }
   }
   for (const chain of chains) {
@@ -124,7 +128,7 @@ function checkRoles(experiment: ExperimentFile, chains: readonly ChainAnalysis[]
     report(peers[0].id, 'error', `${describeNode(peers[0])} is the only peer ${describeNode(first)} trains: mutual ` +
       'learning needs at least two peers trained by the same trainer. Train a second Peer in it (each teaching the ' +
       `other with KD), or make ${describeNode(peers[0])} ${instead === 'assistant' ? 'an Assistant (it learns, then teaches)' : 'a Student'}.`,
-    undefined, { code: 'lonePeer', trainer: first.id, instead });
+    { code: 'lonePeer', trainer: first.id, instead });
   }
 }
 
@@ -158,7 +162,7 @@ function checkTeachingLoops(chains: readonly ChainAnalysis[], cyclic: readonly C
   for (const chain of loop) {
     report(chain.trainers[0].id, 'error', `${names} teach each other in a loop: each runs frozen a network another one ` +
       'trains, so none can run first. Train networks that learn from each other in one Trainer and give them the Peer ' +
-      'role (mutual learning), or remove one of the teaching losses.');
+      'role (mutual learning), or remove one of the teaching losses.', { code: 'teachingLoop', trainers: loop.map((other) => other.trainers[0].id) });
   }
 }
 
@@ -166,11 +170,11 @@ function checkTeachingLoops(chains: readonly ChainAnalysis[], cyclic: readonly C
 export function checkPhases(experiment: ExperimentFile, report: Report): void {
   if (!nodesOfKind(experiment, 'model').some((model) => learns(model.params.role))) {
     report(null, 'error', 'The experiment has no network that learns. Add a Student (or an Assistant, or two Peers) ' +
-      'and connect the dataset\'s Images to it.', undefined, { code: 'noLearner' });
+      'and connect the dataset\'s Images to it.', { code: 'noLearner' });
   }
   if (nodesOfKind(experiment, 'trainer').length === 0) {
     report(null, 'error', 'The experiment has no Trainer. Add one and connect the losses (e.g. Cross-entropy and KD) to it.',
-      undefined, { code: 'noTrainer' });
+      { code: 'noTrainer' });
   }
   const chains = analyzeChains(experiment);
   const { ordered, cyclic } = orderChains(experiment, chains);
@@ -194,6 +198,7 @@ function checkIdenticalStarts(experiment: ExperimentFile, seeds: ReadonlyMap<str
       continue;
     }
     report(model.id, 'warning', `${describeNode(model)} starts from the same weights as ${describeNode(twin)} (same layers, ` +
-      `seed ${seed}): give ${model.params.role === 'teacher' ? 'its training' : 'its first trainer'} another seed so the two start apart.`);
+      `seed ${seed}): give ${model.params.role === 'teacher' ? 'its training' : 'its first trainer'} another seed so the two start apart.`,
+    { code: 'identicalStart', twin: twin.id, seed, teacher: model.params.role === 'teacher' });
   }
 }

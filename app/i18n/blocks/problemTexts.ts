@@ -1,16 +1,26 @@
 import type { Language } from '../language';
 import type { ExperimentFile } from '../../../src/graph/schema';
 import type { GraphProblem } from '../../../src/graph/validate';
-import { nodeNameZh } from './connectionTexts';
+import { lossRegistry } from '../../../src/losses/registry';
+import { connectionRefusalText, nodeNameZh } from './connectionTexts';
+import { lossPortLabel } from './localizedBlocks';
 import { problemZh } from './problemTextsZh';
+import { datasetLabel } from '../datasetTexts';
 
 /**
- * A graph problem in the interface language. Problems with a `detail` are written in Chinese in
- * problemTextsZh.ts; the others, and every problem in English, are the validator's own text.
+ * A graph problem in the interface language: English is the validator's own text, Chinese is
+ * written from the problem's code and parameters (problemTextsZh.ts).
  */
 export function problemText(problem: GraphProblem, experiment: ExperimentFile, language: Language): string {
-  const detail = problem.detail;
-  if (language !== 'zh' || detail === undefined) return problem.message;
+  if (language !== 'zh') return problem.message;
+  const node = experiment.nodes.find((n) => n.id === problem.nodeId);
   const nameOf = (id: string | null) => nodeNameZh(experiment.nodes.find((n) => n.id === id));
-  return problemZh(detail, nameOf(problem.nodeId), nameOf);
+  const loss = node?.kind === 'loss' ? lossRegistry.find((entry) => entry.id === node.params.lossId) : undefined;
+  const port = (name: string) => {
+    const def = loss?.ports.find((p) => p.name === name || p.label === name);
+    return loss === undefined || def === undefined ? name : lossPortLabel(loss, def, 'zh');
+  };
+  return problemZh(problem.detail, {
+    name: nameOf(problem.nodeId), nameOf, port, dataset: (id) => datasetLabel(id, 'zh'), refusal: (refusal) => connectionRefusalText(refusal, experiment, 'zh'),
+  });
 }

@@ -3,6 +3,7 @@ import { defineTexts } from '../texts';
 /** The graph editor around the nodes: palette, canvas, replace dialog, share link, messages. */
 export const editorTexts = defineTexts({
   en: {
+    edgeLabel: (source: string, target: string) => `Connection from ${source} to ${target}`,
     paletteLabel: 'Blocks',
     groupDataModels: 'Data & models',
     groupTaps: 'Layer taps & heads',
@@ -34,6 +35,7 @@ export const editorTexts = defineTexts({
     sharedLinkFailed: (reason: string) => `The shared link could not be opened: ${reason} The experiment on screen was kept.`,
   },
   zh: {
+    edgeLabel: (source: string, target: string) => `从${source}到${target}的连接`,
     paletteLabel: '模块',
     groupDataModels: '数据与模型',
     groupTaps: '层引出与辅助头',

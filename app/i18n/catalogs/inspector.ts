@@ -10,6 +10,7 @@ export const inspectorTexts = defineTexts({
     lossTitle: 'Loss block',
     label: 'Label',
     fixTitle: 'Undo brings the previous architectures back',
+    fixUseArchitectures: (presets: string) => `Use ${presets}`,
     summary: (blocks: number, problems: number) =>
       `${blocks} blocks · ${problems === 0 ? 'no problems' : `${problems} problem${problems > 1 ? 's' : ''} to fix before Run`}`,
     shortcuts: 'Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+C / Ctrl+V copy and paste, Delete removes the selection.',
@@ -62,6 +63,7 @@ export const inspectorTexts = defineTexts({
     lossTitle: '损失模块',
     label: '标签名',
     fixTitle: '撤销可恢复之前的架构',
+    fixUseArchitectures: (presets: string) => `改用 ${presets}`,
     summary: (blocks: number, problems: number) =>
       `${blocks} 个模块 · ${problems === 0 ? '没有问题' : `运行前需修复 ${problems} 个问题`}`,
     shortcuts: '快捷键：Ctrl+Z 撤销，Ctrl+Shift+Z 重做，Ctrl+C / Ctrl+V 复制和粘贴，Delete 删除所选内容。',

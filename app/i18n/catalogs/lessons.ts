@@ -32,6 +32,8 @@ export const lessonTexts = defineTexts({
     logitsFailed: (reason: string) => `The teacher's logits could not be computed: ${reason}`,
     controlInvalid: (min: number, max: number) => `Enter a number from ${min} to ${max}.`,
     closeLesson: 'Close the lesson (progress is kept)',
+    minimise: 'Minimise the lesson card (it stays minimised until restored)',
+    restore: 'Show the whole lesson card',
   },
   zh: {
     lessons: '课程',
@@ -63,5 +65,7 @@ export const lessonTexts = defineTexts({
     logitsFailed: (reason: string) => `无法计算教师的 logits：${reason}`,
     controlInvalid: (min: number, max: number) => `请输入 ${min} 到 ${max} 之间的数。`,
     closeLesson: '关闭课程（进度会保留）',
+    minimise: '最小化课程卡片（恢复之前保持最小化）',
+    restore: '显示完整的课程卡片',
   },
 });
