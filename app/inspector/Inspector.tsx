@@ -2,7 +2,7 @@ import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
 import type { GraphFix } from '../../src/graph/featureMapFix';
 import type { BatchSampler } from '../../src/data/types';
 import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, samplesPerClassField, type FieldDef } from '../../src/graph/nodeKinds';
-import { datasetRegistry } from '../../src/data/registry';
+import { findDatasetInfo, listDatasets } from '../../src/data/registry';
 import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
 import { BooleanField, ChoiceField, RegistryField, TextField } from './fields';
@@ -53,8 +53,8 @@ function SamplerFields({ node }: { node: NodeOf<'dataset'> }) {
 
 function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
   const tx = useTexts(inspectorTexts);
-  const choices = datasetRegistry.map((d) => ({ value: d.id, label: tx.datasetChoice(d.label, d.shape.join('×'), d.classes) }));
-  const info = datasetRegistry.find((d) => d.id === node.params.datasetId);
+  const choices = listDatasets().map((d) => ({ value: d.id, label: tx.datasetChoice(d.label, d.shape.join('×'), d.classes) }));
+  const info = findDatasetInfo(node.params.datasetId);
   return (
     <div className="inspector__section">
       <ChoiceField label={tx.dataset} testId="field-datasetId" value={node.params.datasetId} choices={choices}

@@ -12,6 +12,7 @@ export type ProblemDetail =
   // The graph as a whole (nodeId null) and the dataset.
   | { code: 'noDataset' }
   | { code: 'extraDataset' }
+  | { code: 'userDatasetMissing'; datasetId: string }
   | { code: 'noLearner' }
   | { code: 'noTrainer' }
   // Models.
@@ -32,7 +33,7 @@ export type ProblemCode = ProblemDetail['code'];
 /** Every code, at run time: a test checks each has a text in every language. */
 export const problemCodes: readonly ProblemCode[] = [
   'neverTrained', 'teachesButNeverTrained', 'assistantTeachesNobody', 'teacherIdle', 'lonePeer',
-  'noDataset', 'extraDataset', 'noLearner', 'noTrainer',
+  'noDataset', 'extraDataset', 'userDatasetMissing', 'noLearner', 'noTrainer',
   'imagesUnconnected', 'outputUnits', 'teacherDefaults',
   'tapUnconnected', 'tapNoLayer', 'tapFeedsNoLoss',
   'lossPortUnconnected', 'lossInNoTrainer', 'trainerNoLosses',

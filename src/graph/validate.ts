@@ -1,5 +1,5 @@
 import { lossRegistry } from '../losses/registry';
-import { datasetRegistry } from '../data/registry';
+import { findDatasetInfo, isUserDatasetId, listDatasets } from '../data/registry';
 import { classCounts } from '../data/samplers';
 import type { ExperimentFile, NodeOf } from './schema';
 import { describeNode, portsOf, rolesOfSide } from './nodeKinds';
@@ -52,9 +52,16 @@ function checkDatasetCount(experiment: ExperimentFile, report: Report): void {
 }
 
 function checkDataset(experiment: ExperimentFile, node: NodeOf<'dataset'>, report: Report): void {
-  const info = datasetRegistry.find((entry) => entry.id === node.params.datasetId);
+  const info = findDatasetInfo(node.params.datasetId);
+  if (info === undefined && isUserDatasetId(node.params.datasetId)) {
+    // Imported images live in one browser's storage: an experiment file can travel without them.
+    report(node.id, 'error', `This experiment uses the imported dataset '${node.params.datasetId}', which is not in this browser: ` +
+      'import the images again (Import images… in this inspector), or choose another dataset.', undefined,
+    { code: 'userDatasetMissing', datasetId: node.params.datasetId });
+    return;
+  }
   if (info === undefined) {
-    report(node.id, 'error', `Unknown dataset '${node.params.datasetId}': choose one of ${datasetRegistry.map((d) => d.id).join(', ')}.`);
+    report(node.id, 'error', `Unknown dataset '${node.params.datasetId}': choose one of ${listDatasets().map((d) => d.id).join(', ')}.`);
     return;
   }
   checkSampler(experiment, node, info.label, info.classes, report);
@@ -101,7 +108,7 @@ function checkModel(experiment: ExperimentFile, node: NodeOf<'model'>, report: R
     return;
   }
   const dataset = nodesOfKind(experiment, 'dataset')[0];
-  const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
+  const info = findDatasetInfo(dataset?.params.datasetId);
   if (edgesInto(experiment, node.id, 'images').length === 0) {
     report(node.id, 'error', `Connect the dataset's Images to ${describeNode(node)}.`,
       undefined, { code: 'imagesUnconnected' });
@@ -261,7 +268,7 @@ function checkBatchesFitLosses(
   experiment: ExperimentFile, node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report,
 ): void {
   const dataset = nodesOfKind(experiment, 'dataset')[0];
-  const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
+  const info = findDatasetInfo(dataset?.params.datasetId);
   if (dataset === undefined || info === undefined) return;
   const images = dataset.params.trainSubset ?? info.trainCount - dataset.params.validationSize;
   const { batchSize } = node.params;
