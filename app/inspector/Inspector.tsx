@@ -18,6 +18,7 @@ import { inspectorTexts } from '../i18n/catalogs/inspector';
 import { blockText, lossText, roleText } from '../i18n/blocks/localizedBlocks';
 import { lossRegistry } from '../../src/losses/registry';
 import { problemText } from '../i18n/blocks/problemTexts';
+import { ImportImages } from '../datasets/ImportImages';
 
 function patchParams(id: string, patch: Record<string, unknown>): void {
   // Registry fields write the key they describe, so the patch matches the node's params type.
@@ -53,6 +54,8 @@ function SamplerFields({ node }: { node: NodeOf<'dataset'> }) {
 
 function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
   const tx = useTexts(inspectorTexts);
+  // Subscribed so the choices grow when an import registers a dataset.
+  useStudio((s) => s.userDatasets);
   const choices = listDatasets().map((d) => ({ value: d.id, label: tx.datasetChoice(d.label, d.shape.join('×'), d.classes) }));
   const info = findDatasetInfo(node.params.datasetId);
   return (
@@ -61,6 +64,7 @@ function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
         onChange={(datasetId) => patchParams(node.id, { datasetId })} />
       {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} {info.citation}</p>}
       {info?.prepareOnDemand === true && <p className="muted" data-testid="dataset-on-demand">{tx.preparedOnDemand(info.id)}</p>}
+      <ImportImages nodeId={node.id} defaultShape={info?.shape[2] === 3 ? '32x32x3' : '28x28x1'} />
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
       <BooleanField label={tx.flip} testId="field-augmentFlip" value={node.params.augmentFlip === true} description={tx.flipHelp}
         onChange={(augmentFlip) => patchParams(node.id, { augmentFlip: augmentFlip ? true : undefined })} />
