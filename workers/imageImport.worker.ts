@@ -17,10 +17,17 @@ const post = (message: ImageImportWorkerMessage, transfer: Transferable[] = []) 
 
 /** Transparent pixels count as black, as a digit's background in MNIST. */
 const decodeInBrowser: DecodeImage = async (bytes, header, [height, width, channels]) => {
-  const side = Math.min(header.width, header.height);
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: header.format === 'png' ? 'image/png' : 'image/jpeg' });
-  const bitmap = await createImageBitmap(blob, Math.floor((header.width - side) / 2), Math.floor((header.height - side) / 2), side, side,
-    { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  // Decoded first, so the crop uses the size after a JPEG's EXIF rotation, not the header's.
+  const full = await createImageBitmap(blob);
+  const side = Math.min(full.width, full.height);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(full, Math.floor((full.width - side) / 2), Math.floor((full.height - side) / 2), side, side,
+      { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  } finally {
+    full.close();
+  }
   try {
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d', { willReadFrequently: true });
