@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
-import { encodePng, preparedImages } from '../src/data/userImages/userImages.testkit';
+import { importImages } from '../src/data/userImages/importImages';
+import { DEFAULT_SPLIT } from '../src/data/userImages/split';
+import { encodePng, nodePngDecoder, preparedImages } from '../src/data/userImages/userImages.testkit';
 import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
 
 /**
@@ -9,7 +11,7 @@ import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
  * puts the dataset on the Dataset node, and the Hinton preset trains a short real run on it.
  */
 
-function digitZip(): Uint8Array {
+function digitFiles(): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
   const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   preparedImages('mnist', digits, 12).forEach(({ label, pixels }, i) => {
@@ -19,7 +21,14 @@ function digitZip(): Uint8Array {
   files['my-digits/class-3/broken.png'] = files['my-digits/class-3/0.png'].slice(0, 70);
   files['my-digits/notes.txt'] = new TextEncoder().encode('ten digits');
   files['__MACOSX/my-digits/._notes.txt'] = new Uint8Array(8);
-  return zipSync(files);
+  return files;
+}
+
+/** The id the same import gets in Node: it hashes the pixels, so equal ids mean the browser decoded every digit exactly. */
+async function idImportedInNode(files: Record<string, Uint8Array>): Promise<string> {
+  const source = { files: Object.entries(files).map(([path, bytes]) => ({ path, bytes: bytes.byteLength })), read: async (path: string) => files[path] };
+  const imported = await importImages(source, { ...DEFAULT_SPLIT, name: 'my-digits', source: 'my-digits', shape: '28x28x1' }, nodePngDecoder);
+  return imported.info.id;
 }
 
 test('imports a zip of images with a broken one, shows the summary, and trains on it', async ({ page, request }) => {
@@ -29,7 +38,8 @@ test('imports a zip of images with a broken one, shows the summary, and trains o
 
   await page.getByTestId('node-dataset').click();
   await page.getByTestId('import-images-open').click();
-  await page.getByTestId('import-zip').setInputFiles({ name: 'my-digits.zip', mimeType: 'application/zip', buffer: Buffer.from(digitZip()) });
+  const files = digitFiles();
+  await page.getByTestId('import-zip').setInputFiles({ name: 'my-digits.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
   await expect(page.getByTestId('import-name')).toHaveValue('my-digits');
   await expect(page.getByTestId('import-shape')).toHaveValue('28x28x1');
   await page.getByTestId('import-start').click();
@@ -58,6 +68,7 @@ test('imports a zip of images with a broken one, shows the summary, and trains o
   const datasetSelect = page.getByTestId('field-datasetId').locator('select');
   await expect(datasetSelect).toHaveValue(/^user:my-digits-[0-9a-f]{10}$/);
   const datasetId = await datasetSelect.inputValue();
+  expect(datasetId).toBe(await idImportedInNode(files));
   await expect(page.getByTestId('node-dataset').getByTestId('node-problem')).toHaveCount(0);
 
   await page.getByTestId('run-button').click();
