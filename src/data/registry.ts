@@ -87,6 +87,12 @@ const datasetEntries: readonly DatasetEntry[] = [
 /** The built-in datasets, in the order the inspector offers them. */
 export const builtInDatasets: readonly DatasetInfo[] = datasetEntries.map((entry) => entry.info);
 
+/**
+ * The built-ins under their earlier name, kept so code written against it still compiles; it never
+ * lists imported datasets: use listDatasets / findDatasetInfo for those.
+ */
+export const datasetRegistry = builtInDatasets;
+
 /** Ids of datasets imported from the user's own images (src/data/userImages/) start with this. */
 export const USER_DATASET_PREFIX = 'user:';
 
