@@ -13,6 +13,8 @@ import type { ExperimentFile } from './graph/schema';
 import type { GuidanceProgress, GuidanceReport, GuidanceSearchOptions } from './train/guidanceSearch';
 import type { BackendProbeRecord } from './backendChoice';
 import type { ExplorerLogits } from './classroom/explorerTeacher';
+import type { ImportedDataset, ImportOptions } from './data/userImages/importImages';
+import type { ImportProblem } from './data/userImages/limits';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
@@ -251,3 +253,18 @@ export type ExplorerWorkerMessage =
   | { type: 'logits'; result: ExplorerLogits }
   /** The teacher or the images could not be loaded; the message says which and what to do. */
   | { type: 'failed'; message: string };
+
+// ---------- image import worker ----------
+
+/** The user's own images to import (src/data/userImages/): a zip, or the files of a chosen folder. */
+export type ImageImportCommand = {
+  type: 'import';
+  source: { kind: 'zip'; file: Blob } | { kind: 'folder'; files: { path: string; file: Blob }[] };
+  options: ImportOptions;
+};
+
+export type ImageImportWorkerMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'imported'; dataset: ImportedDataset }
+  /** The import as a whole cannot go on: a limit (`problem`, worded by the page) or an unreadable archive. */
+  | { type: 'failed'; problem: ImportProblem | null; message: string };

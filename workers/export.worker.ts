@@ -8,6 +8,8 @@ import { pytorchProjectZip } from '../src/export/pytorch/project';
 import { compareLogits, createOrtRunner, type OrtModule } from '../src/export/verify';
 import type { ExportCommand, ExportWorkerMessage } from '../src/protocol';
 import { errorMessage } from '../src/errorMessage';
+import { isUserDatasetId } from '../src/data/registry';
+import { loadUserDataset, readAsset as readStudioAsset } from './trainServices';
 
 /**
  * Verifies and packages exports off the page: tfjs on the CPU backend (exact float32, so the
@@ -34,6 +36,8 @@ function post(message: ExportWorkerMessage): void {
 }
 
 async function readAsset(relativePath: string): Promise<Uint8Array> {
+  // Imported images are in IndexedDB (loaded below before the job), not on the server.
+  if (isUserDatasetId(relativePath)) return readStudioAsset(relativePath);
   const response = await fetch(`/data/${relativePath}`);
   if (!response.ok) {
     throw new Error(`Data file /data/${relativePath} is missing (HTTP ${response.status}). Run \`npm run prepare-data\` and reload.`);
@@ -65,6 +69,7 @@ async function handle(command: ExportCommand): Promise<void> {
   try {
     backendReady ??= tf.setBackend('cpu');
     await backendReady;
+    await loadUserDataset(command.request.datasetId);
     const result = await runExportJob(command.request, { read: readAsset, runOnnx });
     post({ type: 'exported', requestId: command.requestId, result });
   } catch (error) {

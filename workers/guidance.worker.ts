@@ -2,7 +2,7 @@
 import type { GuidanceCommand } from '../src/protocol';
 import { chooseBackend } from './backend';
 import { createGuidanceSession } from './guidanceSession';
-import { readAsset, shippedTeachers, teacherCache } from './trainServices';
+import { loadUserDataset, readAsset, shippedTeachers, teacherCache } from './trainServices';
 
 /**
  * The guidance-path search worker: picks a backend as the training worker does and runs the
@@ -18,7 +18,16 @@ const session = createGuidanceSession({
   env: { readAsset, teacherCache, pretrainedTeachers: shippedTeachers, now: () => performance.now() },
 });
 
-scope.onmessage = (event: MessageEvent<GuidanceCommand>) => session.handle(event.data);
+scope.onmessage = (event: MessageEvent<GuidanceCommand>) => {
+  const command = event.data;
+  if (command.type !== 'search') {
+    session.handle(command);
+    return;
+  }
+  // An imported dataset lives in IndexedDB: register it before the search asks the registry for it.
+  const datasetId = command.experiment.nodes.find((node) => node.kind === 'dataset')?.params.datasetId;
+  void (datasetId === undefined ? Promise.resolve() : loadUserDataset(datasetId)).catch(() => undefined).finally(() => session.handle(command));
+};
 
 scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
   event.preventDefault();

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { TrainCommand } from '../src/protocol';
 import { chooseBackend } from './backend';
-import { readAsset, shippedTeachers, teacherCache } from './trainServices';
+import { loadUserDataset, readAsset, shippedTeachers, teacherCache } from './trainServices';
 import { createTrainSession } from './trainSession';
 
 /**
@@ -19,7 +19,17 @@ const session = createTrainSession({
   env: { readAsset, teacherCache, pretrainedTeachers: shippedTeachers, now: () => performance.now() },
 });
 
-scope.onmessage = (event: MessageEvent<TrainCommand>) => session.handle(event.data);
+scope.onmessage = (event: MessageEvent<TrainCommand>) => {
+  const command = event.data;
+  if (command.type !== 'start') {
+    session.handle(command);
+    return;
+  }
+  // An imported dataset lives in IndexedDB: register it before the run asks the registry for it.
+  loadUserDataset(command.plan.dataset.datasetId)
+    .catch((error: unknown) => scope.postMessage({ type: 'log', runId: command.runId, message: `Imported images could not be read: ${String(error)}` }))
+    .finally(() => session.handle(command));
+};
 
 scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
   event.preventDefault();

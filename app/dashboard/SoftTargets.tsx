@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { datasetRegistry } from '../../src/data/registry';
+import { findDatasetInfo } from '../../src/data/registry';
 import type { ExperimentFile } from '../../src/graph/schema';
 import { useStudio } from '../store';
 import { softmaxWithTemperature } from './chartData';
@@ -21,7 +21,7 @@ function experimentTemperature(experiment: ExperimentFile): number {
 function classNamesOf(experiment: ExperimentFile): string[] | null {
   const dataset = experiment.nodes.find((node) => node.kind === 'dataset');
   if (dataset?.kind !== 'dataset') return null;
-  return datasetRegistry.find((info) => info.id === dataset.params.datasetId)?.classNames ?? null;
+  return findDatasetInfo(dataset.params.datasetId)?.classNames ?? null;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { GraphNode, NodeKind, NodeOf } from '../../src/graph/schema';
 import type { GraphFix } from '../../src/graph/featureMapFix';
 import type { BatchSampler } from '../../src/data/types';
 import { blockRegistry, DEFAULT_SAMPLES_PER_CLASS, samplesPerClassField, type FieldDef } from '../../src/graph/nodeKinds';
-import { datasetRegistry } from '../../src/data/registry';
+import { findDatasetInfo, listDatasets } from '../../src/data/registry';
 import { useStudio } from '../store';
 import type { NodeParamsPatch } from '../store/graphSlice';
 import { BooleanField, ChoiceField, RegistryField, TextField } from './fields';
@@ -18,6 +18,7 @@ import { inspectorTexts } from '../i18n/catalogs/inspector';
 import { blockText, lossText, roleText } from '../i18n/blocks/localizedBlocks';
 import { lossRegistry } from '../../src/losses/registry';
 import { problemText } from '../i18n/blocks/problemTexts';
+import { ImportImages } from '../datasets/ImportImages';
 
 function patchParams(id: string, patch: Record<string, unknown>): void {
   // Registry fields write the key they describe, so the patch matches the node's params type.
@@ -53,14 +54,17 @@ function SamplerFields({ node }: { node: NodeOf<'dataset'> }) {
 
 function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
   const tx = useTexts(inspectorTexts);
-  const choices = datasetRegistry.map((d) => ({ value: d.id, label: tx.datasetChoice(d.label, d.shape.join('×'), d.classes) }));
-  const info = datasetRegistry.find((d) => d.id === node.params.datasetId);
+  // Subscribed so the choices grow when an import registers a dataset.
+  useStudio((s) => s.userDatasets);
+  const choices = listDatasets().map((d) => ({ value: d.id, label: tx.datasetChoice(d.label, d.shape.join('×'), d.classes) }));
+  const info = findDatasetInfo(node.params.datasetId);
   return (
     <div className="inspector__section">
       <ChoiceField label={tx.dataset} testId="field-datasetId" value={node.params.datasetId} choices={choices}
         onChange={(datasetId) => patchParams(node.id, { datasetId })} />
       {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} <cite className="citation" data-testid="dataset-citation">{info.citation}</cite></p>}
       {info?.prepareOnDemand === true && <p className="muted" data-testid="dataset-on-demand">{tx.preparedOnDemand(info.id)}</p>}
+      <ImportImages nodeId={node.id} defaultShape={info?.shape[2] === 3 ? '32x32x3' : '28x28x1'} />
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
       <BooleanField label={tx.flip} testId="field-augmentFlip" value={node.params.augmentFlip === true} description={tx.flipHelp}
         onChange={(augmentFlip) => patchParams(node.id, { augmentFlip: augmentFlip ? true : undefined })} />

@@ -9,8 +9,9 @@ import { createUiSlice, type UiSlice } from './uiSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 import { createGuidanceSlice, type GuidanceSlice } from './guidanceSlice';
 import { createReplaceSlice, type ReplaceSlice } from './replaceSlice';
+import { createUserDatasetSlice, type UserDatasetSlice } from './userDatasetSlice';
 
-export type StudioState = GraphSlice & UiSlice & RunSlice & GuidanceSlice & ReplaceSlice;
+export type StudioState = GraphSlice & UiSlice & RunSlice & GuidanceSlice & ReplaceSlice & UserDatasetSlice;
 
 /** The signature every slice creator has: it sees the combined state, returns its own part. */
 export type StudioSlice<T> = StateCreator<StudioState, [], [], T>;
@@ -21,6 +22,7 @@ export const useStudio = create<StudioState>()((...args) => ({
   ...createRunSlice(...args),
   ...createGuidanceSlice(...args),
   ...createReplaceSlice(...args),
+  ...createUserDatasetSlice(...args),
 }));
 
 export type { GraphSlice } from './graphSlice';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareMnistAssets } from '../../scripts/prepare-data';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
 import { DatasetOptionsError, loadDataset, resolveSplitRanges, widestTrainSubset, withTrainSubset } from './loader';
-import { datasetRegistry, getDatasetInfo } from './registry';
+import { builtInDatasets, getDatasetInfo } from './registry';
 import type { DatasetOptions } from './types';
 
 const options = (overrides: Partial<DatasetOptions>): DatasetOptions => ({
@@ -22,7 +22,7 @@ describe('dataset registry', () => {
     expect(info.normalization).toEqual({ mean: [0.1307], std: [0.3081] });
     expect([info.trainCount, info.testCount]).toEqual([60000, 10000]);
     expect(info.citation).toContain('LeCun');
-    expect(datasetRegistry.map((entry) => entry.id)).toContain('mnist');
+    expect(builtInDatasets.map((entry) => entry.id)).toContain('mnist');
   });
 
   it('lists the known ids for an unknown one', () => {

@@ -84,15 +84,58 @@ const datasetEntries: readonly DatasetEntry[] = [
   { info: CIFAR10_INFO, load: loadShardedDataset },
 ];
 
-export const datasetRegistry: readonly DatasetInfo[] = datasetEntries.map((entry) => entry.info);
+/** The built-in datasets, in the order the inspector offers them. */
+export const builtInDatasets: readonly DatasetInfo[] = datasetEntries.map((entry) => entry.info);
+
+/**
+ * The built-ins under their earlier name, kept so code written against it still compiles; it never
+ * lists imported datasets: use listDatasets / findDatasetInfo for those.
+ */
+export const datasetRegistry = builtInDatasets;
+
+/** Ids of datasets imported from the user's own images (src/data/userImages/) start with this. */
+export const USER_DATASET_PREFIX = 'user:';
+
+export function isUserDatasetId(id: string): boolean {
+  return id.startsWith(USER_DATASET_PREFIX);
+}
+
+/**
+ * Datasets imported from the user's images, described in the same shape as the built-ins and read
+ * by the same sharded loader. They live in the browser's storage, so whoever holds them (the page
+ * after reading IndexedDB, a worker before a run) registers them here for this session.
+ */
+const userEntries = new Map<string, DatasetEntry>();
+
+export function registerUserDataset(info: DatasetInfo): void {
+  if (!isUserDatasetId(info.id)) throw new UnknownDatasetError(`a user dataset's id must start with '${USER_DATASET_PREFIX}', got '${info.id}'`);
+  userEntries.set(info.id, { info, load: loadShardedDataset });
+}
+
+export function unregisterUserDataset(id: string): void {
+  userEntries.delete(id);
+}
+
+/** Every dataset known now: the built-ins, then the registered user datasets. */
+export function listDatasets(): DatasetInfo[] {
+  return [...builtInDatasets, ...[...userEntries.values()].map((entry) => entry.info)];
+}
+
+export function findDatasetInfo(id: string | undefined): DatasetInfo | undefined {
+  if (id === undefined) return undefined;
+  return userEntries.get(id)?.info ?? builtInDatasets.find((info) => info.id === id);
+}
 
 export class UnknownDatasetError extends Error {
   override readonly name = 'UnknownDatasetError';
 }
 
 export function getDatasetEntry(id: string): DatasetEntry {
-  const entry = datasetEntries.find((candidate) => candidate.info.id === id);
+  const entry = datasetEntries.find((candidate) => candidate.info.id === id) ?? userEntries.get(id);
   if (!entry) {
+    if (isUserDatasetId(id)) {
+      throw new UnknownDatasetError(`the imported dataset '${id}' is not in this browser: import the images again (Dataset node, Import images…)`);
+    }
     const known = datasetEntries.map((candidate) => `'${candidate.info.id}'`).join(', ');
     throw new UnknownDatasetError(`unknown dataset '${id}'; known datasets: ${known}`);
   }

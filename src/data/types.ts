@@ -21,6 +21,11 @@ export interface DatasetInfo {
    * so the app says how to prepare it when they are missing.
    */
   prepareOnDemand?: boolean;
+  /**
+   * Set for a dataset imported from the user's images (src/data/userImages/): where it came from
+   * and how many images at the end of its training file are its validation split.
+   */
+  userImport?: { source: string; validationCount: number };
 }
 
 export interface ImageSplit {

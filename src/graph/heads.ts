@@ -1,4 +1,4 @@
-import { datasetRegistry } from '../data/registry';
+import { findDatasetInfo } from '../data/registry';
 import type { Shape } from '../models/spec';
 import type { AdapterPlan } from '../train/plan';
 import type { ExperimentFile, NodeOf } from './schema';
@@ -35,7 +35,7 @@ export function headModel(experiment: ExperimentFile, head: NodeOf<'head'>): Nod
 
 function datasetClasses(experiment: ExperimentFile): number | null {
   const datasetId = nodesOfKind(experiment, 'dataset')[0]?.params.datasetId;
-  return datasetRegistry.find((entry) => entry.id === datasetId)?.classes ?? null;
+  return findDatasetInfo(datasetId)?.classes ?? null;
 }
 
 /** What the head maps: its layer's shape to the dataset's classes; 'unknown' while not wired yet. */

@@ -17,6 +17,7 @@ export type ProblemDetail =
   // The graph as a whole (nodeId null) and the dataset.
   | { code: 'noDataset' }
   | { code: 'extraDataset' }
+  | { code: 'userDatasetMissing'; datasetId: string }
   | { code: 'noLearner' }
   | { code: 'noTrainer' }
   | { code: 'unknownDataset'; datasetId: string; known: string[] }
@@ -83,7 +84,7 @@ export type ProblemCode = ProblemDetail['code'];
 /** Every code once: a missing or unknown key fails the typecheck, so `problemCodes` is complete. */
 const everyCode: { [C in ProblemCode]: true } = {
   neverTrained: true, teachesButNeverTrained: true, assistantTeachesNobody: true, teacherIdle: true, lonePeer: true,
-  identicalStart: true, noDataset: true, extraDataset: true, noLearner: true, noTrainer: true, unknownDataset: true,
+  identicalStart: true, noDataset: true, extraDataset: true, userDatasetMissing: true, noLearner: true, noTrainer: true, unknownDataset: true,
   trainSubsetTooBig: true, testSubsetTooBig: true, samplerOneClass: true, samplerTooFewClasses: true,
   imagesUnconnected: true, outputUnits: true, teacherDefaults: true, architectureInvalid: true, teacherSubsetTooBig: true,
   tapUnconnected: true, tapNoLayer: true, tapNoSuchLayer: true, tapFeedsNoLoss: true,

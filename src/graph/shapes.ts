@@ -2,7 +2,7 @@ import type { ArchitectureSpec, ArchitectureSummary, Shape } from '../models/spe
 import { ArchitectureError } from '../models/spec';
 import { summarizeArchitecture } from '../models/shapes';
 import { getLoss } from '../losses/registry';
-import { datasetRegistry } from '../data/registry';
+import { findDatasetInfo } from '../data/registry';
 import type { LossDefinition } from '../losses/types';
 import type { AdapterKind, ExperimentFile, GraphEdge, NodeOf } from './schema';
 import { edgesInto, edgesOutOf, formatShape, modelFeeding, nodeById } from './queries';
@@ -205,7 +205,7 @@ export function portShape(experiment: ExperimentFile, nodeId: string, port: stri
     case 'dataset': {
       // Labels are class indices, one per image.
       if (port === 'labels') return [];
-      const info = datasetRegistry.find((entry) => entry.id === node.params.datasetId);
+      const info = findDatasetInfo(node.params.datasetId);
       return port === 'images' && info !== undefined ? [...info.shape] : null;
     }
     case 'loss':

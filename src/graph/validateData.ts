@@ -1,4 +1,4 @@
-import { datasetRegistry } from '../data/registry';
+import { findDatasetInfo, isUserDatasetId, listDatasets } from '../data/registry';
 import { classCounts } from '../data/samplers';
 import type { ExperimentFile, NodeOf } from './schema';
 import { describeNode } from './nodeKinds';
@@ -21,9 +21,16 @@ export function checkDatasetCount(experiment: ExperimentFile, report: Report): v
 }
 
 export function checkDataset(experiment: ExperimentFile, node: NodeOf<'dataset'>, report: Report): void {
-  const info = datasetRegistry.find((entry) => entry.id === node.params.datasetId);
+  const info = findDatasetInfo(node.params.datasetId);
+  if (info === undefined && isUserDatasetId(node.params.datasetId)) {
+    // Imported images live in one browser's storage: an experiment file can travel without them.
+    report(node.id, 'error', `This experiment uses the imported dataset '${node.params.datasetId}', which is not in this browser: ` +
+      'import the images again (Import images… in this inspector), or choose another dataset.',
+    { code: 'userDatasetMissing', datasetId: node.params.datasetId });
+    return;
+  }
   if (info === undefined) {
-    const known = datasetRegistry.map((d) => d.id);
+    const known = listDatasets().map((d) => d.id);
     report(node.id, 'error', `Unknown dataset '${node.params.datasetId}': choose one of ${known.join(', ')}.`,
       { code: 'unknownDataset', datasetId: node.params.datasetId, known });
     return;

@@ -1,4 +1,4 @@
-import { datasetRegistry } from '../data/registry';
+import { findDatasetInfo } from '../data/registry';
 import type { ExperimentFile, NodeOf } from './schema';
 import { describeNode, rolesOfSide } from './nodeKinds';
 import { edgesInto, edgesOutOf, modelFeeding, nodesOfKind } from './queries';
@@ -17,7 +17,7 @@ export function checkModel(experiment: ExperimentFile, node: NodeOf<'model'>, re
     return;
   }
   const dataset = nodesOfKind(experiment, 'dataset')[0];
-  const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
+  const info = findDatasetInfo(dataset?.params.datasetId);
   if (edgesInto(experiment, node.id, 'images').length === 0) {
     report(node.id, 'error', `Connect the dataset's Images to ${describeNode(node)}.`, { code: 'imagesUnconnected' });
   }

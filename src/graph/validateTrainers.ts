@@ -1,5 +1,5 @@
 import { lossRegistry } from '../losses/registry';
-import { datasetRegistry } from '../data/registry';
+import { findDatasetInfo } from '../data/registry';
 import type { ExperimentFile, NodeOf } from './schema';
 import { describeNode } from './nodeKinds';
 import { lossesOfTrainer, nodesOfKind, stageChains } from './queries';
@@ -68,7 +68,7 @@ function checkBatchesFitLosses(
   experiment: ExperimentFile, node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report,
 ): void {
   const dataset = nodesOfKind(experiment, 'dataset')[0];
-  const info = datasetRegistry.find((entry) => entry.id === dataset?.params.datasetId);
+  const info = findDatasetInfo(dataset?.params.datasetId);
   if (dataset === undefined || info === undefined) return;
   const images = dataset.params.trainSubset ?? info.trainCount - dataset.params.validationSize;
   const { batchSize } = node.params;

@@ -30,6 +30,8 @@ export function problemZh(detail: ProblemDetail, context: ProblemContext): strin
       return '实验中没有数据集：添加一个数据集节点，并把它的“图像”连接到每个模型。';
     case 'extraDataset':
       return `一个实验只能使用一个数据集：删除${name}或另一个数据集。`;
+    case 'userDatasetMissing':
+      return `此实验使用导入的数据集“${detail.datasetId}”，但它不在这个浏览器中：请重新导入图像（本检查器中的“导入图像…”），或选择其他数据集。`;
     case 'noLearner':
       return '实验中没有会学习的网络：添加一个学生（或一个助教，或两个同伴），并把数据集的“图像”连接到它。';
     case 'noTrainer':

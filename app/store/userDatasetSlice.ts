@@ -1,0 +1,25 @@
+import { registerUserDataset } from '../../src/data/registry';
+import type { DatasetInfo } from '../../src/data/types';
+import { problemsOf } from './graphSlice';
+import type { StudioSlice } from './index';
+
+/**
+ * Datasets imported from the user's images (app/datasets/), known to this page. Adding one registers
+ * it in src/data's registry and re-checks the graph, since a Dataset node that named a missing one
+ * was flagged before its images were read from IndexedDB.
+ */
+export interface UserDatasetSlice {
+  userDatasets: DatasetInfo[];
+  addUserDatasets: (infos: readonly DatasetInfo[]) => void;
+}
+
+export const createUserDatasetSlice: StudioSlice<UserDatasetSlice> = (set) => ({
+  userDatasets: [],
+  addUserDatasets: (infos) => {
+    for (const info of infos) registerUserDataset(info);
+    set((state) => ({
+      userDatasets: [...state.userDatasets.filter((known) => !infos.some((info) => info.id === known.id)), ...infos],
+      problems: problemsOf(state.experiment),
+    }));
+  },
+});
