@@ -69,6 +69,10 @@ test('the Chinese interface has no English left: a short run and the inspector o
   found.push(...await englishRuns(page, 'during the run'));
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'finished', { timeout: 300_000 });
   found.push(...await englishRuns(page, 'after the run'));
+  // The worker's log lines are worded from their data on the page (app/run/runLogText.ts).
+  await page.getByTestId('run-log').locator('summary').click();
+  await expect(page.getByTestId('run-log').locator('li').first()).toHaveText(/^数据：\d+ 张训练图像/);
+  found.push(...await englishRuns(page, 'run log open'));
 
   // Every node kind's inspector: the Hinton graph, then one with guide, guided and FitNet's adapter.
   await page.getByTestId('toggle-dashboard').click();

@@ -139,12 +139,35 @@ export interface ProbeSnapshot extends PhaseRef {
   relations: HeatmapPair[];
 }
 
+/**
+ * A run-log line as data, so the page can word it in its language (`message` keeps the English
+ * sentence for the command-line runner and for lines without a detail). Labels are the graph's own.
+ */
+export type LogDetail =
+  | { code: 'dataCounts'; train: number; validation: number; test: number }
+  | { code: 'teacherShipped'; phase: string }
+  | { code: 'teacherCached'; phase: string }
+  | { code: 'pretrainEpoch'; term: string; part: string; epoch: number; epochs: number; loss: number }
+  | { code: 'ensembleAccuracy'; ensemble: string; testAccuracy: number; members: string[] }
+  | { code: 'teacherUnfit'; origin: 'cached' | 'pretrained'; error: string }
+  | { code: 'teacherCacheUnreadable'; error: string }
+  | { code: 'pretrainedUnreadable'; error: string }
+  | { code: 'teacherNotCached'; error: string }
+  | { code: 'importedImagesUnreadable'; error: string }
+  | { code: 'runAlreadyInProgress' };
+
 /** A line for the run log; `warning` marks a fallback the user should notice (e.g. a teacher retrained). */
 export interface LogEvent {
   type: 'log';
   message: string;
   warning?: boolean;
+  detail?: LogDetail;
 }
+
+/** A run error as data, for the page's language; `message` is the English sentence. */
+export type RunErrorDetail =
+  | { code: 'diverged'; term: string; value: number; step: number }
+  | { code: 'dataUnloadable'; error: string };
 
 export interface PhaseDone extends PhaseRef {
   type: 'phaseDone';
@@ -173,6 +196,7 @@ export type TrainEvent =
       kind: 'diverged' | 'invalid-plan' | 'data' | 'backend' | 'internal';
       /** For divergence: the loss term that became NaN or infinite. */
       lossTerm?: string;
+      detail?: RunErrorDetail;
     };
 
 export type TrainWorkerMessage = TrainEvent & { runId: string };

@@ -27,7 +27,10 @@ scope.onmessage = (event: MessageEvent<TrainCommand>) => {
   }
   // An imported dataset lives in IndexedDB: register it before the run asks the registry for it.
   loadUserDataset(command.plan.dataset.datasetId)
-    .catch((error: unknown) => scope.postMessage({ type: 'log', runId: command.runId, message: `Imported images could not be read: ${String(error)}` }))
+    .catch((error: unknown) => scope.postMessage({
+      type: 'log', runId: command.runId, message: `Imported images could not be read: ${String(error)}`,
+      detail: { code: 'importedImagesUnreadable', error: String(error) },
+    }))
     .finally(() => session.handle(command));
 };
 

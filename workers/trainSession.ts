@@ -69,7 +69,7 @@ export function createTrainSession(deps: TrainSessionDeps): TrainSession {
     switch (command.type) {
       case 'start':
         if (control !== null) {
-          post({ type: 'log', message: 'A run is already in progress in this worker; ignoring the new start.' });
+          post({ type: 'log', message: 'A run is already in progress in this worker; ignoring the new start.', detail: { code: 'runAlreadyInProgress' } });
           return;
         }
         void start(command);

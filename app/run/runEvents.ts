@@ -60,7 +60,11 @@ export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunD
     case 'backend':
       return { ...run, backend: { name: message.backend, reason: message.reason } };
     case 'log':
-      return { ...run, log: [...run.log, { message: message.message, warning: message.warning === true }].slice(-MAX_LOG_LINES) };
+      return {
+        ...run,
+        log: [...run.log, { message: message.message, warning: message.warning === true, ...(message.detail && { detail: message.detail }) }]
+          .slice(-MAX_LOG_LINES),
+      };
     case 'status':
       // A reported error stays visible even if the runner later says it stopped.
       if (run.status === 'error') return run;
@@ -90,7 +94,7 @@ export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunD
       return {
         ...run,
         status: 'error',
-        error: { kind: message.kind, message: message.message, problems: [], lossTerm: message.lossTerm },
+        error: { kind: message.kind, message: message.message, problems: [], lossTerm: message.lossTerm, ...(message.detail && { detail: message.detail }) },
       };
   }
 }

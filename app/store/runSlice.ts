@@ -4,9 +4,11 @@ import type {
   BackendName,
   BackendPreference,
   EpochMetrics,
+  LogDetail,
   PhaseDone,
   ProbeSnapshot,
   ProgressEvent,
+  RunErrorDetail,
   TrainedModel,
 } from '../../src/protocol';
 import type { ExperimentResults } from '../../src/results';
@@ -31,8 +33,11 @@ export type RunStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' |
 export const isRunActive = (status: RunStatus): boolean => status === 'running' || status === 'paused';
 
 export interface LogLine {
+  /** English, or the sentence the page wrote; shown when there is no detail. */
   message: string;
   warning: boolean;
+  /** The worker's line as data, worded in the interface language when shown. */
+  detail?: LogDetail;
 }
 
 export interface LossPoint {
@@ -71,6 +76,8 @@ export interface RunError {
   /** Graph problems that block Run, one reason each. */
   problems: string[];
   lossTerm?: string;
+  /** The worker's error as data, worded in the interface language when shown. */
+  detail?: RunErrorDetail;
 }
 
 /** Where a phase was when the user stopped the run: its models are stopped there, not "not run". */

@@ -185,9 +185,11 @@ export class PhaseRunner {
     const restored = await restoreTeacher(network.model, network.spec, phase.cacheKey as string, this.env);
     if (!restored) return null;
     this.progress.drop(phase.id);
-    emit({ type: 'log', message: restored.pretrained
-      ? `${phase.label} loaded from the pretrained teachers shipped with the studio (this preset's recipe, same architecture, data and seed): not retrained.`
-      : `${phase.label} restored from the cache (same architecture, data and seed): not retrained.` });
+    emit(restored.pretrained
+      ? { type: 'log', detail: { code: 'teacherShipped', phase: phase.label },
+        message: `${phase.label} loaded from the pretrained teachers shipped with the studio (this preset's recipe, same architecture, data and seed): not retrained.` }
+      : { type: 'log', detail: { code: 'teacherCached', phase: phase.label },
+        message: `${phase.label} restored from the cache (same architecture, data and seed): not retrained.` });
     const shouldStop = (): boolean => control.stopRequested;
     const data = this.dataOf(phase);
     const accuracies: ModelOutcome = {
@@ -219,8 +221,11 @@ export class PhaseRunner {
       const result = await evaluateEnsemble(ensemble, members, params, this.data, () => this.env.control.stopRequested);
       if (result === null) return;
       this.evaluatedEnsembles.add(ensemble.id);
-      this.env.emit({ type: 'log', message: `Ensemble "${ensemble.label}": test accuracy ${(result.testAccuracy * 100).toFixed(2)}% ` +
-        `(the average of ${ensemble.members.map((id) => modelPlan(this.plan, id).label).join(', ')}).` });
+      const memberLabels = ensemble.members.map((id) => modelPlan(this.plan, id).label);
+      this.env.emit({
+        type: 'log', detail: { code: 'ensembleAccuracy', ensemble: ensemble.label, testAccuracy: result.testAccuracy, members: memberLabels },
+        message: `Ensemble "${ensemble.label}": test accuracy ${(result.testAccuracy * 100).toFixed(2)}% (the average of ${memberLabels.join(', ')}).`,
+      });
       this.callbacks.ensembleDone(result);
     }
   }

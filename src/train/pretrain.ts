@@ -106,7 +106,11 @@ export async function pretrainModules(
             lastYield = now();
           }
         }
-        emit({ type: 'log', message: `${term.plan.label}: ${pretraining.label}, epoch ${epoch} of ${pretraining.epochs}, loss ${(sum / Math.max(1, count)).toPrecision(4)}.` });
+        const loss = sum / Math.max(1, count);
+        emit({
+          type: 'log', message: `${term.plan.label}: ${pretraining.label}, epoch ${epoch} of ${pretraining.epochs}, loss ${loss.toPrecision(4)}.`,
+          detail: { code: 'pretrainEpoch', term: term.plan.label, part: pretraining.label, epoch, epochs: pretraining.epochs, loss },
+        });
       }
     } finally {
       optimizer.dispose();

@@ -2,7 +2,7 @@ import { loadDataset, widestTrainSubset, withTrainSubset } from '../data/loader'
 import type { AssetReader, LoadedDataset } from '../data/types';
 import { trySummarizeArchitecture } from '../models/shapes';
 import { ArchitectureError, type LayerWeights } from '../models/spec';
-import type { TrainEvent } from '../protocol';
+import type { RunErrorDetail, TrainEvent } from '../protocol';
 import type { EnsembleResult, ExperimentResults, ModelResult } from '../results';
 import type { RunControl } from './control';
 import { PLAN_VERSION, selectedPhases, type PhasePlan, type RunSelection, type TrainingPlan } from './plan';
@@ -55,7 +55,7 @@ type UserErrorKind = 'invalid-plan' | 'data';
 /** An error the user can fix; classified for the 'error' event. */
 export class RunError extends Error {
   override readonly name = 'RunError';
-  constructor(readonly kind: UserErrorKind, message: string) {
+  constructor(readonly kind: UserErrorKind, message: string, readonly detail?: RunErrorDetail) {
     super(message);
   }
 }
@@ -98,7 +98,8 @@ async function loadData(plan: TrainingPlan, phases: readonly PhasePlan[], read: 
   try {
     return await loadDataset({ ...plan.dataset, trainSubset: widestTrainSubset([plan.dataset.trainSubset, ...subsets]) }, read);
   } catch (error) {
-    throw new RunError('data', `The dataset could not be loaded: ${(error as Error).message}`);
+    const reason = (error as Error).message;
+    throw new RunError('data', `The dataset could not be loaded: ${reason}`, { code: 'dataUnloadable', error: reason });
   }
 }
 
@@ -140,7 +141,8 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     const phases = selectedPhases(plan, runs);
     const loaded = await loadData(plan, phases, env.readAsset);
     data = withTrainSubset(loaded, plan.dataset.trainSubset);
-    emit({ type: 'log', message: `Data: ${data.train.count} training, ${data.validation.count} validation, ${data.test.count} test images.` });
+    const counts = { train: data.train.count, validation: data.validation.count, test: data.test.count };
+    emit({ type: 'log', message: `Data: ${counts.train} training, ${counts.validation} validation, ${counts.test} test images.`, detail: { code: 'dataCounts', ...counts } });
     const progress = new ProgressTracker(env.now);
     phaseRunner = new PhaseRunner(plan, loaded, env, progress, {
       // A phase is done: send the results so far, which a later crash or closed tab keeps.
@@ -158,9 +160,12 @@ export async function runExperiment(plan: TrainingPlan, runs: RunSelection, env:
     return final;
   } catch (error) {
     if (error instanceof DivergenceError) {
-      emit({ type: 'error', kind: 'diverged', message: error.message, lossTerm: error.termId });
+      emit({
+        type: 'error', kind: 'diverged', message: error.message, lossTerm: error.termId,
+        detail: { code: 'diverged', term: error.termLabel, value: error.value, step: error.step },
+      });
     } else if (error instanceof RunError) {
-      emit({ type: 'error', kind: error.kind, message: error.message });
+      emit({ type: 'error', kind: error.kind, message: error.message, ...(error.detail && { detail: error.detail }) });
     } else if (error instanceof ArchitectureError) {
       emit({ type: 'error', kind: 'invalid-plan', message: `${error.message} Fix the model in the graph and run again.` });
     } else {

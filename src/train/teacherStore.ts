@@ -12,7 +12,7 @@ import { errorMessage } from '../errorMessage';
  */
 
 /** Applies the weights if they fit the model completely; else logs why and leaves the model untouched. */
-function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: LayerWeights[], origin: string, env: TrainEnv): boolean {
+function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: LayerWeights[], origin: 'cached' | 'pretrained', env: TrainEnv): boolean {
   const given = new Set(weights.map((layer) => layer.layerId));
   const missing = weightedLayerIds(spec).filter((id) => !given.has(id));
   try {
@@ -20,7 +20,9 @@ function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: L
     setLayerWeights(teacher, weights); // checks every shape before it sets anything
     return true;
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The ${origin} teacher does not fit this teacher model (${errorMessage(error)}); training the teacher instead.` });
+    const reason = errorMessage(error);
+    env.emit({ type: 'log', warning: true, detail: { code: 'teacherUnfit', origin, error: reason },
+      message: `The ${origin} teacher does not fit this teacher model (${reason}); training the teacher instead.` });
     return false;
   }
 }
@@ -45,7 +47,8 @@ export async function restoreTeacher(
   try {
     cached = await env.teacherCache?.get(key) ?? null;
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The teacher cache could not be read (${errorMessage(error)}).` });
+    const reason = errorMessage(error);
+    env.emit({ type: 'log', warning: true, detail: { code: 'teacherCacheUnreadable', error: reason }, message: `The teacher cache could not be read (${reason}).` });
   }
   if (cached && applyIfFits(teacher, spec, cached, 'cached', env)) return { pretrained: await isShipped(key, env) };
 
@@ -53,7 +56,9 @@ export async function restoreTeacher(
   try {
     shipped = await env.pretrainedTeachers?.get(key) ?? null;
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The pretrained teacher could not be read (${errorMessage(error)}); training the teacher instead.` });
+    const reason = errorMessage(error);
+    env.emit({ type: 'log', warning: true, detail: { code: 'pretrainedUnreadable', error: reason },
+      message: `The pretrained teacher could not be read (${reason}); training the teacher instead.` });
     return null;
   }
   if (!shipped || !applyIfFits(teacher, spec, shipped, 'pretrained', env)) return null;
@@ -66,6 +71,8 @@ export async function storeTeacher(key: string, weights: LayerWeights[], env: Tr
   try {
     await env.teacherCache?.put(key, weights);
   } catch (error) {
-    env.emit({ type: 'log', warning: true, message: `The teacher could not be cached (${errorMessage(error)}); it is used for this run only.` });
+    const reason = errorMessage(error);
+    env.emit({ type: 'log', warning: true, detail: { code: 'teacherNotCached', error: reason },
+      message: `The teacher could not be cached (${reason}); it is used for this run only.` });
   }
 }

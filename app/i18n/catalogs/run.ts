@@ -3,7 +3,7 @@ import { defineTexts } from '../texts';
 /**
  * The run bar: Run and the single-phase buttons, seeds, pause/stop, backend choice and badge,
  * progress line, log summary, run errors and the messages the run controller writes itself.
- * The backend's reason and the worker's log lines come from the worker and stay English.
+ * The worker's log lines and errors are worded in runLog.ts; the backend's measured reason stays English.
  */
 export const runTexts = defineTexts({
   en: {
