@@ -55,6 +55,16 @@ test('Auto measures the backends, picks the fastest and says what it measured; l
   expect(reused).toContain('on this device; Re-measure to repeat');
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', backend!);
 
+  // In Chinese the badge words the same numbers in Chinese (the page composes it from the measurements).
+  await page.getByTestId('language-select').selectOption('zh');
+  const reason = page.getByTestId('backend-reason');
+  await expect(reason).toContainText(/自动：[\d,.]+ 样本\/秒/);
+  await expect(reason).toContainText('WebGPU（软件适配器）');
+  await expect(reason).toContainText('在此设备上测得');
+  await expect(reason).not.toContainText('samples/s');
+  expect(samplesPerSecond((await reason.textContent() ?? '').replace(/ 样本\/秒/g, ' samples/s'))).toEqual(samplesPerSecond(reused));
+  await page.getByTestId('language-select').selectOption('en');
+
   // Re-measure forgets it: the run after measures again.
   await page.getByTestId('backend-remeasure').click();
   await expect(page.getByTestId('backend-remeasure')).toHaveText('Measures on next run');

@@ -99,18 +99,18 @@ describe('decideBackend', () => {
 describe('planProbe', () => {
   it('measures CPU only when WebAssembly could not be measured', () => {
     const wasmMeasured: ProbeOutcome[] = [{ backend: 'wasm', status: 'measured', samplesPerSecond: 1500 }];
-    expect(planProbe('cpu', null, wasmMeasured)).toEqual({ measure: false, reason: 'always slower than WebAssembly' });
+    expect(planProbe('cpu', null, wasmMeasured)).toEqual({ measure: false, reason: 'always slower than WebAssembly', why: { code: 'slowerThanWasm' } });
     expect(planProbe('cpu', null, [{ backend: 'wasm', status: 'failed', reason: 'x' }])).toEqual({ measure: true, software: false });
   });
 
   it('skips a software GPU adapter once WebAssembly measured, names it, and measures it when WebAssembly failed', () => {
     const wasmMeasured: ProbeOutcome[] = [{ backend: 'wasm', status: 'measured', samplesPerSecond: 1500 }];
     expect(planProbe('webgpu', swiftShaderGpu, wasmMeasured)).toEqual({
-      measure: false, reason: 'SwiftShader emulates a GPU on the CPU',
+      measure: false, reason: 'SwiftShader emulates a GPU on the CPU', why: { code: 'softwareAdapter', adapter: 'SwiftShader' },
     });
     expect(planProbe('webgpu', swiftShaderGpu, [{ backend: 'wasm', status: 'failed', reason: 'x' }])).toEqual({ measure: true, software: true });
     expect(planProbe('webgl', hardwareGpu, wasmMeasured)).toEqual({ measure: true, software: false });
-    expect(planProbe('webgpu', null, [])).toEqual({ measure: false, reason: 'no adapter' });
+    expect(planProbe('webgpu', null, [])).toEqual({ measure: false, reason: 'no adapter', why: { code: 'noAdapter' } });
   });
 });
 

@@ -29,9 +29,57 @@ export interface AdapterFacts {
   software: boolean;
 }
 
+/** Why a backend was not timed, as data, so the page can say it in its language. */
+export type SkipWhy =
+  | { code: 'slowerThanWasm' }
+  | { code: 'noAdapter' }
+  | { code: 'softwareAdapter'; adapter: string }
+  | { code: 'firstStepSlow'; seconds: number };
+
+/** `reason` is English (an error's own message for a failure); `why` is set for a skip (absent in older stored records). */
 export type ProbeOutcome =
   | { backend: BackendName; status: 'measured'; samplesPerSecond: number; adapter?: AdapterFacts }
-  | { backend: BackendName; status: 'skipped' | 'failed'; reason: string; adapter?: AdapterFacts };
+  | { backend: BackendName; status: 'skipped' | 'failed'; reason: string; why?: SkipWhy; adapter?: AdapterFacts };
+
+/** The words of a measured reason; English here, Chinese in app/i18n/backendWords.ts. */
+export interface BackendWords {
+  speed(samplesPerSecond: number): string;
+  /** Follows a backend's label or the winner's speed. */
+  softwareAdapter: string;
+  auto(speed: string): string;
+  /** The other measured backends, appended after the winner. */
+  versus(items: string[]): string;
+  /** The backends not measured, appended last. */
+  unmeasured(items: string[]): string;
+  failed(label: string, reason: string): string;
+  skipped(label: string, reason: string): string;
+  skip(why: SkipWhy): string;
+  stored(reason: string, date: string): string;
+}
+
+export const englishBackendWords: BackendWords = {
+  speed: (samplesPerSecond) => `${roundSpeed(samplesPerSecond).toLocaleString('en-US')} samples/s`,
+  softwareAdapter: ' (software adapter)',
+  auto: (speed) => `Auto: ${speed}`,
+  versus: (items) => ` vs ${items.join(', ')}`,
+  unmeasured: (items) => `; ${items.join('; ')}`,
+  failed: (label, reason) => `${label} failed (${reason})`,
+  skipped: (label, reason) => `${label} skipped (${reason})`,
+  skip: (why) => {
+    switch (why.code) {
+      case 'slowerThanWasm': return 'always slower than WebAssembly';
+      case 'noAdapter': return 'no adapter';
+      case 'softwareAdapter': return `${why.adapter} emulates a GPU on the CPU`;
+      case 'firstStepSlow': return `first step took ${why.seconds.toFixed(1)} s, stopped`;
+    }
+  },
+  stored: (reason, date) => `${reason} (measured ${date} on this device; Re-measure to repeat)`,
+};
+
+/** Speeds as the badge shows them: whole samples from 100 up, one decimal below. */
+export function roundSpeed(samplesPerSecond: number): number {
+  return samplesPerSecond >= 100 ? Math.round(samplesPerSecond) : Math.round(samplesPerSecond * 10) / 10;
+}
 
 /** One device's measurement, stored by the page and sent back with later runs. */
 export interface BackendProbeRecord {
@@ -56,7 +104,7 @@ export interface BackendDecision {
 export type ChooseBackend = (
   preference: BackendPreference,
   options: { knownProbes?: readonly BackendProbeRecord[] },
-) => Promise<BackendDecision & { probe?: BackendProbeRecord }>;
+) => Promise<BackendDecision & { probe?: BackendProbeRecord; measured?: MeasuredChoice }>;
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render driver/i;
 
@@ -113,7 +161,11 @@ export function findProbeRecord(records: readonly BackendProbeRecord[], fingerpr
   return records.find((record) => record.version === PROBE_VERSION && record.fingerprint === fingerprint) ?? null;
 }
 
-export type ProbeStep = { measure: true; software: boolean } | { measure: false; reason: string };
+export type ProbeStep = { measure: true; software: boolean } | { measure: false; reason: string; why: SkipWhy };
+
+function skipStep(why: SkipWhy): ProbeStep {
+  return { measure: false, reason: englishBackendWords.skip(why), why };
+}
 
 const hasMeasured = (outcomes: readonly ProbeOutcome[], backend: BackendName): boolean =>
   outcomes.some((outcome) => outcome.backend === backend && outcome.status === 'measured');
@@ -127,12 +179,12 @@ const hasMeasured = (outcomes: readonly ProbeOutcome[], backend: BackendName): b
  */
 export function planProbe(backend: BackendName, adapter: AdapterFacts | null, measured: readonly ProbeOutcome[]): ProbeStep {
   if (backend === 'cpu' && hasMeasured(measured, 'wasm')) {
-    return { measure: false, reason: 'always slower than WebAssembly' };
+    return skipStep({ code: 'slowerThanWasm' });
   }
   if (backend === 'webgpu' || backend === 'webgl') {
-    if (adapter === null) return { measure: false, reason: 'no adapter' };
+    if (adapter === null) return skipStep({ code: 'noAdapter' });
     if (adapter.software && hasMeasured(measured, 'wasm')) {
-      return { measure: false, reason: `${softwareAdapterName(adapter)} emulates a GPU on the CPU` };
+      return skipStep({ code: 'softwareAdapter', adapter: softwareAdapterName(adapter) });
     }
     return { measure: true, software: adapter.software };
   }
@@ -140,18 +192,19 @@ export function planProbe(backend: BackendName, adapter: AdapterFacts | null, me
 }
 
 export function formatSamplesPerSecond(samplesPerSecond: number): string {
-  const rounded = samplesPerSecond >= 100 ? Math.round(samplesPerSecond) : Math.round(samplesPerSecond * 10) / 10;
-  return `${rounded.toLocaleString('en-US')} samples/s`;
+  return englishBackendWords.speed(samplesPerSecond);
 }
 
-function labelWithAdapter(outcome: ProbeOutcome): string {
+function labelWithAdapter(outcome: ProbeOutcome, words: BackendWords): string {
   const label = BACKEND_LABELS[outcome.backend];
-  return outcome.adapter?.software ? `${label} (software adapter)` : label;
+  return outcome.adapter?.software ? `${label}${words.softwareAdapter}` : label;
 }
 
-function describeOther(outcome: ProbeOutcome): string {
-  if (outcome.status === 'measured') return `${labelWithAdapter(outcome)} ${formatSamplesPerSecond(outcome.samplesPerSecond)}`;
-  return `${labelWithAdapter(outcome)} ${outcome.status === 'failed' ? 'failed' : 'skipped'} (${outcome.reason})`;
+function describeOther(outcome: ProbeOutcome, words: BackendWords): string {
+  const label = labelWithAdapter(outcome, words);
+  if (outcome.status === 'measured') return `${label} ${words.speed(outcome.samplesPerSecond)}`;
+  if (outcome.status === 'failed') return words.failed(label, outcome.reason);
+  return words.skipped(label, outcome.why ? words.skip(outcome.why) : outcome.reason);
 }
 
 const preferenceRank = (backend: BackendName): number => AUTO_PREFERENCE.indexOf(backend);
@@ -161,7 +214,7 @@ const preferenceRank = (backend: BackendName): number => AUTO_PREFERENCE.indexOf
  * lists what the others measured or why they were not; null when nothing could be measured.
  * Adapter facts only qualify the numbers: a software adapter that did measure fastest still wins.
  */
-export function decideBackend(outcomes: readonly ProbeOutcome[]): BackendDecision | null {
+export function decideBackend(outcomes: readonly ProbeOutcome[], words: BackendWords = englishBackendWords): BackendDecision | null {
   const measured = outcomes.filter(
     (outcome): outcome is Extract<ProbeOutcome, { status: 'measured' }> =>
       outcome.status === 'measured' && Number.isFinite(outcome.samplesPerSecond) && outcome.samplesPerSecond > 0,
@@ -178,19 +231,33 @@ export function decideBackend(outcomes: readonly ProbeOutcome[]): BackendDecisio
     .sort((a, b) => preferenceRank(a.backend) - preferenceRank(b.backend));
   const measuredOthers = others.filter((outcome) => outcome.status === 'measured');
   const unmeasured = others.filter((outcome) => outcome.status !== 'measured');
-  let reason = `Auto: ${formatSamplesPerSecond(best.samplesPerSecond)}`;
-  if (best.adapter?.software) reason += ' (software adapter)';
-  if (measuredOthers.length > 0) reason += ` vs ${measuredOthers.map(describeOther).join(', ')}`;
-  if (unmeasured.length > 0) reason += `; ${unmeasured.map(describeOther).join('; ')}`;
+  let reason = words.auto(words.speed(best.samplesPerSecond));
+  if (best.adapter?.software) reason += words.softwareAdapter;
+  if (measuredOthers.length > 0) reason += words.versus(measuredOthers.map((outcome) => describeOther(outcome, words)));
+  if (unmeasured.length > 0) reason += words.unmeasured(unmeasured.map((outcome) => describeOther(outcome, words)));
   return { backend: best.backend, reason };
 }
 
 /** The reason shown when a stored measurement decides, so the user knows nothing was timed this run. */
-export function reasonFromStoredProbe(decision: BackendDecision, record: BackendProbeRecord): string {
-  return `${decision.reason} (measured ${record.measuredAt.slice(0, 10)} on this device; Re-measure to repeat)`;
+export function reasonFromStoredProbe(decision: BackendDecision, record: BackendProbeRecord, words: BackendWords = englishBackendWords): string {
+  return words.stored(decision.reason, record.measuredAt.slice(0, 10));
 }
 
-/** The worker's reasons that are fixed sentences, so the page can show them in its language (measured reasons carry numbers and stay English). */
+/** Auto's measurements behind a decision, sent with it so the page can word the reason in its language. */
+export interface MeasuredChoice {
+  outcomes: ProbeOutcome[];
+  /** Set when a stored measurement decided: the record's ISO date. */
+  storedAt?: string;
+}
+
+/** The reason for a measured choice in `words`; null if the outcomes decide nothing (they always do when sent). */
+export function measuredReason(choice: MeasuredChoice, words: BackendWords): string | null {
+  const decision = decideBackend(choice.outcomes, words);
+  if (decision === null) return null;
+  return choice.storedAt === undefined ? decision.reason : words.stored(decision.reason, choice.storedAt.slice(0, 10));
+}
+
+/** The worker's reasons that are fixed sentences, so the page can show them in its language (measured ones it rewords from MeasuredChoice). */
 export const FIXED_BACKEND_REASONS = {
   chosen: 'chosen in the backend selector',
   firstStarted: 'the first backend that started',

@@ -11,7 +11,7 @@ import type { ExportJobRequest, ExportJobResult } from './export/exportRequest';
 import type { PyTorchProjectInput } from './export/pytorch/project';
 import type { ExperimentFile } from './graph/schema';
 import type { GuidanceProgress, GuidanceReport, GuidanceSearchOptions } from './train/guidanceSearch';
-import type { BackendProbeRecord } from './backendChoice';
+import type { BackendProbeRecord, MeasuredChoice } from './backendChoice';
 import type { ExplorerLogits } from './classroom/explorerTeacher';
 import type { ImportedDataset, ImportOptions } from './data/userImages/importImages';
 import type { ImportProblem } from './data/userImages/limits';
@@ -23,8 +23,11 @@ export type BackendPreference = BackendName | 'auto';
 export interface BackendChosenEvent {
   type: 'backend';
   backend: BackendName;
+  /** English. */
   reason: string;
   probe?: BackendProbeRecord;
+  /** When Auto decided by measurement: what it measured, for the page to word the reason. */
+  measured?: MeasuredChoice;
 }
 
 // ---------- training worker ----------

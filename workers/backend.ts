@@ -8,8 +8,8 @@ import type { BackendName, BackendPreference } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { errorMessage } from '../src/errorMessage';
 import {
-  BACKEND_LABELS, decideBackend, FIXED_BACKEND_REASONS, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
-  webGlAdapterFacts, webGpuAdapterFacts, type AdapterFacts, type BackendProbeRecord, type DeviceFacts, type ProbeOutcome,
+  BACKEND_LABELS, decideBackend, englishBackendWords, FIXED_BACKEND_REASONS, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
+  webGlAdapterFacts, webGpuAdapterFacts, type AdapterFacts, type BackendProbeRecord, type DeviceFacts, type MeasuredChoice, type ProbeOutcome, type SkipWhy,
 } from '../src/backendChoice';
 import { measureTrainingSpeed } from '../src/train/speedProbe';
 
@@ -25,6 +25,8 @@ export interface ChosenBackend {
   reason: string;
   /** Set when Auto measured during this call (not when a stored measurement decided). */
   probe?: BackendProbeRecord;
+  /** Set when measurements (new or stored) decided, for the page to word the reason. */
+  measured?: MeasuredChoice;
 }
 
 export interface ChooseBackendOptions {
@@ -167,6 +169,11 @@ async function deviceFacts(): Promise<DeviceFacts> {
 const adapterOf = (backend: BackendName, facts: DeviceFacts): AdapterFacts | null =>
   backend === 'webgpu' ? facts.webgpu : backend === 'webgl' ? facts.webgl : null;
 
+function skippedSlow(backend: BackendName, seconds: number, adapter: AdapterFacts | undefined): ProbeOutcome {
+  const why: SkipWhy = { code: 'firstStepSlow', seconds };
+  return { backend, status: 'skipped', reason: englishBackendWords.skip(why), why, adapter };
+}
+
 /** Times each backend in PROBE_ORDER that planProbe allows; leaves whichever was last active. */
 async function probeBackends(facts: DeviceFacts): Promise<ProbeOutcome[]> {
   const outcomes: ProbeOutcome[] = [];
@@ -174,7 +181,7 @@ async function probeBackends(facts: DeviceFacts): Promise<ProbeOutcome[]> {
     const adapter = adapterOf(backend, facts) ?? undefined;
     const plan = planProbe(backend, adapter ?? null, outcomes);
     if (!plan.measure) {
-      outcomes.push({ backend, status: 'skipped', reason: plan.reason, adapter });
+      outcomes.push({ backend, status: 'skipped', reason: plan.reason, why: plan.why, adapter });
       continue;
     }
     const failure = await tryBackend(backend);
@@ -188,7 +195,7 @@ async function probeBackends(facts: DeviceFacts): Promise<ProbeOutcome[]> {
       outcomes.push(
         result.status === 'measured'
           ? { backend, status: 'measured', samplesPerSecond: result.samplesPerSecond, adapter }
-          : { backend, status: 'skipped', reason: `first step took ${(result.warmupMs / 1000).toFixed(1)} s, stopped`, adapter },
+          : skippedSlow(backend, result.warmupMs / 1000, adapter),
       );
     } catch (error) {
       outcomes.push({ backend, status: 'failed', reason: errorMessage(error), adapter });
@@ -203,7 +210,10 @@ async function chooseAuto(options: ChooseBackendOptions): Promise<ChosenBackend>
   const stored = findProbeRecord(options.knownProbes ?? [], fingerprint);
   const storedDecision = stored === null ? null : decideBackend(stored.outcomes);
   if (stored !== null && storedDecision !== null && (await tryBackend(storedDecision.backend)) === null) {
-    return { backend: storedDecision.backend, reason: reasonFromStoredProbe(storedDecision, stored) };
+    return {
+      backend: storedDecision.backend, reason: reasonFromStoredProbe(storedDecision, stored),
+      measured: { outcomes: stored.outcomes, storedAt: stored.measuredAt },
+    };
   }
   const started = performance.now();
   const outcomes = await probeBackends(facts);
@@ -211,7 +221,7 @@ async function chooseAuto(options: ChooseBackendOptions): Promise<ChosenBackend>
     version: PROBE_VERSION, fingerprint, measuredAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started), outcomes,
   };
   const decision = decideBackend(outcomes);
-  if (decision !== null && (await tryBackend(decision.backend)) === null) return { ...decision, probe };
+  if (decision !== null && (await tryBackend(decision.backend)) === null) return { ...decision, probe, measured: { outcomes } };
   // Nothing measurable: take the first backend that starts at all, and say what the probe saw.
   const fallback = await chooseInOrder(FALLBACK_ORDER, 'auto');
   const seen = outcomes.map((outcome) => `${BACKEND_LABELS[outcome.backend]}: ${outcome.status === 'measured' ? 'measured' : outcome.reason}`);

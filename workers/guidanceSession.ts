@@ -63,7 +63,7 @@ export function createGuidanceSession(deps: GuidanceSessionDeps): GuidanceSessio
     };
     try {
       const chosen = await deps.chooseBackend(command.backend, { knownProbes: command.knownProbes });
-      post({ type: 'backend', backend: chosen.backend, reason: chosen.reason, ...(chosen.probe && { probe: chosen.probe }) });
+      post({ type: 'backend', backend: chosen.backend, reason: chosen.reason, ...(chosen.probe && { probe: chosen.probe }), ...(chosen.measured && { measured: chosen.measured }) });
       const report = await searchGuidancePaths(command.experiment, command.lossNodeId, command.options, {
         ...deps.env,
         backend: chosen.backend,

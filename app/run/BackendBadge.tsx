@@ -1,11 +1,17 @@
-import { BACKEND_LABELS, FIXED_BACKEND_REASONS } from '../../src/backendChoice';
+import { BACKEND_LABELS, englishBackendWords, FIXED_BACKEND_REASONS, measuredReason } from '../../src/backendChoice';
+import { useLanguage } from '../i18n/language';
+import { backendWordsZh } from '../i18n/backendWords';
 import { useStudio } from '../store';
 import { useTexts } from '../i18n/texts';
 import { runTexts } from '../i18n/catalogs/run';
 
-/** Which backend runs and why: what Auto measured, the user's choice, or what was unavailable (the worker's reason, in English). */
+/**
+ * Which backend runs and why: what Auto measured (worded here from the numbers, in the interface
+ * language), the user's choice, or what was unavailable (a start failure: the worker's English).
+ */
 export function BackendBadge() {
   const tx = useTexts(runTexts);
+  const language = useLanguage();
   const backend = useStudio((s) => s.run.backend);
   const preference = useStudio((s) => s.backendPreference);
   if (backend === null) {
@@ -16,9 +22,10 @@ export function BackendBadge() {
       </span>
     );
   }
-  // The worker's fixed sentences are shown in the interface language; measured reasons (numbers) stay as sent.
-  const reason = backend.reason === FIXED_BACKEND_REASONS.chosen ? tx.backendReasonChosen
-    : backend.reason === FIXED_BACKEND_REASONS.firstStarted ? tx.backendReasonFirstStarted : backend.reason;
+  const words = language === 'zh' ? backendWordsZh : englishBackendWords;
+  const measured = backend.measured === undefined ? null : measuredReason(backend.measured, words);
+  const reason = measured ?? (backend.reason === FIXED_BACKEND_REASONS.chosen ? tx.backendReasonChosen
+    : backend.reason === FIXED_BACKEND_REASONS.firstStarted ? tx.backendReasonFirstStarted : backend.reason);
   return (
     <span
       className="backend-badge"

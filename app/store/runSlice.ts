@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { MeasuredChoice } from '../../src/backendChoice';
 import type { ExperimentFile } from '../../src/graph/schema';
 import type {
   BackendName,
@@ -97,7 +98,8 @@ export interface RunData {
   selection: RunSelection | null;
   /** The compiled plan of this run: phase and model labels and roles for the views (null when restored). */
   plan: TrainingPlan | null;
-  backend: { name: BackendName; reason: string } | null;
+  /** `reason` is the worker's English; `measured`, when Auto measured, lets the badge word it in the interface language. */
+  backend: { name: BackendName; reason: string; measured?: MeasuredChoice } | null;
   progress: ProgressEvent | null;
   /** Keyed by phase id, in the order the phases first reported a step. */
   lossSeries: Record<string, LossSeries>;

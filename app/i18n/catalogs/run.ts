@@ -3,7 +3,7 @@ import { defineTexts } from '../texts';
 /**
  * The run bar: Run and the single-phase buttons, seeds, pause/stop, backend choice and badge,
  * progress line, log summary, run errors and the messages the run controller writes itself.
- * The worker's log lines and errors are worded in runLog.ts; the backend's measured reason stays English.
+ * The worker's log lines and errors are worded in runLog.ts, the backend's measured reason in ../backendWords.ts.
  */
 export const runTexts = defineTexts({
   en: {
