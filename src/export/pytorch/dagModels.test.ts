@@ -1,24 +1,33 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NODE_DATA_ROOT, nodeAssetReader } from '../../../scripts/lib/node-assets';
 import { pytorchUnavailable } from '../../../scripts/lib/pytorch-bench';
+import { gatherBatch } from '../../data/batches';
 import { loadDataset } from '../../data/loader';
 import { createRng } from '../../data/rng';
 import type { LoadedDataset } from '../../data/types';
+import { compileExperiment } from '../../graph/compile';
+import { parseExperiment } from '../../graph/serialize';
+import { getLoss } from '../../losses/registry';
 import { buildModel, getLayerWeights, setLayerWeights, trainableVariablesUpTo } from '../../models/builder';
 import { cifarArchitecturePresets } from '../../models/cifarPresets';
 import type { ArchitectureSpec, LayerWeights } from '../../models/spec';
 import { encodeWeights } from '../../models/weightsFile';
-import type { TrainingPlan } from '../../train/plan';
+import { evaluateAccuracy } from '../../train/evaluate';
+import { createOptimizer } from '../../train/optimizer';
+import { modelPlan, type TrainingPlan } from '../../train/plan';
+import { trainStep, type Network } from '../../train/step';
 import { normalisedImages, seededStudent, tfjsLogits } from '../export.testkit';
 import { dataPy } from './dataPy';
 import { importWeightsFile } from './importWeights';
 import { lossesPy } from './lossesPy';
 import { modelsPy } from './modelsPy';
+import { pytorchProjectFiles, weightsStem, type ProjectWeights } from './project';
 import { trainPy } from './trainPy';
 import { weightsPy } from './weightsPy';
 
@@ -180,4 +189,95 @@ describe.skipIf(unavailable !== null)('DAG models in the PyTorch project', () =>
       reimported.dispose();
     }
   }, 240_000);
+});
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Hinton KD on CIFAR-10: the MNIST preset with its dataset and networks swapped for CIFAR ones. */
+function cifarKdPlan(teacher: ArchitectureSpec, student: ArchitectureSpec): TrainingPlan {
+  const experiment = JSON.parse(readFileSync(path.join(ROOT, 'public', 'presets', 'hinton-mnist.json'), 'utf8')) as
+    { name: string; nodes: { id: string; params: Record<string, unknown> }[] };
+  experiment.name = 'Hinton KD on CIFAR-10';
+  for (const node of experiment.nodes) {
+    if (node.id === 'dataset') node.params = { ...node.params, datasetId: 'cifar10', validationSize: 0 };
+    if (node.id === 'teacher') node.params = { ...node.params, architecture: teacher };
+    if (node.id === 'student') node.params = { ...node.params, architecture: student };
+  }
+  const plan = compileExperiment(parseExperiment(JSON.stringify(experiment)));
+  plan.dataset = { ...plan.dataset, trainSubset: 256, testSubset: 100 };
+  // A small batch keeps tfjs's CPU step (and PyTorch's) short; nothing here depends on its size.
+  for (const phase of plan.phases) for (const stage of phase.stages) stage.settings = { ...stage.settings, batchSize: 8 };
+  return plan;
+}
+
+describe.skipIf(unavailable !== null)('a CIFAR-10 experiment of DAG models as a PyTorch project', () => {
+  it('trains with data.py\'s CIFAR-10, its first step equals the studio\'s, and its checkpoint re-imports', async () => {
+    const plan = cifarKdPlan(cifarArchitecturePresets.resnet8, cifarArchitecturePresets['mobilenet-student']);
+    const data = await loadDataset(plan.dataset, nodeAssetReader());
+    const networks = new Map<string, Network & { dispose(): void }>();
+    const weights: Record<string, ProjectWeights> = {};
+    for (const model of plan.models) {
+      if (model.baselineOf !== undefined) continue;
+      const built = seeded(model.architecture, model.seed);
+      // The teacher's weights count as trained, so train.py skips its phase and both sides distil from the same teacher.
+      weights[model.id] = { layers: built.weights, trained: model.role === 'teacher' };
+      networks.set(model.id, { model: built.model, taps: model.taps, dispose: () => built.model.dispose() });
+    }
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'pytorch-cifar-'));
+    folders.push(folder);
+    for (const file of pytorchProjectFiles({ plan, weights })) {
+      mkdirSync(path.dirname(path.join(folder, file.path)), { recursive: true });
+      writeFileSync(path.join(folder, file.path), file.data);
+    }
+    const out = path.join(folder, 'runs', 'cpu');
+    let started = Date.now();
+    const run = spawnSync(PYTHON, ['train.py', '--device', 'cpu', '--data-dir', DEFAULT_NODE_DATA_ROOT, '--out', out, '--max-steps', '2'],
+      { cwd: folder, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    const reimported = buildModel(cifarArchitecturePresets['mobilenet-student'], { taps: [], seed: 99 });
+    try {
+      console.log(`train.py: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      started = Date.now();
+      if (run.status !== 0) throw new Error(`train.py failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+      const log = readFileSync(path.join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as
+        { phase: string; terms?: Record<string, number>; indices?: number[] });
+      const first = log.find((record) => record.indices !== undefined);
+      if (!first?.terms || !first.indices) throw new Error('the log has no first step');
+
+      const phase = plan.phases.find((candidate) => candidate.kind === 'student');
+      if (!phase) throw new Error('no distillation phase');
+      const stage = phase.stages[0];
+      const batch = gatherBatch(data.train, data.info, first.indices);
+      const variables = phase.trains.flatMap((id) => (networks.get(id) as Network).model.trainableWeights.map((w) => w.read() as tf.Variable));
+      const optimizer = createOptimizer(stage.settings);
+      let expected: Record<string, number>;
+      try {
+        expected = (await trainStep(
+          { networks, trains: phase.trains, adapters: new Map() },
+          stage.terms.map(({ term }) => ({ plan: term, definition: getLoss(term.lossId), weight: term.weight })),
+          batch, variables, optimizer, stage.settings.learningRate, 0,
+        )).terms;
+      } finally {
+        optimizer.dispose();
+        tf.dispose([batch.xs, batch.ys]);
+      }
+      console.log(`studio step: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      expect(Object.keys(first.terms).sort()).toEqual(Object.keys(expected).sort());
+      for (const [nodeId, value] of Object.entries(expected)) {
+        console.log(`CIFAR-10 KD first step, ${nodeId}: PyTorch ${first.terms[nodeId]}, studio ${value}`);
+        expect(Math.abs(first.terms[nodeId] - value), nodeId).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(value)));
+      }
+
+      const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Record<string, { testAccuracy: number; trained: boolean }>;
+      expect(results.student.trained).toBe(true);
+      const student = modelPlan(plan, 'student');
+      const stem = path.join(out, 'checkpoints', weightsStem('student'));
+      expect(existsSync(`${stem}.bin`)).toBe(true);
+      setLayerWeights(reimported, importWeightsFile(student.architecture, JSON.parse(readFileSync(`${stem}.json`, 'utf8')), readFileSync(`${stem}.bin`), stem));
+      const accuracy = await evaluateAccuracy(reimported, data.test, data.info);
+      expect(Math.abs(accuracy - results.student.testAccuracy)).toBeLessThanOrEqual(1 / 100);
+    } finally {
+      reimported.dispose();
+      for (const network of networks.values()) network.dispose();
+    }
+  }, 300_000);
 });
