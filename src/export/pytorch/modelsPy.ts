@@ -1,5 +1,6 @@
 import { summarizeArchitecture } from '../../models/shapes';
 import type { ArchitectureSpec, LayerSpec, Shape } from '../../models/spec';
+import { INPUT_LAYER_NAME, layerInputs } from '../../models/wiring';
 import type { AdapterPlan, TrainingPlan } from '../../train/plan';
 import { PyTorchExportError, py, pyClassName } from './pySource';
 
@@ -8,8 +9,9 @@ import { PyTorchExportError, py, pyClassName } from './pySource';
  * the plan's adapters. PyTorch is NCHW where the studio is NHWC; the generated code keeps the
  * studio's numbers anyway: flatten reads a map in H, W, C order (so dense kernels only transpose),
  * and 'same' padding is tfjs's (the extra row/column of an even total goes after, as in TF).
- * `forward` is one assignment per layer id into `h`, and returns the logits and `h`, where losses
- * read tapped layers by id.
+ * `forward` is one assignment per layer id into `h`, each layer reading its real inputs (a spec is a
+ * small DAG: `from` and `add` inputs, see wiring.ts), and returns the logits and `h`, where losses
+ * read tapped layers by id. Each layer's module is sized from the shape of the layer it reads.
  */
 
 interface LayerCode {
@@ -17,6 +19,21 @@ interface LayerCode {
   init: string | null;
   /** Python expression of the layer's output given `x`, the expression of its input. */
   apply: (x: string) => string;
+}
+
+/** Python expression of an `add` layer's output: the element-wise sum of its inputs. */
+const sumOf = (inputs: string[]): string => inputs.join(' + ');
+
+/** The module's constructor arguments and forward for tfjs 'same'/'valid' padding of a square window. */
+function padded(input: Shape, layer: { kernelSize: number; strides: number; padding: 'same' | 'valid' }): { padding: string; pad: (x: string) => string } {
+  const [top, bottom] = layer.padding === 'same' ? samePadding(input[0], layer.kernelSize, layer.strides) : [0, 0];
+  const [left, right] = layer.padding === 'same' ? samePadding(input[1], layer.kernelSize, layer.strides) : [0, 0];
+  // PyTorch pads both sides alike; tfjs puts the odd extra row/column after, which F.pad says.
+  const symmetric = top === bottom && left === right;
+  return {
+    padding: symmetric ? `(${top}, ${left})` : '0',
+    pad: (x) => symmetric ? x : `F.pad(${x}, (${left}, ${right}, ${top}, ${bottom}))`,
+  };
 }
 
 /** tfjs 'same' padding along one axis: [before, after]. */
@@ -33,14 +50,34 @@ function layerCode(layer: LayerSpec, input: Shape, modelName: string): LayerCode
   switch (layer.kind) {
     case 'dense':
       return { init: `nn.Linear(${input[0]}, ${layer.units})`, apply: (x) => `${self}(${x})` };
-    case 'conv2d': {
-      const [top, bottom] = layer.padding === 'same' ? samePadding(input[0], layer.kernelSize, layer.strides) : [0, 0];
-      const [left, right] = layer.padding === 'same' ? samePadding(input[1], layer.kernelSize, layer.strides) : [0, 0];
-      const symmetric = top === bottom && left === right;
-      const init = `nn.Conv2d(${input[2]}, ${layer.filters}, ${layer.kernelSize}, stride=${layer.strides}, ` +
-        `padding=${symmetric ? `(${top}, ${left})` : '0'})`;
-      return { init, apply: (x) => symmetric ? `${self}(${x})` : `${self}(F.pad(${x}, (${left}, ${right}, ${top}, ${bottom})))` };
+    case 'conv2d':
+    case 'depthwiseConv2d': {
+      if (input.length !== 3) throw new PyTorchExportError(`The PyTorch export needs a [H, W, C] map into ${where} (${layer.kind}); it reads [${input.join(', ')}].`);
+      const { padding, pad } = padded(input, layer);
+      const channels = input[2];
+      const out = layer.kind === 'conv2d' ? layer.filters : channels;
+      const groups = layer.kind === 'depthwiseConv2d' ? `, groups=${channels}` : '';
+      const bias = layer.useBias === false ? ', bias=False' : '';
+      const init = `nn.Conv2d(${channels}, ${out}, ${layer.kernelSize}, stride=${layer.strides}, padding=${padding}${groups}${bias})`;
+      return { init, apply: (x) => `${self}(${pad(x)})` };
     }
+    case 'globalAvgPool':
+      if (input.length !== 3) throw new PyTorchExportError(`The PyTorch export needs a [H, W, C] map into ${where} (globalAvgPool); it reads [${input.join(', ')}].`);
+      return { init: null, apply: (x) => `${x}.mean(dim=(2, 3))` };
+    case 'activation':
+      switch (layer.fn) {
+        case 'relu6':
+          return { init: null, apply: (x) => `F.relu6(${x})` };
+        case 'sigmoid':
+          return { init: null, apply: (x) => `torch.sigmoid(${x})` };
+        default: {
+          const unknown: never = layer.fn;
+          throw new PyTorchExportError(`The PyTorch export has no code for activation '${String(unknown)}' (${where}).`);
+        }
+      }
+    case 'add':
+      // networkClass writes the sum of the inputs itself; one input here would be a wiring error.
+      throw new PyTorchExportError(`The PyTorch export writes add layers from all their inputs (${where}).`);
     case 'maxPool':
     case 'avgPool': {
       const [top, bottom] = layer.padding === 'same' ? samePadding(input[0], layer.poolSize, layer.strides) : [0, 0];
@@ -73,28 +110,41 @@ function layerCode(layer: LayerSpec, input: Shape, modelName: string): LayerCode
 }
 
 /** How the studio's weights of each weighted layer map to the module's tensors (see studio_weights.py). */
-const WEIGHT_KIND: Partial<Record<LayerSpec['kind'], string>> = { dense: 'dense', conv2d: 'conv2d', batchNorm: 'batchNorm' };
+const WEIGHT_KIND: Partial<Record<LayerSpec['kind'], string>> = {
+  dense: 'dense', conv2d: 'conv2d', depthwiseConv2d: 'depthwiseConv2d', batchNorm: 'batchNorm',
+};
 
 export function networkClass(spec: ArchitectureSpec, className: string): string {
   const summary = summarizeArchitecture(spec);
+  const inputs = layerInputs(spec);
+  const shapes = new Map<string, Shape>([[INPUT_LAYER_NAME, [...spec.inputShape]]]);
   const init: string[] = [];
   const forward: string[] = [];
   const weighted: string[] = [];
-  let previous = 'input';
-  let shape: Shape = [...spec.inputShape];
+  const wiring: string[] = [];
   spec.layers.forEach((layer, index) => {
-    const code = layerCode(layer, shape, spec.name);
-    if (code.init !== null) init.push(`        self.layers[${py(layer.id)}] = ${code.init}`);
-    forward.push(`        h[${py(layer.id)}] = ${code.apply(`h[${py(previous)}]`)}`);
+    const reads = inputs[index].map((id) => `h[${py(id)}]`);
+    let output: string;
+    if (layer.kind === 'add') {
+      output = sumOf(reads);
+    } else {
+      const code = layerCode(layer, shapes.get(inputs[index][0]) as Shape, spec.name);
+      if (code.init !== null) init.push(`        self.layers[${py(layer.id)}] = ${code.init}`);
+      output = code.apply(reads[0]);
+    }
+    forward.push(`        h[${py(layer.id)}] = ${output}`);
+    wiring.push(`${py(layer.id)}: [${inputs[index].map((id) => py(id)).join(', ')}]`);
     const kind = WEIGHT_KIND[layer.kind];
     if (kind !== undefined) weighted.push(`(${py(layer.id)}, ${py(kind)})`);
-    previous = layer.id;
-    shape = summary.layers[index].outputShape;
+    shapes.set(layer.id, summary.layers[index].outputShape);
   });
+  const last = spec.layers[spec.layers.length - 1].id;
   return [
     `class ${className}(nn.Module):`,
     `    """${spec.name}: input [C, H, W] = [${spec.inputShape[2]}, ${spec.inputShape[0]}, ${spec.inputShape[1]}]."""`,
     `    WEIGHTED = [${weighted.join(', ')}]`,
+    `    # Layer id -> the ids it reads ("input" is the image), for training up to a layer.`,
+    `    INPUTS = {${wiring.join(', ')}}`,
     '',
     '    def __init__(self):',
     '        super().__init__()',
@@ -104,7 +154,7 @@ export function networkClass(spec: ArchitectureSpec, className: string): string 
     '    def forward(self, x):',
     `        h = {"input": x}`,
     ...forward,
-    `        return h[${py(previous)}], h`,
+    `        return h[${py(last)}], h`,
   ].join('\n');
 }
 

@@ -96,12 +96,20 @@ def make_optimizer(settings, parameters):
 
 
 def parameters_up_to(net, layer_id):
-    """Parameters of the layers up to and including layer_id (FitNet stage 1), or all when the net has no such layer."""
-    ids = list(net.layers.keys())
-    if layer_id not in ids:
+    """Parameters of the layers that feed layer_id, itself included (FitNet stage 1), or all when the net has no such layer.
+
+    Models are small DAGs: net.INPUTS names each layer's inputs, so a residual branch that does not
+    reach layer_id stays out, as in the studio (trainableVariablesUpTo)."""
+    inputs = net.INPUTS
+    if layer_id not in inputs:
         return list(net.parameters())
-    keep = ids[:ids.index(layer_id) + 1]
-    return [p for name in keep for p in net.layers[name].parameters()]
+    feeding, pending = set(), [layer_id]
+    while pending:
+        current = pending.pop()
+        if current in inputs and current not in feeding:
+            feeding.add(current)
+            pending.extend(inputs[current])
+    return [p for name, module in net.layers.items() if name in feeding for p in module.parameters()]
 
 
 class Experiment:

@@ -2,8 +2,10 @@
  * studio_weights.py: reads and writes the studio's weights file (src/models/weightsFile.ts: a JSON
  * layout of layer ids, shapes and offsets beside one little-endian float32 blob, tensors in tfjs
  * order), converting to and from PyTorch's layouts: dense kernel [in, out] <-> weight [out, in],
- * conv kernel [kh, kw, in, out] (HWIO) <-> [out, in, kh, kw], batch norm gamma, beta, moving mean,
- * moving variance <-> weight, bias, running_mean, running_var.
+ * conv kernel [kh, kw, in, out] (HWIO) <-> [out, in, kh, kw], depthwise kernel [kh, kw, C, 1] <->
+ * [C, 1, kh, kw] (a grouped conv, groups = C), batch norm gamma, beta, moving mean, moving variance
+ * <-> weight, bias, running_mean, running_var. A conv without bias (useBias false) has its kernel
+ * alone in the file and bias=None in the module; the tensor counts are checked both ways.
  */
 
 const WEIGHTS_PY = `"""The studio's weights file format: <name>.json (layout) + <name>.bin (float32, little-endian)."""
@@ -13,32 +15,40 @@ import numpy as np
 import torch
 
 
+# Studio (tfjs) kernel layout -> PyTorch weight layout, per layer kind; biases and batch norm keep theirs.
+_KERNEL_TO_TORCH = {
+    "dense": (1, 0),  # [in, out] -> [out, in]
+    "conv2d": (3, 2, 0, 1),  # [kh, kw, in, out] -> [out, in, kh, kw]
+    "depthwiseConv2d": (2, 3, 0, 1),  # [kh, kw, C, 1] -> [C, 1, kh, kw]
+}
+_KERNEL_FROM_TORCH = {
+    "dense": (1, 0),
+    "conv2d": (2, 3, 1, 0),
+    "depthwiseConv2d": (2, 3, 0, 1),
+}
+
+
 def _to_torch(kind, tensors):
-    if kind == "dense":
-        kernel, bias = tensors
-        return [kernel.T, bias]
-    if kind == "conv2d":
-        kernel, bias = tensors
-        return [kernel.transpose(3, 2, 0, 1), bias]
     if kind == "batchNorm":
         return list(tensors)
-    raise ValueError(f"no weights for layer kind {kind}")
+    if kind not in _KERNEL_TO_TORCH:
+        raise ValueError(f"no weights for layer kind {kind}")
+    return [tensors[0].transpose(_KERNEL_TO_TORCH[kind]), *tensors[1:]]
 
 
 def _from_torch(kind, tensors):
-    if kind == "dense":
-        weight, bias = tensors
-        return [weight.T, bias]
-    if kind == "conv2d":
-        weight, bias = tensors
-        return [weight.transpose(2, 3, 1, 0), bias]
-    return list(tensors)
+    if kind == "batchNorm":
+        return list(tensors)
+    if kind not in _KERNEL_FROM_TORCH:
+        raise ValueError(f"no weights for layer kind {kind}")
+    return [tensors[0].transpose(_KERNEL_FROM_TORCH[kind]), *tensors[1:]]
 
 
 def _module_tensors(module, kind):
+    """The module's tensors in the studio's order: kernel and bias (none when the layer has no bias), or batch norm's four."""
     if kind == "batchNorm":
         return [module.weight, module.bias, module.running_mean, module.running_var]
-    return [module.weight, module.bias]
+    return [module.weight] if module.bias is None else [module.weight, module.bias]
 
 
 def _layers(net):
@@ -57,7 +67,11 @@ def load(net, stem):
         if layer_id not in layout:
             raise ValueError(f"{stem}: no weights for layer '{layer_id}'")
         arrays = [values[t["offset"]:t["offset"] + t["length"]].reshape(t["shape"]) for t in layout[layer_id]]
-        for target, array in zip(_module_tensors(module, kind), _to_torch(kind, arrays)):
+        targets = _module_tensors(module, kind)
+        if len(arrays) != len(targets):
+            raise ValueError(f"{stem}: layer '{layer_id}' has {len(arrays)} tensors, the model {len(targets)} "
+                             f"(a {kind} layer {'with' if len(targets) > 1 else 'without'} bias?)")
+        for target, array in zip(targets, _to_torch(kind, arrays)):
             if tuple(target.shape) != array.shape:
                 raise ValueError(f"{stem}: layer '{layer_id}' has shape {list(array.shape)}, the model {list(target.shape)}")
             with torch.no_grad():
