@@ -61,10 +61,11 @@ const mixed: ArchitectureSpec = {
     { kind: 'add', id: 'sum', inputs: ['sig', 'c2', 'dw2', 'c0'] },
     { kind: 'activation', id: 'r6', fn: 'relu6' },
     { kind: 'maxPool', id: 'mp', poolSize: 3, strides: 2, padding: 'same' },
-    { kind: 'batchNorm', id: 'bn', epsilon: 1e-3, momentum: 0.99 },
+    // Ids that are also nn.Module attributes: models.py must still hold them as layers.
+    { kind: 'batchNorm', id: 'eval', epsilon: 1e-3, momentum: 0.99 },
     { kind: 'avgPool', id: 'ap', poolSize: 2, strides: 2, padding: 'valid' },
     { kind: 'flatten', id: 'flat' },
-    { kind: 'dense', id: 'fc', units: 16 },
+    { kind: 'dense', id: 'type', units: 16 },
     { kind: 'dropout', id: 'drop', rate: 0.5 },
     { kind: 'relu', id: 'r' },
     { kind: 'dense', id: 'logits', units: 10 },

@@ -148,7 +148,7 @@ export function networkClass(spec: ArchitectureSpec, className: string): string 
     '',
     '    def __init__(self):',
     '        super().__init__()',
-    '        self.layers = nn.ModuleDict()',
+    '        self.layers = Layers()',
     ...init,
     '',
     '    def forward(self, x):',
@@ -186,6 +186,20 @@ studio does, so a studio dense kernel [in, out] is this module's weight transpos
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+
+class Layers(nn.ModuleDict):
+    """The network's modules by studio layer id. Stored under "l_" + id, so an id that is also a
+    Module attribute ("eval", "type", "training") is a layer like any other."""
+
+    def __setitem__(self, layer_id, module):
+        super().__setitem__("l_" + layer_id, module)
+
+    def __getitem__(self, layer_id):
+        return super().__getitem__("l_" + layer_id)
+
+    def items(self):
+        return [(key[2:], module) for key, module in super().items()]
 `;
 
 const ADAPTER_CLASS = `
