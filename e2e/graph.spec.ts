@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { nodeCount, openStudio, uploadExperiment } from './helpers';
+import { nodeCount, openStudio, presetFile, uploadExperiment } from './helpers';
 
 async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
   const a = await from.boundingBox();
@@ -81,6 +81,22 @@ test('a corrupt experiment file shows its error and keeps the graph', async ({ p
   // Valid JSON that is not an experiment is refused the same way.
   await uploadExperiment(page, 'wrong.json', JSON.stringify({ schemaVersion: 1, name: 'x', nodes: 'none' }));
   await expect(page.getByTestId('file-error')).toContainText('wrong.json');
+  expect(await nodeCount(page)).toBe(nodes);
+});
+
+test('in Chinese, a malformed experiment file is explained in Chinese with the path of the field', async ({ page, request }) => {
+  await page.goto('/?backend=wasm&lang=zh');
+  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  const nodes = await nodeCount(page);
+  const file = await presetFile(request, 'hinton-mnist.json');
+  const trainerIndex = file.nodes.findIndex((node) => node.kind === 'trainer');
+  const tooFast = { ...file, nodes: file.nodes.map((node, i) => (i === trainerIndex ? { ...node, params: { ...node.params, learningRate: 1e12 } } : node)) };
+  await uploadExperiment(page, 'too-fast.json', JSON.stringify(tooFast));
+  const error = page.getByTestId('file-error');
+  await expect(error).toContainText(`“too-fast.json”不是有效的实验文件：nodes[${trainerIndex}].params.learningRate 不能大于 10（实际为 1000000000000）。`);
+  await expect(error).not.toContainText('must be');
+  await uploadExperiment(page, 'broken.json', '{"schemaVersion": 2, "nodes": [');
+  await expect(error).toContainText('不是有效的 JSON');
   expect(await nodeCount(page)).toBe(nodes);
 });
 

@@ -8,7 +8,8 @@ import { ShareButton } from './ShareButton';
 import { LanguageSelect } from '../i18n/LanguageSelect';
 import { textsNow, useTexts } from '../i18n/texts';
 import { toolbarTexts } from '../i18n/catalogs/toolbar';
-import { useLanguage } from '../i18n/language';
+import { currentLanguage, useLanguage } from '../i18n/language';
+import { fileErrorText } from '../i18n/fileProblemText';
 import { localizedPreset } from '../i18n/presetTexts';
 
 /** New, presets, open, save, undo/redo, the experiment's name and the interface language. */
@@ -55,7 +56,7 @@ export function Toolbar() {
       // The current graph stays as it was: a file is loaded completely or not at all.
       const texts = textsNow(toolbarTexts);
       const describe = error instanceof ExperimentFileError ? texts.fileInvalid : texts.fileUnreadable;
-      setFileError(describe(file.name, errorMessage(error)));
+      setFileError(describe(file.name, fileErrorText(error, currentLanguage())));
     }
   };
 

@@ -9,6 +9,8 @@ import { defaultPresetFile, fetchPreset } from './experimentFiles';
 import { shareCodeInFragment, takeSharedExperiment } from './shareLink';
 import { markKept } from '../store/keptCopy';
 import { errorMessage } from '../../src/errorMessage';
+import { fileErrorText } from '../i18n/fileProblemText';
+import { currentLanguage } from '../i18n/language';
 import { textsNow } from '../i18n/texts';
 import { editorTexts } from '../i18n/catalogs/editor';
 
@@ -61,7 +63,7 @@ function openSharedLink(store: StoreApi<StudioState>): void {
   try {
     store.getState().openExperiment(takeSharedExperiment(code), textsNow(editorTexts).sharedLinkSource);
   } catch (error) {
-    store.getState().pushToast('error', textsNow(editorTexts).sharedLinkFailed(errorMessage(error)));
+    store.getState().pushToast('error', textsNow(editorTexts).sharedLinkFailed(fileErrorText(error, currentLanguage())));
   }
 }
 

@@ -9,7 +9,8 @@ import type { ExperimentFile } from '../../src/graph/schema';
 import { parseExperiment, serializeExperiment } from '../../src/graph/serialize';
 import type { StudioState } from './index';
 import { errorMessage } from '../../src/errorMessage';
-import { storeTextsNow } from './storeTexts';
+import { fileErrorText } from '../i18n/fileProblemText';
+import { storeLanguageNow, storeTextsNow } from './storeTexts';
 import { storeTexts } from '../i18n/catalogs/store';
 
 export interface PersistedKey<K extends keyof StudioState> {
@@ -46,7 +47,7 @@ export function readAutosave(storage: Storage = localStorage): AutosaveRestore {
   try {
     return { status: 'restored', experiment: restore(text) };
   } catch (error) {
-    return { status: 'corrupt', message: errorMessage(error) };
+    return { status: 'corrupt', message: fileErrorText(error, storeLanguageNow()) };
   }
 }
 

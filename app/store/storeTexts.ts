@@ -1,4 +1,5 @@
 import type { Catalog, TextRecord } from '../i18n/texts';
+import { currentLanguage, type Language } from '../i18n/language';
 import { textsNow } from '../i18n/texts';
 
 /**
@@ -7,4 +8,9 @@ import { textsNow } from '../i18n/texts';
  */
 export function storeTextsNow<T extends TextRecord>(catalog: Catalog<T>): T {
   return typeof window === 'undefined' ? catalog.en : textsNow(catalog);
+}
+
+/** The interface language for messages built in the store; English in Node, as above. */
+export function storeLanguageNow(): Language {
+  return typeof window === 'undefined' ? 'en' : currentLanguage();
 }

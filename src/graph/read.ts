@@ -4,15 +4,19 @@
  * (e.g. "nodes[3].params.weight must be a number (got "0.5")").
  */
 
+import { englishFileProblem, SENTENCE_PROBLEMS, type FileProblem } from './fileProblems';
+
 export class ExperimentFileError extends Error {
-  constructor(message: string, readonly path: string) {
-    super(message);
+  /** `path` is where in the file ('' for the file as a whole); `problem` what is wrong there, as data. */
+  constructor(readonly path: string, readonly problem: FileProblem) {
+    const english = englishFileProblem(problem);
+    super(SENTENCE_PROBLEMS.has(problem.code) ? english : `${path === '' ? 'The experiment file' : path} ${english}`);
     this.name = 'ExperimentFileError';
   }
 }
 
-export function fail(path: string, problem: string): never {
-  throw new ExperimentFileError(path === '' ? problem : `${path} ${problem}`, path);
+export function fail(path: string, problem: FileProblem): never {
+  throw new ExperimentFileError(path, problem);
 }
 
 export const at = (path: string, key: string | number): string =>
@@ -34,16 +38,16 @@ export function readObject(
   value: unknown, path: string, required: readonly string[], optional: readonly string[] = [],
 ): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(path === '' ? 'The experiment file' : path, `must be an object (got ${describeValue(value)}).`);
+    fail(path, { code: 'notObject', got: describeValue(value) });
   }
   const record = value as Record<string, unknown>;
   for (const key of required) {
-    if (!(key in record)) fail(at(path, key), 'is missing.');
+    if (!(key in record)) fail(at(path, key), { code: 'missing' });
   }
   const allowed = new Set([...required, ...optional]);
   for (const key of Object.keys(record)) {
     if (!allowed.has(key)) {
-      fail(at(path, key), `is not a known field (expected: ${[...allowed].join(', ')}).`);
+      fail(at(path, key), { code: 'unknownField', expected: [...allowed] });
     }
   }
   return record;
@@ -55,18 +59,18 @@ export function readRecord(value: unknown, path: string): Record<string, unknown
 }
 
 export function readArray(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) fail(path, `must be an array (got ${describeValue(value)}).`);
+  if (!Array.isArray(value)) fail(path, { code: 'notArray', got: describeValue(value) });
   return value;
 }
 
 export function readString(value: unknown, path: string, nonEmpty = false): string {
-  if (typeof value !== 'string') fail(path, `must be a string (got ${describeValue(value)}).`);
-  if (nonEmpty && value.trim() === '') fail(path, 'must not be empty.');
+  if (typeof value !== 'string') fail(path, { code: 'notString', got: describeValue(value) });
+  if (nonEmpty && value.trim() === '') fail(path, { code: 'empty' });
   return value;
 }
 
 export function readBoolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') fail(path, `must be true or false (got ${describeValue(value)}).`);
+  if (typeof value !== 'boolean') fail(path, { code: 'notBoolean', got: describeValue(value) });
   return value;
 }
 
@@ -78,17 +82,17 @@ export interface NumberRule {
 
 export function readNumber(value: unknown, path: string, rule: NumberRule = {}): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    fail(path, `must be a number (got ${describeValue(value)}).`);
+    fail(path, { code: 'notNumber', got: describeValue(value) });
   }
-  if (rule.integer === true && !Number.isInteger(value)) fail(path, `must be a whole number (got ${value}).`);
-  if (rule.min !== undefined && value < rule.min) fail(path, `must be at least ${rule.min} (got ${value}).`);
-  if (rule.max !== undefined && value > rule.max) fail(path, `must be at most ${rule.max} (got ${value}).`);
+  if (rule.integer === true && !Number.isInteger(value)) fail(path, { code: 'notWholeNumber', got: value });
+  if (rule.min !== undefined && value < rule.min) fail(path, { code: 'belowMin', min: rule.min, got: value });
+  if (rule.max !== undefined && value > rule.max) fail(path, { code: 'aboveMax', max: rule.max, got: value });
   return value;
 }
 
 export function readChoice<C extends string>(value: unknown, path: string, choices: readonly C[]): C {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    fail(path, `must be one of ${choices.map((choice) => `'${choice}'`).join(', ')} (got ${describeValue(value)}).`);
+    fail(path, { code: 'notOneOf', choices: [...choices], got: describeValue(value) });
   }
   return value as C;
 }

@@ -161,7 +161,7 @@ function readLayer(value: unknown, path: string): LayerSpec {
 export function readArchitecture(value: unknown, path: string): ArchitectureSpec {
   const record = readObject(value, path, ['name', 'inputShape', 'layers']);
   const shape = readArray(record.inputShape, at(path, 'inputShape'));
-  if (shape.length !== 3) fail(at(path, 'inputShape'), `must be [H, W, C] (got ${shape.length} numbers).`);
+  if (shape.length !== 3) fail(at(path, 'inputShape'), { code: 'inputShapeLength', count: shape.length });
   const inputShape = shape.map((d, i) => readNumber(d, at(at(path, 'inputShape'), i), positiveInt)) as [number, number, number];
   return {
     name: readString(record.name, at(path, 'name')),

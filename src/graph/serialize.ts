@@ -28,12 +28,12 @@ export function migrateToCurrent(raw: Record<string, unknown>, table: readonly M
   let file = raw;
   let version = readNumber(file.schemaVersion, 'schemaVersion', { integer: true });
   if (version > SCHEMA_VERSION) {
-    fail('schemaVersion', `is ${version}, newer than this studio understands (${SCHEMA_VERSION}): update the studio to open this file.`);
+    fail('schemaVersion', { code: 'schemaTooNew', version, supported: SCHEMA_VERSION });
   }
   while (version < SCHEMA_VERSION) {
     const step = table.find((migration) => migration.from === version);
     if (step === undefined) {
-      fail('schemaVersion', `is ${version}, and no migration leads from it to version ${SCHEMA_VERSION}: this file cannot be opened.`);
+      fail('schemaVersion', { code: 'schemaNoMigration', version, supported: SCHEMA_VERSION });
     }
     file = { ...step.migrate(structuredClone(file)), schemaVersion: version + 1 };
     version += 1;
@@ -71,9 +71,9 @@ function readEdge(value: unknown, path: string, nodes: ReadonlyMap<string, Graph
   ] as const;
   for (const end of ends) {
     const node = nodes.get(end.node);
-    if (node === undefined) fail(at(path, end.key), `refers to node '${end.node}', which is not in the file.`);
+    if (node === undefined) fail(at(path, end.key), { code: 'unknownNode', node: end.node });
     if (findPort(node, end.port, end.direction) === undefined) {
-      fail(at(path, `${end.key}Port`), `'${end.port}' is not an ${end.direction} port of ${node.kind} node '${node.id}'.`);
+      fail(at(path, `${end.key}Port`), { code: 'notAPort', port: end.port, direction: end.direction, kind: node.kind, node: node.id });
     }
   }
   return edge;
@@ -91,26 +91,26 @@ export function parseExperiment(input: string | unknown, options: ParseOptions =
     try {
       value = JSON.parse(input);
     } catch (error) {
-      throw new ExperimentFileError(`The file is not valid JSON (${(error as Error).message}); open an experiment .json file saved by the studio.`, '');
+      throw new ExperimentFileError('', { code: 'invalidJson', error: (error as Error).message });
     }
   }
   // Older versions may have other fields: only the version is read before migrating.
   const head = readRecord(value, '');
-  if (!('schemaVersion' in head)) fail('schemaVersion', 'is missing: this is not a studio experiment file.');
+  if (!('schemaVersion' in head)) fail('schemaVersion', { code: 'noSchemaVersion' });
   const migrated = migrateToCurrent(head, options.migrations);
   const record = readObject(migrated, '', ['schemaVersion', 'name', 'description', 'nodes', 'edges']);
 
   const nodes = readArray(record.nodes, 'nodes').map((node, i) => readNode(node, at('nodes', i)));
   const byId = new Map<string, GraphNode>();
   nodes.forEach((node, i) => {
-    if (byId.has(node.id)) fail(at(at('nodes', i), 'id'), `'${node.id}' is used by two nodes; node ids must be unique.`);
+    if (byId.has(node.id)) fail(at(at('nodes', i), 'id'), { code: 'duplicateNodeId', id: node.id });
     byId.set(node.id, node);
   });
 
   const edgeIds = new Set<string>();
   const edges = readArray(record.edges, 'edges').map((edge, i) => {
     const parsed = readEdge(edge, at('edges', i), byId);
-    if (edgeIds.has(parsed.id)) fail(at(at('edges', i), 'id'), `'${parsed.id}' is used by two edges; edge ids must be unique.`);
+    if (edgeIds.has(parsed.id)) fail(at(at('edges', i), 'id'), { code: 'duplicateEdgeId', id: parsed.id });
     edgeIds.add(parsed.id);
     return parsed;
   });
