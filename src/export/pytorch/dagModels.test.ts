@@ -63,7 +63,8 @@ const mixed: ArchitectureSpec = {
     { kind: 'maxPool', id: 'mp', poolSize: 3, strides: 2, padding: 'same' },
     // Ids that are also nn.Module attributes: models.py must still hold them as layers.
     { kind: 'batchNorm', id: 'eval', epsilon: 1e-3, momentum: 0.99 },
-    { kind: 'avgPool', id: 'ap', poolSize: 2, strides: 2, padding: 'valid' },
+    // 'same' on an 8x8 map with 3x3 windows: one padded row and column, so edge windows average fewer pixels.
+    { kind: 'avgPool', id: 'ap', poolSize: 3, strides: 2, padding: 'same' },
     { kind: 'flatten', id: 'flat' },
     { kind: 'dense', id: 'type', units: 16 },
     { kind: 'dropout', id: 'drop', rate: 0.5 },

@@ -48,10 +48,11 @@ describe('PyTorch project export', () => {
     expect(networkClass(sigmoid, 'S')).toContain('h["gate"] = torch.sigmoid(h["input"])');
   });
 
-  it('refuses what it cannot mirror, naming the layer', () => {
+  it('averages a padded window over its real pixels only, as tfjs does', () => {
     const pooled: ArchitectureSpec = { name: 'p', inputShape: [5, 5, 1], layers: [
       { kind: 'avgPool', id: 'avg', poolSize: 2, strides: 2, padding: 'same' }, { kind: 'flatten', id: 'flat' }, { kind: 'dense', id: 'logits', units: 2 }] };
-    expect(() => networkClass(pooled, 'P')).toThrow(/'same' average pooling .*layer 'avg' of 'p'/);
+    expect(networkClass(pooled, 'P')).toContain(
+      'h["avg"] = self.layers["avg"](F.pad(h["input"], (0, 1, 0, 1))) / self.layers["avg"](F.pad(torch.ones_like(h["input"][:, :1]), (0, 1, 0, 1)))');
   });
 
   it('writes every file of the project for the default experiment', () => {

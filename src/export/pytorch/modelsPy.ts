@@ -83,13 +83,14 @@ function layerCode(layer: LayerSpec, input: Shape, modelName: string): LayerCode
       const [top, bottom] = layer.padding === 'same' ? samePadding(input[0], layer.poolSize, layer.strides) : [0, 0];
       const [left, right] = layer.padding === 'same' ? samePadding(input[1], layer.poolSize, layer.strides) : [0, 0];
       const padded = top + bottom + left + right > 0;
-      // tfjs's average pooling leaves padding out of each window's count, which a padded PyTorch pool cannot say.
-      if (padded && layer.kind === 'avgPool') {
-        throw new PyTorchExportError(`The PyTorch export cannot mirror 'same' average pooling with padding (${where}); use 'valid' padding.`);
-      }
+      const pad = `(${left}, ${right}, ${top}, ${bottom})`;
       const pool = layer.kind === 'maxPool' ? 'nn.MaxPool2d' : 'nn.AvgPool2d';
       const init = `${pool}(${layer.poolSize}, stride=${layer.strides})`;
-      return { init, apply: (x) => padded ? `${self}(F.pad(${x}, (${left}, ${right}, ${top}, ${bottom}), value=float('-inf')))` : `${self}(${x})` };
+      if (!padded) return { init, apply: (x) => `${self}(${x})` };
+      if (layer.kind === 'maxPool') return { init, apply: (x) => `${self}(F.pad(${x}, ${pad}, value=float('-inf')))` };
+      // tfjs leaves the padding out of each window's count (it may be uneven): the zero-padded mean
+      // divided by the mean of a zero-padded mask of ones is the mean over the real pixels only.
+      return { init, apply: (x) => `${self}(F.pad(${x}, ${pad})) / ${self}(F.pad(torch.ones_like(${x}[:, :1]), ${pad}))` };
     }
     case 'flatten':
       return { init: null, apply: (x) => input.length === 3 ? `${x}.permute(0, 2, 3, 1).flatten(1)` : `${x}.flatten(1)` };
