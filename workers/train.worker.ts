@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { TrainCommand } from '../src/protocol';
+import type { TrainCommand, TrainWorkerMessage } from '../src/protocol';
 import { chooseBackend } from './backend';
 import { loadUserDataset, readAsset, shippedTeachers, teacherCache } from './trainServices';
 import { createTrainSession } from './trainSession';
@@ -14,7 +14,7 @@ import { createTrainSession } from './trainSession';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const session = createTrainSession({
-  post: (message) => scope.postMessage(message),
+  post: (message: TrainWorkerMessage) => scope.postMessage(message),
   chooseBackend,
   env: { readAsset, teacherCache, pretrainedTeachers: shippedTeachers, now: () => performance.now() },
 });
@@ -27,10 +27,13 @@ scope.onmessage = (event: MessageEvent<TrainCommand>) => {
   }
   // An imported dataset lives in IndexedDB: register it before the run asks the registry for it.
   loadUserDataset(command.plan.dataset.datasetId)
-    .catch((error: unknown) => scope.postMessage({
-      type: 'log', runId: command.runId, message: `Imported images could not be read: ${String(error)}`,
-      detail: { code: 'importedImagesUnreadable', error: String(error) },
-    }))
+    .catch((error: unknown) => {
+      const unread: TrainWorkerMessage = {
+        type: 'log', runId: command.runId, warning: true, message: `Imported images could not be read: ${String(error)}`,
+        detail: { code: 'importedImagesUnreadable', error: String(error) },
+      };
+      scope.postMessage(unread);
+    })
     .finally(() => session.handle(command));
 };
 
