@@ -82,6 +82,30 @@ test('imports a zip of images with a broken one, shows the summary, and trains o
   await page.getByTestId('node-dataset').click();
   await expect(page.getByTestId('field-datasetId').locator('select')).toHaveValue(datasetId);
   await expect(page.getByTestId('node-dataset').getByTestId('node-problem')).toHaveCount(0);
+
+  // Deleting the stored images, after a confirmation that names them, leaves the graph as it was,
+  // its Dataset node asking for the images again; a reload finds them gone.
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('“my-digits”');
+    void dialog.accept();
+  });
+  await page.getByTestId('import-delete').click();
+  const problem = page.getByTestId('node-dataset').getByTestId('node-problem');
+  await expect(problem).toHaveAttribute('title', /not in this browser: import the images again/);
+  await page.reload();
+  await expect(page.getByTestId('node-dataset').getByTestId('node-problem')).toHaveAttribute('title', /import the images again/);
+  // The browser's own storage: the index lists no dataset, and the pixels are gone.
+  const stored = await page.evaluate((id) => new Promise<{ listed: number; record: boolean }>((resolve, reject) => {
+    const open = indexedDB.open('distillation-studio-user-datasets', 1);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const store = open.result.transaction('datasets', 'readonly').objectStore('datasets');
+      const index = store.get('index');
+      const record = store.get(id);
+      record.onsuccess = () => resolve({ listed: (index.result as unknown[] | undefined)?.length ?? 0, record: record.result !== undefined });
+    };
+  }), datasetId);
+  expect(stored).toEqual({ listed: 0, record: false });
 });
 
 test('an experiment naming imported images this browser does not have says to import them again', async ({ page, request }) => {

@@ -7,6 +7,7 @@
 export interface KeyValueStore<T> {
   get(key: string): Promise<T | null>;
   put(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 function openDatabase(databaseName: string, storeName: string): Promise<IDBDatabase> {
@@ -46,6 +47,9 @@ export function keyValueStore<T>(databaseName: string, storeName: string): KeyVa
     },
     async put(key, value) {
       await request('readwrite', (store) => store.put(value, key));
+    },
+    async delete(key) {
+      await request('readwrite', (store) => store.delete(key));
     },
   };
 }

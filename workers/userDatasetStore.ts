@@ -27,6 +27,13 @@ export async function loadStoredUserDataset(id: string): Promise<StoredUserDatas
   return records.get(id);
 }
 
+/** The index entry first, then the files, so an index entry never outlives its files. */
+export async function deleteUserDataset(id: string): Promise<void> {
+  const known = await listStoredUserDatasets();
+  await index.put(INDEX_KEY, known.filter((info) => info.id !== id));
+  await records.delete(id);
+}
+
 /** The record first, then the index: an index entry always has its files. */
 export async function saveUserDataset(dataset: StoredUserDataset): Promise<void> {
   await records.put(dataset.info.id, dataset);

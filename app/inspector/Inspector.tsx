@@ -19,6 +19,7 @@ import { blockText, lossText, roleText } from '../i18n/blocks/localizedBlocks';
 import { lossRegistry } from '../../src/losses/registry';
 import { problemText } from '../i18n/blocks/problemTexts';
 import { ImportImages } from '../datasets/ImportImages';
+import { DeleteImported } from '../datasets/DeleteImported';
 
 function patchParams(id: string, patch: Record<string, unknown>): void {
   // Registry fields write the key they describe, so the patch matches the node's params type.
@@ -65,6 +66,7 @@ function DatasetInspector({ node }: { node: NodeOf<'dataset'> }) {
       {info && <p className="muted">{tx.datasetCounts(info.trainCount.toLocaleString('en-US'), info.testCount.toLocaleString('en-US'))} <cite className="citation" data-testid="dataset-citation">{info.citation}</cite></p>}
       {info?.prepareOnDemand === true && <p className="muted" data-testid="dataset-on-demand">{tx.preparedOnDemand(info.id)}</p>}
       <ImportImages nodeId={node.id} defaultShape={info?.shape[2] === 3 ? '32x32x3' : '28x28x1'} />
+      {info?.userImport !== undefined && <DeleteImported info={info} />}
       <GeneratedFields node={node} fields={blockRegistry.dataset.fields.filter((f) => f.key !== 'datasetId')} />
       <BooleanField label={tx.flip} testId="field-augmentFlip" value={node.params.augmentFlip === true} description={tx.flipHelp}
         onChange={(augmentFlip) => patchParams(node.id, { augmentFlip: augmentFlip ? true : undefined })} />

@@ -21,6 +21,10 @@ class MemoryKeyValueStore<T> implements KeyValueStore<T> {
     this.items.set(key, value);
     return Promise.resolve();
   }
+  delete(key: string): Promise<void> {
+    this.items.delete(key);
+    return Promise.resolve();
+  }
 }
 
 const trained = (units: number, modelId = 'student', role: TrainedModel['role'] = 'student'): TrainedModel => ({

@@ -1,4 +1,4 @@
-import { registerUserDataset } from '../../src/data/registry';
+import { registerUserDataset, unregisterUserDataset } from '../../src/data/registry';
 import type { DatasetInfo } from '../../src/data/types';
 import { problemsOf } from './graphSlice';
 import type { StudioSlice } from './index';
@@ -11,6 +11,8 @@ import type { StudioSlice } from './index';
 export interface UserDatasetSlice {
   userDatasets: DatasetInfo[];
   addUserDatasets: (infos: readonly DatasetInfo[]) => void;
+  /** Forgets a deleted one: a Dataset node that still names it is flagged (import the images again). */
+  removeUserDataset: (id: string) => void;
 }
 
 export const createUserDatasetSlice: StudioSlice<UserDatasetSlice> = (set) => ({
@@ -21,5 +23,9 @@ export const createUserDatasetSlice: StudioSlice<UserDatasetSlice> = (set) => ({
       userDatasets: [...state.userDatasets.filter((known) => !infos.some((info) => info.id === known.id)), ...infos],
       problems: problemsOf(state.experiment),
     }));
+  },
+  removeUserDataset: (id) => {
+    unregisterUserDataset(id);
+    set((state) => ({ userDatasets: state.userDatasets.filter((known) => known.id !== id), problems: problemsOf(state.experiment) }));
   },
 });

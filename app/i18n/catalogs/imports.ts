@@ -49,6 +49,10 @@ export const importTexts = defineTexts({
     problemNoTestImages: () => 'The split leaves no test image: raise the test share.',
     failed: (message: string) => `The import failed: ${message}`,
     notStored: (message: string) => `The dataset is in use but could not be stored in this browser (${message}); after a reload import it again.`,
+    deleteImported: 'Delete these imported images',
+    deleteTitle: 'Remove this imported dataset from this browser\'s storage; experiments that use it will ask for the images again',
+    deleteConfirm: (name: string, megabytes: string) => `Delete the imported dataset “${name}” (${megabytes} MB) from this browser? Experiments that use it will need the images imported again.`,
+    deleteFailed: (message: string) => `The imported dataset could not be deleted: ${message}`,
   },
   zh: {
     importImages: '导入图像…',
@@ -94,5 +98,9 @@ export const importTexts = defineTexts({
     problemNoTestImages: () => '此划分没有留下测试图像：请提高测试集比例。',
     failed: (message: string) => `导入失败：${message}`,
     notStored: (message: string) => `数据集已启用，但无法保存在此浏览器中（${message}）；重新加载页面后请再次导入。`,
+    deleteImported: '删除这些导入的图像',
+    deleteTitle: '从此浏览器的存储中移除这个导入的数据集；使用它的实验会要求重新导入图像',
+    deleteConfirm: (name: string, megabytes: string) => `从此浏览器中删除导入的数据集“${name}”（${megabytes} MB）吗？使用它的实验需要重新导入图像。`,
+    deleteFailed: (message: string) => `无法删除导入的数据集：${message}`,
   },
 });
