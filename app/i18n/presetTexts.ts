@@ -27,7 +27,7 @@ export const presetTextsZh: Readonly<Record<string, PresetText>> = {
   'tfkd-mnist.json': { name: '无教师 KD', description: '没有教师：800-800 学生向虚拟教师学习（把标签平滑当作 KD）。' },
   'self-distillation-mnist.json': { name: '自蒸馏（Be Your Own Teacher）', description: '没有教师：CNN 学生两个浅层上的分类器向标签和它自己最终的 Logits 学习（T = 3）。' },
   'adversarial-mnist.json': { name: '对抗 KD', description: 'Hinton 的教师与学生：Logits 上的判别器（条件式，带 L1 项）与学生轮流训练。' },
-  'cifar10-kd.json': { name: 'CIFAR-10：CNN KD', description: '彩色图像：预训练好的 CNN 教师通过交叉熵和 T = 4 的 KD 教更窄的 CNN 学生，使用 10,000 张训练图像，带随机平移和翻转。' },
+  'cifar10-kd.json': { name: 'CIFAR-10：CNN 知识蒸馏（KD）', description: '彩色图像：预训练好的 CNN 教师通过交叉熵和 T = 4 的 KD 教更窄的 CNN 学生，使用 10,000 张训练图像，带随机平移和翻转。' },
   'cifar10-at.json': { name: 'CIFAR-10：CNN 注意力迁移', description: '同一对 CIFAR-10 CNN：交叉熵加上三个分辨率上的注意力迁移（beta = 1000）。' },
   'cifar10-fitnet.json': { name: 'CIFAR-10：FitNet 提示，然后 KD', description: '同一对 CIFAR-10 CNN，分两个阶段：先通过 1x1 卷积适配器进行提示学习，再用交叉熵和 KD。' },
   'cifar10-wrn-kd.json': { name: 'CIFAR-10：WRN-40-2 -> WRN-16-2 KD（论文规模，需 GPU）', description: 'RepDistiller 的配方：SGD 学习率 0.05、动量 0.9、权重衰减 5e-4、批大小 64、240 个 epoch、T = 4、全部图像。在 CPU 上很慢（每个 epoch 需数小时）；不附带预训练教师。' },
