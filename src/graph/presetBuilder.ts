@@ -38,7 +38,13 @@ export const mlpSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.
 export const cnnSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.002, epochs: 2, batchSize: 64, seed: 1 });
 
 /** The teacher architectures the presets share (each a preset of src/models/presets.ts). */
-export type SharedTeacher = 'hinton-teacher' | 'cnn-teacher' | 'article-teacher';
+export type SharedTeacher = 'hinton-teacher' | 'cnn-teacher' | 'article-teacher' | 'cifar-cnn-teacher';
+
+/**
+ * The laptop-size CIFAR-10 settings (KD, AT and FitNet presets): Adam with a cosine rate on the
+ * 10,000-image subset, random shifts of up to 4 px (the literature's pad-4 crop) and flips.
+ */
+export const cifarSettings = trainerSettings({ optimizer: 'adam', learningRate: 0.002, epochs: 3, batchSize: 64, seed: 1, lrSchedule: { kind: 'cosine' } });
 
 /**
  * How each shared teacher trains, in quick and full presets alike: the full-data recipe, on all the
@@ -53,6 +59,8 @@ const sharedTeacherRecipes: Readonly<Record<SharedTeacher, TeacherTraining>> = {
   'hinton-teacher': { ...mlpSettings, epochs: 50, batchSize: 128, lrSchedule: { kind: 'cosine' }, augmentShift: 2 },
   'article-teacher': { ...mlpSettings, epochs: 5, lrSchedule: { kind: 'cosine' } },
   'cnn-teacher': { ...cnnSettings, epochs: 8, lrSchedule: { kind: 'cosine' } },
+  // All 50,000 CIFAR-10 images with the dataset's shifts and flips.
+  'cifar-cnn-teacher': { ...cifarSettings, epochs: 2 },
 };
 
 /** A shared teacher's training settings; `trainSubset: null` (all images) marks a teacher as shared. */
@@ -64,7 +72,15 @@ export function sharedTeacherTraining(teacher: SharedTeacher): TeacherTraining {
 export const presetDatasets = {
   mnist: { id: 'mnist', label: 'MNIST' },
   fashion: { id: 'fashion-mnist', label: 'Fashion-MNIST' },
+  cifar10: { id: 'cifar10', label: 'CIFAR-10' },
 } as const;
+
+/** CIFAR augmentation on a dataset node: random shifts of up to 4 px and horizontal flips (of training images only). */
+export function withCifarAugmentation(graph: GraphBuilder, trainSubset: number | null): void {
+  const dataset = graph.nodes.find((node): node is NodeOf<'dataset'> => node.kind === 'dataset');
+  if (dataset === undefined) throw new Error('withCifarAugmentation: the graph has no dataset node.');
+  dataset.params = { ...dataset.params, trainSubset, augmentShift: 4, augmentFlip: true };
+}
 
 export function withModels(
   teacherPreset: SharedTeacher, studentPreset: string, labels: [string, string],
@@ -117,10 +133,11 @@ export function addInitialisationThenKd(
   graph: GraphBuilder,
   init: { id: string; name: string; trainUpTo: string; lossIds: string[]; position: { x: number; y: number } },
   kd: { temperature: number; trainerPosition: { x: number; y: number }; lossesAt: { x: number; y: number } },
+  settings: TrainerSettings = cnnSettings,
 ): void {
-  addTrainer(graph, init.id, init.name, { ...cnnSettings, epochs: 1 }, init.position, init.trainUpTo);
+  addTrainer(graph, init.id, init.name, { ...settings, epochs: 1 }, init.position, init.trainUpTo);
   for (const lossId of init.lossIds) graph.link(lossId, 'loss', init.id, 'losses');
-  addTrainer(graph, 'stage-kd', 'Stage 2: KD', cnnSettings, kd.trainerPosition);
+  addTrainer(graph, 'stage-kd', 'Stage 2: KD', settings, kd.trainerPosition);
   graph.link(init.id, 'next', 'stage-kd', 'after');
   addCrossEntropyAndKd(graph, kd.temperature, kd.lossesAt.x, kd.lossesAt.y, 'stage-kd');
 }

@@ -10,6 +10,7 @@ import {
 } from './presetSchemes';
 import { selfDistillationMnist } from './presetSelfDistillation';
 import { bornAgainEnsembleMnist } from './presetEnsemble';
+import { cifarAttention, cifarFitnet, cifarKd, cifarWrnKd } from './presetCifar';
 
 /**
  * The source of the preset experiment files in public/presets/ (the app and the headless runner
@@ -220,6 +221,10 @@ const builders: Record<string, () => ExperimentFile> = {
   'tsd-mnist.json': tolerantTeacherMnist,
   'cnn-fashion-kd.json': cnnFashionKd,
   'cnn-mlp-fashion.json': cnnTeachesMlpFashion,
+  'cifar10-kd.json': cifarKd,
+  'cifar10-at.json': cifarAttention,
+  'cifar10-fitnet.json': cifarFitnet,
+  'cifar10-wrn-kd.json': cifarWrnKd,
 };
 
 /** Builds the preset experiment stored in `file` (a name from presetIndex). */
@@ -262,6 +267,10 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'nst-eskd-mnist.json', name: 'NST with early-stopped KD', description: 'CNN pair: neuron selectivity transfer on relu3, KD cut to zero after epoch 2 of 3.' },
   { file: 'cnn-fashion-kd.json', name: 'CNN KD on Fashion-MNIST', description: 'Clothing instead of digits: the CNN pair with cross-entropy and KD at T = 4.' },
   { file: 'cnn-mlp-fashion.json', name: 'CNN teacher -> MLP student, Fashion-MNIST', description: 'Clothing: the shipped CNN teacher teaches the 800-800 MLP student through soft targets at T = 4.' },
+  { file: 'cifar10-kd.json', name: 'CIFAR-10: CNN KD', description: 'Colour images: a shipped CNN teacher teaches a narrower CNN student with cross-entropy and KD at T = 4, on 10,000 images with shifts and flips.' },
+  { file: 'cifar10-at.json', name: 'CIFAR-10: CNN attention transfer', description: 'The CIFAR-10 CNN pair: cross-entropy plus attention transfer at three resolutions (beta = 1000).' },
+  { file: 'cifar10-fitnet.json', name: 'CIFAR-10: FitNet hints, then KD', description: 'The CIFAR-10 CNN pair in two stages: a hint through a 1x1-conv adapter, then cross-entropy and KD.' },
+  { file: 'cifar10-wrn-kd.json', name: 'CIFAR-10: WRN-40-2 -> WRN-16-2 KD (paper scale, GPU)', description: 'RepDistiller\'s recipe: SGD 0.05, momentum 0.9, weight decay 5e-4, batch 64, 240 epochs, T = 4, all images. Slow on a CPU (hours per epoch); no pretrained teacher ships.' },
   fullDataEntry('hinton-mnist-full.json', 'Hinton KD, full MNIST (long)', 'The Hinton preset.', 'Its teacher ships pretrained (98.97 % test; training it again takes about 1 h 50 min on Node wasm); baseline about 20 min, student 24.'),
   fullDataEntry('article-mnist-full.json', 'Tiny student, full MNIST (long)', 'The article preset.'),
   fullDataEntry('cnn-mnist-at-full.json', 'CNN FSP + AT, then KD, full MNIST (long)', 'The CNN preset.'),

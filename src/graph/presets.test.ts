@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { architecturePresets } from '../models/presets';
+import { allArchitecturePresets } from '../models/presets';
 import { parseExperiment, serializeExperiment } from './serialize';
 import { validateGraph } from './validate';
 import { compileExperiment } from './compile';
@@ -28,6 +28,7 @@ describe('preset experiment files', () => {
     expect(presetIndex.map((entry) => entry.file)).toEqual([
       'hinton-mnist.json', 'article-mnist.json', 'cnn-mnist-at.json', 'fitnet-mnist.json', 'cnn-mnist-kd.json', 'cnn-mlp-mnist.json',
       'dml-mnist.json', 'ta-mnist.json', 'ban-mnist.json', 'ban-ensemble-mnist.json', 'relations-mnist.json', 'tfkd-mnist.json', 'self-distillation-mnist.json', 'adversarial-mnist.json', 'crd-mnist.json', 'ft-mnist.json', 'cc-mnist.json', 'irg-mnist.json', 'tsd-mnist.json', 'nst-eskd-mnist.json', 'cnn-fashion-kd.json', 'cnn-mlp-fashion.json',
+      'cifar10-kd.json', 'cifar10-at.json', 'cifar10-fitnet.json', 'cifar10-wrn-kd.json',
       'hinton-mnist-full.json', 'article-mnist-full.json', 'cnn-mnist-at-full.json', 'fitnet-mnist-full.json', 'cnn-mnist-kd-full.json', 'cnn-mlp-mnist-full.json',
       'dml-mnist-full.json', 'ta-mnist-full.json', 'ban-mnist-full.json',
     ]);
@@ -41,7 +42,7 @@ describe('preset experiment files', () => {
       it('is up to date with presetExperiments.ts and the architecture presets', () => {
         expect(text).toBe(serializeExperiment(buildPresetExperiment(file)));
         for (const model of nodesOfKind(experiment, 'model')) {
-          expect(model.params.architecture).toEqual(architecturePresets[model.params.architecture.name]);
+          expect(model.params.architecture).toEqual(allArchitecturePresets[model.params.architecture.name]);
         }
       });
 
@@ -51,9 +52,16 @@ describe('preset experiment files', () => {
         const recipe = fullDataRecipes[file];
         // CC draws class-uniform batches, as its paper does; every other preset shuffles.
         const sampler = file === 'cc-mnist.json' ? { sampler: { kind: 'classUniform', samplesPerClass: 8 } } : {};
-        expect(compiled.dataset).toEqual({
-          datasetId: file.includes('fashion') ? 'fashion-mnist' : 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0, ...sampler,
-        });
+        if (file.startsWith('cifar10')) {
+          // CIFAR augmentation: shifts of up to 4 px and flips; the paper-scale preset trains on every image.
+          expect(compiled.dataset).toEqual({
+            datasetId: 'cifar10', trainSubset: file === 'cifar10-wrn-kd.json' ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 4, augmentFlip: true,
+          });
+        } else {
+          expect(compiled.dataset).toEqual({
+            datasetId: file.includes('fashion') ? 'fashion-mnist' : 'mnist', trainSubset: recipe ? null : 10_000, validationSize: 5_000, testSubset: null, augmentShift: 0, ...sampler,
+          });
+        }
         expect(compiled.probes.count).toBe(8);
         if (recipe !== undefined && recipe.ownTeacherEpochs === undefined) {
           // The teacher is the quick preset's (shared, shipped pretrained): one cache key for both.
@@ -74,6 +82,9 @@ describe('preset experiment files', () => {
           expect(wholeStudent.length).toBeGreaterThan(0);
           expect(wholeStudent.map((stage) => [stage.settings.epochs, stage.settings.lrSchedule.kind]))
             .toEqual(wholeStudent.map(() => [recipe.studentEpochs, 'cosine']));
+        } else if (file === 'cifar10-wrn-kd.json') {
+          // Paper scale (RepDistiller): 240 epochs, meant for a GPU.
+          expect(plan.stages.map((stage) => stage.settings.epochs)).toEqual([240]);
         } else {
           // Quick demos: a classroom run finishes in minutes.
           expect(plan.stages.every((stage) => stage.settings.epochs <= 3)).toBe(true);
@@ -143,6 +154,27 @@ describe('preset experiment files', () => {
     expect(plan.adapters[0]).toMatchObject({ id: 'adapter-guided-pool2', kind: 'conv1x1', modelId: 'student', layerId: 'pool2' });
     expect(plan.stages[0].terms[0].term.inputs.guided).toEqual({ kind: 'feature', model: 'student', layerId: 'pool2', adapterId: 'adapter-guided-pool2', detach: false });
     expect(plan.baseline.epochs).toBe(plan.stages[0].settings.epochs + plan.stages[1].settings.epochs);
+  });
+
+  it('cifar10 KD, AT and FitNet: one CNN pair and one shared teacher trained on every image', () => {
+    const plans = ['cifar10-kd.json', 'cifar10-at.json', 'cifar10-fitnet.json'].map((file) => compileExperiment(parseExperiment(readPreset(file))));
+    const teacherKeys = plans.map((compiled) => compiled.phases.find((phase) => phase.kind === 'teacher')?.cacheKey);
+    expect(new Set(teacherKeys).size).toBe(1);
+    const [kd, at, fitnet] = plans.map(pairView);
+    expect([kd.teacher.architecture.name, kd.student.architecture.name]).toEqual(['cifar-cnn-teacher', 'cifar-cnn-student']);
+    expect(kd.stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params])).toEqual([['ce', 0.1, {}], ['kd', 0.9, { T: 4 }]]);
+    expect(at.stages[0].terms.map(({ term }) => [term.lossId, term.weight])).toEqual([['ce', 1], ['at', 1000], ['at', 1000], ['at', 1000]]);
+    expect(at.probes.attention.map((probe) => [probe.teacher.layerId, probe.student.layerId])).toEqual([['relu2', 'relu1'], ['relu4', 'relu2'], ['relu5', 'relu3']]);
+    expect(fitnet.stages.map((stage) => [stage.trainUpTo, stage.terms.map(({ term }) => term.lossId)])).toEqual([['relu2', ['fitnet']], [null, ['ce', 'kd']]]);
+    expect(fitnet.adapters[0]).toMatchObject({ kind: 'conv1x1', modelId: 'student', layerId: 'relu2' });
+  });
+
+  it('cifar10-wrn-kd: RepDistiller\'s recipe for WRN-40-2 -> WRN-16-2', () => {
+    const plan = pairView(compileExperiment(parseExperiment(readPreset('cifar10-wrn-kd.json'))));
+    expect([plan.teacher.architecture.name, plan.student.architecture.name]).toEqual(['wrn-40-2', 'wrn-16-2']);
+    const recipe = { optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4, epochs: 240, batchSize: 64 };
+    expect(plan.stages[0].settings).toMatchObject(recipe);
+    expect(plan.stages[0].terms.map(({ term }) => [term.lossId, term.weight, term.params])).toEqual([['ce', 0.1, {}], ['kd', 0.9, { T: 4 }]]);
   });
 });
 

@@ -232,7 +232,7 @@ function readLoss(value: unknown, path: string): LossParamsNode {
 }
 
 function readTrainer(value: unknown, path: string): TrainerParams {
-  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo']);
+  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo'], ['weightDecay']);
   const schedulesPath = at(path, 'weightSchedules');
   const schedules = readRecord(record.weightSchedules, schedulesPath);
   return {

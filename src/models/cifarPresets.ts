@@ -110,6 +110,29 @@ export function mobileNetStudent(name = 'mobilenet-student', classes = 10): Arch
   };
 }
 
+/**
+ * Laptop-size plain CNNs for CIFAR-10 (the KD / AT / FitNet presets): conv3x3-BN-ReLU blocks
+ * (`conv<n>`, `bn<n>`, `relu<n>`), 2x2 max pooling, global average pooling and a dense head.
+ * `plan` lists each block's filters, with 'pool' after the blocks that halve the resolution.
+ * Teacher relu2 [32, 32, 16] / relu4 [16, 16, 32] / relu5 [8, 8, 64] and student relu1 [32, 32, 8]
+ * / relu2 [16, 16, 16] / relu3 [8, 8, 32] have equal H x W for attention transfer.
+ */
+export function cifarPlainCnn(name: string, plan: (number | 'pool')[], classes = 10): ArchitectureSpec {
+  const layers: LayerSpec[] = [];
+  let n = 0;
+  let pools = 0;
+  for (const step of plan) {
+    if (step === 'pool') {
+      pools += 1;
+      layers.push({ kind: 'maxPool', id: `pool${pools}`, poolSize: 2, strides: 2, padding: 'valid' });
+      continue;
+    }
+    n += 1;
+    layers.push(conv(`conv${n}`, step, 3, 1), bn(`bn${n}`), relu(`relu${n}`));
+  }
+  return { name, inputShape: CIFAR_INPUT, layers: [...layers, ...head(classes)] };
+}
+
 export const cifarArchitecturePresets: Record<string, ArchitectureSpec> = {
   resnet8: cifarResNet('resnet8', 8, [16, 16, 32, 64]),
   resnet20: cifarResNet('resnet20', 20, [16, 16, 32, 64]),
@@ -118,4 +141,6 @@ export const cifarArchitecturePresets: Record<string, ArchitectureSpec> = {
   'wrn-16-2': wideResNet('wrn-16-2', 16, 2),
   'wrn-40-2': wideResNet('wrn-40-2', 40, 2),
   'mobilenet-student': mobileNetStudent(),
+  'cifar-cnn-teacher': cifarPlainCnn('cifar-cnn-teacher', [16, 16, 'pool', 32, 32, 'pool', 64, 'pool']),
+  'cifar-cnn-student': cifarPlainCnn('cifar-cnn-student', [8, 'pool', 16, 'pool', 32, 'pool']),
 };
