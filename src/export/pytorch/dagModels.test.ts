@@ -74,7 +74,9 @@ const mixed: ArchitectureSpec = {
 };
 
 /** Every CIFAR preset and the mixed spec, each with a layer to train up to (its ancestors must agree on both sides). */
-const UP_TO: Record<string, string> = { resnet8: 's2b1-add', 'mobilenet-student': 'sep2-out', 'mixed-dag': 'sum' };
+const UP_TO: Record<string, string> = {
+  resnet8: 's2b1-add', 'mobilenet-student': 'sep2-out', 'mixed-dag': 'sum', 'cifar-cnn-teacher': 'relu4', 'cifar-cnn-student': 'relu2',
+};
 /** On tfjs's CPU backend these take 25 s (wrn-40-2) and 55 s (resnet32x4); PYTORCH_TEST_BIG=1 runs them too. */
 const BIG = new Set(['resnet32x4', 'wrn-40-2']);
 const CASES: [string, ArchitectureSpec, string][] = [...Object.entries(cifarArchitecturePresets), ['mixed-dag', mixed] as const]
