@@ -1,31 +1,12 @@
-import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { decodePng, PngError } from './png';
+import { pngChunk, pngFile } from './pngWriter.testkit';
 
 /**
  * PNGs built here byte by byte: each row filtered forward with the spec's predictors (written out
  * independently of the decoder's inverse), so every filter type is checked on hand-picked pixels.
  * The real files (CIFAR-10's sprites) are checked against Pillow's decoding in cifar10.test.ts.
  */
-
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const byte of bytes) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set([...type].map((ch) => ch.charCodeAt(0)), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
 
 /** Predictor of filter `type` for byte x of a row (spec 9.2), a = left, b = up, c = up-left. */
 function predict(type: number, a: number, b: number, c: number): number {
@@ -50,18 +31,7 @@ function encodePng(width: number, height: number, colourType: number, channels: 
       raw.push((value - guess + 256) & 0xff);
     }
   }
-  const header = new Uint8Array(13);
-  new DataView(header.buffer).setUint32(0, width);
-  new DataView(header.buffer).setUint32(4, height);
-  header.set([8, colourType, 0, 0, 0], 8);
-  const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', zlibSync(Uint8Array.from(raw))), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return pngFile(width, height, colourType, Uint8Array.from(raw));
 }
 
 // 3 x 5 RGB, values chosen so left, up and up-left differ and sums wrap past 255.
@@ -99,7 +69,7 @@ describe('decodePng', () => {
     new DataView(header.buffer).setUint32(0, 3);
     new DataView(header.buffer).setUint32(4, 5);
     header.set([16, 2, 0, 0, 0], 8);
-    const withHeader = new Uint8Array([...good.subarray(0, 8), ...chunk('IHDR', header), ...good.subarray(33)]);
+    const withHeader = new Uint8Array([...good.subarray(0, 8), ...pngChunk('IHDR', header), ...good.subarray(33)]);
     expect(() => decodePng(withHeader, 'd.png')).toThrow('d.png: 16-bit colour type 2 is not supported');
   });
 });
