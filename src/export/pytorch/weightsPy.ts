@@ -21,27 +21,18 @@ _KERNEL_TO_TORCH = {
     "conv2d": (3, 2, 0, 1),  # [kh, kw, in, out] -> [out, in, kh, kw]
     "depthwiseConv2d": (2, 3, 0, 1),  # [kh, kw, C, 1] -> [C, 1, kh, kw]
 }
-_KERNEL_FROM_TORCH = {
-    "dense": (1, 0),
-    "conv2d": (2, 3, 1, 0),
-    "depthwiseConv2d": (2, 3, 0, 1),
-}
 
 
-def _to_torch(kind, tensors):
+def _convert(kind, tensors, to_torch):
+    """Kernel transposed by the table (to PyTorch) or by its inverse permutation (back to the studio)."""
     if kind == "batchNorm":
         return list(tensors)
     if kind not in _KERNEL_TO_TORCH:
         raise ValueError(f"no weights for layer kind {kind}")
-    return [tensors[0].transpose(_KERNEL_TO_TORCH[kind]), *tensors[1:]]
-
-
-def _from_torch(kind, tensors):
-    if kind == "batchNorm":
-        return list(tensors)
-    if kind not in _KERNEL_FROM_TORCH:
-        raise ValueError(f"no weights for layer kind {kind}")
-    return [tensors[0].transpose(_KERNEL_FROM_TORCH[kind]), *tensors[1:]]
+    axes = _KERNEL_TO_TORCH[kind]
+    if not to_torch:
+        axes = tuple(int(axis) for axis in np.argsort(axes))
+    return [tensors[0].transpose(axes), *tensors[1:]]
 
 
 def _module_tensors(module, kind):
@@ -71,7 +62,7 @@ def load(net, stem):
         if len(arrays) != len(targets):
             raise ValueError(f"{stem}: layer '{layer_id}' has {len(arrays)} tensors, the model {len(targets)} "
                              f"(a {kind} layer {'with' if len(targets) > 1 else 'without'} bias?)")
-        for target, array in zip(targets, _to_torch(kind, arrays)):
+        for target, array in zip(targets, _convert(kind, arrays, to_torch=True)):
             if tuple(target.shape) != array.shape:
                 raise ValueError(f"{stem}: layer '{layer_id}' has shape {list(array.shape)}, the model {list(target.shape)}")
             with torch.no_grad():
@@ -82,7 +73,7 @@ def save(net, stem):
     """Writes net's weights as <stem>.json/.bin, which the studio reads like its teacher files."""
     layout, blobs, offset = [], [], 0
     for layer_id, kind, module in _layers(net):
-        arrays = _from_torch(kind, [t.detach().cpu().numpy() for t in _module_tensors(module, kind)])
+        arrays = _convert(kind, [t.detach().cpu().numpy() for t in _module_tensors(module, kind)], to_torch=False)
         tensors = []
         for array in arrays:
             flat = np.ascontiguousarray(array, dtype="<f4").ravel()
