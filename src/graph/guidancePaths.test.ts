@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPresetExperiment } from './presetExperiments';
-import { guidancePaths, GuidancePathError, withGuidancePairing, type GuidanceCandidate } from './guidancePaths';
+import { featureLayers, guidancePaths, GuidancePathError, withGuidancePairing, type GuidanceCandidate } from './guidancePaths';
+import { cifarArchitecturePresets } from '../models/cifarPresets';
+import { summarizeArchitecture } from '../models/shapes';
 import { edgesInto, edgesOutOf, nodeById, nodesOfKind } from './queries';
 import { resolveAdapter } from './shapes';
 import { validateGraph } from './validate';
@@ -62,6 +64,19 @@ describe('guidancePaths: FitNet', () => {
       'relu1>relu1',
     ]);
     expect(() => guidancePaths(fitnet, 'hint', { maxCandidates: 0 })).toThrowError('whole number');
+  });
+
+  it("keeps one layer per block of a residual or separable network by its wiring, not its list order", () => {
+    const blockOutputs = (name: string): string[] => {
+      const spec = cifarArchitecturePresets[name];
+      return featureLayers(spec, summarizeArchitecture(spec).layers, 'blockOutputs').map((layer) => layer.id);
+    };
+    // The shortcut conv and its batch norm are listed between the branch's bn2 and the add; neither is a block output.
+    expect(blockOutputs('resnet8')).toEqual(['relu1', 's1b1-relu1', 's1b1-out', 's2b1-relu1', 's2b1-out', 's3b1-relu1', 's3b1-out', 'pool']);
+    // resnet20: a block output read by the next block's conv and its identity shortcut's add is kept.
+    expect(blockOutputs('resnet20').slice(0, 5)).toEqual(['relu1', 's1b1-relu1', 's1b1-out', 's1b2-relu1', 's1b2-out']);
+    // ReLU6 (an activation layer) ends a depthwise or pointwise run as ReLU does.
+    expect(blockOutputs('mobilenet-student')).toEqual(['relu1', ...[1, 2, 3, 4, 5].flatMap((n) => [`sep${n}-relu1`, `sep${n}-out`]), 'pool']);
   });
 
   it('applies one pairing to the drawn experiment, name kept, as the search retargets it', () => {

@@ -1,5 +1,6 @@
 import { lossRegistry } from '../losses/registry';
-import type { LayerInfo, Shape } from '../models/spec';
+import type { ArchitectureSpec, LayerInfo, LayerKind, Shape } from '../models/spec';
+import { layerConsumers } from '../models/wiring';
 import type { ExperimentFile, GraphNode, NodeOf } from './schema';
 import { createEdge, freshId } from './factory';
 import { describeNode } from './nodeKinds';
@@ -23,8 +24,8 @@ export const DEFAULT_MAX_CANDIDATES = 12;
 
 /**
  * 'all': every layer that computes a feature. 'blockOutputs': only the last layer of each
- * conv/dense -> batch norm -> ReLU run (its conv and batch-norm outputs are left out), so the cap
- * spreads over more depths.
+ * conv/dense -> batch norm -> activation run (its conv and batch-norm outputs are left out; in a
+ * residual block the run goes on through the add), so the cap spreads over more depths.
  */
 export type GuidanceLayers = 'all' | 'blockOutputs';
 
@@ -76,17 +77,27 @@ const isGuidanceLoss = (lossId: string): lossId is GuidanceLossId => (GUIDANCE_L
 /**
  * Layers whose output is a feature of the network: from its first layer with weights (earlier ones
  * are the input image, and a guided layer there would train only its adapter) to the one before the
- * logits. Dropout is skipped: it repeats the layer before it, with noise.
+ * logits. Dropout is skipped: it repeats the layer before it, with noise. 'blockOutputs' reads the
+ * wiring, not the list order: a layer ends its run unless a layer that reads it (through dropout) is
+ * a batch norm or an activation, or its only reader is a residual add, so a shortcut listed between a
+ * conv and its batch norm changes nothing and a residual block offers its sum's activation, not its branches.
  */
-export function featureLayers(layers: readonly LayerInfo[], which: GuidanceLayers = 'all'): LayerInfo[] {
+/** Readers that carry a run on: its batch norm or its activation (and an add, when it is the only reader). */
+const RUN_CONTINUES: ReadonlySet<LayerKind> = new Set(['batchNorm', 'relu', 'activation']);
+
+export function featureLayers(spec: ArchitectureSpec, layers: readonly LayerInfo[], which: GuidanceLayers = 'all'): LayerInfo[] {
   const first = layers.findIndex((layer) => layer.params > 0);
   if (first < 0) return [];
-  const kept = layers.filter((layer) => layer.kind !== 'dropout');
   const features = layers.slice(first, -1).filter((layer) => layer.kind !== 'dropout');
   if (which === 'all') return features;
+  const consumers = layerConsumers(spec);
+  const index = new Map(spec.layers.map((layer, i) => [layer.id, i]));
+  const readers = (at: number): number[] => consumers[at].flatMap((reader) => (spec.layers[reader].kind === 'dropout' ? readers(reader) : [reader]));
   return features.filter((layer) => {
-    const next = kept[kept.indexOf(layer) + 1];
-    return next === undefined || (next.kind !== 'batchNorm' && next.kind !== 'relu');
+    const kinds = readers(index.get(layer.id)!).map((reader) => spec.layers[reader].kind);
+    // A layer read by an add and by more (the next block's conv) is the add's shortcut, a block output.
+    const branchEnd = kinds.length === 1 && kinds[0] === 'add';
+    return !branchEnd && !kinds.some((kind) => RUN_CONTINUES.has(kind));
   });
 }
 
@@ -208,7 +219,7 @@ export function guidancePaths(experiment: ExperimentFile, lossNodeId: string, op
   const depth = (layers: LayerInfo[], id: string): number => layers.findIndex((layer) => layer.id === id);
   const current = (t: string, s: string): boolean => t === taps.guide.params.layerId && s === taps.guided.params.layerId;
 
-  const pairs = featureLayers(teacherLayers, options.layers).flatMap((teacher) => featureLayers(studentLayers, options.layers).flatMap((student) => {
+  const pairs = featureLayers(taps.teacher.params.architecture, teacherLayers, options.layers).flatMap((teacher) => featureLayers(taps.student.params.architecture, studentLayers, options.layers).flatMap((student) => {
     const adapter = pairAdapter(taps.lossNode, taps.lossId, taps.guided, teacher.outputShape, student.outputShape);
     return adapter === undefined ? [] : [{ teacher, student, adapter }];
   }));
