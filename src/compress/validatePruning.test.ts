@@ -4,6 +4,7 @@ import { buildPresetExperiment } from '../graph/presetExperiments';
 import type { ExperimentFile, NodeOf } from '../graph/schema';
 import { parseExperiment, serializeExperiment } from '../graph/serialize';
 import { validateGraph } from '../graph/validate';
+import { projectConfig } from '../export/pytorch/project';
 import { DEFAULT_PRUNING } from './types';
 
 /** Pruning settings through the file reader, the validator and the compiler. */
@@ -26,6 +27,8 @@ describe('pruning settings in experiment files', () => {
     expect(student.stages[0].pruning).toEqual(DEFAULT_PRUNING.magnitude);
     // The label-only baseline stays dense.
     expect(compileExperiment(reread).phases.find((phase) => phase.kind === 'baseline')!.stages[0].pruning).toBeUndefined();
+    // The PyTorch project cannot prune, so it refuses rather than train densely.
+    expect(() => projectConfig({ plan: compileExperiment(reread) })).toThrow("The PyTorch export does not prune; stage 'Distil'");
   });
 
   it('bad values in a file are coded problems at their path', () => {
