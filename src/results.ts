@@ -32,7 +32,8 @@ export interface ModelResult {
   pretrained?: boolean;
   /**
    * Pruned models only (a stage of their phase prunes; src/compress/sparsity.ts measures them on the
-   * trained weights): the fraction of zeros among the kernels the method prunes, the non-zero
+   * trained weights): the fraction of zeros among the kernels the method of the phase's last pruning
+   * stage prunes, the non-zero
    * parameters, and the bytes of a bitmap-sparse encoding (1 bit per parameter + 4 bytes per non-zero).
    */
   sparsity?: number;
