@@ -30,6 +30,15 @@ export interface ModelResult {
   fromCache?: boolean;
   /** True when that cached teacher is one of the pretrained teachers shipped with the studio. */
   pretrained?: boolean;
+  /**
+   * Pruned models only (a stage of their phase prunes; src/compress/sparsity.ts measures them on the
+   * trained weights): the fraction of zeros among the kernels the method of the phase's last pruning
+   * stage prunes, the non-zero
+   * parameters, and the bytes of a bitmap-sparse encoding (1 bit per parameter + 4 bytes per non-zero).
+   */
+  sparsity?: number;
+  nonzeroParams?: number;
+  sparseBytes?: number;
 }
 
 /** The field's three numbers for one distilled model (methods.md section 6). */

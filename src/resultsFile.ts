@@ -59,10 +59,14 @@ function measurements(object: Json, path: string): Measurements {
   const seed = field<number>(object, path, 'seed', 'number');
   const fromCache = field<boolean | undefined>(object, path, 'fromCache', 'boolean', { optional: true });
   const pretrained = field<boolean | undefined>(object, path, 'pretrained', 'boolean', { optional: true });
+  // A pruned model's measurements (absent on every other result).
+  const pruned = Object.fromEntries((['sparsity', 'nonzeroParams', 'sparseBytes'] as const)
+    .flatMap((key) => { const value = field<number | undefined>(object, path, key, 'number', { optional: true }); return value === undefined ? [] : [[key, value]]; }));
   return {
     ...result, seed,
     ...(fromCache === undefined ? {} : { fromCache }),
     ...(pretrained === undefined ? {} : { pretrained }),
+    ...pruned,
   };
 }
 

@@ -4,6 +4,8 @@ import { modelColors, roleNames } from './modelColors';
 import { missingResultText, type ResultRow } from './resultRows';
 import { useTexts } from '../i18n/texts';
 import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
+import { pruningTexts } from '../i18n/catalogs/pruning';
+import { pruningColumns } from './pruningColumns';
 
 type ResultsTexts = (typeof dashboardResultsTexts)['en'];
 
@@ -29,7 +31,8 @@ function provenance(result: ModelResult | null, tx: ResultsTexts): string {
 export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; active: boolean }) {
   const tx = useTexts(dashboardResultsTexts);
   const colors = modelColors(rows);
-  const shownColumns = columns(tx);
+  const ptx = useTexts(pruningTexts);
+  const shownColumns = [...columns(tx), ...pruningColumns(rows, ptx)];
   return (
     <table className="results-table">
       <thead>

@@ -39,6 +39,7 @@ export const presetTextsZh: Readonly<Record<string, PresetText>> = {
   'nst-eskd-mnist.json': { name: 'NST 与提前停止的 KD', description: 'CNN 教师与学生：在 relu3 上进行神经元选择性迁移，KD 在 3 轮中的第 2 轮之后降为零。' },
   'cnn-fashion-kd.json': { name: 'Fashion-MNIST 上的 CNN KD', description: '用服装代替数字：同一对 CNN 使用交叉熵和 T = 4 的 KD。' },
   'cnn-mlp-fashion.json': { name: 'CNN 教师 -> MLP 学生，Fashion-MNIST', description: '服装：随附的 CNN 教师通过 T = 4 的软目标教 800-800 的 MLP 学生。' },
+  'prune-kd-mnist.json': { name: '剪枝：边剪枝边 KD，然后 KD 微调', description: 'Hinton 教师与学生：蒸馏 800-800 学生的同时把其隐藏层权重剪到 90 % 为零，然后用 KD 微调剩下的权重。' },
   'hinton-mnist-full.json': full('Hinton KD', 'MNIST 上的 Hinton KD'),
   'article-mnist-full.json': full('极小学生', '极小学生（文章）'),
   'cnn-mnist-at-full.json': full('CNN FSP + AT，然后 KD', 'CNN：FSP + AT，然后 KD'),

@@ -11,6 +11,7 @@ import {
 import { selfDistillationMnist } from './presetSelfDistillation';
 import { bornAgainEnsembleMnist } from './presetEnsemble';
 import { cifarAttention, cifarFitnet, cifarKd, cifarWrnKd } from './presetCifar';
+import { pruneWhileDistillingMnist } from './presetPruning';
 
 /**
  * The source of the preset experiment files in public/presets/ (the app and the headless runner
@@ -221,6 +222,7 @@ const builders: Record<string, () => ExperimentFile> = {
   'tsd-mnist.json': tolerantTeacherMnist,
   'cnn-fashion-kd.json': cnnFashionKd,
   'cnn-mlp-fashion.json': cnnTeachesMlpFashion,
+  'prune-kd-mnist.json': pruneWhileDistillingMnist,
   'cifar10-kd.json': cifarKd,
   'cifar10-at.json': cifarAttention,
   'cifar10-fitnet.json': cifarFitnet,
@@ -267,6 +269,7 @@ export const presetIndex: readonly PresetEntry[] = [
   { file: 'nst-eskd-mnist.json', name: 'NST with early-stopped KD', description: 'CNN pair: neuron selectivity transfer on relu3, KD cut to zero after epoch 2 of 3.' },
   { file: 'cnn-fashion-kd.json', name: 'CNN KD on Fashion-MNIST', description: 'Clothing instead of digits: the CNN pair with cross-entropy and KD at T = 4.' },
   { file: 'cnn-mlp-fashion.json', name: 'CNN teacher -> MLP student, Fashion-MNIST', description: 'Clothing: the shipped CNN teacher teaches the 800-800 MLP student through soft targets at T = 4.' },
+  { file: 'prune-kd-mnist.json', name: 'Pruning: KD while pruning, then KD fine-tune', description: 'The Hinton pair: the 800-800 student is distilled while its hidden kernels are pruned to 90 % zeros, then fine-tuned with KD on the surviving weights.' },
   { file: 'cifar10-kd.json', name: 'CIFAR-10: CNN KD', description: 'Colour images: a shipped CNN teacher teaches a narrower CNN student with cross-entropy and KD at T = 4, on 10,000 images with shifts and flips.' },
   { file: 'cifar10-at.json', name: 'CIFAR-10: CNN attention transfer', description: 'The CIFAR-10 CNN pair: cross-entropy plus attention transfer at three resolutions (beta = 1000).' },
   { file: 'cifar10-fitnet.json', name: 'CIFAR-10: FitNet hints, then KD', description: 'The CIFAR-10 CNN pair in two stages: a hint through a 1x1-conv adapter, then cross-entropy and KD.' },

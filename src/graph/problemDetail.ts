@@ -62,6 +62,7 @@ export type ProblemDetail =
   | { code: 'trainUpToUnknown'; layer: string; models: string[] }
   | { code: 'trainUpToPartial'; layer: string; having: string[]; whole: string[] }
   | { code: 'trainUpToNoWeights'; layer: string; models: string[] }
+  | { code: 'pruningNoLayers'; method: 'magnitude' | 'channel'; models: string[] }
   | { code: 'chainTrainsNothing' }
   | { code: 'trainedTwice'; model: string; other: string; otherLast: string }
   | { code: 'teachingLoop'; trainers: string[] }
@@ -93,7 +94,7 @@ const everyCode: { [C in ProblemCode]: true } = {
   unknownLoss: true, lossPortUnconnected: true, lossShapes: true, needsFeatureMaps: true, teacherSideTrains: true, lossInNoTrainer: true,
   trainerNoLosses: true, allWeightsZero: true, allCutBySchedule: true, batchTooSmall: true, scheduleNotOfStage: true,
   scheduleAfterEnd: true, warmupTooLong: true, stagesLoop: true, trainUpToUnknown: true, trainUpToPartial: true,
-  trainUpToNoWeights: true, chainTrainsNothing: true, trainedTwice: true, teachingLoop: true, exportUnconnected: true, edgeRefused: true, validationFailed: true,
+  trainUpToNoWeights: true, pruningNoLayers: true, chainTrainsNothing: true, trainedTwice: true, teachingLoop: true, exportUnconnected: true, edgeRefused: true, validationFailed: true,
 };
 
 /** Every code, at run time: a test checks each has a text in every language. */

@@ -6,6 +6,7 @@ import type {
 } from './schema';
 import { MODEL_ROLES } from './schema';
 import type { BatchSampler } from '../data/types';
+import { readPruning } from '../compress/readPruning';
 import {
   adapterKinds, batchSamplerKinds, datasetBlock, exportBlock, samplesPerClassField, teacherAugmentShiftField, trainerSettingFields, weightDecayField, type FieldDef,
 } from './nodeKinds';
@@ -232,7 +233,7 @@ function readLoss(value: unknown, path: string): LossParamsNode {
 }
 
 function readTrainer(value: unknown, path: string): TrainerParams {
-  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo'], ['weightDecay']);
+  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo'], ['weightDecay', 'pruning']);
   const schedulesPath = at(path, 'weightSchedules');
   const schedules = readRecord(record.weightSchedules, schedulesPath);
   return {
@@ -241,6 +242,7 @@ function readTrainer(value: unknown, path: string): TrainerParams {
     weightSchedules: Object.fromEntries(Object.entries(schedules)
       .map(([nodeId, schedule]) => [nodeId, readWeightSchedule(schedule, at(schedulesPath, nodeId))])),
     trainUpTo: record.trainUpTo === null ? null : readString(record.trainUpTo, at(path, 'trainUpTo'), true),
+    ...(record.pruning === undefined ? {} : { pruning: readPruning(record.pruning, at(path, 'pruning')) }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BatchSampler } from '../data/types';
 import type { ArchitectureSpec } from '../models/spec';
+import type { PruningSettings } from '../compress/types';
 
 /**
  * The experiment file: the graph the user wires, saved as versioned JSON.
@@ -122,6 +123,8 @@ export interface TrainerParams extends TrainerSettings {
    * FitNet stage 1 trains only up to the guided layer: `trainUpTo` names that student layer.
    */
   trainUpTo: string | null;
+  /** Pruning while this stage trains (src/compress); absent = none, and masks of earlier stages stay fixed. */
+  pruning?: PruningSettings;
 }
 
 export interface ExportParams {

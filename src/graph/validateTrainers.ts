@@ -5,6 +5,7 @@ import { describeNode } from './nodeKinds';
 import { lossesOfTrainer, nodesOfKind, stageChains } from './queries';
 import { checkTrainUpTo } from './validatePhases';
 import type { Report } from './validateReport';
+import { checkPruning } from '../compress/validatePruning';
 
 /** Validation of trainer nodes: losses to train on, weight schedules that take effect, batches the losses can use, no loops of stages. */
 
@@ -18,6 +19,7 @@ export function checkTrainer(experiment: ExperimentFile, node: NodeOf<'trainer'>
   checkTrainUpTo(experiment, node, report);
   checkBatchesFitLosses(experiment, node, losses, report);
   checkSchedules(node, losses, report);
+  checkPruning(experiment, node, report);
 }
 
 function checkSchedules(node: NodeOf<'trainer'>, losses: readonly NodeOf<'loss'>[], report: Report): void {

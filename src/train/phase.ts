@@ -14,6 +14,8 @@ import type { LossTermPlan, PhaseKind } from './plan';
 import type { ProgressTracker } from './progress';
 import { learningRateAt, weightFactorAt, type SchedulePosition } from './schedules';
 import { pretrainingSteps, pretrainModules } from './pretrain';
+import type { PhasePruner } from '../compress/pruner';
+import type { PruningSettings } from '../compress/types';
 import { adapterVariables, trainStep, type ActiveTerm, type Adapter, type Network, type StepModels, type StepOutcome } from './step';
 
 /**
@@ -34,6 +36,7 @@ export interface PhaseStage {
   settings: TrainerSettings;
   terms: PhaseTerm[];
   trainUpTo: string | null;
+  pruning?: PruningSettings;
 }
 
 /** A network the phase trains, with the architecture its layers are selected from. */
@@ -59,6 +62,8 @@ export interface PhaseSetup {
   /** Live views of the phase, called with the step count (after step 0, every few steps and at epoch ends). */
   snapshot: ((step: number) => Promise<void>) | null;
   snapshotEverySteps: number;
+  /** Masks of the trained networks when a stage prunes (kept across stages; the caller disposes it). */
+  pruner?: PhasePruner;
 }
 
 export interface PhaseServices {
@@ -143,7 +148,7 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
     };
     if (!(await pretrainModules(setup, stage, pretrained, services, reportPretraining))) return finish(false);
     const variables = stageVariables(setup, stage);
-    const optimizer = createOptimizer(settings);
+    const optimizer = setup.pruner?.beginStage(stage.pruning, stepsPerEpoch * settings.epochs, createOptimizer(settings)) ?? createOptimizer(settings);
     const rng = createRng(settings.seed);
     try {
       for (let epoch = 0; epoch < settings.epochs; epoch++) {
@@ -162,6 +167,7 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
           step += 1;
           let result: StepOutcome;
           try {
+            await setup.pruner?.beforeStep(epoch * stepsPerEpoch + stepInEpoch);
             result = await trainStep(stepModels, terms, batch, variables, optimizer, learningRateAt(settings.learningRate, settings.lrSchedule, position), step);
           } finally {
             tf.dispose([batch.xs, batch.ys]);

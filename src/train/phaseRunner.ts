@@ -20,6 +20,8 @@ import { layerSeed } from '../models/seedHash';
 import { modelResult } from './summary';
 import { evaluateEnsemble } from './ensembleResults';
 import { restoreTeacher, storeTeacher } from './teacherStore';
+import { PhasePruner } from '../compress/pruner';
+import { measureSparsity } from '../compress/sparsity';
 
 /**
  * Runs one phase of a plan at a time, keeping the networks the later phases need: a phase builds
@@ -54,6 +56,8 @@ export class PhaseRunner {
   /** Models with a result (trained or restored), and the ensembles evaluated from them. */
   private readonly finished = new Set<string>();
   private readonly evaluatedEnsembles = new Set<string>();
+  /** Masks of the phase that is training, when it prunes (disposed after it, or by dispose()). */
+  private pruner: PhasePruner | null = null;
 
   /** The students' data (the dataset's subset); `loaded` may hold more training images, for teachers that train on more. */
   private readonly data: LoadedDataset;
@@ -103,6 +107,8 @@ export class PhaseRunner {
       const restored = await this.restore(phase, trained[0]);
       if (restored !== null) return restored;
     }
+    const pruning = phase.stages.map((stage) => stage.pruning).filter((settings) => settings !== undefined).pop();
+    if (pruning !== undefined) this.pruner = new PhasePruner(trained);
     const outcome = await trainPhase({
       phaseId: phase.id,
       kind: phase.kind,
@@ -114,6 +120,7 @@ export class PhaseRunner {
         name: stage.name,
         settings: stage.settings,
         trainUpTo: stage.trainUpTo,
+        ...(stage.pruning !== undefined ? { pruning: stage.pruning } : {}),
         terms: stage.terms.map(({ term, schedule }) => {
           const module = this.lossModule(phase, term);
           return { plan: term, definition: getLoss(term.lossId), schedule, module, ownOptimizer: module?.own ? this.ownOptimizer(term.nodeId) : undefined };
@@ -124,14 +131,19 @@ export class PhaseRunner {
       sampler: phase.sampler ?? this.plan.dataset.sampler,
       snapshot: this.snapshotter(phase),
       snapshotEverySteps: Math.max(1, this.env.probeEverySteps ?? DEFAULT_PROBE_EVERY_STEPS),
+      ...(this.pruner !== null ? { pruner: this.pruner } : {}),
     }, { data: this.dataOf(phase), emit: this.env.emit, control: this.env.control, progress: this.progress, now: this.env.now });
+    this.pruner?.dispose();
+    this.pruner = null;
     if (!outcome.completed) return false;
 
     const done: { modelId: string; testAccuracy: number }[] = [];
     for (const network of trained) {
       const model = modelPlan(this.plan, network.id);
       const accuracies = outcome.models.get(network.id) as ModelOutcome;
-      this.modelDone(await this.result(network, model, accuracies, { epochs: outcome.epochs, trainingSeconds: outcome.trainingSeconds }));
+      const result = await this.result(network, model, accuracies, { epochs: outcome.epochs, trainingSeconds: outcome.trainingSeconds });
+      if (pruning !== undefined) Object.assign(result, measureSparsity(model.architecture, await getLayerWeightsAsync(network.model, model.architecture), pruning.method));
+      this.modelDone(result);
       done.push({ modelId: network.id, testAccuracy: accuracies.testAccuracy });
       if (phase.cacheKey !== undefined) {
         await storeTeacher(phase.cacheKey, await getLayerWeightsAsync(network.model, model.architecture), this.env);
@@ -153,6 +165,8 @@ export class PhaseRunner {
   }
 
   dispose(): void {
+    this.pruner?.dispose();
+    this.pruner = null;
     for (const module of this.lossModules.values()) module.dispose();
     this.lossModules.clear();
     for (const optimizer of this.ownOptimizers.values()) optimizer.dispose();

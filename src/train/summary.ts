@@ -4,7 +4,8 @@ import { baselineIdFor, type ModelPlan, type PhasePlan } from './plan';
 
 /**
  * The results object's arithmetic (methods.md section 6), kept pure so it is tested on its own:
- * for each model that learned from another, compression = teacher params / student params,
+ * for each model that learned from another, compression = teacher params / student params (non-zero
+ * params for a pruned network),
  * accuracy drop = teacher - student, distillation gain = student - its baseline.
  */
 
@@ -67,6 +68,11 @@ export interface ResultsInput extends Pick<ExperimentResults, 'experimentName' |
   finishedAt: Date;
 }
 
+/** A pruned network counts its non-zero parameters (what pruning compresses); any other, its architecture's. */
+function keptParams(input: ResultsInput, modelId: string): number {
+  return input.results.get(modelId)?.nonzeroParams ?? input.paramsOf(modelId);
+}
+
 function distillationReports(input: ResultsInput): DistillationReport[] {
   const planned = new Set(input.models.map((model) => model.id));
   const role = (id: string): string => input.models.find((model) => model.id === id)?.role ?? '';
@@ -86,7 +92,7 @@ function distillationReports(input: ResultsInput): DistillationReport[] {
       studentId,
       teacherId,
       baselineId,
-      compressionRatio: teacherId === null ? null : compressionRatio(input.paramsOf(teacherId), input.paramsOf(studentId)),
+      compressionRatio: teacherId === null ? null : compressionRatio(keptParams(input, teacherId), keptParams(input, studentId)),
       accuracyDrop: finite(teacher) && finite(student) ? teacher - student : null,
       distillationGain: finite(student) && finite(baseline) ? student - baseline : null,
     };

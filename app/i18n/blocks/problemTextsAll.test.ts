@@ -56,6 +56,7 @@ const samples: { [C in ProblemCode]: Extract<ProblemDetail, { code: C }> } = {
   trainUpToUnknown: { code: 'trainUpToUnknown', layer: 'relu3', models: ['s'] },
   trainUpToPartial: { code: 'trainUpToPartial', layer: 'conv1', having: ['a'], whole: ['b', 'c'] },
   trainUpToNoWeights: { code: 'trainUpToNoWeights', layer: 'pool0', models: ['s'] },
+  pruningNoLayers: { code: 'pruningNoLayers', method: 'channel', models: ['s'] },
   chainTrainsNothing: { code: 'chainTrainsNothing' },
   trainedTwice: { code: 'trainedTwice', model: 's', other: 't1', otherLast: 't2' },
   teachingLoop: { code: 'teachingLoop', trainers: ['t1', 't2'] },

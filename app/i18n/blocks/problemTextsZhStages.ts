@@ -5,7 +5,7 @@ export type StageProblem = Extract<ProblemDetail, { code:
   | 'unknownLoss' | 'lossPortUnconnected' | 'lossShapes' | 'needsFeatureMaps' | 'teacherSideTrains' | 'lossInNoTrainer'
   | 'trainerNoLosses' | 'allWeightsZero' | 'allCutBySchedule' | 'batchTooSmall' | 'scheduleNotOfStage' | 'scheduleAfterEnd'
   | 'warmupTooLong' | 'stagesLoop' | 'trainUpToUnknown' | 'trainUpToPartial' | 'trainUpToNoWeights' | 'chainTrainsNothing'
-  | 'trainedTwice' | 'teachingLoop' | 'exportUnconnected' | 'edgeRefused' | 'validationFailed' }>;
+  | 'trainedTwice' | 'teachingLoop' | 'exportUnconnected' | 'edgeRefused' | 'validationFailed' | 'pruningNoLayers' }>;
 
 /** The Chinese text of a problem of losses, trainers and stages (see problemZh). */
 export function stageProblemZh(detail: StageProblem, context: ProblemContext): string {
@@ -51,6 +51,9 @@ export function stageProblemZh(detail: StageProblem, context: ProblemContext): s
         '请选择此阶段训练的每个网络都有的层，或拆分该阶段。';
     case 'trainUpToNoWeights':
       return `“训练到”停在“${detail.layer}”，在${namesZh(detail.models, nameOf)}第一个带权重的层之前，该阶段什么也不会训练：请选择更后面的层，或清空它。`;
+    case 'pruningNoLayers':
+      return `${name}按${detail.method === 'channel' ? '通道（卷积滤波器）' : '权重幅值'}剪枝，但${namesZh(detail.models, nameOf)}` +
+        `没有${detail.method === 'channel' ? '卷积层' : '分类器以外的卷积层或全连接层'}可剪：请改用幅值剪枝，或关闭此阶段的剪枝。`;
     case 'chainTrainsNothing':
       return `${name}什么也不训练：它各阶段的损失都没有在学生一侧读取会学习的网络（学生、助教或同伴）。` +
         '请把这样一个网络的 Logits 连接到其中一个损失（例如与标签一起连接交叉熵），或把它的被引导层连接到特征损失。';

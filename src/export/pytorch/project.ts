@@ -46,6 +46,11 @@ export function projectConfig(input: PyTorchProjectInput): Record<string, unknow
     if (sampler !== undefined && sampler.kind !== 'shuffled') {
       throw new PyTorchExportError(`The PyTorch export draws shuffled batches only; phase '${phase.label}' uses ${sampler.kind} batches.`);
     }
+    // train.py has no masks: refused rather than exported as a dense training that silently differs.
+    const pruning = phase.stages.find((stage) => stage.pruning !== undefined);
+    if (pruning !== undefined) {
+      throw new PyTorchExportError(`The PyTorch export does not prune; stage '${pruning.name}' of '${phase.label}' does. Turn its pruning off to export the project.`);
+    }
   }
   return {
     experimentName: plan.experimentName,

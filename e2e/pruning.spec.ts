@@ -1,0 +1,55 @@
+import { expect, test, type Page } from '@playwright/test';
+import { openStudio, presetFile, shrinkExperiment, uploadExperiment } from './helpers';
+
+/**
+ * The pruning preset in the browser: its stages' pruning settings in the inspector (with range
+ * checks and the MLP-has-no-channels problem), then a tiny real run whose results show the student's
+ * measured sparsity next to the dense baseline.
+ */
+
+async function selectNode(page: Page, id: string): Promise<void> {
+  await page.locator(`.react-flow__node[data-id="${id}"]`).click();
+}
+
+test('pruning preset: inspector settings and checks, then a tiny run reports the pruned student\'s sparsity', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const preset = await presetFile(request, 'prune-kd-mnist.json');
+  await openStudio(page, 'wasm');
+  await page.getByTestId('preset-select').selectOption('prune-kd-mnist.json');
+  await expect(page.getByTestId('experiment-name')).toHaveValue(preset.name);
+
+  // Stage 1 prunes gradually by magnitude to 90 %; stage 2 prunes nothing new.
+  await selectNode(page, 'stage-prune');
+  await expect(page.getByTestId('field-pruningMethod').locator('select')).toHaveValue('magnitude');
+  await expect(page.getByTestId('field-pruningSparsity').locator('input')).toHaveValue('0.9');
+  await expect(page.getByTestId('field-pruningSchedule').locator('select')).toHaveValue('gradual');
+  await expect(page.getByTestId('field-pruningEvery').locator('input')).toHaveValue('10');
+  const sparsity = page.getByTestId('field-pruningSparsity');
+  await sparsity.locator('input').fill('1.5');
+  await expect(sparsity.getByRole('alert')).toHaveText('Must be between 0 and 0.99.');
+  await sparsity.locator('input').fill('0.9');
+  await expect(sparsity.getByRole('alert')).toHaveCount(0);
+  // Channel pruning of the MLP student has nothing to prune: a coded problem on the stage.
+  await page.getByTestId('field-pruningMethod').locator('select').selectOption('channel');
+  await expect(page.getByTestId('inspector-problems')).toContainText('choose magnitude pruning');
+  await page.getByTestId('field-pruningMethod').locator('select').selectOption('magnitude');
+  await expect(page.getByTestId('inspector-problems')).toHaveCount(0);
+  await selectNode(page, 'stage-tune');
+  await expect(page.getByTestId('field-pruningMethod').locator('select')).toHaveValue('off');
+  await expect(page.getByTestId('field-pruningSparsity')).toHaveCount(0);
+
+  // A tiny real run (256 images, one epoch per stage): the stage is too short for the ramp, so it prunes to 90 % at once.
+  const tiny = shrinkExperiment(preset);
+  await uploadExperiment(page, 'prune-tiny.json', JSON.stringify(tiny));
+  await expect(page.getByTestId('experiment-name')).toHaveValue(tiny.name);
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
+  const results = page.getByTestId('results-panel');
+  await expect(results.getByTestId('result-student-sparsity')).toHaveText('90.0%');
+  await expect(results.getByTestId('result-baseline-sparsity')).toHaveText('—');
+  await expect(results.getByTestId('result-teacher-sparsity')).toHaveText('—');
+  // 10 % of the hidden kernels plus every bias and the classifier: about 0.13 M of the 1.28 M parameters.
+  await expect(results.getByTestId('result-student-nonzero-params')).toHaveText(/^0\.1\d M$|^1\d\d\.\d k$/);
+  await expect(results.getByTestId('result-student-accuracy')).toHaveText(/^\d+\.\d+%$/);
+  await expect(results.getByTestId('result-distillation-gain')).toHaveText(/pp$/);
+});
