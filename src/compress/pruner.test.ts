@@ -62,7 +62,7 @@ describe('pruning in a staged distillation', () => {
     // Compression counts the student's non-zero parameters.
     const teacher = modelResultById(results, 'teacher')!;
     expect(results.distillations[0].compressionRatio).toBeCloseTo(teacher.params / result.nonzeroParams!, 9);
-    // The baseline is the dense label-only twin: not pruned, no sparsity fields.
+    // This hand-written plan's baseline phase has no pruning stage: no sparsity fields (compile prunes a pruned student's baseline; validatePruning.test.ts).
     expect(modelResultById(results, 'student/baseline')!.sparsity).toBeUndefined();
   });
 

@@ -25,7 +25,9 @@ import { ensemblePlan } from './ensembles';
  * stage's optimiser, learning rate, schedule and batch size, for the total epochs of all stages:
  * the same budget of passes over the data as the distilled student, so the gain is a fair
  * comparison. It starts from the same initial weights as the distilled student (same model seed)
- * and sees the data in the order of the first stage's seed. Every Ensemble node is listed for
+ * and sees the data in the order of the first stage's seed. A pruned student's baseline instead
+ * repeats its stages with cross-entropy alone and the same pruning, so its gain is at equal
+ * sparsity. Every Ensemble node is listed for
  * evaluation after its members have trained; one that teaches is a loss input of its own kind.
  */
 
@@ -181,9 +183,26 @@ function distillationPhase(file: ExperimentFile, chain: ChainAnalysis, resolutio
   };
 }
 
+/**
+ * The baseline's stages when the student is pruned: the student's own stages, each with
+ * cross-entropy alone, its settings and its pruning, so the gain compares networks of equal
+ * sparsity (distillation's effect, not pruning's).
+ */
+function prunedBaselineStages(id: string, chain: ChainAnalysis): StagePlan[] {
+  return chain.trainers.map((trainer) => ({
+    nodeId: trainer.id,
+    name: `Baseline: ${trainer.params.stageName}`,
+    settings: trainerSettingsOf(trainer.params),
+    terms: [{ term: crossEntropyTerm(id), schedule: { kind: 'constant' } }],
+    trainUpTo: null,
+    ...(trainer.params.pruning !== undefined ? { pruning: structuredClone(trainer.params.pruning) } : {}),
+  }));
+}
+
 function baselinePhase(learner: ModelPlan, chain: ChainAnalysis, label: string, augmentShift: number): { model: ModelPlan; phase: PhasePlan } {
   const settings = trainerSettingsOf(chain.trainers[chain.trainers.length - 1].params);
   const id = baselineIdFor(learner.id);
+  const pruned = chain.trainers.some((trainer) => trainer.params.pruning !== undefined);
   const stage: StagePlan = {
     nodeId: chain.trainers[0].id,
     name: 'Baseline',
@@ -197,7 +216,7 @@ function baselinePhase(learner: ModelPlan, chain: ChainAnalysis, label: string, 
   };
   return {
     model: { ...structuredClone(learner), id, label, role: 'baseline', taps: [...learner.taps], baselineOf: learner.id },
-    phase: { id: `baseline:${learner.id}`, kind: 'baseline', label, trains: [id], frozen: [], teachers: {}, stages: [stage], augmentShift },
+    phase: { id: `baseline:${learner.id}`, kind: 'baseline', label, trains: [id], frozen: [], teachers: {}, stages: pruned ? prunedBaselineStages(id, chain) : [stage], augmentShift },
   };
 }
 

@@ -47,7 +47,8 @@ export function projectConfig(input: PyTorchProjectInput): Record<string, unknow
       throw new PyTorchExportError(`The PyTorch export draws shuffled batches only; phase '${phase.label}' uses ${sampler.kind} batches.`);
     }
     // train.py has no masks: refused rather than exported as a dense training that silently differs.
-    const pruning = phase.stages.find((stage) => stage.pruning !== undefined);
+    // A pruned student's baseline prunes too; the student's own stage is the one the user can turn off.
+    const pruning = phase.kind === 'baseline' ? undefined : phase.stages.find((stage) => stage.pruning !== undefined);
     if (pruning !== undefined) {
       throw new PyTorchExportError(`The PyTorch export does not prune; stage '${pruning.name}' of '${phase.label}' does. Turn its pruning off to export the project.`);
     }
