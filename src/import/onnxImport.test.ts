@@ -163,6 +163,16 @@ describe('unsupported models are refused with a coded error', () => {
     expect(error.code).toBe('outputShape');
   });
 
+  it('padding tfjs cannot express (PyTorch stride 2, padding 1 on 28 x 28), naming the node and attribute', () => {
+    const error = refusal(edited((model) => {
+      const conv = model.graph!.node!.find((node) => node.opType === 'Conv')!;
+      conv.attribute!.find((attribute) => attribute.name === 'strides')!.ints = [2, 2];
+    }));
+    expect(error.code).toBe('unsupportedAttributes');
+    expect(error.detail).toEqual({ node: '/0/Conv', op: 'Conv', attribute: 'pads' });
+    expect(error.message).toContain("neither none nor TensorFlow's 'same' [0, 0, 1, 1]");
+  });
+
   it('bytes that are not an ONNX model', () => {
     expect(refusal(new TextEncoder().encode('this is not a protobuf at all')).code).toBe('malformed');
     expect(refusal(new Uint8Array(readFileSync(FIXTURE)).slice(0, 1000)).code).toBe('malformed');
