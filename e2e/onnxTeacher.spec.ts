@@ -11,10 +11,21 @@ import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
 
 const FIXTURE = 'e2e/fixtures/mnist-torch-teacher.onnx';
 
-async function openTinyHinton(page: Page, request: Parameters<typeof presetFile>[0]): Promise<void> {
-  const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
-  await openStudioWith(page, 'wasm', 'tiny-hinton.json', experiment);
+async function openTinyHinton(page: Page, request: Parameters<typeof presetFile>[0], preset = 'hinton-mnist.json'): Promise<void> {
+  const experiment = shrinkExperiment(await presetFile(request, preset));
+  await openStudioWith(page, 'wasm', `tiny-${preset}`, experiment);
   await page.getByTestId('node-teacher').click();
+}
+
+/** Every recorded loss of the run (only baseline and student train: the imported teacher does not) is a finite number. */
+async function expectFiniteLosses(page: Page): Promise<void> {
+  const csvDownload = page.waitForEvent('download');
+  await page.getByTestId('loss-csv').click();
+  const csv = readFileSync((await (await csvDownload).path())!, 'utf8').trim().split('\r\n');
+  const rows = csv.slice(1).map((line) => line.split(','));
+  expect(new Set(rows.map((row) => row[1]))).toEqual(new Set(['baseline', 'student']));
+  expect(rows.length).toBeGreaterThan(2);
+  expect(rows.every((row) => Number.isFinite(Number(row[4])) && row[4] !== '')).toBe(true);
 }
 
 test('imports a PyTorch ONNX teacher, offers its layers as guides, and distils from it', async ({ page, request }) => {
@@ -52,14 +63,42 @@ test('imports a PyTorch ONNX teacher, offers its layers as guides, and distils f
   expect(teacherAccuracy).toBeGreaterThan(90);
   await expect(results.getByTestId('result-student-accuracy')).toHaveText(/^\d+\.\d+%$/);
 
-  // Every recorded loss of the run (only baseline and student train) is a finite number.
-  const csvDownload = page.waitForEvent('download');
-  await page.getByTestId('loss-csv').click();
-  const csv = readFileSync((await (await csvDownload).path())!, 'utf8').trim().split('\r\n');
-  const rows = csv.slice(1).map((line) => line.split(','));
-  expect(new Set(rows.map((row) => row[1]))).toEqual(new Set(['baseline', 'student']));
-  expect(rows.length).toBeGreaterThan(2);
-  expect(rows.every((row) => Number.isFinite(Number(row[4])) && row[4] !== '')).toBe(true);
+  await expectFiniteLosses(page);
+});
+
+test('an imported layer guides a FitNet student; a browser without the weights is told to import again', async ({ page, request }) => {
+  test.setTimeout(400_000);
+  await openTinyHinton(page, request, 'fitnet-mnist.json');
+  await page.getByTestId('onnx-import-file').setInputFiles(FIXTURE);
+  await expect(page.getByTestId('onnx-import-summary')).toBeVisible({ timeout: 180_000 });
+
+  // The guide node offers the ONNX intermediate outputs; the hint reads the second pooling (7 x 7 x 16).
+  await page.getByTestId('node-guide-relu4').click();
+  const layer = page.getByTestId('field-layerId').locator('select');
+  await expect(layer.locator('option', { hasText: 'onnx_7_MaxPool_output_0' })).toHaveCount(1);
+  await layer.selectOption('onnx_7_MaxPool_output_0');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 300_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  expect(Number.parseFloat((await page.getByTestId('result-teacher-accuracy').textContent()) ?? '')).toBeGreaterThan(90);
+  await expectFiniteLosses(page);
+
+  // Another browser: the file names the imported teacher, but its weights are not in IndexedDB.
+  await page.evaluate(() => new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('distillation-studio', 1);
+    open.onsuccess = () => {
+      const transaction = open.result.transaction('teacher-weights', 'readwrite');
+      transaction.objectStore('teacher-weights').clear();
+      transaction.oncomplete = () => { open.result.close(); resolve(); };
+      transaction.onerror = () => reject(transaction.error);
+    };
+    open.onerror = () => reject(open.error);
+  }));
+  await page.getByTestId('node-student').click();
+  await page.getByTestId('node-teacher').click();
+  await expect(page.getByTestId('onnx-import-missing')).toContainText('not in this browser: import the file again');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-error')).toContainText('are not in this browser: import the ONNX file again', { timeout: 120_000 });
 });
 
 test('an ONNX model with an unsupported operator is refused with a clear error and nothing changes', async ({ page, request }) => {
