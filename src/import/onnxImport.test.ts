@@ -35,10 +35,10 @@ beforeAll(async () => {
   cifar = await loadDataset({ datasetId: 'cifar10', trainSubset: 8, validationSize: 0, testSubset: IMAGES, augmentShift: 0 }, nodeAssetReader());
 });
 
-async function roundTrip(spec: ArchitectureSpec, data: LoadedDataset) {
+async function roundTrip(spec: ArchitectureSpec, data: LoadedDataset, denseForm: 'gemm' | 'matmul-add' = 'gemm') {
   const { model, weights } = seededStudent(spec, 5);
   model.dispose();
-  const bytes = exportOnnx(spec, weights, { batchSize: 1 });
+  const bytes = exportOnnx(spec, weights, { batchSize: 1, denseForm });
   const teacher = convertOnnxTeacher(bytes, { shape: spec.inputShape, classes: 10 });
   const report = await importParity(bytes, teacher, normalisedImages(data, 'test', 0, IMAGES), nodeOnnxRunner);
   return { teacher, report };
@@ -49,18 +49,27 @@ describe('studio-exported ONNX files convert back to an equal network', () => {
     ['article-student (MLP)', architecturePresets['article-student'], 'mnist'],
     ['cnn-teacher', architecturePresets['cnn-teacher'], 'mnist'],
     ['resnet8 (CIFAR DAG)', cifarArchitecturePresets.resnet8, 'cifar'],
+    ['mobilenet-student (depthwise, ReLU6)', cifarArchitecturePresets['mobilenet-student'], 'cifar'],
   ] as const) {
     it(`${id}: logits within ${IMPORT_TOLERANCE} of onnxruntime-node on ${IMAGES} real test images`, async () => {
       const { teacher, report } = await roundTrip(spec, dataset === 'mnist' ? mnist : cifar);
-      console.log(`[onnx import] ${id}: max |diff| ${report.maxAbsDiff.toExponential(2)}, ${teacher.spec.layers.length} layers`);
+      console.log(`[onnx import] ${id}: max |diff| ${report.maxAbsDiff.toExponential(2)}, class agreement ${report.classAgreement}, ${teacher.spec.layers.length} layers`);
       expect(report.samples).toBe(IMAGES);
       expect(report.ok).toBe(true);
       expect(teacher.summary.opset).toBe(11);
       expect(teacher.summary.layout).toBe('nchw');
       expect(teacher.summary.guides.length).toBe(teacher.spec.layers.length - 1);
-      if (dataset === 'cifar') expect(teacher.spec.layers.some((layer) => layer.kind === 'add')).toBe(true);
+      if (id.startsWith('resnet8')) expect(teacher.spec.layers.some((layer) => layer.kind === 'add')).toBe(true);
+      if (id.startsWith('mobilenet')) expect(teacher.spec.layers.some((layer) => layer.kind === 'depthwiseConv2d')).toBe(true);
     });
   }
+
+  it('dense layers exported as MatMul + Add fold back into dense layers', async () => {
+    const { teacher, report } = await roundTrip(architecturePresets['cnn-student'], mnist, 'matmul-add');
+    expect(teacher.summary.ops).toContain('MatMul');
+    expect(teacher.spec.layers.filter((layer) => layer.kind === 'dense').length).toBeGreaterThan(0);
+    expect(report.ok).toBe(true);
+  });
 
   it('does not leak tfjs tensors', async () => {
     const before = tf.memory().numTensors;
