@@ -129,6 +129,38 @@ describe.skipIf(noTorch !== null)('a model exported by PyTorch', () => {
   }
 });
 
+/** An MLP on NHWC images [N, 28, 28, 1] (flattened in tfjs order, so no row permutation), ReLU6 as Clip(0, 6) and Sigmoid. */
+const TORCH_NHWC_MLP = `
+import sys, torch
+from torch import nn
+torch.manual_seed(4)
+net = nn.Sequential(nn.Flatten(), nn.Linear(784, 48), nn.ReLU6(), nn.Linear(48, 24), nn.Sigmoid(), nn.Linear(24, 10)).eval()
+torch.onnx.export(net, torch.zeros(1, 28, 28, 1), sys.argv[1], opset_version=int(sys.argv[2]), input_names=['x'], output_names=['y'], dynamic_axes={'x': {0: 'n'}, 'y': {0: 'n'}})
+`;
+
+function torchOnnx(source: string, opset: number): Uint8Array {
+  const folder = mkdtempSync(join(tmpdir(), 'onnx-import-'));
+  writeFileSync(join(folder, 'make.py'), source);
+  const run = spawnSync(PYTHON, ['make.py', 'model.onnx', String(opset)], { cwd: folder, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  expect(run.status, run.stderr).toBe(0);
+  return new Uint8Array(readFileSync(join(folder, 'model.onnx')));
+}
+
+describe.skipIf(noTorch !== null)('a PyTorch MLP on NHWC images', () => {
+  for (const opset of [9, 13]) {
+    it(`opset ${opset}: Clip(0, 6) (attributes before opset 11, inputs after) and Sigmoid convert and match onnxruntime-node`, async () => {
+      const bytes = torchOnnx(TORCH_NHWC_MLP, opset);
+      const teacher = convertOnnxTeacher(bytes, MNIST);
+      expect(teacher.summary.layout).toBe('nhwc');
+      expect(teacher.spec.layers.map((layer) => (layer.kind === 'activation' ? layer.fn : layer.kind)))
+        .toEqual(['flatten', 'dense', 'relu6', 'dense', 'sigmoid', 'dense']);
+      const report = await importParity(bytes, teacher, normalisedImages(mnist, 'test', 0, IMAGES), nodeOnnxRunner);
+      console.log(`[onnx import] PyTorch NHWC MLP opset ${opset}: max |diff| ${report.maxAbsDiff.toExponential(2)}`);
+      expect(report.ok).toBe(true);
+    });
+  }
+});
+
 /** The fixture with `edit` applied to its decoded proto. */
 function edited(edit: (model: ReturnType<typeof onnxProto.ModelProto.decode>) => void): Uint8Array {
   const model = onnxProto.ModelProto.decode(new Uint8Array(readFileSync(FIXTURE)));
