@@ -15,6 +15,9 @@ import type { BackendProbeRecord, MeasuredChoice } from './backendChoice';
 import type { ExplorerLogits } from './classroom/explorerTeacher';
 import type { ImportedDataset, ImportOptions } from './data/userImages/importImages';
 import type { ImportProblem } from './data/userImages/limits';
+import type { ImportedTeacher } from './graph/schema';
+import type { OnnxImportCode } from './import/onnxImportError';
+import type { OnnxImportSummary } from './import/onnxToSpec';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
@@ -157,7 +160,8 @@ export type LogDetail =
   | { code: 'pretrainedUnreadable'; error: string }
   | { code: 'teacherNotCached'; error: string }
   | { code: 'importedImagesUnreadable'; error: string }
-  | { code: 'runAlreadyInProgress' };
+  | { code: 'runAlreadyInProgress' }
+  | { code: 'teacherImported'; phase: string; file: string };
 
 /** A line for the run log; `warning` marks a fallback the user should notice (e.g. a teacher retrained). */
 export interface LogEvent {
@@ -170,7 +174,8 @@ export interface LogEvent {
 /** A run error as data, for the page's language; `message` is the English sentence. */
 export type RunErrorDetail =
   | { code: 'diverged'; term: string; value: number; step: number }
-  | { code: 'dataUnloadable'; error: string };
+  | { code: 'dataUnloadable'; error: string }
+  | { code: 'importedTeacherMissing'; teacher: string; file: string };
 
 export interface PhaseDone extends PhaseRef {
   type: 'phaseDone';
@@ -295,3 +300,18 @@ export type ImageImportWorkerMessage =
   | { type: 'imported'; dataset: ImportedDataset }
   /** The import as a whole cannot go on: a limit (`problem`, worded by the page) or an unreadable archive. */
   | { type: 'failed'; problem: ImportProblem | null; message: string };
+
+// ---------- ONNX teacher import worker (workers/onnxImport.worker.ts) ----------
+
+export interface OnnxImportCommand { type: 'importOnnx'; requestId: string; bytes: Uint8Array; fileName: string; datasetId: string }
+
+export type OnnxImportWorkerMessage =
+  | {
+      type: 'onnxImported';
+      requestId: string;
+      architecture: ArchitectureSpec;
+      summary: OnnxImportSummary;
+      imported: ImportedTeacher;
+      parity: VerificationReport;
+    }
+  | { type: 'onnxImportFailed'; requestId: string; code: OnnxImportCode | 'internal'; detail: Record<string, string | number>; message: string };

@@ -14,6 +14,7 @@ import { useLanguage } from '../i18n/language';
 import { useTexts } from '../i18n/texts';
 import { inspectorModelTexts } from '../i18n/catalogs/inspectorModels';
 import { roleChoiceLabel, roleText } from '../i18n/blocks/localizedBlocks';
+import { ImportOnnxTeacher } from '../import/ImportOnnxTeacher';
 
 /** Parameters and FLOPs of every preset, for the preset list (computed once: presets are fixed). */
 const presetCounts = Object.entries(allArchitecturePresets).map(([id, spec]) => {
@@ -33,7 +34,7 @@ export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
 
   const changeRole = (next: ModelRole) => {
     if (next === 'teacher') update({ role: next, teacherTraining: teacherTraining ?? trainerSettings() });
-    else update({ role: next, teacherTraining: undefined });
+    else update({ role: next, teacherTraining: undefined, imported: undefined });
   };
 
   return (
@@ -52,10 +53,11 @@ export function ModelInspector({ node }: { node: NodeOf<'model'> }) {
       <ChoiceField
         label={tx.architecture} testId="field-architecture-preset" value="" choices={presetChoices}
         description={tx.architectureHelp(architecture.name)}
-        onChange={(id) => { if (id !== '') update({ architecture: getArchitecturePreset(id) }); }}
+        onChange={(id) => { if (id !== '') update({ architecture: getArchitecturePreset(id), imported: undefined }); }}
       />
       <h4>{tx.layers}</h4>
-      <LayerEditor architecture={architecture} onChange={(spec) => update({ architecture: spec })} />
+      <LayerEditor architecture={architecture} onChange={(spec) => update({ architecture: spec, imported: undefined })} />
+      {role === 'teacher' && <ImportOnnxTeacher node={node} />}
       {role === 'teacher' && teacherTraining !== undefined && (
         <>
           <h4>{tx.teacherTraining}</h4>

@@ -24,10 +24,12 @@ const logSamples: { [C in LogDetail['code']]: Extract<LogDetail, { code: C }> } 
   teacherNotCached: { code: 'teacherNotCached', error: 'QuotaExceededError' },
   importedImagesUnreadable: { code: 'importedImagesUnreadable', error: 'database closed' },
   runAlreadyInProgress: { code: 'runAlreadyInProgress' },
+  teacherImported: { code: 'teacherImported', phase: 'Teacher T1', file: 'resnet.onnx' },
 };
 const errorSamples: { [C in RunErrorDetail['code']]: Extract<RunErrorDetail, { code: C }> } = {
   diverged: { code: 'diverged', term: 'KD', value: Number.NaN, step: 17 },
   dataUnloadable: { code: 'dataUnloadable', error: 'HTTP 404 for mnist/train-images.bin' },
+  importedTeacherMissing: { code: 'importedTeacherMissing', teacher: 'Teacher T1', file: 'resnet.onnx' },
 };
 
 /** The values a text must show: every string and number of the detail (accuracies as percentages). */

@@ -17,6 +17,7 @@ export function logLineText(detail: LogDetail, words: RunLogWords): string {
     case 'teacherNotCached': return words.teacherNotCached(detail.error);
     case 'importedImagesUnreadable': return words.importedImagesUnreadable(detail.error);
     case 'runAlreadyInProgress': return words.runAlreadyInProgress;
+    case 'teacherImported': return words.teacherImported(detail.phase, detail.file);
   }
 }
 
@@ -25,5 +26,6 @@ export function runErrorText(detail: RunErrorDetail, words: RunLogWords): string
   switch (detail.code) {
     case 'diverged': return words.diverged(detail.step, detail.term, String(detail.value));
     case 'dataUnloadable': return words.dataUnloadable(detail.error);
+    case 'importedTeacherMissing': return words.importedTeacherMissing(detail.teacher, detail.file);
   }
 }

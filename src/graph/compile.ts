@@ -250,6 +250,8 @@ export function compileExperiment(file: ExperimentFile): TrainingPlan {
       ...(ownSampler !== undefined ? { sampler: ownSampler } : {}),
       // Keyed by the data the teacher actually trains on, wherever it is set.
       cacheKey: teacherCacheKey(teacher.params.architecture, settings, teacherData),
+      // An imported teacher is restored from its stored weights, never trained.
+      ...(teacher.params.imported ? { cacheKey: teacher.params.imported.weightsKey, importedFile: teacher.params.imported.fileName } : {}),
     });
   }
 

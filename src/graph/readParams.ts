@@ -1,7 +1,7 @@
 import { ACTIVATION_FUNCTIONS, type ArchitectureSpec, type LayerSpec, type Padding } from '../models/spec';
 import { lossRegistry } from '../losses/registry';
 import type {
-  DatasetParams, EnsembleParams, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
+  DatasetParams, EnsembleParams, ImportedTeacher, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
   NodeKind, NodeParamsByKind, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
 import { MODEL_ROLES } from './schema';
@@ -192,11 +192,27 @@ function readDataset(value: unknown, path: string): DatasetParams {
 }
 
 function readModel(value: unknown, path: string): ModelParams {
-  const record = readObject(value, path, ['role', 'architecture'], ['teacherTraining']);
+  const record = readObject(value, path, ['role', 'architecture'], ['teacherTraining', 'imported']);
   const role = readChoice(record.role, at(path, 'role'), MODEL_ROLES);
   const architecture = readArchitecture(record.architecture, at(path, 'architecture'));
-  if (record.teacherTraining === undefined) return { role, architecture };
-  return { role, architecture, teacherTraining: readTeacherTraining(record.teacherTraining, at(path, 'teacherTraining')) };
+  const imported = record.imported === undefined ? {} : { imported: readImportedTeacher(record.imported, at(path, 'imported')) };
+  if (record.teacherTraining === undefined) return { role, architecture, ...imported };
+  return { role, architecture, teacherTraining: readTeacherTraining(record.teacherTraining, at(path, 'teacherTraining')), ...imported };
+}
+
+function readImportedTeacher(value: unknown, path: string): ImportedTeacher {
+  const keys = ['format', 'fileName', 'sha256', 'weightsKey', 'opset', 'producer', 'maxAbsDiff', 'parityImages'] as const;
+  const record = readObject(value, path, [...keys], []);
+  return {
+    format: readChoice(record.format, at(path, 'format'), ['onnx'] as const),
+    fileName: readString(record.fileName, at(path, 'fileName')),
+    sha256: readString(record.sha256, at(path, 'sha256')),
+    weightsKey: readString(record.weightsKey, at(path, 'weightsKey')),
+    opset: readNumber(record.opset, at(path, 'opset'), { min: 1, integer: true }),
+    producer: readString(record.producer, at(path, 'producer')),
+    maxAbsDiff: readNumber(record.maxAbsDiff, at(path, 'maxAbsDiff'), { min: 0 }),
+    parityImages: readNumber(record.parityImages, at(path, 'parityImages'), { min: 0, integer: true }),
+  };
 }
 
 function readGuide(value: unknown, path: string): GuideParams {

@@ -86,6 +86,24 @@ export interface ModelParams {
   architecture: ArchitectureSpec;
   /** Teacher only. */
   teacherTraining?: TeacherTraining;
+  /** Teacher only: imported from a file (src/import/), not trained; absent = trained as before. */
+  imported?: ImportedTeacher;
+}
+
+/**
+ * An imported ONNX teacher: its converted weights live in this browser's IndexedDB teacher store
+ * under `weightsKey` (too big for the experiment file); the rest records what was checked on import.
+ */
+export interface ImportedTeacher {
+  format: 'onnx';
+  fileName: string;
+  sha256: string;
+  weightsKey: string;
+  opset: number;
+  producer: string;
+  /** Parity with onnxruntime-web on import: max |logit difference| over `parityImages` real images. */
+  maxAbsDiff: number;
+  parityImages: number;
 }
 
 export interface GuideParams { layerId: string }

@@ -103,9 +103,13 @@ export class PhaseRunner {
       frozen.trainable = false;
     }
     const trained = phase.trains.map((id) => this.build(modelPlan(this.plan, id)));
-    if (phase.cacheKey !== undefined && trained.length === 1 && !this.env.ignoreTeacherCache) {
+    if (phase.cacheKey !== undefined && trained.length === 1 && (!this.env.ignoreTeacherCache || phase.importedFile !== undefined)) {
       const restored = await this.restore(phase, trained[0]);
       if (restored !== null) return restored;
+      if (phase.importedFile !== undefined) {
+        throw new RunError('data', `The weights of the imported teacher '${phase.label}' (${phase.importedFile}) are not in this browser: import the ONNX file again in its inspector.`,
+          { code: 'importedTeacherMissing', teacher: phase.label, file: phase.importedFile });
+      }
     }
     const pruning = phase.stages.map((stage) => stage.pruning).filter((settings) => settings !== undefined).pop();
     if (pruning !== undefined) this.pruner = new PhasePruner(trained);
@@ -199,7 +203,10 @@ export class PhaseRunner {
     const restored = await restoreTeacher(network.model, network.spec, phase.cacheKey as string, this.env);
     if (!restored) return null;
     this.progress.drop(phase.id);
-    emit(restored.pretrained
+    emit(phase.importedFile !== undefined
+      ? { type: 'log', detail: { code: 'teacherImported', phase: phase.label, file: phase.importedFile },
+        message: `${phase.label} restored from the imported ONNX file ${phase.importedFile} (converted weights in this browser): not trained.` }
+      : restored.pretrained
       ? { type: 'log', detail: { code: 'teacherShipped', phase: phase.label },
         message: `${phase.label} loaded from the pretrained teachers shipped with the studio (this preset's recipe, same architecture, data and seed): not retrained.` }
       : { type: 'log', detail: { code: 'teacherCached', phase: phase.label },

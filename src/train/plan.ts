@@ -119,6 +119,8 @@ export interface PhasePlan {
   sampler?: BatchSampler;
   /** Teacher phases: identifies the trained weights, so a cache or a shipped teacher can stand in. */
   cacheKey?: string;
+  /** An imported teacher (src/import/): its weights must be restored from `cacheKey`; it is never trained. */
+  importedFile?: string;
 }
 
 /** A feature probe reads one layer (or two for FSP) of one model. */

@@ -27,6 +27,9 @@ export const runLogTexts = defineTexts({
       `Training diverged at step ${step}: the loss term '${term}' became ${value} (not a finite number). ` +
       'Lower the learning rate or this term\'s weight, then run again.',
     dataUnloadable: (error: string) => `The dataset could not be loaded: ${error}`,
+    teacherImported: (phase: string, file: string) => `${phase} restored from the imported ONNX file ${file} (converted weights in this browser): not trained.`,
+    importedTeacherMissing: (teacher: string, file: string) =>
+      `The weights of the imported teacher '${teacher}' (${file}) are not in this browser: import the ONNX file again in its inspector.`,
   },
   zh: {
     dataCounts: (train: number, validation: number, test: number) =>
@@ -48,5 +51,8 @@ export const runLogTexts = defineTexts({
     diverged: (step: number, term: string, value: string) =>
       `训练在第 ${step} 步发散：损失项“${term}”变为 ${value}（不是有限数）。请降低学习率或该项的权重，然后重新运行。`,
     dataUnloadable: (error: string) => `无法载入数据集：${error}`,
+    teacherImported: (phase: string, file: string) => `${phase}：已从导入的 ONNX 文件 ${file} 恢复（转换后的权重保存在本浏览器中），不进行训练。`,
+    importedTeacherMissing: (teacher: string, file: string) =>
+      `导入的教师“${teacher}”（${file}）的权重不在本浏览器中：请在其检查器中重新导入该 ONNX 文件。`,
   },
 });

@@ -1,0 +1,279 @@
+import { nchwFlattenOrder, onnxPads } from '../export/layout';
+import type { onnx } from '../export/onnxProto';
+import { summarizeArchitecture } from '../models/shapes';
+import type { ArchitectureSpec, LayerSpec, LayerWeights, Padding } from '../models/spec';
+import { INPUT_LAYER_NAME } from '../models/wiring';
+import { readGraph, type ImportExpectation } from './onnxGraphReader';
+import { OnnxImportError } from './onnxImportError';
+import { floatAttr, intAttr, intsAttr, oihwToHwio, stringAttr, transpose2d, type ConstTensor } from './onnxTensors';
+
+/**
+ * An ONNX classifier as the studio's own ArchitectureSpec plus tfjs weights (NHWC, HWIO kernels),
+ * so an imported teacher is a normal frozen network. Each layer's id derives from the ONNX tensor
+ * it computes, so the model's intermediate outputs are the guide layers offered.
+ */
+
+export interface GuideLayer { layerId: string; onnxName: string; shape: number[] }
+
+export interface OnnxImportSummary {
+  opset: number;
+  irVersion: number;
+  producer: string;
+  inputName: string;
+  inputDims: (number | string)[];
+  layout: 'nchw' | 'nhwc';
+  outputName: string;
+  classes: number;
+  /** A trailing Softmax was dropped: its input is the logits the studio distils from. */
+  softmaxDropped: boolean;
+  params: number;
+  ops: string[];
+  guides: GuideLayer[];
+}
+
+export interface ConvertedTeacher { spec: ArchitectureSpec; weights: LayerWeights[]; summary: OnnxImportSummary }
+
+/** A converted tensor: the layer computing it, its tfjs shape, and for vectors from an NCHW map, ONNX feature i's tfjs index. */
+interface Value { layer: string; shape: number[]; order?: Int32Array; nhwcInput?: boolean }
+
+export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation, name = 'ONNX teacher'): ConvertedTeacher {
+  const read = readGraph(bytes, expect);
+  const { constants, nodes } = read;
+  const layers: LayerSpec[] = [];
+  const weights = new Map<string, LayerWeights>();
+  const onnxNames = new Map<string, string>();
+  const values = new Map<string, Value>();
+  const usedIds = new Set([INPUT_LAYER_NAME]);
+  const consumers = new Map<string, number>();
+  for (const node of nodes) for (const input of node.input ?? []) consumers.set(input, (consumers.get(input) ?? 0) + 1);
+  /** MatMul dense layers whose bias a following Add may still fill in. */
+  const openBias = new Set<string>();
+  let softmaxDropped = false;
+  const [h0, w0, c0] = expect.shape;
+  values.set(read.inputName, { layer: INPUT_LAYER_NAME, shape: [h0, w0, c0], nhwcInput: read.layout === 'nhwc' });
+
+  const nodeName = (node: onnx.INodeProto): string => node.name || (node.output ?? [])[0] || node.opType || '?';
+  const attributeError = (node: onnx.INodeProto, attribute: string, why: string): OnnxImportError =>
+    new OnnxImportError('unsupportedAttributes', `${node.opType} node '${nodeName(node)}': ${why}.`, { node: nodeName(node), op: node.opType ?? '', attribute });
+  const value = (node: onnx.INodeProto, index: number): Value => {
+    const found = values.get((node.input ?? [])[index] ?? '');
+    if (!found) throw attributeError(node, 'input', `input ${index} is not a tensor computed from the image (a constant where a feature map is needed)`);
+    return found;
+  };
+  const constant = (node: onnx.INodeProto, index: number): ConstTensor => {
+    const found = constants.get((node.input ?? [])[index] ?? '');
+    if (!found) throw attributeError(node, 'input', `input ${index} must be a constant (an initializer)`);
+    return found;
+  };
+  const floats = (tensor: ConstTensor): Float32Array => Float32Array.from(tensor.values);
+  const isMap = (v: Value): boolean => v.shape.length === 3;
+  const requireMap = (node: onnx.INodeProto, v: Value): [number, number, number] => {
+    if (!isMap(v)) throw attributeError(node, 'input', 'needs a feature map [N, C, H, W]');
+    if (v.nhwcInput) throw attributeError(node, 'input', 'reads an NHWC image directly; only NCHW models may convolve or pool');
+    return v.shape as [number, number, number];
+  };
+  const newId = (onnxName: string): string => {
+    let base = onnxName.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+    if (!/^[A-Za-z]/.test(base)) base = `onnx_${base}`;
+    let id = base;
+    for (let i = 2; usedIds.has(id); i++) id = `${base}_${i}`;
+    usedIds.add(id);
+    return id;
+  };
+  const addLayer = (node: onnx.INodeProto, make: (id: string) => LayerSpec, shape: number[], tensors: LayerWeights['tensors'] = [], extra: Partial<Value> = {}): string => {
+    const onnxName = (node.output ?? [])[0] ?? nodeName(node);
+    const layer = make(newId(onnxName));
+    layers.push(layer);
+    onnxNames.set(layer.id, onnxName);
+    if (tensors.length > 0) weights.set(layer.id, { layerId: layer.id, tensors });
+    values.set(onnxName, { layer: layer.id, shape, ...extra });
+    return layer.id;
+  };
+  const alias = (node: onnx.INodeProto, v: Value): void => { values.set((node.output ?? [])[0] ?? '', v); };
+  /** A square window with equal strides, no dilation, and padding tfjs can express. */
+  const windowOf = (node: onnx.INodeProto, input: [number, number, number], kernelDims?: number[]): { k: number; s: number; padding: Padding } => {
+    const kernel = intsAttr(node, 'kernel_shape') ?? kernelDims ?? [];
+    const strides = intsAttr(node, 'strides') ?? [1, 1];
+    if (kernel.length !== 2 || kernel[0] !== kernel[1]) throw attributeError(node, 'kernel_shape', `kernel [${kernel.join(', ')}] is not square`);
+    if (strides[0] !== strides[1]) throw attributeError(node, 'strides', `strides [${strides.join(', ')}] differ`);
+    if ((intsAttr(node, 'dilations') ?? [1, 1]).some((d) => d !== 1)) throw attributeError(node, 'dilations', 'dilated windows are not supported');
+    const [k, s] = [kernel[0], strides[0]];
+    const [h, w] = input;
+    const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
+    const pads = autoPad === 'VALID' ? [0, 0, 0, 0] : autoPad === 'SAME_UPPER' ? onnxPads(h, w, k, s, 'same') : intsAttr(node, 'pads') ?? [0, 0, 0, 0];
+    const same = onnxPads(h, w, k, s, 'same');
+    let padding: Padding;
+    if (pads.every((p) => p === 0)) padding = 'valid';
+    else if (pads.join() === same.join()) padding = 'same';
+    else throw attributeError(node, 'pads', `pads [${pads.join(', ')}] on a ${h}x${w} map are neither none nor TensorFlow's 'same' [${same.join(', ')}]`);
+    if (intAttr(node, 'ceil_mode', 0) === 1 && padding === 'valid' && (h - k) % s !== 0) throw attributeError(node, 'ceil_mode', 'ceil_mode changes the output size here');
+    return { k, s, padding };
+  };
+  const windowShape = (input: number[], k: number, s: number, padding: Padding, channels: number): number[] =>
+    input.slice(0, 2).map((size) => (padding === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1)).concat(channels);
+  const dense = (node: onnx.INodeProto, input: Value, kernelRows: Float32Array, units: number, bias: Float32Array): string => {
+    const inputs = kernelRows.length / units;
+    if (input.shape.length !== 1 || input.shape[0] !== inputs) throw attributeError(node, 'input', `needs a vector of ${inputs} features, got [${input.shape.join(', ')}]`);
+    let kernel = kernelRows;
+    if (input.order) { // ONNX row i belongs to tfjs feature order[i]
+      kernel = new Float32Array(kernelRows.length);
+      for (let i = 0; i < inputs; i++) kernel.set(kernelRows.subarray(i * units, (i + 1) * units), input.order[i] * units);
+    }
+    return addLayer(node, (id) => ({ kind: 'dense', id, units, from: input.layer }), [units],
+      [{ shape: [inputs, units], values: kernel }, { shape: [units], values: bias }]);
+  };
+
+  for (const node of nodes) {
+    const op = node.opType ?? '';
+    if (op === 'Constant') continue;
+    if (op === 'Identity' || op === 'Dropout') { alias(node, value(node, 0)); continue; }
+    if (op === 'Softmax') {
+      if ((node.output ?? [])[0] !== read.outputName) throw attributeError(node, 'output', 'Softmax is supported only as the last node (its input is taken as the logits)');
+      softmaxDropped = true;
+      alias(node, value(node, 0));
+      continue;
+    }
+    if (op === 'Conv') {
+      const input = value(node, 0);
+      const shape = requireMap(node, input);
+      const kernel = constant(node, 1);
+      const [out, perGroup, kh, kw] = kernel.dims;
+      const group = intAttr(node, 'group', 1);
+      const { k, s, padding } = windowOf(node, shape, [kh, kw]);
+      const bias = (node.input ?? [])[2] ? floats(constant(node, 2)) : null;
+      const useBias = bias !== null;
+      if (group === 1 && perGroup === shape[2]) {
+        addLayer(node, (id) => ({ kind: 'conv2d', id, filters: out, kernelSize: k, strides: s, padding, ...(useBias ? {} : { useBias }), from: input.layer }),
+          windowShape(shape, k, s, padding, out), [{ shape: [kh, kw, perGroup, out], values: oihwToHwio(floats(kernel), kernel.dims) }, ...(bias ? [{ shape: [out], values: bias }] : [])]);
+      } else if (group === shape[2] && out === group && perGroup === 1) {
+        addLayer(node, (id) => ({ kind: 'depthwiseConv2d', id, kernelSize: k, strides: s, padding, ...(useBias ? {} : { useBias }), from: input.layer }),
+          windowShape(shape, k, s, padding, out), [{ shape: [kh, kw, out, 1], values: oihwToHwio(floats(kernel), kernel.dims) }, ...(bias ? [{ shape: [out], values: bias }] : [])]);
+      } else {
+        throw attributeError(node, 'group', `group ${group} with ${out} filters on ${shape[2]} channels is neither a plain nor a depthwise convolution`);
+      }
+      continue;
+    }
+    if (op === 'MaxPool' || op === 'AveragePool') {
+      const input = value(node, 0);
+      const shape = requireMap(node, input);
+      const { k, s, padding } = windowOf(node, shape);
+      if (op === 'AveragePool' && padding === 'same' && intAttr(node, 'count_include_pad', 0) === 1) throw attributeError(node, 'count_include_pad', 'tfjs averages without the padding');
+      addLayer(node, (id) => ({ kind: op === 'MaxPool' ? 'maxPool' : 'avgPool', id, poolSize: k, strides: s, padding, from: input.layer }), windowShape(shape, k, s, padding, shape[2]));
+      continue;
+    }
+    if (op === 'GlobalAveragePool') {
+      const input = value(node, 0);
+      const shape = requireMap(node, input);
+      addLayer(node, (id) => ({ kind: 'globalAvgPool', id, from: input.layer }), [shape[2]]);
+      continue;
+    }
+    if (op === 'BatchNormalization') {
+      const input = value(node, 0);
+      if (input.order || input.nhwcInput) throw attributeError(node, 'input', 'batch norm of flattened NCHW features is not supported');
+      const channels = input.shape[input.shape.length - 1];
+      const tensors = [1, 2, 3, 4].map((i) => ({ shape: [channels], values: floats(constant(node, i)) }));
+      if (tensors.some((t) => t.values.length !== channels)) throw attributeError(node, 'input', `statistics do not have ${channels} channels`);
+      addLayer(node, (id) => ({ kind: 'batchNorm', id, epsilon: floatAttr(node, 'epsilon', 1e-5), momentum: 0.99, from: input.layer }), input.shape, tensors);
+      continue;
+    }
+    if (op === 'Relu' || op === 'Sigmoid' || op === 'Clip') {
+      const input = value(node, 0);
+      if (op === 'Clip') {
+        const min = (node.input ?? [])[1] ? Number(constant(node, 1).values[0]) : floatAttr(node, 'min', -Infinity);
+        const max = (node.input ?? [])[2] ? Number(constant(node, 2).values[0]) : floatAttr(node, 'max', Infinity);
+        if (min !== 0 || max !== 6) throw attributeError(node, 'min/max', `Clip(${min}, ${max}) is not relu6 = Clip(0, 6)`);
+      }
+      const extra = { order: input.order, nhwcInput: input.nhwcInput };
+      if (op === 'Relu') addLayer(node, (id) => ({ kind: 'relu', id, from: input.layer }), input.shape, [], extra);
+      else addLayer(node, (id) => ({ kind: 'activation', id, fn: op === 'Clip' ? 'relu6' : 'sigmoid', from: input.layer }), input.shape, [], extra);
+      continue;
+    }
+    if (op === 'Flatten' || op === 'Reshape') {
+      const input = value(node, 0);
+      if (op === 'Flatten' && intAttr(node, 'axis', 1) !== 1) throw attributeError(node, 'axis', 'only Flatten(axis=1) keeps the batch');
+      const total = input.shape.reduce((a, b) => a * b, 1);
+      if (op === 'Reshape') {
+        const target = Array.from(constant(node, 1).values);
+        if (target.length !== 2 || ![0, 1, -1].includes(target[0]) || ![-1, total].includes(target[1])) throw attributeError(node, 'shape', `reshape to [${target.join(', ')}] is not a flatten to [N, ${total}]`);
+      }
+      if (!isMap(input)) { alias(node, input); continue; }
+      const [h, w, c] = input.shape;
+      const order = input.nhwcInput || h * w === 1 ? undefined : nchwFlattenOrder(h, w, c);
+      addLayer(node, (id) => ({ kind: 'flatten', id, from: input.layer }), [total], [], { order });
+      continue;
+    }
+    if (op === 'Gemm') {
+      const input = value(node, 0);
+      const b = constant(node, 1);
+      if (intAttr(node, 'transA', 0) !== 0) throw attributeError(node, 'transA', 'a transposed input is not supported');
+      const [rows, cols] = b.dims;
+      const transB = intAttr(node, 'transB', 0) === 1;
+      const units = transB ? rows : cols;
+      const kernel = transB ? transpose2d(floats(b), rows, cols) : floats(b);
+      const alpha = floatAttr(node, 'alpha', 1);
+      const beta = floatAttr(node, 'beta', 1);
+      if (alpha !== 1) kernel.forEach((v, i) => { kernel[i] = v * alpha; });
+      const bias = new Float32Array(units);
+      if ((node.input ?? [])[2]) {
+        const c = floats(constant(node, 2));
+        if (c.length !== units && c.length !== 1) throw attributeError(node, 'C', `bias of ${c.length} values for ${units} units`);
+        for (let u = 0; u < units; u++) bias[u] = beta * c[c.length === 1 ? 0 : u];
+      }
+      dense(node, input, kernel, units, bias);
+      continue;
+    }
+    if (op === 'MatMul') {
+      const input = value(node, 0);
+      const b = constant(node, 1);
+      if (b.dims.length !== 2) throw attributeError(node, 'B', 'the weight must be a 2-D initializer');
+      openBias.add(dense(node, input, floats(b), b.dims[1], new Float32Array(b.dims[1])));
+      continue;
+    }
+    if (op === 'Add') {
+      const [left, right] = node.input ?? [];
+      const constIndex = constants.has(left) ? 0 : constants.has(right) ? 1 : -1;
+      if (constIndex >= 0) { // the bias of a MatMul: fold it into that dense layer
+        const input = value(node, 1 - constIndex);
+        const bias = floats(constant(node, constIndex));
+        const tensors = weights.get(input.layer)?.tensors;
+        const fresh = openBias.has(input.layer) && consumers.get((node.input ?? [])[1 - constIndex]) === 1;
+        if (!fresh || !tensors || (bias.length !== tensors[1].values.length)) throw attributeError(node, 'B', 'adding a constant is supported only as the bias right after a MatMul');
+        tensors[1].values.forEach((v, i) => { tensors[1].values[i] = v + bias[i]; });
+        openBias.delete(input.layer);
+        alias(node, input);
+        continue;
+      }
+      const a = value(node, 0);
+      const b = value(node, 1);
+      if (a.shape.join() !== b.shape.join() || a.order !== b.order || a.nhwcInput !== b.nhwcInput) throw attributeError(node, 'input', `adds tensors of shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+      addLayer(node, (id) => ({ kind: 'add', id, inputs: [a.layer, b.layer] }), a.shape, [], { order: a.order, nhwcInput: a.nhwcInput });
+      continue;
+    }
+    throw attributeError(node, 'op', 'not supported'); // readGraph already refused unknown operators
+  }
+
+  const output = values.get(read.outputName);
+  const last = layers[layers.length - 1];
+  if (!output || !last || output.layer !== last.id || output.shape.length !== 1 || last.kind !== 'dense') {
+    throw new OnnxImportError('outputs', `The output '${read.outputName}' is not computed by a final Gemm/MatMul layer of the converted graph.`, { count: 1, classes: expect.classes });
+  }
+  if (output.shape[0] !== expect.classes) {
+    throw new OnnxImportError('outputShape', `The model's output has ${output.shape[0]} classes; this dataset has ${expect.classes}.`, { actual: `[N, ${output.shape[0]}]`, classes: expect.classes });
+  }
+  const spec: ArchitectureSpec = { name, inputShape: expect.shape, layers };
+  const summary: OnnxImportSummary = {
+    opset: read.opset,
+    irVersion: Number(read.model.irVersion ?? 0),
+    producer: [read.model.producerName, read.model.producerVersion].filter(Boolean).join(' ') || 'unknown',
+    inputName: read.inputName,
+    inputDims: read.inputDims,
+    layout: read.layout,
+    outputName: read.outputName,
+    classes: expect.classes,
+    softmaxDropped,
+    params: summarizeArchitecture(spec).params,
+    ops: [...new Set(nodes.map((node) => node.opType ?? ''))].sort(),
+    guides: layers.filter((layer) => layer.id !== last.id).map((layer) => ({ layerId: layer.id, onnxName: onnxNames.get(layer.id) ?? layer.id, shape: values.get(onnxNames.get(layer.id) ?? '')?.shape ?? [] })),
+  };
+  return { spec, weights: layers.flatMap((layer) => weights.get(layer.id) ?? []), summary };
+}
