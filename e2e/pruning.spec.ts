@@ -7,8 +7,12 @@ import { openStudio, presetFile, shrinkExperiment, uploadExperiment } from './he
  * measured sparsity and its label-only baseline pruned the same way (the gain is at equal sparsity).
  */
 
+/** The stage nodes sit right of the visible canvas: fit the view first, so the click lands on the node. */
 async function selectNode(page: Page, id: string): Promise<void> {
-  await page.locator(`.react-flow__node[data-id="${id}"]`).click();
+  await page.locator('.react-flow__controls-fitview').click();
+  const node = page.locator(`.react-flow__node[data-id="${id}"]`);
+  await node.click();
+  await expect(node).toHaveClass(/selected/);
 }
 
 test('pruning preset: inspector settings and checks, then a tiny run reports the pruned student\'s sparsity', async ({ page, request }) => {
