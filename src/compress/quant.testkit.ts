@@ -24,7 +24,8 @@ export async function trainStudent(data: LoadedDataset, steps: number, batchSize
     const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(
       tf.oneHot(batch.ys.cast('int32') as tf.Tensor1D, 10), model.apply(batch.xs, { training: true }) as tf.Tensor,
     ) as tf.Scalar, true);
-    tf.dispose([batch.xs, batch.ys, loss]);
+    tf.dispose([batch.xs, batch.ys]);
+    loss?.dispose();
   }
   optimizer.dispose();
   return model;
