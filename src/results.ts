@@ -30,6 +30,9 @@ export interface ModelResult {
   fromCache?: boolean;
   /** True when that cached teacher is one of the pretrained teachers shipped with the studio. */
   pretrained?: boolean;
+  /** Students trained with QAT: test accuracy of the INT8 (fake-quant) model; its size in bytes (INT8 kernels, float scales, biases, batch norm). */
+  int8TestAccuracy?: number;
+  int8Bytes?: number;
 }
 
 /** The field's three numbers for one distilled model (methods.md section 6). */

@@ -59,10 +59,14 @@ function measurements(object: Json, path: string): Measurements {
   const seed = field<number>(object, path, 'seed', 'number');
   const fromCache = field<boolean | undefined>(object, path, 'fromCache', 'boolean', { optional: true });
   const pretrained = field<boolean | undefined>(object, path, 'pretrained', 'boolean', { optional: true });
+  const int8TestAccuracy = field<number | undefined>(object, path, 'int8TestAccuracy', 'number', { optional: true });
+  const int8Bytes = field<number | undefined>(object, path, 'int8Bytes', 'number', { optional: true });
   return {
     ...result, seed,
     ...(fromCache === undefined ? {} : { fromCache }),
     ...(pretrained === undefined ? {} : { pretrained }),
+    ...(int8TestAccuracy === undefined ? {} : { int8TestAccuracy }),
+    ...(int8Bytes === undefined ? {} : { int8Bytes }),
   };
 }
 

@@ -167,6 +167,7 @@ function distillationPhase(file: ExperimentFile, chain: ChainAnalysis, resolutio
       schedule: structuredClone(trainer.params.weightSchedules[lossNode.id] ?? { kind: 'constant' }),
     })),
     trainUpTo: trainer.params.trainUpTo,
+    ...(trainer.params.quantization ? { quantization: structuredClone(trainer.params.quantization) } : {}),
   }));
   return {
     id: `distill:${chain.trainers[0].id}`,

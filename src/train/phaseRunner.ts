@@ -114,6 +114,7 @@ export class PhaseRunner {
         name: stage.name,
         settings: stage.settings,
         trainUpTo: stage.trainUpTo,
+        quantization: stage.quantization,
         terms: stage.terms.map(({ term, schedule }) => {
           const module = this.lossModule(phase, term);
           return { plan: term, definition: getLoss(term.lossId), schedule, module, ownOptimizer: module?.own ? this.ownOptimizer(term.nodeId) : undefined };
@@ -241,6 +242,7 @@ export class PhaseRunner {
       seed: model.seed,
       fromCache: cache?.fromCache ?? (model.role === 'teacher' ? false : undefined),
       pretrained: cache?.pretrained,
+      ...(accuracies.int8 ? { int8TestAccuracy: accuracies.int8.testAccuracy, int8Bytes: accuracies.int8.bytes } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import type { ArchitectureSpec, Shape } from '../models/spec';
 import type { BatchSampler, DatasetOptions } from '../data/types';
-import type { ModelRole, TrainerSettings, WeightSchedule } from '../graph/schema';
+import type { ModelRole, QuantizationSettings, TrainerSettings, WeightSchedule } from '../graph/schema';
 
 /**
  * The compiled, serialisable form of an experiment graph (src/graph/compile.ts makes it).
@@ -80,6 +80,8 @@ export interface StagePlan {
   terms: { term: LossTermPlan; schedule: WeightSchedule }[];
   /** Train only the layers up to and including this one (FitNet stage 1) of the models that have it, or all. */
   trainUpTo: string | null;
+  /** QAT from this stage on (absent = as the stage before). */
+  quantization?: QuantizationSettings;
 }
 
 export interface ModelPlan {
