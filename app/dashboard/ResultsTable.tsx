@@ -4,6 +4,7 @@ import { modelColors, roleNames } from './modelColors';
 import { missingResultText, type ResultRow } from './resultRows';
 import { useTexts } from '../i18n/texts';
 import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
+import { quantizationTexts } from '../i18n/catalogs/quantization';
 
 type ResultsTexts = (typeof dashboardResultsTexts)['en'];
 
@@ -18,6 +19,19 @@ const columns = (tx: ResultsTexts): { label: string; value: (m: ModelResult) => 
   { label: tx.seed, value: (m) => String(m.seed), testId: 'seed' },
 ];
 
+type Column = ReturnType<typeof columns>[number];
+
+/** With a QAT-trained model among the rows, INT8 test accuracy and size sit next to the FP32 ones. */
+function withInt8(shown: Column[], rows: readonly ResultRow[], qx: (typeof quantizationTexts)['en']): Column[] {
+  if (!rows.some((row) => row.result?.int8TestAccuracy !== undefined)) return shown;
+  const int8: Column[] = [
+    { label: qx.int8Accuracy, value: (m) => (m.int8TestAccuracy === undefined ? '—' : formatPercent(m.int8TestAccuracy)), testId: 'int8-accuracy' },
+    { label: qx.int8Size, value: (m) => (m.int8Bytes === undefined ? '—' : formatBytes(m.int8Bytes)), testId: 'int8-bytes' },
+  ];
+  const after = shown.findIndex((column) => column.testId === 'bytes') + 1;
+  return [...shown.slice(0, after), ...int8, ...shown.slice(after)];
+}
+
 function provenance(result: ModelResult | null, tx: ResultsTexts): string {
   return result?.pretrained ? tx.pretrained : result?.fromCache ? tx.cached : '';
 }
@@ -29,7 +43,7 @@ function provenance(result: ModelResult | null, tx: ResultsTexts): string {
 export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; active: boolean }) {
   const tx = useTexts(dashboardResultsTexts);
   const colors = modelColors(rows);
-  const shownColumns = columns(tx);
+  const shownColumns = withInt8(columns(tx), rows, useTexts(quantizationTexts));
   return (
     <table className="results-table">
       <thead>

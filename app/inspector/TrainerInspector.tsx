@@ -9,6 +9,7 @@ import { formatShape } from '../editor/format';
 import { ChoiceField, NumberField, RegistryField, TextField } from './fields';
 import { useTexts } from '../i18n/texts';
 import { inspectorTrainingTexts } from '../i18n/catalogs/inspectorModels';
+import { QuantizationFields } from './QuantizationFields';
 
 type TrainingTexts = typeof inspectorTrainingTexts.en;
 
@@ -150,6 +151,7 @@ export function TrainerInspector({ node }: { node: NodeOf<'trainer'> }) {
         description={tx.trainUpToHelp}
         onChange={(value) => update({ trainUpTo: value === '' ? null : value })}
       />
+      <QuantizationFields settings={p.quantization} onChange={(quantization) => update({ quantization })} />
     </div>
   );
 }
