@@ -142,6 +142,7 @@ export class PhaseRunner {
           model: {
             modelId: model.id, label: model.label, role: model.role, experimentName: this.plan.experimentName,
             spec: model.architecture, datasetId: this.plan.dataset.datasetId, weights: await getLayerWeightsAsync(network.model, model.architecture),
+            ...(accuracies.int8 ? { int8Activations: accuracies.int8.activations } : {}),
           },
         });
       }
