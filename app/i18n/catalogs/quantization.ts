@@ -12,6 +12,9 @@ export const quantizationTexts = defineTexts({
     calibrationImagesHelp: 'Training images whose min and max start the activation ranges when QAT begins.',
     int8Accuracy: 'INT8 test',
     int8Size: 'INT8 size',
+    downloadInt8: 'Download INT8 (QDQ) ONNX',
+    int8Verified: (diff: string, agreement: string, samples: number) =>
+      `INT8 (QDQ) ONNX checked with ONNX Runtime against the studio's INT8 model: max logit difference ${diff}, same class on ${agreement} of ${samples} images.`,
   },
   zh: {
     heading: 'INT8 量化',
@@ -23,5 +26,8 @@ export const quantizationTexts = defineTexts({
     calibrationImagesHelp: '开始量化感知训练时，用这些训练图像的最小值和最大值初始化激活范围。',
     int8Accuracy: 'INT8 测试',
     int8Size: 'INT8 大小',
+    downloadInt8: '下载 INT8（QDQ）ONNX',
+    int8Verified: (diff: string, agreement: string, samples: number) =>
+      `INT8（QDQ）ONNX 已用 ONNX Runtime 与工作室的 INT8 模型对照检查：最大 logit 差 ${diff}，${samples} 张图像中 ${agreement} 类别相同。`,
   },
 });
