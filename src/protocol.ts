@@ -44,6 +44,8 @@ export interface TrainedModel {
   spec: ArchitectureSpec;
   datasetId: string;
   weights: LayerWeights[];
+  /** Trained with QAT: the frozen INT8 activation parameters by quantisation point, for the INT8 (QDQ) export. */
+  int8Activations?: Record<string, { scale: number; zeroPoint: number }>;
 }
 
 export type TrainCommand =

@@ -39,6 +39,9 @@ export interface ModelResult {
   sparsity?: number;
   nonzeroParams?: number;
   sparseBytes?: number;
+  /** Students trained with QAT: test accuracy of the INT8 (fake-quant) model; its size in bytes (INT8 kernels, float scales, biases, batch norm). */
+  int8TestAccuracy?: number;
+  int8Bytes?: number;
 }
 
 /** The field's three numbers for one distilled model (methods.md section 6). */

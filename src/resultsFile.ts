@@ -62,11 +62,15 @@ function measurements(object: Json, path: string): Measurements {
   // A pruned model's measurements (absent on every other result).
   const pruned = Object.fromEntries((['sparsity', 'nonzeroParams', 'sparseBytes'] as const)
     .flatMap((key) => { const value = field<number | undefined>(object, path, key, 'number', { optional: true }); return value === undefined ? [] : [[key, value]]; }));
+  const int8TestAccuracy = field<number | undefined>(object, path, 'int8TestAccuracy', 'number', { optional: true });
+  const int8Bytes = field<number | undefined>(object, path, 'int8Bytes', 'number', { optional: true });
   return {
     ...result, seed,
     ...(fromCache === undefined ? {} : { fromCache }),
     ...(pretrained === undefined ? {} : { pretrained }),
     ...pruned,
+    ...(int8TestAccuracy === undefined ? {} : { int8TestAccuracy }),
+    ...(int8Bytes === undefined ? {} : { int8Bytes }),
   };
 }
 

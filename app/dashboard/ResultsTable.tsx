@@ -6,6 +6,7 @@ import { useTexts } from '../i18n/texts';
 import { dashboardResultsTexts } from '../i18n/catalogs/dashboardResults';
 import { pruningTexts } from '../i18n/catalogs/pruning';
 import { pruningColumns } from './pruningColumns';
+import { quantizationTexts } from '../i18n/catalogs/quantization';
 
 type ResultsTexts = (typeof dashboardResultsTexts)['en'];
 
@@ -20,6 +21,19 @@ const columns = (tx: ResultsTexts): { label: string; value: (m: ModelResult) => 
   { label: tx.seed, value: (m) => String(m.seed), testId: 'seed' },
 ];
 
+type Column = ReturnType<typeof columns>[number];
+
+/** With a QAT-trained model among the rows, INT8 test accuracy and size sit next to the FP32 ones. */
+function withInt8(shown: Column[], rows: readonly ResultRow[], qx: (typeof quantizationTexts)['en']): Column[] {
+  if (!rows.some((row) => row.result?.int8TestAccuracy !== undefined)) return shown;
+  const int8: Column[] = [
+    { label: qx.int8Accuracy, value: (m) => (m.int8TestAccuracy === undefined ? '—' : formatPercent(m.int8TestAccuracy)), testId: 'int8-accuracy' },
+    { label: qx.int8Size, value: (m) => (m.int8Bytes === undefined ? '—' : formatBytes(m.int8Bytes)), testId: 'int8-bytes' },
+  ];
+  const after = shown.findIndex((column) => column.testId === 'bytes') + 1;
+  return [...shown.slice(0, after), ...int8, ...shown.slice(after)];
+}
+
 function provenance(result: ModelResult | null, tx: ResultsTexts): string {
   return result?.pretrained ? tx.pretrained : result?.fromCache ? tx.cached : '';
 }
@@ -32,7 +46,8 @@ export function ResultsTable({ rows, active }: { rows: readonly ResultRow[]; act
   const tx = useTexts(dashboardResultsTexts);
   const colors = modelColors(rows);
   const ptx = useTexts(pruningTexts);
-  const shownColumns = [...columns(tx), ...pruningColumns(rows, ptx)];
+  const qx = useTexts(quantizationTexts);
+  const shownColumns = [...withInt8(columns(tx), rows, qx), ...pruningColumns(rows, ptx)];
   return (
     <table className="results-table">
       <thead>

@@ -9,6 +9,7 @@ import { ExportModelPicker } from './ExportModelPicker';
 import { exportedModelId } from './exportedModel';
 import { ModelCardView, VerifyResult } from './ExportViews';
 import { PyTorchProjectButton } from './PyTorchProjectButton';
+import { Int8Download } from './Int8Download';
 import { LoadWeightsInput } from './LoadWeightsInput';
 import { downloadFile } from '../download';
 import { useTexts } from '../i18n/texts';
@@ -64,6 +65,7 @@ export function ExportPanel() {
       experimentName: trained.experimentName,
       results,
       includeTfjs: true,
+      ...(trained.int8Activations ? { int8Activations: trained.int8Activations } : {}),
     };
   }, [trained, settings, results]);
   const state = useExportJob(request);
@@ -133,6 +135,7 @@ export function ExportPanel() {
         </button>
         <PyTorchProjectButton />
       </div>
+      {done?.int8 && <Int8Download int8={done.int8} baseName={baseName} />}
     </section>
   );
 }

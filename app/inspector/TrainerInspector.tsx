@@ -10,6 +10,7 @@ import { ChoiceField, NumberField, RegistryField, TextField } from './fields';
 import { useTexts } from '../i18n/texts';
 import { inspectorTrainingTexts } from '../i18n/catalogs/inspectorModels';
 import { PruningFields } from './PruningFields';
+import { QuantizationFields } from './QuantizationFields';
 
 type TrainingTexts = typeof inspectorTrainingTexts.en;
 
@@ -152,6 +153,7 @@ export function TrainerInspector({ node }: { node: NodeOf<'trainer'> }) {
         onChange={(value) => update({ trainUpTo: value === '' ? null : value })}
       />
       <PruningFields pruning={p.pruning} onChange={(pruning) => update({ pruning })} />
+      <QuantizationFields settings={p.quantization} onChange={(quantization) => update({ quantization })} />
     </div>
   );
 }

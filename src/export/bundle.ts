@@ -8,6 +8,7 @@ import {
   aippChannelValues, sampleBytes, type BundleFacts,
 } from './bundleFacts';
 import { bundleReadme } from './bundleReadme';
+import { INT8_QDQ_FILE, int8ReadmeSection } from './bundleInt8';
 import { convertScript, quantizeScript, runScript, verifyAisBenchScript, verifyMsameScript } from './bundleScripts';
 import { OnnxExportError } from './errors';
 import { inferPy } from './inferPy';
@@ -49,6 +50,8 @@ export interface AtlasBundleInput {
   results?: ExperimentResults | null;
   /** Fixed for reproducible zips; default now. */
   createdAt?: Date;
+  /** A QAT-trained student's INT8 (QDQ) ONNX, added as INT8_QDQ_FILE. */
+  int8Qdq?: Uint8Array;
 }
 
 export interface AtlasBundle {
@@ -196,6 +199,7 @@ export async function buildAtlasBundle(input: AtlasBundleInput): Promise<AtlasBu
 
   const files = new Map<string, Uint8Array>();
   files.set(ONNX_FILE, onnx);
+  if (input.int8Qdq) files.set(INT8_QDQ_FILE, input.int8Qdq);
   const aipp = facts.aipp ? aippConfig(input.dataset) : null;
   if (aipp) files.set(AIPP_FILE, strToU8(aipp.text));
 
@@ -220,7 +224,7 @@ export async function buildAtlasBundle(input: AtlasBundleInput): Promise<AtlasBu
   files.set('scripts/verify_ais_bench.sh', strToU8(verifyAisBenchScript(facts)));
   files.set('scripts/quantize.sh', strToU8(quantizeScript(facts)));
   files.set('src/infer.py', strToU8(inferPy(facts)));
-  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null, input.modelId)));
+  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null, input.modelId) + (input.int8Qdq ? int8ReadmeSection() : '')));
 
   const summary = summarizeOnnx(onnx);
   const { mean, std } = input.dataset.normalization;

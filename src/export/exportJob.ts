@@ -11,6 +11,7 @@ import type { ExportJobRequest, ExportJobResult } from './exportRequest';
 import { nhwcToNchw } from './layout';
 import { exportOnnx, resolveOnnxOptions, summarizeOnnx } from './onnx';
 import { tfjsModelZip } from './tfjsFormat';
+import { exportAndVerifyInt8 } from '../compress/int8Export';
 import { compareLogits, VERIFY_TOLERANCE, type OnnxInput, type OnnxRunner } from './verify';
 
 export type { ExportJobRequest, ExportJobResult, ModelCard } from './exportRequest';
@@ -79,9 +80,13 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
   actual.forEach((logits, i) => merged.set(logits, i * logits.length));
   const report = compareLogits([expected], [merged], data.info.classes, VERIFY_TOLERANCE);
 
+  const int8 = request.int8Activations && report.ok
+    ? await exportAndVerifyInt8(spec, weights, request.int8Activations, images, imageCount, batchesOf(images, data.info.shape, batch), batch, data.info.classes, deps.runOnnx)
+    : null;
   let bundle: Awaited<ReturnType<typeof buildAtlasBundle>> | null = null;
   if (request.format === 'atc' && report.ok) {
     bundle = await buildAtlasBundle({
+      int8Qdq: int8?.onnx,
       modelId: request.modelId, spec, weights, dataset: data.info, samples: data.test,
       calibration: data.train, runOnnx: deps.runOnnx, options,
       experimentName: request.experimentName, results: request.results, createdAt: deps.createdAt,
@@ -100,6 +105,7 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
     bundle: bundle?.zip ?? null,
     bundleFolder: bundle?.folder ?? null,
     tfjsZip,
+    int8,
     card: {
       modelId,
       name: spec.name,

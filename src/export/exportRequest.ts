@@ -29,6 +29,8 @@ export interface ExportJobRequest {
   results: ExperimentResults | null;
   /** Also zip the model in the tfjs layers format. */
   includeTfjs: boolean;
+  /** A QAT-trained model's INT8 activation parameters: also export and verify the INT8 (QDQ) ONNX. */
+  int8Activations?: Record<string, { scale: number; zeroPoint: number }>;
 }
 
 export interface ModelCard {
@@ -65,6 +67,8 @@ export interface ExportJobResult {
   bundle: Uint8Array | null;
   bundleFolder: string | null;
   tfjsZip: Uint8Array | null;
+  /** The INT8 (QDQ) ONNX and its check against the tfjs fake-quant model, when asked for. */
+  int8?: { onnx: Uint8Array; report: VerificationReport } | null;
 }
 
 

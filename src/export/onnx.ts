@@ -128,20 +128,32 @@ function validateSpec(spec: ArchitectureSpec): number {
   }
 }
 
+/**
+ * Extension points for variants of the export (the INT8 QDQ export, src/compress/qdqExport.ts):
+ * `afterLayer` may rewrite each layer's output (the image's too, as INPUT_LAYER_NAME), `beforeEncode`
+ * the finished graph.
+ */
+export interface OnnxExportHooks {
+  afterLayer?(layerId: string, state: ExportState, graph: OnnxGraphBuilder): ExportState;
+  beforeEncode?(graph: OnnxGraphBuilder): void;
+}
+
 /** Encodes the student as ONNX bytes. Throws OnnxExportError naming the layer and the fix. */
-export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], options: OnnxExportOptions = {}): Uint8Array {
+export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], options: OnnxExportOptions = {}, hooks: OnnxExportHooks = {}): Uint8Array {
   const resolved = resolveOnnxOptions(options);
   const classes = validateSpec(spec);
   const graph = new OnnxGraphBuilder();
   for (const reserved of [resolved.inputName, LOGITS_OUTPUT, PROBS_OUTPUT]) graph.reserve(reserved);
   const context: EmitContext = { graph, opset: resolved.opset, denseForm: resolved.denseForm, weights: weightLookup(weights) };
   const [h, w, c] = spec.inputShape;
-  const states = new Map<string, ExportState>([[INPUT_LAYER_NAME, {
+  const imageState: ExportState = {
     tensor: resolved.inputName,
     layout: { kind: 'map', channels: c, height: h, width: w },
     lastDense: null,
     pendingAffine: null,
-  }]]);
+  };
+  const afterLayer = hooks.afterLayer ?? ((_id: string, state: ExportState) => state);
+  const states = new Map<string, ExportState>([[INPUT_LAYER_NAME, afterLayer(INPUT_LAYER_NAME, imageState, graph)]]);
   const consumers = layerConsumers(spec);
   const readers = new Map(spec.layers.map((layer, i) => [layer.id, consumers[i].length]));
   const inputs = layerInputs(spec);
@@ -157,7 +169,7 @@ export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], opti
         layer.id,
       );
     }
-    states.set(layer.id, mapping.emit(layer, first, context, rest));
+    states.set(layer.id, afterLayer(layer.id, mapping.emit(layer, first, context, rest), graph));
   });
   const state = states.get(spec.layers[spec.layers.length - 1].id) as ExportState;
   if (state.layout.kind !== 'vector' || state.layout.size !== classes || state.tensor === resolved.inputName) {
@@ -170,6 +182,7 @@ export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], opti
     graph.renameOutput(probs, PROBS_OUTPUT);
     outputs.push({ name: PROBS_OUTPUT, dims: [resolved.batchSize, classes] });
   }
+  hooks.beforeEncode?.(graph);
   return graph.toModel(
     {
       irVersion: resolved.irVersion,

@@ -49,6 +49,8 @@ function valueInfo(io: GraphIo): onnx.IValueInfoProto {
 export class OnnxGraphBuilder {
   readonly nodes: onnx.INodeProto[] = [];
   readonly initializers: Initializer[] = [];
+  /** Initialisers of other element types (INT8 weights and zero points of a QDQ model), encoded as given. */
+  readonly typedInitializers: onnx.ITensorProto[] = [];
   private readonly usedNames = new Set<string>();
 
   /** A graph-unique ASCII name derived from `base` (layer ids may contain '-'). */
@@ -72,6 +74,13 @@ export class OnnxGraphBuilder {
     const initializer = { name: this.uniqueName(base), dims, values };
     this.initializers.push(initializer);
     return initializer;
+  }
+
+  /** An initialiser of any ONNX element type from its little-endian raw bytes; returns its name. */
+  addTypedInitializer(base: string, dims: number[], dataType: number, rawData: Uint8Array): string {
+    const name = this.uniqueName(base);
+    this.typedInitializers.push({ name, dims, dataType, rawData });
+    return name;
   }
 
   /** Appends a node and returns the name of its (single) output. */
@@ -101,12 +110,12 @@ export class OnnxGraphBuilder {
       name: header.graphName,
       docString: header.docString,
       node: this.nodes,
-      initializer: this.initializers.map((init) => ({
+      initializer: this.initializers.map((init): onnx.ITensorProto => ({
         name: init.name,
         dims: init.dims,
         dataType: FLOAT,
         rawData: littleEndianBytes(init.values),
-      })),
+      })).concat(this.typedInitializers),
       input: inputs.map(valueInfo),
       output: outputs.map(valueInfo),
     };

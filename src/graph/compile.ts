@@ -170,6 +170,7 @@ function distillationPhase(file: ExperimentFile, chain: ChainAnalysis, resolutio
     })),
     trainUpTo: trainer.params.trainUpTo,
     ...(trainer.params.pruning !== undefined ? { pruning: structuredClone(trainer.params.pruning) } : {}),
+    ...(trainer.params.quantization ? { quantization: structuredClone(trainer.params.quantization) } : {}),
   }));
   return {
     id: `distill:${chain.trainers[0].id}`,

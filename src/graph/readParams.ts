@@ -2,7 +2,7 @@ import { ACTIVATION_FUNCTIONS, type ArchitectureSpec, type LayerSpec, type Paddi
 import { lossRegistry } from '../losses/registry';
 import type {
   DatasetParams, EnsembleParams, ImportedTeacher, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
-  NodeKind, NodeParamsByKind, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
+  NodeKind, NodeParamsByKind, QuantizationSettings, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
 import { MODEL_ROLES } from './schema';
 import type { BatchSampler } from '../data/types';
@@ -249,7 +249,7 @@ function readLoss(value: unknown, path: string): LossParamsNode {
 }
 
 function readTrainer(value: unknown, path: string): TrainerParams {
-  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo'], ['weightDecay', 'pruning']);
+  const record = readObject(value, path, ['stageName', ...settingKeys, 'weightSchedules', 'trainUpTo'], ['weightDecay', 'pruning', 'quantization']);
   const schedulesPath = at(path, 'weightSchedules');
   const schedules = readRecord(record.weightSchedules, schedulesPath);
   return {
@@ -259,6 +259,16 @@ function readTrainer(value: unknown, path: string): TrainerParams {
       .map(([nodeId, schedule]) => [nodeId, readWeightSchedule(schedule, at(schedulesPath, nodeId))])),
     trainUpTo: record.trainUpTo === null ? null : readString(record.trainUpTo, at(path, 'trainUpTo'), true),
     ...(record.pruning === undefined ? {} : { pruning: readPruning(record.pruning, at(path, 'pruning')) }),
+    ...(record.quantization === undefined ? {} : { quantization: readQuantization(record.quantization, at(path, 'quantization')) }),
+  };
+}
+
+/** QAT settings of a stage (absent in files from before the option = FP32). */
+function readQuantization(value: unknown, path: string): QuantizationSettings {
+  const record = readObject(value, path, ['emaMomentum', 'calibrationImages']);
+  return {
+    emaMomentum: readNumber(record.emaMomentum, at(path, 'emaMomentum'), { min: 0, max: 0.9999 }),
+    calibrationImages: readNumber(record.calibrationImages, at(path, 'calibrationImages'), { min: 1, max: 60000, integer: true }),
   };
 }
 

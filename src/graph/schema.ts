@@ -132,6 +132,14 @@ export interface LossParamsNode {
   params: Record<string, number>;
 }
 
+/** Quantisation-aware training (INT8 fake quantisation, src/compress): a stage with it and every later stage train through it. */
+export interface QuantizationSettings {
+  /** Moving-average momentum of the activation ranges during training. */
+  emaMomentum: number;
+  /** Training images whose min/max start the activation ranges when QAT begins. */
+  calibrationImages: number;
+}
+
 export interface TrainerParams extends TrainerSettings {
   stageName: string;
   /** Loss node id -> weight schedule for this stage (missing = constant). */
@@ -143,6 +151,8 @@ export interface TrainerParams extends TrainerSettings {
   trainUpTo: string | null;
   /** Pruning while this stage trains (src/compress); absent = none, and masks of earlier stages stay fixed. */
   pruning?: PruningSettings;
+  /** Absent = FP32 training (files from before the option). */
+  quantization?: QuantizationSettings;
 }
 
 export interface ExportParams {

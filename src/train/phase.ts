@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, epochBatches } from '../data/batches';
 import { createRng } from '../data/rng';
 import type { BatchSampler, LoadedDataset } from '../data/types';
-import type { TrainerSettings, WeightSchedule } from '../graph/schema';
+import type { QuantizationSettings, TrainerSettings, WeightSchedule } from '../graph/schema';
+import type { ActivationQuant } from '../compress/fakeQuant';
+import { QatSession, quantizationAt } from '../compress/qat';
 import type { LossDefinition, LossModule } from '../losses/types';
 import { trainableVariablesUpTo } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
@@ -37,6 +39,8 @@ export interface PhaseStage {
   terms: PhaseTerm[];
   trainUpTo: string | null;
   pruning?: PruningSettings;
+  /** QAT from this stage on (absent = as the stage before; none before = FP32). */
+  quantization?: QuantizationSettings;
 }
 
 /** A network the phase trains, with the architecture its layers are selected from. */
@@ -78,6 +82,8 @@ export interface ModelOutcome {
   trainAccuracy: number;
   validationAccuracy: number;
   testAccuracy: number;
+  /** Networks trained with QAT: the INT8 (fake-quant) model's test accuracy, size and activation parameters. */
+  int8?: { testAccuracy: number; bytes: number; activations: Record<string, ActivationQuant> };
 }
 
 export interface PhaseOutcome {
@@ -117,7 +123,27 @@ function stageVariables(setup: PhaseSetup, stage: PhaseStage): tf.Variable[] {
   return variables;
 }
 
+/** The step's networks with the trained ones running QAT's fake-quantised forward (begun once per network). */
+async function quantizedModels(setup: PhaseSetup, qat: QatSession, settings: QuantizationSettings, data: LoadedDataset, models: StepModels): Promise<StepModels> {
+  const networks = new Map(models.networks);
+  for (const trained of setup.trains) {
+    const network = { model: trained.model, spec: trained.spec, taps: trained.taps };
+    await qat.begin(trained.id, network, settings, data);
+    networks.set(trained.id, { model: trained.model, taps: trained.taps, forward: qat.forward(trained.id, network, settings) });
+  }
+  return { ...models, networks };
+}
+
 export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Promise<PhaseOutcome> {
+  const qat = new QatSession();
+  try {
+    return await trainPhaseWith(setup, services, qat);
+  } finally {
+    qat.dispose();
+  }
+}
+
+async function trainPhaseWith(setup: PhaseSetup, services: PhaseServices, qat: QatSession): Promise<PhaseOutcome> {
   const { data, emit, control, progress, now } = services;
   const info = data.info;
   const trainIds = setup.trains.map((trained) => trained.id);
@@ -148,6 +174,8 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
     };
     if (!(await pretrainModules(setup, stage, pretrained, services, reportPretraining))) return finish(false);
     const variables = stageVariables(setup, stage);
+    const quantization = quantizationAt(setup.stages, stageIndex);
+    const stageModels = quantization ? await quantizedModels(setup, qat, quantization, data, stepModels) : stepModels;
     const optimizer = setup.pruner?.beginStage(stage.pruning, stepsPerEpoch * settings.epochs, createOptimizer(settings)) ?? createOptimizer(settings);
     const rng = createRng(settings.seed);
     try {
@@ -168,7 +196,7 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
           let result: StepOutcome;
           try {
             await setup.pruner?.beforeStep(epoch * stepsPerEpoch + stepInEpoch);
-            result = await trainStep(stepModels, terms, batch, variables, optimizer, learningRateAt(settings.learningRate, settings.lrSchedule, position), step);
+            result = await trainStep(stageModels, terms, batch, variables, optimizer, learningRateAt(settings.learningRate, settings.lrSchedule, position), step);
           } finally {
             tf.dispose([batch.xs, batch.ys]);
           }
@@ -203,6 +231,13 @@ export async function trainPhase(setup: PhaseSetup, services: PhaseServices): Pr
     } finally {
       optimizer.dispose();
     }
+  }
+  for (const trained of setup.trains) {
+    const accuracies = outcome.models.get(trained.id);
+    if (!accuracies || !qat.active(trained.id)) continue;
+    const int8 = await qat.outcome(trained.id, trained, data, () => control.stopRequested);
+    if (control.stopRequested) return finish(false);
+    accuracies.int8 = { testAccuracy: int8.testAccuracy, bytes: int8.bytes, activations: Object.fromEntries(int8.params) };
   }
   return finish(true);
 }

@@ -125,6 +125,7 @@ export class PhaseRunner {
         settings: stage.settings,
         trainUpTo: stage.trainUpTo,
         ...(stage.pruning !== undefined ? { pruning: stage.pruning } : {}),
+        quantization: stage.quantization,
         terms: stage.terms.map(({ term, schedule }) => {
           const module = this.lossModule(phase, term);
           return { plan: term, definition: getLoss(term.lossId), schedule, module, ownOptimizer: module?.own ? this.ownOptimizer(term.nodeId) : undefined };
@@ -157,6 +158,7 @@ export class PhaseRunner {
           model: {
             modelId: model.id, label: model.label, role: model.role, experimentName: this.plan.experimentName,
             spec: model.architecture, datasetId: this.plan.dataset.datasetId, weights: await getLayerWeightsAsync(network.model, model.architecture),
+            ...(accuracies.int8 ? { int8Activations: accuracies.int8.activations } : {}),
           },
         });
       }
@@ -262,6 +264,7 @@ export class PhaseRunner {
       seed: model.seed,
       fromCache: cache?.fromCache ?? (model.role === 'teacher' ? false : undefined),
       pretrained: cache?.pretrained,
+      ...(accuracies.int8 ? { int8TestAccuracy: accuracies.int8.testAccuracy, int8Bytes: accuracies.int8.bytes } : {}),
     });
   }
 

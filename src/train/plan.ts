@@ -1,6 +1,6 @@
 import type { ArchitectureSpec, Shape } from '../models/spec';
 import type { BatchSampler, DatasetOptions } from '../data/types';
-import type { ModelRole, TrainerSettings, WeightSchedule } from '../graph/schema';
+import type { ModelRole, QuantizationSettings, TrainerSettings, WeightSchedule } from '../graph/schema';
 import type { PruningSettings } from '../compress/types';
 
 /**
@@ -83,6 +83,8 @@ export interface StagePlan {
   trainUpTo: string | null;
   /** Pruning during this stage (absent = none; earlier stages' masks stay fixed). */
   pruning?: PruningSettings;
+  /** QAT from this stage on (absent = as the stage before). */
+  quantization?: QuantizationSettings;
 }
 
 export interface ModelPlan {

@@ -20,6 +20,8 @@ export type Adapter = tf.layers.Layer;
 export interface Network {
   model: tf.LayersModel;
   taps: readonly string[];
+  /** Replaces model.apply when the network trains (QAT's fake-quantised forward): [logits, ...taps]. */
+  forward?: (xs: tf.Tensor, training: boolean) => tf.Tensor[];
 }
 
 export interface StepModels {
@@ -223,7 +225,9 @@ export async function trainStep(
     const { value, grads } = tf.variableGrads(() => {
       const outputs = new Map(frozenOutputs);
       for (const id of models.trains) {
-        outputs.set(id, outputList(network(models, id, 'The step').model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
+        const trainedNetwork = network(models, id, 'The step');
+        outputs.set(id, trainedNetwork.forward ? trainedNetwork.forward(batch.xs, true)
+          : outputList(trainedNetwork.model.apply(batch.xs, { training: true }) as tf.Tensor | tf.Tensor[]));
       }
       const resolver = new InputResolver(models, outputs, batch.ys);
       const weighted = terms.map((term) => {

@@ -19,6 +19,8 @@ export interface ModelMeasurements {
   seed: number;
   fromCache?: boolean;
   pretrained?: boolean;
+  int8TestAccuracy?: number;
+  int8Bytes?: number;
 }
 
 export type ModelIdentity = Pick<ModelPlan, 'id' | 'label' | 'role' | 'baselineOf'>;
@@ -44,6 +46,8 @@ export function modelResult(
   if (model.baselineOf !== undefined) result.baselineOf = model.baselineOf;
   if (measured.fromCache !== undefined) result.fromCache = measured.fromCache;
   if (measured.pretrained) result.pretrained = true;
+  if (measured.int8TestAccuracy !== undefined) result.int8TestAccuracy = measured.int8TestAccuracy;
+  if (measured.int8Bytes !== undefined) result.int8Bytes = measured.int8Bytes;
   return result;
 }
 
