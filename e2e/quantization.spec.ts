@@ -45,3 +45,29 @@ test('a QAT stage reports INT8 accuracy and exports a verified INT8 (QDQ) ONNX',
   expect(zip[`${folder}/model/student_int8_qdq.onnx`]).toEqual(int8);
   expect(strFromU8(zip[`${folder}/README.md`])).toContain('INT8: which file takes which path');
 });
+
+test('a PTQ stage trains in float and quantises after training: INT8 by PTQ, and its QDQ export verifies', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const experiment = shrinkExperiment(await presetFile(request, 'article-mnist.json'));
+  await openStudioWith(page, 'cpu', 'tiny-article-ptq.json', experiment);
+
+  await page.getByTestId('node-trainer').click();
+  await page.getByTestId('field-quantization').locator('input').check();
+  await page.getByTestId('field-quantization-method').locator('select').selectOption('ptq');
+  // PTQ has no moving average: only the calibration images are asked for.
+  await expect(page.getByTestId('field-quantization-emaMomentum')).toHaveCount(0);
+  await expect(page.getByTestId('field-quantization-calibrationImages').locator('input')).toHaveValue('500');
+
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
+  await expect(page.getByTestId('result-student-int8-accuracy')).toContainText('%');
+  await expect(page.getByTestId('result-student-int8-method')).toHaveText('PTQ');
+  await expect(page.getByTestId('result-baseline-int8-method')).toHaveText('—');
+
+  const panel = page.getByTestId('export-panel');
+  const opener = page.getByTestId('open-export');
+  if (!(await panel.isVisible()) && (await opener.count()) > 0) await opener.click();
+  await expect(panel.getByTestId('export-model')).toHaveValue('student');
+  await expect(panel.getByTestId('export-verify-result')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  await expect(panel.getByTestId('export-int8-report')).toContainText('ONNX Runtime');
+});

@@ -4,7 +4,7 @@
  * experiment with any number of teachers, assistants, students and peers reports each of them.
  */
 
-import type { ModelRole } from './graph/schema';
+import type { ModelRole, QuantizationMethod } from './graph/schema';
 
 export const RESULTS_VERSION = 2;
 
@@ -39,7 +39,12 @@ export interface ModelResult {
   sparsity?: number;
   nonzeroParams?: number;
   sparseBytes?: number;
-  /** Students trained with QAT: test accuracy of the INT8 (fake-quant) model; its size in bytes (INT8 kernels, float scales, biases, batch norm). */
+  /**
+   * Networks quantised to INT8, by QAT or by PTQ after float training (`int8Method`; absent in
+   * results from before PTQ = QAT): test accuracy of the INT8 (fake-quant) model; its size in bytes
+   * (INT8 kernels, float scales, biases, batch norm).
+   */
+  int8Method?: QuantizationMethod;
   int8TestAccuracy?: number;
   int8Bytes?: number;
 }

@@ -1,4 +1,4 @@
-import { MODEL_ROLES } from './graph/schema';
+import { MODEL_ROLES, QUANTIZATION_METHODS, type QuantizationMethod } from './graph/schema';
 import { RESULTS_VERSION, type DistillationReport, type EnsembleResult, type ExperimentResults, type ModelResult } from './results';
 
 /**
@@ -64,11 +64,16 @@ function measurements(object: Json, path: string): Measurements {
     .flatMap((key) => { const value = field<number | undefined>(object, path, key, 'number', { optional: true }); return value === undefined ? [] : [[key, value]]; }));
   const int8TestAccuracy = field<number | undefined>(object, path, 'int8TestAccuracy', 'number', { optional: true });
   const int8Bytes = field<number | undefined>(object, path, 'int8Bytes', 'number', { optional: true });
+  const int8Method = field<string | undefined>(object, path, 'int8Method', 'string', { optional: true });
+  if (int8Method !== undefined && !(QUANTIZATION_METHODS as readonly string[]).includes(int8Method)) {
+    fail(`${join(path, 'int8Method')} is '${int8Method}', expected 'qat' or 'ptq'.`);
+  }
   return {
     ...result, seed,
     ...(fromCache === undefined ? {} : { fromCache }),
     ...(pretrained === undefined ? {} : { pretrained }),
     ...pruned,
+    ...(int8Method === undefined ? {} : { int8Method: int8Method as QuantizationMethod }),
     ...(int8TestAccuracy === undefined ? {} : { int8TestAccuracy }),
     ...(int8Bytes === undefined ? {} : { int8Bytes }),
   };

@@ -23,12 +23,13 @@ const columns = (tx: ResultsTexts): { label: string; value: (m: ModelResult) => 
 
 type Column = ReturnType<typeof columns>[number];
 
-/** With a QAT-trained model among the rows, INT8 test accuracy and size sit next to the FP32 ones. */
+/** With an INT8 model among the rows (QAT or PTQ), INT8 test accuracy, size and method sit next to the FP32 ones. */
 function withInt8(shown: Column[], rows: readonly ResultRow[], qx: (typeof quantizationTexts)['en']): Column[] {
   if (!rows.some((row) => row.result?.int8TestAccuracy !== undefined)) return shown;
   const int8: Column[] = [
     { label: qx.int8Accuracy, value: (m) => (m.int8TestAccuracy === undefined ? '—' : formatPercent(m.int8TestAccuracy)), testId: 'int8-accuracy' },
     { label: qx.int8Size, value: (m) => (m.int8Bytes === undefined ? '—' : formatBytes(m.int8Bytes)), testId: 'int8-bytes' },
+    { label: qx.int8Method, value: (m) => (m.int8TestAccuracy === undefined ? '—' : m.int8Method === 'ptq' ? qx.methodPtq : qx.methodQat), testId: 'int8-method' },
   ];
   const after = shown.findIndex((column) => column.testId === 'bytes') + 1;
   return [...shown.slice(0, after), ...int8, ...shown.slice(after)];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
-import { INT8_QDQ_FILE } from '../export/bundleInt8';
+import { INT8_QDQ_FILE, int8ReadmeSection } from '../export/bundleInt8';
 import { nodeOnnxRunner } from '../export/export.testkit';
 import { runExportJob } from '../export/exportJob';
 import { summarizeOnnx } from '../export/onnx';
@@ -43,5 +43,16 @@ describe('INT8 export job and Atlas bundle', () => {
     expect(readme).toContain('Not verified');
     const manifest = JSON.parse(strFromU8(files[`${folder}/manifest.json`])) as { files: Record<string, unknown> };
     expect(Object.keys(manifest.files)).toContain(INT8_QDQ_FILE);
+    // Without results the README cannot say how the student became INT8, and claims neither method.
+    expect(readme).toContain('quantised to INT8 in the studio');
+    expect(readme).not.toMatch(/QAT|PTQ/);
   }, 240_000);
+
+  it("the bundle README names the student's INT8 method: QAT ranges or PTQ calibration", () => {
+    expect(int8ReadmeSection('qat')).toContain("the QAT student's float weights");
+    expect(int8ReadmeSection('qat')).not.toContain('PTQ');
+    expect(int8ReadmeSection('ptq')).toContain('PTQ: activation ranges calibrated on training images');
+    expect(int8ReadmeSection('ptq')).toContain("does not read the studio's calibrated ranges stored in the QDQ file");
+    expect(int8ReadmeSection('ptq')).not.toContain('QAT');
+  });
 });

@@ -9,6 +9,8 @@ import { modelResultById } from '../results';
 import { readResultsFile } from '../resultsFile';
 import { RunControl } from '../train/control';
 import { evaluateAccuracy } from '../train/evaluate';
+import { loadDataset } from '../data/loader';
+import { buildModel, setLayerWeights } from '../models/builder';
 import { runExperiment, type TrainEnv } from '../train/runner';
 import { EventLog, tinyPreset } from '../train/testSupport';
 import { DEFAULT_QUANTIZATION, quantizationAt } from './qat';
@@ -50,6 +52,39 @@ describe('QAT as a trainer stage', () => {
     expect(teacher && modelResultById(results, teacher.modelId)?.int8TestAccuracy).toBeUndefined();
     expect(readResultsFile(JSON.parse(JSON.stringify(results)))).toEqual(results);
   }, 240_000);
+
+  it('a PTQ stage trains in float (the same student as without it) and quantises after training, calibrated on training images', async () => {
+    const run = async (ptq: boolean) => {
+      const file = tinyPreset('cnn-mnist-kd.json');
+      if (ptq) for (const node of file.nodes) if (node.kind === 'trainer') node.params.quantization = { method: 'ptq', emaMomentum: 0.9, calibrationImages: 64 };
+      const log = new EventLog();
+      const env: TrainEnv = { readAsset: nodeAssetReader(), emit: log.emit, control: new RunControl(), backend: 'wasm', now: () => performance.now(), probeEverySteps: 100 };
+      const plan = compileExperiment(parseExperiment(serializeExperiment(file)));
+      const results = await runExperiment(plan, { teacher: true, baseline: false, student: true }, env);
+      expect(log.ofType('error')).toEqual([]);
+      return { plan, results, log, loaded: file };
+    };
+    const before = tf.memory().numTensors;
+    const float = await run(false);
+    const ptq = await run(true);
+    expect(tf.memory().numTensors).toBe(before);
+    const student = (results: typeof ptq.results) => results.models.find((model) => model.role === 'student')!;
+    // PTQ does not touch training: the float student is the very same.
+    expect(student(ptq.results).testAccuracy).toBe(student(float.results).testAccuracy);
+    expect(student(float.results).int8TestAccuracy).toBeUndefined();
+    expect(student(ptq.results)).toMatchObject({ int8Method: 'ptq' });
+    // The INT8 accuracy is calibrate + evaluate on the trained weights, recomputed here on the same test images.
+    const weights = ptq.log.ofType('weights').find((event) => event.model.role === 'student')!.model;
+    expect(Object.keys(weights.int8Activations ?? {}).length).toBeGreaterThan(0);
+    const model = buildModel(weights.spec, { taps: [], seed: 1 });
+    setLayerWeights(model, weights.weights);
+    const test = (await loadDataset(ptq.plan.dataset, nodeAssetReader()));
+    const params = await calibrate(model, weights.spec, test.train, test.info, 64);
+    expect(Object.fromEntries(params)).toEqual(weights.int8Activations);
+    expect(await evaluateInt8Accuracy(model, weights.spec, params, test.test, test.info)).toBe(student(ptq.results).int8TestAccuracy);
+    model.dispose();
+    expect(readResultsFile(JSON.parse(JSON.stringify(ptq.results)))).toEqual(ptq.results);
+  }, 300_000);
 
   it('measures PTQ against QAT on MNIST with the same 300 steps (1 seed)', async () => {
     // PTQ: 300 FP32 steps, then calibration on 500 training images.

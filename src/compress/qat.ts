@@ -3,7 +3,7 @@ import type { LoadedDataset } from '../data/types';
 import type { QuantizationSettings } from '../graph/schema';
 import type { ArchitectureSpec } from '../models/spec';
 import type { ActivationQuant } from './fakeQuant';
-import { evaluateInt8Accuracy, int8ModelBytes } from './ptq';
+import { calibrate, evaluateInt8Accuracy, int8ModelBytes } from './ptq';
 import { quantizedForward } from './quantForward';
 import { RangeObserver } from './rangeObserver';
 import { splitToTensors } from '../data/batches';
@@ -18,7 +18,7 @@ import { yieldToEventLoop } from '../train/control';
 
 export const DEFAULT_QUANTIZATION: QuantizationSettings = { emaMomentum: 0.99, calibrationImages: 500 };
 
-/** The QAT settings in force at stage `index`: the latest stage up to it that set them. */
+/** The quantisation settings in force at stage `index`: the latest stage up to it that set them (QAT or PTQ). */
 export function quantizationAt(stages: readonly { quantization?: QuantizationSettings }[], index: number): QuantizationSettings | undefined {
   for (let i = index; i >= 0; i--) if (stages[i].quantization) return stages[i].quantization;
   return undefined;
@@ -28,6 +28,16 @@ interface QuantizedModel { model: tf.LayersModel; spec: ArchitectureSpec; taps: 
 
 /** The INT8 facts of a QAT-trained network, for its results. */
 export interface Int8Outcome { testAccuracy: number; bytes: number; params: Map<string, ActivationQuant> }
+
+/**
+ * Post-training quantisation of a network trained in float: activation ranges calibrated on the
+ * settings' `calibrationImages` training images, then INT8 test accuracy and size.
+ */
+export async function ptqOutcome(network: QuantizedModel, settings: QuantizationSettings, data: LoadedDataset, shouldStop?: () => boolean): Promise<Int8Outcome> {
+  const params = await calibrate(network.model, network.spec, data.train, data.info, settings.calibrationImages);
+  const testAccuracy = await evaluateInt8Accuracy(network.model, network.spec, params, data.test, data.info, { shouldStop });
+  return { testAccuracy, bytes: int8ModelBytes(network.spec, network.model), params };
+}
 
 export class QatSession {
   private readonly observers = new Map<string, RangeObserver>();

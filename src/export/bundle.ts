@@ -2,7 +2,8 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import { normalizePixels } from '../data/batches';
 import type { DatasetInfo, ImageSplit } from '../data/types';
 import type { ArchitectureSpec, LayerWeights } from '../models/spec';
-import type { ExperimentResults } from '../results';
+import { modelResultById, type ExperimentResults } from '../results';
+import type { QuantizationMethod } from '../graph/schema';
 import {
   AIPP_FILE, DEFAULT_SOC_VERSION, EXPECTED_LOGITS_FILE, KNOWN_SOC_VERSIONS, LABELS_FILE, ONNX_FILE, SOC_VERSION_PATTERN,
   aippChannelValues, sampleBytes, type BundleFacts,
@@ -89,6 +90,12 @@ export interface AtlasManifest {
 const CALIBRATION_IMAGES = 32;
 const BOARD_CANN = '5.1.RC1 to 6.0.0.alpha003';
 const EXECUTABLE = 0o100755 << 16;
+
+/** How the exported model became INT8, from its results (absent there = QAT, the only method before PTQ); null without results. */
+function int8MethodOf(results: ExperimentResults | null, modelId: string): QuantizationMethod | null {
+  const result = results === null ? null : modelResultById(results, modelId);
+  return result ? result.int8Method ?? 'qat' : null;
+}
 
 const float32Bytes = (values: Float32Array): Uint8Array => {
   const bytes = new Uint8Array(values.length * 4);
@@ -224,7 +231,7 @@ export async function buildAtlasBundle(input: AtlasBundleInput): Promise<AtlasBu
   files.set('scripts/verify_ais_bench.sh', strToU8(verifyAisBenchScript(facts)));
   files.set('scripts/quantize.sh', strToU8(quantizeScript(facts)));
   files.set('src/infer.py', strToU8(inferPy(facts)));
-  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null, input.modelId) + (input.int8Qdq ? int8ReadmeSection() : '')));
+  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null, input.modelId) + (input.int8Qdq ? int8ReadmeSection(int8MethodOf(input.results ?? null, input.modelId)) : '')));
 
   const summary = summarizeOnnx(onnx);
   const { mean, std } = input.dataset.normalization;

@@ -4,7 +4,7 @@ import type {
   DatasetParams, EnsembleParams, ImportedTeacher, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
   NodeKind, NodeParamsByKind, QuantizationSettings, TeacherTraining, TrainerParams, TrainerSettings, WeightSchedule,
 } from './schema';
-import { MODEL_ROLES } from './schema';
+import { MODEL_ROLES, QUANTIZATION_METHODS } from './schema';
 import type { BatchSampler } from '../data/types';
 import { readPruning } from '../compress/readPruning';
 import {
@@ -265,8 +265,9 @@ function readTrainer(value: unknown, path: string): TrainerParams {
 
 /** QAT settings of a stage (absent in files from before the option = FP32). */
 function readQuantization(value: unknown, path: string): QuantizationSettings {
-  const record = readObject(value, path, ['emaMomentum', 'calibrationImages']);
+  const record = readObject(value, path, ['emaMomentum', 'calibrationImages'], ['method']);
   return {
+    ...(record.method === undefined ? {} : { method: readChoice(record.method, at(path, 'method'), QUANTIZATION_METHODS) }),
     emaMomentum: readNumber(record.emaMomentum, at(path, 'emaMomentum'), { min: 0, max: 0.9999 }),
     calibrationImages: readNumber(record.calibrationImages, at(path, 'calibrationImages'), { min: 1, max: 60000, integer: true }),
   };

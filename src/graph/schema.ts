@@ -133,8 +133,17 @@ export interface LossParamsNode {
 }
 
 /** Quantisation-aware training (INT8 fake quantisation, src/compress): a stage with it and every later stage train through it. */
+export const QUANTIZATION_METHODS = ['qat', 'ptq'] as const;
+export type QuantizationMethod = typeof QUANTIZATION_METHODS[number];
+
 export interface QuantizationSettings {
-  /** Moving-average momentum of the activation ranges during training. */
+  /**
+   * 'qat' (absent, as in files from before the option): train through fake quantisation from this
+   * stage on. 'ptq': train in float and quantise after the phase, with activation ranges calibrated
+   * on `calibrationImages` training images (post-training quantisation, for comparison with QAT).
+   */
+  method?: QuantizationMethod;
+  /** Moving-average momentum of the activation ranges during training (QAT only). */
   emaMomentum: number;
   /** Training images whose min/max start the activation ranges when QAT begins. */
   calibrationImages: number;

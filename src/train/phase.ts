@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, epochBatches } from '../data/batches';
 import { createRng } from '../data/rng';
 import type { BatchSampler, LoadedDataset } from '../data/types';
-import type { QuantizationSettings, TrainerSettings, WeightSchedule } from '../graph/schema';
+import type { QuantizationMethod, QuantizationSettings, TrainerSettings, WeightSchedule } from '../graph/schema';
 import type { ActivationQuant } from '../compress/fakeQuant';
-import { QatSession, quantizationAt } from '../compress/qat';
+import { ptqOutcome, QatSession, quantizationAt } from '../compress/qat';
 import type { LossDefinition, LossModule } from '../losses/types';
 import { trainableVariablesUpTo } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
@@ -82,8 +82,8 @@ export interface ModelOutcome {
   trainAccuracy: number;
   validationAccuracy: number;
   testAccuracy: number;
-  /** Networks trained with QAT: the INT8 (fake-quant) model's test accuracy, size and activation parameters. */
-  int8?: { testAccuracy: number; bytes: number; activations: Record<string, ActivationQuant> };
+  /** Networks quantised to INT8 (trained with QAT, or after the phase by PTQ): the fake-quant model's test accuracy, size and activation parameters. */
+  int8?: { method: QuantizationMethod; testAccuracy: number; bytes: number; activations: Record<string, ActivationQuant> };
 }
 
 export interface PhaseOutcome {
@@ -175,7 +175,7 @@ async function trainPhaseWith(setup: PhaseSetup, services: PhaseServices, qat: Q
     if (!(await pretrainModules(setup, stage, pretrained, services, reportPretraining))) return finish(false);
     const variables = stageVariables(setup, stage);
     const quantization = quantizationAt(setup.stages, stageIndex);
-    const stageModels = quantization ? await quantizedModels(setup, qat, quantization, data, stepModels) : stepModels;
+    const stageModels = quantization && quantization.method !== 'ptq' ? await quantizedModels(setup, qat, quantization, data, stepModels) : stepModels;
     const optimizer = setup.pruner?.beginStage(stage.pruning, stepsPerEpoch * settings.epochs, createOptimizer(settings)) ?? createOptimizer(settings);
     const rng = createRng(settings.seed);
     try {
@@ -232,12 +232,15 @@ async function trainPhaseWith(setup: PhaseSetup, services: PhaseServices, qat: Q
       optimizer.dispose();
     }
   }
+  const last = quantizationAt(setup.stages, setup.stages.length - 1);
   for (const trained of setup.trains) {
     const accuracies = outcome.models.get(trained.id);
-    if (!accuracies || !qat.active(trained.id)) continue;
-    const int8 = await qat.outcome(trained.id, trained, data, () => control.stopRequested);
+    const method = qat.active(trained.id) ? 'qat' : last?.method === 'ptq' ? 'ptq' : null;
+    if (!accuracies || method === null) continue;
+    const shouldStop = () => control.stopRequested;
+    const int8 = method === 'qat' ? await qat.outcome(trained.id, trained, data, shouldStop) : await ptqOutcome(trained, last!, data, shouldStop);
     if (control.stopRequested) return finish(false);
-    accuracies.int8 = { testAccuracy: int8.testAccuracy, bytes: int8.bytes, activations: Object.fromEntries(int8.params) };
+    accuracies.int8 = { method, testAccuracy: int8.testAccuracy, bytes: int8.bytes, activations: Object.fromEntries(int8.params) };
   }
   return finish(true);
 }

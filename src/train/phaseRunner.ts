@@ -264,7 +264,7 @@ export class PhaseRunner {
       seed: model.seed,
       fromCache: cache?.fromCache ?? (model.role === 'teacher' ? false : undefined),
       pretrained: cache?.pretrained,
-      ...(accuracies.int8 ? { int8TestAccuracy: accuracies.int8.testAccuracy, int8Bytes: accuracies.int8.bytes } : {}),
+      ...(accuracies.int8 ? { int8Method: accuracies.int8.method, int8TestAccuracy: accuracies.int8.testAccuracy, int8Bytes: accuracies.int8.bytes } : {}),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { ArchitectureSummary } from '../models/spec';
+import type { QuantizationMethod } from '../graph/schema';
 import { RESULTS_VERSION, type DistillationReport, type EnsembleResult, type ExperimentResults, type ModelResult } from '../results';
 import { baselineIdFor, type ModelPlan, type PhasePlan } from './plan';
 
@@ -19,6 +20,7 @@ export interface ModelMeasurements {
   seed: number;
   fromCache?: boolean;
   pretrained?: boolean;
+  int8Method?: QuantizationMethod;
   int8TestAccuracy?: number;
   int8Bytes?: number;
 }
@@ -46,6 +48,7 @@ export function modelResult(
   if (model.baselineOf !== undefined) result.baselineOf = model.baselineOf;
   if (measured.fromCache !== undefined) result.fromCache = measured.fromCache;
   if (measured.pretrained) result.pretrained = true;
+  if (measured.int8Method !== undefined) result.int8Method = measured.int8Method;
   if (measured.int8TestAccuracy !== undefined) result.int8TestAccuracy = measured.int8TestAccuracy;
   if (measured.int8Bytes !== undefined) result.int8Bytes = measured.int8Bytes;
   return result;
