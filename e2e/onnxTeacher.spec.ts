@@ -118,3 +118,27 @@ test('an ONNX model with an unsupported operator is refused with a clear error a
   await page.getByTestId('onnx-import-file').setInputFiles({ name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
   await expect(page.getByTestId('onnx-import-error')).toHaveAttribute('data-code', 'malformed', { timeout: 60_000 });
 });
+
+test('a tf2onnx-style NHWC teacher with PyTorch padding imports as pad layers and teaches in a real run', async ({ page, request }) => {
+  test.setTimeout(400_000);
+  await openTinyHinton(page, request);
+  await page.getByTestId('onnx-import-file').setInputFiles('e2e/fixtures/mnist-torch-nhwc-padded.onnx');
+  const summary = page.getByTestId('onnx-import-summary');
+  await expect(summary).toBeVisible({ timeout: 180_000 });
+  await expect(summary).toContainText('[batch, 28, 28, 1] (NHWC)');
+  // 11 layers: the logits and the three pad layers (a border is its input again) are not offered as guides.
+  const guides = page.getByTestId('onnx-import-guides').locator('li');
+  await expect(guides).toHaveCount(7);
+  const parity = (await page.getByTestId('onnx-import-origin').textContent()) ?? '';
+  const maxDiff = Number(/difference\| ([0-9.e+-]+) on 100/.exec(parity)?.[1]);
+  console.log(`[onnx import e2e] NHWC padded teacher, onnxruntime-web parity: max |diff| ${maxDiff}`);
+  expect(maxDiff).toBeLessThanOrEqual(1e-4);
+
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 300_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  const teacherAccuracy = Number.parseFloat((await page.getByTestId('result-teacher-accuracy').textContent()) ?? '');
+  console.log(`[onnx import e2e] NHWC padded teacher test accuracy ${teacherAccuracy}%`);
+  expect(teacherAccuracy).toBeGreaterThan(85);
+  await expectFiniteLosses(page);
+});

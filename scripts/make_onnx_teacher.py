@@ -8,6 +8,11 @@ NCHW, Conv+BatchNorm+ReLU+MaxPool, Flatten+Gemm, a trailing Softmax (the studio 
 the logits). Deterministic on CPU with the fixed seed.
 
   /usr/bin/python3 scripts/make_onnx_teacher.py [--steps 600] [--out e2e/fixtures/mnist-torch-teacher.onnx]
+
+`--variant nhwc-padded` makes e2e/fixtures/mnist-torch-nhwc-padded.onnx instead: NHWC images
+transposed to NCHW and back before the flatten (tf2onnx's pattern), a stride-2 conv and a max pool
+with PyTorch's even padding of 1 (TensorFlow's 'same' pads only after), and an average pool that
+counts its padding: the padding and layout cases the importer converts with pad layers.
 """
 import argparse
 import os
@@ -34,19 +39,43 @@ def model():
     )
 
 
+class NhwcPadded(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 8, 3, stride=2, padding=1)
+        self.norm1 = nn.BatchNorm2d(8)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(8, 16, 3, padding=1)
+        self.avg = nn.AvgPool2d(3, stride=1, padding=1)
+        self.fc = nn.Linear(16 * 7 * 7, 10)
+
+    def forward(self, x):
+        x = x.permute(0, 3, 1, 2)
+        x = self.pool(torch.relu(self.norm1(self.conv1(x))))
+        x = self.avg(torch.relu(self.conv2(x)))
+        return self.fc(torch.flatten(x.permute(0, 2, 3, 1), 1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default="public/data/mnist")
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--out", default="e2e/fixtures/mnist-torch-teacher.onnx")
     parser.add_argument("--opset", type=int, default=13)
+    parser.add_argument("--variant", choices=["nchw", "nhwc-padded"], default="nchw")
     args = parser.parse_args()
+    nhwc = args.variant == "nhwc-padded"
+    if nhwc and args.out == parser.get_default("out"):
+        args.out = "e2e/fixtures/mnist-torch-nhwc-padded.onnx"
     torch.manual_seed(0)
     torch.set_num_threads(1)
     x, y = load("train", args.data_dir, 10000)
-    net = model()
+    if nhwc:
+        x = x.permute(0, 2, 3, 1).contiguous()
+    net = NhwcPadded() if nhwc else model()
     optimizer = torch.optim.Adam(net.parameters(), lr=2e-3)
-    logits_of = nn.Sequential(*list(net)[:-1])  # train on logits; the Softmax is only exported
+    # Train on logits; the NCHW model's Softmax is only exported (the NHWC one has none).
+    logits_of = net if nhwc else nn.Sequential(*list(net)[:-1])
     generator = torch.Generator().manual_seed(0)
     net.train()
     for step in range(args.steps):
@@ -59,11 +88,13 @@ def main():
             print(f"step {step} loss {loss.item():.4f}")
     net.eval()
     tx, ty = load("test", args.data_dir, 10000)
+    if nhwc:
+        tx = tx.permute(0, 2, 3, 1).contiguous()
     with torch.no_grad():
         accuracy = (logits_of(tx).argmax(1) == ty).float().mean().item()
     print(f"test accuracy {accuracy:.4f} on {tx.shape[0]} MNIST test images")
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    torch.onnx.export(net, torch.zeros(1, 1, 28, 28), args.out, opset_version=args.opset,
+    torch.onnx.export(net, torch.zeros((1, 28, 28, 1) if nhwc else (1, 1, 28, 28)), args.out, opset_version=args.opset,
                       input_names=["image"], output_names=["probs"],
                       dynamic_axes={"image": {0: "batch"}, "probs": {0: "batch"}})
     print(f"wrote {args.out} ({os.path.getsize(args.out)} bytes)")

@@ -25,6 +25,7 @@ const samples: { [C in FileProblem['code']]: Extract<FileProblem, { code: C }> }
   aboveMax: { code: 'aboveMax', max: 10, got: 1e12 },
   notOneOf: { code: 'notOneOf', choices: ['sgd', 'adam'], got: '"rmsprop"' },
   inputShapeLength: { code: 'inputShapeLength', count: 2 },
+  padsLength: { code: 'padsLength', count: 3 },
   unknownNode: { code: 'unknownNode', node: 'ghost' },
   notAPort: { code: 'notAPort', port: 'logits', direction: 'input', kind: 'dataset', node: 'data' },
   duplicateNodeId: { code: 'duplicateNodeId', id: 'student' },

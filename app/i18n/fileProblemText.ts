@@ -28,6 +28,7 @@ export function fileProblemZh(problem: FileProblem): string {
     case 'aboveMax': return `不能大于 ${problem.max}（实际为 ${problem.got}）。`;
     case 'notOneOf': return `必须是 ${problem.choices.map((choice) => `'${choice}'`).join('、')} 之一（实际为 ${valueZh(problem.got)}）。`;
     case 'inputShapeLength': return `必须是 [H, W, C]（实际有 ${problem.count} 个数）。`;
+    case 'padsLength': return `必须是 [上, 下, 左, 右]（实际有 ${problem.count} 个数）。`;
     case 'unknownNode': return `引用了节点“${problem.node}”，但文件中没有该节点。`;
     case 'notAPort': return `“${problem.port}”不是 ${problem.kind} 节点“${problem.node}”的${problem.direction === 'input' ? '输入' : '输出'}端口。`;
     case 'duplicateNodeId': return `“${problem.id}”被两个节点使用；节点 id 必须唯一。`;

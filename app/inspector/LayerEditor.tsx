@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ACTIVATION_FUNCTIONS, type ArchitectureSpec, type LayerInfo, type LayerKind, type LayerSpec, type Padding } from '../../src/models/spec';
+import { ACTIVATION_FUNCTIONS, PAD_FILLS, type ArchitectureSpec, type LayerInfo, type LayerKind, type LayerSpec, type Padding } from '../../src/models/spec';
 import { INPUT_LAYER_NAME } from '../../src/models/wiring';
 import { summarizeModel } from '../../src/graph/shapes';
 import { insertLayer, removeLayer, updateLayer, type LayerPatch } from '../../src/models/edit';
@@ -9,7 +9,7 @@ import { useTexts } from '../i18n/texts';
 import { inspectorModelTexts } from '../i18n/catalogs/inspectorModels';
 
 const layerKinds: readonly LayerKind[] = [
-  'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'add',
+  'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add',
 ];
 
 /**
@@ -89,6 +89,17 @@ function LayerSettings({ layer, onPatch }: { layer: LayerSpec; onPatch: (patch: 
       return (
         <NumberField label={tx.epsilon} testId={`layer-${layer.id}-epsilon`} value={layer.epsilon} min={1e-8} max={0.1} step={1e-4}
           onChange={(v) => { if (v !== null) onPatch({ epsilon: v }); }} />
+      );
+    case 'pad':
+      return (
+        <>
+          {layer.pads.map((size, side) => (
+            <NumberField key={side} label={tx.padSide(side)} testId={`layer-${layer.id}-pad-${side}`} value={size} min={0} max={16} step={1} integer
+              onChange={(v) => { if (v !== null) onPatch({ pads: layer.pads.map((old, i) => (i === side ? v : old)) as [number, number, number, number] }); }} />
+          ))}
+          <ChoiceField label={tx.padFill} testId={`layer-${layer.id}-fill`} value={layer.fill}
+            choices={PAD_FILLS.map((fill) => ({ value: fill, label: tx.padFillChoice(fill) }))} onChange={(fill) => onPatch({ fill })} />
+        </>
       );
     case 'flatten':
     case 'relu':

@@ -35,13 +35,14 @@ function expectExportError(spec: ArchitectureSpec, weights: LayerWeights[], laye
 describe('op table', () => {
   it('maps every layer kind to ATC-safe operators only', () => {
     const kinds: LayerKind[] = [
-      'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'add',
+      'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add',
     ];
     expect(Object.keys(ONNX_OP_TABLE).sort()).toEqual([...kinds].sort());
     for (const mapping of Object.values(ONNX_OP_TABLE)) {
       for (const op of mapping.onnxOps) expect(ATC_SAFE_OPS).toContain(op);
     }
     expect(ONNX_OP_TABLE.dropout.onnxOps).toEqual([]);
+    expect(ONNX_OP_TABLE.pad.onnxOps).toEqual([]); // folded into the reading conv's or pool's pads
   });
 });
 

@@ -4,7 +4,7 @@ import { INPUT_LAYER_NAME, layerConsumers, layerInputs } from '../models/wiring'
 import { OnnxExportError } from './errors';
 import { OnnxGraphBuilder } from './onnxGraph';
 import { onnxProto, type onnx } from './onnxProto';
-import { ONNX_OP_TABLE, type DenseForm, type EmitContext, type ExportState } from './opTable';
+import { ONNX_OP_TABLE, PAD_READERS, type DenseForm, type EmitContext, type ExportState } from './opTable';
 
 /**
  * The student as an ONNX model ATC accepts: static NCHW float32 input, output 'logits'
@@ -104,6 +104,13 @@ function keepsPendingBatchNorm(layer: LayerSpec, state: ExportState): boolean {
  * another layer also reads the dense output, the fold would change what that layer sees.
  */
 function inputState(id: string, state: ExportState, readers: number, layer: LayerSpec): ExportState {
+  if (state.pendingPad && !PAD_READERS.has(layer.kind)) {
+    throw new OnnxExportError(
+      `Pad layer '${state.pendingPad.layerId}' is read by '${layer.id}' (${layer.kind}); ONNX for ATC has no Pad operator, ` +
+      `so a pad layer must feed a conv or pool directly.`,
+      state.pendingPad.layerId,
+    );
+  }
   const pending = state.pendingAffine;
   if (pending && (readers > 1 || layer.kind === 'add' || !keepsPendingBatchNorm(layer, state))) {
     throw new OnnxExportError(
@@ -169,7 +176,9 @@ export function exportOnnx(spec: ArchitectureSpec, weights: LayerWeights[], opti
         layer.id,
       );
     }
-    states.set(layer.id, afterLayer(layer.id, mapping.emit(layer, first, context, rest), graph));
+    const output = mapping.emit(layer, first, context, rest);
+    // A pad layer writes no tensor (its reader takes the borders), so there is nothing to rewrite.
+    states.set(layer.id, layer.kind === 'pad' ? output : afterLayer(layer.id, { ...output, pendingPad: undefined }, graph));
   });
   const state = states.get(spec.layers[spec.layers.length - 1].id) as ExportState;
   if (state.layout.kind !== 'vector' || state.layout.size !== classes || state.tensor === resolved.inputName) {

@@ -1,5 +1,5 @@
 import type {
-  ActivationLayer, AddLayer, BatchNormLayer, Conv2dLayer, DenseLayer, DepthwiseConv2dLayer, LayerKind, LayerSpec, LayerWeights, PoolLayer,
+  ActivationLayer, AddLayer, BatchNormLayer, Conv2dLayer, DenseLayer, DepthwiseConv2dLayer, LayerKind, LayerSpec, LayerWeights, PadFill, PadLayer, PoolLayer,
 } from '../models/spec';
 import { OnnxExportError } from './errors';
 import {
@@ -25,6 +25,42 @@ export interface ExportState {
   lastDense: { layerId: string; kernel: Initializer; bias: Initializer } | null;
   /** A batch norm on a vector that follows no dense layer: it folds into the next dense layer. */
   pendingAffine: { layerId: string; affine: Affine } | null;
+  /**
+   * A pad layer's borders, [top, bottom, left, right]: ATC's list has no Pad, so they go into the
+   * `pads` of the conv or pool reading it. `tensor` is the unpadded input; `layout` is padded.
+   */
+  pendingPad?: { layerId: string; pads: readonly number[]; fill: PadFill };
+}
+
+/** The layer kinds whose ONNX operator takes a pad layer's borders into its own `pads`. */
+export const PAD_READERS: ReadonlySet<LayerKind> = new Set(['conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool']);
+
+/** The window's own 'same' pads (ONNX order: top, left, bottom, right) plus a pad layer's before it. */
+function windowPads(layer: LayerSpec, state: ExportState, own: number[], fill: PadFill | 'none'): number[] {
+  const pending = state.pendingPad;
+  if (!pending) return own;
+  if (fill === 'none' || pending.fill !== fill) {
+    throw new OnnxExportError(
+      `Pad layer '${pending.layerId}' (fill '${pending.fill}') cannot be exported into '${layer.id}' (${layer.kind}): ` +
+      `ONNX pads a convolution with zeros, a max pool with -Infinity, and an average pool ('valid') with zeros counted in the mean.`,
+      pending.layerId,
+    );
+  }
+  const [top, bottom, left, right] = pending.pads;
+  return [own[0] + top, own[1] + left, own[2] + bottom, own[3] + right];
+}
+
+function emitPad(layer: PadLayer, state: ExportState): ExportState {
+  const { channels, height, width } = requireMap(layer, state);
+  if (state.pendingPad) throw new OnnxExportError(`Pad layer '${layer.id}' reads another pad layer; merge them into one.`, layer.id);
+  const [top, bottom, left, right] = layer.pads;
+  return {
+    tensor: state.tensor,
+    layout: { kind: 'map', channels, height: height + top + bottom, width: width + left + right },
+    lastDense: null,
+    pendingAffine: null,
+    pendingPad: { layerId: layer.id, pads: layer.pads, fill: layer.fill },
+  };
 }
 
 export type DenseForm = 'gemm' | 'matmul-add';
@@ -69,7 +105,7 @@ function convNode(
   if (bias) inputs.push(graph.addInitializer(`${layer.id}.bias`, [bias.length], bias).name);
   const pads = onnxPads(height, width, k, layer.strides, layer.padding);
   const tensor = graph.addNode('Conv', inputs, layer.id, {
-    kernel_shape: [k, k], strides: [layer.strides, layer.strides], pads, dilations: [1, 1], group,
+    kernel_shape: [k, k], strides: [layer.strides, layer.strides], pads: windowPads(layer, state, pads, 'zero'), dilations: [1, 1], group,
   });
   const outHeight = (height + pads[0] + pads[2] - k) / layer.strides;
   const outWidth = (width + pads[1] + pads[3] - k) / layer.strides;
@@ -109,11 +145,14 @@ function emitPool(layer: PoolLayer, state: ExportState, context: EmitContext): E
   const { channels, height, width } = requireMap(layer, state);
   const p = layer.poolSize;
   const pads = onnxPads(height, width, p, layer.strides, layer.padding);
-  const common = { kernel_shape: [p, p], strides: [layer.strides, layer.strides], pads };
+  // A pad layer before an average pool counts its zeros in the mean, which ONNX can say only for a
+  // 'valid' pool (tfjs's 'same' leaves its own padding out of the count).
+  const padFill = layer.kind === 'maxPool' ? 'lowest' : layer.padding === 'valid' ? 'zero' : 'none';
+  const common = { kernel_shape: [p, p], strides: [layer.strides, layer.strides], pads: windowPads(layer, state, pads, padFill) };
   // tfjs averages over the valid pixels only: count_include_pad = 0. MaxPool gets no storage_order.
   const tensor = layer.kind === 'maxPool'
     ? context.graph.addNode('MaxPool', [state.tensor], layer.id, common)
-    : context.graph.addNode('AveragePool', [state.tensor], layer.id, { ...common, count_include_pad: 0 });
+    : context.graph.addNode('AveragePool', [state.tensor], layer.id, { ...common, count_include_pad: state.pendingPad ? 1 : 0 });
   return {
     tensor,
     layout: {
@@ -268,6 +307,7 @@ export const ONNX_OP_TABLE: OpTable = {
     emit: (layer, state, context) => ({ ...state, tensor: context.graph.addNode('Relu', [state.tensor], layer.id), lastDense: null }),
   },
   batchNorm: { onnxOps: ['BatchNormalization'], emit: emitBatchNorm },
+  pad: { onnxOps: [], emit: emitPad },
   // Dropout is the identity at inference; ATC rejects training-only ops, so nothing is emitted.
   dropout: { onnxOps: [], emit: (_layer, state) => state },
 };

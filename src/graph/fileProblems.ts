@@ -21,6 +21,7 @@ export type FileProblem =
   | { code: 'aboveMax'; max: number; got: number }
   | { code: 'notOneOf'; choices: string[]; got: string }
   | { code: 'inputShapeLength'; count: number }
+  | { code: 'padsLength'; count: number }
   | { code: 'unknownNode'; node: string }
   | { code: 'notAPort'; port: string; direction: 'input' | 'output'; kind: string; node: string }
   | { code: 'duplicateNodeId'; id: string }
@@ -49,6 +50,7 @@ export function englishFileProblem(problem: FileProblem): string {
     case 'aboveMax': return `must be at most ${problem.max} (got ${problem.got}).`;
     case 'notOneOf': return `must be one of ${problem.choices.map((choice) => `'${choice}'`).join(', ')} (got ${problem.got}).`;
     case 'inputShapeLength': return `must be [H, W, C] (got ${problem.count} numbers).`;
+    case 'padsLength': return `must be [top, bottom, left, right] (got ${problem.count} numbers).`;
     case 'unknownNode': return `refers to node '${problem.node}', which is not in the file.`;
     case 'notAPort': return `'${problem.port}' is not an ${problem.direction} port of ${problem.kind} node '${problem.node}'.`;
     case 'duplicateNodeId': return `'${problem.id}' is used by two nodes; node ids must be unique.`;

@@ -88,11 +88,11 @@ const RUN_CONTINUES: ReadonlySet<LayerKind> = new Set(['batchNorm', 'relu', 'act
 export function featureLayers(spec: ArchitectureSpec, layers: readonly LayerInfo[], which: GuidanceLayers = 'all'): LayerInfo[] {
   const first = layers.findIndex((layer) => layer.params > 0);
   if (first < 0) return [];
-  const features = layers.slice(first, -1).filter((layer) => layer.kind !== 'dropout');
+  const features = layers.slice(first, -1).filter((layer) => layer.kind !== 'dropout' && layer.kind !== 'pad');
   if (which === 'all') return features;
   const consumers = layerConsumers(spec);
   const index = new Map(spec.layers.map((layer, i) => [layer.id, i]));
-  const readers = (at: number): number[] => consumers[at].flatMap((reader) => (spec.layers[reader].kind === 'dropout' ? readers(reader) : [reader]));
+  const readers = (at: number): number[] => consumers[at].flatMap((reader) => (['dropout', 'pad'].includes(spec.layers[reader].kind) ? readers(reader) : [reader]));
   return features.filter((layer) => {
     const kinds = readers(index.get(layer.id)!).map((reader) => spec.layers[reader].kind);
     // A layer read by an add and by more (the next block's conv) is the add's shortcut, a block output.

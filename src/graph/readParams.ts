@@ -1,4 +1,4 @@
-import { ACTIVATION_FUNCTIONS, type ArchitectureSpec, type LayerSpec, type Padding } from '../models/spec';
+import { ACTIVATION_FUNCTIONS, PAD_FILLS, type ArchitectureSpec, type LayerSpec, type Padding } from '../models/spec';
 import { lossRegistry } from '../losses/registry';
 import type {
   DatasetParams, EnsembleParams, ImportedTeacher, ExportParams, GuidedParams, GuideParams, HeadParams, LearningRateSchedule, LossParamsNode, ModelParams,
@@ -108,7 +108,7 @@ function readPadding(value: unknown, path: string): Padding {
   return readChoice(value, path, ['same', 'valid']);
 }
 
-const LAYER_KINDS = ['dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'add'] as const;
+const LAYER_KINDS = ['dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add'] as const;
 
 /** The keys each kind may hold besides kind and id (`from` on every single-input kind). */
 const LAYER_KEYS: Record<LayerSpec['kind'], string[]> = {
@@ -123,6 +123,7 @@ const LAYER_KEYS: Record<LayerSpec['kind'], string[]> = {
   activation: ['fn'],
   batchNorm: ['epsilon', 'momentum'],
   dropout: ['rate'],
+  pad: ['pads', 'fill'],
   add: ['inputs'],
 };
 
@@ -149,6 +150,12 @@ function readLayer(value: unknown, path: string): LayerSpec {
       return { kind, id, poolSize: num('poolSize', true), strides: num('strides', true), padding: padding(), ...wiring };
     case 'batchNorm': return { kind, id, epsilon: num('epsilon'), momentum: num('momentum'), ...wiring };
     case 'dropout': return { kind, id, rate: num('rate'), ...wiring };
+    case 'pad': {
+      const pads = readArray(record.pads, at(path, 'pads'));
+      if (pads.length !== 4) fail(at(path, 'pads'), { code: 'padsLength', count: pads.length });
+      const sides = pads.map((p, i) => readNumber(p, at(at(path, 'pads'), i), { min: 0, integer: true })) as [number, number, number, number];
+      return { kind, id, pads: sides, fill: readChoice(record.fill, at(path, 'fill'), PAD_FILLS), ...wiring };
+    }
     case 'activation': return { kind, id, fn: readChoice(record.fn, at(path, 'fn'), ACTIVATION_FUNCTIONS), ...wiring };
     case 'add':
       return { kind, id, inputs: readArray(record.inputs, at(path, 'inputs')).map((input, i) => readString(input, at(at(path, 'inputs'), i), true)) };

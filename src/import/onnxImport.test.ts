@@ -204,14 +204,29 @@ describe('unsupported models are refused with a coded error', () => {
     expect(error.code).toBe('outputShape');
   });
 
-  it('padding tfjs cannot express (PyTorch stride 2, padding 1 on 28 x 28), naming the node and attribute', () => {
+  it('a dilated convolution, naming the node and attribute', () => {
     const error = refusal(edited((model) => {
       const conv = model.graph!.node!.find((node) => node.opType === 'Conv')!;
-      conv.attribute!.find((attribute) => attribute.name === 'strides')!.ints = [2, 2];
+      conv.attribute!.find((attribute) => attribute.name === 'dilations')!.ints = [2, 2];
     }));
     expect(error.code).toBe('unsupportedAttributes');
-    expect(error.detail).toEqual({ node: '/0/Conv', op: 'Conv', attribute: 'pads' });
-    expect(error.message).toContain("neither none nor TensorFlow's 'same' [0, 0, 1, 1]");
+    expect(error.detail).toEqual({ node: '/0/Conv', op: 'Conv', attribute: 'dilations' });
+  });
+
+  it('a transpose that is not a layout change (N, C, H, W to N, C, W, H)', () => {
+    const error = refusal(edited((model) => {
+      const graph = model.graph!;
+      const index = graph.node!.findIndex((node) => node.opType === 'Relu');
+      const relu = graph.node![index];
+      const transpose = onnxProto.NodeProto.create({
+        opType: 'Transpose', name: 'swap_hw', input: [relu.output![0]], output: ['swapped'],
+        attribute: [onnxProto.AttributeProto.create({ name: 'perm', type: onnxProto.AttributeProto.AttributeType.INTS, ints: [0, 1, 3, 2] })],
+      });
+      for (const node of graph.node!.slice(index + 1)) node.input = node.input!.map((name) => (name === relu.output![0] ? 'swapped' : name));
+      graph.node!.splice(index + 1, 0, transpose);
+    }));
+    expect(error.code).toBe('unsupportedAttributes');
+    expect(error.detail).toEqual({ node: 'swap_hw', op: 'Transpose', attribute: 'perm' });
   });
 
   it('bytes that are not an ONNX model', () => {

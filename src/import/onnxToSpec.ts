@@ -1,7 +1,7 @@
 import { nchwFlattenOrder, onnxPads } from '../export/layout';
 import type { onnx } from '../export/onnxProto';
 import { summarizeArchitecture } from '../models/shapes';
-import type { ArchitectureSpec, LayerSpec, LayerWeights, Padding } from '../models/spec';
+import type { ArchitectureSpec, LayerSpec, LayerWeights, PadFill, Padding } from '../models/spec';
 import { INPUT_LAYER_NAME } from '../models/wiring';
 import { readGraph, type ImportExpectation } from './onnxGraphReader';
 import { OnnxImportError } from './onnxImportError';
@@ -33,8 +33,19 @@ export interface OnnxImportSummary {
 
 export interface ConvertedTeacher { spec: ArchitectureSpec; weights: LayerWeights[]; summary: OnnxImportSummary }
 
-/** A converted tensor: the layer computing it, its tfjs shape, and for vectors from an NCHW map, ONNX feature i's tfjs index. */
-interface Value { layer: string; shape: number[]; order?: Int32Array; nhwcInput?: boolean }
+/**
+ * A converted tensor: the layer computing it and its tfjs shape (maps are NHWC in tfjs whatever the
+ * ONNX layout). `nhwc`: the ONNX tensor's own axes are N, H, W, C (an NHWC image input, or a map
+ * transposed back, as tf2onnx does before a flatten); otherwise a map is NCHW in ONNX. `order`: for
+ * a vector flattened from an NCHW map, ONNX feature i's tfjs index.
+ */
+interface Value { layer: string; shape: number[]; order?: Int32Array; nhwc?: boolean }
+
+/** ONNX pads [top, left, bottom, right] as a pad layer's [top, bottom, left, right]. */
+const padSides = (pads: number[]): [number, number, number, number] => [pads[0], pads[2], pads[1], pads[3]];
+
+const NCHW_TO_NHWC = '0,2,3,1';
+const NHWC_TO_NCHW = '0,3,1,2';
 
 export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation, name = 'ONNX teacher'): ConvertedTeacher {
   const read = readGraph(bytes, expect);
@@ -50,7 +61,7 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
   const openBias = new Set<string>();
   let softmaxDropped = false;
   const [h0, w0, c0] = expect.shape;
-  values.set(read.inputName, { layer: INPUT_LAYER_NAME, shape: [h0, w0, c0], nhwcInput: read.layout === 'nhwc' });
+  values.set(read.inputName, { layer: INPUT_LAYER_NAME, shape: [h0, w0, c0], nhwc: read.layout === 'nhwc' });
 
   const nodeName = (node: onnx.INodeProto): string => node.name || (node.output ?? [])[0] || node.opType || '?';
   const attributeError = (node: onnx.INodeProto, attribute: string, why: string): OnnxImportError =>
@@ -69,7 +80,7 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
   const isMap = (v: Value): boolean => v.shape.length === 3;
   const requireMap = (node: onnx.INodeProto, v: Value): [number, number, number] => {
     if (!isMap(v)) throw attributeError(node, 'input', 'needs a feature map [N, C, H, W]');
-    if (v.nhwcInput) throw attributeError(node, 'input', 'reads an NHWC image directly; only NCHW models may convolve or pool');
+    if (v.nhwc) throw attributeError(node, 'input', 'reads an NHWC tensor; ONNX convolves and pools NCHW maps (a Transpose with perm [0, 3, 1, 2] comes first)');
     return v.shape as [number, number, number];
   };
   const newId = (onnxName: string): string => {
@@ -90,8 +101,20 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
     return layer.id;
   };
   const alias = (node: onnx.INodeProto, v: Value): void => { values.set((node.output ?? [])[0] ?? '', v); };
-  /** A square window with equal strides, no dilation, and padding tfjs can express. */
-  const windowOf = (node: onnx.INodeProto, input: [number, number, number], kernelDims?: number[]): { k: number; s: number; padding: Padding } => {
+  /** A pad layer in front of a window op, for ONNX padding that tfjs's 'same' does not place alike. */
+  const padBefore = (node: onnx.INodeProto, input: Value, sides: [number, number, number, number] | undefined, fill: PadFill): Value => {
+    if (!sides) return input;
+    const id = newId(`${(node.output ?? [])[0] ?? nodeName(node)}_pad`);
+    layers.push({ kind: 'pad', id, pads: sides, fill, from: input.layer });
+    const [h, w, c] = input.shape;
+    return { layer: id, shape: [h + sides[0] + sides[1], w + sides[2] + sides[3], c] };
+  };
+  /**
+   * A square window with equal strides and no dilation. Padding tfjs's 'same' places is kept as
+   * 'same'; any other padding comes back as `explicit` [top, bottom, left, right] borders, for a pad
+   * layer before the window, which then runs 'valid'.
+   */
+  const windowOf = (node: onnx.INodeProto, input: [number, number, number], kernelDims?: number[]): { k: number; s: number; padding: Padding; explicit?: [number, number, number, number] } => {
     const kernel = intsAttr(node, 'kernel_shape') ?? kernelDims ?? [];
     const strides = intsAttr(node, 'strides') ?? [1, 1];
     if (kernel.length !== 2 || kernel[0] !== kernel[1]) throw attributeError(node, 'kernel_shape', `kernel [${kernel.join(', ')}] is not square`);
@@ -100,14 +123,16 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
     const [k, s] = [kernel[0], strides[0]];
     const [h, w] = input;
     const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
-    const pads = autoPad === 'VALID' ? [0, 0, 0, 0] : autoPad === 'SAME_UPPER' ? onnxPads(h, w, k, s, 'same') : intsAttr(node, 'pads') ?? [0, 0, 0, 0];
     const same = onnxPads(h, w, k, s, 'same');
-    let padding: Padding;
-    if (pads.every((p) => p === 0)) padding = 'valid';
-    else if (pads.join() === same.join()) padding = 'same';
-    else throw attributeError(node, 'pads', `pads [${pads.join(', ')}] on a ${h}x${w} map are neither none nor TensorFlow's 'same' [${same.join(', ')}]`);
-    if (intAttr(node, 'ceil_mode', 0) === 1 && padding === 'valid' && (h - k) % s !== 0) throw attributeError(node, 'ceil_mode', 'ceil_mode changes the output size here');
-    return { k, s, padding };
+    // SAME_LOWER puts the odd extra row and column before, where TensorFlow's 'same' puts them after.
+    const sameLower = [same[2], same[3], same[0], same[1]];
+    const pads = autoPad === 'VALID' ? [0, 0, 0, 0] : autoPad === 'SAME_UPPER' ? same : autoPad === 'SAME_LOWER' ? sameLower : intsAttr(node, 'pads') ?? [0, 0, 0, 0];
+    if (pads.length !== 4 || pads.some((p) => !(p >= 0))) throw attributeError(node, 'pads', `pads [${pads.join(', ')}] are not four borders >= 0`);
+    const padding: Padding = pads.join() === same.join() && pads.some((p) => p > 0) ? 'same' : 'valid';
+    const explicit = padding === 'valid' && pads.some((p) => p > 0) ? padSides(pads) : undefined;
+    const [paddedH, paddedW] = [h + pads[0] + pads[2], w + pads[1] + pads[3]];
+    if (intAttr(node, 'ceil_mode', 0) === 1 && padding === 'valid' && ((paddedH - k) % s !== 0 || (paddedW - k) % s !== 0)) throw attributeError(node, 'ceil_mode', 'ceil_mode changes the output size here');
+    return { k, s, padding, ...(explicit ? { explicit } : {}) };
   };
   const windowShape = (input: number[], k: number, s: number, padding: Padding, channels: number): number[] =>
     input.slice(0, 2).map((size) => (padding === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1)).concat(channels);
@@ -133,21 +158,48 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
       alias(node, value(node, 0));
       continue;
     }
+    if (op === 'Transpose') {
+      const input = value(node, 0);
+      const perm = (intsAttr(node, 'perm') ?? []).join();
+      // The layout transposes of tf2onnx-style models move between ONNX's NCHW and the NHWC that tfjs
+      // always holds: no data moves, only the meaning of the ONNX axes changes.
+      if (isMap(input) && perm === (input.nhwc ? NHWC_TO_NCHW : NCHW_TO_NHWC)) { alias(node, { ...input, nhwc: !input.nhwc }); continue; }
+      if (perm === input.shape.map((_, i) => i).concat(input.shape.length).join()) { alias(node, input); continue; }
+      throw attributeError(node, 'perm', `only the layout transposes [0, 3, 1, 2] (NHWC to NCHW) and [0, 2, 3, 1] (NCHW to NHWC) of a feature map are supported, got [${perm}] on a ${input.nhwc ? 'NHWC' : 'NCHW'} tensor`);
+    }
+    if (op === 'Pad') {
+      const input = value(node, 0);
+      const shape = requireMap(node, input);
+      if (stringAttr(node, 'mode', 'constant') !== 'constant') throw attributeError(node, 'mode', `mode '${stringAttr(node, 'mode', 'constant')}' is not constant padding`);
+      const pads = read.opset >= 11 ? Array.from(constant(node, 1).values) : intsAttr(node, 'pads') ?? [];
+      const fillValue = read.opset >= 11 ? ((node.input ?? [])[2] ? Number(constant(node, 2).values[0]) : 0) : floatAttr(node, 'value', 0);
+      // NCHW pads: [N, C, H, W begins, N, C, H, W ends]; only the spatial borders may be non-zero.
+      if (pads.length !== 8 || pads.some((p) => !(p >= 0)) || pads[0] + pads[1] + pads[4] + pads[5] !== 0) {
+        throw attributeError(node, 'pads', `pads [${pads.join(', ')}] are not non-negative borders of the height and width only`);
+      }
+      if (fillValue !== 0 && fillValue !== -Infinity) throw attributeError(node, 'value', `fill value ${fillValue} is neither 0 nor -Infinity`);
+      const sides: [number, number, number, number] = [pads[2], pads[6], pads[3], pads[7]];
+      addLayer(node, (id) => ({ kind: 'pad', id, pads: sides, fill: fillValue === 0 ? 'zero' : 'lowest', from: input.layer }),
+        [shape[0] + sides[0] + sides[1], shape[1] + sides[2] + sides[3], shape[2]]);
+      continue;
+    }
     if (op === 'Conv') {
       const input = value(node, 0);
       const shape = requireMap(node, input);
       const kernel = constant(node, 1);
       const [out, perGroup, kh, kw] = kernel.dims;
       const group = intAttr(node, 'group', 1);
-      const { k, s, padding } = windowOf(node, shape, [kh, kw]);
+      const window = windowOf(node, shape, [kh, kw]);
+      const { k, s, padding } = window;
+      const source = padBefore(node, input, window.explicit, 'zero');
       const bias = (node.input ?? [])[2] ? floats(constant(node, 2)) : null;
       const useBias = bias !== null;
       if (group === 1 && perGroup === shape[2]) {
-        addLayer(node, (id) => ({ kind: 'conv2d', id, filters: out, kernelSize: k, strides: s, padding, ...(useBias ? {} : { useBias }), from: input.layer }),
-          windowShape(shape, k, s, padding, out), [{ shape: [kh, kw, perGroup, out], values: oihwToHwio(floats(kernel), kernel.dims) }, ...(bias ? [{ shape: [out], values: bias }] : [])]);
+        addLayer(node, (id) => ({ kind: 'conv2d', id, filters: out, kernelSize: k, strides: s, padding, ...(useBias ? {} : { useBias }), from: source.layer }),
+          windowShape(source.shape, k, s, padding, out), [{ shape: [kh, kw, perGroup, out], values: oihwToHwio(floats(kernel), kernel.dims) }, ...(bias ? [{ shape: [out], values: bias }] : [])]);
       } else if (group === shape[2] && out === group && perGroup === 1) {
-        addLayer(node, (id) => ({ kind: 'depthwiseConv2d', id, kernelSize: k, strides: s, padding, ...(useBias ? {} : { useBias }), from: input.layer }),
-          windowShape(shape, k, s, padding, out), [{ shape: [kh, kw, out, 1], values: oihwToHwio(floats(kernel), kernel.dims) }, ...(bias ? [{ shape: [out], values: bias }] : [])]);
+        addLayer(node, (id) => ({ kind: 'depthwiseConv2d', id, kernelSize: k, strides: s, padding, ...(useBias ? {} : { useBias }), from: source.layer }),
+          windowShape(source.shape, k, s, padding, out), [{ shape: [kh, kw, out, 1], values: oihwToHwio(floats(kernel), kernel.dims) }, ...(bias ? [{ shape: [out], values: bias }] : [])]);
       } else {
         throw attributeError(node, 'group', `group ${group} with ${out} filters on ${shape[2]} channels is neither a plain nor a depthwise convolution`);
       }
@@ -156,9 +208,14 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
     if (op === 'MaxPool' || op === 'AveragePool') {
       const input = value(node, 0);
       const shape = requireMap(node, input);
-      const { k, s, padding } = windowOf(node, shape);
-      if (op === 'AveragePool' && padding === 'same' && intAttr(node, 'count_include_pad', 0) === 1) throw attributeError(node, 'count_include_pad', 'tfjs averages without the padding');
-      addLayer(node, (id) => ({ kind: op === 'MaxPool' ? 'maxPool' : 'avgPool', id, poolSize: k, strides: s, padding, from: input.layer }), windowShape(shape, k, s, padding, shape[2]));
+      const window = windowOf(node, shape);
+      const { k, s, padding } = window;
+      const countsPadding = intAttr(node, 'count_include_pad', 0) === 1;
+      // tfjs's 'same' average leaves the border out of the mean; a zero pad layer's border counts in it.
+      if (op === 'AveragePool' && padding === 'same' && countsPadding) throw attributeError(node, 'count_include_pad', 'tfjs averages without the padding');
+      if (op === 'AveragePool' && window.explicit && !countsPadding) throw attributeError(node, 'count_include_pad', 'an average that leaves this padding out of its count is not supported');
+      const source = padBefore(node, input, window.explicit, op === 'MaxPool' ? 'lowest' : 'zero');
+      addLayer(node, (id) => ({ kind: op === 'MaxPool' ? 'maxPool' : 'avgPool', id, poolSize: k, strides: s, padding, from: source.layer }), windowShape(source.shape, k, s, padding, shape[2]));
       continue;
     }
     if (op === 'GlobalAveragePool') {
@@ -169,7 +226,8 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
     }
     if (op === 'BatchNormalization') {
       const input = value(node, 0);
-      if (input.order || input.nhwcInput) throw attributeError(node, 'input', 'batch norm of flattened NCHW features is not supported');
+      if (input.nhwc) throw attributeError(node, 'input', 'normalises axis 1 of an NHWC tensor (its height, not its channels)');
+      if (input.order) throw attributeError(node, 'input', 'batch norm of flattened NCHW features is not supported');
       const channels = input.shape[input.shape.length - 1];
       const tensors = [1, 2, 3, 4].map((i) => ({ shape: [channels], values: floats(constant(node, i)) }));
       if (tensors.some((t) => t.values.length !== channels)) throw attributeError(node, 'input', `statistics do not have ${channels} channels`);
@@ -183,7 +241,7 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
         const max = (node.input ?? [])[2] ? Number(constant(node, 2).values[0]) : floatAttr(node, 'max', Infinity);
         if (min !== 0 || max !== 6) throw attributeError(node, 'min/max', `Clip(${min}, ${max}) is not relu6 = Clip(0, 6)`);
       }
-      const extra = { order: input.order, nhwcInput: input.nhwcInput };
+      const extra = { order: input.order, nhwc: input.nhwc };
       if (op === 'Relu') addLayer(node, (id) => ({ kind: 'relu', id, from: input.layer }), input.shape, [], extra);
       else addLayer(node, (id) => ({ kind: 'activation', id, fn: op === 'Clip' ? 'relu6' : 'sigmoid', from: input.layer }), input.shape, [], extra);
       continue;
@@ -198,7 +256,7 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
       }
       if (!isMap(input)) { alias(node, input); continue; }
       const [h, w, c] = input.shape;
-      const order = input.nhwcInput || h * w === 1 ? undefined : nchwFlattenOrder(h, w, c);
+      const order = input.nhwc || h * w === 1 ? undefined : nchwFlattenOrder(h, w, c);
       addLayer(node, (id) => ({ kind: 'flatten', id, from: input.layer }), [total], [], { order });
       continue;
     }
@@ -245,8 +303,8 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
       }
       const a = value(node, 0);
       const b = value(node, 1);
-      if (a.shape.join() !== b.shape.join() || a.order !== b.order || a.nhwcInput !== b.nhwcInput) throw attributeError(node, 'input', `adds tensors of shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
-      addLayer(node, (id) => ({ kind: 'add', id, inputs: [a.layer, b.layer] }), a.shape, [], { order: a.order, nhwcInput: a.nhwcInput });
+      if (a.shape.join() !== b.shape.join() || a.order !== b.order || a.nhwc !== b.nhwc) throw attributeError(node, 'input', `adds tensors of shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+      addLayer(node, (id) => ({ kind: 'add', id, inputs: [a.layer, b.layer] }), a.shape, [], { order: a.order, nhwc: a.nhwc });
       continue;
     }
     throw attributeError(node, 'op', 'not supported'); // readGraph already refused unknown operators
@@ -273,7 +331,8 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
     softmaxDropped,
     params: summarizeArchitecture(spec).params,
     ops: [...new Set(nodes.map((node) => node.opType ?? ''))].sort(),
-    guides: layers.filter((layer) => layer.id !== last.id).map((layer) => ({ layerId: layer.id, onnxName: onnxNames.get(layer.id) ?? layer.id, shape: values.get(onnxNames.get(layer.id) ?? '')?.shape ?? [] })),
+    // A border is its input again, so pad layers are not offered as guides (nor by featureLayers).
+    guides: layers.filter((layer) => layer.id !== last.id && layer.kind !== 'pad').map((layer) => ({ layerId: layer.id, onnxName: onnxNames.get(layer.id) ?? layer.id, shape: values.get(onnxNames.get(layer.id) ?? '')?.shape ?? [] })),
   };
   return { spec, weights: layers.flatMap((layer) => weights.get(layer.id) ?? []), summary };
 }

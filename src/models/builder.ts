@@ -3,6 +3,7 @@ import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWei
 import { prunableDense } from './prunableDense';
 import { fastBatchNorm } from './wasm-batch-norm';
 import { layerSeed } from './seedHash';
+import { BorderPad } from './borderPad';
 import { SeededDropout } from './seededDropout';
 import { summarizeArchitecture } from './shapes';
 import { ancestorIds, INPUT_LAYER_NAME, layerConsumers, layerInputs } from './wiring';
@@ -25,7 +26,7 @@ export interface BuildOptions {
 
 const isReluLike = (layer: LayerSpec): boolean => layer.kind === 'relu' || (layer.kind === 'activation' && layer.fn === 'relu6');
 /** Layers a relu's He initialisation looks through: they keep the activation's scale roughly as it is. */
-const passesScale = (layer: LayerSpec): boolean => layer.kind === 'batchNorm' || layer.kind === 'dropout' || layer.kind === 'add';
+const passesScale = (layer: LayerSpec): boolean => layer.kind === 'batchNorm' || layer.kind === 'dropout' || layer.kind === 'add' || layer.kind === 'pad';
 
 /**
  * He initialisation suits a layer whose output reaches a relu (through batch norm, dropout or a
@@ -87,6 +88,8 @@ function createLayer(context: BuildContext, index: number): tf.layers.Layer {
       return tf.layers.activation({ name, activation: 'relu' });
     case 'batchNorm':
       return fastBatchNorm({ name, axis: -1, epsilon: layer.epsilon, momentum: layer.momentum });
+    case 'pad':
+      return new BorderPad({ name, pads: layer.pads, fill: layer.fill });
     case 'dropout':
       return new SeededDropout({ name, rate: layer.rate, seed: layerSeed(seed, index) });
     default: {

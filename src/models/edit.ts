@@ -1,4 +1,4 @@
-import type { ActivationFunction, ArchitectureSpec, LayerKind, LayerSpec, Padding } from './spec';
+import type { ActivationFunction, ArchitectureSpec, LayerKind, LayerSpec, PadFill, Padding } from './spec';
 import { INPUT_LAYER_NAME, inputIdsOf } from './wiring';
 
 /**
@@ -21,6 +21,8 @@ export interface LayerPatch {
   rate?: number;
   useBias?: boolean;
   fn?: ActivationFunction;
+  pads?: [number, number, number, number];
+  fill?: PadFill;
   /** The layer this one reads; null = the previous layer (the default wiring). */
   from?: string | null;
   /** An add layer's inputs. */
@@ -39,6 +41,7 @@ const ID_PREFIX: Record<LayerKind, string> = {
   depthwiseConv2d: 'dwconv',
   globalAvgPool: 'gap',
   activation: 'act',
+  pad: 'pad',
   add: 'add',
 };
 
@@ -55,6 +58,7 @@ export const LAYER_FIELDS: Record<LayerKind, readonly (keyof LayerPatch)[]> = {
   activation: ['id', 'from', 'fn'],
   batchNorm: ['id', 'from', 'epsilon', 'momentum'],
   dropout: ['id', 'from', 'rate'],
+  pad: ['id', 'from', 'pads', 'fill'],
   add: ['id', 'inputs'],
 };
 
@@ -72,6 +76,7 @@ export function defaultLayer(kind: LayerKind, id: string): LayerSpec {
     case 'depthwiseConv2d': return { kind, id, kernelSize: 3, strides: 1, padding: 'same' };
     case 'globalAvgPool': return { kind, id };
     case 'activation': return { kind, id, fn: 'relu6' };
+    case 'pad': return { kind, id, pads: [1, 1, 1, 1], fill: 'zero' };
     // Two placeholders the user rewires: invalid until then, and the editor says so.
     case 'add': return { kind, id, inputs: [INPUT_LAYER_NAME, INPUT_LAYER_NAME] };
     default: {

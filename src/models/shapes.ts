@@ -6,6 +6,7 @@ import {
   type LayerSpec,
   type Padding,
   type Shape,
+  PAD_FILLS,
 } from './spec';
 import { INPUT_LAYER_NAME, layerInputs } from './wiring';
 
@@ -19,7 +20,7 @@ export { INPUT_LAYER_NAME } from './wiring';
  *   the accumulation, as in most published counts).
  * - relu: 1 per output element. batchNorm: 2 per element (it folds to one scale and one shift).
  * - max/avg pooling: poolSize^2 per output element (one compare or add per window entry).
- * - flatten and dropout: 0 (a reshape; dropout is the identity in inference).
+ * - flatten, dropout and pad: 0 (a reshape, the identity in inference, a copy).
  * - depthwiseConv2d: k*k MACs per output element (k*k*C per output pixel), 2 FLOPs each.
  * - globalAvgPool: 1 per input element (the sum; the division per channel is not counted).
  * - add: 1 per output element per input beyond the first.
@@ -162,6 +163,15 @@ function layerInfo(layer: Exclude<LayerSpec, { kind: 'add' }>, input: Shape): La
       const channels = input[input.length - 1];
       // gamma, beta, moving mean, moving variance: one each per channel.
       return { ...base, outputShape: [...input], params: 4 * channels, flops: 2 * product(input) };
+    }
+    case 'pad': {
+      const map = requireMap(layer, input);
+      if (!Array.isArray(layer.pads) || layer.pads.length !== 4 || !layer.pads.every((p) => Number.isInteger(p) && p >= 0)) {
+        fail(layer, 'pads must be four whole numbers >= 0: [top, bottom, left, right].');
+      }
+      if (!(PAD_FILLS as readonly string[]).includes(layer.fill)) fail(layer, `fill must be one of: ${PAD_FILLS.join(', ')}.`);
+      const [top, bottom, left, right] = layer.pads;
+      return { ...base, outputShape: [map[0] + top + bottom, map[1] + left + right, map[2]], params: 0, flops: 0 };
     }
     case 'dropout':
       if (!(layer.rate >= 0 && layer.rate < 1)) {

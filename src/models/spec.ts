@@ -53,6 +53,14 @@ export type ActivationFunction = typeof ACTIVATION_FUNCTIONS[number];
 export interface ActivationLayer extends Wired { kind: 'activation'; id: string; fn: ActivationFunction }
 export interface BatchNormLayer extends Wired { kind: 'batchNorm'; id: string; epsilon: number; momentum: number }
 export interface DropoutLayer extends Wired { kind: 'dropout'; id: string; rate: number }
+/**
+ * Explicit border padding of a map, [top, bottom, left, right] rows and columns, before a 'valid'
+ * window: the padding ONNX and PyTorch models place evenly where tfjs's 'same' puts the odd extra
+ * row after. `zero` suits a convolution; `lowest` (-Infinity) lets a max pool ignore the border.
+ */
+export const PAD_FILLS = ['zero', 'lowest'] as const;
+export type PadFill = typeof PAD_FILLS[number];
+export interface PadLayer extends Wired { kind: 'pad'; id: string; pads: [number, number, number, number]; fill: PadFill }
 /** Element-wise sum of two or more earlier layers of equal shape (a residual connection). */
 export interface AddLayer { kind: 'add'; id: string; inputs: string[] }
 
@@ -67,6 +75,7 @@ export type LayerSpec =
   | ActivationLayer
   | BatchNormLayer
   | DropoutLayer
+  | PadLayer
   | AddLayer;
 
 export type LayerKind = LayerSpec['kind'];

@@ -1,4 +1,5 @@
 import { defineTexts } from '../texts';
+import type { PadFill } from '../../../src/models/spec';
 
 /** The inspector's model, layer editor, teacher data, trainer, ensemble and auxiliary classifier forms. */
 export const inspectorModelTexts = defineTexts({
@@ -34,6 +35,9 @@ export const inspectorModelTexts = defineTexts({
     removeInput: (id: string) => `Remove input ${id}`,
     bias: 'Bias',
     activationFn: 'Function',
+    padSide: (side: number) => ['Top', 'Bottom', 'Left', 'Right'][side] ?? `${side}`,
+    padFill: 'Fill',
+    padFillChoice: (fill: PadFill): string => (fill === 'zero' ? 'zero' : '−∞ (before a max pool)'),
     presetChoice: (id: string, params: string, flops: string) => `${id} — ${params} params, ${flops} FLOPs`,
     datasetBatches: "The dataset's batches",
     shuffled: 'Shuffled',
@@ -83,6 +87,9 @@ export const inspectorModelTexts = defineTexts({
     removeInput: (id: string) => `移除输入 ${id}`,
     bias: '偏置',
     activationFn: '函数',
+    padSide: (side: number) => ['上', '下', '左', '右'][side] ?? `${side}`,
+    padFill: '填充值',
+    padFillChoice: (fill: PadFill) => (fill === 'zero' ? '零' : '−∞（用于最大池化之前）'),
     presetChoice: (id: string, params: string, flops: string) => `${id} — ${params} 参数，${flops} FLOPs`,
     datasetBatches: '数据集的批次',
     shuffled: '打乱',

@@ -47,7 +47,7 @@ const IMAGES = 4;
 const folders: string[] = [];
 let cifar: LoadedDataset;
 
-/** Every kind and wiring the presets leave out: biased depthwise and convs, 'valid' and asymmetric 'same' padding, a branch from the image, a three-way add, sigmoid, padded max pooling, flatten of a map. */
+/** Every kind and wiring the presets leave out: explicit zero and -Infinity pads, biased depthwise and convs, 'valid' and asymmetric 'same' padding, a branch from the image, a three-way add, sigmoid, padded max pooling, flatten of a map. */
 const mixed: ArchitectureSpec = {
   name: 'mixed-dag',
   inputShape: [32, 32, 3],
@@ -57,9 +57,12 @@ const mixed: ArchitectureSpec = {
     { kind: 'activation', id: 'sig', fn: 'sigmoid' },
     { kind: 'conv2d', id: 'c2', filters: 8, kernelSize: 1, strides: 1, padding: 'valid', useBias: false, from: 'c1' },
     { kind: 'depthwiseConv2d', id: 'dw2', kernelSize: 2, strides: 1, padding: 'same', useBias: false, from: 'c1' },
-    { kind: 'conv2d', id: 'c0', filters: 8, kernelSize: 3, strides: 2, padding: 'same', useBias: false, from: 'input' },
+    // PyTorch-style explicit borders: even zeros before a 'valid' conv, and -Infinity before a max pool.
+    { kind: 'pad', id: 'pz', pads: [1, 1, 1, 1], fill: 'zero', from: 'input' },
+    { kind: 'conv2d', id: 'c0', filters: 8, kernelSize: 3, strides: 2, padding: 'valid', useBias: false, from: 'pz' },
     { kind: 'add', id: 'sum', inputs: ['sig', 'c2', 'dw2', 'c0'] },
     { kind: 'activation', id: 'r6', fn: 'relu6' },
+    { kind: 'pad', id: 'plow', pads: [1, 0, 0, 1], fill: 'lowest' },
     { kind: 'maxPool', id: 'mp', poolSize: 3, strides: 2, padding: 'same' },
     // Ids that are also nn.Module attributes: models.py must still hold them as layers.
     { kind: 'batchNorm', id: 'eval', epsilon: 1e-3, momentum: 0.99 },

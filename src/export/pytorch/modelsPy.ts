@@ -103,6 +103,11 @@ function layerCode(layer: LayerSpec, input: Shape, modelName: string): LayerCode
     }
     case 'dropout':
       return { init: `nn.Dropout(${layer.rate})`, apply: (x) => `${self}(${x})` };
+    case 'pad': {
+      const [top, bottom, left, right] = layer.pads;
+      const fill = layer.fill === 'lowest' ? ", value=float('-inf')" : '';
+      return { init: null, apply: (x) => `F.pad(${x}, (${left}, ${right}, ${top}, ${bottom})${fill})` };
+    }
     default: {
       const unknown: never = layer;
       throw new PyTorchExportError(`The PyTorch export has no code for layer ${JSON.stringify(unknown)}.`);
