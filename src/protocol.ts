@@ -157,7 +157,7 @@ export type LogDetail =
   | { code: 'teacherCached'; phase: string }
   | { code: 'pretrainEpoch'; term: string; part: string; epoch: number; epochs: number; loss: number }
   | { code: 'ensembleAccuracy'; ensemble: string; testAccuracy: number; members: string[] }
-  | { code: 'teacherUnfit'; origin: 'cached' | 'pretrained'; error: string }
+  | { code: 'teacherUnfit'; origin: 'cached' | 'pretrained' | 'imported'; error: string }
   | { code: 'teacherCacheUnreadable'; error: string }
   | { code: 'pretrainedUnreadable'; error: string }
   | { code: 'teacherNotCached'; error: string }

@@ -43,6 +43,12 @@ function shownValues(detail: LogDetail | RunErrorDetail): string[] {
 }
 
 describe('worker log lines and errors in the interface language', () => {
+  it('tells an imported teacher whose weights do not fit that it cannot be trained instead, in both languages', () => {
+    const detail: LogDetail = { code: 'teacherUnfit', origin: 'imported', error: 'no weights for layer conv1' };
+    expect(logLineText(detail, en)).toContain('cannot be trained instead');
+    expect(logLineText(detail, zh)).toContain('无法改为训练');
+  });
+
   it('word every code in Chinese with all of its values', () => {
     for (const detail of Object.values(logSamples)) {
       const text = logLineText(detail, zh);

@@ -11,7 +11,9 @@ export function logLineText(detail: LogDetail, words: RunLogWords): string {
     case 'teacherCached': return words.teacherCached(detail.phase);
     case 'pretrainEpoch': return words.pretrainEpoch(detail.term, detail.part, detail.epoch, detail.epochs, detail.loss.toPrecision(4));
     case 'ensembleAccuracy': return words.ensembleAccuracy(detail.ensemble, (detail.testAccuracy * 100).toFixed(2), detail.members.join(', '));
-    case 'teacherUnfit': return detail.origin === 'cached' ? words.teacherUnfitCached(detail.error) : words.teacherUnfitPretrained(detail.error);
+    case 'teacherUnfit':
+      if (detail.origin === 'imported') return words.teacherUnfitImported(detail.error);
+      return detail.origin === 'cached' ? words.teacherUnfitCached(detail.error) : words.teacherUnfitPretrained(detail.error);
     case 'teacherCacheUnreadable': return words.teacherCacheUnreadable(detail.error);
     case 'pretrainedUnreadable': return words.pretrainedUnreadable(detail.error);
     case 'teacherNotCached': return words.teacherNotCached(detail.error);

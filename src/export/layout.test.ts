@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   axisPadding, batchNormAffine, foldAffineAfterDense, foldAffineBeforeDense, hwioToOihw, nchwFlattenOrder, nhwcToNchw,
-  onnxPads, permuteRows,
+  oihwToHwio, onnxPads, permute4d, permuteRows,
 } from './layout';
 
 describe('layout conversion', () => {
@@ -15,6 +15,21 @@ describe('layout conversion', () => {
       1, 7, 4, 10,
       2, 8, 5, 11,
     ]);
+  });
+
+  it('transposes ONNX kernels OIHW -> HWIO, the inverse, for the import', () => {
+    const hwio = Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i * 0.5 - 7);
+    expect(oihwToHwio(hwioToOihw(hwio, [2, 3, 4, 5]), [5, 4, 2, 3])).toEqual(hwio);
+    // OIHW [o=2, i=1, kh=1, kw=2] = [[a, b]], [[c, d]] -> HWIO [0][x][0][o]: a, c, b, d.
+    expect(Array.from(oihwToHwio(Float32Array.of(1, 2, 3, 4), [2, 1, 1, 2]))).toEqual([1, 3, 2, 4]);
+  });
+
+  it('permutes any 4-D tensor: output axis a is input axis perm[a]', () => {
+    const values = Float32Array.from({ length: 24 }, (_, i) => i); // shape [2, 3, 2, 2]
+    const permuted = permute4d(values, [2, 3, 2, 2], [1, 0, 3, 2]); // -> [3, 2, 2, 2]
+    // out[b][a][d][c] = in[a][b][c][d] = a*12 + b*4 + c*2 + d
+    expect(permuted[((1 * 2 + 0) * 2 + 1) * 2 + 0]).toBe(0 * 12 + 1 * 4 + 0 * 2 + 1);
+    expect(permuted[((2 * 2 + 1) * 2 + 0) * 2 + 1]).toBe(1 * 12 + 2 * 4 + 1 * 2 + 0);
   });
 
   it('converts image batches NHWC -> NCHW', () => {

@@ -5,36 +5,32 @@
 
 import type { Padding } from '../models/spec';
 
-/** Conv kernel [kh, kw, in, out] (tfjs HWIO) -> [out, in, kh, kw] (ONNX OIHW): transpose [3, 2, 0, 1]. */
-export function hwioToOihw(values: Float32Array, shape: readonly number[]): Float32Array {
-  const [kh, kw, cin, cout] = shape;
+/** A row-major 4-D tensor of `shape` with its axes reordered: output axis a is input axis perm[a]. */
+export function permute4d(values: ArrayLike<number>, shape: readonly number[], perm: readonly [number, number, number, number]): Float32Array {
+  const inputStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
+  const [d0, d1, d2, d3] = perm.map((axis) => shape[axis]);
+  const [s0, s1, s2, s3] = perm.map((axis) => inputStrides[axis]);
   const result = new Float32Array(values.length);
-  for (let y = 0; y < kh; y++) {
-    for (let x = 0; x < kw; x++) {
-      for (let i = 0; i < cin; i++) {
-        for (let o = 0; o < cout; o++) {
-          result[((o * cin + i) * kh + y) * kw + x] = values[((y * kw + x) * cin + i) * cout + o];
-        }
+  let out = 0;
+  for (let a = 0; a < d0; a++) {
+    for (let b = 0; b < d1; b++) {
+      for (let c = 0; c < d2; c++) {
+        for (let d = 0; d < d3; d++) result[out++] = values[a * s0 + b * s1 + c * s2 + d * s3];
       }
     }
   }
   return result;
 }
 
+/** tfjs conv kernel [kh, kw, in, out] (HWIO) -> ONNX [out, in, kh, kw] (OIHW). */
+export const hwioToOihw = (values: Float32Array, shape: readonly number[]): Float32Array => permute4d(values, shape, [3, 2, 0, 1]);
+
+/** ONNX conv kernel [out, in, kh, kw] (OIHW) -> tfjs [kh, kw, in, out] (HWIO): the import's way back. */
+export const oihwToHwio = (values: Float32Array, dims: readonly number[]): Float32Array => permute4d(values, dims, [2, 3, 1, 0]);
+
 /** Image batch [n, h, w, c] -> [n, c, h, w]. */
-export function nhwcToNchw(values: ArrayLike<number>, n: number, h: number, w: number, c: number): Float32Array {
-  const result = new Float32Array(n * h * w * c);
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        for (let ch = 0; ch < c; ch++) {
-          result[((b * c + ch) * h + y) * w + x] = values[((b * h + y) * w + x) * c + ch];
-        }
-      }
-    }
-  }
-  return result;
-}
+export const nhwcToNchw = (values: ArrayLike<number>, n: number, h: number, w: number, c: number): Float32Array =>
+  permute4d(values, [n, h, w, c], [0, 3, 1, 2]);
 
 /**
  * ONNX Flatten of an NCHW map lists features as (c, y, x); tfjs flattens NHWC as (y, x, c).

@@ -62,4 +62,17 @@ describe('a run with an imported ONNX teacher', () => {
     expect(log.ofType('step')).toEqual([]);
     expect(cache.puts).toBe(0);
   });
+
+  it('says its stored weights no longer fit (an edited architecture) without promising to train it, then stops', async () => {
+    const cache = new MemoryCache();
+    cache.store.set(KEY, teacher.weights.slice(1)); // the first conv's weights are gone
+    const log = new EventLog();
+    await runExperiment(importedPlan(), { teacher: true, baseline: false, student: true }, env(log, cache));
+    const unfit = log.ofType('log').find((event) => event.detail?.code === 'teacherUnfit');
+    expect(unfit?.detail).toMatchObject({ code: 'teacherUnfit', origin: 'imported' });
+    expect(unfit?.message).toContain('it cannot be trained instead');
+    expect(unfit?.message).not.toContain('training the teacher instead');
+    expect(log.ofType('error')[0]?.message).toContain('not in this browser or no longer fit its layers');
+    expect(log.ofType('step')).toEqual([]);
+  });
 });

@@ -64,20 +64,6 @@ export function stringAttr(node: onnx.INodeProto, name: string, fallback: string
   return attribute?.s && attribute.s.length > 0 ? new TextDecoder().decode(attribute.s) : fallback;
 }
 
-/** Conv kernel [out, in, kh, kw] (ONNX OIHW) -> [kh, kw, in, out] (tfjs HWIO): the inverse of layout.ts's hwioToOihw. */
-export function oihwToHwio(values: Float32Array, dims: readonly number[]): Float32Array {
-  const [cout, cin, kh, kw] = dims;
-  const result = new Float32Array(values.length);
-  for (let o = 0; o < cout; o++) {
-    for (let i = 0; i < cin; i++) {
-      for (let y = 0; y < kh; y++) {
-        for (let x = 0; x < kw; x++) result[((y * kw + x) * cin + i) * cout + o] = values[((o * cin + i) * kh + y) * kw + x];
-      }
-    }
-  }
-  return result;
-}
-
 /** [rows, cols] row-major -> [cols, rows]. */
 export function transpose2d(values: Float32Array, rows: number, cols: number): Float32Array {
   const result = new Float32Array(values.length);

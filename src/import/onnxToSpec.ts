@@ -1,11 +1,11 @@
-import { nchwFlattenOrder, onnxPads } from '../export/layout';
+import { nchwFlattenOrder, oihwToHwio, onnxPads } from '../export/layout';
 import type { onnx } from '../export/onnxProto';
 import { summarizeArchitecture } from '../models/shapes';
 import type { ArchitectureSpec, LayerSpec, LayerWeights, PadFill, Padding } from '../models/spec';
 import { INPUT_LAYER_NAME } from '../models/wiring';
 import { readGraph, type ImportExpectation } from './onnxGraphReader';
 import { OnnxImportError } from './onnxImportError';
-import { floatAttr, intAttr, intsAttr, oihwToHwio, stringAttr, transpose2d, type ConstTensor } from './onnxTensors';
+import { floatAttr, intAttr, intsAttr, stringAttr, transpose2d, type ConstTensor } from './onnxTensors';
 
 /**
  * An ONNX classifier as the studio's own ArchitectureSpec plus tfjs weights (NHWC, HWIO kernels),

@@ -107,7 +107,7 @@ export class PhaseRunner {
       const restored = await this.restore(phase, trained[0]);
       if (restored !== null) return restored;
       if (phase.importedFile !== undefined) {
-        throw new RunError('data', `The weights of the imported teacher '${phase.label}' (${phase.importedFile}) are not in this browser: import the ONNX file again in its inspector.`,
+        throw new RunError('data', `The weights of the imported teacher '${phase.label}' (${phase.importedFile}) are not in this browser or no longer fit its layers: import the ONNX file again in its inspector.`,
           { code: 'importedTeacherMissing', teacher: phase.label, file: phase.importedFile });
       }
     }
@@ -202,7 +202,7 @@ export class PhaseRunner {
   /** A teacher from the cache or the shipped teachers: evaluated, reported, not trained. Null on a miss. */
   private async restore(phase: PhasePlan, network: TrainedNetwork): Promise<boolean | null> {
     const { emit, control } = this.env;
-    const restored = await restoreTeacher(network.model, network.spec, phase.cacheKey as string, this.env);
+    const restored = await restoreTeacher(network.model, network.spec, phase.cacheKey as string, this.env, phase.importedFile !== undefined);
     if (!restored) return null;
     this.progress.drop(phase.id);
     emit(phase.importedFile !== undefined

@@ -11,8 +11,17 @@ import { errorMessage } from '../errorMessage';
  * trained instead, so a damaged store costs time, never the run.
  */
 
+type WeightsOrigin = 'cached' | 'pretrained' | 'imported';
+
+const UNFIT_OUTCOME: Record<WeightsOrigin, string> = {
+  cached: 'training the teacher instead',
+  pretrained: 'training the teacher instead',
+  // An imported teacher has no recipe to train by: the run stops (importedTeacherMissing) and says so.
+  imported: 'it cannot be trained instead',
+};
+
 /** Applies the weights if they fit the model completely; else logs why and leaves the model untouched. */
-function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: LayerWeights[], origin: 'cached' | 'pretrained', env: TrainEnv): boolean {
+function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: LayerWeights[], origin: WeightsOrigin, env: TrainEnv): boolean {
   const given = new Set(weights.map((layer) => layer.layerId));
   const missing = weightedLayerIds(spec).filter((id) => !given.has(id));
   try {
@@ -22,7 +31,7 @@ function applyIfFits(teacher: tf.LayersModel, spec: ArchitectureSpec, weights: L
   } catch (error) {
     const reason = errorMessage(error);
     env.emit({ type: 'log', warning: true, detail: { code: 'teacherUnfit', origin, error: reason },
-      message: `The ${origin} teacher does not fit this teacher model (${reason}); training the teacher instead.` });
+      message: `The ${origin} teacher does not fit this teacher model (${reason}); ${UNFIT_OUTCOME[origin]}.` });
     return false;
   }
 }
@@ -41,7 +50,7 @@ async function isShipped(key: string, env: TrainEnv): Promise<boolean> {
  * (also when a previous run already copied it into the cache).
  */
 export async function restoreTeacher(
-  teacher: tf.LayersModel, spec: ArchitectureSpec, key: string, env: TrainEnv,
+  teacher: tf.LayersModel, spec: ArchitectureSpec, key: string, env: TrainEnv, imported = false,
 ): Promise<{ pretrained: boolean } | null> {
   let cached: LayerWeights[] | null = null;
   try {
@@ -50,7 +59,8 @@ export async function restoreTeacher(
     const reason = errorMessage(error);
     env.emit({ type: 'log', warning: true, detail: { code: 'teacherCacheUnreadable', error: reason }, message: `The teacher cache could not be read (${reason}).` });
   }
-  if (cached && applyIfFits(teacher, spec, cached, 'cached', env)) return { pretrained: await isShipped(key, env) };
+  if (cached && applyIfFits(teacher, spec, cached, imported ? 'imported' : 'cached', env)) return { pretrained: await isShipped(key, env) };
+  if (imported) return null; // never among the shipped teachers
 
   let shipped: LayerWeights[] | null;
   try {

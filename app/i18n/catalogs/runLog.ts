@@ -18,6 +18,7 @@ export const runLogTexts = defineTexts({
       `Ensemble "${ensemble}": test accuracy ${percent}% (the average of ${members}).`,
     teacherUnfitCached: (error: string) => `The cached teacher does not fit this teacher model (${error}); training the teacher instead.`,
     teacherUnfitPretrained: (error: string) => `The pretrained teacher does not fit this teacher model (${error}); training the teacher instead.`,
+    teacherUnfitImported: (error: string) => `The imported teacher's stored weights do not fit this teacher model (${error}); it cannot be trained instead.`,
     teacherCacheUnreadable: (error: string) => `The teacher cache could not be read (${error}).`,
     pretrainedUnreadable: (error: string) => `The pretrained teacher could not be read (${error}); training the teacher instead.`,
     teacherNotCached: (error: string) => `The teacher could not be cached (${error}); it is used for this run only.`,
@@ -29,7 +30,7 @@ export const runLogTexts = defineTexts({
     dataUnloadable: (error: string) => `The dataset could not be loaded: ${error}`,
     teacherImported: (phase: string, file: string) => `${phase} restored from the imported ONNX file ${file} (converted weights in this browser): not trained.`,
     importedTeacherMissing: (teacher: string, file: string) =>
-      `The weights of the imported teacher '${teacher}' (${file}) are not in this browser: import the ONNX file again in its inspector.`,
+      `The weights of the imported teacher '${teacher}' (${file}) are not in this browser or no longer fit its layers: import the ONNX file again in its inspector.`,
   },
   zh: {
     dataCounts: (train: number, validation: number, test: number) =>
@@ -43,6 +44,7 @@ export const runLogTexts = defineTexts({
       `集成“${ensemble}”：测试准确率 ${percent}%（${members} 的平均）。`,
     teacherUnfitCached: (error: string) => `缓存中的教师与此教师模型不匹配（${error}）；改为训练教师。`,
     teacherUnfitPretrained: (error: string) => `预训练教师与此教师模型不匹配（${error}）；改为训练教师。`,
+    teacherUnfitImported: (error: string) => `导入教师保存的权重与此教师模型不匹配（${error}）；它无法改为训练。`,
     teacherCacheUnreadable: (error: string) => `无法读取教师缓存（${error}）。`,
     pretrainedUnreadable: (error: string) => `无法读取预训练教师（${error}）；改为训练教师。`,
     teacherNotCached: (error: string) => `无法缓存教师（${error}）；它只用于本次运行。`,
@@ -53,6 +55,6 @@ export const runLogTexts = defineTexts({
     dataUnloadable: (error: string) => `无法载入数据集：${error}`,
     teacherImported: (phase: string, file: string) => `${phase}：已从导入的 ONNX 文件 ${file} 恢复（转换后的权重保存在本浏览器中），不进行训练。`,
     importedTeacherMissing: (teacher: string, file: string) =>
-      `导入的教师“${teacher}”（${file}）的权重不在本浏览器中：请在其检查器中重新导入该 ONNX 文件。`,
+      `导入的教师“${teacher}”（${file}）的权重不在本浏览器中，或已与其各层不匹配：请在其检查器中重新导入该 ONNX 文件。`,
   },
 });
