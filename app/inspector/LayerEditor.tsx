@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ACTIVATION_FUNCTIONS, PAD_FILLS, type ArchitectureSpec, type LayerInfo, type LayerKind, type LayerSpec, type Padding } from '../../src/models/spec';
+import { ACTIVATION_FUNCTIONS, isMergeLayer, PAD_FILLS, type ArchitectureSpec, type LayerInfo, type LayerKind, type LayerSpec, type Padding } from '../../src/models/spec';
 import { INPUT_LAYER_NAME } from '../../src/models/wiring';
 import { summarizeModel } from '../../src/graph/shapes';
 import { insertLayer, removeLayer, updateLayer, type LayerPatch } from '../../src/models/edit';
@@ -9,7 +9,7 @@ import { useTexts } from '../i18n/texts';
 import { inspectorModelTexts } from '../i18n/catalogs/inspectorModels';
 
 const layerKinds: readonly LayerKind[] = [
-  'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add',
+  'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add', 'concat',
 ];
 
 /**
@@ -21,7 +21,7 @@ function LayerWiring({ layers, index, onPatch }: { layers: LayerSpec[]; index: n
   const tx = useTexts(inspectorModelTexts);
   const layer = layers[index];
   const earlier = [INPUT_LAYER_NAME, ...layers.slice(0, index).map((l) => l.id)];
-  if (layer.kind !== 'add') {
+  if (!isMergeLayer(layer)) {
     const previousId = earlier[earlier.length - 1];
     const choices = [{ value: '', label: tx.previousLayer(previousId) }, ...earlier.slice(0, -1).map((id) => ({ value: id, label: id }))];
     return (
@@ -32,7 +32,7 @@ function LayerWiring({ layers, index, onPatch }: { layers: LayerSpec[]; index: n
   const setInput = (i: number, id: string) => onPatch({ inputs: layer.inputs.map((old, j) => (j === i ? id : old)) });
   return (
     <fieldset className="layer-row__inputs" data-testid={`layer-${layer.id}-inputs`}>
-      <legend>{tx.addInputs}</legend>
+      <legend>{layer.kind === 'add' ? tx.addInputs : tx.concatInputs}</legend>
       {layer.inputs.map((id, i) => (
         <span key={i}>
           <ChoiceField label={`${i + 1}`} testId={`layer-${layer.id}-input-${i}`} value={id} choices={earlier} onChange={(v) => setInput(i, v)} />
@@ -105,6 +105,7 @@ function LayerSettings({ layer, onPatch }: { layer: LayerSpec; onPatch: (patch: 
     case 'relu':
     case 'globalAvgPool':
     case 'add':
+    case 'concat':
       return null;
   }
 }

@@ -95,7 +95,9 @@ export function quantizedForward(model: tf.LayersModel, spec: ArchitectureSpec, 
   const outputs = new Map<string, tf.Tensor>([[INPUT_LAYER_NAME, quantizePoint(INPUT_LAYER_NAME, xs, options.activations)]]);
   spec.layers.forEach((layer, index) => {
     const output = applyLayer(model, layer, inputs[index].map((id) => outputs.get(id) as tf.Tensor), options);
-    outputs.set(layer.id, index === last ? output : quantizePoint(layer.id, output, options.activations));
+    // A pad layer's output is its input plus a border (of -Infinity before a max pool, which has no
+    // INT8 code); its reader's output is quantised, as in the QDQ export, where the pad folds into it.
+    outputs.set(layer.id, index === last || layer.kind === 'pad' ? output : quantizePoint(layer.id, output, options.activations));
   });
   const taps = (options.taps ?? []).map((id) => {
     const tapped = outputs.get(id);

@@ -35,7 +35,7 @@ function expectExportError(spec: ArchitectureSpec, weights: LayerWeights[], laye
 describe('op table', () => {
   it('maps every layer kind to ATC-safe operators only', () => {
     const kinds: LayerKind[] = [
-      'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add',
+      'dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add', 'concat',
     ];
     expect(Object.keys(ONNX_OP_TABLE).sort()).toEqual([...kinds].sort());
     for (const mapping of Object.values(ONNX_OP_TABLE)) {

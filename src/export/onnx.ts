@@ -112,7 +112,7 @@ function inputState(id: string, state: ExportState, readers: number, layer: Laye
     );
   }
   const pending = state.pendingAffine;
-  if (pending && (readers > 1 || layer.kind === 'add' || !keepsPendingBatchNorm(layer, state))) {
+  if (pending && (readers > 1 || layer.kind === 'add' || layer.kind === 'concat' || !keepsPendingBatchNorm(layer, state))) {
     throw new OnnxExportError(
       `Batch norm '${pending.layerId}' acts on a vector and is followed by '${layer.id}' (${layer.kind}), ` +
       `so it cannot be folded into a dense layer (ATC runs BatchNormalization on 4-D maps only). ` +

@@ -1,5 +1,5 @@
 import type {
-  ActivationLayer, AddLayer, BatchNormLayer, Conv2dLayer, DenseLayer, DepthwiseConv2dLayer, LayerKind, LayerSpec, LayerWeights, PadFill, PadLayer, PoolLayer,
+  ActivationLayer, AddLayer, BatchNormLayer, ConcatLayer, Conv2dLayer, DenseLayer, DepthwiseConv2dLayer, LayerKind, LayerSpec, LayerWeights, PadFill, PadLayer, PoolLayer,
 } from '../models/spec';
 import { OnnxExportError } from './errors';
 import {
@@ -264,6 +264,33 @@ function emitAdd(layer: AddLayer, state: ExportState, context: EmitContext, rest
   return { tensor, layout: state.layout, lastDense: null, pendingAffine: null };
 }
 
+/**
+ * Concat on ONNX's channel axis (1 for NCHW maps and for vectors). A vector flattened from an NCHW
+ * map keeps its own feature order, so the joined vector's tfjsOrder is each input's, shifted.
+ */
+function emitConcat(layer: ConcatLayer, state: ExportState, context: EmitContext, rest: ExportState[]): ExportState {
+  const states = [state, ...rest];
+  const tensor = context.graph.addNode('Concat', states.map((s) => s.tensor), layer.id, { axis: 1 });
+  const base = { tensor, lastDense: null, pendingAffine: null };
+  if (states.every((s) => s.layout.kind === 'map')) {
+    const maps = states.map((s) => requireMap(layer, s));
+    return { ...base, layout: { ...maps[0], channels: maps.reduce((sum, map) => sum + map.channels, 0) } };
+  }
+  if (!states.every((s) => s.layout.kind === 'vector')) {
+    throw new OnnxExportError(`Concat '${layer.id}' joins a map and a vector; flatten every input first, or none.`, layer.id);
+  }
+  const vectors = states.map((s) => s.layout as Extract<TensorLayout, { kind: 'vector' }>);
+  const size = vectors.reduce((sum, vector) => sum + vector.size, 0);
+  if (vectors.every((vector) => vector.tfjsOrder === null)) return { ...base, layout: { kind: 'vector', size, tfjsOrder: null } };
+  const order = new Int32Array(size);
+  let offset = 0;
+  for (const vector of vectors) {
+    for (let i = 0; i < vector.size; i++) order[offset + i] = offset + (vector.tfjsOrder ? vector.tfjsOrder[i] : i);
+    offset += vector.size;
+  }
+  return { ...base, layout: { kind: 'vector', size, tfjsOrder: order } };
+}
+
 /** GlobalAveragePool keeps [N, C, 1, 1]; the Flatten after it makes the [N, C] vector tfjs has. */
 function emitGlobalAvgPool(layer: LayerSpec, state: ExportState, context: EmitContext): ExportState {
   const { channels } = requireMap(layer, state);
@@ -298,6 +325,7 @@ export const ONNX_OP_TABLE: OpTable = {
   globalAvgPool: { onnxOps: ['GlobalAveragePool', 'Flatten'], emit: emitGlobalAvgPool },
   activation: { onnxOps: ['Clip', 'Sigmoid'], emit: emitActivation },
   add: { onnxOps: ['Add'], emit: emitAdd },
+  concat: { onnxOps: ['Concat'], emit: emitConcat },
   maxPool: { onnxOps: ['MaxPool'], emit: emitPool },
   avgPool: { onnxOps: ['AveragePool'], emit: emitPool },
   flatten: { onnxOps: ['Flatten'], emit: emitFlatten },

@@ -96,7 +96,7 @@ export function featureLayers(spec: ArchitectureSpec, layers: readonly LayerInfo
   return features.filter((layer) => {
     const kinds = readers(index.get(layer.id)!).map((reader) => spec.layers[reader].kind);
     // A layer read by an add and by more (the next block's conv) is the add's shortcut, a block output.
-    const branchEnd = kinds.length === 1 && kinds[0] === 'add';
+    const branchEnd = kinds.length === 1 && (kinds[0] === 'add' || kinds[0] === 'concat');
     return !branchEnd && !kinds.some((kind) => RUN_CONTINUES.has(kind));
   });
 }

@@ -108,7 +108,7 @@ function readPadding(value: unknown, path: string): Padding {
   return readChoice(value, path, ['same', 'valid']);
 }
 
-const LAYER_KINDS = ['dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add'] as const;
+const LAYER_KINDS = ['dense', 'conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool', 'globalAvgPool', 'flatten', 'relu', 'activation', 'batchNorm', 'dropout', 'pad', 'add', 'concat'] as const;
 
 /** The keys each kind may hold besides kind and id (`from` on every single-input kind). */
 const LAYER_KEYS: Record<LayerSpec['kind'], string[]> = {
@@ -125,13 +125,14 @@ const LAYER_KEYS: Record<LayerSpec['kind'], string[]> = {
   dropout: ['rate'],
   pad: ['pads', 'fill'],
   add: ['inputs'],
+  concat: ['inputs'],
 };
 
 /** Optional keys stay absent when absent, so older files load and save exactly as they were. */
 function readLayer(value: unknown, path: string): LayerSpec {
   const head = readObject(value, path, ['kind', 'id'], ['from', ...new Set(Object.values(LAYER_KEYS).flat())]);
   const kind = readChoice(head.kind, at(path, 'kind'), LAYER_KINDS);
-  const optional = kind === 'add' ? [] : ['from', ...['useBias'].filter((key) => LAYER_KEYS[kind].includes(key))];
+  const optional = kind === 'add' || kind === 'concat' ? [] : ['from', ...['useBias'].filter((key) => LAYER_KEYS[kind].includes(key))];
   const required = ['kind', 'id', ...LAYER_KEYS[kind].filter((key) => !optional.includes(key))];
   const record = readObject(value, path, required, optional);
   const id = readString(record.id, at(path, 'id'), true);
@@ -158,6 +159,7 @@ function readLayer(value: unknown, path: string): LayerSpec {
     }
     case 'activation': return { kind, id, fn: readChoice(record.fn, at(path, 'fn'), ACTIVATION_FUNCTIONS), ...wiring };
     case 'add':
+    case 'concat':
       return { kind, id, inputs: readArray(record.inputs, at(path, 'inputs')).map((input, i) => readString(input, at(at(path, 'inputs'), i), true)) };
     case 'flatten':
     case 'relu':

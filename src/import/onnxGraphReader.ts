@@ -13,7 +13,7 @@ export const MAX_IMPORT_OPSET = 17;
 
 export const SUPPORTED_OPS = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Relu', 'Clip', 'Sigmoid', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'BatchNormalization', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Constant', 'Softmax', 'Transpose', 'Pad',
+  'BatchNormalization', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Constant', 'Softmax', 'Transpose', 'Pad', 'Concat',
 ]);
 
 export interface ImportExpectation {

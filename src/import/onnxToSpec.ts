@@ -183,6 +183,29 @@ export function convertOnnxTeacher(bytes: Uint8Array, expect: ImportExpectation,
         [shape[0] + sides[0] + sides[1], shape[1] + sides[2] + sides[3], shape[2]]);
       continue;
     }
+    if (op === 'Concat') {
+      const inputs = (node.input ?? []).map((_, i) => value(node, i));
+      const axis = intAttr(node, 'axis', 1);
+      const rank = inputs[0].shape.length + 1;
+      const channelAxis = inputs[0].nhwc || rank === 2 ? rank - 1 : 1; // ONNX's axis of tfjs's last one
+      if (inputs.length < 2 || (axis + rank) % rank !== channelAxis || inputs.some((v) => v.shape.length !== inputs[0].shape.length || Boolean(v.nhwc) !== Boolean(inputs[0].nhwc))) {
+        throw attributeError(node, 'axis', `only a concat of ${inputs[0].nhwc ? 'NHWC' : 'NCHW'} maps or vectors on their channel axis (${channelAxis}) is supported, got axis ${axis}`);
+      }
+      const size = inputs.reduce((sum, v) => sum + v.shape[v.shape.length - 1], 0);
+      let order: Int32Array | undefined;
+      if (inputs.some((v) => v.order)) { // ONNX feature offset + i of each vector is tfjs's offset + order[i]
+        order = new Int32Array(size);
+        let offset = 0;
+        for (const v of inputs) {
+          const width = v.shape[0];
+          for (let i = 0; i < width; i++) order[offset + i] = offset + (v.order ? v.order[i] : i);
+          offset += width;
+        }
+      }
+      addLayer(node, (id) => ({ kind: 'concat', id, inputs: inputs.map((v) => v.layer) }), [...inputs[0].shape.slice(0, -1), size], [],
+        { order, nhwc: inputs[0].nhwc });
+      continue;
+    }
     if (op === 'Conv') {
       const input = value(node, 0);
       const shape = requireMap(node, input);

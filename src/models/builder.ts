@@ -78,6 +78,8 @@ function createLayer(context: BuildContext, index: number): tf.layers.Layer {
       return tf.layers.activation({ name, activation: layer.fn });
     case 'add':
       return tf.layers.add({ name });
+    case 'concat':
+      return tf.layers.concatenate({ name, axis: -1 });
     case 'maxPool':
       return tf.layers.maxPooling2d({ name, poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding });
     case 'avgPool':

@@ -1,4 +1,4 @@
-import type { ActivationFunction, ArchitectureSpec, LayerKind, LayerSpec, PadFill, Padding } from './spec';
+import { isMergeLayer, type ActivationFunction, type ArchitectureSpec, type LayerKind, type LayerSpec, type PadFill, type Padding } from './spec';
 import { INPUT_LAYER_NAME, inputIdsOf } from './wiring';
 
 /**
@@ -43,6 +43,7 @@ const ID_PREFIX: Record<LayerKind, string> = {
   activation: 'act',
   pad: 'pad',
   add: 'add',
+  concat: 'cat',
 };
 
 /** The editable fields of each kind (everything except kind). */
@@ -60,6 +61,7 @@ export const LAYER_FIELDS: Record<LayerKind, readonly (keyof LayerPatch)[]> = {
   dropout: ['id', 'from', 'rate'],
   pad: ['id', 'from', 'pads', 'fill'],
   add: ['id', 'inputs'],
+  concat: ['id', 'inputs'],
 };
 
 /** A layer of this kind with usual defaults. */
@@ -78,7 +80,8 @@ export function defaultLayer(kind: LayerKind, id: string): LayerSpec {
     case 'activation': return { kind, id, fn: 'relu6' };
     case 'pad': return { kind, id, pads: [1, 1, 1, 1], fill: 'zero' };
     // Two placeholders the user rewires: invalid until then, and the editor says so.
-    case 'add': return { kind, id, inputs: [INPUT_LAYER_NAME, INPUT_LAYER_NAME] };
+    case 'add':
+    case 'concat': return { kind, id, inputs: [INPUT_LAYER_NAME, INPUT_LAYER_NAME] };
     default: {
       const unknown: never = kind;
       throw new Error(`Unknown layer kind '${String(unknown)}'.`);
@@ -114,7 +117,7 @@ function indexOfLayer(spec: ArchitectureSpec, layerId: string): number {
 /** Points every `from` and add input naming `oldId` at `newId` (`from` equal to the default is dropped). */
 function rewire(layers: LayerSpec[], oldId: string, newId: string): LayerSpec[] {
   return layers.map((layer, i) => {
-    if (layer.kind === 'add') {
+    if (isMergeLayer(layer)) {
       return layer.inputs.includes(oldId) ? { ...layer, inputs: layer.inputs.map((id) => (id === oldId ? newId : id)) } : layer;
     }
     if (layer.from !== oldId) return layer;
@@ -148,7 +151,7 @@ export function updateLayer(spec: ArchitectureSpec, layerId: string, patch: Laye
   const defined = Object.fromEntries(Object.entries(patch).filter(([key, value]) => value !== undefined && key !== 'from'));
   // The checks above keep the patched object within the layer's own kind.
   const updated = { ...layer, ...defined } as LayerSpec;
-  if (patch.from !== undefined && updated.kind !== 'add') {
+  if (patch.from !== undefined && !isMergeLayer(updated)) {
     const previousId = index === 0 ? INPUT_LAYER_NAME : spec.layers[index - 1].id;
     if (patch.from === null || patch.from === previousId) delete updated.from;
     else updated.from = patch.from;

@@ -20,7 +20,7 @@ export { INPUT_LAYER_NAME } from './wiring';
  *   the accumulation, as in most published counts).
  * - relu: 1 per output element. batchNorm: 2 per element (it folds to one scale and one shift).
  * - max/avg pooling: poolSize^2 per output element (one compare or add per window entry).
- * - flatten, dropout and pad: 0 (a reshape, the identity in inference, a copy).
+ * - flatten, dropout, pad and concat: 0 (a reshape, the identity in inference, copies).
  * - depthwiseConv2d: k*k MACs per output element (k*k*C per output pixel), 2 FLOPs each.
  * - globalAvgPool: 1 per input element (the sum; the division per channel is not counted).
  * - add: 1 per output element per input beyond the first.
@@ -89,7 +89,20 @@ function addInfo(layer: Extract<LayerSpec, { kind: 'add' }>, inputs: Shape[]): L
   return { id: layer.id, kind: layer.kind, outputShape: [...first], params: 0, flops: rest.length * product(first) };
 }
 
-function layerInfo(layer: Exclude<LayerSpec, { kind: 'add' }>, input: Shape): LayerInfo {
+/** Channels side by side: maps must agree in height and width (vectors have only the feature axis). */
+function concatInfo(layer: Extract<LayerSpec, { kind: 'concat' }>, inputs: Shape[]): LayerInfo {
+  const [first] = inputs;
+  inputs.forEach((shape, i) => {
+    if (shape.length !== first.length || !sameShape(shape.slice(0, -1), first.slice(0, -1))) {
+      fail(layer, `its inputs must agree in all but the channel axis, but '${layer.inputs[0]}' is [${first.join(', ')}] and ` +
+        `'${layer.inputs[i]}' is [${shape.join(', ')}]; pool or stride the larger one to the same height and width.`);
+    }
+  });
+  const channels = inputs.reduce((sum, shape) => sum + shape[shape.length - 1], 0);
+  return { id: layer.id, kind: layer.kind, outputShape: [...first.slice(0, -1), channels], params: 0, flops: 0 };
+}
+
+function layerInfo(layer: Exclude<LayerSpec, { kind: 'add' | 'concat' }>, input: Shape): LayerInfo {
   const base = { id: layer.id, kind: layer.kind };
   switch (layer.kind) {
     case 'dense': {
@@ -229,7 +242,7 @@ export function summarizeArchitecture(spec: ArchitectureSpec): ArchitectureSumma
   let shape: Shape = [...spec.inputShape];
   spec.layers.forEach((layer, i) => {
     const inputShapes = inputs[i].map((id) => shapes.get(id) as Shape);
-    const info = layer.kind === 'add' ? addInfo(layer, inputShapes) : layerInfo(layer, inputShapes[0]);
+    const info = layer.kind === 'add' ? addInfo(layer, inputShapes) : layer.kind === 'concat' ? concatInfo(layer, inputShapes) : layerInfo(layer, inputShapes[0]);
     layers.push(info);
     shapes.set(layer.id, info.outputShape);
     shape = info.outputShape;

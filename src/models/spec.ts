@@ -63,6 +63,11 @@ export type PadFill = typeof PAD_FILLS[number];
 export interface PadLayer extends Wired { kind: 'pad'; id: string; pads: [number, number, number, number]; fill: PadFill }
 /** Element-wise sum of two or more earlier layers of equal shape (a residual connection). */
 export interface AddLayer { kind: 'add'; id: string; inputs: string[] }
+/** Two or more earlier layers side by side on the channel axis (maps of equal H and W, or vectors): Inception and DenseNet blocks. */
+export interface ConcatLayer { kind: 'concat'; id: string; inputs: string[] }
+/** A layer that reads several earlier layers by name (`inputs`) instead of one (`from`). */
+export type MergeLayer = AddLayer | ConcatLayer;
+export const isMergeLayer = (layer: LayerSpec): layer is MergeLayer => layer.kind === 'add' || layer.kind === 'concat';
 
 export type LayerSpec =
   | DenseLayer
@@ -76,7 +81,8 @@ export type LayerSpec =
   | BatchNormLayer
   | DropoutLayer
   | PadLayer
-  | AddLayer;
+  | AddLayer
+  | ConcatLayer;
 
 export type LayerKind = LayerSpec['kind'];
 

@@ -1,9 +1,9 @@
-import { ArchitectureError, type ArchitectureSpec, type LayerSpec } from './spec';
+import { ArchitectureError, isMergeLayer, type ArchitectureSpec, type LayerSpec } from './spec';
 
 /**
  * How the layers of a spec connect. A layer list is in topological order: each layer reads the
- * previous one (the image for the first) unless `from` names an earlier layer, and an `add`
- * layer reads its `inputs`. The image is named INPUT_LAYER_NAME.
+ * previous one (the image for the first) unless `from` names an earlier layer, and an `add` or
+ * `concat` layer reads its `inputs`. The image is named INPUT_LAYER_NAME.
  */
 
 /** The tfjs input layer's name: layer ids may not take it, `from` may name it (the image). */
@@ -11,7 +11,7 @@ export const INPUT_LAYER_NAME = 'input';
 
 /** The ids a layer reads, given the id of the layer before it (INPUT_LAYER_NAME for the first). */
 export function inputIdsOf(layer: LayerSpec, previousId: string): string[] {
-  if (layer.kind === 'add') return [...layer.inputs];
+  if (isMergeLayer(layer)) return [...layer.inputs];
   return [layer.from ?? previousId];
 }
 
@@ -25,14 +25,14 @@ export function layerInputs(spec: ArchitectureSpec): string[][] {
   let previousId = INPUT_LAYER_NAME;
   return spec.layers.map((layer) => {
     const inputs = inputIdsOf(layer, previousId);
-    if (layer.kind === 'add') {
+    if (isMergeLayer(layer)) {
       if (!Array.isArray(layer.inputs) || layer.inputs.length < 2) {
-        throw new ArchitectureError(`Layer '${layer.id}' (add): needs at least two inputs (got ${inputs.length}); ` +
-          `name two or more earlier layers of equal shape.`, layer.id);
+        throw new ArchitectureError(`Layer '${layer.id}' (${layer.kind}): needs at least two inputs (got ${inputs.length}); ` +
+          `name two or more earlier layers of ${layer.kind === 'add' ? 'equal shape' : 'equal height and width'}.`, layer.id);
       }
       const repeated = inputs.find((id, i) => inputs.indexOf(id) !== i);
       if (repeated !== undefined) {
-        throw new ArchitectureError(`Layer '${layer.id}' (add): input '${repeated}' is listed twice; list each input once.`, layer.id);
+        throw new ArchitectureError(`Layer '${layer.id}' (${layer.kind}): input '${repeated}' is listed twice; list each input once.`, layer.id);
       }
     }
     for (const id of inputs) {

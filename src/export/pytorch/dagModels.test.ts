@@ -47,7 +47,7 @@ const IMAGES = 4;
 const folders: string[] = [];
 let cifar: LoadedDataset;
 
-/** Every kind and wiring the presets leave out: explicit zero and -Infinity pads, biased depthwise and convs, 'valid' and asymmetric 'same' padding, a branch from the image, a three-way add, sigmoid, padded max pooling, flatten of a map. */
+/** Every kind and wiring the presets leave out: a channel concat, explicit zero and -Infinity pads, biased depthwise and convs, 'valid' and asymmetric 'same' padding, a branch from the image, a three-way add, sigmoid, padded max pooling, flatten of a map. */
 const mixed: ArchitectureSpec = {
   name: 'mixed-dag',
   inputShape: [32, 32, 3],
@@ -62,6 +62,7 @@ const mixed: ArchitectureSpec = {
     { kind: 'conv2d', id: 'c0', filters: 8, kernelSize: 3, strides: 2, padding: 'valid', useBias: false, from: 'pz' },
     { kind: 'add', id: 'sum', inputs: ['sig', 'c2', 'dw2', 'c0'] },
     { kind: 'activation', id: 'r6', fn: 'relu6' },
+    { kind: 'concat', id: 'cat', inputs: ['r6', 'dw2'] },
     { kind: 'pad', id: 'plow', pads: [1, 0, 0, 1], fill: 'lowest' },
     { kind: 'maxPool', id: 'mp', poolSize: 3, strides: 2, padding: 'same' },
     // Ids that are also nn.Module attributes: models.py must still hold them as layers.

@@ -76,8 +76,9 @@ function layerCode(layer: LayerSpec, input: Shape, modelName: string): LayerCode
         }
       }
     case 'add':
-      // networkClass writes the sum of the inputs itself; one input here would be a wiring error.
-      throw new PyTorchExportError(`The PyTorch export writes add layers from all their inputs (${where}).`);
+    case 'concat':
+      // networkClass writes these from all their inputs itself; one input here would be a wiring error.
+      throw new PyTorchExportError(`The PyTorch export writes ${layer.kind} layers from all their inputs (${where}).`);
     case 'maxPool':
     case 'avgPool': {
       const [top, bottom] = layer.padding === 'same' ? samePadding(input[0], layer.poolSize, layer.strides) : [0, 0];
@@ -133,6 +134,9 @@ export function networkClass(spec: ArchitectureSpec, className: string): string 
     let output: string;
     if (layer.kind === 'add') {
       output = sumOf(reads);
+    } else if (layer.kind === 'concat') {
+      // dim 1 is the channel axis of an NCHW map, and the feature axis of a vector (kept in tfjs order here).
+      output = `torch.cat([${reads.join(', ')}], dim=1)`;
     } else {
       const code = layerCode(layer, shapes.get(inputs[index][0]) as Shape, spec.name);
       if (code.init !== null) init.push(`        self.layers[${py(layer.id)}] = ${code.init}`);

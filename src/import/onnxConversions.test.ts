@@ -14,7 +14,7 @@ import { convertOnnxTeacher, type ConvertedTeacher } from './onnxToSpec';
 
 /**
  * PyTorch-style padding (even borders where TensorFlow's 'same' puts the extra row after, Pad
- * nodes, padded max and average pools) and tf2onnx-style layout transposes, on models PyTorch
+ * nodes, padded max and average pools), branches joined by Concat, and tf2onnx-style layout transposes, on models PyTorch
  * exports (Debian python3-torch); parity with onnxruntime-node on real MNIST test images, and the
  * converted network exported again by the studio (pads folded into Conv/MaxPool/AveragePool).
  */
@@ -172,6 +172,34 @@ describe.skipIf(noTorch !== null)('PyTorch padding converts exactly', () => {
   it('an average pool that leaves its padding out of the count is refused, naming the node', () => {
     const bytes = torchOnnx(AVG_WITHOUT_PADDING_COUNT, 13);
     expect(() => convertOnnxTeacher(bytes, MNIST)).toThrow(expect.objectContaining({ code: 'unsupportedAttributes', detail: expect.objectContaining({ op: 'AveragePool', attribute: 'count_include_pad' }) }));
+  });
+});
+
+/** Inception-style branches joined by torch.cat on channels, and a flattened map joined to a pooled vector. */
+const BRANCHES = `
+import sys, torch
+from torch import nn
+torch.manual_seed(7)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(1, 4, 1)
+        self.b = nn.Conv2d(1, 6, 3, padding=1)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(10 * 14 * 14 + 10, 10)
+    def forward(self, x):
+        y = torch.max_pool2d(torch.relu(torch.cat([self.a(x), self.b(x)], 1)), 2)
+        return self.fc(torch.cat([torch.flatten(y, 1), torch.flatten(self.gap(y), 1)], 1))
+${EXPORT.replace('SHAPE', '1, 1, 28, 28')}`;
+
+describe.skipIf(noTorch !== null)('PyTorch branches joined by torch.cat', () => {
+  it('Concat of maps and of a flattened map with a vector converts to concat layers and matches onnxruntime-node', async () => {
+    const bytes = torchOnnx(BRANCHES, 13);
+    const teacher = convertOnnxTeacher(bytes, MNIST);
+    expect(teacher.spec.layers.filter((layer) => layer.kind === 'concat')).toHaveLength(2);
+    const report = await importParity(bytes, teacher, normalisedImages(mnist, 'test', 0, IMAGES), nodeOnnxRunner);
+    console.log(`[onnx import] PyTorch torch.cat branches: max |diff| ${report.maxAbsDiff.toExponential(2)}`);
+    expect(report.ok).toBe(true);
   });
 });
 
