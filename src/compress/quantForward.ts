@@ -34,9 +34,9 @@ export interface QuantForwardOptions {
   taps?: readonly string[];
 }
 
-/** The id of each activation quantisation point of a spec, in order: the image, then every layer but the last. */
+/** The id of each activation quantisation point of a spec, in order: the image, then every layer but the last (pads aside: see quantizedForward). */
 export function activationPoints(spec: ArchitectureSpec): string[] {
-  return [INPUT_LAYER_NAME, ...spec.layers.slice(0, -1).map((layer) => layer.id)];
+  return [INPUT_LAYER_NAME, ...spec.layers.slice(0, -1).filter((layer) => layer.kind !== 'pad').map((layer) => layer.id)];
 }
 
 /** The axis of a tfjs kernel that holds the output channels (per-channel scales run along it). */
