@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openStudioWith, presetFile, shrinkExperiment, TINY_RUN } from './helpers';
+import { openStudio, openStudioWith, presetFile, shrinkExperiment, TINY_RUN } from './helpers';
 
 /**
  * Parameter sweeps on the tiny Hinton preset (wasm backend): the Sweep dialog queues one run per
@@ -78,4 +78,17 @@ test('Stop during a three-value sweep keeps the run that finished', async ({ pag
   await expect(page.getByTestId('param-sweep-progress')).toHaveCount(0);
   await expect(page.getByTestId('run-button')).toBeEnabled();
   await expect(page.getByTestId('sweep-button')).toBeEnabled();
+});
+
+test('a pruning trainer offers its target sparsity as a sweep parameter, within the pruning limits', async ({ page }) => {
+  await openStudio(page, 'wasm');
+  await page.getByTestId('preset-select').selectOption('prune-kd-mnist.json');
+  await page.getByTestId('sweep-button').click();
+  const dialog = page.getByTestId('sweep-dialog');
+  await dialog.getByTestId('sweep-param-1').selectOption('pruningTarget:stage-prune');
+  await expect(dialog.getByTestId('sweep-param-1').locator('option:checked')).toContainText('pruning target sparsity');
+  await dialog.getByTestId('sweep-values-1').fill('0.5, 1');
+  await expect(dialog.getByTestId('sweep-problem')).toContainText('A target sparsity is 0 to 0.99, not 1.');
+  await dialog.getByTestId('sweep-values-1').fill('0.5, 0.8, 0.95');
+  await expect(dialog.getByTestId('sweep-run-count')).toHaveText('3 runs');
 });

@@ -44,6 +44,23 @@ describe('sweep parameters', () => {
     expect(validateGraph(narrow).filter((p) => p.severity === 'error')).toEqual([]);
   });
 
+  it('sweeps a pruning trainer\'s target sparsity (accuracy against sparsity), within the pruning limits, and only where it prunes', () => {
+    const file = buildPresetExperiment('prune-kd-mnist.json');
+    const ids = sweepParameterChoices(file).map((c) => sweepParameterId(c.parameter));
+    expect(ids).toContain('pruningTarget:stage-prune');
+    expect(ids).not.toContain('pruningTarget:stage-tune');
+    expect(choiceOf(file, 'pruningTarget:stage-prune').current).toBe(0.9);
+    const sparser = applySweepValue(file, { kind: 'pruningTarget', nodeId: 'stage-prune' }, 0.95);
+    expect(node(sparser, 'stage-prune', 'trainer').params.pruning).toMatchObject({ method: 'magnitude', targetSparsity: 0.95, schedule: 'gradual' });
+    expect(node(file, 'stage-prune', 'trainer').params.pruning?.targetSparsity).toBe(0.9);
+    expect(() => applySweepValue(file, { kind: 'pruningTarget', nodeId: 'stage-tune' }, 0.5)).toThrowError('has no pruningTarget');
+    const choice = choiceOf(file, 'pruningTarget:stage-prune');
+    expect(parseSweepValues(file, choice, '0.5, 0.8 0.95')).toEqual({ values: [0.5, 0.8, 0.95] });
+    expect(parseSweepValues(file, choice, '0.5, 1')).toEqual({ error: 'A target sparsity is 0 to 0.99, not 1.' });
+    const sweep = expandSweep(file, [{ parameter: choice.parameter, symbol: 'sparsity', values: [0.5, 0.8] }]);
+    expect('variants' in sweep && sweep.variants.map((v) => node(v.experiment, 'stage-prune', 'trainer').params.pruning?.targetSparsity)).toEqual([0.5, 0.8]);
+  });
+
   it('refuses a node that is missing or of another kind', () => {
     expect(() => applySweepValue(hinton(), { kind: 'lossWeight', nodeId: 'nowhere' }, 1)).toThrowError('not in the graph');
     expect(() => applySweepValue(hinton(), { kind: 'lossWeight', nodeId: 'trainer' }, 1)).toThrowError('has no lossWeight');

@@ -1,4 +1,5 @@
 import { getLoss } from '../losses/registry';
+import { PRUNING_LIMITS } from '../compress/types';
 import type { LayerSpec } from '../models/spec';
 import { modelFeeding, nodeById } from './queries';
 import type { ExperimentFile, GraphNode } from './schema';
@@ -20,7 +21,9 @@ export type SweepParameter =
   /** A factor on a learner's dense units and conv filters (the logits layer keeps its classes). */
   | { kind: 'width'; nodeId: string }
   /** The layer a guide or guided node taps. */
-  | { kind: 'tapLayer'; nodeId: string };
+  | { kind: 'tapLayer'; nodeId: string }
+  /** The target sparsity of a pruning trainer (accuracy against sparsity, with and without the teacher). */
+  | { kind: 'pruningTarget'; nodeId: string };
 
 export type SweepValue = number | string;
 
@@ -85,6 +88,9 @@ function patchNode(node: GraphNode, parameter: SweepParameter, value: SweepValue
       const { architecture } = node.params;
       return { ...node, params: { ...node.params, architecture: { ...architecture, layers: scaleWidths(architecture.layers, number) } } };
     }
+    case 'pruningTarget':
+      return node.kind === 'trainer' && node.params.pruning
+        ? { ...node, params: { ...node.params, pruning: { ...node.params.pruning, targetSparsity: number } } } : node;
     case 'tapLayer':
       if (node.kind === 'guide') return { ...node, params: { ...node.params, layerId: String(value) } };
       return node.kind === 'guided' ? { ...node, params: { ...node.params, layerId: String(value) } } : node;
@@ -121,6 +127,10 @@ export function sweepParameterChoices(file: ExperimentFile): SweepParameterChoic
       choices.push({ parameter: { kind: 'lossWeight', nodeId: node.id }, label: `${node.label}: weight`, symbol: `w(${node.label})`, current: node.params.weight });
     } else if (node.kind === 'trainer') {
       choices.push({ parameter: { kind: 'learningRate', nodeId: node.id }, label: `${node.label}: learning rate`, symbol: 'lr', current: node.params.learningRate });
+      if (node.params.pruning) {
+        choices.push({ parameter: { kind: 'pruningTarget', nodeId: node.id }, label: `${node.label}: pruning target sparsity`, symbol: 'sparsity',
+          current: node.params.pruning.targetSparsity });
+      }
     } else if (node.kind === 'model' && node.params.role !== 'teacher') {
       choices.push({ parameter: { kind: 'width', nodeId: node.id }, label: `${node.label}: width factor`, symbol: 'width ×', current: 1 });
     } else if (node.kind === 'guide' || node.kind === 'guided') {
@@ -158,6 +168,10 @@ function valueProblem(file: ExperimentFile, choice: SweepParameterChoice, value:
       return value <= 0 || value > 10 ? `A learning rate is above 0 and at most 10, not ${value}.` : null;
     case 'width':
       return value <= 0 || value > 8 ? `A width factor is above 0 and at most 8, not ${value}.` : null;
+    case 'pruningTarget': {
+      const { min, max } = PRUNING_LIMITS.targetSparsity;
+      return value < min || value > max ? `A target sparsity is ${min} to ${max}, not ${value}.` : null;
+    }
   }
 }
 
