@@ -160,6 +160,42 @@ describe('slimNetwork', () => {
     }
   });
 
+  it('zero border padding passes a zeroed channel on (exact logits); a concat and -Infinity padding keep the conv whole', async () => {
+    const padded: ArchitectureSpec = {
+      name: 'slim-pad', inputShape: [28, 28, 1],
+      layers: [
+        conv('conv1', 6), norm('bn1'), { kind: 'relu', id: 'relu1' }, { kind: 'pad', id: 'pad1', pads: [1, 1, 1, 1], fill: 'zero' },
+        { kind: 'conv2d', id: 'conv2', filters: 4, kernelSize: 3, strides: 2, padding: 'valid' }, { kind: 'relu', id: 'relu2' },
+        { kind: 'flatten', id: 'flatten' }, { kind: 'dense', id: 'logits', units: 10 },
+      ],
+    };
+    const seeded = seededStudent(padded, 17);
+    seeded.model.dispose();
+    const masked = zeroChannels(seeded.weights, 'conv1', [0, 3], 'bn1');
+    const slim = slimNetwork(padded, masked);
+    expect(slim.slimmed).toEqual([{ layerId: 'conv1', channelsBefore: 6, channelsAfter: 4 }]);
+    expect(shapesOf(slim.weights, 'conv2')).toEqual([[3, 3, 4, 4], [4]]);
+    const images = normalisedImages(mnist, 'test', 0, 32);
+    const expected = await logitsOf(padded, masked, images);
+    expect(compareLogits([expected], [await logitsOf(slim.spec, slim.weights, images)], 10, 1e-5).maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    const fromOnnx = await nodeOnnxRunner(exportOnnx(slim.spec, slim.weights, { batchSize: 32 }), onnxBatches(images, padded.inputShape, 32));
+    expect(compareLogits([expected], fromOnnx, 10, 1e-5).maxAbsDiff).toBeLessThanOrEqual(1e-5);
+
+    const lowest: ArchitectureSpec = { ...padded, layers: padded.layers.map((layer) => (layer.kind === 'pad' ? { ...layer, fill: 'lowest' } : layer)) };
+    expect(slimNetwork(lowest, masked).kept).toEqual([{ layerId: 'conv1', zeroChannels: 2, blockedBy: 'pad1', blockedKind: 'pad', reason: 'pad' }]);
+    const joined: ArchitectureSpec = {
+      name: 'slim-concat', inputShape: [28, 28, 1],
+      layers: [
+        conv('conv1', 6), norm('bn1'), { kind: 'relu', id: 'relu1' }, conv('conv2', 4, 'input'),
+        { kind: 'concat', id: 'cat', inputs: ['relu1', 'conv2'] }, { kind: 'flatten', id: 'flatten' }, { kind: 'dense', id: 'logits', units: 10 },
+      ],
+    };
+    const joinedWeights = seededStudent(joined, 18);
+    joinedWeights.model.dispose();
+    expect(slimNetwork(joined, zeroChannels(joinedWeights.weights, 'conv1', [1], 'bn1')).kept)
+      .toEqual([{ layerId: 'conv1', zeroChannels: 1, blockedBy: 'cat', blockedKind: 'concat', reason: 'concat' }]);
+  });
+
   it('ResNet-8: the first conv of each residual block slims, the convs whose outputs meet an add stay whole', () => {
     const spec = cifarArchitecturePresets.resnet8;
     const seeded = seededStudent(spec, 14);

@@ -12,12 +12,13 @@ import { layerConsumers } from '../models/wiring';
  * Exact, not approximate: such a channel is 0 after its conv, stays 0 through a batch norm whose
  * gamma and beta are 0 there (gamma (x - mean) / sqrt(var + eps) + beta), relu, relu6, max and
  * average pooling, global average pooling, flatten and dropout (inference), and 0 times any weight adds
- * nothing downstream. Any other layer on the way (a residual add, a depthwise conv whose bias or
- * batch norm turns 0 into a constant, sigmoid (0.5), a batch norm not zeroed there) keeps that
- * conv whole, and the result says which layer stopped it.
+ * nothing downstream; zero padding keeps it 0 too. Any other layer on the way (a residual add, a
+ * concat (its channel offsets), a depthwise conv whose bias or batch norm turns 0 into a constant,
+ * sigmoid (0.5), a batch norm not zeroed there, -Infinity padding) keeps that conv whole, and the
+ * result says which layer stopped it.
  */
 
-export type SlimBlockReason = 'add' | 'depthwise' | 'activation' | 'batchNorm' | 'other';
+export type SlimBlockReason = 'add' | 'concat' | 'depthwise' | 'activation' | 'batchNorm' | 'pad' | 'other';
 
 export interface SlimmedConv { layerId: string; channelsBefore: number; channelsAfter: number }
 /** A conv with zeroed channels that stays whole, and the layer on their way that could not be slimmed. */
@@ -47,6 +48,8 @@ function zeroChannels(tensors: readonly Tensor[]): number[] {
 
 function blockReason(layer: LayerSpec): SlimBlockReason {
   if (layer.kind === 'add') return 'add';
+  if (layer.kind === 'concat') return 'concat';
+  if (layer.kind === 'pad') return 'pad';
   if (layer.kind === 'depthwiseConv2d') return 'depthwise';
   if (layer.kind === 'activation') return 'activation';
   if (layer.kind === 'batchNorm') return 'batchNorm';
@@ -58,6 +61,8 @@ function passesZero(layer: LayerSpec, onVector: boolean): boolean {
   switch (layer.kind) {
     case 'relu': case 'dropout': return true;
     case 'activation': return layer.fn === 'relu6';
+    // Zero borders keep a zero channel zero; -Infinity borders (before a max pool) do not.
+    case 'pad': return layer.fill === 'zero' && !onVector;
     case 'maxPool': case 'avgPool': case 'globalAvgPool': case 'flatten': return !onVector;
     default: return false;
   }

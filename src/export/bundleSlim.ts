@@ -11,6 +11,8 @@ export interface SlimmedBundle {
 
 const KEPT_BECAUSE: Record<KeptConv['reason'], string> = {
   add: 'they reach a residual add, whose other input keeps those channels',
+  concat: 'they reach a concat, whose channel positions the slimming does not shift',
+  pad: 'they reach a -Infinity border padding, which does not keep 0',
   depthwise: "they reach a depthwise conv, whose bias or batch norm turns a zero channel into a constant",
   activation: 'they reach an activation that does not map 0 to 0 (sigmoid)',
   batchNorm: 'they reach a batch norm whose scale and shift are not 0 there',
