@@ -4,6 +4,7 @@
  * experiment with any number of teachers, assistants, students and peers reports each of them.
  */
 
+import type { PrunedOnnxForm } from './compress/types';
 import type { ModelRole, QuantizationMethod } from './graph/schema';
 
 export const RESULTS_VERSION = 2;
@@ -39,6 +40,14 @@ export interface ModelResult {
   sparsity?: number;
   nonzeroParams?: number;
   sparseBytes?: number;
+  /**
+   * Pruned models that export to ONNX (src/compress/prunedOnnx.ts, default export settings): the real
+   * bytes of the dense ONNX file and of the smallest smaller one, slimmed (zeroed conv channels
+   * removed) or sparse (mostly-zero weights as sparse initialisers); absent when none is smaller.
+   */
+  onnxBytes?: number;
+  prunedOnnxBytes?: number;
+  prunedOnnxForm?: PrunedOnnxForm;
   /**
    * Networks quantised to INT8, by QAT or by PTQ after float training (`int8Method`; absent in
    * results from before PTQ = QAT): test accuracy of the INT8 (fake-quant) model; its size in bytes

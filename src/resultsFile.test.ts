@@ -88,6 +88,14 @@ describe('readResultsFile: the current format', () => {
     expect(readResultsFile(JSON.parse(JSON.stringify(results)))).toEqual(results);
   });
 
+  it('keeps a pruned model\'s measurements and real ONNX file sizes, and refuses an unknown pruned file form', () => {
+    const pruned = { sparsity: 0.5, nonzeroParams: 6, sparseBytes: 26, onnxBytes: 21617, prunedOnnxBytes: 10910, prunedOnnxForm: 'slimmed' as const };
+    const results = { ...current(), models: current().models.map((m) => (m.modelId === 'student' ? { ...m, ...pruned } : m)) };
+    expect(readResultsFile(JSON.parse(JSON.stringify(results)))).toEqual(results);
+    const odd = { ...results, models: results.models.map((m) => (m.modelId === 'student' ? { ...m, prunedOnnxForm: 'zipped' } : m)) };
+    expect(() => readResultsFile(odd)).toThrowError("models[3].prunedOnnxForm is 'zipped', expected 'slimmed' or 'sparse'.");
+  });
+
   it('drops fields it does not know', () => {
     const results = { ...current(), extra: 1, models: current().models.map((m) => ({ ...m, note: 'x' })) };
     expect(readResultsFile(results)).toEqual(current());

@@ -1,3 +1,4 @@
+import { PRUNED_ONNX_FORMS, type PrunedOnnxForm } from './compress/types';
 import { MODEL_ROLES, QUANTIZATION_METHODS, type QuantizationMethod } from './graph/schema';
 import { RESULTS_VERSION, type DistillationReport, type EnsembleResult, type ExperimentResults, type ModelResult } from './results';
 
@@ -60,8 +61,12 @@ function measurements(object: Json, path: string): Measurements {
   const fromCache = field<boolean | undefined>(object, path, 'fromCache', 'boolean', { optional: true });
   const pretrained = field<boolean | undefined>(object, path, 'pretrained', 'boolean', { optional: true });
   // A pruned model's measurements (absent on every other result).
-  const pruned = Object.fromEntries((['sparsity', 'nonzeroParams', 'sparseBytes'] as const)
+  const pruned = Object.fromEntries((['sparsity', 'nonzeroParams', 'sparseBytes', 'onnxBytes', 'prunedOnnxBytes'] as const)
     .flatMap((key) => { const value = field<number | undefined>(object, path, key, 'number', { optional: true }); return value === undefined ? [] : [[key, value]]; }));
+  const prunedOnnxForm = field<string | undefined>(object, path, 'prunedOnnxForm', 'string', { optional: true });
+  if (prunedOnnxForm !== undefined && !(PRUNED_ONNX_FORMS as readonly string[]).includes(prunedOnnxForm)) {
+    fail(`${join(path, 'prunedOnnxForm')} is '${prunedOnnxForm}', expected 'slimmed' or 'sparse'.`);
+  }
   const int8TestAccuracy = field<number | undefined>(object, path, 'int8TestAccuracy', 'number', { optional: true });
   const int8Bytes = field<number | undefined>(object, path, 'int8Bytes', 'number', { optional: true });
   const int8Method = field<string | undefined>(object, path, 'int8Method', 'string', { optional: true });
@@ -73,6 +78,7 @@ function measurements(object: Json, path: string): Measurements {
     ...(fromCache === undefined ? {} : { fromCache }),
     ...(pretrained === undefined ? {} : { pretrained }),
     ...pruned,
+    ...(prunedOnnxForm === undefined ? {} : { prunedOnnxForm: prunedOnnxForm as PrunedOnnxForm }),
     ...(int8Method === undefined ? {} : { int8Method: int8Method as QuantizationMethod }),
     ...(int8TestAccuracy === undefined ? {} : { int8TestAccuracy }),
     ...(int8Bytes === undefined ? {} : { int8Bytes }),

@@ -29,8 +29,8 @@ function post(message: ExportWorkerMessage): void {
   const transfer: Transferable[] = [];
   if (message.type === 'pytorchProjectReady') transfer.push(message.zip.buffer as ArrayBuffer);
   if (message.type === 'exported') {
-    const { onnx, bundle, tfjsZip } = message.result;
-    for (const bytes of [onnx, bundle, tfjsZip]) if (bytes) transfer.push(bytes.buffer as ArrayBuffer);
+    const { onnx, bundle, tfjsZip, pruned } = message.result;
+    for (const bytes of [onnx, bundle, tfjsZip, pruned?.slimmed?.onnx, pruned?.sparse?.onnx]) if (bytes) transfer.push(bytes.buffer as ArrayBuffer);
   }
   self.postMessage(message, transfer);
 }

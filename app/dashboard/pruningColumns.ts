@@ -7,7 +7,9 @@ type PruningTexts = (typeof pruningTexts)['en'];
 
 /**
  * The results table's columns for pruned models, shown only when a row has them: measured sparsity
- * of the pruned kernels, non-zero parameters and the bitmap-sparse size (src/compress/sparsity.ts).
+ * of the pruned kernels, non-zero parameters, the bitmap-sparse size (an estimate, src/compress/sparsity.ts),
+ * and the real sizes of the dense ONNX file and of the smaller pruned one, slimmed or sparse
+ * (src/compress/prunedOnnx.ts; default export settings).
  * Unpruned rows show a dash (the formatters' text for a missing number).
  */
 export function pruningColumns(rows: readonly ResultRow[], tx: PruningTexts): { label: string; value: (m: ModelResult) => string; testId: string }[] {
@@ -16,5 +18,11 @@ export function pruningColumns(rows: readonly ResultRow[], tx: PruningTexts): { 
     { label: tx.sparsity, value: (m) => formatPercent(m.sparsity, 1), testId: 'sparsity' },
     { label: tx.nonzeroParams, value: (m) => formatCount(m.nonzeroParams), testId: 'nonzero-params' },
     { label: tx.sparseSize, value: (m) => formatBytes(m.sparseBytes), testId: 'sparse-bytes' },
+    { label: tx.onnxFile, value: (m) => formatBytes(m.onnxBytes), testId: 'onnx-bytes' },
+    {
+      label: tx.prunedOnnxFile,
+      value: (m) => (m.prunedOnnxBytes === undefined || m.prunedOnnxForm === undefined ? formatBytes(undefined) : `${formatBytes(m.prunedOnnxBytes)} (${tx.form(m.prunedOnnxForm)})`),
+      testId: 'pruned-onnx-bytes',
+    },
   ];
 }

@@ -10,6 +10,7 @@ import { exportedModelId } from './exportedModel';
 import { ModelCardView, VerifyResult } from './ExportViews';
 import { PyTorchProjectButton } from './PyTorchProjectButton';
 import { Int8Download } from './Int8Download';
+import { PrunedDownloads } from './PrunedDownloads';
 import { LoadWeightsInput } from './LoadWeightsInput';
 import { downloadFile } from '../download';
 import { useTexts } from '../i18n/texts';
@@ -136,6 +137,7 @@ export function ExportPanel() {
         <PyTorchProjectButton />
       </div>
       {done?.int8 && <Int8Download int8={done.int8} baseName={baseName} />}
+      {done?.pruned && <PrunedDownloads pruned={done.pruned} baseName={baseName} bundled={done.bundle !== null} />}
     </section>
   );
 }

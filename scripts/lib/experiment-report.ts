@@ -98,6 +98,8 @@ export function formatResults(results: ExperimentResults, plan?: TrainingPlan): 
       ? `test ${percent(result.testAccuracy)}  params ${result.params.toLocaleString('en')}  seed ${result.seed}  ` +
         `${result.trainingSeconds.toFixed(1)} s  ${result.inferenceMsPerSample.toFixed(3)} ms/sample${result.fromCache ? '  (cached)' : ''}` +
         (result.sparsity === undefined ? '' : `  sparsity ${percent(result.sparsity)}  non-zero ${(result.nonzeroParams ?? 0).toLocaleString('en')}  sparse ${(result.sparseBytes ?? 0).toLocaleString('en')} B`) +
+        (result.onnxBytes === undefined ? '' : `  ONNX ${result.onnxBytes.toLocaleString('en')} B`) +
+        (result.prunedOnnxBytes === undefined ? '' : `, ${result.prunedOnnxForm} ${result.prunedOnnxBytes.toLocaleString('en')} B`) +
         (result.int8TestAccuracy === undefined ? '' : `  INT8 (${(result.int8Method ?? 'qat').toUpperCase()}) test ${percent(result.int8TestAccuracy)}  ${(result.int8Bytes ?? 0).toLocaleString('en')} B`)
       : '(not run)');
   const labelOf = (id: string | null): string => (id === null ? 'none' : entries.find((entry) => entry.id === id)?.label ?? id);

@@ -61,4 +61,18 @@ describe('export flags of the headless runner', () => {
       .rejects.toThrow(/disagrees with the tfjs model/);
     expect(existsSync(onnx)).toBe(false);
   });
+
+  it('for a magnitude-pruned student also writes the verified sparse ONNX beside the dense one', async () => {
+    const experiment = buildPresetExperiment('article-mnist.json');
+    const model = trainedStudent(experiment);
+    // fc1's kernel 90 % zeros, as magnitude pruning leaves it: a tensor smaller stored sparse.
+    const weights = model.weights.map((entry) => entry.layerId !== 'fc1' ? entry : {
+      layerId: 'fc1', tensors: entry.tensors.map((tensor, t) => (t > 0 ? tensor : { shape: tensor.shape, values: tensor.values.map((v, i) => (i % 10 === 0 ? v : 0)) })),
+    });
+    const onnx = path.join(dir, 'pruned', 'student.onnx');
+    const result = await writeExports({ experiment, model: { ...model, weights }, results: null, flags: { onnx, bundle: null }, log: () => {} });
+    const sparse = path.join(dir, 'pruned', 'student_sparse.onnx');
+    expect(result?.written).toEqual([onnx, sparse]);
+    expect(readFileSync(sparse).length).toBeLessThan(readFileSync(onnx).length);
+  });
 });

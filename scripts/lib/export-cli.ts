@@ -98,7 +98,14 @@ export async function writeExports(input: WriteExportsInput): Promise<WriteExpor
     written.push(file);
     log(`wrote ${file} (${bytes.length} bytes)`);
   };
-  if (flags.onnx) await write(flags.onnx, result.onnx);
+  if (flags.onnx) {
+    await write(flags.onnx, result.onnx);
+    // A pruned student's smaller files, verified like the dense one, beside it.
+    const base = flags.onnx.replace(/\.onnx$/i, '');
+    for (const [form, file] of [['slimmed', result.pruned?.slimmed], ['sparse', result.pruned?.sparse]] as const) {
+      if (file?.report.ok) await write(`${base}_${form}.onnx`, file.onnx);
+    }
+  }
   if (flags.bundle) {
     if (!result.bundle) throw new ExportCliError('The ATC bundle was not built; see the verification result above.');
     await write(flags.bundle, result.bundle);

@@ -38,3 +38,7 @@ export const DEFAULT_PRUNING: Readonly<Record<PruningMethod, PruningSettings>> =
   magnitude: { method: 'magnitude', targetSparsity: 0.8, schedule: 'gradual', everySteps: 10, rampFraction: 0.5 },
   channel: { method: 'channel', targetSparsity: 0.5, schedule: 'gradual', everySteps: 10, rampFraction: 0.5 },
 };
+
+/** The smaller ONNX files of a pruned network (src/compress/prunedOnnx.ts): zeroed conv channels removed, or zeros stored sparse. */
+export const PRUNED_ONNX_FORMS = ['slimmed', 'sparse'] as const;
+export type PrunedOnnxForm = typeof PRUNED_ONNX_FORMS[number];

@@ -10,6 +10,7 @@ import {
 } from './bundleFacts';
 import { bundleReadme } from './bundleReadme';
 import { INT8_QDQ_FILE, int8ReadmeSection } from './bundleInt8';
+import { slimReadmeSection, type SlimmedBundle } from './bundleSlim';
 import { convertScript, quantizeScript, runScript, verifyAisBenchScript, verifyMsameScript } from './bundleScripts';
 import { OnnxExportError } from './errors';
 import { inferPy } from './inferPy';
@@ -53,6 +54,8 @@ export interface AtlasBundleInput {
   createdAt?: Date;
   /** A QAT-trained student's INT8 (QDQ) ONNX, added as INT8_QDQ_FILE. */
   int8Qdq?: Uint8Array;
+  /** Set when `spec` and `weights` are a channel-pruned student slimmed (src/compress/slim.ts): the README says so. */
+  slimmed?: SlimmedBundle;
 }
 
 export interface AtlasBundle {
@@ -231,7 +234,10 @@ export async function buildAtlasBundle(input: AtlasBundleInput): Promise<AtlasBu
   files.set('scripts/verify_ais_bench.sh', strToU8(verifyAisBenchScript(facts)));
   files.set('scripts/quantize.sh', strToU8(quantizeScript(facts)));
   files.set('src/infer.py', strToU8(inferPy(facts)));
-  files.set('README.md', strToU8(bundleReadme(facts, input.results ?? null, input.modelId) + (input.int8Qdq ? int8ReadmeSection(int8MethodOf(input.results ?? null, input.modelId)) : '')));
+  const readme = bundleReadme(facts, input.results ?? null, input.modelId) +
+    (input.slimmed ? slimReadmeSection(input.slimmed, onnx.length) : '') +
+    (input.int8Qdq ? int8ReadmeSection(int8MethodOf(input.results ?? null, input.modelId)) : '');
+  files.set('README.md', strToU8(readme));
 
   const summary = summarizeOnnx(onnx);
   const { mean, std } = input.dataset.normalization;

@@ -12,6 +12,7 @@ import { nhwcToNchw } from './layout';
 import { exportOnnx, resolveOnnxOptions, summarizeOnnx } from './onnx';
 import { tfjsModelZip } from './tfjsFormat';
 import { exportAndVerifyInt8 } from '../compress/int8Export';
+import { exportAndVerifyPruned } from '../compress/prunedExport';
 import { compareLogits, VERIFY_TOLERANCE, type OnnxInput, type OnnxRunner } from './verify';
 
 export type { ExportJobRequest, ExportJobResult, ModelCard } from './exportRequest';
@@ -83,11 +84,20 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
   const int8 = request.int8Activations && report.ok
     ? await exportAndVerifyInt8(spec, weights, request.int8Activations, images, imageCount, batchesOf(images, data.info.shape, batch), batch, data.info.classes, deps.runOnnx)
     : null;
+  const pruned = report.ok
+    ? await exportAndVerifyPruned(spec, weights, onnxOptions, expected, batchesOf(images, data.info.shape, batch), data.info.classes, deps.runOnnx)
+    : null;
   let bundle: Awaited<ReturnType<typeof buildAtlasBundle>> | null = null;
   if (request.format === 'atc' && report.ok) {
+    // A channel-pruned student's bundle carries the slimmed network: that is what ATC should convert.
+    const slim = pruned?.slimNetwork ?? null;
+    const slimmed = slim && pruned?.downloads.slimmed
+      ? { convs: pruned.downloads.slimmed.convs, kept: pruned.downloads.slimmed.kept, denseBytes: onnx.length }
+      : undefined;
     bundle = await buildAtlasBundle({
       int8Qdq: int8?.onnx,
-      modelId: request.modelId, spec, weights, dataset: data.info, samples: data.test,
+      slimmed,
+      modelId: request.modelId, spec: slim?.spec ?? spec, weights: slim?.weights ?? weights, dataset: data.info, samples: data.test,
       calibration: data.train, runOnnx: deps.runOnnx, options,
       experimentName: request.experimentName, results: request.results, createdAt: deps.createdAt,
     });
@@ -106,6 +116,7 @@ export async function runExportJob(request: ExportJobRequest, deps: ExportJobDep
     bundleFolder: bundle?.folder ?? null,
     tfjsZip,
     int8,
+    pruned: pruned?.downloads ?? null,
     card: {
       modelId,
       name: spec.name,

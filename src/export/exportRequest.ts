@@ -6,6 +6,7 @@ import type { ArchitectureSpec, LayerWeights } from '../models/spec';
 import type { TrainedModel, VerificationReport } from '../protocol';
 import type { ExperimentResults } from '../results';
 import type { AtlasBundleOptions } from './bundle';
+import type { PrunedDownloads } from '../compress/prunedExport';
 import { DEFAULT_SOC_VERSION } from './bundleFacts';
 import { OnnxExportError } from './errors';
 
@@ -69,6 +70,11 @@ export interface ExportJobResult {
   tfjsZip: Uint8Array | null;
   /** The INT8 (QDQ) ONNX and its check against the tfjs fake-quant model, when asked for. */
   int8?: { onnx: Uint8Array; report: VerificationReport } | null;
+  /**
+   * A pruned student's smaller ONNX files (slimmed: zeroed conv channels removed; sparse: zeros as
+   * sparse initialisers), each verified like `onnx`; null when the weights have nothing to remove.
+   */
+  pruned?: PrunedDownloads | null;
 }
 
 

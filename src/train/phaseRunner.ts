@@ -22,6 +22,7 @@ import { evaluateEnsemble } from './ensembleResults';
 import { restoreTeacher, storeTeacher } from './teacherStore';
 import { PhasePruner } from '../compress/pruner';
 import { measureSparsity } from '../compress/sparsity';
+import { prunedFileSizes } from '../compress/prunedOnnx';
 
 /**
  * Runs one phase of a plan at a time, keeping the networks the later phases need: a phase builds
@@ -147,17 +148,21 @@ export class PhaseRunner {
       const model = modelPlan(this.plan, network.id);
       const accuracies = outcome.models.get(network.id) as ModelOutcome;
       const result = await this.result(network, model, accuracies, { epochs: outcome.epochs, trainingSeconds: outcome.trainingSeconds });
-      if (pruning !== undefined) Object.assign(result, measureSparsity(model.architecture, await getLayerWeightsAsync(network.model, model.architecture), pruning.method));
+      // Read once: the pruning measurements, the teacher cache and the weights event all take them.
+      const weights = await getLayerWeightsAsync(network.model, model.architecture);
+      if (pruning !== undefined) {
+        Object.assign(result, measureSparsity(model.architecture, weights, pruning.method), prunedFileSizes(model.architecture, weights));
+      }
       this.modelDone(result);
       done.push({ modelId: network.id, testAccuracy: accuracies.testAccuracy });
       if (phase.cacheKey !== undefined) {
-        await storeTeacher(phase.cacheKey, await getLayerWeightsAsync(network.model, model.architecture), this.env);
+        await storeTeacher(phase.cacheKey, weights, this.env);
       } else {
         this.env.emit({
           type: 'weights',
           model: {
             modelId: model.id, label: model.label, role: model.role, experimentName: this.plan.experimentName,
-            spec: model.architecture, datasetId: this.plan.dataset.datasetId, weights: await getLayerWeightsAsync(network.model, model.architecture),
+            spec: model.architecture, datasetId: this.plan.dataset.datasetId, weights,
             ...(accuracies.int8 ? { int8Activations: accuracies.int8.activations } : {}),
           },
         });

@@ -1,6 +1,7 @@
+import type { SlimBlockReason } from '../../../src/compress/slim';
 import { defineTexts } from '../texts';
 
-/** Pruning: the trainer inspector's settings and the results table's columns for pruned models. */
+/** Pruning: the trainer inspector's settings, the results table's columns for pruned models and the export panel's smaller files. */
 export const pruningTexts = defineTexts({
   en: {
     heading: 'Pruning',
@@ -25,6 +26,24 @@ export const pruningTexts = defineTexts({
     sparsity: 'Sparsity',
     nonzeroParams: 'Non-zero params',
     sparseSize: 'Sparse size',
+    onnxFile: 'ONNX file',
+    prunedOnnxFile: 'Pruned ONNX file',
+    form: (form: 'slimmed' | 'sparse'): string => (form === 'slimmed' ? 'slimmed' : 'sparse'),
+    // Export panel: the smaller files of a pruned student
+    prunedHeading: 'Smaller files of the pruned student',
+    slimmedFile: (bytes: string, dense: string) => `Slimmed ONNX (pruned channels removed): ${bytes}, dense ONNX ${dense}.`,
+    slimmedConvs: (list: string) => `Channels kept: ${list}.`,
+    keptWhole: (list: string) => `Kept whole, their zeroed channels stay in the file: ${list}.`,
+    keptReason: (layer: string, zero: number, blockedBy: string, reason: SlimBlockReason) =>
+      `${layer} (${zero} zero channels reach ${blockedBy}, ${({ add: 'a residual add', concat: 'a concat', pad: '-Infinity border padding', depthwise: 'a depthwise conv', activation: 'an activation that does not keep 0', batchNorm: 'a batch norm not zeroed there', other: 'a layer slimming does not handle' })[reason]})`,
+    slimmedBundle: 'The Atlas bundle carries the slimmed network (what ATC should convert).',
+    sparseFile: (bytes: string, dense: string, tensors: number) =>
+      `Sparse ONNX (${tensors} weight tensors as sparse initialisers, for ONNX Runtime; ATC is not known to read them): ${bytes}, dense ONNX ${dense}.`,
+    prunedVerified: (diff: string, agreement: string, samples: number) =>
+      `Checked with ONNX Runtime against the pruned student: max logit difference ${diff}, same class on ${agreement} of ${samples} images.`,
+    prunedMismatch: (diff: string) => `Not offered: ONNX Runtime disagrees with the pruned student (max logit difference ${diff}).`,
+    downloadSlimmed: 'Download slimmed ONNX',
+    downloadSparse: 'Download sparse ONNX',
   },
   zh: {
     heading: '剪枝',
@@ -48,5 +67,22 @@ export const pruningTexts = defineTexts({
     sparsity: '稀疏度',
     nonzeroParams: '非零参数',
     sparseSize: '稀疏大小',
+    onnxFile: 'ONNX 文件',
+    prunedOnnxFile: '剪枝后的 ONNX 文件',
+    form: (form: 'slimmed' | 'sparse') => (form === 'slimmed' ? '瘦身' : '稀疏'),
+    prunedHeading: '剪枝学生的更小文件',
+    slimmedFile: (bytes: string, dense: string) => `瘦身 ONNX（去掉被剪通道）：${bytes}，稠密 ONNX ${dense}。`,
+    slimmedConvs: (list: string) => `保留的通道：${list}。`,
+    keptWhole: (list: string) => `整层保留，其置零的通道仍在文件中：${list}。`,
+    keptReason: (layer: string, zero: number, blockedBy: string, reason: SlimBlockReason) =>
+      `${layer}（${zero} 个零通道到达 ${blockedBy}，${({ add: '残差相加', concat: '通道拼接', pad: '-Infinity 边界填充', depthwise: '深度卷积', activation: '不保持 0 的激活函数', batchNorm: '该处未置零的批归一化', other: '瘦身不处理的层' })[reason]}）`,
+    slimmedBundle: 'Atlas 部署包中是瘦身后的网络（ATC 应转换的模型）。',
+    sparseFile: (bytes: string, dense: string, tensors: number) =>
+      `稀疏 ONNX（${tensors} 个权重张量存为稀疏初始化器，供 ONNX Runtime 使用；未知 ATC 是否支持）：${bytes}，稠密 ONNX ${dense}。`,
+    prunedVerified: (diff: string, agreement: string, samples: number) =>
+      `已用 ONNX Runtime 与剪枝学生对照检查：最大 logit 差 ${diff}，${samples} 张图像中 ${agreement} 类别相同。`,
+    prunedMismatch: (diff: string) => `不提供下载：ONNX Runtime 与剪枝学生不一致（最大 logit 差 ${diff}）。`,
+    downloadSlimmed: '下载瘦身 ONNX',
+    downloadSparse: '下载稀疏 ONNX',
   },
 });
