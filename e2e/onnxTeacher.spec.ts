@@ -98,7 +98,7 @@ test('an imported layer guides a FitNet student; a browser without the weights i
   await page.getByTestId('node-teacher').click();
   await expect(page.getByTestId('onnx-import-missing')).toContainText('not in this browser: import the file again');
   await page.getByTestId('run-button').click();
-  await expect(page.getByTestId('run-error')).toContainText('are not in this browser: import the ONNX file again', { timeout: 120_000 });
+  await expect(page.getByTestId('run-error')).toContainText('are not in this browser or no longer fit its layers: import the ONNX file again', { timeout: 120_000 });
 });
 
 test('an ONNX model with an unsupported operator is refused with a clear error and nothing changes', async ({ page, request }) => {
