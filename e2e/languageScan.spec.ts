@@ -3,7 +3,7 @@ import { presetFile, shrinkExperiment, uploadExperiment } from './helpers';
 
 /**
  * English left in the Chinese interface, found the way a user would: in Chinese, run the default
- * experiment briefly, open the inspector of every node kind, and read every visible text for runs
+ * experiment briefly, open the sweep dialog and the inspector of every node kind, and read every visible text for runs
  * of three or more English words. Names (datasets, methods, formats, layer ids), formulas (KaTeX)
  * and paper citations are allowed; anything else is a text someone forgot to translate.
  */
@@ -73,6 +73,12 @@ test('the Chinese interface has no English left: a short run and the inspector o
   await page.getByTestId('run-log').locator('summary').click();
   await expect(page.getByTestId('run-log').locator('li').first()).toHaveText(/^数据：\d+ 张训练图像/);
   found.push(...await englishRuns(page, 'run log open'));
+  // The sweep dialog names its parameters in Chinese (the user's node labels stay as typed).
+  await page.getByTestId('sweep-button').click();
+  await expect(page.getByTestId('sweep-param-1').locator('option:checked')).toContainText('：温度 T');
+  found.push(...await englishRuns(page, 'sweep dialog'));
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('sweep-dialog')).toHaveCount(0);
 
   // Every node kind's inspector: the Hinton graph, then one with guide, guided and FitNet's adapter.
   await page.getByTestId('toggle-dashboard').click();

@@ -8,6 +8,8 @@ import type { ExperimentFile } from '../../src/graph/schema';
 import type { RequestedSweepAxis } from './runController';
 import { useTexts } from '../i18n/texts';
 import { runSweepTexts } from '../i18n/catalogs/runSweep';
+import { useLanguage, type Language } from '../i18n/language';
+import { sweepChoiceLabel } from './sweepChoiceLabel';
 
 type SweepTexts = (typeof runSweepTexts)['en'];
 
@@ -23,7 +25,7 @@ function defaultParameter(choices: SweepParameterChoice[]): string {
 }
 
 /** The axes the drafts describe, or the first reason they cannot run; the run count once valid. */
-function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[], drafts: AxisDraft[], tx: SweepTexts):
+function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[], drafts: AxisDraft[], tx: SweepTexts, language: Language):
   { axes: RequestedSweepAxis[]; runs: number } | { error: string } {
   const axes: RequestedSweepAxis[] = [];
   for (const draft of drafts) {
@@ -31,16 +33,17 @@ function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[],
     if (choice === undefined) return { error: tx.pickParameter };
     const parsed = parseSweepValues(experiment, choice, draft.valuesText);
     if ('error' in parsed) return { error: `${choice.symbol}: ${parsed.error}` };
-    axes.push({ parameter: choice.parameter, symbol: choice.symbol, label: choice.label, values: parsed.values });
+    axes.push({ parameter: choice.parameter, symbol: choice.symbol, label: sweepChoiceLabel(experiment, choice, language), values: parsed.values });
   }
   const expanded = expandSweep(experiment, axes);
   return 'error' in expanded ? expanded : { axes, runs: expanded.variants.length };
 }
 
-function AxisFields({ index, choices, draft, onChange }: {
-  index: number; choices: SweepParameterChoice[]; draft: AxisDraft; onChange: (draft: AxisDraft) => void;
+function AxisFields({ index, experiment, choices, draft, onChange }: {
+  index: number; experiment: ExperimentFile; choices: SweepParameterChoice[]; draft: AxisDraft; onChange: (draft: AxisDraft) => void;
 }) {
   const tx = useTexts(runSweepTexts);
+  const language = useLanguage();
   const choice = choices.find((c) => sweepParameterId(c.parameter) === draft.parameterId);
   return (
     <fieldset className="sweep-dialog__axis">
@@ -48,7 +51,7 @@ function AxisFields({ index, choices, draft, onChange }: {
       <select value={draft.parameterId} data-testid={`sweep-param-${index + 1}`} aria-label={tx.axisLabel(index + 1)}
         onChange={(event) => onChange({ ...draft, parameterId: event.target.value })}>
         {index > 0 && <option value="">{tx.none}</option>}
-        {choices.map((c) => <option key={sweepParameterId(c.parameter)} value={sweepParameterId(c.parameter)}>{c.label}</option>)}
+        {choices.map((c) => <option key={sweepParameterId(c.parameter)} value={sweepParameterId(c.parameter)}>{sweepChoiceLabel(experiment, c, language)}</option>)}
       </select>
       {choice !== undefined && (
         <label>
@@ -69,13 +72,14 @@ function AxisFields({ index, choices, draft, onChange }: {
  */
 export function SweepDialog({ onClose }: { onClose: () => void }) {
   const tx = useTexts(runSweepTexts);
+  const language = useLanguage();
   const experiment = useStudio((s) => s.experiment);
   const startParamSweep = useStudio((s) => s.startParamSweep);
   const choices = useMemo(() => sweepParameterChoices(experiment), [experiment]);
   const [first, setFirst] = useState<AxisDraft>(() => ({ parameterId: choices.length > 0 ? defaultParameter(choices) : '', valuesText: '' }));
   const [second, setSecond] = useState<AxisDraft>({ parameterId: '', valuesText: '' });
   // Every variant is validated as the values are typed: at most a few dozen graph checks.
-  const read = useMemo(() => readDrafts(experiment, choices, second.parameterId === '' ? [first] : [first, second], tx), [experiment, choices, first, second, tx]);
+  const read = useMemo(() => readDrafts(experiment, choices, second.parameterId === '' ? [first] : [first, second], tx, language), [experiment, choices, first, second, tx, language]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -98,8 +102,8 @@ export function SweepDialog({ onClose }: { onClose: () => void }) {
         <p>{tx.intro}</p>
         {choices.length === 0 ? <p>{tx.noParameter}</p> : (
           <>
-            <AxisFields index={0} choices={choices} draft={first} onChange={setFirst} />
-            <AxisFields index={1} choices={choices} draft={second} onChange={setSecond} />
+            <AxisFields index={0} experiment={experiment} choices={choices} draft={first} onChange={setFirst} />
+            <AxisFields index={1} experiment={experiment} choices={choices} draft={second} onChange={setSecond} />
           </>
         )}
         {'error' in read

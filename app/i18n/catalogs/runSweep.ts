@@ -1,6 +1,6 @@
 import { defineTexts } from '../texts';
 
-/** The "Sweep…" dialog. Parameter names and the reasons a sweep cannot run come from the core and stay English. */
+/** The "Sweep…" dialog. The reasons a value cannot be swept come from the core and stay English. */
 export const runSweepTexts = defineTexts({
   en: {
     title: 'Sweep a parameter',
@@ -16,6 +16,13 @@ export const runSweepTexts = defineTexts({
     valuesExample: 'e.g. 1, 4, 20',
     layerChoices: (layers: string) => `Layers this tap can take: ${layers}`,
     runs: (runs: number) => `${runs} runs`,
+    choiceLossParam: (node: string, parameter: string) => `${node}: ${parameter}`,
+    choiceLossWeight: (node: string) => `${node}: weight`,
+    choiceLearningRate: (node: string) => `${node}: learning rate`,
+    choiceEveryLearningRate: 'Every trainer: learning rate',
+    choicePruningTarget: (node: string) => `${node}: pruning target sparsity`,
+    choiceWidth: (node: string) => `${node}: width factor`,
+    choiceTapLayer: (node: string) => `${node}: tapped layer`,
     cancel: 'Cancel',
     start: 'Start',
   },
@@ -33,6 +40,13 @@ export const runSweepTexts = defineTexts({
     valuesExample: '例如 1, 4, 20',
     layerChoices: (layers: string) => `此抽头可选的层：${layers}`,
     runs: (runs: number) => `${runs} 次运行`,
+    choiceLossParam: (node: string, parameter: string) => `${node}：${parameter}`,
+    choiceLossWeight: (node: string) => `${node}：权重`,
+    choiceLearningRate: (node: string) => `${node}：学习率`,
+    choiceEveryLearningRate: '所有训练器：学习率',
+    choicePruningTarget: (node: string) => `${node}：剪枝目标稀疏度`,
+    choiceWidth: (node: string) => `${node}：宽度系数`,
+    choiceTapLayer: (node: string) => `${node}：抽头层`,
     cancel: '取消',
     start: '开始',
   },
