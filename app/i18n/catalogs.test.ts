@@ -9,7 +9,7 @@ import type { Catalog, TextRecord } from './texts';
 const modules = import.meta.glob<Record<string, Catalog<TextRecord>>>('./catalogs/*.ts', { eager: true });
 
 /** Texts that are the same in both languages by nature: symbols, units, names of methods and formats. */
-const SAME_IN_BOTH = /^[\s\d.,:;%×x+\-–—=()[\]/<>{}·…↶↷▾▴✕×#'"“”`*_|→←↑↓≤≥±²³ΤταβγλTpkKNBCHWe]*$|ONNX|Atlas|WebGPU|WebGL|WebAssembly|CSV|PNG|JSON|KaTeX|MNIST|ATC/;
+const SAME_IN_BOTH = /^[\s\d.,:：;%×x+\-–—=()[\]/<>{}·…↶↷▾▴✕×#'"“”`*_|→←↑↓≤≥±²³ΤταβγλTpkKNBCHWe]*$|ONNX|Atlas|WebGPU|WebGL|WebAssembly|CSV|PNG|JSON|KaTeX|MNIST|ATC/;
 const CJK = /[\u4e00-\u9fff]/;
 
 function sampleText(entry: TextRecord[string]): string {
