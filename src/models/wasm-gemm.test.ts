@@ -64,8 +64,8 @@ describe('wasm GEMM as BatchMatMul', () => {
       tf.backend().disposeData(direct!.dataId);
       const actual = tf.tidy(() => tf.matMul(a, b, tA, tB));
       expect(actual.shape).toEqual(expected.shape);
-      const want = expected.dataSync();
-      const got = actual.dataSync();
+      const want = expected.dataSync() as Float32Array;
+      const got = actual.dataSync() as Float32Array;
       const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
       got.forEach((value, i) => expect(Math.abs(value - want[i]) / scale).toBeLessThan(1e-5));
       tf.dispose([a, b, expected, actual]);
