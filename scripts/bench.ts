@@ -15,7 +15,8 @@
  * medians; every row then shows its ratio to PyTorch),
  * --gemm auto,off (Node wasm only, no Node cpu: each model with the studio's wasm GEMM in each of these
  * modes in turns, --repeats rounds, medians, rows "wasm gemm=MODE"; auto = the relaxed-SIMD FMA build
- * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path).
+ * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path; in Chromium one fresh
+ * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -247,7 +248,8 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     });
     const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
     const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
-    const threads = turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
+    const gemmTurns = Array.from({ length: options.repeats }, () => options.gemmModes).flat();
+    const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
     await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
