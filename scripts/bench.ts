@@ -12,7 +12,11 @@
  * --repeats times; rows are medians, labelled "wasm xN"; default: the studio's own choice),
  * --vs-pytorch (also train the same four models in PyTorch, Debian's python3-torch, with one thread
  * and with all cores, interleaved with Node wasm in this session: --repeats N rounds, default 3,
- * medians; every row then shows its ratio to PyTorch).
+ * medians; every row then shows its ratio to PyTorch),
+ * --gemm auto,off (Node wasm only, no Node cpu: each model with the studio's wasm GEMM in each of these
+ * modes in turns, --repeats rounds, medians, rows "wasm gemm=MODE"; auto = the relaxed-SIMD FMA build
+ * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path; in Chromium one fresh
+ * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -30,6 +34,7 @@ import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAc
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
 import { pytorchUnavailable, startPyTorchBench } from './lib/pytorch-bench';
+import { setWasmGemmMode, wasmGemmFlavour, type GemmMode } from '../src/models/wasm-gemm';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PRESET = path.join(ROOT, 'public', 'presets', 'hinton-mnist.json');
@@ -52,11 +57,13 @@ interface BenchOptions {
   browserBackends: string[] | null;
   /** Wasm thread counts to compare in the browser, each run --repeats times in turns (empty: the studio's default). */
   wasmThreads: number[];
+  /** Wasm GEMM modes to compare in Node, in turns (empty: the studio's default only). */
+  gemmModes: GemmMode[];
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [],
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [],
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -85,6 +92,10 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case '--vs-pytorch': options.vsPyTorch = true; break;
       case '--repeats': options.repeats = Math.round(positive(argv[++i], flag)); break;
       case '--wasm-threads': options.wasmThreads = (argv[++i] ?? '').split(',').map((n) => Math.round(positive(n, flag))); break;
+      case '--gemm': options.gemmModes = (argv[++i] ?? '').split(',').map((mode) => {
+        if (mode !== 'auto' && mode !== 'muladd' && mode !== 'off') throw new Error(`--gemm takes auto, muladd and off, got '${mode}'.`);
+        return mode;
+      }); break;
       case '--browser-backends': options.browserBackends = (argv[++i] ?? '').split(',').filter(Boolean); break;
       default: throw new Error(`Unknown option '${flag}'. See the header of scripts/bench.ts.`);
     }
@@ -102,6 +113,33 @@ const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-st
 async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[], backends: readonly NodeBackend[]): Promise<Row[]> {
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
   const rows: Row[] = [];
+  if (options.gemmModes.length > 0) {
+    // Before/after in one session: every mode in turn per model and round, so load hits each alike.
+    await selectNodeBackend('wasm');
+    const samples = new Map<string, number[]>();
+    for (let round = 1; round <= options.repeats; round++) {
+      for (const spec of models) {
+        for (const mode of options.gemmModes) {
+          setWasmGemmMode(mode);
+          const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
+          const key = `${spec.name}\u0000${mode}`;
+          samples.set(key, [...(samples.get(key) ?? []), result.samplesPerSecond]);
+          console.log(`  round ${round} node wasm gemm=${mode} (${wasmGemmFlavour() ?? 'xnnpack'}) ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
+        }
+      }
+    }
+    setWasmGemmMode('auto');
+    for (const spec of models) {
+      for (const mode of options.gemmModes) {
+        const sps = median(samples.get(`${spec.name}\u0000${mode}`) ?? []);
+        rows.push({
+          where: 'node', backend: `wasm gemm=${mode}`, model: spec.name, note: `median of ${options.repeats}`,
+          result: { model: spec.name, backend: 'wasm', batchSize: batch, steps: options.steps, seconds: (options.steps * batch) / sps, samplesPerSecond: sps, msPerStep: (1000 * batch) / sps },
+        });
+      }
+    }
+    return rows;
+  }
   for (const backend of backends) {
     await selectNodeBackend(backend);
     for (const spec of models) {
@@ -210,7 +248,8 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     });
     const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
     const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
-    const threads = turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
+    const gemmTurns = Array.from({ length: options.repeats }, () => options.gemmModes).flat();
+    const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
     await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;

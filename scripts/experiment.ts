@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { compileExperiment } from '../src/graph/compile';
@@ -155,6 +156,9 @@ export async function loadPlan(filePath: string, overrides: Overrides): Promise<
 }
 
 export async function selectNodeBackend(backend: NodeBackend): Promise<void> {
+  // Node 20's V8 ships relaxed SIMD behind a flag (on by default from Node 22): turn it on so the
+  // wasm GEMM can run its FMA build (src/models/wasm-gemm.ts feature-detects it).
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(backend))) throw new Error(`The tfjs ${backend} backend could not start in Node.`);
   await tf.ready();

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { setWasmGemmMode, wasmGemmFlavour } from '../src/models/wasm-gemm';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
@@ -26,11 +27,13 @@ async function backendLabel(): Promise<string> {
   const backend = tf.getBackend();
   if (backend !== 'wasm') return backend;
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  return `wasm x${getThreadsCount()}`;
+  const flavour = wasmGemmFlavour();
+  return `wasm x${getThreadsCount()} gemm=${flavour ?? 'off'}`;
 }
 
 async function run(request: BrowserBenchRequest): Promise<void> {
   setWasmThreads(request.wasmThreads);
+  setWasmGemmMode(request.gemm ?? 'auto');
   const data = await loadDataset(
     { datasetId: 'mnist', trainSubset: request.trainImages, validationSize: 0, testSubset: 1, augmentShift: 0 }, readAsset,
   );

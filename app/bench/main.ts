@@ -5,7 +5,8 @@ import type { BrowserBenchReply, BrowserBenchRequest, ThroughputResult } from '.
  * The browser half of `npm run bench`: no React, just a worker and a table. Query parameters:
  * steps, batch, images, backends (comma list), models (preset ids), wasmThreads (comma list of
  * thread counts: one fresh worker per entry, in that order, measuring wasm only after the first;
- * e.g. 1,2,1,2 interleaves single- and two-threaded runs). Results land in
+ * e.g. 1,2,1,2 interleaves single- and two-threaded runs), gemm (comma list of wasm GEMM modes
+ * auto|muladd|off, one fresh worker each in that order likewise; takes precedence over wasmThreads). Results land in
  * `window.benchResults` and `document.body.dataset.benchDone` for the Node script to collect.
  */
 
@@ -43,6 +44,7 @@ const request: BrowserBenchRequest = {
   wasmThreads: null,
 };
 const threadRuns = list('wasmThreads', []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const gemmRuns = list('gemm', []).filter((mode): mode is 'auto' | 'muladd' | 'off' => mode === 'auto' || mode === 'muladd' || mode === 'off');
 
 const output = document.getElementById('output') as HTMLPreElement;
 const results: BrowserBenchResults = { rows: [], skipped: [], error: null };
@@ -89,7 +91,9 @@ function runWorker(run: BrowserBenchRequest): Promise<boolean> {
 
 async function runAll(): Promise<void> {
   line(`Benchmarking ${modelIds.join(', ')} on ${request.backends.join(', ')}: ${request.steps} timed steps of batch ${request.batchSize}`);
-  const runs: BrowserBenchRequest[] = threadRuns.length === 0
+  const runs: BrowserBenchRequest[] = gemmRuns.length > 0
+    ? gemmRuns.map((gemm, i) => ({ ...request, gemm, backends: i === 0 ? request.backends : ['wasm'] }))
+    : threadRuns.length === 0
     ? [request]
     : threadRuns.map((threads, i) => ({ ...request, wasmThreads: threads, backends: i === 0 ? request.backends : ['wasm'] }));
   for (const run of runs) {

@@ -10,7 +10,7 @@ import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
  * gradient; wasm gets the filter gradient it lacks and an input gradient (both im2col matmuls in
- * XNNPACK), a transposed matmul that stays in XNNPACK, a block-copy Tile (batch-norm gradients) and a
+ * XNNPACK), BatchMatMul in the studio's own wasm SIMD GEMM (wasm-gemm.ts), a block-copy Tile (batch-norm gradients) and a
  * block-copy Gather (CRD's memory lookups), training-mode batch norm as one forward and one
  * gradient kernel, a scatter max-pool gradient (2.5x less CPU than tfjs's, and correct where
  * tfjs 4.22's drops the gradient of a window whose maximum is not positive) and the

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
+import { wasmGemmMatMul } from './wasm-gemm';
 
 /**
+ * The studio's BatchMatMul for the tfjs `wasm` backend: its own wasm SIMD GEMM (wasm-gemm.ts) for
+ * every product it handles, and for the rest (or with the GEMM off) the path below.
+ *
  * A faster BatchMatMul for the tfjs `wasm` backend when an operand is transposed.
  *
  * tfjs-backend-wasm 4.22 hands only untransposed products to XNNPACK; with transposeA or
@@ -36,6 +40,8 @@ function matrixShape(x: tf.TensorInfo): [number, number] | null {
 }
 
 function transposedMatMul(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
+  const viaGemm = wasmGemmMatMul(args);
+  if (viaGemm) return viaGemm;
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as MatMulAttrs;
   if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args) as tf.TensorInfo;

@@ -162,6 +162,8 @@ export interface BrowserBenchRequest {
   trainImages: number;
   /** Threads of the wasm backend (1 = single-threaded build); null = the studio's default. */
   wasmThreads: number | null;
+  /** The wasm GEMM mode (src/models/wasm-gemm.ts); null = the studio's default ('auto'). */
+  gemm?: 'auto' | 'muladd' | 'off' | null;
 }
 
 export type BrowserBenchReply =

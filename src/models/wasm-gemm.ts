@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelArgs } from './wasmKernelSwap';
+import { GEMM_FMA_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
+
+/**
+ * BatchMatMul on the tfjs `wasm` backend through the studio's own wasm SIMD GEMM (wasm-gemm-wat.ts).
+ *
+ * tfjs-backend-wasm 4.22 sends plain products to XNNPACK, built without FMA and repacking the
+ * right operand on every call (~28 GFLOP/s here); this GEMM reads the operands in place in tfjs's
+ * own WebAssembly.Memory (the module imports it, so there are no copies and no scratch) and writes
+ * the output tensor. A transposed A is free (strides); a transposed B is materialised with the wasm
+ * Transpose kernel, or for dy W^T (fewer rows than B) computed as (B A^T)^T, transposing the two
+ * small matrices instead. The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine
+ * validates it, else the mul + add build. wasm-matmul.ts calls this first and keeps its XNNPACK
+ * path for what this returns null on: non-float32, broadcasting other than one side's batch of 1,
+ * empty tensors, and a memory the module cannot import (the threaded build's shared memory).
+ */
+
+export type GemmMode = 'auto' | 'muladd' | 'off';
+
+type GemmFn = (a: number, b: number, c: number, m: number, n: number, k: number, aRowStride: number, aKStride: number) => void;
+
+interface WasmBackendInternals {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): void;
+}
+
+let mode: GemmMode = 'auto';
+/** One instance per tfjs memory and build; null where instantiation failed. */
+const instances = new WeakMap<WebAssembly.Memory, Map<string, GemmFn | null>>();
+
+const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+
+let relaxed: boolean | null = null;
+/** Whether this engine runs relaxed SIMD (Chromium 114+, Node 22+, or Node 20 with --experimental-wasm-relaxed-simd). */
+export function relaxedSimdSupported(): boolean {
+  relaxed ??= WebAssembly.validate(decode(RELAXED_PROBE_WASM));
+  return relaxed;
+}
+
+/** 'auto' (the FMA build where supported), 'muladd' (force the fallback build; the tests run both) or 'off'. */
+export function setWasmGemmMode(next: GemmMode): void {
+  mode = next;
+}
+
+/** The build a BatchMatMul would use now: 'fma', 'muladd' or null (off). */
+export function wasmGemmFlavour(): 'fma' | 'muladd' | null {
+  if (mode === 'off') return null;
+  return mode === 'auto' && relaxedSimdSupported() ? 'fma' : 'muladd';
+}
+
+function gemmFor(backend: WasmBackendInternals): GemmFn | null {
+  const flavour = wasmGemmFlavour();
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  if (!flavour || !(memory instanceof WebAssembly.Memory)) return null;
+  let byFlavour = instances.get(memory);
+  if (!byFlavour) instances.set(memory, (byFlavour = new Map()));
+  if (!byFlavour.has(flavour)) {
+    try {
+      // Small module: synchronous compilation is allowed on the main thread, in workers and in Node.
+      const module = new WebAssembly.Module(decode(flavour === 'fma' ? GEMM_FMA_WASM : GEMM_MULADD_WASM));
+      byFlavour.set(flavour, new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn);
+    } catch {
+      byFlavour.set(flavour, null); // e.g. a shared memory (threaded build): keep XNNPACK
+    }
+  }
+  return byFlavour.get(flavour) ?? null;
+}
+
+function swapLastTwo(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, axis) => axis);
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  return perm;
+}
+
+/** The product through the GEMM, or null where the caller should use another path. */
+export function wasmGemmMatMul(args: KernelArgs): tf.TensorInfo | null {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  const a = args.inputs.a as tf.TensorInfo;
+  let b = args.inputs.b as tf.TensorInfo;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const gemm = typeof backend.typedArrayFromHeap === 'function' ? gemmFor(backend) : null;
+  if (!gemm) return null;
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((x, y) => x * y, 1);
+  const batchB = outerB.reduce((x, y) => x * y, 1);
+  // Equal batch shapes, or one side a single matrix (broadcast); anything else stays with tfjs.
+  const sameOuter = outerA.length === outerB.length && outerA.every((size, i) => size === outerB[i]);
+  if (!sameOuter && batchA !== 1 && batchB !== 1) return null;
+  const [rowsA, colsA] = a.shape.slice(-2);
+  const [rowsB, colsB] = b.shape.slice(-2);
+  const m = transposeA ? colsA : rowsA;
+  const k = transposeA ? rowsA : colsA;
+  const n = transposeB ? rowsB : colsB;
+  if ((transposeB ? colsB : rowsB) !== k) throw new Error(`Error in matMul: inner shapes (${k}) and (${transposeB ? colsB : rowsB}) of Tensors with shapes ${a.shape} and ${b.shape} must match.`);
+  if (m === 0 || n === 0 || batchA === 0 || batchB === 0) return null;
+  const batch = Math.max(batchA, batchB);
+  const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n];
+
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (transposeB && !transpose) return null;
+  const materialise = (x: tf.TensorInfo): tf.TensorInfo =>
+    transpose!.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
+  const temporaries: tf.TensorInfo[] = [];
+  // y[batch] = x[batch] (m x k, strides) · w[batch] (k x n row-major), all pointers in bytes.
+  const run = (y: tf.TensorInfo, x: tf.TensorInfo, w: tf.TensorInfo, rows: number, cols: number, xTransposed: boolean, batchX: number, batchW: number): void => {
+    const [py, px, pw] = [y, x, w].map((info) => backend.typedArrayFromHeap(info).byteOffset);
+    for (let i = 0; i < batch; i++) {
+      const xAt = px + (batchX === 1 ? 0 : i * rows * k * 4);
+      const wAt = pw + (batchW === 1 ? 0 : i * k * cols * 4);
+      gemm(xAt, wAt, py + i * rows * cols * 4, rows, cols, k, xTransposed ? 1 : k, xTransposed ? rows : 1);
+    }
+  };
+  try {
+    if (transposeB && !transposeA && m < n) {
+      // C = A B^T as (B A^T)^T: B [n, k] is the strided left operand; only A (m x k) and C^T (n x m) move.
+      const aT = materialise(a);
+      temporaries.push(aT);
+      const outT = backend.makeOutput([...outShape.slice(0, -2), n, m], 'float32');
+      temporaries.push(outT);
+      run(outT, b, aT, n, m, false, batchB, batchA);
+      return materialise(outT);
+    }
+    if (transposeB) {
+      b = materialise(b);
+      temporaries.push(b);
+    }
+    const out = backend.makeOutput(outShape, 'float32');
+    run(out, a, b, m, n, transposeA, batchA, batchB);
+    return out;
+  } finally {
+    for (const t of temporaries) backend.disposeData(t.dataId);
+  }
+}
