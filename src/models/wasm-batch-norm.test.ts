@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { installTrainingKernels } from './training-kernels';
-import { BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL, fastBatchNorm, installWasmBatchNorm, uninstallWasmBatchNorm } from './wasm-batch-norm';
+import { BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL, batchNormPath, fastBatchNorm, installWasmBatchNorm, setBatchNormSimd, uninstallWasmBatchNorm } from './wasm-batch-norm';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -91,6 +91,70 @@ describe('batch norm in training through the wasm kernels', () => {
     const inferred = [reference, fast].map((model) => model.predict(x) as tf.Tensor);
     expectClose(Float32Array.from(await inferred[1].data()), Float32Array.from(await inferred[0].data()));
     tf.dispose([...inferred, x, dy]);
+    reference.dispose();
+    fast.dispose();
+  });
+});
+
+/** The forward and gradient kernels' outputs for x and dy, every output read back. */
+async function kernelOutputs(x: tf.Tensor, dy: tf.Tensor): Promise<Float32Array[]> {
+  const channels = x.shape[x.rank - 1];
+  const gamma = pattern([channels], 11, 1);
+  const beta = pattern([channels], 12);
+  const forwardOut = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x, gamma, beta }, { epsilon: 1e-3 }) as tf.Tensor[];
+  const [, mean, , invStd] = forwardOut;
+  const gradOut = tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, { dy, x, gamma, mean, invStd }) as tf.Tensor[];
+  const values = await Promise.all([...forwardOut, ...gradOut].map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose([...forwardOut, ...gradOut, gamma, beta]);
+  return values;
+}
+
+describe('the SIMD batch-norm passes', () => {
+  it.each([[[2, 5, 5, 8]], [[3, 4]], [[64, 7, 7, 32]]])('give the JavaScript loops\' bits for %j, leaking nothing', async (shape) => {
+    installWasmBatchNorm();
+    const channels = shape[shape.length - 1];
+    const x = pattern(shape, 21, 0.5);
+    const dy = pattern(shape, 22);
+    setBatchNormSimd(false);
+    expect(batchNormPath(channels)).toBe('javascript');
+    const loops = await kernelOutputs(x, dy);
+    setBatchNormSimd(true);
+    expect(batchNormPath(channels)).toBe('simd');
+    const before = tf.memory().numTensors;
+    const simd = await kernelOutputs(x, dy);
+    expect(tf.memory().numTensors).toBe(before);
+    // y, mean, variance, 1/std, dx, dgamma, dbeta: equal bit for bit, and not all zero.
+    expect(simd).toHaveLength(7);
+    simd.forEach((values, i) => expect(values).toEqual(loops[i]));
+    expect(simd[4].some((value) => Math.abs(value) > 1e-3)).toBe(true);
+    tf.dispose([x, dy]);
+  });
+
+  it('leave channel counts that are not a multiple of 4 to the loops', () => {
+    expect(batchNormPath(3)).toBe('javascript');
+    expect(batchNormPath(6)).toBe('javascript');
+  });
+
+  it('train like tfjs BatchNormalization over 8 channels', async () => {
+    const x = pattern([2, 5, 5, 2], 7, 0.5);
+    const dy = pattern([2, 5, 5, 8], 8);
+    const build = (norm: typeof tf.layers.batchNormalization): tf.Sequential => {
+      const model = tf.sequential({ layers: [tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', inputShape: [5, 5, 2] }), norm({ axis: -1, epsilon: 1e-3, momentum: 0.9 })] });
+      model.setWeights([pattern([3, 3, 2, 8], 1), pattern([8], 2), pattern([8], 3, 1), pattern([8], 4), pattern([8], 5), tf.abs(pattern([8], 6, 1)).add(0.5)]);
+      return model;
+    };
+    uninstallWasmBatchNorm();
+    const reference = build(tf.layers.batchNormalization);
+    const expected = await trainingPass(reference, x, dy);
+    installWasmBatchNorm();
+    expect(batchNormPath(8)).toBe('simd');
+    const fast = build(fastBatchNorm as typeof tf.layers.batchNormalization);
+    const actual = await trainingPass(fast, x, dy);
+    expect(actual.kernels).toContain(BATCH_NORM_GRAD_KERNEL);
+    expectClose(actual.output, expected.output);
+    actual.grads.forEach((grad, i) => expectClose(grad, expected.grads[i]));
+    actual.weightsAfter.forEach((weights, i) => expectClose(weights, expected.weightsAfter[i]));
+    tf.dispose([x, dy]);
     reference.dispose();
     fast.dispose();
   });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_WASM } from './wasm-batch-norm-bytes';
 
 /**
  * Batch normalisation in training mode as two kernels on the tfjs `wasm` backend: one pass set for
@@ -7,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
  * tfjs builds training-mode batch norm from moments and elementwise ops, and differentiates each:
  * in the CNN teacher about a third of a training step was the multiplies, sums and means of its
  * four batch-norm layers. These kernels read and write the wasm heap directly, per channel of the
- * last axis (NHWC). FastBatchNorm (below) uses them in training on wasm, and keeps tfjs's own path
+ * last axis (NHWC): where C is a multiple of 4 through the SIMD passes of wasm-batch-norm-wat.ts
+ * (float64 arithmetic like the JavaScript loops below, which give the same bits and serve other C). FastBatchNorm (below) uses them in training on wasm, and keeps tfjs's own path
  * for inference and on other backends.
  */
 
@@ -16,9 +18,11 @@ export const BATCH_NORM_GRAD_KERNEL = 'StudioBatchNormTrainGrad';
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmHeapBackend {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view on the wasm heap (float32 tensors give a Float32Array). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): void;
 }
 
 function heapBackend(backend: unknown, kernel: string): WasmHeapBackend {
@@ -26,6 +30,66 @@ function heapBackend(backend: unknown, kernel: string): WasmHeapBackend {
     throw new Error(`${kernel}: not the wasm backend.`);
   }
   return backend as WasmHeapBackend;
+}
+
+/** The SIMD passes of wasm-batch-norm-wat.ts; every argument a byte offset or a count. */
+interface SimdPasses {
+  sums(x: number, rows: number, c: number, sum: number): void;
+  squaredDeviations(x: number, rows: number, c: number, mean: number, sum: number): void;
+  normalise(x: number, y: number, rows: number, c: number, mean: number, inv: number, gamma: number, beta: number): void;
+  gradientSums(dy: number, x: number, rows: number, c: number, mean: number, inv: number, sumDy: number, sumDyXhat: number): void;
+  inputGradient(dy: number, x: number, dx: number, rows: number, c: number, mean: number, inv: number, sumDy: number, sumDyXhat: number, coef: number, count: number): void;
+}
+
+let simdEnabled = true;
+const simdInstances = new WeakMap<WebAssembly.Memory, SimdPasses | null>();
+
+/** Whether the kernels use the SIMD passes where they can (the tests compare both paths). */
+export function setBatchNormSimd(enabled: boolean): void {
+  simdEnabled = enabled;
+}
+
+/** The passes over tfjs's own memory, or null (disabled, C not a multiple of 4, a shared memory). */
+function simdPasses(heap: WasmHeapBackend, channels: number): SimdPasses | null {
+  const memory = heap.wasm.asm?.memory ?? heap.wasm.wasmMemory;
+  if (!simdEnabled || channels % 4 !== 0 || !(memory instanceof WebAssembly.Memory)) return null;
+  if (!simdInstances.has(memory)) {
+    try {
+      const module = new WebAssembly.Module(Uint8Array.from(atob(BATCH_NORM_WASM), (ch) => ch.charCodeAt(0)));
+      simdInstances.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdPasses);
+    } catch {
+      simdInstances.set(memory, null); // e.g. the threaded build's shared memory: keep the JavaScript loops
+    }
+  }
+  return simdInstances.get(memory) ?? null;
+}
+
+/** Which loops the kernels run for C channels on the current backend: the SIMD passes or JavaScript. */
+export function batchNormPath(channels: number): 'simd' | 'javascript' {
+  return simdPasses(heapBackend(tf.backend(), BATCH_NORM_FORWARD_KERNEL), channels) ? 'simd' : 'javascript';
+}
+
+/**
+ * `arrays` float64 channel arrays of C values in one temporary heap tensor (allocate it before
+ * taking other views), or null where the heap gave an offset a Float64Array cannot start at.
+ */
+function channelArrays(heap: WasmHeapBackend, channels: number, arrays: number): { info: tf.TensorInfo; views: () => { at: number; values: Float64Array }[] } | null {
+  const info = heap.makeOutput([channels * 2 * arrays], 'float32');
+  const base = heap.typedArrayFromHeap(info);
+  if (base.byteOffset % 8 !== 0) {
+    heap.disposeData(info.dataId);
+    return null;
+  }
+  return {
+    info,
+    views: () => {
+      const floats = heap.typedArrayFromHeap(info);
+      return Array.from({ length: arrays }, (_, i) => {
+        const at = floats.byteOffset + i * channels * 8;
+        return { at, values: new Float64Array(floats.buffer, at, channels) };
+      });
+    },
+  };
 }
 
 /** x [..., C] -> y, and the batch mean, (biased) variance and 1 / sqrt(variance + epsilon) per channel. */
@@ -36,11 +100,36 @@ function forward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.T
   const channels = x.shape[x.shape.length - 1];
   // Allocate first: an allocation can grow the wasm memory, which detaches earlier heap views.
   const outputs = [heap.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => heap.makeOutput([channels], 'float32'))];
+  const passes = simdPasses(heap, channels);
+  const scratch = passes ? channelArrays(heap, channels, 5) : null;
   const [y, mean, variance, invStd] = outputs.map((info) => heap.typedArrayFromHeap(info));
   const xs = heap.typedArrayFromHeap(x);
   const g = heap.typedArrayFromHeap(gamma);
   const b = heap.typedArrayFromHeap(beta);
   const count = xs.length / channels;
+  if (passes && scratch) {
+    const [sums, mean64, inv64, gamma64, beta64] = scratch.views();
+    const rows = count;
+    sums.values.fill(0);
+    passes.sums(xs.byteOffset, rows, channels, sums.at);
+    // The float32 statistics, read back: the loops below use the rounded values too.
+    for (let c = 0; c < channels; c++) {
+      mean[c] = sums.values[c] / count;
+      mean64.values[c] = mean[c];
+    }
+    sums.values.fill(0);
+    passes.squaredDeviations(xs.byteOffset, rows, channels, mean64.at, sums.at);
+    for (let c = 0; c < channels; c++) {
+      variance[c] = sums.values[c] / count;
+      invStd[c] = 1 / Math.sqrt(variance[c] + epsilon);
+      inv64.values[c] = invStd[c];
+      gamma64.values[c] = g[c];
+      beta64.values[c] = b[c];
+    }
+    passes.normalise(xs.byteOffset, y.byteOffset, rows, channels, mean64.at, inv64.at, gamma64.at, beta64.at);
+    heap.disposeData(scratch.info.dataId);
+    return outputs;
+  }
   const sums = new Float64Array(channels);
   for (let i = 0; i < xs.length; i++) sums[i % channels] += xs[i];
   for (let c = 0; c < channels; c++) mean[c] = sums[c] / count;
@@ -67,9 +156,28 @@ function gradient({ inputs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorI
   const { dy, x, gamma, mean, invStd } = inputs as Record<string, tf.TensorInfo>;
   const channels = x.shape[x.shape.length - 1];
   const outputs = [heap.makeOutput([...x.shape], 'float32'), heap.makeOutput([channels], 'float32'), heap.makeOutput([channels], 'float32')];
+  const passes = simdPasses(heap, channels);
+  const scratch = passes ? channelArrays(heap, channels, 6) : null;
   const [dx, dGamma, dBeta] = outputs.map((info) => heap.typedArrayFromHeap(info));
   const [dys, xs, g, mu, inv] = [dy, x, gamma, mean, invStd].map((info) => heap.typedArrayFromHeap(info));
   const count = xs.length / channels;
+  if (passes && scratch) {
+    const [mean64, inv64, sumDy, sumDyXhat, coef, count64] = scratch.views();
+    for (let c = 0; c < channels; c++) {
+      mean64.values[c] = mu[c];
+      inv64.values[c] = inv[c];
+      coef.values[c] = g[c] * inv[c] / count;
+    }
+    sumDy.values.fill(0);
+    sumDyXhat.values.fill(0);
+    count64.values.fill(count);
+    passes.gradientSums(dys.byteOffset, xs.byteOffset, count, channels, mean64.at, inv64.at, sumDy.at, sumDyXhat.at);
+    dBeta.set(sumDy.values);
+    dGamma.set(sumDyXhat.values);
+    passes.inputGradient(dys.byteOffset, xs.byteOffset, dx.byteOffset, count, channels, mean64.at, inv64.at, sumDy.at, sumDyXhat.at, coef.at, count64.at);
+    heap.disposeData(scratch.info.dataId);
+    return outputs;
+  }
   const sumDy = new Float64Array(channels);
   const sumDyXhat = new Float64Array(channels);
   for (let i = 0; i < xs.length; i++) {
