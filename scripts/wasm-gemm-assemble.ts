@@ -1,13 +1,17 @@
 /**
- * `npx tsx scripts/wasm-gemm-assemble.ts`: assembles the GEMM text (src/models/wasm-gemm-wat.ts)
- * into src/models/wasm-gemm-bytes.ts, committed so the app and CI need no assembler. Rerun after
- * editing the text; a unit test fails while they differ.
+ * `npx tsx scripts/wasm-gemm-assemble.ts`: assembles the studio's WebAssembly texts (the GEMM,
+ * src/models/wasm-gemm-wat.ts, and the fused Adam update, src/models/wasm-adam-wat.ts) into
+ * src/models/wasm-gemm-bytes.ts and wasm-adam-bytes.ts, committed so the app and CI need no
+ * assembler. Rerun after editing a text; a unit test fails while they differ.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gemmBytesFile } from './lib/wasm-gemm-files';
+import { adamBytesFile, gemmBytesFile } from './lib/wasm-gemm-files';
 
-const target = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'models', 'wasm-gemm-bytes.ts');
-await writeFile(target, await gemmBytesFile());
-console.log(`wrote ${path.relative(process.cwd(), target)}`);
+const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'models');
+for (const [file, text] of [['wasm-gemm-bytes.ts', gemmBytesFile], ['wasm-adam-bytes.ts', adamBytesFile]] as const) {
+  const target = path.join(models, file);
+  await writeFile(target, await text());
+  console.log(`wrote ${path.relative(process.cwd(), target)}`);
+}
