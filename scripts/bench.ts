@@ -17,6 +17,8 @@
  * modes in turns, --repeats rounds, medians, rows "wasm gemm=MODE"; auto = the relaxed-SIMD FMA build
  * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path; in Chromium one fresh
  * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
+ * --fused-adam on,off (Node wasm only, no Node cpu: Adam's update as the fused wasm kernel or as
+ * tfjs ops, in turns like --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,6 +37,7 @@ import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
 import { pytorchUnavailable, startPyTorchBench } from './lib/pytorch-bench';
 import { setWasmGemmMode, wasmGemmFlavour, type GemmMode } from '../src/models/wasm-gemm';
+import { setWasmAdamMode, type WasmAdamMode } from '../src/models/wasm-adam';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PRESET = path.join(ROOT, 'public', 'presets', 'hinton-mnist.json');
@@ -59,11 +62,13 @@ interface BenchOptions {
   wasmThreads: number[];
   /** Wasm GEMM modes to compare in Node, in turns (empty: the studio's default only). */
   gemmModes: GemmMode[];
+  /** Fused wasm Adam modes to compare in Node, in turns (empty: the studio's default only). */
+  adamModes: WasmAdamMode[];
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [],
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [],
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -96,6 +101,10 @@ function parseArgs(argv: readonly string[]): BenchOptions {
         if (mode !== 'auto' && mode !== 'muladd' && mode !== 'off') throw new Error(`--gemm takes auto, muladd and off, got '${mode}'.`);
         return mode;
       }); break;
+      case '--fused-adam': options.adamModes = (argv[++i] ?? '').split(',').map((mode) => {
+        if (mode !== 'on' && mode !== 'off') throw new Error(`--fused-adam takes on and off, got '${mode}'.`);
+        return mode;
+      }); break;
       case '--browser-backends': options.browserBackends = (argv[++i] ?? '').split(',').filter(Boolean); break;
       default: throw new Error(`Unknown option '${flag}'. See the header of scripts/bench.ts.`);
     }
@@ -113,27 +122,33 @@ const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-st
 async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[], backends: readonly NodeBackend[]): Promise<Row[]> {
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
   const rows: Row[] = [];
-  if (options.gemmModes.length > 0) {
-    // Before/after in one session: every mode in turn per model and round, so load hits each alike.
+  if (options.gemmModes.length > 0 || options.adamModes.length > 0) {
+    // Before/after in one session: every variant in turn per model and round, so load hits each alike.
     await selectNodeBackend('wasm');
+    const variants = (options.gemmModes.length > 0 ? options.gemmModes : [null]).flatMap((gemm) =>
+      (options.adamModes.length > 0 ? options.adamModes : [null]).map((adam) => ({
+        gemm, adam, label: [gemm && `gemm=${gemm}`, adam && `adam=${adam}`].filter(Boolean).join(' '),
+      })));
     const samples = new Map<string, number[]>();
     for (let round = 1; round <= options.repeats; round++) {
       for (const spec of models) {
-        for (const mode of options.gemmModes) {
-          setWasmGemmMode(mode);
+        for (const { gemm, adam, label } of variants) {
+          setWasmGemmMode(gemm ?? 'auto');
+          setWasmAdamMode(adam ?? 'on');
           const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
-          const key = `${spec.name}\u0000${mode}`;
+          const key = `${spec.name}\u0000${label}`;
           samples.set(key, [...(samples.get(key) ?? []), result.samplesPerSecond]);
-          console.log(`  round ${round} node wasm gemm=${mode} (${wasmGemmFlavour() ?? 'xnnpack'}) ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
+          console.log(`  round ${round} node wasm ${label} (gemm ${wasmGemmFlavour() ?? 'xnnpack'}) ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
         }
       }
     }
     setWasmGemmMode('auto');
+    setWasmAdamMode('on');
     for (const spec of models) {
-      for (const mode of options.gemmModes) {
-        const sps = median(samples.get(`${spec.name}\u0000${mode}`) ?? []);
+      for (const { label } of variants) {
+        const sps = median(samples.get(`${spec.name}\u0000${label}`) ?? []);
         rows.push({
-          where: 'node', backend: `wasm gemm=${mode}`, model: spec.name, note: `median of ${options.repeats}`,
+          where: 'node', backend: `wasm ${label}`, model: spec.name, note: `median of ${options.repeats}`,
           result: { model: spec.name, backend: 'wasm', batchSize: batch, steps: options.steps, seconds: (options.steps * batch) / sps, samplesPerSecond: sps, msPerStep: (1000 * batch) / sps },
         });
       }

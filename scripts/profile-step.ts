@@ -1,14 +1,16 @@
 /**
- * `npx tsx scripts/profile-step.ts [model] [--backend wasm|cpu] [--steps N] [--shapes]`: where one training
+ * `npx tsx scripts/profile-step.ts [model] [--backend wasm|cpu] [--steps N] [--shapes] [--fused-adam on|off]`: where one training
  * step's time goes on a Node backend. Every registered kernel of the backend is wrapped with a
  * timer (kernels run synchronously on cpu and wasm, so wall time is kernel time); the table lists
  * kernels (by input shapes too with --shapes) by total milliseconds per step, and "outside kernels" is the rest of the step (tape,
- * engine bookkeeping, batch preparation, the layers API).
+ * engine bookkeeping, batch preparation, the layers API). --fused-adam off times Adam's tfjs ops on
+ * wasm instead of its fused kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/loader';
 import { architecturePresets } from '../src/models/presets';
 import { measureThroughput } from '../src/train/benchmark';
+import { setWasmAdamMode } from '../src/models/wasm-adam';
 import { selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
 
@@ -57,6 +59,9 @@ async function main(): Promise<void> {
   const steps = Number(option('--steps', '20'));
   const spec = architecturePresets[modelId];
   if (!spec) throw new Error(`Unknown model '${modelId}'.`);
+  const fusedAdam = option('--fused-adam', 'on');
+  if (fusedAdam !== 'on' && fusedAdam !== 'off') throw new Error(`--fused-adam takes on or off, got '${fusedAdam}'.`);
+  setWasmAdamMode(fusedAdam);
   await selectNodeBackend(backend);
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
   const plain = await measureThroughput(spec, data, { batchSize: 64, steps, now: () => performance.now() });

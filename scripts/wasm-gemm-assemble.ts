@@ -1,16 +1,16 @@
 /**
  * `npx tsx scripts/wasm-gemm-assemble.ts`: assembles the studio's WebAssembly texts (the GEMM,
- * src/models/wasm-gemm-wat.ts, and the batch-norm passes, src/models/wasm-batch-norm-wat.ts) into
- * their committed `*-bytes.ts` files, so the app and CI need no assembler. Rerun after editing a
- * text; a unit test fails while they differ.
+ * src/models/wasm-gemm-wat.ts, the batch-norm passes, src/models/wasm-batch-norm-wat.ts, and the
+ * fused Adam update, src/models/wasm-adam-wat.ts) into their committed `*-bytes.ts` files, so the
+ * app and CI need no assembler. Rerun after editing a text; a unit test fails while they differ.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { batchNormBytesFile, gemmBytesFile } from './lib/wasm-gemm-files';
+import { adamBytesFile, batchNormBytesFile, gemmBytesFile } from './lib/wasm-gemm-files';
 
 const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'models');
-for (const [file, text] of [['wasm-gemm-bytes.ts', gemmBytesFile], ['wasm-batch-norm-bytes.ts', batchNormBytesFile]] as const) {
+for (const [file, text] of [['wasm-gemm-bytes.ts', gemmBytesFile], ['wasm-batch-norm-bytes.ts', batchNormBytesFile], ['wasm-adam-bytes.ts', adamBytesFile]] as const) {
   const target = path.join(models, file);
   await writeFile(target, await text());
   console.log(`wrote ${path.relative(process.cwd(), target)}`);

@@ -1,4 +1,5 @@
 import wabtInit from 'wabt';
+import { adamWat } from '../../src/models/wasm-adam-wat';
 import { BATCH_NORM_WAT } from '../../src/models/wasm-batch-norm-wat';
 import { gemmWat, RELAXED_PROBE_WAT } from '../../src/models/wasm-gemm-wat';
 
@@ -36,4 +37,9 @@ export function gemmBytesFile(): Promise<string> {
 /** The text of src/models/wasm-batch-norm-bytes.ts: the batch-norm passes. */
 export function batchNormBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-batch-norm-wat.ts', (assemble) => ({ BATCH_NORM_WASM: assemble('batch-norm', BATCH_NORM_WAT) }));
+}
+
+/** The text of src/models/wasm-adam-bytes.ts: the fused Adam update. */
+export function adamBytesFile(): Promise<string> {
+  return bytesFile('src/models/wasm-adam-wat.ts', (assemble) => ({ ADAM_WASM: assemble('adam', adamWat()) }));
 }

@@ -6,6 +6,7 @@ import { installWasmConvInputGradient } from './wasm-conv-gradients';
 import { installWasmBatchNorm } from './wasm-batch-norm';
 import { installFastWasmMaxPoolGrad } from './wasm-maxpool-grad';
 import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
+import { installWasmAdam } from './wasm-adam';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
@@ -14,7 +15,7 @@ import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
  * block-copy Gather (CRD's memory lookups), training-mode batch norm as one forward and one
  * gradient kernel, a scatter max-pool gradient (2.5x less CPU than tfjs's, and correct where
  * tfjs 4.22's drops the gradient of a window whose maximum is not positive) and the
- * depthwise-conv gradients it has none of.
+ * depthwise-conv gradients it has none of. Adam's update there is one fused kernel per variable (wasm-adam.ts).
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -27,5 +28,6 @@ export function installTrainingKernels(backend: string): void {
     installWasmBatchNorm();
     installFastWasmMaxPoolGrad();
     installWasmDepthwiseGradients();
+    installWasmAdam();
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerKind, TrainerSettings } from '../graph/schema';
+import { wasmAdamAvailable, wasmAdamUpdate, type AdamUpdateAttrs } from '../models/wasm-adam';
 
 /**
  * SGD with momentum and Adam, written out rather than taken from tf.train so that the learning
@@ -27,7 +28,7 @@ export const ADAM_EPSILON = 1e-7;
  * Coupled L2 weight decay, as PyTorch's SGD and Adam `weight_decay`: the gradient gains wd * w
  * before the update (every trainable variable, biases and batch-norm scales included, as there).
  */
-function decayed(gradient: tf.Tensor, variable: tf.Variable, weightDecay: number): tf.Tensor {
+function decayed(gradient: tf.Tensor, variable: tf.Tensor, weightDecay: number): tf.Tensor {
   return weightDecay === 0 ? gradient : gradient.add(variable.mul(weightDecay));
 }
 
@@ -84,6 +85,18 @@ class MomentumSgd implements TrainingOptimizer {
   }
 }
 
+/**
+ * One Adam step in tfjs ops: [new w, new m, new v]. Every backend but wasm runs this; the fused
+ * wasm kernel does the same f32 operations in the same order (its tests compare the two).
+ */
+export function adamUpdateOps(w: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, attrs: AdamUpdateAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const gradient = decayed(g, w, attrs.weightDecay);
+  const nextM = m.mul(attrs.beta1).add(gradient.mul(1 - attrs.beta1));
+  const nextV = v.mul(attrs.beta2).add(gradient.square().mul(1 - attrs.beta2));
+  const update = nextM.div(attrs.correction1).div(nextV.div(attrs.correction2).sqrt().add(attrs.epsilon));
+  return [w.sub(update.mul(attrs.learningRate)), nextM, nextV];
+}
+
 /** Kingma & Ba 2015 with bias correction: w <- w - lr m_hat / (sqrt(v_hat) + eps). */
 class Adam implements TrainingOptimizer {
   readonly kind = 'adam' as const;
@@ -95,21 +108,24 @@ class Adam implements TrainingOptimizer {
 
   apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
     const t = this.iterations + 1;
-    const correction1 = 1 - Math.pow(ADAM_BETA1, t);
-    const correction2 = 1 - Math.pow(ADAM_BETA2, t);
+    const attrs: AdamUpdateAttrs = {
+      learningRate, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON,
+      correction1: 1 - Math.pow(ADAM_BETA1, t), correction2: 1 - Math.pow(ADAM_BETA2, t), weightDecay: this.weightDecay,
+    };
+    // On wasm one fused kernel per variable (models/wasm-adam.ts) does adamUpdateOps' work in one pass.
+    const fused = wasmAdamAvailable();
     tf.tidy(() => {
       for (const variable of variables) {
         const raw = grads[variable.name];
         if (!raw) continue;
-        const gradient = decayed(raw, variable, this.weightDecay);
         const m = this.slot(this.firstMoment, variable);
         const v = this.slot(this.secondMoment, variable);
-        const nextM = m.mul(ADAM_BETA1).add(gradient.mul(1 - ADAM_BETA1));
-        const nextV = v.mul(ADAM_BETA2).add(gradient.square().mul(1 - ADAM_BETA2));
+        const [nextW, nextM, nextV] = fused && variable.dtype === 'float32' && raw.dtype === 'float32'
+          ? wasmAdamUpdate(variable, m, v, raw, attrs)
+          : adamUpdateOps(variable, m, v, raw, attrs);
         m.assign(nextM);
         v.assign(nextV);
-        const update = nextM.div(correction1).div(nextV.div(correction2).sqrt().add(ADAM_EPSILON));
-        variable.assign(variable.sub(update.mul(learningRate)));
+        variable.assign(nextW);
       }
     });
     this.iterations = t;

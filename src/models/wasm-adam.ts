@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { ADAM_WASM } from './wasm-adam-bytes';
+
+/**
+ * Adam's update of one variable as one kernel on the tfjs `wasm` backend (wasm-adam-wat.ts).
+ *
+ * Written out in tfjs ops (src/train/optimizer.ts) the update is ~14 elementwise kernels per
+ * variable, each a full pass over the weights: on the Hinton MLPs (1.3 M and 2.4 M parameters)
+ * about 8 ms of a 48 ms step. This kernel reads w, m, v and g once and writes new w, m and v, in
+ * the same f32 operations in the same order (so the same numbers). Its outputs are new tensors
+ * (the optimizer assigns them to the variable and its slots), so no buffer another tensor may
+ * share is written. Like the GEMM, the module imports tfjs's own WebAssembly.Memory and works in
+ * place on the heap; where it cannot (the threaded build's shared memory) the optimizer keeps its
+ * tfjs ops.
+ */
+
+export const ADAM_KERNEL = 'StudioAdamUpdate';
+
+export type WasmAdamMode = 'on' | 'off';
+
+/** The step's constants; the kernel rounds each to f32 as tfjs's scalar tensors are. */
+export interface AdamUpdateAttrs {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1 - beta1^t and 1 - beta2^t. */
+  correction1: number;
+  correction2: number;
+  /** Coupled L2 decay; 0 skips it (g' = g exactly). */
+  weightDecay: number;
+}
+
+type AdamFn = (
+  w: number, m: number, v: number, g: number, outW: number, outM: number, outV: number, count: number,
+  lr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number, wd: number,
+) => void;
+
+interface WasmBackendInternals {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+let mode: WasmAdamMode = 'on';
+/** One instance per tfjs memory; null where instantiation failed. */
+const instances = new WeakMap<WebAssembly.Memory, AdamFn | null>();
+
+/** 'on' (the default) or 'off' (the optimizer's tfjs ops; the tests and the benchmark compare both). */
+export function setWasmAdamMode(next: WasmAdamMode): void {
+  mode = next;
+}
+
+function isWasmBackend(backend: unknown): backend is WasmBackendInternals {
+  return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend && 'wasm' in backend;
+}
+
+function adamFor(backend: WasmBackendInternals): AdamFn | null {
+  // Where wasm-gemm.ts finds it too: the Emscripten module's exported memory (name by build).
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (!instances.has(memory)) {
+    try {
+      // Small module: synchronous compilation is allowed on the main thread, in workers and in Node.
+      const module = new WebAssembly.Module(Uint8Array.from(atob(ADAM_WASM), (ch) => ch.charCodeAt(0)));
+      instances.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamFn);
+    } catch {
+      instances.set(memory, null); // e.g. a shared memory (threaded build)
+    }
+  }
+  return instances.get(memory) ?? null;
+}
+
+/** Whether wasmAdamUpdate runs now: the wasm backend is active, the kernel installed, the module usable and the mode on. */
+export function wasmAdamAvailable(): boolean {
+  if (mode === 'off' || tf.getBackend() !== 'wasm' || !tf.getKernel(ADAM_KERNEL, 'wasm')) return false;
+  const backend: unknown = tf.backend();
+  return isWasmBackend(backend) && adamFor(backend) !== null;
+}
+
+/** inputs w, m, v, g (float32, one size) -> [new w, new m, new v]. */
+function adamKernel({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  if (!isWasmBackend(backend)) throw new Error(`${ADAM_KERNEL}: not the wasm backend.`);
+  const adam = adamFor(backend);
+  if (!adam) throw new Error(`${ADAM_KERNEL}: the module cannot use this wasm memory.`);
+  const { w, m, v, g } = inputs as Record<'w' | 'm' | 'v' | 'g', tf.TensorInfo>;
+  const count = tf.util.sizeFromShape(w.shape);
+  for (const info of [w, m, v, g]) {
+    if (info.dtype !== 'float32' || tf.util.sizeFromShape(info.shape) !== count) {
+      throw new Error(`${ADAM_KERNEL}: w, m, v and g must be float32 of one size (got ${[w, m, v, g].map((t) => `${t.dtype}[${t.shape}]`).join(', ')}).`);
+    }
+  }
+  const a = attrs as unknown as AdamUpdateAttrs;
+  // Allocate first: an allocation can grow the wasm memory (heap offsets stay valid, views do not).
+  const outputs = [0, 1, 2].map(() => backend.makeOutput([...w.shape], 'float32'));
+  if (count === 0) return outputs;
+  const [pw, pm, pv, pg, ow, om, ov] = [w, m, v, g, ...outputs].map((info) => backend.typedArrayFromHeap(info).byteOffset);
+  // 1 - beta in f64 then f32 (on the way into the module), as tfjs's scalar of `1 - ADAM_BETA1`.
+  adam(pw, pm, pv, pg, ow, om, ov, count, a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon, a.correction1, a.correction2, a.weightDecay);
+  return outputs;
+}
+
+/** One fused Adam step: [new w, new m, new v] as new tensors (see wasmAdamAvailable). */
+export function wasmAdamUpdate(w: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, attrs: AdamUpdateAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(ADAM_KERNEL, { w, m, v, g }, attrs as unknown as tf.NamedAttrMap) as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
+
+export function installWasmAdam(): boolean {
+  if (!tf.findBackendFactory('wasm')) return false;
+  if (!tf.getKernel(ADAM_KERNEL, 'wasm')) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamKernel });
+  return true;
+}
+
+/** Removes the kernel (Adam then takes its tfjs ops). */
+export function uninstallWasmAdam(): void {
+  if (tf.getKernel(ADAM_KERNEL, 'wasm')) tf.unregisterKernel(ADAM_KERNEL, 'wasm');
+}
