@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArchitectureError, type ArchitectureSpec, type LayerSpec, type LayerWeights } from './spec';
+import { inputConv2d } from './inputConv';
 import { prunableDense } from './prunableDense';
 import { fastBatchNorm } from './wasm-batch-norm';
 import { layerSeed } from './seedHash';
@@ -38,7 +39,8 @@ function feedsRelu(layers: LayerSpec[], consumers: number[][], index: number): b
 
 type Initializer = ReturnType<typeof tf.initializers.heNormal>;
 
-interface BuildContext { layers: LayerSpec[]; consumers: number[][]; seed: number }
+/** readsImage[i]: layer i's only input is the network's input. */
+interface BuildContext { layers: LayerSpec[]; consumers: number[][]; readsImage: boolean[]; seed: number }
 
 function kernelInitializer(context: BuildContext, index: number): Initializer {
   const options = { seed: layerSeed(context.seed, index) };
@@ -53,7 +55,8 @@ function createLayer(context: BuildContext, index: number): tf.layers.Layer {
     case 'dense':
       return prunableDense({ name, units: layer.units, kernelInitializer: kernelInitializer(context, index) });
     case 'conv2d':
-      return tf.layers.conv2d({
+      // The first convolution's input gradient is never needed (inputConv.ts).
+      return (context.readsImage[index] ? inputConv2d : tf.layers.conv2d)({
         name,
         filters: layer.filters,
         kernelSize: layer.kernelSize,
@@ -122,8 +125,9 @@ export function buildModel(spec: ArchitectureSpec, options: BuildOptions): tf.La
   checkTaps(spec, options.taps);
   const input = tf.input({ shape: [...spec.inputShape], name: INPUT_LAYER_NAME });
   const outputsById = new Map<string, tf.SymbolicTensor>([[INPUT_LAYER_NAME, input]]);
-  const context: BuildContext = { layers: spec.layers, consumers: layerConsumers(spec), seed: options.seed };
   const inputs = layerInputs(spec);
+  const readsImage = inputs.map((ids) => ids.length === 1 && ids[0] === INPUT_LAYER_NAME);
+  const context: BuildContext = { layers: spec.layers, consumers: layerConsumers(spec), readsImage, seed: options.seed };
   let current: tf.SymbolicTensor = input;
   spec.layers.forEach((layer, index) => {
     const from = inputs[index].map((id) => outputsById.get(id) as tf.SymbolicTensor);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { filterGradientByMatMul, isWasmHeapBackend } from './wasm-conv-gradients';
+import { filterGradientByConvolution, filterGradientByMatMul, isWasmHeapBackend } from './wasm-conv-gradients';
 
 /**
  * A Conv2DBackpropFilter kernel for the tfjs `cpu` backend (faster than tfjs's own) and for the
@@ -10,8 +10,8 @@ import { filterGradientByMatMul, isWasmHeapBackend } from './wasm-conv-gradients
  * against 0.17 s for the forward pass, so it dominated CNN training in Node and in cpu fallbacks.
  * This kernel computes the same sums with flat indexing (float64 accumulation, as the original's
  * scalar accumulator) and skips zero inputs (post-relu maps are sparse). It only uses the generic
- * KernelBackend read/write. On wasm the same sums run as an im2col matmul in XNNPACK instead
- * (wasm-conv-gradients.ts; cpu's matmul is no faster than this loop, so cpu keeps the loop).
+ * KernelBackend read/write. On wasm the same sums run in XNNPACK instead, as a forward convolution
+ * (stride 1) or an im2col matmul (wasm-conv-gradients.ts; cpu's matmul is no faster than this loop, so cpu keeps the loop).
  * Install once after the backend is registered.
  */
 
@@ -52,7 +52,7 @@ function fastFilterGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
     attrs.dimRoundingMode, false, 'channelsLast',
   );
   if (isWasmHeapBackend(backend) && x.dtype === 'float32' && dy.dtype === 'float32') {
-    return filterGradientByMatMul(backend, x, dy, info);
+    return filterGradientByConvolution(backend, x, dy, info) ?? filterGradientByMatMul(backend, x, dy, info);
   }
   const xValues = readFloats(backend, x);
   const dyValues = readFloats(backend, dy);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { installFastConvFilterGradient, uninstallFastConvFilterGradient } from './conv-filter-gradient';
 import {
-  DEFAULT_CHUNK_FLOATS, installWasmConvInputGradient, setConvGradientChunkLimit, uninstallWasmConvInputGradient,
+  DEFAULT_CHUNK_FLOATS, FILTER_GRADIENT_MIN_CHANNELS, filterGradientByConvolution, inputGradientByConvolution, installWasmConvInputGradient, isWasmHeapBackend, setConvGradientChunkLimit,
+  setConvGradientsByConvolution, uninstallWasmConvInputGradient,
 } from './wasm-conv-gradients';
 
 type Shape4 = [number, number, number, number];
@@ -17,6 +18,8 @@ const cases: ConvCase[] = [
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 2], strides: 1, pad: 'valid' },
   { x: [4, 6, 7, 1], filter: [3, 2, 1, 4], strides: [1, 2], pad: 'same' },
   { x: [2, 6, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { x: [3, 7, 6, 8], filter: [3, 3, 8, 5], strides: 1, pad: 'same' },
+  { x: [2, 6, 7, 4], filter: [2, 3, 4, 3], strides: 1, pad: 'valid' },
 ];
 
 /** Deterministic values with zeros mixed in (as after a relu). */
@@ -74,6 +77,36 @@ describe('wasm convolution gradients as im2col matmuls', () => {
       expectClose(dw, reference[c].dw);
       expectClose(dx, reference[c].dx);
     });
+  });
+
+  it('take the forward-convolution routes exactly for stride 1, and the im2col routes give the same', () => {
+    const backend = tf.engine().backend;
+    if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
+    cases.forEach((convCase, c) => {
+      const strideOne = convCase.strides === 1;
+      const outShape = tf.tidy(() => tf.conv2d(tf.zeros(convCase.x) as tf.Tensor4D, tf.zeros(convCase.filter) as tf.Tensor4D, convCase.strides, convCase.pad).shape);
+      const [x, w, dy] = [pattern(convCase.x, 1), pattern(convCase.filter, 3), pattern(outShape, 7)];
+      const info = tf.backend_util.computeConv2DInfo(convCase.x, convCase.filter, convCase.strides, 1, convCase.pad, undefined, false, 'channelsLast');
+      const read = (result: tf.TensorInfo | null): Float32Array | null => {
+        if (result === null) return null;
+        const values = Float32Array.from(backend.readSync(result.dataId) as Float32Array);
+        backend.disposeData(result.dataId);
+        return values;
+      };
+      const routed = { dx: read(inputGradientByConvolution(backend, dy, w, info)), dw: read(filterGradientByConvolution(backend, x, dy, info)) };
+      tf.dispose([x, w, dy]);
+      expect(routed.dx !== null, `case ${c} dx`).toBe(strideOne);
+      expect(routed.dw !== null, `case ${c} dw`).toBe(strideOne && convCase.x[3] >= FILTER_GRADIENT_MIN_CHANNELS);
+      if (routed.dx) expectClose(routed.dx, reference[c].dx);
+      if (routed.dw) expectClose(routed.dw, reference[c].dw);
+    });
+    setConvGradientsByConvolution(false);
+    cases.forEach((convCase, c) => {
+      const { dx, dw } = gradients(convCase);
+      expectClose(dx, reference[c].dx);
+      expectClose(dw, reference[c].dw);
+    });
+    setConvGradientsByConvolution(true);
   });
 
   it('give the same gradients when the batch is split into chunks, even uneven ones', () => {
