@@ -2,6 +2,7 @@ import wabtInit from 'wabt';
 import { adamWat } from '../../src/models/wasm-adam-wat';
 import { BATCH_NORM_WAT } from '../../src/models/wasm-batch-norm-wat';
 import { gemmWat, RELAXED_PROBE_WAT } from '../../src/models/wasm-gemm-wat';
+import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
@@ -42,4 +43,9 @@ export function batchNormBytesFile(): Promise<string> {
 /** The text of src/models/wasm-adam-bytes.ts: the fused Adam update. */
 export function adamBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-adam-wat.ts', (assemble) => ({ ADAM_WASM: assemble('adam', adamWat()) }));
+}
+
+/** The text of src/models/wasm-maxpool-grad-bytes.ts: the max-pool gradient's scatter. */
+export function maxPoolGradBytesFile(): Promise<string> {
+  return bytesFile('src/models/wasm-maxpool-grad-wat.ts', (assemble) => ({ MAXPOOL_GRAD_WASM: assemble('maxpool-grad', MAXPOOL_GRAD_WAT) }));
 }

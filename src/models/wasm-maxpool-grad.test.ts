@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
-import { installFastWasmMaxPoolGrad, scatterMaxPoolGradient, uninstallFastWasmMaxPoolGrad } from './wasm-maxpool-grad';
+import { installFastWasmMaxPoolGrad, maxPoolGradPath, scatterMaxPoolGradient, setMaxPoolGradSimd, uninstallFastWasmMaxPoolGrad } from './wasm-maxpool-grad';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -42,6 +42,8 @@ describe('wasm MaxPoolGrad by scatter', () => {
     { shape: [2, 7, 7, 16], size: 2, stride: 2, pad: 'valid' }, // odd size: the last row and column drop
     { shape: [2, 7, 7, 3], size: 3, stride: 2, pad: 'same' }, // padded and overlapping
     { shape: [1, 6, 5, 2], size: 3, stride: 1, pad: 'valid' },
+    { shape: [2, 7, 7, 4], size: 3, stride: 2, pad: 'same' }, // padded and overlapping, SIMD
+    { shape: [2, 6, 5, 8], size: 3, stride: 1, pad: 'valid' },
   ];
 
   const inputGradient = (x: tf.Tensor4D, size: number, stride: number, pad: 'valid' | 'same'): Float32Array =>
@@ -98,5 +100,25 @@ describe('wasm MaxPoolGrad by scatter', () => {
     inputGradient(x, 2, 2, 'valid');
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
+  });
+
+  it('scans 4 channels at a time in SIMD with the loop\'s bits: ties, NaN and -Infinity windows, padding, overlap', async () => {
+    expect(installFastWasmMaxPoolGrad()).toBe(true);
+    // Relu-like values with ties, a NaN and -Infinity here and there.
+    const special = (i: number): number => (i % 37 === 5 ? NaN : i % 41 === 7 ? -Infinity : Math.max(0, Math.sin(i * 1.3)));
+    for (const { shape, size, stride, pad } of cases.filter((c) => c.shape[3] % 4 === 0)) {
+      const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => special(i));
+      const x = tf.tensor4d(values, shape);
+      setMaxPoolGradSimd(false);
+      expect(maxPoolGradPath(shape[3])).toBe('javascript');
+      const loop = inputGradient(x, size, stride, pad);
+      setMaxPoolGradSimd(true);
+      expect(maxPoolGradPath(shape[3])).toBe('simd');
+      const simd = inputGradient(x, size, stride, pad);
+      x.dispose();
+      expect(loop.some((value) => value !== 0)).toBe(true);
+      expect([...simd]).toEqual([...loop]);
+    }
+    expect(maxPoolGradPath(3)).toBe('javascript');
   });
 });

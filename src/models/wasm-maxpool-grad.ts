@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { MAXPOOL_GRAD_WASM } from './wasm-maxpool-grad-bytes';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
@@ -10,7 +11,8 @@ import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
  * window's winner once and adds dy there, reading and writing the wasm heap directly. The winner
  * is the first maximum in row-major window order (tfjs's cpu rule); a window of NaNs only has no
  * winner and passes no gradient. Overlapping windows and 'same' padding are handled: windows are
- * clipped at the borders and overlapping winners accumulate.
+ * clipped at the borders and overlapping winners accumulate. Where C is a multiple of 4 the scan
+ * runs in wasm SIMD (wasm-maxpool-grad-wat.ts, the same rule and the same bits, 4 channels at a time).
  */
 
 const KERNEL_NAME = 'MaxPoolGrad';
@@ -24,6 +26,7 @@ interface PoolGradAttrs {
 
 /** The part of tfjs-backend-wasm's BackendWasm this kernel uses. */
 interface WasmHeapBackend {
+  wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
@@ -68,6 +71,38 @@ export function scatterMaxPoolGradient(x: Float32Array, dy: Float32Array, dx: Fl
   }
 }
 
+type SimdScatter = (x: number, dy: number, dx: number, batch: number, inH: number, inW: number, c: number,
+  outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padTop: number, padLeft: number) => void;
+
+let simdEnabled = true;
+const simdInstances = new WeakMap<WebAssembly.Memory, SimdScatter | null>();
+
+/** Whether the kernel uses the SIMD scan where it can (the tests compare both). */
+export function setMaxPoolGradSimd(enabled: boolean): void {
+  simdEnabled = enabled;
+}
+
+/** The SIMD scan over tfjs's own memory, or null (disabled, C not a multiple of 4, a shared memory). */
+function simdScatter(backend: WasmHeapBackend, channels: number): SimdScatter | null {
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
+  if (!simdEnabled || channels % 4 !== 0 || !(memory instanceof WebAssembly.Memory)) return null;
+  if (!simdInstances.has(memory)) {
+    try {
+      const module = new WebAssembly.Module(Uint8Array.from(atob(MAXPOOL_GRAD_WASM), (ch) => ch.charCodeAt(0)));
+      simdInstances.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports.maxPoolGrad as SimdScatter);
+    } catch {
+      simdInstances.set(memory, null); // e.g. the threaded build's shared memory: keep the JavaScript loop
+    }
+  }
+  return simdInstances.get(memory) ?? null;
+}
+
+/** Which loop the kernel runs for C channels on the current backend. */
+export function maxPoolGradPath(channels: number): 'simd' | 'javascript' {
+  const backend = tf.backend();
+  return isHeapBackend(backend) && simdScatter(backend, channels) ? 'simd' : 'javascript';
+}
+
 function fastMaxPoolGrad(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { backend } = args;
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
@@ -81,7 +116,15 @@ function fastMaxPoolGrad(args: KernelArgs, original: tf.KernelConfig): tf.Tensor
   const output = backend.makeOutput([...input.shape], 'float32');
   const dx = backend.typedArrayFromHeap(output);
   dx.fill(0);
-  scatterMaxPoolGradient(backend.typedArrayFromHeap(input), backend.typedArrayFromHeap(dy), dx, info);
+  const xs = backend.typedArrayFromHeap(input);
+  const dys = backend.typedArrayFromHeap(dy);
+  const simd = simdScatter(backend, info.inChannels);
+  if (simd) {
+    simd(xs.byteOffset, dys.byteOffset, dx.byteOffset, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight,
+      info.outWidth, info.strideHeight, info.strideWidth, info.effectiveFilterHeight, info.effectiveFilterWidth, info.padInfo.top, info.padInfo.left);
+  } else {
+    scatterMaxPoolGradient(xs, dys, dx, info);
+  }
   return output;
 }
 
