@@ -6,16 +6,19 @@ import { installWasmConvInputGradient } from './wasm-conv-gradients';
 import { installWasmBatchNorm } from './wasm-batch-norm';
 import { installFastWasmMaxPoolGrad } from './wasm-maxpool-grad';
 import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
+import { installSharingWasmIdentity } from './wasm-identity';
 import { installWasmAdam } from './wasm-adam';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
- * gradient; wasm gets the filter gradient it lacks and an input gradient (both im2col matmuls in
- * XNNPACK), BatchMatMul in the studio's own wasm SIMD GEMM (wasm-gemm.ts), a block-copy Tile (batch-norm gradients) and a
- * block-copy Gather (CRD's memory lookups), training-mode batch norm as one forward and one
- * gradient kernel, a scatter max-pool gradient (2.5x less CPU than tfjs's, and correct where
- * tfjs 4.22's drops the gradient of a window whose maximum is not positive) and the
- * depthwise-conv gradients it has none of. Adam's update there is one fused kernel per variable (wasm-adam.ts).
+ * gradient. wasm gets the conv gradients it lacks or runs slowly (stride 1 as forward convolutions
+ * in XNNPACK, others as im2col matmuls: wasm-conv-gradients.ts), BatchMatMul in the studio's own
+ * wasm SIMD GEMM (wasm-gemm.ts), training-mode batch norm as one forward and one gradient kernel
+ * (SIMD passes), a SIMD scatter max-pool gradient (also correct where tfjs 4.22's drops the
+ * gradient of a window whose maximum is not positive), the depthwise-conv gradients it has none
+ * of, Adam's update as one fused kernel per variable (wasm-adam.ts), an Identity that shares data
+ * instead of copying it (tfjs clones every tensor a gradient saves), a block-copy Tile and a
+ * block-copy Gather (CRD's memory lookups).
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -28,6 +31,7 @@ export function installTrainingKernels(backend: string): void {
     installWasmBatchNorm();
     installFastWasmMaxPoolGrad();
     installWasmDepthwiseGradients();
+    installSharingWasmIdentity();
     installWasmAdam();
   }
 }

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { installSharingWasmIdentity, uninstallSharingWasmIdentity } from './wasm-identity';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  expect(installSharingWasmIdentity()).toBe(true);
+});
+
+afterAll(async () => {
+  uninstallSharingWasmIdentity();
+  await tf.setBackend('cpu');
+});
+
+describe('the sharing wasm Identity', () => {
+  it('clones without a copy: one buffer, alive until the last tensor on it is disposed', async () => {
+    const backend = tf.engine().backend;
+    const buffers = backend.numDataIds();
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const copy = x.clone();
+    expect(backend.numDataIds()).toBe(buffers + 1);
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+    expect(backend.numDataIds()).toBe(buffers);
+  });
+
+  it('gives the same gradients as tfjs\'s copying kernel through ops that save their inputs, leaking nothing', () => {
+    const gradients = (): Float32Array[] => tf.tidy(() => {
+      const w = tf.tensor2d([[0.5, -1, 2], [1.5, 0.25, -0.75]]);
+      const x = tf.tensor2d([[1, -2], [3, 0.5], [-1, 4]]);
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.relu(tf.matMul(a, b))));
+      return tf.grads(f)([x, w]).map((g) => g.dataSync() as Float32Array);
+    });
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    const shared = gradients();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+    uninstallSharingWasmIdentity();
+    const copied = gradients();
+    expect(installSharingWasmIdentity()).toBe(true);
+    expect(shared.map((g) => [...g])).toEqual(copied.map((g) => [...g]));
+    expect(shared[0].some((value) => value !== 0)).toBe(true);
+  });
+
+  it('keeps tfjs\'s kernel for strings', async () => {
+    const s = tf.tensor(['a', 'b']);
+    const copy = s.clone();
+    s.dispose();
+    expect(await copy.data()).toEqual(['a', 'b']);
+    copy.dispose();
+  });
+});
