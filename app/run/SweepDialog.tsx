@@ -10,6 +10,7 @@ import { useTexts } from '../i18n/texts';
 import { runSweepTexts } from '../i18n/catalogs/runSweep';
 import { useLanguage, type Language } from '../i18n/language';
 import { sweepChoiceLabel } from './sweepChoiceLabel';
+import { sweepProblemText } from './sweepProblemText';
 
 type SweepTexts = (typeof runSweepTexts)['en'];
 
@@ -32,11 +33,11 @@ function readDrafts(experiment: ExperimentFile, choices: SweepParameterChoice[],
     const choice = choices.find((c) => sweepParameterId(c.parameter) === draft.parameterId);
     if (choice === undefined) return { error: tx.pickParameter };
     const parsed = parseSweepValues(experiment, choice, draft.valuesText);
-    if ('error' in parsed) return { error: `${choice.symbol}: ${parsed.error}` };
+    if ('problem' in parsed) return { error: tx.axisProblem(choice.symbol, sweepProblemText(parsed.problem, experiment, language)) };
     axes.push({ parameter: choice.parameter, symbol: choice.symbol, label: sweepChoiceLabel(experiment, choice, language), values: parsed.values });
   }
   const expanded = expandSweep(experiment, axes);
-  return 'error' in expanded ? expanded : { axes, runs: expanded.variants.length };
+  return 'problem' in expanded ? { error: sweepProblemText(expanded.problem, experiment, language) } : { axes, runs: expanded.variants.length };
 }
 
 function AxisFields({ index, experiment, choices, draft, onChange }: {

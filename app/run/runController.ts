@@ -8,6 +8,7 @@ import { applyRunMessages } from './runEvents';
 import { currentSeed, endSweep, recordSeedRun, startSweep, sweepSeedOf, type SeedSweep } from './seedSweep';
 import { currentPoint, endParamSweep, paramSweepProgress, recordParamRun, startParamSweep, type ParamSweep } from './paramSweep';
 import { expandSweep, type SweepAxis } from '../../src/graph/sweepVariants';
+import { sweepProblemText } from './sweepProblemText';
 import { errorMessage } from '../../src/errorMessage';
 import { backendProbeStore, browserStorage, type BackendProbeStore } from './backendProbeStore';
 import { currentLanguage, type Language } from '../i18n/language';
@@ -250,8 +251,8 @@ export function createRunController(access: RunControllerAccess): RunController 
       if (isRunActive(access.getRun().status)) return;
       const experiment = access.getExperiment();
       const expanded = expandSweep(experiment, axes);
-      if ('error' in expanded) {
-        reportError({ kind: 'graph', message: texts().sweepCannotStart(expanded.error), problems: [] });
+      if ('problem' in expanded) {
+        reportError({ kind: 'graph', message: texts().sweepCannotStart(sweepProblemText(expanded.problem, experiment, language())), problems: [] });
         return;
       }
       let plans: TrainingPlan[];

@@ -5,9 +5,13 @@ import {
   applySweepValue, describeSweepValues, expandSweep, parseSweepValues, sweepParameterChoices, sweepParameterId,
   type SweepAxis, type SweepParameterChoice,
 } from './sweepVariants';
+import { sweepProblemMessage, type SweepProblem } from './sweepProblems';
 import { validateGraph } from './validate';
 
 const hinton = (): ExperimentFile => buildPresetExperiment('hinton-mnist.json');
+/** A result with its problem worded in English, as the headless tools print it. */
+const worded = <T extends object>(file: ExperimentFile, result: T | { problem: SweepProblem }): T | { error: string } =>
+  'problem' in result ? { error: sweepProblemMessage(result.problem, file) } : result;
 const node = <K extends 'loss' | 'trainer' | 'model'>(file: ExperimentFile, id: string, kind: K): NodeOf<K> => {
   const found = file.nodes.find((n) => n.id === id);
   if (found?.kind !== kind) throw new Error(`no ${kind} '${id}'`);
@@ -56,7 +60,7 @@ describe('sweep parameters', () => {
     expect(() => applySweepValue(file, { kind: 'pruningTarget', nodeId: 'stage-tune' }, 0.5)).toThrowError('has no pruningTarget');
     const choice = choiceOf(file, 'pruningTarget:stage-prune');
     expect(parseSweepValues(file, choice, '0.5, 0.8 0.95')).toEqual({ values: [0.5, 0.8, 0.95] });
-    expect(parseSweepValues(file, choice, '0.5, 1')).toEqual({ error: 'A target sparsity is 0 to 0.99, not 1.' });
+    expect(worded(file, parseSweepValues(file, choice, '0.5, 1'))).toEqual({ error: 'A target sparsity is 0 to 0.99, not 1.' });
     const sweep = expandSweep(file, [{ parameter: choice.parameter, symbol: 'sparsity', values: [0.5, 0.8] }]);
     expect('variants' in sweep && sweep.variants.map((v) => node(v.experiment, 'stage-prune', 'trainer').params.pruning?.targetSparsity)).toEqual([0.5, 0.8]);
   });
@@ -75,7 +79,7 @@ describe('sweep parameters', () => {
       const variant = applySweepValue(file, choice.parameter, layerId);
       expect(validateGraph(variant).filter((p) => p.severity === 'error'), layerId).toEqual([]);
     }
-    expect(parseSweepValues(file, choice, 'no-such-layer')).toEqual({ error: expect.stringContaining('not a layer this tap can take') });
+    expect(worded(file, parseSweepValues(file, choice, 'no-such-layer'))).toEqual({ error: expect.stringContaining('not a layer this tap can take') });
   });
 });
 
@@ -88,19 +92,22 @@ describe('sweep values', () => {
 
   it('names the first value out of range, not a number, or repeated', () => {
     const t = choiceOf(file, 'lossParam:kd:T');
-    expect(parseSweepValues(file, t, '4, 0')).toEqual({ error: expect.stringMatching(/takes .* not 0/) });
-    expect(parseSweepValues(file, t, '4, hot')).toEqual({ error: "'hot' is not a number." });
-    expect(parseSweepValues(file, t, '4, 4')).toEqual({ error: '4 is listed twice.' });
-    expect(parseSweepValues(file, t, ' ')).toEqual({ error: 'Give T at least one value.' });
-    expect(parseSweepValues(file, choiceOf(file, 'learningRate:trainer'), '0.01, -1')).toEqual({ error: expect.stringContaining('not -1') });
-    expect(parseSweepValues(file, choiceOf(file, 'lossWeight:kd'), '-0.5')).toEqual({ error: expect.stringContaining('0 or more') });
+    // As data, for the page to word in its language.
+    expect(parseSweepValues(file, t, '4, 0')).toEqual({ problem: { code: 'lossParamRange', nodeId: 'kd', key: 'T', min: expect.any(Number), max: expect.any(Number), value: 0 } });
+    expect(parseSweepValues(file, t, ' ')).toEqual({ problem: { code: 'noValues', symbol: 'T' } });
+    expect(worded(file, parseSweepValues(file, t, '4, 0'))).toEqual({ error: expect.stringMatching(/takes .* not 0/) });
+    expect(worded(file, parseSweepValues(file, t, '4, hot'))).toEqual({ error: "'hot' is not a number." });
+    expect(worded(file, parseSweepValues(file, t, '4, 4'))).toEqual({ error: '4 is listed twice.' });
+    expect(worded(file, parseSweepValues(file, t, ' '))).toEqual({ error: 'Give T at least one value.' });
+    expect(worded(file, parseSweepValues(file, choiceOf(file, 'learningRate:trainer'), '0.01, -1'))).toEqual({ error: expect.stringContaining('not -1') });
+    expect(worded(file, parseSweepValues(file, choiceOf(file, 'lossWeight:kd'), '-0.5'))).toEqual({ error: expect.stringContaining('0 or more') });
   });
 });
 
 describe('expanding a sweep', () => {
   it('makes one validated variant per value, in order', () => {
     const result = expandSweep(hinton(), [temperature([2, 8])]);
-    if (!('variants' in result)) throw new Error(result.error);
+    if (!('variants' in result)) throw new Error(sweepProblemMessage(result.problem, hinton()));
     expect(result.variants.map((v) => v.values)).toEqual([[2], [8]]);
     expect(result.variants.map((v) => node(v.experiment, 'kd', 'loss').params.params.T)).toEqual([2, 8]);
   });
@@ -108,20 +115,20 @@ describe('expanding a sweep', () => {
   it('makes a grid of two parameters, the first varying slowest', () => {
     const lr: SweepAxis = { parameter: { kind: 'learningRate', nodeId: 'trainer' }, symbol: 'lr', values: [0.001, 0.01] };
     const result = expandSweep(hinton(), [temperature([2, 8, 20]), lr]);
-    if (!('variants' in result)) throw new Error(result.error);
+    if (!('variants' in result)) throw new Error(sweepProblemMessage(result.problem, hinton()));
     expect(result.variants.map((v) => v.values)).toEqual([[2, 0.001], [2, 0.01], [8, 0.001], [8, 0.01], [20, 0.001], [20, 0.01]]);
     const last = result.variants[5].experiment;
     expect([node(last, 'kd', 'loss').params.params.T, node(last, 'trainer', 'trainer').params.learningRate]).toEqual([20, 0.01]);
   });
 
   it('refuses one run, too many, the same parameter twice, and a variant the graph check rejects', () => {
-    expect(expandSweep(hinton(), [temperature([4])])).toEqual({ error: expect.stringContaining('at least two runs') });
+    expect(worded(hinton(), expandSweep(hinton(), [temperature([4])]))).toEqual({ error: expect.stringContaining('at least two runs') });
     const many = Array.from({ length: 25 }, (_, i) => i + 1);
-    expect(expandSweep(hinton(), [temperature(many)])).toEqual({ error: expect.stringContaining('25 runs') });
-    expect(expandSweep(hinton(), [temperature([2, 4]), temperature([8])])).toEqual({ error: expect.stringContaining('the same') });
+    expect(worded(hinton(), expandSweep(hinton(), [temperature(many)]))).toEqual({ error: expect.stringContaining('25 runs') });
+    expect(worded(hinton(), expandSweep(hinton(), [temperature([2, 4]), temperature([8])]))).toEqual({ error: expect.stringContaining('the same') });
     // Both weights 0: the trainer has nothing to minimise.
     const zero = (nodeId: string): SweepAxis => ({ parameter: { kind: 'lossWeight', nodeId }, symbol: nodeId, values: [0, 1] });
-    expect(expandSweep(hinton(), [zero('ce'), zero('kd')])).toEqual({ error: expect.stringMatching(/^With ce = 0, kd = 0: Distil: /) });
+    expect(worded(hinton(), expandSweep(hinton(), [zero('ce'), zero('kd')]))).toEqual({ error: expect.stringMatching(/^With ce = 0, kd = 0: Distil: /) });
   });
 
   it('names a run\'s values', () => {

@@ -3,7 +3,9 @@ import { PRUNING_LIMITS } from '../compress/types';
 import type { LayerSpec } from '../models/spec';
 import { modelFeeding, nodeById } from './queries';
 import type { ExperimentFile, GraphNode } from './schema';
+import type { SweepProblem } from './sweepProblems';
 import { validateGraph } from './validate';
+import type { GraphProblem } from './validateReport';
 
 /**
  * Parameter sweeps: one experiment expanded into variants, each with one or two parameters set to
@@ -107,11 +109,8 @@ export function applySweepValue(file: ExperimentFile, parameter: SweepParameter,
   return { ...file, nodes: file.nodes.map((node) => patched.get(node.id) ?? node) };
 }
 
-const errorsOf = (file: ExperimentFile): string[] => {
-  const labels = new Map(file.nodes.map((node) => [node.id, node.label]));
-  return validateGraph(file).filter((p) => p.severity === 'error')
-    .map((p) => (p.nodeId === null ? p.message : `${labels.get(p.nodeId) ?? p.nodeId}: ${p.message}`));
-};
+/** The graph's errors, in validation order. */
+const errorsOf = (file: ExperimentFile): GraphProblem[] => validateGraph(file).filter((p) => p.severity === 'error');
 
 /** The parameters a sweep can vary in this experiment, in graph order. */
 export function sweepParameterChoices(file: ExperimentFile): SweepParameterChoice[] {
@@ -147,44 +146,48 @@ export function sweepParameterChoices(file: ExperimentFile): SweepParameterChoic
   return choices;
 }
 
+const LEARNING_RATE_MAX = 10;
+const WIDTH_MAX = 8;
+
 /** Why a value cannot be swept, or null when it can (the graph check comes after, on the whole variant). */
-function valueProblem(file: ExperimentFile, choice: SweepParameterChoice, value: SweepValue): string | null {
+function valueProblem(file: ExperimentFile, choice: SweepParameterChoice, value: SweepValue): SweepProblem | null {
   const { parameter } = choice;
   if (parameter.kind === 'tapLayer') {
-    return choice.layerChoices?.includes(String(value)) ? null : `'${value}' is not a layer this tap can take (${(choice.layerChoices ?? []).join(', ')}).`;
+    return choice.layerChoices?.includes(String(value)) ? null : { code: 'notATapLayer', entry: String(value), layers: choice.layerChoices ?? [] };
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `'${value}' is not a number.`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return { code: 'notANumber', entry: String(value) };
   switch (parameter.kind) {
     case 'lossParam': {
       const node = nodeById(file, parameter.nodeId);
       const def = node?.kind === 'loss' ? getLoss(node.params.lossId).params.find((d) => d.key === parameter.key) : undefined;
-      if (def === undefined) return `The loss has no parameter '${parameter.key}'.`;
-      if (value < def.min || value > def.max) return `${def.label} takes ${def.min} to ${def.max}, not ${value}.`;
-      return def.integer && !Number.isInteger(value) ? `${def.label} is a whole number, not ${value}.` : null;
+      if (def === undefined) return { code: 'noSuchLossParam', key: parameter.key };
+      const where = { nodeId: parameter.nodeId, key: parameter.key, value };
+      if (value < def.min || value > def.max) return { code: 'lossParamRange', ...where, min: def.min, max: def.max };
+      return def.integer && !Number.isInteger(value) ? { code: 'lossParamWhole', ...where } : null;
     }
     case 'lossWeight':
-      return value < 0 ? `A loss weight is 0 or more, not ${value}.` : null;
+      return value < 0 ? { code: 'lossWeightRange', value } : null;
     case 'learningRate':
-      return value <= 0 || value > 10 ? `A learning rate is above 0 and at most 10, not ${value}.` : null;
+      return value <= 0 || value > LEARNING_RATE_MAX ? { code: 'learningRateRange', max: LEARNING_RATE_MAX, value } : null;
     case 'width':
-      return value <= 0 || value > 8 ? `A width factor is above 0 and at most 8, not ${value}.` : null;
+      return value <= 0 || value > WIDTH_MAX ? { code: 'widthRange', max: WIDTH_MAX, value } : null;
     case 'pruningTarget': {
       const { min, max } = PRUNING_LIMITS.targetSparsity;
-      return value < min || value > max ? `A target sparsity is ${min} to ${max}, not ${value}.` : null;
+      return value < min || value > max ? { code: 'pruningTargetRange', min, max, value } : null;
     }
   }
 }
 
-/** Reads "1, 4, 20" (commas or spaces) into values for a parameter; an error names the first bad entry. */
-export function parseSweepValues(file: ExperimentFile, choice: SweepParameterChoice, text: string): { values: SweepValue[] } | { error: string } {
+/** Reads "1, 4, 20" (commas or spaces) into values for a parameter; a problem names the first bad entry. */
+export function parseSweepValues(file: ExperimentFile, choice: SweepParameterChoice, text: string): { values: SweepValue[] } | { problem: SweepProblem } {
   const entries = text.split(/[,\s]+/).filter((entry) => entry !== '');
-  if (entries.length === 0) return { error: `Give ${choice.symbol} at least one value.` };
+  if (entries.length === 0) return { problem: { code: 'noValues', symbol: choice.symbol } };
   const values: SweepValue[] = [];
   for (const entry of entries) {
     const value = choice.parameter.kind === 'tapLayer' ? entry : Number(entry);
-    const problem = typeof value === 'number' && Number.isNaN(value) ? `'${entry}' is not a number.` : valueProblem(file, choice, value);
-    if (problem !== null) return { error: problem };
-    if (values.includes(value)) return { error: `${entry} is listed twice.` };
+    const problem = typeof value === 'number' && Number.isNaN(value) ? { code: 'notANumber' as const, entry } : valueProblem(file, choice, value);
+    if (problem !== null) return { problem };
+    if (values.includes(value)) return { problem: { code: 'listedTwice', entry } };
     values.push(value);
   }
   return { values };
@@ -194,14 +197,14 @@ export function parseSweepValues(file: ExperimentFile, choice: SweepParameterCho
  * Every variant of the grid, the first axis varying slowest, each validated; the first variant
  * that has a graph error refuses the whole sweep with its reason.
  */
-export function expandSweep(file: ExperimentFile, axes: SweepAxis[]): { variants: SweepVariant[] } | { error: string } {
-  if (axes.length < 1 || axes.length > 2) return { error: 'A sweep varies one or two parameters.' };
+export function expandSweep(file: ExperimentFile, axes: SweepAxis[]): { variants: SweepVariant[] } | { problem: SweepProblem } {
+  if (axes.length < 1 || axes.length > 2) return { problem: { code: 'axisCount' } };
   if (axes.length === 2 && sweepParameterId(axes[0].parameter) === sweepParameterId(axes[1].parameter)) {
-    return { error: 'The two swept parameters are the same; pick another second parameter.' };
+    return { problem: { code: 'sameParameter' } };
   }
   const count = axes.reduce((product, axis) => product * axis.values.length, 1);
-  if (count < 2) return { error: 'A sweep needs at least two runs: give more values.' };
-  if (count > MAX_SWEEP_RUNS) return { error: `That is ${count} runs; a sweep queues at most ${MAX_SWEEP_RUNS}.` };
+  if (count < 2) return { problem: { code: 'tooFewRuns' } };
+  if (count > MAX_SWEEP_RUNS) return { problem: { code: 'tooManyRuns', count, max: MAX_SWEEP_RUNS } };
   let grid: SweepValue[][] = [[]];
   for (const axis of axes) grid = grid.flatMap((values) => axis.values.map((value) => [...values, value]));
   const variants: SweepVariant[] = [];
@@ -210,10 +213,13 @@ export function expandSweep(file: ExperimentFile, axes: SweepAxis[]): { variants
     try {
       experiment = axes.reduce((patched, axis, index) => applySweepValue(patched, axis.parameter, values[index]), file);
     } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
+      return { problem: { code: 'notApplied', message: error instanceof Error ? error.message : String(error) } };
     }
-    const errors = errorsOf(experiment);
-    if (errors.length > 0) return { error: `With ${describeSweepValues(axes, values)}: ${errors[0]}` };
+    const [first] = errorsOf(experiment);
+    if (first !== undefined) {
+      const nodeLabel = first.nodeId === null ? null : nodeById(experiment, first.nodeId)?.label ?? first.nodeId;
+      return { problem: { code: 'variantInvalid', values: describeSweepValues(axes, values), nodeLabel, problem: first } };
+    }
     variants.push({ values, experiment });
   }
   return { variants };

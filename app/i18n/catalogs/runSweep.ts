@@ -1,6 +1,6 @@
 import { defineTexts } from '../texts';
 
-/** The "Sweep…" dialog. The reasons a value cannot be swept come from the core and stay English. */
+/** The "Sweep…" dialog, and the reasons values or a grid are refused (src/graph/sweepProblems.ts). */
 export const runSweepTexts = defineTexts({
   en: {
     title: 'Sweep a parameter',
@@ -25,6 +25,25 @@ export const runSweepTexts = defineTexts({
     choiceTapLayer: (node: string) => `${node}: tapped layer`,
     cancel: 'Cancel',
     start: 'Start',
+    axisProblem: (symbol: string, problem: string) => `${symbol}: ${problem}`,
+    noValues: (symbol: string) => `Give ${symbol} at least one value.`,
+    notANumber: (entry: string) => `'${entry}' is not a number.`,
+    listedTwice: (entry: string) => `${entry} is listed twice.`,
+    notATapLayer: (entry: string, layers: string) => `'${entry}' is not a layer this tap can take (${layers}).`,
+    noSuchLossParam: (key: string) => `The loss has no parameter '${key}'.`,
+    lossParamRange: (label: string, min: number, max: number, value: number) => `${label} takes ${min} to ${max}, not ${value}.`,
+    lossParamWhole: (label: string, value: number) => `${label} is a whole number, not ${value}.`,
+    lossWeightRange: (value: number) => `A loss weight is 0 or more, not ${value}.`,
+    learningRateRange: (max: number, value: number) => `A learning rate is above 0 and at most ${max}, not ${value}.`,
+    widthRange: (max: number, value: number) => `A width factor is above 0 and at most ${max}, not ${value}.`,
+    pruningTargetRange: (min: number, max: number, value: number) => `A target sparsity is ${min} to ${max}, not ${value}.`,
+    axisCount: 'A sweep varies one or two parameters.',
+    sameParameter: 'The two swept parameters are the same; pick another second parameter.',
+    tooFewRuns: 'A sweep needs at least two runs: give more values.',
+    tooManyRuns: (count: number, max: number) => `That is ${count} runs; a sweep queues at most ${max}.`,
+    variantInvalid: (values: string, problem: string) => `With ${values}: ${problem}`,
+    nodeProblem: (node: string, problem: string) => `${node}: ${problem}`,
+    notApplied: (message: string) => `The value could not be applied: ${message}`,
   },
   zh: {
     title: '参数扫描',
@@ -49,5 +68,24 @@ export const runSweepTexts = defineTexts({
     choiceTapLayer: (node: string) => `${node}：抽头层`,
     cancel: '取消',
     start: '开始',
+    axisProblem: (symbol: string, problem: string) => `${symbol}：${problem}`,
+    noValues: (symbol: string) => `请为 ${symbol} 至少给出一个取值。`,
+    notANumber: (entry: string) => `“${entry}”不是数字。`,
+    listedTwice: (entry: string) => `${entry} 重复列出。`,
+    notATapLayer: (entry: string, layers: string) => `“${entry}”不是此抽头可选的层（${layers}）。`,
+    noSuchLossParam: (key: string) => `该损失没有参数“${key}”。`,
+    lossParamRange: (label: string, min: number, max: number, value: number) => `${label} 的取值范围是 ${min} 到 ${max}，不能为 ${value}。`,
+    lossParamWhole: (label: string, value: number) => `${label} 须为整数，不能为 ${value}。`,
+    lossWeightRange: (value: number) => `损失权重须不小于 0，不能为 ${value}。`,
+    learningRateRange: (max: number, value: number) => `学习率须大于 0 且不超过 ${max}，不能为 ${value}。`,
+    widthRange: (max: number, value: number) => `宽度系数须大于 0 且不超过 ${max}，不能为 ${value}。`,
+    pruningTargetRange: (min: number, max: number, value: number) => `目标稀疏度的范围是 ${min} 到 ${max}，不能为 ${value}。`,
+    axisCount: '一次扫描可改变一个或两个参数。',
+    sameParameter: '两个扫描参数相同；请另选第二个参数。',
+    tooFewRuns: '扫描至少需要两次运行：请给出更多取值。',
+    tooManyRuns: (count: number, max: number) => `共 ${count} 次运行；一次扫描最多排队 ${max} 次。`,
+    variantInvalid: (values: string, problem: string) => `当 ${values} 时：${problem}`,
+    nodeProblem: (node: string, problem: string) => `${node}：${problem}`,
+    notApplied: (message: string) => `无法应用该取值：${message}`,
   },
 });
