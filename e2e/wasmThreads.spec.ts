@@ -14,6 +14,8 @@ test('wasm trains with one and with two threads in a cross-origin-isolated worke
   const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
   expect(results.error).toBeNull();
   expect(results.skipped).toEqual([]);
-  expect(results.rows.map((row) => [row.backend, row.model])).toEqual([['wasm x1', 'hinton-student'], ['wasm x2', 'hinton-student']]);
+  // One thread runs the studio's GEMM (fma where the engine has relaxed SIMD); the threaded build's
+  // shared memory cannot be imported by it, so two threads keep XNNPACK.
+  expect(results.rows.map((row) => [row.backend, row.model])).toEqual([[expect.stringMatching(/^wasm x1 gemm=(fma|muladd)$/), 'hinton-student'], ['wasm x2 gemm=off', 'hinton-student']]);
   for (const row of results.rows) expect(row.samplesPerSecond).toBeGreaterThan(0);
 });

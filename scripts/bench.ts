@@ -9,7 +9,7 @@
  * --no-browser, --no-node, --no-target, --dev-server (serve bench.html from the dev server instead of a build),
  * --browser-backends webgpu,webgl,cpu,wasm (the browser backends to measure, default all),
  * --wasm-threads 1,2 (browser wasm with these thread counts, a fresh worker each, in turns
- * --repeats times; rows are medians, labelled "wasm xN"; default: the studio's own choice),
+ * --repeats times; rows are medians, labelled "wasm xN gemm=BUILD"; default: the studio's own choice),
  * --vs-pytorch (also train the same four models in PyTorch, Debian's python3-torch, with one thread
  * and with all cores, interleaved with Node wasm in this session: --repeats N rounds, default 3,
  * medians; every row then shows its ratio to PyTorch),

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { setWasmGemmMode, wasmGemmFlavour } from '../src/models/wasm-gemm';
+import { activeWasmGemm, setWasmGemmMode } from '../src/models/wasm-gemm';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
@@ -22,13 +22,15 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
 }
 
 
-/** 'wasm' with its thread count, so rows of runs with different counts stay apart. */
+/**
+ * 'wasm' with its thread count and the GEMM build that actually ran ('off': XNNPACK, e.g. on the
+ * threaded build), so rows of runs with different counts or modes stay apart.
+ */
 async function backendLabel(): Promise<string> {
   const backend = tf.getBackend();
   if (backend !== 'wasm') return backend;
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  const flavour = wasmGemmFlavour();
-  return `wasm x${getThreadsCount()} gemm=${flavour ?? 'off'}`;
+  return `wasm x${getThreadsCount()} gemm=${activeWasmGemm() ?? 'off'}`;
 }
 
 async function run(request: BrowserBenchRequest): Promise<void> {

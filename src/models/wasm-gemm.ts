@@ -69,6 +69,16 @@ function gemmFor(backend: WasmBackendInternals): GemmFn | null {
   return byFlavour.get(flavour) ?? null;
 }
 
+/**
+ * The build BatchMatMul runs on the current tfjs backend: 'fma' or 'muladd', or null where it
+ * keeps XNNPACK (mode off, not wasm, or a memory the module cannot import: the threaded build).
+ */
+export function activeWasmGemm(): 'fma' | 'muladd' | null {
+  const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
+  if (typeof backend.typedArrayFromHeap !== 'function' || backend.wasm === undefined) return null;
+  return gemmFor(backend as WasmBackendInternals) ? wasmGemmFlavour() : null;
+}
+
 function swapLastTwo(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, axis) => axis);
   [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
