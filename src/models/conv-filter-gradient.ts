@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { filterGradientByConvolution, filterGradientByMatMul, isWasmHeapBackend } from './wasm-conv-gradients';
+import { filterGradientByConvolution, filterGradientByMatMul, filterGradientByShiftedProducts, isWasmHeapBackend } from './wasm-conv-gradients';
 
 /**
  * A Conv2DBackpropFilter kernel for the tfjs `cpu` backend (faster than tfjs's own) and for the
@@ -52,7 +52,7 @@ function fastFilterGradient(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
     attrs.dimRoundingMode, false, 'channelsLast',
   );
   if (isWasmHeapBackend(backend) && x.dtype === 'float32' && dy.dtype === 'float32') {
-    return filterGradientByConvolution(backend, x, dy, info) ?? filterGradientByMatMul(backend, x, dy, info);
+    return filterGradientByShiftedProducts(backend, x, dy, info) ?? filterGradientByConvolution(backend, x, dy, info) ?? filterGradientByMatMul(backend, x, dy, info);
   }
   const xValues = readFloats(backend, x);
   const dyValues = readFloats(backend, dy);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { installFastConvFilterGradient, uninstallFastConvFilterGradient } from './conv-filter-gradient';
 import {
-  DEFAULT_CHUNK_FLOATS, FILTER_GRADIENT_MIN_CHANNELS, filterGradientByConvolution, inputGradientByConvolution, installWasmConvInputGradient, isWasmHeapBackend, setConvGradientChunkLimit,
+  DEFAULT_CHUNK_FLOATS, FILTER_GRADIENT_MIN_CHANNELS, filterGradientByConvolution, filterGradientByShiftedProducts, inputGradientByConvolution, installWasmConvInputGradient, isWasmHeapBackend, setConvGradientChunkLimit,
   setConvGradientsByConvolution, uninstallWasmConvInputGradient,
 } from './wasm-conv-gradients';
 
@@ -79,7 +79,7 @@ describe('wasm convolution gradients as im2col matmuls', () => {
     });
   });
 
-  it('take the forward-convolution routes exactly for stride 1, and the im2col routes give the same', () => {
+  it('take the forward-convolution and shifted-product routes exactly for stride 1, and the im2col routes give the same', () => {
     const backend = tf.engine().backend;
     if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
     cases.forEach((convCase, c) => {
@@ -93,12 +93,18 @@ describe('wasm convolution gradients as im2col matmuls', () => {
         backend.disposeData(result.dataId);
         return values;
       };
-      const routed = { dx: read(inputGradientByConvolution(backend, dy, w, info)), dw: read(filterGradientByConvolution(backend, x, dy, info)) };
+      const routed = {
+        dx: read(inputGradientByConvolution(backend, dy, w, info)),
+        dw: read(filterGradientByConvolution(backend, x, dy, info)),
+        dwShifted: read(filterGradientByShiftedProducts(backend, x, dy, info)),
+      };
       tf.dispose([x, w, dy]);
       expect(routed.dx !== null, `case ${c} dx`).toBe(strideOne);
       expect(routed.dw !== null, `case ${c} dw`).toBe(strideOne && convCase.x[3] >= FILTER_GRADIENT_MIN_CHANNELS);
       if (routed.dx) expectClose(routed.dx, reference[c].dx);
       if (routed.dw) expectClose(routed.dw, reference[c].dw);
+      expect(routed.dwShifted !== null, `case ${c} dw, shifted products`).toBe(strideOne);
+      if (routed.dwShifted) expectClose(routed.dwShifted, reference[c].dw);
     });
     setConvGradientsByConvolution(false);
     cases.forEach((convCase, c) => {

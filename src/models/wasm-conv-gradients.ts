@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { currentWasmGemm } from './wasm-gemm';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
@@ -297,6 +298,67 @@ export function filterGradientByConvolution(backend: WasmHeapBackend, x: tf.Tens
   } finally {
     // Disposing dY' also frees the XNNPACK operator wasm cached for it as a filter.
     for (const t of temporaries) backend.disposeData(t.dataId);
+  }
+}
+
+/**
+ * dW of a stride-1 convolution as kh products in the studio's GEMM over zero-padded copies, with
+ * no im2col: X is copied into a frame of (OH + KH - 1) x (OW + KW - 1) positions per image (its
+ * padding included, plus a zero tail), dY into the same frame (zeros outside OH x OW). Numbering
+ * frame positions m = (n, y, x) row-major, the input under tap (a, b) of output position m is at
+ * m + a FW + b, so for one tap row a the rows (b, ci) of the transposed column matrix are the
+ * frame itself, read at offset a FW ci with row stride 1 and k stride CI (the GEMM's strided A):
+ *   dW[a, b, ci, co] = sum over m of Xf[(m + a FW + b) CI + ci] dYf[m, co].
+ * A tap reaching past the right or bottom edge wraps into the next row or image, where dY's frame
+ * is zero, so those products add nothing. Null where the GEMM is not available or strides are not 1.
+ */
+export function filterGradientByShiftedProducts(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+  const gemm = byConvolution ? currentWasmGemm() : null;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight: kh, filterWidth: kw } = info;
+  if (!gemm || strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1) return null;
+  const { batchSize, inHeight, inWidth, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { top, left } = info.padInfo;
+  const frameHeight = oh + kh - 1;
+  const frameWidth = ow + kw - 1;
+  const positions = batchSize * frameHeight * frameWidth;
+  const tail = (kh - 1) * frameWidth + kw - 1;
+  // Allocate first: an allocation can grow the wasm memory, which detaches earlier heap views.
+  const xFrame = backend.makeOutput([(positions + tail) * ci], 'float32');
+  const dyFrame = backend.makeOutput([positions * co], 'float32');
+  const dw = backend.makeOutput([...info.filterShape], 'float32');
+  try {
+    const [xf, dyf, xs, dys] = [xFrame, dyFrame, x, dy].map((t) => backend.typedArrayFromHeap(t));
+    xf.fill(0);
+    dyf.fill(0);
+    for (let n = 0; n < batchSize; n++) {
+      for (let y = 0; y < frameHeight; y++) {
+        const row = y - top;
+        const frameRow = (n * frameHeight + y) * frameWidth;
+        if (row >= 0 && row < inHeight) {
+          // Columns x' of the frame hold input column x' - left, where it exists.
+          const first = Math.max(0, left);
+          const last = Math.min(frameWidth, inWidth + left);
+          if (last > first) {
+            const from = ((n * inHeight + row) * inWidth + (first - left)) * ci;
+            xf.set(xs.subarray(from, from + (last - first) * ci), (frameRow + first) * ci);
+          }
+        }
+        if (y < oh) {
+          const from = (n * oh + y) * ow * co;
+          dyf.set(dys.subarray(from, from + ow * co), frameRow * co);
+        }
+      }
+    }
+    const tapRow = kw * ci;
+    for (let a = 0; a < kh; a++) {
+      gemm(xf.byteOffset + a * frameWidth * ci * 4, dyf.byteOffset, backend.typedArrayFromHeap(dw).byteOffset + a * tapRow * co * 4,
+        tapRow, co, positions, 1, ci);
+    }
+    return dw;
+  } finally {
+    backend.disposeData(xFrame.dataId);
+    backend.disposeData(dyFrame.dataId);
   }
 }
 

@@ -18,7 +18,11 @@ import { GEMM_FMA_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm
 
 export type GemmMode = 'auto' | 'muladd' | 'off';
 
-type GemmFn = (a: number, b: number, c: number, m: number, n: number, k: number, aRowStride: number, aKStride: number) => void;
+/**
+ * C[m, n] = A[m, k] B[k, n] over byte offsets into tfjs's memory: B and C row-major, A element
+ * (i, p) at a + 4 (i aRowStride + p aKStride) (strides in floats; rows may overlap).
+ */
+export type GemmFn = (a: number, b: number, c: number, m: number, n: number, k: number, aRowStride: number, aKStride: number) => void;
 
 interface WasmBackendInternals {
   wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
@@ -74,9 +78,14 @@ function gemmFor(backend: WasmBackendInternals): GemmFn | null {
  * keeps XNNPACK (mode off, not wasm, or a memory the module cannot import: the threaded build).
  */
 export function activeWasmGemm(): 'fma' | 'muladd' | null {
+  return currentWasmGemm() ? wasmGemmFlavour() : null;
+}
+
+/** The GEMM over the current backend's memory, or null where BatchMatMul would not use it. */
+export function currentWasmGemm(): GemmFn | null {
   const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
   if (typeof backend.typedArrayFromHeap !== 'function' || backend.wasm === undefined) return null;
-  return gemmFor(backend as WasmBackendInternals) ? wasmGemmFlavour() : null;
+  return gemmFor(backend as WasmBackendInternals);
 }
 
 function swapLastTwo(rank: number): number[] {
