@@ -11,8 +11,8 @@ import { installWasmAdam } from './wasm-adam';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
- * gradient. wasm gets the conv gradients it lacks or runs slowly (stride 1 as forward convolutions
- * in XNNPACK, others as im2col matmuls: wasm-conv-gradients.ts), BatchMatMul in the studio's own
+ * gradient. wasm gets the conv gradients it lacks or runs slowly (stride 1 as a forward convolution
+ * and shifted GEMMs, others as im2col matmuls: wasm-conv-gradients.ts), BatchMatMul in the studio's own
  * wasm SIMD GEMM (wasm-gemm.ts), training-mode batch norm as one forward and one gradient kernel
  * (SIMD passes), a SIMD scatter max-pool gradient (also correct where tfjs 4.22's drops the
  * gradient of a window whose maximum is not positive), the depthwise-conv gradients it has none
