@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM } from './wasm-adam-bytes';
+import { studioWasmModule } from './wasmModule';
 
 /**
  * Adam's update of one variable as one kernel on the tfjs `wasm` backend (wasm-adam-wat.ts).
@@ -37,14 +38,11 @@ type AdamFn = (
 ) => void;
 
 interface WasmBackendInternals {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
 let mode: WasmAdamMode = 'on';
-/** One instance per tfjs memory; null where instantiation failed. */
-const instances = new WeakMap<WebAssembly.Memory, AdamFn | null>();
 
 /** 'on' (the default) or 'off' (the optimizer's tfjs ops; the tests and the benchmark compare both). */
 export function setWasmAdamMode(next: WasmAdamMode): void {
@@ -52,24 +50,10 @@ export function setWasmAdamMode(next: WasmAdamMode): void {
 }
 
 function isWasmBackend(backend: unknown): backend is WasmBackendInternals {
-  return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend && 'wasm' in backend;
+  return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend;
 }
 
-function adamFor(backend: WasmBackendInternals): AdamFn | null {
-  // Where wasm-gemm.ts finds it too: the Emscripten module's exported memory (name by build).
-  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  if (!instances.has(memory)) {
-    try {
-      // Small module: synchronous compilation is allowed on the main thread, in workers and in Node.
-      const module = new WebAssembly.Module(Uint8Array.from(atob(ADAM_WASM), (ch) => ch.charCodeAt(0)));
-      instances.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamFn);
-    } catch {
-      instances.set(memory, null); // e.g. a shared memory (threaded build)
-    }
-  }
-  return instances.get(memory) ?? null;
-}
+const adamFor = studioWasmModule(ADAM_WASM, (exports) => exports.adam as AdamFn);
 
 /** Whether wasmAdamUpdate runs now: the wasm backend is active, the kernel installed, the module usable and the mode on. */
 export function wasmAdamAvailable(): boolean {

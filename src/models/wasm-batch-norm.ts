@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_WASM } from './wasm-batch-norm-bytes';
+import { studioWasmModule } from './wasmModule';
 
 /**
  * Batch normalisation in training mode as two kernels on the tfjs `wasm` backend: one pass set for
@@ -18,7 +19,6 @@ export const BATCH_NORM_GRAD_KERNEL = 'StudioBatchNormTrainGrad';
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmHeapBackend {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view on the wasm heap (float32 tensors give a Float32Array). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
@@ -42,7 +42,7 @@ interface SimdPasses {
 }
 
 let simdEnabled = true;
-const simdInstances = new WeakMap<WebAssembly.Memory, SimdPasses | null>();
+const loadPasses = studioWasmModule(BATCH_NORM_WASM, (exports) => exports as unknown as SimdPasses);
 
 /** Whether the kernels use the SIMD passes where they can (the tests compare both paths). */
 export function setBatchNormSimd(enabled: boolean): void {
@@ -51,17 +51,7 @@ export function setBatchNormSimd(enabled: boolean): void {
 
 /** The passes over tfjs's own memory, or null (disabled, C not a multiple of 4, a shared memory). */
 function simdPasses(heap: WasmHeapBackend, channels: number): SimdPasses | null {
-  const memory = heap.wasm.asm?.memory ?? heap.wasm.wasmMemory;
-  if (!simdEnabled || channels % 4 !== 0 || !(memory instanceof WebAssembly.Memory)) return null;
-  if (!simdInstances.has(memory)) {
-    try {
-      const module = new WebAssembly.Module(Uint8Array.from(atob(BATCH_NORM_WASM), (ch) => ch.charCodeAt(0)));
-      simdInstances.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdPasses);
-    } catch {
-      simdInstances.set(memory, null); // e.g. the threaded build's shared memory: keep the JavaScript loops
-    }
-  }
-  return simdInstances.get(memory) ?? null;
+  return simdEnabled && channels % 4 === 0 ? loadPasses(heap) : null;
 }
 
 /** Which loops the kernels run for C channels on the current backend: the SIMD passes or JavaScript. */

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { installFastConvFilterGradient, uninstallFastConvFilterGradient } from './conv-filter-gradient';
 import {
   DEFAULT_CHUNK_FLOATS, FILTER_GRADIENT_MIN_CHANNELS, filterGradientByConvolution, filterGradientByShiftedProducts, inputGradientByConvolution, installWasmConvInputGradient, isWasmHeapBackend, setConvGradientChunkLimit,
-  setConvGradientsByConvolution, uninstallWasmConvInputGradient,
+  setStrideOneConvGradients, uninstallWasmConvInputGradient,
 } from './wasm-conv-gradients';
 
 type Shape4 = [number, number, number, number];
@@ -106,13 +106,13 @@ describe('wasm convolution gradients as im2col matmuls', () => {
       expect(routed.dwShifted !== null, `case ${c} dw, shifted products`).toBe(strideOne);
       if (routed.dwShifted) expectClose(routed.dwShifted, reference[c].dw);
     });
-    setConvGradientsByConvolution(false);
+    setStrideOneConvGradients(false);
     cases.forEach((convCase, c) => {
       const { dx, dw } = gradients(convCase);
       expectClose(dx, reference[c].dx);
       expectClose(dw, reference[c].dw);
     });
-    setConvGradientsByConvolution(true);
+    setStrideOneConvGradients(true);
   });
 
   it('give the same gradients when the batch is split into chunks, even uneven ones', () => {

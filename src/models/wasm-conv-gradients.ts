@@ -210,6 +210,17 @@ export function inputGradientByMatMul(backend: WasmHeapBackend, dy: tf.TensorInf
   return { dataId: backend.write(dx, shape, 'float32'), shape, dtype: 'float32' };
 }
 
+let strideOneRoutes = true;
+/** Whether stride-1 gradients take the routes below instead of im2col (the tests compare both). */
+export function setStrideOneConvGradients(enabled: boolean): void {
+  strideOneRoutes = enabled;
+}
+
+/** Whether a route for stride 1 (and no dilation) applies to this convolution. */
+function strideOneRoute(info: tf.backend_util.Conv2DInfo): boolean {
+  return strideOneRoutes && info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+}
+
 /**
  * dX of a stride-1 convolution as a forward convolution, which runs in XNNPACK's conv kernels
  * (4-5x faster here than im2col + product + col2im for the CNN presets' 8-16 channels):
@@ -221,8 +232,8 @@ export function inputGradientByMatMul(backend: WasmHeapBackend, dy: tf.TensorInf
 export function inputGradientByConvolution(backend: WasmHeapBackend, dy: tf.TensorInfo, filter: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   const conv = tf.getKernel('Conv2D', 'wasm');
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
-  if (!byConvolution || !conv || strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1) return null;
+  const { filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
+  if (!conv || !strideOneRoute(info)) return null;
   const top = kh - 1 - info.padInfo.top;
   const left = kw - 1 - info.padInfo.left;
   const bottom = info.inHeight - info.outHeight - top + kh - 1;
@@ -259,6 +270,9 @@ function transposed(backend: WasmHeapBackend, x: tf.TensorInfo, perm: number[]):
   return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
 }
 
+/** Below this many in-channels filterGradientByConvolution declines (see there). */
+export const FILTER_GRADIENT_MIN_CHANNELS = 4;
+
 /**
  * dW of a stride-1 convolution as one forward convolution in XNNPACK, with the batch as channels:
  *   dW[a, b, ci, co] = sum over n, y, x of X[n, y + a - top, x + b - left, ci] dY[n, y, x, co]
@@ -269,13 +283,11 @@ function transposed(backend: WasmHeapBackend, x: tf.TensorInfo, perm: number[]):
  * Null where that does not apply (strides other than 1, a padding that would need cropping) or
  * does not pay (fewer than FILTER_GRADIENT_MIN_CHANNELS in-channels).
  */
-export const FILTER_GRADIENT_MIN_CHANNELS = 4;
-
 export function filterGradientByConvolution(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   const conv = tf.getKernel('Conv2D', 'wasm');
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight: kh, filterWidth: kw } = info;
-  if (!byConvolution || !conv || strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1) return null;
+  const { filterHeight: kh, filterWidth: kw } = info;
+  if (!conv || !strideOneRoute(info)) return null;
   // The in-channels become the convolution's batch: below 4 it has too few rows for XNNPACK (the
   // CNN teacher's first layer, 1 channel: 2.1 ms against 1.6 ms for im2col).
   if (info.inChannels < FILTER_GRADIENT_MIN_CHANNELS) return null;
@@ -314,9 +326,9 @@ export function filterGradientByConvolution(backend: WasmHeapBackend, x: tf.Tens
  */
 export function filterGradientByShiftedProducts(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
-  const gemm = byConvolution ? currentWasmGemm() : null;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight: kh, filterWidth: kw } = info;
-  if (!gemm || strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1) return null;
+  const gemm = strideOneRoute(info) ? currentWasmGemm() : null;
+  if (!gemm) return null;
+  const { filterHeight: kh, filterWidth: kw } = info;
   const { batchSize, inHeight, inWidth, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { top, left } = info.padInfo;
   const frameHeight = oh + kh - 1;
@@ -362,11 +374,6 @@ export function filterGradientByShiftedProducts(backend: WasmHeapBackend, x: tf.
   }
 }
 
-let byConvolution = true;
-/** Whether stride-1 gradients run as forward convolutions (the tests compare both routes). */
-export function setConvGradientsByConvolution(enabled: boolean): void {
-  byConvolution = enabled;
-}
 
 interface InputGradAttrs {
   strides: [number, number] | number;

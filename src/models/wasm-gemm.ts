@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
+import { studioWasmModule } from './wasmModule';
 import { GEMM_FMA_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
 
 /**
@@ -25,15 +26,12 @@ export type GemmMode = 'auto' | 'muladd' | 'off';
 export type GemmFn = (a: number, b: number, c: number, m: number, n: number, k: number, aRowStride: number, aKStride: number) => void;
 
 interface WasmBackendInternals {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   disposeData(dataId: object): void;
 }
 
 let mode: GemmMode = 'auto';
-/** One instance per tfjs memory and build; null where instantiation failed. */
-const instances = new WeakMap<WebAssembly.Memory, Map<string, GemmFn | null>>();
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
@@ -55,22 +53,15 @@ export function wasmGemmFlavour(): 'fma' | 'muladd' | null {
   return mode === 'auto' && relaxedSimdSupported() ? 'fma' : 'muladd';
 }
 
-function gemmFor(backend: WasmBackendInternals): GemmFn | null {
+const gemmBuilds = {
+  fma: studioWasmModule(GEMM_FMA_WASM, (exports) => exports.gemm as GemmFn),
+  muladd: studioWasmModule(GEMM_MULADD_WASM, (exports) => exports.gemm as GemmFn),
+};
+
+/** The build of the current mode over this backend's memory; null where BatchMatMul keeps XNNPACK. */
+function gemmFor(backend: unknown): GemmFn | null {
   const flavour = wasmGemmFlavour();
-  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
-  if (!flavour || !(memory instanceof WebAssembly.Memory)) return null;
-  let byFlavour = instances.get(memory);
-  if (!byFlavour) instances.set(memory, (byFlavour = new Map()));
-  if (!byFlavour.has(flavour)) {
-    try {
-      // Small module: synchronous compilation is allowed on the main thread, in workers and in Node.
-      const module = new WebAssembly.Module(decode(flavour === 'fma' ? GEMM_FMA_WASM : GEMM_MULADD_WASM));
-      byFlavour.set(flavour, new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn);
-    } catch {
-      byFlavour.set(flavour, null); // e.g. a shared memory (threaded build): keep XNNPACK
-    }
-  }
-  return byFlavour.get(flavour) ?? null;
+  return flavour === null ? null : gemmBuilds[flavour](backend);
 }
 
 /**
@@ -83,9 +74,7 @@ export function activeWasmGemm(): 'fma' | 'muladd' | null {
 
 /** The GEMM over the current backend's memory, or null where BatchMatMul would not use it. */
 export function currentWasmGemm(): GemmFn | null {
-  const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
-  if (typeof backend.typedArrayFromHeap !== 'function' || backend.wasm === undefined) return null;
-  return gemmFor(backend as WasmBackendInternals);
+  return gemmFor(tf.backend());
 }
 
 function swapLastTwo(rank: number): number[] {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MAXPOOL_GRAD_WASM } from './wasm-maxpool-grad-bytes';
+import { studioWasmModule } from './wasmModule';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
@@ -26,7 +27,6 @@ interface PoolGradAttrs {
 
 /** The part of tfjs-backend-wasm's BackendWasm this kernel uses. */
 interface WasmHeapBackend {
-  wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
@@ -75,7 +75,7 @@ type SimdScatter = (x: number, dy: number, dx: number, batch: number, inH: numbe
   outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padTop: number, padLeft: number) => void;
 
 let simdEnabled = true;
-const simdInstances = new WeakMap<WebAssembly.Memory, SimdScatter | null>();
+const loadScatter = studioWasmModule(MAXPOOL_GRAD_WASM, (exports) => exports.maxPoolGrad as SimdScatter);
 
 /** Whether the kernel uses the SIMD scan where it can (the tests compare both). */
 export function setMaxPoolGradSimd(enabled: boolean): void {
@@ -84,17 +84,7 @@ export function setMaxPoolGradSimd(enabled: boolean): void {
 
 /** The SIMD scan over tfjs's own memory, or null (disabled, C not a multiple of 4, a shared memory). */
 function simdScatter(backend: WasmHeapBackend, channels: number): SimdScatter | null {
-  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
-  if (!simdEnabled || channels % 4 !== 0 || !(memory instanceof WebAssembly.Memory)) return null;
-  if (!simdInstances.has(memory)) {
-    try {
-      const module = new WebAssembly.Module(Uint8Array.from(atob(MAXPOOL_GRAD_WASM), (ch) => ch.charCodeAt(0)));
-      simdInstances.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports.maxPoolGrad as SimdScatter);
-    } catch {
-      simdInstances.set(memory, null); // e.g. the threaded build's shared memory: keep the JavaScript loop
-    }
-  }
-  return simdInstances.get(memory) ?? null;
+  return simdEnabled && channels % 4 === 0 ? loadScatter(backend) : null;
 }
 
 /** Which loop the kernel runs for C channels on the current backend. */
