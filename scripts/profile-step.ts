@@ -6,47 +6,13 @@
  * engine bookkeeping, batch preparation, the layers API). --fused-adam off times Adam's tfjs ops on
  * wasm instead of its fused kernel.
  */
-import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/loader';
 import { architecturePresets } from '../src/models/presets';
 import { measureThroughput } from '../src/train/benchmark';
 import { setWasmAdamMode } from '../src/models/wasm-adam';
 import { selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
-
-interface KernelTally { calls: number; ms: number }
-
-/** Wraps every kernel of `backend` with a timer; returns the tallies and a function that unwraps. */
-function timeKernels(backend: string, withShapes: boolean): { tallies: Map<string, KernelTally>; restore(): void } {
-  const tallies = new Map<string, KernelTally>();
-  const originals = tf.getKernelsForBackend(backend);
-  for (const config of originals) {
-    tf.unregisterKernel(config.kernelName, backend);
-    tf.registerKernel({
-      ...config,
-      kernelFunc: (args) => {
-        const started = performance.now();
-        const result = config.kernelFunc(args);
-        const shapes = withShapes ? ' ' + Object.values(args.inputs).filter((input) => input != null).map((input) => `[${(input as tf.TensorInfo).shape.join('x')}]`).join('') : '';
-        const key = config.kernelName + shapes;
-        const tally = tallies.get(key) ?? { calls: 0, ms: 0 };
-        tally.calls += 1;
-        tally.ms += performance.now() - started;
-        tallies.set(key, tally);
-        return result;
-      },
-    });
-  }
-  return {
-    tallies,
-    restore() {
-      for (const config of originals) {
-        tf.unregisterKernel(config.kernelName, backend);
-        tf.registerKernel(config);
-      }
-    },
-  };
-}
+import { formatKernelProfile, kernelProfile, timeKernels } from '../src/train/kernelTimer';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -68,17 +34,8 @@ async function main(): Promise<void> {
   const timer = timeKernels(backend, args.includes('--shapes'));
   const timed = await measureThroughput(spec, data, { batchSize: 64, steps, now: () => performance.now() });
   timer.restore();
-  // The warm-up step is tallied too: scale by the timed steps plus one.
-  const perStep = (ms: number): number => ms / (steps + 1);
-  const rows = [...timer.tallies.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  const kernelMs = rows.reduce((sum, [, tally]) => sum + perStep(tally.ms), 0);
   console.log(`${modelId} on ${backend}, batch 64: ${plain.msPerStep.toFixed(1)} ms/step unwrapped, ${timed.msPerStep.toFixed(1)} ms/step wrapped`);
-  console.log('kernel'.padEnd(48) + 'calls/step'.padStart(11) + 'ms/step'.padStart(10));
-  for (const [name, tally] of rows) {
-    console.log(name.padEnd(48) + perStep(tally.calls).toFixed(1).padStart(11) + perStep(tally.ms).toFixed(2).padStart(10));
-  }
-  console.log('all kernels'.padEnd(59) + kernelMs.toFixed(2).padStart(10));
-  console.log('outside kernels'.padEnd(59) + (timed.msPerStep - kernelMs).toFixed(2).padStart(10));
+  console.log(formatKernelProfile(kernelProfile(timer.tallies, steps, timed.msPerStep)));
 }
 
 main().then(() => process.exit(0), (error: unknown) => {
