@@ -3,9 +3,9 @@ import type { BrowserBenchResults } from '../app/bench/main';
 
 /**
  * The threaded wasm build starts in the Vite-served worker (its pthread workers run the module's
- * factory from its source text, see vite.config.ts) and trains with two threads even on a 2-core
- * machine (tfjs would cap it at half the cores, see workers/backend.ts). bench.html runs real
- * training steps of the Hinton student, one fresh worker per thread count.
+ * factory from its source text, see vite.config.ts), and the studio's GEMM shares the dense
+ * layers' products with a helper thread nested in that worker (src/models/wasm-gemm-team.ts).
+ * bench.html runs real training steps of the Hinton student, one fresh worker per thread count.
  */
 test('wasm trains with one and with two threads in a cross-origin-isolated worker', async ({ page }) => {
   await page.goto('/bench.html?backends=wasm&models=hinton-student&steps=1&images=256&wasmThreads=1,2');
@@ -14,8 +14,14 @@ test('wasm trains with one and with two threads in a cross-origin-isolated worke
   const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
   expect(results.error).toBeNull();
   expect(results.skipped).toEqual([]);
-  // One thread runs the studio's GEMM (fma where the engine has relaxed SIMD); the threaded build's
-  // shared memory cannot be imported by it, so two threads keep XNNPACK.
-  expect(results.rows.map((row) => [row.backend, row.model])).toEqual([[expect.stringMatching(/^wasm x1 gemm=(fma|muladd)$/), 'hinton-student'], ['wasm x2 gemm=off', 'hinton-student']]);
+  // One thread runs the studio's GEMM (fma where the engine has relaxed SIMD); with two, the GEMM
+  // shares its large products with a helper thread over the threaded build's shared memory.
+  expect(results.rows.map((row) => [row.backend, row.model])).toEqual([
+    [expect.stringMatching(/^wasm x1 gemm=(fma|muladd)$/), 'hinton-student'], [expect.stringMatching(/^wasm x2 gemm=(fma|muladd)$/), 'hinton-student'],
+  ]);
   for (const row of results.rows) expect(row.samplesPerSecond).toBeGreaterThan(0);
+  // One thread shares nothing; with two, the 64 x 784 x 800 products (40M multiply-adds, past
+  // LARGE_TEAM_WORK) go to the team in every step whether or not the helper was awake.
+  expect(results.rows.map((row) => row.teamProducts)).toEqual([0, expect.any(Number)]);
+  expect(results.rows[1].teamProducts).toBeGreaterThanOrEqual(2 * 3);
 });

@@ -18,7 +18,9 @@
  * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path; in Chromium one fresh
  * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
  * --fused-adam on,off (Node wasm only, no Node cpu: Adam's update as the fused wasm kernel or as
- * tfjs ops, in turns like --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes).
+ * tfjs ops, in turns like --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes),
+ * --profile (the browser rows also time every kernel in a second measurement and print where each
+ * step's time goes, as scripts/profile-step.ts does in Node).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,6 +31,7 @@ import * as tf from '@tensorflow/tfjs';
 import { build, createServer, preview } from 'vite';
 import type { BrowserBenchResults } from '../app/bench/main';
 import { loadDataset } from '../src/data/loader';
+import { formatKernelProfile } from '../src/train/kernelTimer';
 import { architecturePresets } from '../src/models/presets';
 import type { TrainerSettings } from '../src/graph/schema';
 import { modelPlan, type TrainingPlan } from '../src/train/plan';
@@ -64,11 +67,13 @@ interface BenchOptions {
   gemmModes: GemmMode[];
   /** Fused wasm Adam modes to compare in Node, in turns (empty: the studio's default only). */
   adamModes: WasmAdamMode[];
+  /** Per-kernel profiles of the browser rows (bench.html profile=1). */
+  profile: boolean;
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [],
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], profile: false,
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -92,6 +97,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       }
       case '--no-browser': options.browser = false; break;
       case '--no-target': options.timeToTarget = false; break;
+      case '--profile': options.profile = true; break;
       case '--no-node': options.node = false; break;
       case '--dev-server': options.devServer = true; break;
       case '--vs-pytorch': options.vsPyTorch = true; break;
@@ -265,10 +271,11 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
     const gemmTurns = Array.from({ length: options.repeats }, () => options.gemmModes).flat();
     const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}`);
+    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
     if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
+    for (const { backend, model, profile } of results.profiles) console.log(`\nchromium ${backend} ${model}:\n${formatKernelProfile(profile)}`);
     return [
       ...medianRows(results.rows).map(({ result, count }) => ({ where: 'chromium', backend: result.backend, model: result.model, result, note: count > 1 ? `median of ${count}` : '' })),
       ...results.skipped.map((s) => ({ where: 'chromium', backend: s.backend, model: s.model, result: null, note: s.reason })),

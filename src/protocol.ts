@@ -317,3 +317,20 @@ export type OnnxImportWorkerMessage =
       parity: VerificationReport;
     }
   | { type: 'onnxImportFailed'; requestId: string; code: OnnxImportCode | 'internal'; detail: Record<string, string | number>; message: string };
+
+// ---------- GEMM helper threads (workers/gemmHelper.worker.ts, started by the training worker) ----------
+
+/**
+ * Sent once to a helper: the GEMM builds compiled for a shared memory (fma only where the engine
+ * validates relaxed SIMD), tfjs's shared memory, and the control words it shares with its team
+ * (src/models/wasm-gemm-team.ts). After its reply the helper only sleeps and computes.
+ */
+export interface GemmHelperCommand {
+  type: 'gemmHelperStart';
+  modules: { fma?: WebAssembly.Module; muladd: WebAssembly.Module };
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  slot: number;
+}
+
+export type GemmHelperMessage = { type: 'gemmHelperReady'; slot: number } | { type: 'gemmHelperFailed'; slot: number; message: string };

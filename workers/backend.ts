@@ -4,8 +4,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { BackendName, BackendPreference } from '../src/protocol';
+import type { BackendName, BackendPreference, GemmHelperMessage } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
+import { startWasmGemmTeam } from '../src/models/wasm-gemm';
+import type { GemmHelperPort } from '../src/models/wasm-gemm-team';
 import { errorMessage } from '../src/errorMessage';
 import {
   BACKEND_LABELS, decideBackend, englishBackendWords, FIXED_BACKEND_REASONS, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
@@ -54,28 +56,15 @@ export function setWasmThreads(count: number | null): void {
 /**
  * Threads run where SharedArrayBuffer does: on a cross-origin-isolated page (the dev and preview
  * servers send COOP/COEP); vite.config.ts keeps the threaded module's factory self-contained, which
- * its pthread workers need once Vite has bundled it. The studio trains with one thread unless
- * asked (the benchmark's --wasm-threads): on a loaded 2-core machine two threads made the CNNs
- * slower and only the MLP student faster (README, benchmark section).
+ * its pthread workers need once Vite has bundled it. With N threads the studio's GEMM shares large
+ * products with N - 1 helper threads (src/models/wasm-gemm-team.ts), while tfjs's own XNNPACK
+ * kernels keep one thread: on the 2-core machine its thread pool made the CNNs slower (README,
+ * benchmark section). Default: the cores, up to 4; the benchmark's --wasm-threads overrides it.
  */
 function wasmThreads(): number {
   const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return isolated ? Math.max(1, requestedWasmThreads ?? 1) : 1;
-}
-
-/**
- * tfjs-backend-wasm 4.22 takes half of navigator.hardwareConcurrency as its core count (it assumes
- * two hardware threads per core) and caps its thread pool there, so on a 2-core machine it never
- * runs more than one thread whatever setThreadsCount asks. The module reads the count while the
- * backend starts: for that moment this worker's navigator reports twice the wanted threads.
- * Returns the function that restores the real count (the device facts read it).
- */
-function reportCoresForWasmThreads(threads: number): () => void {
-  if (threads <= 1) return () => {};
-  Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
-  return () => {
-    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
-  };
+  const cores = Math.min(4, Math.max(1, navigator.hardwareConcurrency ?? 1));
+  return isolated ? Math.max(1, requestedWasmThreads ?? cores) : 1;
 }
 
 /** Loaded only when asked for: the wasm backend's binaries are large. Returns the thread count asked for. */
@@ -84,7 +73,7 @@ async function registerWasm(): Promise<number> {
   if (wasmRegistered) return threads;
   const { setWasmPaths, setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
-  if (threads > 1) setThreadsCount(threads);
+  if (threads > 1) setThreadsCount(1);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -92,6 +81,33 @@ async function registerWasm(): Promise<number> {
   });
   wasmRegistered = true;
   return threads;
+}
+
+/** A GEMM helper thread (workers/gemmHelper.worker.ts), nested in this worker. */
+function gemmHelperPort(): GemmHelperPort {
+  const worker = new Worker(new URL('./gemmHelper.worker.ts', import.meta.url), { type: 'module' });
+  return {
+    start: (command) =>
+      new Promise<GemmHelperMessage>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<GemmHelperMessage>) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(event.message || 'the GEMM helper worker did not load'));
+        worker.postMessage(command);
+      }),
+    terminate: () => worker.terminate(),
+  };
+}
+
+/**
+ * With the threaded build, the studio's GEMM shares large products with threads - 1 helpers (the
+ * tfjs pthreads run XNNPACK's kernels only). Where helpers cannot start the GEMM stays on one
+ * thread: slower, not wrong, so the run goes on and the console says why.
+ */
+async function startGemmHelpers(threads: number): Promise<void> {
+  try {
+    await startWasmGemmTeam(tf.backend(), threads - 1, gemmHelperPort);
+  } catch (error) {
+    console.warn(`The wasm GEMM runs on one thread: ${errorMessage(error)}`);
+  }
 }
 
 /** Why a backend cannot start here, or null when it did start (and is now active). */
@@ -102,16 +118,11 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   try {
     const wasmThreadCount = name === 'wasm' ? await registerWasm() : 1;
     if (tf.findBackendFactory(name) == null) return `${BACKEND_LABELS[name]} backend is not registered`;
-    const restoreCores = reportCoresForWasmThreads(wasmThreadCount);
-    let ok: boolean;
-    try {
-      ok = await tf.setBackend(name);
-    } finally {
-      restoreCores();
-    }
+    const ok = await tf.setBackend(name);
     if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${BACKEND_LABELS[name]} failed to initialise`;
     await tf.ready();
     installTrainingKernels(name);
+    if (name === 'wasm' && wasmThreadCount > 1) await startGemmHelpers(wasmThreadCount);
     return null;
   } catch (error) {
     return `${BACKEND_LABELS[name]} failed to initialise (${errorMessage(error)})`;

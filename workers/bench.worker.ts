@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
-import { activeWasmGemm, setWasmGemmMode } from '../src/models/wasm-gemm';
+import { activeWasmGemm, setWasmGemmMode, wasmGemmSharedProducts, wasmGemmThreads } from '../src/models/wasm-gemm';
 import * as tf from '@tensorflow/tfjs';
+import { kernelProfile, timeKernels } from '../src/train/kernelTimer';
 import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
 import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
@@ -23,14 +24,13 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
 
 
 /**
- * 'wasm' with its thread count and the GEMM build that actually ran ('off': XNNPACK, e.g. on the
- * threaded build), so rows of runs with different counts or modes stay apart.
+ * 'wasm' with the threads its GEMM shares products between (tfjs's XNNPACK kernels run on one,
+ * see workers/backend.ts) and the GEMM build that actually ran ('off': XNNPACK), so rows of runs
+ * with different counts or modes stay apart.
  */
-async function backendLabel(): Promise<string> {
+function backendLabel(): string {
   const backend = tf.getBackend();
-  if (backend !== 'wasm') return backend;
-  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  return `wasm x${getThreadsCount()} gemm=${activeWasmGemm() ?? 'off'}`;
+  return backend === 'wasm' ? `wasm x${wasmGemmThreads()} gemm=${activeWasmGemm() ?? 'off'}` : backend;
 }
 
 async function run(request: BrowserBenchRequest): Promise<void> {
@@ -47,8 +47,20 @@ async function run(request: BrowserBenchRequest): Promise<void> {
     }
     for (const model of request.models) {
       try {
-        const row = await measureThroughput(model, data, { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() });
-        post({ type: 'row', row: { ...row, backend: await backendLabel() } });
+        const options = { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() };
+        const sharedBefore = wasmGemmSharedProducts();
+        const row = await measureThroughput(model, data, options);
+        const label = backendLabel();
+        post({ type: 'row', row: { ...row, backend: label, teamProducts: wasmGemmSharedProducts() - sharedBefore } });
+        if (request.profile) {
+          const timer = timeKernels(backend, true);
+          try {
+            const timed = await measureThroughput(model, data, options);
+            post({ type: 'profile', backend: label, model: model.name, profile: kernelProfile(timer.tallies, request.steps, timed.msPerStep) });
+          } finally {
+            timer.restore();
+          }
+        }
       } catch (error) {
         post({ type: 'skipped', backend, model: model.name, reason: errorMessage(error) });
       }

@@ -1,18 +1,21 @@
 import { architecturePresets } from '../../src/models/presets';
 import type { BrowserBenchReply, BrowserBenchRequest, ThroughputResult } from '../../src/train/benchmark';
+import type { KernelProfile } from '../../src/train/kernelTimer';
 
 /**
  * The browser half of `npm run bench`: no React, just a worker and a table. Query parameters:
  * steps, batch, images, backends (comma list), models (preset ids), wasmThreads (comma list of
  * thread counts: one fresh worker per entry, in that order, measuring wasm only after the first;
  * e.g. 1,2,1,2 interleaves single- and two-threaded runs), gemm (comma list of wasm GEMM modes
- * auto|muladd|off, one fresh worker each in that order likewise; takes precedence over wasmThreads). Results land in
+ * auto|muladd|off, one fresh worker each in that order likewise; takes precedence over wasmThreads),
+ * profile=1 (also a per-kernel profile of each row, src/train/kernelTimer.ts). Results land in
  * `window.benchResults` and `document.body.dataset.benchDone` for the Node script to collect.
  */
 
 export interface BrowserBenchResults {
-  rows: ThroughputResult[];
+  rows: (ThroughputResult & { teamProducts?: number })[];
   skipped: { backend: string; model: string; reason: string }[];
+  profiles: { backend: string; model: string; profile: KernelProfile }[];
   error: string | null;
 }
 
@@ -42,12 +45,13 @@ const request: BrowserBenchRequest = {
   steps: number('steps', 3),
   trainImages: number('images', 1024),
   wasmThreads: null,
+  profile: params.get('profile') === '1',
 };
 const threadRuns = list('wasmThreads', []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const gemmRuns = list('gemm', []).filter((mode): mode is 'auto' | 'muladd' | 'off' => mode === 'auto' || mode === 'muladd' || mode === 'off');
 
 const output = document.getElementById('output') as HTMLPreElement;
-const results: BrowserBenchResults = { rows: [], skipped: [], error: null };
+const results: BrowserBenchResults = { rows: [], skipped: [], profiles: [], error: null };
 const line = (text: string): void => {
   output.textContent += `${text}\n`;
 };
@@ -66,6 +70,9 @@ function runWorker(run: BrowserBenchRequest): Promise<boolean> {
         case 'row':
           results.rows.push(reply.row);
           line(`${reply.row.backend.padEnd(9)} ${reply.row.model.padEnd(16)} ${reply.row.samplesPerSecond.toFixed(1)} samples/s (${reply.row.msPerStep.toFixed(0)} ms/step)`);
+          return;
+        case 'profile':
+          results.profiles.push(reply);
           return;
         case 'skipped':
           results.skipped.push(reply);

@@ -6,13 +6,27 @@ import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
+const PLAIN_MEMORY_IMPORT = '(import "env" "memory" (memory 1))';
+
+/**
+ * The same module over a shared memory (the threaded tfjs build's): a shared memory import must
+ * declare a maximum, and 65536 pages (4 GiB, wasm32's limit) admits any memory tfjs creates.
+ */
+export function withSharedMemory(wat: string): string {
+  const parts = wat.split(PLAIN_MEMORY_IMPORT);
+  if (parts.length !== 2) throw new Error(`expected one ${PLAIN_MEMORY_IMPORT} in the module text, found ${parts.length - 1}`);
+  return parts.join('(import "env" "memory" (memory 1 65536 shared))');
+}
+
 /** A generated TypeScript file of base64 module constants, assembled by wabt from WebAssembly text. */
 async function bytesFile(source: string, build: (assemble: Assemble) => Record<string, string>): Promise<string> {
   const wabt = await wabtInit();
   const assemble: Assemble = (name, wat) => {
-    const module = wabt.parseWat(`${name}.wat`, wat, { simd: true, relaxed_simd: true, bulk_memory: true });
+    const features = { simd: true, relaxed_simd: true, bulk_memory: true, threads: true };
+    const module = wabt.parseWat(`${name}.wat`, wat, features);
     try {
-      module.validate();
+      // wabt.js's validate takes the features too (its typings omit the argument); without them it refuses shared memories.
+      (module as unknown as { validate(options: typeof features): void }).validate(features);
       return Buffer.from(module.toBinary({}).buffer).toString('base64');
     } finally {
       module.destroy();
@@ -30,22 +44,33 @@ async function bytesFile(source: string, build: (assemble: Assemble) => Record<s
 export function gemmBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-gemm-wat.ts', (assemble) => ({
     GEMM_FMA_WASM: assemble('gemm-fma', gemmWat('fma')),
+    GEMM_FMA_SHARED_WASM: assemble('gemm-fma-shared', withSharedMemory(gemmWat('fma'))),
     GEMM_MULADD_WASM: assemble('gemm-muladd', gemmWat('muladd')),
+    GEMM_MULADD_SHARED_WASM: assemble('gemm-muladd-shared', withSharedMemory(gemmWat('muladd'))),
     RELAXED_PROBE_WASM: assemble('relaxed-probe', RELAXED_PROBE_WAT),
   }));
 }
 
 /** The text of src/models/wasm-batch-norm-bytes.ts: the batch-norm passes. */
 export function batchNormBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-batch-norm-wat.ts', (assemble) => ({ BATCH_NORM_WASM: assemble('batch-norm', BATCH_NORM_WAT) }));
+  return bytesFile('src/models/wasm-batch-norm-wat.ts', (assemble) => ({
+    BATCH_NORM_WASM: assemble('batch-norm', BATCH_NORM_WAT),
+    BATCH_NORM_SHARED_WASM: assemble('batch-norm-shared', withSharedMemory(BATCH_NORM_WAT)),
+  }));
 }
 
 /** The text of src/models/wasm-adam-bytes.ts: the fused Adam update. */
 export function adamBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-adam-wat.ts', (assemble) => ({ ADAM_WASM: assemble('adam', adamWat()) }));
+  return bytesFile('src/models/wasm-adam-wat.ts', (assemble) => ({
+    ADAM_WASM: assemble('adam', adamWat()),
+    ADAM_SHARED_WASM: assemble('adam-shared', withSharedMemory(adamWat())),
+  }));
 }
 
 /** The text of src/models/wasm-maxpool-grad-bytes.ts: the max-pool gradient's scatter. */
 export function maxPoolGradBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-maxpool-grad-wat.ts', (assemble) => ({ MAXPOOL_GRAD_WASM: assemble('maxpool-grad', MAXPOOL_GRAD_WAT) }));
+  return bytesFile('src/models/wasm-maxpool-grad-wat.ts', (assemble) => ({
+    MAXPOOL_GRAD_WASM: assemble('maxpool-grad', MAXPOOL_GRAD_WAT),
+    MAXPOOL_GRAD_SHARED_WASM: assemble('maxpool-grad-shared', withSharedMemory(MAXPOOL_GRAD_WAT)),
+  }));
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_WASM } from './wasm-adam-bytes';
+import { ADAM_WASM, ADAM_SHARED_WASM } from './wasm-adam-bytes';
 import { studioWasmModule } from './wasmModule';
 
 /**
@@ -11,7 +11,7 @@ import { studioWasmModule } from './wasmModule';
  * the same f32 operations in the same order (so the same numbers). Its outputs are new tensors
  * (the optimizer assigns them to the variable and its slots), so no buffer another tensor may
  * share is written. Like the GEMM, the module imports tfjs's own WebAssembly.Memory and works in
- * place on the heap; where it cannot (the threaded build's shared memory) the optimizer keeps its
+ * place on the heap (a plain or, in the threaded build, a shared memory); off wasm the optimizer keeps its
  * tfjs ops.
  */
 
@@ -53,7 +53,7 @@ function isWasmBackend(backend: unknown): backend is WasmBackendInternals {
   return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend;
 }
 
-const adamFor = studioWasmModule(ADAM_WASM, (exports) => exports.adam as AdamFn);
+const adamFor = studioWasmModule({ plain: ADAM_WASM, shared: ADAM_SHARED_WASM }, (exports) => exports.adam as AdamFn);
 
 /** Whether wasmAdamUpdate runs now: the wasm backend is active, the kernel installed, the module usable and the mode on. */
 export function wasmAdamAvailable(): boolean {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_NORM_WASM } from './wasm-batch-norm-bytes';
+import { BATCH_NORM_WASM, BATCH_NORM_SHARED_WASM } from './wasm-batch-norm-bytes';
 import { studioWasmModule } from './wasmModule';
 
 /**
@@ -42,14 +42,14 @@ interface SimdPasses {
 }
 
 let simdEnabled = true;
-const loadPasses = studioWasmModule(BATCH_NORM_WASM, (exports) => exports as unknown as SimdPasses);
+const loadPasses = studioWasmModule({ plain: BATCH_NORM_WASM, shared: BATCH_NORM_SHARED_WASM }, (exports) => exports as unknown as SimdPasses);
 
 /** Whether the kernels use the SIMD passes where they can (the tests compare both paths). */
 export function setBatchNormSimd(enabled: boolean): void {
   simdEnabled = enabled;
 }
 
-/** The passes over tfjs's own memory, or null (disabled, C not a multiple of 4, a shared memory). */
+/** The passes over tfjs's own memory, or null (disabled, C not a multiple of 4, not the wasm backend). */
 function simdPasses(heap: WasmHeapBackend, channels: number): SimdPasses | null {
   return simdEnabled && channels % 4 === 0 ? loadPasses(heap) : null;
 }

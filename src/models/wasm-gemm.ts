@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
-import { studioWasmModule } from './wasmModule';
-import { GEMM_FMA_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
+import { compileFor, decodeBase64, isSharedMemory, studioWasmModule, tfjsWasmMemory } from './wasmModule';
+import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
+import { startGemmTeam, type GemmFlavour, type GemmHelperPort, type GemmTeam } from './wasm-gemm-team';
 
 /**
  * BatchMatMul on the tfjs `wasm` backend through the studio's own wasm SIMD GEMM (wasm-gemm-wat.ts).
@@ -12,9 +13,10 @@ import { GEMM_FMA_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm
  * the output tensor. A transposed A is free (strides); a transposed B is materialised with the wasm
  * Transpose kernel, or for dy W^T (fewer rows than B) computed as (B A^T)^T, transposing the two
  * small matrices instead. The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine
- * validates it, else the mul + add build. wasm-matmul.ts calls this first and keeps its XNNPACK
- * path for what this returns null on: non-float32, broadcasting other than one side's batch of 1,
- * empty tensors, and a memory the module cannot import (the threaded build's shared memory).
+ * validates it, else the mul + add build. In the threaded tfjs build (a shared memory) a team of
+ * helper threads can share large products (wasm-gemm-team.ts, started by startWasmGemmTeam).
+ * wasm-matmul.ts calls this first and keeps its XNNPACK path for what this returns null on:
+ * non-float32, broadcasting other than one side's batch of 1, empty tensors.
  */
 
 export type GemmMode = 'auto' | 'muladd' | 'off';
@@ -33,12 +35,10 @@ interface WasmBackendInternals {
 
 let mode: GemmMode = 'auto';
 
-const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-
 let relaxed: boolean | null = null;
 /** Whether this engine runs relaxed SIMD (Chromium 114+, Node 22+, or Node 20 with --experimental-wasm-relaxed-simd). */
 export function relaxedSimdSupported(): boolean {
-  relaxed ??= WebAssembly.validate(decode(RELAXED_PROBE_WASM));
+  relaxed ??= WebAssembly.validate(decodeBase64(RELAXED_PROBE_WASM));
   return relaxed;
 }
 
@@ -53,20 +53,65 @@ export function wasmGemmFlavour(): 'fma' | 'muladd' | null {
   return mode === 'auto' && relaxedSimdSupported() ? 'fma' : 'muladd';
 }
 
-const gemmBuilds = {
-  fma: studioWasmModule(GEMM_FMA_WASM, (exports) => exports.gemm as GemmFn),
-  muladd: studioWasmModule(GEMM_MULADD_WASM, (exports) => exports.gemm as GemmFn),
+const GEMM_BUILDS = {
+  fma: { plain: GEMM_FMA_WASM, shared: GEMM_FMA_SHARED_WASM },
+  muladd: { plain: GEMM_MULADD_WASM, shared: GEMM_MULADD_SHARED_WASM },
 };
 
-/** The build of the current mode over this backend's memory; null where BatchMatMul keeps XNNPACK. */
+const gemmBuilds = {
+  fma: studioWasmModule(GEMM_BUILDS.fma, (exports) => exports.gemm as GemmFn),
+  muladd: studioWasmModule(GEMM_BUILDS.muladd, (exports) => exports.gemm as GemmFn),
+};
+
+let team: GemmTeam | null = null;
+let teamGemms = new Map<GemmFlavour, GemmFn>();
+
+/** Uses `next` for products on its memory from now on (null: one thread again); stops the previous team. */
+export function setGemmTeam(next: GemmTeam | null): void {
+  if (team && team !== next) team.stop();
+  team = next;
+  teamGemms = new Map();
+}
+
+/**
+ * Starts `helpers` helper threads (made by `spawn`) over the backend's memory when it is shared
+ * (the threaded tfjs build), and makes them the GEMM's team; null (and nothing spawned) otherwise.
+ */
+export async function startWasmGemmTeam(backend: unknown, helpers: number, spawn: () => GemmHelperPort): Promise<GemmTeam | null> {
+  const memory = tfjsWasmMemory(backend);
+  if (memory === null || !isSharedMemory(memory) || helpers < 1) return null;
+  if (team?.memory === memory && team.threads === helpers + 1) return team;
+  const modules = { muladd: compileFor(GEMM_BUILDS.muladd, memory), fma: relaxedSimdSupported() ? compileFor(GEMM_BUILDS.fma, memory) : undefined };
+  const started = await startGemmTeam(memory, modules, Array.from({ length: helpers }, spawn));
+  setGemmTeam(started);
+  return started;
+}
+
+/** The build of the current mode over this backend's memory (on its team, if one runs there); null where BatchMatMul keeps XNNPACK. */
 function gemmFor(backend: unknown): GemmFn | null {
   const flavour = wasmGemmFlavour();
-  return flavour === null ? null : gemmBuilds[flavour](backend);
+  if (flavour === null) return null;
+  if (team !== null && tfjsWasmMemory(backend) === team.memory) {
+    let gemm = teamGemms.get(flavour);
+    if (!gemm) teamGemms.set(flavour, (gemm = team.gemm(flavour)));
+    return gemm;
+  }
+  return gemmBuilds[flavour](backend);
+}
+
+/** Threads the GEMM shares a large product between on the current backend (1 without a team or with the GEMM off). */
+export function wasmGemmThreads(): number {
+  return team !== null && wasmGemmFlavour() !== null && tfjsWasmMemory(tf.backend()) === team.memory ? team.threads : 1;
+}
+
+/** Products the GEMM's team has shared between threads so far (0 without a team). */
+export function wasmGemmSharedProducts(): number {
+  return team?.sharedProducts() ?? 0;
 }
 
 /**
  * The build BatchMatMul runs on the current tfjs backend: 'fma' or 'muladd', or null where it
- * keeps XNNPACK (mode off, not wasm, or a memory the module cannot import: the threaded build).
+ * keeps XNNPACK (mode off, or not the wasm backend).
  */
 export function activeWasmGemm(): 'fma' | 'muladd' | null {
   return currentWasmGemm() ? wasmGemmFlavour() : null;

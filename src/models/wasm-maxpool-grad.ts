@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MAXPOOL_GRAD_WASM } from './wasm-maxpool-grad-bytes';
+import { MAXPOOL_GRAD_WASM, MAXPOOL_GRAD_SHARED_WASM } from './wasm-maxpool-grad-bytes';
 import { studioWasmModule } from './wasmModule';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
@@ -75,14 +75,14 @@ type SimdScatter = (x: number, dy: number, dx: number, batch: number, inH: numbe
   outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padTop: number, padLeft: number) => void;
 
 let simdEnabled = true;
-const loadScatter = studioWasmModule(MAXPOOL_GRAD_WASM, (exports) => exports.maxPoolGrad as SimdScatter);
+const loadScatter = studioWasmModule({ plain: MAXPOOL_GRAD_WASM, shared: MAXPOOL_GRAD_SHARED_WASM }, (exports) => exports.maxPoolGrad as SimdScatter);
 
 /** Whether the kernel uses the SIMD scan where it can (the tests compare both). */
 export function setMaxPoolGradSimd(enabled: boolean): void {
   simdEnabled = enabled;
 }
 
-/** The SIMD scan over tfjs's own memory, or null (disabled, C not a multiple of 4, a shared memory). */
+/** The SIMD scan over tfjs's own memory, or null (disabled, C not a multiple of 4, not the wasm backend). */
 function simdScatter(backend: WasmHeapBackend, channels: number): SimdScatter | null {
   return simdEnabled && channels % 4 === 0 ? loadScatter(backend) : null;
 }

@@ -1,8 +1,9 @@
 /**
  * The studio's WebAssembly modules (wasm-*-wat.ts, assembled into base64 in wasm-*-bytes.ts) run
  * inside tfjs's own memory: each imports it as `env.memory` and reads and writes tensors in place.
- * One instance per memory and module; where instantiation fails (the threaded build's memory is
- * shared, which the modules' plain memory import refuses) the caller keeps its other path.
+ * Each module comes in two builds, one importing a plain memory (the single-threaded tfjs build's)
+ * and one a shared memory (the threaded build's), as an import must match the memory's kind.
+ * One instance per memory and module; where instantiation fails the caller keeps its other path.
  */
 
 /** The part of tfjs-backend-wasm's BackendWasm that holds the Emscripten module. */
@@ -17,20 +18,36 @@ export function tfjsWasmMemory(backend: unknown): WebAssembly.Memory | null {
   return memory instanceof WebAssembly.Memory ? memory : null;
 }
 
+/** A module's two builds, base64 (see scripts/lib/wasm-gemm-files.ts). */
+export interface StudioWasmBuilds {
+  plain: string;
+  shared: string;
+}
+
+/** Whether a memory is shared (SharedArrayBuffer exists only where the page is cross-origin isolated). */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+export const decodeBase64 = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+
+/** The compiled build for a memory of this kind. Small modules: synchronous compilation is allowed everywhere. */
+export function compileFor(builds: StudioWasmBuilds, memory: WebAssembly.Memory): WebAssembly.Module {
+  return new WebAssembly.Module(decodeBase64(isSharedMemory(memory) ? builds.shared : builds.plain));
+}
+
 /**
  * A loader of one module: given a backend, the exports `pick` takes from the module's instance over
  * that backend's memory, or null (not the wasm backend, or a memory the module cannot import).
  */
-export function studioWasmModule<T>(base64: string, pick: (exports: WebAssembly.Exports) => T): (backend: unknown) => T | null {
+export function studioWasmModule<T>(builds: StudioWasmBuilds, pick: (exports: WebAssembly.Exports) => T): (backend: unknown) => T | null {
   const instances = new WeakMap<WebAssembly.Memory, T | null>();
   return (backend) => {
     const memory = tfjsWasmMemory(backend);
     if (memory === null) return null;
     if (!instances.has(memory)) {
       try {
-        // Small modules: synchronous compilation is allowed on the main thread, in workers and in Node.
-        const module = new WebAssembly.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
-        instances.set(memory, pick(new WebAssembly.Instance(module, { env: { memory } }).exports));
+        instances.set(memory, pick(new WebAssembly.Instance(compileFor(builds, memory), { env: { memory } }).exports));
       } catch {
         instances.set(memory, null);
       }

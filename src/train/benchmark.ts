@@ -1,3 +1,4 @@
+import type { KernelProfile } from './kernelTimer';
 import * as tf from '@tensorflow/tfjs';
 import { epochBatches, type TensorBatch } from '../data/batches';
 import { createRng } from '../data/rng';
@@ -164,10 +165,14 @@ export interface BrowserBenchRequest {
   wasmThreads: number | null;
   /** The wasm GEMM mode (src/models/wasm-gemm.ts); null = the studio's default ('auto'). */
   gemm?: 'auto' | 'muladd' | 'off' | null;
+  /** Also time every kernel over a second measurement of each model (src/train/kernelTimer.ts). */
+  profile?: boolean;
 }
 
 export type BrowserBenchReply =
-  | { type: 'row'; row: ThroughputResult }
+  /** teamProducts: products the wasm GEMM shared with its helper threads during the row's steps (browser wasm). */
+  | { type: 'row'; row: ThroughputResult & { teamProducts?: number } }
+  | { type: 'profile'; backend: string; model: string; profile: KernelProfile }
   | { type: 'skipped'; backend: string; model: string; reason: string }
   | { type: 'done' }
   | { type: 'failed'; message: string };
