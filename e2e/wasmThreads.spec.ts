@@ -22,6 +22,6 @@ test('wasm trains with one and with two threads in a cross-origin-isolated worke
   for (const row of results.rows) expect(row.samplesPerSecond).toBeGreaterThan(0);
   // One thread shares nothing; with two, the 64 x 784 x 800 products (40M multiply-adds, past
   // LARGE_TEAM_WORK) go to the team in every step whether or not the helper was awake.
-  expect(results.rows.map((row) => row.teamProducts)).toEqual([0, expect.any(Number)]);
-  expect(results.rows[1].teamProducts).toBeGreaterThanOrEqual(2 * 3);
+  expect(results.rows.map((row) => row.teamJobs)).toEqual([0, expect.any(Number)]);
+  expect(results.rows[1].teamJobs).toBeGreaterThanOrEqual(2 * 3);
 });

@@ -318,19 +318,19 @@ export type OnnxImportWorkerMessage =
     }
   | { type: 'onnxImportFailed'; requestId: string; code: OnnxImportCode | 'internal'; detail: Record<string, string | number>; message: string };
 
-// ---------- GEMM helper threads (workers/gemmHelper.worker.ts, started by the training worker) ----------
+// ---------- wasm helper threads (workers/wasmHelper.worker.ts, started by the training or bench worker) ----------
 
 /**
- * Sent once to a helper: the GEMM builds compiled for a shared memory (fma only where the engine
- * validates relaxed SIMD), tfjs's shared memory, and the control words it shares with its team
- * (src/models/wasm-gemm-team.ts). After its reply the helper only sleeps and computes.
+ * Sent once to a helper: the studio's wasm modules compiled for a shared memory (the fma GEMM only
+ * where the engine validates relaxed SIMD), tfjs's shared memory, and the control words it shares
+ * with its team (src/models/wasm-team.ts). After its reply the helper only spins, sleeps and computes.
  */
-export interface GemmHelperCommand {
-  type: 'gemmHelperStart';
-  modules: { fma?: WebAssembly.Module; muladd: WebAssembly.Module };
+export interface WasmHelperCommand {
+  type: 'wasmHelperStart';
+  modules: { gemmFma?: WebAssembly.Module; gemmMuladd: WebAssembly.Module; adam: WebAssembly.Module };
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   slot: number;
 }
 
-export type GemmHelperMessage = { type: 'gemmHelperReady'; slot: number } | { type: 'gemmHelperFailed'; slot: number; message: string };
+export type WasmHelperMessage = { type: 'wasmHelperReady'; slot: number } | { type: 'wasmHelperFailed'; slot: number; message: string };

@@ -4,10 +4,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { BackendName, BackendPreference, GemmHelperMessage } from '../src/protocol';
+import type { BackendName, BackendPreference, WasmHelperMessage } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
-import { startWasmGemmTeam } from '../src/models/wasm-gemm';
-import type { GemmHelperPort } from '../src/models/wasm-gemm-team';
+import { startWasmTeamFor } from '../src/models/wasm-team-start';
+import type { WasmHelperPort } from '../src/models/wasm-team';
 import { errorMessage } from '../src/errorMessage';
 import {
   BACKEND_LABELS, decideBackend, englishBackendWords, FIXED_BACKEND_REASONS, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
@@ -83,14 +83,14 @@ async function registerWasm(): Promise<number> {
   return threads;
 }
 
-/** A GEMM helper thread (workers/gemmHelper.worker.ts), nested in this worker. */
-function gemmHelperPort(): GemmHelperPort {
-  const worker = new Worker(new URL('./gemmHelper.worker.ts', import.meta.url), { type: 'module' });
+/** A helper thread of the studio's wasm kernels (workers/wasmHelper.worker.ts), nested in this worker. */
+function wasmHelperPort(): WasmHelperPort {
+  const worker = new Worker(new URL('./wasmHelper.worker.ts', import.meta.url), { type: 'module' });
   return {
     start: (command) =>
-      new Promise<GemmHelperMessage>((resolve, reject) => {
-        worker.onmessage = (event: MessageEvent<GemmHelperMessage>) => resolve(event.data);
-        worker.onerror = (event) => reject(new Error(event.message || 'the GEMM helper worker did not load'));
+      new Promise<WasmHelperMessage>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<WasmHelperMessage>) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(event.message || 'the wasm helper worker did not load'));
         worker.postMessage(command);
       }),
     terminate: () => worker.terminate(),
@@ -98,15 +98,15 @@ function gemmHelperPort(): GemmHelperPort {
 }
 
 /**
- * With the threaded build, the studio's GEMM shares large products with threads - 1 helpers (the
- * tfjs pthreads run XNNPACK's kernels only). Where helpers cannot start the GEMM stays on one
- * thread: slower, not wrong, so the run goes on and the console says why.
+ * With the threaded build, the studio's GEMM and Adam update share large jobs with threads - 1
+ * helpers (src/models/wasm-team.ts). Where helpers cannot start they stay on one thread: slower,
+ * not wrong, so the run goes on and the console says why.
  */
-async function startGemmHelpers(threads: number): Promise<void> {
+async function startWasmHelpers(threads: number): Promise<void> {
   try {
-    await startWasmGemmTeam(tf.backend(), threads - 1, gemmHelperPort);
+    await startWasmTeamFor(tf.backend(), threads - 1, wasmHelperPort);
   } catch (error) {
-    console.warn(`The wasm GEMM runs on one thread: ${errorMessage(error)}`);
+    console.warn(`The studio's wasm kernels run on one thread: ${errorMessage(error)}`);
   }
 }
 
@@ -122,7 +122,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     if (!ok) return name === 'webgpu' ? 'WebGPU adapter unavailable (no adapter found)' : `${BACKEND_LABELS[name]} failed to initialise`;
     await tf.ready();
     installTrainingKernels(name);
-    if (name === 'wasm' && wasmThreadCount > 1) await startGemmHelpers(wasmThreadCount);
+    if (name === 'wasm' && wasmThreadCount > 1) await startWasmHelpers(wasmThreadCount);
     return null;
   } catch (error) {
     return `${BACKEND_LABELS[name]} failed to initialise (${errorMessage(error)})`;

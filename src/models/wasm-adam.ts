@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM, ADAM_SHARED_WASM } from './wasm-adam-bytes';
-import { studioWasmModule } from './wasmModule';
+import { studioWasmModule, tfjsWasmMemory } from './wasmModule';
+import { wasmTeamFor } from './wasm-team';
 
 /**
  * Adam's update of one variable as one kernel on the tfjs `wasm` backend (wasm-adam-wat.ts).
@@ -32,7 +33,7 @@ export interface AdamUpdateAttrs {
   weightDecay: number;
 }
 
-type AdamFn = (
+export type AdamFn = (
   w: number, m: number, v: number, g: number, outW: number, outM: number, outV: number, count: number,
   lr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number, wd: number,
 ) => void;
@@ -53,7 +54,13 @@ function isWasmBackend(backend: unknown): backend is WasmBackendInternals {
   return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend;
 }
 
-const adamFor = studioWasmModule({ plain: ADAM_WASM, shared: ADAM_SHARED_WASM }, (exports) => exports.adam as AdamFn);
+export const ADAM_BUILDS = { plain: ADAM_WASM, shared: ADAM_SHARED_WASM };
+const singleThreadAdam = studioWasmModule(ADAM_BUILDS, (exports) => exports.adam as AdamFn);
+
+/** The update over this backend's memory: on its helper team where one runs (wasm-team.ts), else on this thread. */
+function adamFor(backend: unknown): AdamFn | null {
+  return wasmTeamFor(tfjsWasmMemory(backend))?.adam ?? singleThreadAdam(backend);
+}
 
 /** Whether wasmAdamUpdate runs now: the wasm backend is active, the kernel installed, the module usable and the mode on. */
 export function wasmAdamAvailable(): boolean {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
-import { compileFor, decodeBase64, isSharedMemory, studioWasmModule, tfjsWasmMemory } from './wasmModule';
+import { decodeBase64, studioWasmModule, tfjsWasmMemory } from './wasmModule';
 import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
-import { startGemmTeam, type GemmFlavour, type GemmHelperPort, type GemmTeam } from './wasm-gemm-team';
+import { wasmTeamFor, type GemmFlavour } from './wasm-team';
 
 /**
  * BatchMatMul on the tfjs `wasm` backend through the studio's own wasm SIMD GEMM (wasm-gemm-wat.ts).
@@ -14,7 +14,7 @@ import { startGemmTeam, type GemmFlavour, type GemmHelperPort, type GemmTeam } f
  * Transpose kernel, or for dy W^T (fewer rows than B) computed as (B A^T)^T, transposing the two
  * small matrices instead. The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine
  * validates it, else the mul + add build. In the threaded tfjs build (a shared memory) a team of
- * helper threads can share large products (wasm-gemm-team.ts, started by startWasmGemmTeam).
+ * helper threads can share large products (wasm-team.ts, started by wasm-team-start.ts).
  * wasm-matmul.ts calls this first and keeps its XNNPACK path for what this returns null on:
  * non-float32, broadcasting other than one side's batch of 1, empty tensors.
  */
@@ -53,7 +53,7 @@ export function wasmGemmFlavour(): 'fma' | 'muladd' | null {
   return mode === 'auto' && relaxedSimdSupported() ? 'fma' : 'muladd';
 }
 
-const GEMM_BUILDS = {
+export const GEMM_BUILDS = {
   fma: { plain: GEMM_FMA_WASM, shared: GEMM_FMA_SHARED_WASM },
   muladd: { plain: GEMM_MULADD_WASM, shared: GEMM_MULADD_SHARED_WASM },
 };
@@ -63,51 +63,28 @@ const gemmBuilds = {
   muladd: studioWasmModule(GEMM_BUILDS.muladd, (exports) => exports.gemm as GemmFn),
 };
 
-let team: GemmTeam | null = null;
-let teamGemms = new Map<GemmFlavour, GemmFn>();
-
-/** Uses `next` for products on its memory from now on (null: one thread again); stops the previous team. */
-export function setGemmTeam(next: GemmTeam | null): void {
-  if (team && team !== next) team.stop();
-  team = next;
-  teamGemms = new Map();
-}
-
-/**
- * Starts `helpers` helper threads (made by `spawn`) over the backend's memory when it is shared
- * (the threaded tfjs build), and makes them the GEMM's team; null (and nothing spawned) otherwise.
- */
-export async function startWasmGemmTeam(backend: unknown, helpers: number, spawn: () => GemmHelperPort): Promise<GemmTeam | null> {
-  const memory = tfjsWasmMemory(backend);
-  if (memory === null || !isSharedMemory(memory) || helpers < 1) return null;
-  if (team?.memory === memory && team.threads === helpers + 1) return team;
-  const modules = { muladd: compileFor(GEMM_BUILDS.muladd, memory), fma: relaxedSimdSupported() ? compileFor(GEMM_BUILDS.fma, memory) : undefined };
-  const started = await startGemmTeam(memory, modules, Array.from({ length: helpers }, spawn));
-  setGemmTeam(started);
-  return started;
-}
+/** The team's GEMM per team and build (each team.gemm call makes a new function). */
+const teamGemms = new WeakMap<object, Map<GemmFlavour, GemmFn>>();
 
 /** The build of the current mode over this backend's memory (on its team, if one runs there); null where BatchMatMul keeps XNNPACK. */
 function gemmFor(backend: unknown): GemmFn | null {
   const flavour = wasmGemmFlavour();
   if (flavour === null) return null;
-  if (team !== null && tfjsWasmMemory(backend) === team.memory) {
-    let gemm = teamGemms.get(flavour);
-    if (!gemm) teamGemms.set(flavour, (gemm = team.gemm(flavour)));
-    return gemm;
-  }
-  return gemmBuilds[flavour](backend);
+  const team = wasmTeamFor(tfjsWasmMemory(backend));
+  if (team === null) return gemmBuilds[flavour](backend);
+  let byFlavour = teamGemms.get(team);
+  if (!byFlavour) teamGemms.set(team, (byFlavour = new Map()));
+  let gemm = byFlavour.get(flavour);
+  if (!gemm) byFlavour.set(flavour, (gemm = team.gemm(flavour)));
+  return gemm;
 }
 
 /** Threads the GEMM shares a large product between on the current backend (1 without a team or with the GEMM off). */
 export function wasmGemmThreads(): number {
-  return team !== null && wasmGemmFlavour() !== null && tfjsWasmMemory(tf.backend()) === team.memory ? team.threads : 1;
+  const team = wasmTeamFor(tfjsWasmMemory(tf.backend()));
+  return team !== null && wasmGemmFlavour() !== null ? team.threads : 1;
 }
 
-/** Products the GEMM's team has shared between threads so far (0 without a team). */
-export function wasmGemmSharedProducts(): number {
-  return team?.sharedProducts() ?? 0;
-}
 
 /**
  * The build BatchMatMul runs on the current tfjs backend: 'fma' or 'muladd', or null where it

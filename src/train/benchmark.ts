@@ -170,8 +170,8 @@ export interface BrowserBenchRequest {
 }
 
 export type BrowserBenchReply =
-  /** teamProducts: products the wasm GEMM shared with its helper threads during the row's steps (browser wasm). */
-  | { type: 'row'; row: ThroughputResult & { teamProducts?: number } }
+  /** teamJobs: products and Adam updates the wasm kernels shared with helper threads during the row's steps (browser wasm). */
+  | { type: 'row'; row: ThroughputResult & { teamJobs?: number } }
   | { type: 'profile'; backend: string; model: string; profile: KernelProfile }
   | { type: 'skipped'; backend: string; model: string; reason: string }
   | { type: 'done' }

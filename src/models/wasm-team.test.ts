@@ -1,26 +1,27 @@
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeGemmHelperPort } from '../../scripts/lib/nodeGemmHelpers';
-import type { GemmFn } from './wasm-gemm';
-import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM } from './wasm-gemm-bytes';
-import { bandRows, LARGE_TEAM_WORK, MIN_TEAM_ROWS, MIN_TEAM_WORK, startGemmTeam, type GemmFlavour, type GemmHelperPort, type GemmTeam } from './wasm-gemm-team';
+import { nodeWasmHelperPort } from '../../scripts/lib/nodeWasmHelpers';
+import { ADAM_BUILDS, type AdamFn } from './wasm-adam';
+import { GEMM_BUILDS, type GemmFn } from './wasm-gemm';
+import { bandRows, LARGE_TEAM_WORK, MIN_TEAM_ADAM, MIN_TEAM_ROWS, MIN_TEAM_WORK, rangeElements, startWasmTeam, type GemmFlavour, type WasmHelperPort, type WasmTeam } from './wasm-team';
 import { compileFor } from './wasmModule';
 
 // Node 20's V8 has relaxed SIMD behind a flag (process-wide, so the helper threads have it too).
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const BUILDS = { fma: { plain: GEMM_FMA_WASM, shared: GEMM_FMA_SHARED_WASM }, muladd: { plain: GEMM_MULADD_WASM, shared: GEMM_MULADD_SHARED_WASM } };
-const PAGES = 256; // 16 MiB
+const PAGES = 512; // 32 MiB
 
-/** A shared memory like the threaded tfjs build's, with the single-thread GEMMs over it. */
+/** A shared memory like the threaded tfjs build's, with the single-thread kernels over it. */
 function sharedHeap() {
   const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
-  const modules = { fma: compileFor(BUILDS.fma, memory), muladd: compileFor(BUILDS.muladd, memory) };
-  const single = (flavour: GemmFlavour) => new WebAssembly.Instance(modules[flavour], { env: { memory } }).exports.gemm as GemmFn;
-  return { memory, modules, single, floats: new Float32Array(memory.buffer) };
+  const modules = { gemmFma: compileFor(GEMM_BUILDS.fma, memory), gemmMuladd: compileFor(GEMM_BUILDS.muladd, memory), adam: compileFor(ADAM_BUILDS, memory) };
+  const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const single = (flavour: GemmFlavour) => exportsOf(flavour === 'fma' ? modules.gemmFma : modules.gemmMuladd).gemm as GemmFn;
+  const singleAdam = () => exportsOf(modules.adam).adam as AdamFn;
+  return { memory, modules, single, singleAdam, floats: new Float32Array(memory.buffer) };
 }
 
-let team: GemmTeam | null = null;
+let team: WasmTeam | null = null;
 afterEach(() => {
   team?.stop();
   team = null;
@@ -41,12 +42,12 @@ const cases: Case[] = [
   { m: 16, n: 640, k: 640 }, // fewer than MIN_TEAM_ROWS rows: stays on one thread
 ];
 
-describe('GEMM team (helper threads over a shared memory)', () => {
+describe('wasm team (helper threads over a shared memory)', () => {
   it('assembles builds that import a shared memory and refuse a plain one, and the reverse', () => {
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
     const plain = new WebAssembly.Memory({ initial: 1 });
-    const sharedModule = compileFor(BUILDS.muladd, shared);
-    const plainModule = compileFor(BUILDS.muladd, plain);
+    const sharedModule = compileFor(GEMM_BUILDS.muladd, shared);
+    const plainModule = compileFor(GEMM_BUILDS.muladd, plain);
     expect(() => new WebAssembly.Instance(sharedModule, { env: { memory: shared } })).not.toThrow();
     expect(() => new WebAssembly.Instance(plainModule, { env: { memory: plain } })).not.toThrow();
     expect(() => new WebAssembly.Instance(sharedModule, { env: { memory: plain } })).toThrow();
@@ -58,12 +59,35 @@ describe('GEMM team (helper threads over a shared memory)', () => {
     expect(bandRows(37, 2)).toBe(20);
     expect(bandRows(9, 3)).toBe(4);
     expect(bandRows(784, 3)).toBe(264);
+    expect(rangeElements(640_003, 2)).toBe(320_004);
+  });
+
+  it.each([[0], [0.01]])('shares Adam updates in element ranges with the single-thread module\'s result to the bit (weight decay %f)', async (weightDecay) => {
+    const heap = sharedHeap();
+    team = await startWasmTeam(heap.memory, heap.modules, [nodeWasmHelperPort()]);
+    const count = 640_003; // an 800 x 800 layer and an odd tail
+    expect(count).toBeGreaterThanOrEqual(MIN_TEAM_ADAM);
+    const [w, m, v, g] = [0, 1, 2, 3].map((i) => i * (3 << 20)); // 2.56 MB each
+    for (const [i, at] of [w, m, v, g].entries()) fill(heap.floats, at, count, 11 * i + 1);
+    for (let i = 0; i < count; i++) heap.floats[v / 4 + i] = Math.abs(heap.floats[v / 4 + i]); // second moments are not negative
+    const scalars = [1e-3, 0.9, 1 - 0.9, 0.999, 1 - 0.999, 1e-7, 1 / (1 - 0.9 ** 3), 1 / (1 - 0.999 ** 3), weightDecay] as const;
+    const outputs = (base: number) => [base, base + (3 << 20), base + (6 << 20)] as const;
+    const [teamOut, singleOut] = [outputs(12 << 20), outputs(21 << 20)];
+    heap.singleAdam()(w, m, v, g, ...singleOut, count, ...scalars);
+    // The helper may have fallen asleep while the memory was filled: an Adam update waits for no wake-up.
+    for (let call = 0; call < 5000 && team.sharedJobs() === 0; call++) team.adam(w, m, v, g, ...teamOut, count, ...scalars);
+    expect(team.sharedJobs()).toBeGreaterThan(0);
+    for (const [i, at] of teamOut.entries()) {
+      const got = heap.floats.slice(at / 4, at / 4 + count);
+      expect(got.some(Number.isNaN)).toBe(false);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(heap.floats.slice(singleOut[i] / 4, singleOut[i] / 4 + count).buffer))).toBe(true);
+    }
   });
 
   it.each([[1, 'fma'], [1, 'muladd'], [2, 'fma']] as const)('with %i helper(s) gives the single-thread %s GEMM\'s result to the bit', async (helpers, flavour) => {
     const heap = sharedHeap();
     // largeWork 0: every product from MIN_TEAM_WORK up waits for the helpers, asleep or not.
-    team = await startGemmTeam(heap.memory, heap.modules, Array.from({ length: helpers }, nodeGemmHelperPort), { largeWork: 0 });
+    team = await startWasmTeam(heap.memory, heap.modules, Array.from({ length: helpers }, nodeWasmHelperPort), { largeWork: 0 });
     expect(team.threads).toBe(helpers + 1);
     const teamGemm = team.gemm(flavour);
     const single = heap.single(flavour);
@@ -86,13 +110,13 @@ describe('GEMM team (helper threads over a shared memory)', () => {
         expect(teamOut[i * n + j]).toBeCloseTo(sum, 3);
       }
     }
-    expect(team.sharedProducts()).toBe(cases.filter(({ m, n, k }) => m >= MIN_TEAM_ROWS && m * n * k >= MIN_TEAM_WORK).length);
-    expect(team.sharedProducts()).toBe(cases.length - 2);
+    expect(team.sharedJobs()).toBe(cases.filter(({ m, n, k }) => m >= MIN_TEAM_ROWS && m * n * k >= MIN_TEAM_WORK).length);
+    expect(team.sharedJobs()).toBe(cases.length - 2);
   });
 
   it('computes alone while its helper sleeps, nudges it awake, then shares products again', async () => {
     const heap = sharedHeap();
-    team = await startGemmTeam(heap.memory, heap.modules, [nodeGemmHelperPort()]);
+    team = await startWasmTeam(heap.memory, heap.modules, [nodeWasmHelperPort()]);
     const [m, n, k] = [64, 256, 256]; // 4M multiply-adds: shared only with a helper that is awake
     expect(m * n * k).toBeGreaterThanOrEqual(MIN_TEAM_WORK);
     expect(m * n * k).toBeLessThan(LARGE_TEAM_WORK);
@@ -104,17 +128,17 @@ describe('GEMM team (helper threads over a shared memory)', () => {
     await new Promise((resolve) => setTimeout(resolve, 100)); // the helper has stopped spinning and sleeps
     const gemm = team.gemm('muladd');
     gemm(0, 1 << 20, 2 << 20, m, n, k, k, 1);
-    expect(team.sharedProducts()).toBe(0);
+    expect(team.sharedJobs()).toBe(0);
     expect(Array.from(heap.floats.subarray((2 << 20) / 4, (2 << 20) / 4 + m * n))).toEqual(expected);
     // Nudged by that call, the helper wakes: products soon go to the team again.
-    for (let call = 0; call < 5000 && team.sharedProducts() === 0; call++) gemm(0, 1 << 20, 2 << 20, m, n, k, k, 1);
-    expect(team.sharedProducts()).toBeGreaterThan(0);
+    for (let call = 0; call < 5000 && team.sharedJobs() === 0; call++) gemm(0, 1 << 20, 2 << 20, m, n, k, k, 1);
+    expect(team.sharedJobs()).toBeGreaterThan(0);
     expect(Array.from(heap.floats.subarray((2 << 20) / 4, (2 << 20) / 4 + m * n))).toEqual(expected);
   });
 
   it('throws instead of hanging when a helper\'s band traps, and keeps working afterwards', async () => {
     const heap = sharedHeap();
-    team = await startGemmTeam(heap.memory, heap.modules, [nodeGemmHelperPort()], { largeWork: 0 });
+    team = await startWasmTeam(heap.memory, heap.modules, [nodeWasmHelperPort()], { largeWork: 0 });
     const gemm = team.gemm('muladd');
     const [m, n, k] = [64, 512, 64];
     // C placed so the caller's first band fits in memory and the helper's second band does not.
@@ -126,12 +150,12 @@ describe('GEMM team (helper threads over a shared memory)', () => {
   it('reports a helper that cannot start, and stops the others', async () => {
     const heap = sharedHeap();
     const terminated: number[] = [];
-    const failing = (slot: number): GemmHelperPort => ({
-      start: async () => ({ type: 'gemmHelperFailed', slot, message: 'no relaxed SIMD here' }),
+    const failing = (slot: number): WasmHelperPort => ({
+      start: async () => ({ type: 'wasmHelperFailed', slot, message: 'no relaxed SIMD here' }),
       terminate: () => terminated.push(slot),
     });
-    const working = nodeGemmHelperPort();
-    await expect(startGemmTeam(heap.memory, heap.modules, [{ ...working, terminate: () => { terminated.push(0); working.terminate(); } }, failing(1)]))
+    const working = nodeWasmHelperPort();
+    await expect(startWasmTeam(heap.memory, heap.modules, [{ ...working, terminate: () => { terminated.push(0); working.terminate(); } }, failing(1)]))
       .rejects.toThrow(/could not start: no relaxed SIMD here/);
     expect(terminated.sort()).toEqual([0, 1]);
   });
