@@ -6,6 +6,10 @@ test('an MLP trains on the WebAssembly backend', async ({ page, request }) => {
   await openStudioWith(page, 'wasm', 'mlp-wasm.json', experiment);
   await page.getByTestId('run-baseline').click();
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  // The dev server is cross-origin isolated: the GEMM and Adam share large jobs with a helper per core.
+  const cores = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency));
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-threads', String(cores));
+  if (cores > 1) await expect(page.getByTestId('backend-badge')).toContainText(`(${cores} threads)`);
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 120_000 });
   await expect(page.getByTestId('result-baseline-accuracy')).toContainText('%');
 });

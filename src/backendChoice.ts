@@ -99,12 +99,12 @@ export interface BackendDecision {
 
 /**
  * How the workers' sessions pick a backend: workers/backend.ts in the browser, a stub in Node tests.
- * `probe` is set when Auto measured during the call, for the page to store.
+ * `probe` is set when Auto measured during the call, for the page to store; `threads` on wasm.
  */
 export type ChooseBackend = (
   preference: BackendPreference,
   options: { knownProbes?: readonly BackendProbeRecord[] },
-) => Promise<BackendDecision & { probe?: BackendProbeRecord; measured?: MeasuredChoice }>;
+) => Promise<BackendDecision & { probe?: BackendProbeRecord; measured?: MeasuredChoice; threads?: number }>;
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render driver/i;
 

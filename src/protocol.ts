@@ -31,6 +31,8 @@ export interface BackendChosenEvent {
   probe?: BackendProbeRecord;
   /** When Auto decided by measurement: what it measured, for the page to word the reason. */
   measured?: MeasuredChoice;
+  /** Threads the studio's wasm kernels share large jobs between (wasm only; 1 without helpers). */
+  threads?: number;
 }
 
 // ---------- training worker ----------

@@ -7,7 +7,8 @@ import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend
 import type { BackendName, BackendPreference, WasmHelperMessage } from '../src/protocol';
 import { installTrainingKernels } from '../src/models/training-kernels';
 import { startWasmTeamFor } from '../src/models/wasm-team-start';
-import type { WasmHelperPort } from '../src/models/wasm-team';
+import { wasmTeamFor, type WasmHelperPort } from '../src/models/wasm-team';
+import { tfjsWasmMemory } from '../src/models/wasmModule';
 import { errorMessage } from '../src/errorMessage';
 import {
   BACKEND_LABELS, decideBackend, englishBackendWords, FIXED_BACKEND_REASONS, deviceFingerprint, findProbeRecord, planProbe, PROBE_ORDER, PROBE_VERSION, reasonFromStoredProbe,
@@ -25,6 +26,8 @@ import { measureTrainingSpeed } from '../src/train/speedProbe';
 export interface ChosenBackend {
   backend: BackendName;
   reason: string;
+  /** wasm: threads its GEMM and Adam update share large jobs between (src/models/wasm-team.ts). */
+  threads?: number;
   /** Set when Auto measured during this call (not when a stored measurement decided). */
   probe?: BackendProbeRecord;
   /** Set when measurements (new or stored) decided, for the page to word the reason. */
@@ -258,6 +261,8 @@ async function chooseInOrder(order: BackendName[], preference: BackendPreference
 }
 
 export async function chooseBackend(preference: BackendPreference, options: ChooseBackendOptions = {}): Promise<ChosenBackend> {
-  if (preference === 'auto') return chooseAuto(options);
-  return chooseInOrder([preference, ...FALLBACK_ORDER.filter((name) => name !== preference)], preference);
+  const chosen = preference === 'auto'
+    ? await chooseAuto(options)
+    : await chooseInOrder([preference, ...FALLBACK_ORDER.filter((name) => name !== preference)], preference);
+  return chosen.backend === 'wasm' ? { ...chosen, threads: wasmTeamFor(tfjsWasmMemory(tf.backend()))?.threads ?? 1 } : chosen;
 }

@@ -54,7 +54,7 @@ export function createTrainSession(deps: TrainSessionDeps): TrainSession {
     });
     try {
       const chosen = await deps.chooseBackend(command.backend, { knownProbes: command.knownProbes });
-      emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason, ...(chosen.probe && { probe: chosen.probe }), ...(chosen.measured && { measured: chosen.measured }) });
+      emit({ type: 'backend', backend: chosen.backend, reason: chosen.reason, ...(chosen.probe && { probe: chosen.probe }), ...(chosen.measured && { measured: chosen.measured }), ...(chosen.threads !== undefined && { threads: chosen.threads }) });
       emit({ type: 'status', state: 'running' });
       await runExperiment(command.plan, command.runs, { ...deps.env, emit, control: runControl, backend: chosen.backend });
       if (!finalStatusSent) emit({ type: 'status', state: runControl.stopRequested ? 'stopped' : 'finished' });

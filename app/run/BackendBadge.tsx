@@ -26,14 +26,17 @@ export function BackendBadge() {
   const measured = backend.measured === undefined ? null : measuredReason(backend.measured, words);
   const reason = measured ?? (backend.reason === FIXED_BACKEND_REASONS.chosen ? tx.backendReasonChosen
     : backend.reason === FIXED_BACKEND_REASONS.firstStarted ? tx.backendReasonFirstStarted : backend.reason);
+  // wasm on several threads (the GEMM and Adam helpers): say how many.
+  const threads = backend.threads !== undefined && backend.threads > 1 ? ` (${tx.badgeThreads(backend.threads)})` : '';
   return (
     <span
       className="backend-badge"
       data-testid="backend-badge"
       data-backend={backend.name}
-      title={`${BACKEND_LABELS[backend.name]}: ${reason}`}
+      data-threads={backend.threads ?? 1}
+      title={`${BACKEND_LABELS[backend.name]}${threads}: ${reason}`}
     >
-      <strong>{BACKEND_LABELS[backend.name]}</strong>
+      <strong>{BACKEND_LABELS[backend.name]}{threads}</strong>
       <span className="backend-badge__reason" data-testid="backend-reason">— {reason}</span>
     </span>
   );

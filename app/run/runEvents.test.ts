@@ -76,6 +76,11 @@ describe('applyRunMessages', () => {
     expect(next.status).toBe('finished');
   });
 
+  it('keeps the thread count wasm reports with its backend', () => {
+    const next = applyRunMessages(runningState(), [{ type: 'backend', backend: 'wasm', reason: 'chosen', threads: 2, runId }]);
+    expect(next.backend).toEqual({ name: 'wasm', reason: 'chosen', threads: 2 });
+  });
+
   it('names a phase the plan does not know by its progress label', () => {
     const next = applyRunMessages(runningState(), [
       { ...step(1, 'baseline:student'), runId },

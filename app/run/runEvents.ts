@@ -58,7 +58,10 @@ export function applyRunMessage(run: RunData, message: TrainWorkerMessage): RunD
   if (message.runId !== run.runId) return run;
   switch (message.type) {
     case 'backend':
-      return { ...run, backend: { name: message.backend, reason: message.reason, ...(message.measured && { measured: message.measured }) } };
+      return {
+        ...run,
+        backend: { name: message.backend, reason: message.reason, ...(message.measured && { measured: message.measured }), ...(message.threads !== undefined && { threads: message.threads }) },
+      };
     case 'log':
       return {
         ...run,

@@ -99,7 +99,7 @@ export interface RunData {
   /** The compiled plan of this run: phase and model labels and roles for the views (null when restored). */
   plan: TrainingPlan | null;
   /** `reason` is the worker's English; `measured`, when Auto measured, lets the badge word it in the interface language. */
-  backend: { name: BackendName; reason: string; measured?: MeasuredChoice } | null;
+  backend: { name: BackendName; reason: string; measured?: MeasuredChoice; threads?: number } | null;
   progress: ProgressEvent | null;
   /** Keyed by phase id, in the order the phases first reported a step. */
   lossSeries: Record<string, LossSeries>;
