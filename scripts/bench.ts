@@ -19,6 +19,7 @@
  * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
  * --fused-adam on,off (Node wasm only, no Node cpu: Adam's update as the fused wasm kernel or as
  * tfjs ops, in turns like --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes),
+ * --models hinton-student,cnn-teacher (the presets to measure, default the four above),
  * --profile (the browser rows also time every kernel in a second measurement and print where each
  * step's time goes, as scripts/profile-step.ts does in Node).
  */
@@ -69,11 +70,15 @@ interface BenchOptions {
   adamModes: WasmAdamMode[];
   /** Per-kernel profiles of the browser rows (bench.html profile=1). */
   profile: boolean;
+  /** Preset ids to measure (default BENCH_MODELS). */
+  models: string[];
 }
+
+const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-student'];
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], profile: false,
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], profile: false, models: BENCH_MODELS,
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -98,6 +103,10 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case '--no-browser': options.browser = false; break;
       case '--no-target': options.timeToTarget = false; break;
       case '--profile': options.profile = true; break;
+      case '--models': options.models = (argv[++i] ?? '').split(',').map((id) => {
+        if (!architecturePresets[id]) throw new Error(`--models takes preset ids (${BENCH_MODELS.join(', ')}, ...), got '${id}'.`);
+        return id;
+      }); break;
       case '--no-node': options.node = false; break;
       case '--dev-server': options.devServer = true; break;
       case '--vs-pytorch': options.vsPyTorch = true; break;
@@ -123,7 +132,6 @@ interface Row { where: string; backend: string; model: string; result: Throughpu
 type Spec = Parameters<typeof measureThroughput>[0];
 
 /** The MLP pair of the Hinton preset and the CNN pair of the attention-transfer preset. */
-const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-student'];
 
 async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[], backends: readonly NodeBackend[]): Promise<Row[]> {
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
@@ -271,7 +279,7 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
     const gemmTurns = Array.from({ length: options.repeats }, () => options.gemmModes).flat();
     const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${BENCH_MODELS.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}`);
+    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
     if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
@@ -336,8 +344,8 @@ async function main(): Promise<void> {
   const plan = await loadPlan(PRESET, { epochs: null, studentSeed: null, trainSubset: undefined, testSubset: undefined });
   const baseline = baselineOf(plan);
   const batch = options.batch ?? baseline.settings.batchSize;
-  const models = BENCH_MODELS.map((id) => architecturePresets[id]);
-  console.log(`Benchmark: ${BENCH_MODELS.join(', ')}; batch ${batch}`);
+  const models = options.models.map((id) => architecturePresets[id]);
+  console.log(`Benchmark: ${options.models.join(', ')}; batch ${batch}`);
   let torch: PyTorchComparison | null = null;
   if (options.vsPyTorch) {
     const unavailable = pytorchUnavailable();

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { activeWasmGemm, setWasmGemmMode, wasmGemmThreads } from '../src/models/wasm-gemm';
-import { wasmTeamSharedJobs } from '../src/models/wasm-team';
+import { wasmTeamHelperChunks } from '../src/models/wasm-team';
 import * as tf from '@tensorflow/tfjs';
 import { kernelProfile, timeKernels } from '../src/train/kernelTimer';
 import { loadDataset } from '../src/data/loader';
@@ -49,10 +49,10 @@ async function run(request: BrowserBenchRequest): Promise<void> {
     for (const model of request.models) {
       try {
         const options = { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() };
-        const sharedBefore = wasmTeamSharedJobs();
+        const sharedBefore = wasmTeamHelperChunks();
         const row = await measureThroughput(model, data, options);
         const label = backendLabel();
-        post({ type: 'row', row: { ...row, backend: label, teamJobs: wasmTeamSharedJobs() - sharedBefore } });
+        post({ type: 'row', row: { ...row, backend: label, helperChunks: wasmTeamHelperChunks() - sharedBefore } });
         if (request.profile) {
           const timer = timeKernels(backend, true);
           try {

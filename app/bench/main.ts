@@ -13,7 +13,7 @@ import type { KernelProfile } from '../../src/train/kernelTimer';
  */
 
 export interface BrowserBenchResults {
-  rows: (ThroughputResult & { teamJobs?: number })[];
+  rows: (ThroughputResult & { helperChunks?: number })[];
   skipped: { backend: string; model: string; reason: string }[];
   profiles: { backend: string; model: string; profile: KernelProfile }[];
   error: string | null;

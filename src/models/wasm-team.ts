@@ -5,72 +5,70 @@ import type { AdamFn } from './wasm-adam';
 /**
  * The studio's wasm kernels on several threads. In the threaded tfjs build the heap is a shared
  * WebAssembly.Memory, so helper threads (workers/wasmHelper.worker.ts in the browser) instantiate
- * the same modules over it and each computes a slice of the output in place: row bands of a GEMM,
+ * the same modules over it and compute chunks of the output in place: row bands of a GEMM,
  * element ranges of Adam's update. No copies, and every output element is computed by the same
  * operations in the same order as on one thread, so the results are the same to the bit.
  *
- * The team talks through Int32 words in a SharedArrayBuffer, not messages: the training thread
- * writes each helper's slice, bumps GENERATION and wakes them (Atomics.notify), computes the first
- * slice itself, then waits on PENDING until the last helper counts it down.
- *
- * Waking a sleeping thread is slow here (measured in Chromium on the 2-core machine: a 1.2M
- * multiply-add product took 0.7 ms on the team against 0.1 ms alone), so a helper stays awake,
- * spinning, for SPIN_MS after each slice (a training step issues its products well within that)
- * and says so in its AWAKE word. The caller hands work to helpers that are awake; one that is
- * asleep is only nudged awake for the next job, unless the job is so large that waiting for the
- * wake-up still pays (`largeWork`).
+ * The team talks through Int32 words in a SharedArrayBuffer, not messages. The training thread
+ * writes a job, opens its TICKET, bumps GENERATION (helpers spin or sleep on it) and then claims
+ * chunks itself; every thread claims the next chunk with a compare-and-swap on TICKET until none
+ * is left, and the caller waits only for chunks a helper has claimed and not finished. A helper
+ * that is asleep or descheduled therefore never delays a job: it joins late or not at all
+ * (waking a sleeping thread took longer than a 1.2M multiply-add product in Chromium here). After
+ * its last chunk a helper spins for SPIN_MS, as a training step issues its products well within
+ * that, and then sleeps.
  */
 
 export type GemmFlavour = 'fma' | 'muladd';
 
 /** Control words. */
-const GENERATION = 0; // bumped once per job; helpers sleep on it (a notify without a bump: wake up and spin)
-const PENDING = 1; // helpers still computing the current job; the caller waits on it
-const STOP = 2; // set once: helpers return
-const FAILED = 3; // a helper's kernel threw (it still counts PENDING down, so nobody hangs)
-const FIRST_HELPER = 4;
-/** Per helper: AWAKE (1 while working or spinning), KIND, then the kernel's arguments. */
-const HELPER_WORDS = 20;
-const AWAKE = 0;
-const KIND = 1;
-const ARGS = 2;
+const GENERATION = 0; // bumped once per job; helpers spin, then sleep, on it
+const TICKET = 1; // (job id << 16) | next unclaimed chunk; CLOSED as the chunk once a job is over
+const DONE = 2; // chunks of the current job computed, by any thread
+const STOP = 3; // set once: helpers return
+const FAILED = 4; // a chunk's kernel threw (its chunk still counts as done, so nobody hangs)
+const HELPER_CHUNKS = 5; // chunks helpers computed, over the team's life
+const JOB_KIND = 8;
+const JOB_CHUNKS = 9;
+const JOB_CHUNK_SIZE = 10; // rows of a GEMM chunk, elements of an Adam chunk
+const JOB_ARGS = 11;
+const CONTROL_WORDS = JOB_ARGS + 17;
+const CLOSED = 0xffff;
 
-/** What a helper computes: nothing (an empty slice), a GEMM band in either build, or an Adam range. */
-const Kind = { none: 0, gemmFma: 1, gemmMuladd: 2, adam: 3 } as const;
+/** What a job computes: a GEMM in either build, or Adam's update. */
+const Kind = { gemmFma: 1, gemmMuladd: 2, adam: 3 } as const;
 /** Adam's arguments: 8 integers (7 pointers and the count), then 9 float32 scalars. */
 const ADAM_INTS = 8;
-const ADAM_FLOATS = 9;
 
-/** How long a helper spins after a slice before it sleeps. */
+/** How long a helper spins after its last chunk before it sleeps. */
 const SPIN_MS = 2;
 
 /**
- * Products below this many multiply-adds (~0.3 ms alone), or of fewer than MIN_TEAM_ROWS rows, stay
- * on one thread even with helpers awake: in Chromium, sharing the CNN teacher's 1.2M products and
- * the conv filter gradients' thin ones made them slower, not faster.
+ * Products below this many multiply-adds (~0.7 ms alone), or of fewer than two chunks' rows, stay
+ * on one thread: a helper descheduled while it holds a chunk makes the caller wait, which in
+ * Chromium here turned the CNN teacher's 1.2M-multiply-add weight gradient from 0.09 into 0.49 ms
+ * in one run; the dense layers' 40M products gain far more than such a wait costs.
  */
-export const MIN_TEAM_WORK = 1 << 21;
-export const MIN_TEAM_ROWS = 32;
-/** Products from this many multiply-adds wait for sleeping helpers (~2 ms of work alone, more than a wake-up). */
-export const LARGE_TEAM_WORK = 1 << 24;
-/** Adam updates of fewer elements stay on one thread (a 800 x 800 layer's 640K elements take ~0.8 ms). */
-export const MIN_TEAM_ADAM = 1 << 17;
+export const MIN_TEAM_WORK = 1 << 22;
+export const MIN_CHUNK_ROWS = 16;
+/** Adam updates of fewer elements stay on one thread. */
+export const MIN_TEAM_ADAM = 1 << 16;
 
-/** How long the caller waits for a slice before it gives up on a helper that has stopped. */
+/** How long the caller waits for a claimed chunk before it gives up on a helper that has stopped. */
 const HELPER_TIMEOUT_MS = 30_000;
 
-/** Rows a thread computes: multiples of the GEMM's 4-row register tile. */
-export function bandRows(m: number, threads: number): number {
-  return Math.max(4, Math.ceil(m / threads / 4) * 4);
+/**
+ * Rows of a GEMM chunk: about four chunks per thread, so a late helper leaves little to wait for,
+ * in whole 4-row register tiles, and at least MIN_CHUNK_ROWS (each chunk reads all of B).
+ */
+export function chunkRows(m: number, threads: number): number {
+  return Math.max(MIN_CHUNK_ROWS, Math.ceil(m / (4 * threads) / 4) * 4);
 }
 
-/** Elements of Adam's update a thread computes: multiples of the module's 4-wide SIMD step. */
-export function rangeElements(count: number, threads: number): number {
-  return Math.max(4, Math.ceil(count / threads / 4) * 4);
+/** Elements of an Adam chunk: about four chunks per thread, multiples of the module's 4-wide SIMD step. */
+export function chunkElements(count: number, threads: number): number {
+  return Math.max(1 << 14, Math.ceil(count / (4 * threads) / 4) * 4);
 }
-
-const controlWords = (helpers: number) => FIRST_HELPER + helpers * HELPER_WORDS;
-const helperWord = (slot: number, word: number) => FIRST_HELPER + slot * HELPER_WORDS + word;
 
 /** Spins while `control[index]` equals `value`, for at most `ms`; true when it changed. */
 function spinWhileEqual(control: Int32Array, index: number, value: number, ms: number): boolean {
@@ -81,60 +79,90 @@ function spinWhileEqual(control: Int32Array, index: number, value: number, ms: n
   }
 }
 
-/** A helper's kernels over the shared memory, by Kind. */
-function helperKernels(command: WasmHelperCommand): (kind: number, ints: Int32Array, floats: Float32Array) => void {
-  const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory: command.memory } }).exports;
-  const muladd = exportsOf(command.modules.gemmMuladd).gemm as GemmFn;
-  const fma = command.modules.gemmFma ? (exportsOf(command.modules.gemmFma).gemm as GemmFn) : muladd;
-  const adam = exportsOf(command.modules.adam).adam as AdamFn;
-  return (kind, ints, floats) => {
-    if (kind === Kind.gemmFma || kind === Kind.gemmMuladd) {
-      const [a, b, c, m, n, k, aRowStride, aKStride] = ints;
-      (kind === Kind.gemmFma ? fma : muladd)(a, b, c, m, n, k, aRowStride, aKStride);
-    } else if (kind === Kind.adam) {
-      const [w, m, v, g, outW, outM, outV, count] = ints;
-      const [lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, correction1, correction2, weightDecay] = floats.subarray(ADAM_INTS, ADAM_INTS + ADAM_FLOATS);
-      adam(w, m, v, g, outW, outM, outV, count, lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, correction1, correction2, weightDecay);
-    }
+interface Kernels {
+  fma: GemmFn | null;
+  muladd: GemmFn;
+  adam: AdamFn;
+}
+
+function instantiateKernels(modules: WasmHelperCommand['modules'], memory: WebAssembly.Memory): Kernels {
+  const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
+  return {
+    fma: modules.gemmFma ? (exportsOf(modules.gemmFma).gemm as GemmFn) : null,
+    muladd: exportsOf(modules.gemmMuladd).gemm as GemmFn,
+    adam: exportsOf(modules.adam).adam as AdamFn,
   };
 }
 
+/** Computes chunk `index` of the job in the control words. */
+function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Array, index: number): void {
+  const kind = control[JOB_KIND];
+  const size = control[JOB_CHUNK_SIZE];
+  const first = index * size;
+  if (kind === Kind.adam) {
+    const [w, m, v, g, outW, outM, outV, count] = control.subarray(JOB_ARGS, JOB_ARGS + ADAM_INTS);
+    const [lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, correction1, correction2, weightDecay] = floats.subarray(JOB_ARGS + ADAM_INTS, CONTROL_WORDS);
+    const at = (pointer: number) => pointer + 4 * first;
+    kernels.adam(at(w), at(m), at(v), at(g), at(outW), at(outM), at(outV), Math.min(size, count - first),
+      lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, correction1, correction2, weightDecay);
+    return;
+  }
+  const [a, b, c, m, n, k, aRowStride, aKStride] = control.subarray(JOB_ARGS, JOB_ARGS + 8);
+  const gemm = kind === Kind.gemmFma ? kernels.fma : kernels.muladd;
+  if (!gemm) throw new Error('The fma GEMM build does not run on this engine.');
+  gemm(a + 4 * first * aRowStride, b, c + 4 * first * n, Math.min(size, m - first), n, k, aRowStride, aKStride);
+}
+
+/** Claims the next chunk of job `job`, or -1 when it has none left (or is over). */
+function claimChunk(control: Int32Array, job: number, chunks: number): number {
+  for (;;) {
+    const ticket = Atomics.load(control, TICKET);
+    const next = ticket & 0xffff;
+    if (ticket >>> 16 !== job || next >= chunks) return -1;
+    if (Atomics.compareExchange(control, TICKET, ticket, ticket + 1) === ticket) return next;
+  }
+}
+
+/** Claims and computes chunks of `job` until none is left; returns how many this thread computed. */
+function workOn(job: number, kernels: Kernels, control: Int32Array, floats: Float32Array): number {
+  // The job id was read from TICKET before these words: they are the job's while claims succeed.
+  const chunks = control[JOB_CHUNKS];
+  let computed = 0;
+  for (let index = claimChunk(control, job, chunks); index >= 0; index = claimChunk(control, job, chunks)) {
+    try {
+      computeChunk(kernels, control, floats, index);
+    } catch {
+      Atomics.store(control, FAILED, 1);
+    }
+    computed += 1;
+    Atomics.add(control, DONE, 1);
+  }
+  return computed;
+}
+
 /**
- * A helper thread's whole life: instantiate the modules over the shared memory, report ready,
- * then compute slices until STOP. Blocks its thread (Atomics.wait), so it runs in a worker.
+ * A helper thread's whole life: instantiate the modules over the shared memory, report ready, then
+ * take chunks of jobs until STOP. Blocks its thread (Atomics.wait), so it runs in a worker.
  */
 export function serveTeamJobs(command: WasmHelperCommand, reply: (message: WasmHelperMessage) => void): void {
   const { slot } = command;
-  let run: ReturnType<typeof helperKernels>;
+  let kernels: Kernels;
   try {
-    run = helperKernels(command);
+    kernels = instantiateKernels(command.modules, command.memory);
   } catch (error) {
     reply({ type: 'wasmHelperFailed', slot, message: error instanceof Error ? error.message : String(error) });
     return;
   }
   const control = new Int32Array(command.control);
   const floats = new Float32Array(command.control);
-  const awake = helperWord(slot, AWAKE);
-  const args = helperWord(slot, ARGS);
   let generation = Atomics.load(control, GENERATION);
-  Atomics.store(control, awake, 1);
   reply({ type: 'wasmHelperReady', slot });
   for (;;) {
-    if (!spinWhileEqual(control, GENERATION, generation, SPIN_MS)) {
-      Atomics.store(control, awake, 0);
-      // Sleeps until a job or a nudge (a notify without a new generation): awake again either way.
-      Atomics.wait(control, GENERATION, generation);
-      Atomics.store(control, awake, 1);
-    }
+    if (!spinWhileEqual(control, GENERATION, generation, SPIN_MS)) Atomics.wait(control, GENERATION, generation);
     if (Atomics.load(control, STOP) !== 0) return;
-    if (Atomics.load(control, GENERATION) === generation) continue; // a nudge: spin for the next job
     generation = Atomics.load(control, GENERATION);
-    try {
-      run(control[helperWord(slot, KIND)], control.subarray(args, args + HELPER_WORDS - ARGS), floats.subarray(args, args + HELPER_WORDS - ARGS));
-    } catch {
-      Atomics.store(control, FAILED, 1);
-    }
-    if (Atomics.sub(control, PENDING, 1) === 1) Atomics.notify(control, PENDING);
+    const computed = workOn(Atomics.load(control, TICKET) >>> 16, kernels, control, floats);
+    if (computed > 0) Atomics.add(control, HELPER_CHUNKS, computed);
   }
 }
 
@@ -152,30 +180,21 @@ export interface WasmTeam {
   gemm(flavour: GemmFlavour): GemmFn;
   /** Adam's fused update over the team, same signature and result as the single-thread module. */
   readonly adam: AdamFn;
-  /** Jobs computed in slices by the team so far (the rest ran on the calling thread alone). */
-  sharedJobs(): number;
+  /** Chunks the helpers have computed so far (the rest ran on the calling thread). */
+  helperChunks(): number;
   stop(): void;
-}
-
-export interface WasmTeamOptions {
-  /** Multiply-adds from which a product waits for sleeping helpers (default LARGE_TEAM_WORK; the tests use 0). */
-  largeWork?: number;
 }
 
 /**
  * Starts helpers over a shared memory; they get the compiled shared-memory builds, and the caller
  * instantiates its own. Rejects, stopping every helper, when one cannot start.
  */
-export async function startWasmTeam(
-  memory: WebAssembly.Memory,
-  modules: WasmHelperCommand['modules'],
-  ports: WasmHelperPort[],
-  { largeWork = LARGE_TEAM_WORK }: WasmTeamOptions = {},
-): Promise<WasmTeam> {
+export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHelperCommand['modules'], ports: WasmHelperPort[]): Promise<WasmTeam> {
   const helpers = ports.length;
   const threads = helpers + 1;
-  const control = new Int32Array(new SharedArrayBuffer(4 * controlWords(helpers)));
+  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   const floats = new Float32Array(control.buffer);
+  Atomics.store(control, TICKET, CLOSED);
   const stop = () => {
     Atomics.store(control, STOP, 1);
     Atomics.add(control, GENERATION, 1);
@@ -188,84 +207,57 @@ export async function startWasmTeam(
     stop();
     throw new Error(`A wasm helper thread could not start: ${failed.type === 'wasmHelperFailed' ? failed.message : ''}`);
   }
-  const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const ownGemm = { fma: modules.gemmFma ? (exportsOf(modules.gemmFma).gemm as GemmFn) : null, muladd: exportsOf(modules.gemmMuladd).gemm as GemmFn };
-  const ownAdam = exportsOf(modules.adam).adam as AdamFn;
-  let shared = 0;
+  const kernels = instantiateKernels(modules, memory);
+  let job = 0;
 
-  const allAwake = (): boolean => {
-    for (let slot = 0; slot < helpers; slot++) if (Atomics.load(control, helperWord(slot, AWAKE)) === 0) return false;
-    return true;
-  };
-  /** Whether to share a job of this size: helpers awake, or the job large enough to wait for them (else nudge them). */
-  const share = (work: number, large: number): boolean => {
-    if (work >= large || allAwake()) return true;
-    Atomics.notify(control, GENERATION); // wake them for the jobs that follow
-    return false;
-  };
-  /** Spins for the helpers' slices (they end about when the caller's does), then sleeps on PENDING. */
-  const awaitHelpers = (): void => {
-    const deadline = performance.now() + HELPER_TIMEOUT_MS;
-    for (let pending = Atomics.load(control, PENDING); pending !== 0; pending = Atomics.load(control, PENDING)) {
-      if (spinWhileEqual(control, PENDING, pending, SPIN_MS)) continue;
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`A wasm helper thread did not finish its slice within ${HELPER_TIMEOUT_MS / 1000} s; the training worker must be restarted.`);
-      Atomics.wait(control, PENDING, pending, left);
-    }
-  };
-  /** Runs a job whose slices `setSlice` has written for every helper, the caller's slice being `own`. */
-  const runShared = (own: () => void): void => {
-    Atomics.store(control, PENDING, helpers);
-    shared += 1;
+  /** Publishes the job written into the control words, works on it, and waits for chunks helpers claimed. */
+  const runJob = (kind: number, chunks: number, chunkSize: number, ints: readonly number[], scalars: readonly number[] = []): void => {
+    control[JOB_KIND] = kind;
+    control[JOB_CHUNKS] = chunks;
+    control[JOB_CHUNK_SIZE] = chunkSize;
+    control.set(ints, JOB_ARGS);
+    floats.set(scalars, JOB_ARGS + ints.length);
+    Atomics.store(control, DONE, 0);
+    job = (job + 1) & 0x7fff;
+    Atomics.store(control, TICKET, job << 16);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    own();
-    awaitHelpers();
-    if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('A wasm helper thread failed (its WebAssembly trapped); the result is incomplete.');
-  };
-  const setSlice = (slot: number, kind: number, ints: number[], scalars: number[] = []): void => {
-    control[helperWord(slot, KIND)] = kind;
-    control.set(ints, helperWord(slot, ARGS));
-    floats.set(scalars, helperWord(slot, ARGS) + ints.length);
+    workOn(job, kernels, control, floats);
+    const deadline = performance.now() + HELPER_TIMEOUT_MS;
+    for (let done = Atomics.load(control, DONE); done !== chunks; done = Atomics.load(control, DONE)) {
+      if (!spinWhileEqual(control, DONE, done, SPIN_MS) && performance.now() > deadline) {
+        throw new Error(`A wasm helper thread did not finish its chunk within ${HELPER_TIMEOUT_MS / 1000} s; the training worker must be restarted.`);
+      }
+    }
+    // Closed before the next job's words are written: a helper reading them mid-write cannot claim.
+    Atomics.store(control, TICKET, (job << 16) | CLOSED);
+    if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('A wasm kernel failed on one chunk of a job shared between threads (its WebAssembly trapped); the result is incomplete.');
   };
 
   const gemm = (flavour: GemmFlavour): GemmFn => {
-    const own = ownGemm[flavour];
+    const own = flavour === 'fma' ? kernels.fma : kernels.muladd;
     if (!own) throw new Error('The fma GEMM build does not run on this engine.');
     const kind = flavour === 'fma' ? Kind.gemmFma : Kind.gemmMuladd;
     return (a, b, c, m, n, k, aRowStride, aKStride) => {
-      const work = m * n * k;
-      if (helpers === 0 || work < MIN_TEAM_WORK || m < MIN_TEAM_ROWS || !share(work, largeWork)) {
+      if (helpers === 0 || m * n * k < MIN_TEAM_WORK || m < 2 * MIN_CHUNK_ROWS) {
         own(a, b, c, m, n, k, aRowStride, aKStride);
         return;
       }
-      const rows = bandRows(m, threads);
-      for (let slot = 0; slot < helpers; slot++) {
-        const first = Math.min(m, rows * (slot + 1));
-        const count = Math.min(rows, m - first);
-        setSlice(slot, count > 0 ? kind : Kind.none, [a + 4 * first * aRowStride, b, c + 4 * first * n, count, n, k, aRowStride, aKStride]);
-      }
-      runShared(() => own(a, b, c, Math.min(rows, m), n, k, aRowStride, aKStride));
+      const rows = chunkRows(m, threads);
+      runJob(kind, Math.ceil(m / rows), rows, [a, b, c, m, n, k, aRowStride, aKStride]);
     };
   };
 
   const adam: AdamFn = (w, m, v, g, outW, outM, outV, count, ...scalars) => {
-    // Memory-bound: worth a helper only while it is awake (no size waits for a wake-up).
-    if (helpers === 0 || count < MIN_TEAM_ADAM || !share(0, Number.POSITIVE_INFINITY)) {
-      ownAdam(w, m, v, g, outW, outM, outV, count, ...scalars);
+    if (helpers === 0 || count < MIN_TEAM_ADAM) {
+      kernels.adam(w, m, v, g, outW, outM, outV, count, ...scalars);
       return;
     }
-    const each = rangeElements(count, threads);
-    for (let slot = 0; slot < helpers; slot++) {
-      const first = Math.min(count, each * (slot + 1));
-      const size = Math.min(each, count - first);
-      const at = (pointer: number) => pointer + 4 * first;
-      setSlice(slot, size > 0 ? Kind.adam : Kind.none, [at(w), at(m), at(v), at(g), at(outW), at(outM), at(outV), size], scalars);
-    }
-    runShared(() => ownAdam(w, m, v, g, outW, outM, outV, Math.min(each, count), ...scalars));
+    const size = chunkElements(count, threads);
+    runJob(Kind.adam, Math.ceil(count / size), size, [w, m, v, g, outW, outM, outV, count], scalars);
   };
 
-  return { memory, threads, gemm, adam, sharedJobs: () => shared, stop };
+  return { memory, threads, gemm, adam, helperChunks: () => Atomics.load(control, HELPER_CHUNKS), stop };
 }
 
 // ---------- the team the kernels use (one per shared memory; started by wasm-team-start.ts) ----------
@@ -283,7 +275,7 @@ export function wasmTeamFor(memory: WebAssembly.Memory | null): WasmTeam | null 
   return current !== null && memory === current.memory ? current : null;
 }
 
-/** Jobs the current team has shared between threads so far (0 without one): the benchmark reports it per row. */
-export function wasmTeamSharedJobs(): number {
-  return current?.sharedJobs() ?? 0;
+/** Chunks the current team's helpers have computed so far (0 without one): the benchmark reports it per row. */
+export function wasmTeamHelperChunks(): number {
+  return current?.helperChunks() ?? 0;
 }

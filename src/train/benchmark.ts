@@ -170,8 +170,8 @@ export interface BrowserBenchRequest {
 }
 
 export type BrowserBenchReply =
-  /** teamJobs: products and Adam updates the wasm kernels shared with helper threads during the row's steps (browser wasm). */
-  | { type: 'row'; row: ThroughputResult & { teamJobs?: number } }
+  /** helperChunks: chunks of products and Adam updates wasm's helper threads computed during the row's steps (browser wasm). */
+  | { type: 'row'; row: ThroughputResult & { helperChunks?: number } }
   | { type: 'profile'; backend: string; model: string; profile: KernelProfile }
   | { type: 'skipped'; backend: string; model: string; reason: string }
   | { type: 'done' }
