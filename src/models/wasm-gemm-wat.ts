@@ -80,15 +80,25 @@ function strips(vecs: number): string {
   ${left})`;
 }
 
-/** gemm(a, b, c, m, n, k, aRowStride, aKStride): pointers in bytes, strides in elements. */
-const DRIVER = `(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32)
+/**
+ * gemmLd(a, b, c, m, n, k, aRowStride, aKStride, ldn): pointers in bytes, strides in elements; B and
+ * C rows ldn elements apart, so a band of C's columns is a GEMM of its own (the thread team's
+ * column chunks). gemm(...) is gemmLd with ldn = n.
+ */
+const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $ldn i32)
   (local $k0 i32) (local $kc i32) (local $j i32) (local $add i32) (local $ldb i32) (local $pa i32) (local $pb i32)
   (local $i i32) (local $kk i32) (local $pai i32) (local $pbk i32) (local $s f32)
-  (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+  (local.set $ldb (i32.shl (local.get $ldn) (i32.const 2)))
   (local.set $ars (i32.shl (local.get $ars) (i32.const 2)))
   (local.set $aks (i32.shl (local.get $aks) (i32.const 2)))
   (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
-  (if (i32.eqz (local.get $k)) (then (memory.fill (local.get $c) (i32.const 0) (i32.mul (local.get $m) (local.get $ldb))) (return)))
+  (if (i32.eqz (local.get $k)) (then
+    ;; An empty sum: zero C's m rows of n columns.
+    (loop $zero
+      (memory.fill (local.get $c) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
+      (local.set $c (i32.add (local.get $c) (local.get $ldb)))
+      (br_if $zero (local.tee $m (i32.sub (local.get $m) (i32.const 1)))))
+    (return)))
   (loop $blocks
     (local.set $kc (select (i32.const ${KC}) (i32.sub (local.get $k) (local.get $k0)) (i32.gt_u (i32.sub (local.get $k) (local.get $k0)) (i32.const ${KC}))))
     (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $k0) (local.get $aks))))
@@ -130,7 +140,9 @@ const DRIVER = `(func (export "gemm") (param $a i32) (param $b i32) (param $c i3
       (br $cols)))
     (local.set $add (i32.const 1))
     (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
-    (br_if $blocks (i32.lt_u (local.get $k0) (local.get $k)))))`;
+    (br_if $blocks (i32.lt_u (local.get $k0) (local.get $k)))))
+(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32)
+  (call $gemmLd (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ars) (local.get $aks) (local.get $n)))`;
 
 export function gemmWat(flavour: GemmFlavour): string {
   const tiles = [NV, 1].flatMap((vecs) => Array.from({ length: MR }, (_, r) => tile(flavour, r + 1, vecs)));

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeWasmHelperPort } from '../../scripts/lib/nodeWasmHelpers';
 import { ADAM_BUILDS, type AdamFn } from './wasm-adam';
 import { GEMM_BUILDS, type GemmFn } from './wasm-gemm';
-import { chunkElements, chunkRows, MIN_CHUNK_ROWS, MIN_TEAM_ADAM, MIN_TEAM_WORK, startWasmTeam, type GemmFlavour, type WasmHelperPort, type WasmTeam } from './wasm-team';
+import { byColumns, chunkColumns, chunkElements, chunkRows, MIN_CHUNK_COLUMNS, MIN_CHUNK_ROWS, MIN_TEAM_ADAM, MIN_TEAM_WORK, startWasmTeam, type GemmFlavour, type WasmHelperPort, type WasmTeam } from './wasm-team';
 import { compileFor } from './wasmModule';
 
 // Node 20's V8 has relaxed SIMD behind a flag (process-wide, so the helper threads have it too).
@@ -34,10 +34,11 @@ function fill(floats: Float32Array, at: number, count: number, salt: number): vo
 
 type Case = { m: number; n: number; k: number; transposedA?: boolean };
 const cases: Case[] = [
-  { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 4 chunks of 16 rows
+  { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 8 chunks of 104 columns, the last 72
   { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 100 rows, the last 84
-  { m: 37, n: 229, k: 601 }, // a last chunk of 5 rows, odd columns
-  { m: 33, n: 4096, k: 40 }, // a last chunk of one row
+  { m: 200, n: 37, k: 700 }, // row chunks of 28, the last 4 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + 1 scalar
+  { m: 37, n: 229, k: 601 }, // column chunks of 32, the last 5 columns (a 4-column tile and the scalar loop)
+  { m: 33, n: 4096, k: 40 }, // column chunks of 512
   { m: 64, n: 10, k: 800 }, // the logits' product: below MIN_TEAM_WORK, on one thread
   { m: 16, n: 640, k: 640 }, // fewer than two chunks' rows: stays on one thread
 ];
@@ -82,12 +83,36 @@ describe('wasm team (helper threads over a shared memory)', () => {
     expect(() => new WebAssembly.Instance(plainModule, { env: { memory: shared } })).toThrow();
   });
 
-  it('cuts jobs into chunks of whole 4-row tiles (GEMM) and 4-element steps (Adam), about four per thread', () => {
+  it('cuts jobs into chunks of whole 4-row or 8-column tiles (GEMM) and 4-element steps (Adam), about four per thread', () => {
+    expect(byColumns(64, 2)).toBe(true);
+    expect(byColumns(784, 2)).toBe(false);
+    expect(chunkColumns(800, 2)).toBe(104);
+    expect(chunkColumns(40, 2)).toBe(MIN_CHUNK_COLUMNS);
     expect(chunkRows(64, 2)).toBe(MIN_CHUNK_ROWS);
     expect(chunkRows(784, 2)).toBe(100);
     expect(chunkRows(800, 3)).toBe(68);
     expect(chunkElements(640_003, 2)).toBe(80_004);
     expect(chunkElements(70_000, 2)).toBe(1 << 14);
+  });
+
+  it('computes a band of C\'s columns as a GEMM of its own (gemmLd), zeroing only that band for an empty sum', () => {
+    const heap = sharedHeap();
+    const gemmLd = new WebAssembly.Instance(heap.modules.gemmFma, { env: { memory: heap.memory } }).exports.gemmLd as (...args: number[]) => void;
+    const [m, n, k, first, width] = [5, 40, 9, 8, 16];
+    const [a, b, full, band] = [0, 1 << 20, 2 << 20, 3 << 20];
+    fill(heap.floats, a, m * k, 2);
+    fill(heap.floats, b, k * n, 4);
+    heap.single('fma')(a, b, full, m, n, k, k, 1);
+    heap.floats.fill(7, band / 4, band / 4 + m * n);
+    gemmLd(a, b + 4 * first, band + 4 * first, m, width, k, k, 1, n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const inBand = j >= first && j < first + width;
+        expect(heap.floats[band / 4 + i * n + j]).toBe(inBand ? heap.floats[full / 4 + i * n + j] : 7);
+      }
+    }
+    gemmLd(a, b + 4 * first, band + 4 * first, m, width, 0, k, 1, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(heap.floats[band / 4 + i * n + j]).toBe(j >= first && j < first + width ? 0 : 7);
   });
 
   it.each([[1, 'fma'], [1, 'muladd'], [2, 'fma']] as const)('with %i helper(s) gives the single-thread %s GEMM\'s result to the bit', async (helpers, flavour) => {

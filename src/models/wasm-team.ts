@@ -5,8 +5,8 @@ import type { AdamFn } from './wasm-adam';
 /**
  * The studio's wasm kernels on several threads. In the threaded tfjs build the heap is a shared
  * WebAssembly.Memory, so helper threads (workers/wasmHelper.worker.ts in the browser) instantiate
- * the same modules over it and compute chunks of the output in place: row bands of a GEMM,
- * element ranges of Adam's update. No copies, and every output element is computed by the same
+ * the same modules over it and compute chunks of the output in place: row or column bands of a
+ * GEMM, element ranges of Adam's update. No copies, and every output element is computed by the same
  * operations in the same order as on one thread, so the results are the same to the bit.
  *
  * The team talks through Int32 words in a SharedArrayBuffer, not messages. The training thread
@@ -30,8 +30,9 @@ const FAILED = 4; // a chunk's kernel threw (its chunk still counts as done, so 
 const HELPER_CHUNKS = 5; // chunks helpers computed, over the team's life
 const JOB_KIND = 8;
 const JOB_CHUNKS = 9;
-const JOB_CHUNK_SIZE = 10; // rows of a GEMM chunk, elements of an Adam chunk
-const JOB_ARGS = 11;
+const JOB_CHUNK_SIZE = 10; // rows or columns of a GEMM chunk, elements of an Adam chunk
+const JOB_BY_COLUMNS = 11; // a GEMM's chunks are bands of columns (1) or of rows (0)
+const JOB_ARGS = 12;
 const CONTROL_WORDS = JOB_ARGS + 17;
 const CLOSED = 0xffff;
 
@@ -51,6 +52,7 @@ const SPIN_MS = 2;
  */
 export const MIN_TEAM_WORK = 1 << 22;
 export const MIN_CHUNK_ROWS = 16;
+export const MIN_CHUNK_COLUMNS = 32;
 /** Adam updates of fewer elements stay on one thread. */
 export const MIN_TEAM_ADAM = 1 << 16;
 
@@ -63,6 +65,20 @@ const HELPER_TIMEOUT_MS = 30_000;
  */
 export function chunkRows(m: number, threads: number): number {
   return Math.max(MIN_CHUNK_ROWS, Math.ceil(m / (4 * threads) / 4) * 4);
+}
+
+/**
+ * Columns of a GEMM chunk, for products with too few rows for row chunks (a dense layer's forward
+ * product at batch 64): about four per thread, in whole 8-column tiles, so every column is
+ * computed by the same tile as on one thread, and each chunk reads its own band of B only.
+ */
+export function chunkColumns(n: number, threads: number): number {
+  return Math.max(MIN_CHUNK_COLUMNS, Math.ceil(n / (4 * threads) / 8) * 8);
+}
+
+/** Whether a product's chunks are bands of columns: fewer rows than four row chunks per thread. */
+export function byColumns(m: number, threads: number): boolean {
+  return m < 4 * threads * MIN_CHUNK_ROWS;
 }
 
 /** Elements of an Adam chunk: about four chunks per thread, multiples of the module's 4-wide SIMD step. */
@@ -79,17 +95,20 @@ function spinWhileEqual(control: Int32Array, index: number, value: number, ms: n
   }
 }
 
+/** The GEMM with B's and C's row stride (elements) as a last argument: wasm-gemm-wat.ts's gemmLd. */
+type GemmLdFn = (...args: [...Parameters<GemmFn>, ldn: number]) => void;
+
 interface Kernels {
-  fma: GemmFn | null;
-  muladd: GemmFn;
+  fma: GemmLdFn | null;
+  muladd: GemmLdFn;
   adam: AdamFn;
 }
 
 function instantiateKernels(modules: WasmHelperCommand['modules'], memory: WebAssembly.Memory): Kernels {
   const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
   return {
-    fma: modules.gemmFma ? (exportsOf(modules.gemmFma).gemm as GemmFn) : null,
-    muladd: exportsOf(modules.gemmMuladd).gemm as GemmFn,
+    fma: modules.gemmFma ? (exportsOf(modules.gemmFma).gemmLd as GemmLdFn) : null,
+    muladd: exportsOf(modules.gemmMuladd).gemmLd as GemmLdFn,
     adam: exportsOf(modules.adam).adam as AdamFn,
   };
 }
@@ -110,7 +129,8 @@ function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Arra
   const [a, b, c, m, n, k, aRowStride, aKStride] = control.subarray(JOB_ARGS, JOB_ARGS + 8);
   const gemm = kind === Kind.gemmFma ? kernels.fma : kernels.muladd;
   if (!gemm) throw new Error('The fma GEMM build does not run on this engine.');
-  gemm(a + 4 * first * aRowStride, b, c + 4 * first * n, Math.min(size, m - first), n, k, aRowStride, aKStride);
+  if (control[JOB_BY_COLUMNS] === 1) gemm(a, b + 4 * first, c + 4 * first, m, Math.min(size, n - first), k, aRowStride, aKStride, n);
+  else gemm(a + 4 * first * aRowStride, b, c + 4 * first * n, Math.min(size, m - first), n, k, aRowStride, aKStride, n);
 }
 
 /** Claims the next chunk of job `job`, or -1 when it has none left (or is over). */
@@ -211,10 +231,11 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
   let job = 0;
 
   /** Publishes the job written into the control words, works on it, and waits for chunks helpers claimed. */
-  const runJob = (kind: number, chunks: number, chunkSize: number, ints: readonly number[], scalars: readonly number[] = []): void => {
+  const runJob = (kind: number, chunks: number, chunkSize: number, columns: boolean, ints: readonly number[], scalars: readonly number[] = []): void => {
     control[JOB_KIND] = kind;
     control[JOB_CHUNKS] = chunks;
     control[JOB_CHUNK_SIZE] = chunkSize;
+    control[JOB_BY_COLUMNS] = columns ? 1 : 0;
     control.set(ints, JOB_ARGS);
     floats.set(scalars, JOB_ARGS + ints.length);
     Atomics.store(control, DONE, 0);
@@ -239,12 +260,14 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     if (!own) throw new Error('The fma GEMM build does not run on this engine.');
     const kind = flavour === 'fma' ? Kind.gemmFma : Kind.gemmMuladd;
     return (a, b, c, m, n, k, aRowStride, aKStride) => {
-      if (helpers === 0 || m * n * k < MIN_TEAM_WORK || m < 2 * MIN_CHUNK_ROWS) {
-        own(a, b, c, m, n, k, aRowStride, aKStride);
+      const columns = byColumns(m, threads);
+      const size = columns ? chunkColumns(n, threads) : chunkRows(m, threads);
+      const chunks = Math.ceil((columns ? n : m) / size);
+      if (helpers === 0 || m * n * k < MIN_TEAM_WORK || chunks < 2) {
+        own(a, b, c, m, n, k, aRowStride, aKStride, n);
         return;
       }
-      const rows = chunkRows(m, threads);
-      runJob(kind, Math.ceil(m / rows), rows, [a, b, c, m, n, k, aRowStride, aKStride]);
+      runJob(kind, chunks, size, columns, [a, b, c, m, n, k, aRowStride, aKStride]);
     };
   };
 
@@ -254,7 +277,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
       return;
     }
     const size = chunkElements(count, threads);
-    runJob(Kind.adam, Math.ceil(count / size), size, [w, m, v, g, outW, outM, outV, count], scalars);
+    runJob(Kind.adam, Math.ceil(count / size), size, false, [w, m, v, g, outW, outM, outV, count], scalars);
   };
 
   return { memory, threads, gemm, adam, helperChunks: () => Atomics.load(control, HELPER_CHUNKS), stop };
