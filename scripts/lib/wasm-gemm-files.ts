@@ -3,6 +3,7 @@ import { adamWat } from '../../src/models/wasm-adam-wat';
 import { BATCH_NORM_WAT } from '../../src/models/wasm-batch-norm-wat';
 import { gemmWat, RELAXED_PROBE_WAT } from '../../src/models/wasm-gemm-wat';
 import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
+import { COLUMN_SUM_WAT } from '../../src/models/wasm-column-sum-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
@@ -72,5 +73,13 @@ export function maxPoolGradBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-maxpool-grad-wat.ts', (assemble) => ({
     MAXPOOL_GRAD_WASM: assemble('maxpool-grad', MAXPOOL_GRAD_WAT),
     MAXPOOL_GRAD_SHARED_WASM: assemble('maxpool-grad-shared', withSharedMemory(MAXPOOL_GRAD_WAT)),
+  }));
+}
+
+/** The text of src/models/wasm-column-sum-bytes.ts: sums over all axes but the last. */
+export function columnSumBytesFile(): Promise<string> {
+  return bytesFile('src/models/wasm-column-sum-wat.ts', (assemble) => ({
+    COLUMN_SUM_WASM: assemble('column-sum', COLUMN_SUM_WAT),
+    COLUMN_SUM_SHARED_WASM: assemble('column-sum-shared', withSharedMemory(COLUMN_SUM_WAT)),
   }));
 }
