@@ -3,7 +3,7 @@ import { adamWat } from '../../src/models/wasm-adam-wat';
 import { BATCH_NORM_WAT } from '../../src/models/wasm-batch-norm-wat';
 import { gemmWat, RELAXED_PROBE_WAT } from '../../src/models/wasm-gemm-wat';
 import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
-import { COLUMN_SUM_WAT } from '../../src/models/wasm-column-sum-wat';
+import { BIAS_WAT } from '../../src/models/wasm-bias-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
@@ -76,10 +76,10 @@ export function maxPoolGradBytesFile(): Promise<string> {
   }));
 }
 
-/** The text of src/models/wasm-column-sum-bytes.ts: sums over all axes but the last. */
-export function columnSumBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-column-sum-wat.ts', (assemble) => ({
-    COLUMN_SUM_WASM: assemble('column-sum', COLUMN_SUM_WAT),
-    COLUMN_SUM_SHARED_WASM: assemble('column-sum-shared', withSharedMemory(COLUMN_SUM_WAT)),
+/** The text of src/models/wasm-bias-bytes.ts: a bias's add and its gradient's sum. */
+export function biasBytesFile(): Promise<string> {
+  return bytesFile('src/models/wasm-bias-wat.ts', (assemble) => ({
+    BIAS_WASM: assemble('bias', BIAS_WAT),
+    BIAS_SHARED_WASM: assemble('bias-shared', withSharedMemory(BIAS_WAT)),
   }));
 }

@@ -8,7 +8,7 @@ import { installFastWasmMaxPoolGrad } from './wasm-maxpool-grad';
 import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
 import { installSharingWasmIdentity } from './wasm-identity';
 import { installWasmAdam } from './wasm-adam';
-import { installWasmColumnSum } from './wasm-column-sum';
+import { installWasmBiasKernels } from './wasm-bias';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
@@ -19,7 +19,7 @@ import { installWasmColumnSum } from './wasm-column-sum';
  * gradient of a window whose maximum is not positive), the depthwise-conv gradients it has none
  * of, Adam's update as one fused kernel per variable (wasm-adam.ts), an Identity that shares data
  * instead of copying it (tfjs clones every tensor a gradient saves), a block-copy Tile and a
- * block-copy Gather (CRD's memory lookups), and a SIMD Sum over all axes but the last (bias gradients).
+ * block-copy Gather (CRD's memory lookups), and SIMD passes for a bias's add and its gradient's sum.
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -34,6 +34,6 @@ export function installTrainingKernels(backend: string): void {
     installWasmDepthwiseGradients();
     installSharingWasmIdentity();
     installWasmAdam();
-    installWasmColumnSum();
+    installWasmBiasKernels();
   }
 }
