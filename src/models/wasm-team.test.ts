@@ -148,12 +148,25 @@ describe('wasm team (helper threads over a shared memory)', () => {
     const heap = sharedHeap();
     team = await startWasmTeam(heap.memory, heap.modules, [nodeWasmHelperPort()]);
     const gemm = team.gemm('muladd');
-    const [m, n, k] = [64, 1024, 64]; // 4.2M multiply-adds: shared
+    const [m, n, k] = [64, 1024, 64]; // 4.2M multiply-adds in 8 column chunks: shared
     expect(m * n * k).toBeGreaterThanOrEqual(MIN_TEAM_WORK);
-    // C placed so the last 16-row chunk runs past the end of memory.
+    // C placed so its last 8 rows lie past the end of memory: every column chunk traps.
     const c = PAGES * 65536 - 4 * n * (m - 8);
-    for (let call = 0; call < 20; call++) expect(() => gemm(0, 1 << 20, c, m, n, k, k, 1)).toThrow(/failed on one chunk/);
+    // Until a helper has trapped too (it counts the chunks it took, trapped or not).
+    for (let call = 0; call < 200 && team.helperChunks() === 0; call++) expect(() => gemm(0, 1 << 20, c, m, n, k, k, 1)).toThrow(/failed on one chunk/);
+    expect(team.helperChunks()).toBeGreaterThan(0);
     expect(() => gemm(0, 1 << 20, 2 << 20, m, n, k, k, 1)).not.toThrow();
+    expect(team.threads).toBe(2);
+  });
+
+  it('stops every helper when one fails to load', async () => {
+    const heap = sharedHeap();
+    let stopped = 0;
+    const working = nodeWasmHelperPort();
+    const unloadable: WasmHelperPort = { start: () => Promise.reject(new Error('script failed to load')), terminate: () => { stopped += 1; } };
+    await expect(startWasmTeam(heap.memory, heap.modules, [{ ...working, terminate: () => { stopped += 1; working.terminate(); } }, unloadable]))
+      .rejects.toThrow(/could not start: script failed to load/);
+    expect(stopped).toBe(2);
   });
 
   it('reports a helper that cannot start, and stops the others', async () => {

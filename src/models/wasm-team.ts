@@ -58,6 +58,15 @@ export const MIN_TEAM_ADAM = 1 << 16;
 
 /** How long the caller waits for a claimed chunk before it gives up on a helper that has stopped. */
 const HELPER_TIMEOUT_MS = 30_000;
+/** How long a helper may take to load and answer its start message. */
+const HELPER_START_TIMEOUT_MS = 20_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error: unknown) => { clearTimeout(timer); reject(error); });
+  });
+}
 
 /**
  * Rows of a GEMM chunk: about four chunks per thread, so a late helper leaves little to wait for,
@@ -118,6 +127,7 @@ function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Arra
   const kind = control[JOB_KIND];
   const size = control[JOB_CHUNK_SIZE];
   const first = index * size;
+  if (index < 0 || index >= control[JOB_CHUNKS]) throw new Error(`chunk ${index} of a job of ${control[JOB_CHUNKS]}`);
   if (kind === Kind.adam) {
     const [w, m, v, g, outW, outM, outV, count] = control.subarray(JOB_ARGS, JOB_ARGS + ADAM_INTS);
     const [lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, correction1, correction2, weightDecay] = floats.subarray(JOB_ARGS + ADAM_INTS, CONTROL_WORDS);
@@ -145,10 +155,14 @@ function claimChunk(control: Int32Array, job: number, chunks: number): number {
 
 /** Claims and computes chunks of `job` until none is left; returns how many this thread computed. */
 function workOn(job: number, kernels: Kernels, control: Int32Array, floats: Float32Array): number {
-  // The job id was read from TICKET before these words: they are the job's while claims succeed.
-  const chunks = control[JOB_CHUNKS];
+  // Read before any claim, this bound may be another job's (the id has 15 bits and can come round
+  // again): after a claim succeeds the job's words are this job's, so the count is read again and
+  // a chunk past it is dropped uncounted.
+  let chunks = control[JOB_CHUNKS];
   let computed = 0;
   for (let index = claimChunk(control, job, chunks); index >= 0; index = claimChunk(control, job, chunks)) {
+    chunks = control[JOB_CHUNKS];
+    if (index >= chunks) return computed;
     try {
       computeChunk(kernels, control, floats, index);
     } catch {
@@ -221,7 +235,16 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     Atomics.notify(control, GENERATION);
     for (const port of ports) port.terminate();
   };
-  const replies = await Promise.all(ports.map((port, slot) => port.start({ type: 'wasmHelperStart', modules, memory, control: control.buffer as SharedArrayBuffer, slot })));
+  let replies: WasmHelperMessage[];
+  try {
+    replies = await Promise.all(ports.map((port, slot) => withTimeout(
+      port.start({ type: 'wasmHelperStart', modules, memory, control: control.buffer as SharedArrayBuffer, slot }),
+      HELPER_START_TIMEOUT_MS, `helper ${slot} did not answer within ${HELPER_START_TIMEOUT_MS / 1000} s`,
+    )));
+  } catch (error) {
+    stop();
+    throw new Error(`A wasm helper thread could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const failed = replies.find((reply) => reply.type === 'wasmHelperFailed');
   if (failed) {
     stop();
@@ -229,6 +252,8 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
   }
   const kernels = instantiateKernels(modules, memory);
   let job = 0;
+  /** Set when a helper stopped answering: the helpers are stopped and every job runs on the caller. */
+  let broken = false;
 
   /** Publishes the job written into the control words, works on it, and waits for chunks helpers claimed. */
   const runJob = (kind: number, chunks: number, chunkSize: number, columns: boolean, ints: readonly number[], scalars: readonly number[] = []): void => {
@@ -245,9 +270,12 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     Atomics.notify(control, GENERATION);
     workOn(job, kernels, control, floats);
     const deadline = performance.now() + HELPER_TIMEOUT_MS;
-    for (let done = Atomics.load(control, DONE); done !== chunks; done = Atomics.load(control, DONE)) {
+    for (let done = Atomics.load(control, DONE); done < chunks; done = Atomics.load(control, DONE)) {
       if (!spinWhileEqual(control, DONE, done, SPIN_MS) && performance.now() > deadline) {
-        throw new Error(`A wasm helper thread did not finish its chunk within ${HELPER_TIMEOUT_MS / 1000} s; the training worker must be restarted.`);
+        // Its chunk may still be written later: stop the helpers (their words are never reused) and go on alone.
+        broken = true;
+        stop();
+        throw new Error(`A wasm helper thread did not finish its chunk within ${HELPER_TIMEOUT_MS / 1000} s; it was stopped and later jobs run on one thread. Run the training again.`);
       }
     }
     // Closed before the next job's words are written: a helper reading them mid-write cannot claim.
@@ -263,7 +291,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
       const columns = byColumns(m, threads);
       const size = columns ? chunkColumns(n, threads) : chunkRows(m, threads);
       const chunks = Math.ceil((columns ? n : m) / size);
-      if (helpers === 0 || m * n * k < MIN_TEAM_WORK || chunks < 2) {
+      if (helpers === 0 || broken || m * n * k < MIN_TEAM_WORK || chunks < 2) {
         own(a, b, c, m, n, k, aRowStride, aKStride, n);
         return;
       }
@@ -272,7 +300,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
   };
 
   const adam: AdamFn = (w, m, v, g, outW, outM, outV, count, ...scalars) => {
-    if (helpers === 0 || count < MIN_TEAM_ADAM) {
+    if (helpers === 0 || broken || count < MIN_TEAM_ADAM) {
       kernels.adam(w, m, v, g, outW, outM, outV, count, ...scalars);
       return;
     }
@@ -280,7 +308,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     runJob(Kind.adam, Math.ceil(count / size), size, false, [w, m, v, g, outW, outM, outV, count], scalars);
   };
 
-  return { memory, threads, gemm, adam, helperChunks: () => Atomics.load(control, HELPER_CHUNKS), stop };
+  return { memory, get threads() { return broken ? 1 : threads; }, gemm, adam, helperChunks: () => Atomics.load(control, HELPER_CHUNKS), stop };
 }
 
 // ---------- the team the kernels use (one per shared memory; started by wasm-team-start.ts) ----------
