@@ -243,7 +243,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     )));
   } catch (error) {
     stop();
-    throw new Error(`A wasm helper thread could not start: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`A wasm helper thread could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const failed = replies.find((reply) => reply.type === 'wasmHelperFailed');
   if (failed) {
