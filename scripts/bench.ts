@@ -20,6 +20,9 @@
  * --fused-adam on,off (Node wasm only, no Node cpu: Adam's update as the fused wasm kernel or as
  * tfjs ops, in turns like --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes),
  * --models hinton-student,cnn-teacher (the presets to measure, default the four above),
+ * --warmup N (untimed steps before the timed ones in Node, Chromium and PyTorch alike, default 8:
+ * wasm engines compile hot functions again, optimised, during the first steps; the helper threads
+ * of a two-thread run take longest: the Hinton student 5,131 samples/s after 1 step, 6,990 after 8),
  * --profile (the browser rows also time every kernel in a second measurement and print where each
  * step's time goes, as scripts/profile-step.ts does in Node).
  */
@@ -72,13 +75,15 @@ interface BenchOptions {
   profile: boolean;
   /** Preset ids to measure (default BENCH_MODELS). */
   models: string[];
+  /** Untimed steps before the timed ones, everywhere (Node, Chromium, PyTorch). */
+  warmup: number;
 }
 
 const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-student'];
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], profile: false, models: BENCH_MODELS,
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], profile: false, models: BENCH_MODELS, warmup: 8,
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -103,6 +108,9 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case '--no-browser': options.browser = false; break;
       case '--no-target': options.timeToTarget = false; break;
       case '--profile': options.profile = true; break;
+      case '--warmup': options.warmup = Number(argv[++i]);
+        if (!Number.isInteger(options.warmup) || options.warmup < 0) throw new Error(`--warmup takes a whole number of steps, got '${argv[i]}'.`);
+        break;
       case '--models': options.models = (argv[++i] ?? '').split(',').map((id) => {
         if (!architecturePresets[id]) throw new Error(`--models takes preset ids (${BENCH_MODELS.join(', ')}, ...), got '${id}'.`);
         return id;
@@ -149,7 +157,7 @@ async function nodeThroughput(options: BenchOptions, batch: number, models: Spec
         for (const { gemm, adam, label } of variants) {
           setWasmGemmMode(gemm ?? 'auto');
           setWasmAdamMode(adam ?? 'on');
-          const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
+          const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, warmupSteps: options.warmup, now: () => performance.now() });
           const key = `${spec.name}\u0000${label}`;
           samples.set(key, [...(samples.get(key) ?? []), result.samplesPerSecond]);
           console.log(`  round ${round} node wasm ${label} (gemm ${wasmGemmFlavour() ?? 'xnnpack'}) ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
@@ -172,7 +180,7 @@ async function nodeThroughput(options: BenchOptions, batch: number, models: Spec
   for (const backend of backends) {
     await selectNodeBackend(backend);
     for (const spec of models) {
-      const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
+      const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, warmupSteps: options.warmup, now: () => performance.now() });
       rows.push({ where: 'node', backend, model: spec.name, result, note: '' });
       console.log(`  node ${backend} ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
     }
@@ -208,8 +216,8 @@ async function compareWithPyTorch(options: BenchOptions, batch: number, models: 
     for (let round = 1; round <= options.repeats; round++) {
       for (const spec of models) {
         const bucket = samples.get(spec.name) as { wasm: number[]; torchOne: number[]; torchAll: number[] };
-        const wasm = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, now: () => performance.now() });
-        const settings = { batch, steps: options.steps, warmup: 1, seed: 1 };
+        const wasm = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, warmupSteps: options.warmup, now: () => performance.now() });
+        const settings = { batch, steps: options.steps, warmup: options.warmup, seed: 1 };
         const one = await torch.measure(spec, { ...settings, threads: 1 });
         const all = await torch.measure(spec, { ...settings, threads: allThreads });
         bucket.wasm.push(wasm.samplesPerSecond);
@@ -279,7 +287,7 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
     const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
     const gemmTurns = Array.from({ length: options.repeats }, () => options.gemmModes).flat();
     const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}`);
+    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
     await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
     const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
     if (results.error) console.log(`  browser benchmark failed: ${results.error}`);

@@ -48,7 +48,7 @@ async function run(request: BrowserBenchRequest): Promise<void> {
     }
     for (const model of request.models) {
       try {
-        const options = { batchSize: request.batchSize, steps: request.steps, now: () => performance.now() };
+        const options = { batchSize: request.batchSize, steps: request.steps, warmupSteps: request.warmupSteps, now: () => performance.now() };
         const sharedBefore = wasmTeamHelperChunks();
         const row = await measureThroughput(model, data, options);
         const label = backendLabel();

@@ -8,7 +8,8 @@ import type { KernelProfile } from '../../src/train/kernelTimer';
  * thread counts: one fresh worker per entry, in that order, measuring wasm only after the first;
  * e.g. 1,2,1,2 interleaves single- and two-threaded runs), gemm (comma list of wasm GEMM modes
  * auto|muladd|off, one fresh worker each in that order likewise; takes precedence over wasmThreads),
- * profile=1 (also a per-kernel profile of each row, src/train/kernelTimer.ts). Results land in
+ * profile=1 (also a per-kernel profile of each row, src/train/kernelTimer.ts), warmup (untimed steps,
+ * default 1). Results land in
  * `window.benchResults` and `document.body.dataset.benchDone` for the Node script to collect.
  */
 
@@ -46,6 +47,7 @@ const request: BrowserBenchRequest = {
   trainImages: number('images', 1024),
   wasmThreads: null,
   profile: params.get('profile') === '1',
+  warmupSteps: number('warmup', 1),
 };
 const threadRuns = list('wasmThreads', []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const gemmRuns = list('gemm', []).filter((mode): mode is 'auto' | 'muladd' | 'off' => mode === 'auto' || mode === 'muladd' || mode === 'off');

@@ -167,6 +167,8 @@ export interface BrowserBenchRequest {
   gemm?: 'auto' | 'muladd' | 'off' | null;
   /** Also time every kernel over a second measurement of each model (src/train/kernelTimer.ts). */
   profile?: boolean;
+  /** Untimed steps before the timed ones (default 1). */
+  warmupSteps?: number;
 }
 
 export type BrowserBenchReply =
