@@ -8,7 +8,7 @@
  */
 import { loadDataset } from '../src/data/loader';
 import { architecturePresets } from '../src/models/presets';
-import { measureThroughput } from '../src/train/benchmark';
+import { DEFAULT_WARMUP_STEPS, measureThroughput } from '../src/train/benchmark';
 import { setWasmAdamMode } from '../src/models/wasm-adam';
 import { selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const timed = await measureThroughput(spec, data, { batchSize: 64, steps, now: () => performance.now() });
   timer.restore();
   console.log(`${modelId} on ${backend}, batch 64: ${plain.msPerStep.toFixed(1)} ms/step unwrapped, ${timed.msPerStep.toFixed(1)} ms/step wrapped`);
-  console.log(formatKernelProfile(kernelProfile(timer.tallies, steps, timed.msPerStep)));
+  // measureThroughput's warm-up steps are tallied too.
+  console.log(formatKernelProfile(kernelProfile(timer.tallies, steps + DEFAULT_WARMUP_STEPS, timed.msPerStep)));
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

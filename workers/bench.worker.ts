@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { kernelProfile, timeKernels } from '../src/train/kernelTimer';
 import { loadDataset } from '../src/data/loader';
 import type { BackendName } from '../src/protocol';
-import { measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
+import { DEFAULT_WARMUP_STEPS, measureThroughput, type BrowserBenchReply, type BrowserBenchRequest } from '../src/train/benchmark';
 import { chooseBackend, setWasmThreads } from './backend';
 import { errorMessage } from '../src/errorMessage';
 
@@ -57,7 +57,7 @@ async function run(request: BrowserBenchRequest): Promise<void> {
           const timer = timeKernels(backend, true);
           try {
             const timed = await measureThroughput(model, data, options);
-            post({ type: 'profile', backend: label, model: model.name, profile: kernelProfile(timer.tallies, request.steps, timed.msPerStep) });
+            post({ type: 'profile', backend: label, model: model.name, profile: kernelProfile(timer.tallies, request.steps + (request.warmupSteps ?? DEFAULT_WARMUP_STEPS), timed.msPerStep) });
           } finally {
             timer.restore();
           }

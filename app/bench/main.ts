@@ -47,7 +47,8 @@ const request: BrowserBenchRequest = {
   trainImages: number('images', 1024),
   wasmThreads: null,
   profile: params.get('profile') === '1',
-  warmupSteps: number('warmup', 1),
+  // Absent: the worker's default (DEFAULT_WARMUP_STEPS; not imported here, which would pull tfjs into the page).
+  warmupSteps: params.has('warmup') ? number('warmup', 1) : undefined,
 };
 const threadRuns = list('wasmThreads', []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const gemmRuns = list('gemm', []).filter((mode): mode is 'auto' | 'muladd' | 'off' => mode === 'auto' || mode === 'muladd' || mode === 'off');

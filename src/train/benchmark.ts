@@ -63,10 +63,13 @@ export function trainee(spec: ArchitectureSpec, seed: number): Trainee {
   };
 }
 
+/** Untimed steps measureThroughput runs first unless told otherwise. */
+export const DEFAULT_WARMUP_STEPS = 1;
+
 /** Training samples per second of one architecture on the active backend. */
 export async function measureThroughput(spec: ArchitectureSpec, data: LoadedDataset, options: ThroughputOptions): Promise<ThroughputResult> {
   const { batchSize, steps, now } = options;
-  const warmup = options.warmupSteps ?? 1;
+  const warmup = options.warmupSteps ?? DEFAULT_WARMUP_STEPS;
   const subject = trainee(spec, options.seed ?? 1);
   const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
   const batches = endlessBatches(data, batchSize, options.seed ?? 1);

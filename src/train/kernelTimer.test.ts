@@ -28,9 +28,9 @@ describe('kernel timer', () => {
     expect(tf.getKernelsForBackend('cpu').map((config) => config.kernelFunc)).toEqual(before);
   });
 
-  it('divides tallies by the timed steps plus the warm-up step, slowest first, and leaves the rest outside kernels', () => {
+  it('divides tallies by the steps tallied (timed and warm-up), slowest first, and leaves the rest outside kernels', () => {
     const tallies = new Map([['Relu', { calls: 6, ms: 3 }], ['BatchMatMul', { calls: 12, ms: 9 }]]);
-    const profile = kernelProfile(tallies, 2, 5);
+    const profile = kernelProfile(tallies, 3, 5);
     expect(profile.kernels).toEqual([
       { kernel: 'BatchMatMul', callsPerStep: 4, msPerStep: 3 },
       { kernel: 'Relu', callsPerStep: 2, msPerStep: 1 },

@@ -54,9 +54,9 @@ export interface KernelProfile {
   outsideMsPerStep: number;
 }
 
-/** Per-step figures of tallies taken over `steps` timed steps (and the warm-up step, also tallied). */
-export function kernelProfile(tallies: ReadonlyMap<string, KernelTally>, steps: number, msPerStep: number): KernelProfile {
-  const perStep = (value: number): number => value / (steps + 1);
+/** Per-step figures of tallies taken over `stepsTallied` steps (the timed ones and the warm-up, all tallied). */
+export function kernelProfile(tallies: ReadonlyMap<string, KernelTally>, stepsTallied: number, msPerStep: number): KernelProfile {
+  const perStep = (value: number): number => value / stepsTallied;
   const kernels = [...tallies.entries()]
     .map(([kernel, tally]) => ({ kernel, callsPerStep: perStep(tally.calls), msPerStep: perStep(tally.ms) }))
     .sort((a, b) => b.msPerStep - a.msPerStep);
