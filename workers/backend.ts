@@ -60,7 +60,7 @@ export function setWasmThreads(count: number | null): void {
  * Threads run where SharedArrayBuffer does: on a cross-origin-isolated page (the dev and preview
  * servers send COOP/COEP); vite.config.ts keeps the threaded module's factory self-contained, which
  * its pthread workers need once Vite has bundled it. With N threads the studio's GEMM shares large
- * products with N - 1 helper threads (src/models/wasm-gemm-team.ts), while tfjs's own XNNPACK
+ * products with N - 1 helper threads (src/models/wasm-team.ts), while tfjs's own XNNPACK
  * kernels keep one thread: on the 2-core machine its thread pool made the CNNs slower (README,
  * benchmark section). Default: the cores, up to 4; the benchmark's --wasm-threads overrides it.
  */

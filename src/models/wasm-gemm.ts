@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
 import { decodeBase64, studioWasmModule, tfjsWasmMemory } from './wasmModule';
 import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
-import { wasmTeamFor, type GemmFlavour } from './wasm-team';
+import { wasmTeamFor } from './wasm-team';
 
 /**
  * BatchMatMul on the tfjs `wasm` backend through the studio's own wasm SIMD GEMM (wasm-gemm-wat.ts).
@@ -63,20 +63,11 @@ const gemmBuilds = {
   muladd: studioWasmModule(GEMM_BUILDS.muladd, (exports) => exports.gemm as GemmFn),
 };
 
-/** The team's GEMM per team and build (each team.gemm call makes a new function). */
-const teamGemms = new WeakMap<object, Map<GemmFlavour, GemmFn>>();
-
 /** The build of the current mode over this backend's memory (on its team, if one runs there); null where BatchMatMul keeps XNNPACK. */
 function gemmFor(backend: unknown): GemmFn | null {
   const flavour = wasmGemmFlavour();
   if (flavour === null) return null;
-  const team = wasmTeamFor(tfjsWasmMemory(backend));
-  if (team === null) return gemmBuilds[flavour](backend);
-  let byFlavour = teamGemms.get(team);
-  if (!byFlavour) teamGemms.set(team, (byFlavour = new Map()));
-  let gemm = byFlavour.get(flavour);
-  if (!gemm) byFlavour.set(flavour, (gemm = team.gemm(flavour)));
-  return gemm;
+  return wasmTeamFor(tfjsWasmMemory(backend))?.gemm(flavour) ?? gemmBuilds[flavour](backend);
 }
 
 /** Threads the GEMM shares a large product between on the current backend (1 without a team or with the GEMM off). */
@@ -84,7 +75,6 @@ export function wasmGemmThreads(): number {
   const team = wasmTeamFor(tfjsWasmMemory(tf.backend()));
   return team !== null && wasmGemmFlavour() !== null ? team.threads : 1;
 }
-
 
 /**
  * The build BatchMatMul runs on the current tfjs backend: 'fma' or 'muladd', or null where it

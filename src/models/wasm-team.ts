@@ -210,7 +210,7 @@ export interface WasmTeam {
   readonly memory: WebAssembly.Memory;
   /** Threads that share a large job: the caller and its helpers. */
   readonly threads: number;
-  /** The GEMM of `flavour` over the team, same signature and result as the single-thread build. */
+  /** The GEMM of `flavour` over the team (one function per flavour), same signature and result as the single-thread build. */
   gemm(flavour: GemmFlavour): GemmFn;
   /** Adam's fused update over the team, same signature and result as the single-thread module. */
   readonly adam: AdamFn;
@@ -283,7 +283,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('A wasm kernel failed on one chunk of a job shared between threads (its WebAssembly trapped); the result is incomplete.');
   };
 
-  const gemm = (flavour: GemmFlavour): GemmFn => {
+  const teamGemm = (flavour: GemmFlavour): GemmFn => {
     const own = flavour === 'fma' ? kernels.fma : kernels.muladd;
     if (!own) throw new Error('The fma GEMM build does not run on this engine.');
     const kind = flavour === 'fma' ? Kind.gemmFma : Kind.gemmMuladd;
@@ -306,6 +306,13 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     }
     const size = chunkElements(count, threads);
     runJob(Kind.adam, Math.ceil(count / size), size, false, [w, m, v, g, outW, outM, outV, count], scalars);
+  };
+
+  const gemms = new Map<GemmFlavour, GemmFn>();
+  const gemm = (flavour: GemmFlavour): GemmFn => {
+    let built = gemms.get(flavour);
+    if (!built) gemms.set(flavour, (built = teamGemm(flavour)));
+    return built;
   };
 
   return { memory, get threads() { return broken ? 1 : threads; }, gemm, adam, helperChunks: () => Atomics.load(control, HELPER_CHUNKS), stop };
