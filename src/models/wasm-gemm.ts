@@ -10,9 +10,10 @@ import { wasmTeamFor } from './wasm-team';
  * tfjs-backend-wasm 4.22 sends plain products to XNNPACK, built without FMA and repacking the
  * right operand on every call (~28 GFLOP/s here); this GEMM reads the operands in place in tfjs's
  * own WebAssembly.Memory (the module imports it, so there are no copies and no scratch) and writes
- * the output tensor. A transposed A is free (strides); a transposed B is materialised with the wasm
- * Transpose kernel, or for dy W^T (fewer rows than B) computed as (B A^T)^T, transposing the two
- * small matrices instead. The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine
+ * the output tensor. A transposed operand is materialised with the wasm Transpose kernel: the GEMM
+ * could read A^T through strides, but that ran at 35-39 against 48-52 GFLOP/s for a dense layer's
+ * x^T dy (800x64x800, 1200x64x1200), and the transpose moves only m k of the m n k values. dy W^T
+ * (fewer rows than B) is computed as (B A^T)^T, transposing the two small matrices instead of W. The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine
  * validates it, else the mul + add build. In the threaded tfjs build (a shared memory) a team of
  * helper threads can share large products (wasm-team.ts, started by wasm-team-start.ts).
  * wasm-matmul.ts calls this first and keeps its XNNPACK path for what this returns null on:
@@ -99,7 +100,7 @@ function swapLastTwo(rank: number): number[] {
 export function wasmGemmMatMul(args: KernelArgs): tf.TensorInfo | null {
   const backend = args.backend as unknown as WasmBackendInternals;
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-  const a = args.inputs.a as tf.TensorInfo;
+  let a = args.inputs.a as tf.TensorInfo;
   let b = args.inputs.b as tf.TensorInfo;
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   const gemm = typeof backend.typedArrayFromHeap === 'function' ? gemmFor(backend) : null;
@@ -122,17 +123,17 @@ export function wasmGemmMatMul(args: KernelArgs): tf.TensorInfo | null {
   const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n];
 
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (transposeB && !transpose) return null;
+  if ((transposeA || transposeB) && !transpose) return null;
   const materialise = (x: tf.TensorInfo): tf.TensorInfo =>
     transpose!.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
   const temporaries: tf.TensorInfo[] = [];
-  // y[batch] = x[batch] (m x k, strides) · w[batch] (k x n row-major), all pointers in bytes.
-  const run = (y: tf.TensorInfo, x: tf.TensorInfo, w: tf.TensorInfo, rows: number, cols: number, xTransposed: boolean, batchX: number, batchW: number): void => {
+  // y[batch] = x[batch] (rows x k) · w[batch] (k x cols), all row-major; pointers in bytes.
+  const run = (y: tf.TensorInfo, x: tf.TensorInfo, w: tf.TensorInfo, rows: number, cols: number, batchX: number, batchW: number): void => {
     const [py, px, pw] = [y, x, w].map((info) => backend.typedArrayFromHeap(info).byteOffset);
     for (let i = 0; i < batch; i++) {
       const xAt = px + (batchX === 1 ? 0 : i * rows * k * 4);
       const wAt = pw + (batchW === 1 ? 0 : i * k * cols * 4);
-      gemm(xAt, wAt, py + i * rows * cols * 4, rows, cols, k, xTransposed ? 1 : k, xTransposed ? rows : 1);
+      gemm(xAt, wAt, py + i * rows * cols * 4, rows, cols, k, k, 1);
     }
   };
   try {
@@ -142,15 +143,19 @@ export function wasmGemmMatMul(args: KernelArgs): tf.TensorInfo | null {
       temporaries.push(aT);
       const outT = backend.makeOutput([...outShape.slice(0, -2), n, m], 'float32');
       temporaries.push(outT);
-      run(outT, b, aT, n, m, false, batchB, batchA);
+      run(outT, b, aT, n, m, batchB, batchA);
       return materialise(outT);
+    }
+    if (transposeA) {
+      a = materialise(a);
+      temporaries.push(a);
     }
     if (transposeB) {
       b = materialise(b);
       temporaries.push(b);
     }
     const out = backend.makeOutput(outShape, 'float32');
-    run(out, a, b, m, n, transposeA, batchA, batchB);
+    run(out, a, b, m, n, batchA, batchB);
     return out;
   } finally {
     for (const t of temporaries) backend.disposeData(t.dataId);
