@@ -10,7 +10,10 @@
  * 4 x 16 tile (16 accumulators) spilled and ran at half the speed here (18-26 against 33-48 GFLOP/s
  * for 64x784x800). There is no packing: B is read in place, where XNNPACK repacks it on every call.
  * Edges: rows left over by 4 run 1-3-row tiles, columns left over by 8 run 4-column tiles, and the
- * last n % 4 columns a scalar loop, so any m, n, k works. The first k block stores C, later add to it.
+ * last n % 4 columns a 4-column tile over the last 4 columns that stores only its last n % 4 lanes
+ * (it reads nothing outside B and C; the scalar loop it replaced ran a 10-class logits layer's two
+ * last columns at a tenth of the speed). Fewer than 4 columns run a scalar loop, so any m, n, k
+ * works. The first k block stores C, later add to it.
  *
  * Two builds: `fma` uses f32x4.relaxed_madd (relaxed SIMD; fused where the CPU has FMA), `muladd`
  * f32x4.mul + f32x4.add for engines without relaxed SIMD. The module imports tfjs's memory.
@@ -32,11 +35,19 @@ function madd(flavour: GemmFlavour, acc: string, a: string, b: string): string {
     : `(local.set ${acc} (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${a}) (local.get ${b}))))`;
 }
 
+/** Stores the last $tail lanes (1-3) of vector `value` at `ptr`: a tail tile's own columns. */
+function storeTailLanes(ptr: string, value: string): string {
+  return `(if (i32.eq (local.get $tail) (i32.const 1)) (then (v128.store32_lane offset=12 3 ${ptr} ${value})) (else
+    (v128.store64_lane offset=8 1 ${ptr} ${value})
+    (if (i32.eq (local.get $tail) (i32.const 3)) (then (v128.store32_lane offset=4 1 ${ptr} ${value})))))`;
+}
+
 /**
  * A rows x (4 * vecs) tile over kc steps: params pa pb pc kc, A's row and k strides, B's and C's
- * row strides (bytes), and whether to add to C (later k blocks).
+ * row strides (bytes), and whether to add to C (later k blocks). A tail tile (vecs 1) takes
+ * $tail too and stores only that many last lanes.
  */
-function tile(flavour: GemmFlavour, rows: number, vecs: number): string {
+function tile(flavour: GemmFlavour, rows: number, vecs: number, tail = false): string {
   const acc = (r: number, v: number) => `$c${r}_${v}`;
   const lines: string[] = [];
   const locals: string[] = [];
@@ -59,17 +70,24 @@ function tile(flavour: GemmFlavour, rows: number, vecs: number): string {
   lines.push('  (local.set $pa (i32.add (local.get $pa) (local.get $aks)))');
   lines.push('  (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))');
   lines.push('  (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))');
-  for (let r = 0; r < rows; r++) for (let v = 0; v < vecs; v++) lines.push(`(v128.store offset=${v * 16} ${rowPtr(r)} (local.get ${acc(r, v)}))`);
-  return `(func $t${rows}x${vecs} (param $pa i32) (param $pb i32) (param $pc i32) (param $kc i32) (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $add i32)
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < vecs; v++) {
+      lines.push(tail ? storeTailLanes(rowPtr(r), `(local.get ${acc(r, v)})`) : `(v128.store offset=${v * 16} ${rowPtr(r)} (local.get ${acc(r, v)}))`);
+    }
+  }
+  return `(func ${tileName(rows, vecs, tail)} (param $pa i32) (param $pb i32) (param $pc i32) (param $kc i32) (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $add i32)${tail ? ' (param $tail i32)' : ''}
   ${locals.join(' ')}
   ${lines.join('\n  ')})`;
 }
 
+const tileName = (rows: number, vecs: number, tail: boolean): string => `$t${rows}x${vecs}${tail ? 'tail' : ''}`;
+const stripsName = (vecs: number, tail: boolean): string => `$strips${vecs}${tail ? 'tail' : ''}`;
+
 /** The loop over 4-row strips (and the 1-3 rows left) of one column tile of `vecs` vectors. */
-function strips(vecs: number): string {
-  const call = (rows: number) => `(call $t${rows}x${vecs} (local.get $pa) (local.get $pb) (local.get $pc) (local.get $kc) (local.get $ars) (local.get $aks) (local.get $ldb) (local.get $ldc) (local.get $add))`;
+function strips(vecs: number, tail = false): string {
+  const call = (rows: number) => `(call ${tileName(rows, vecs, tail)} (local.get $pa) (local.get $pb) (local.get $pc) (local.get $kc) (local.get $ars) (local.get $aks) (local.get $ldb) (local.get $ldc) (local.get $add)${tail ? ' (local.get $tail)' : ''})`;
   const left = Array.from({ length: MR - 1 }, (_, r) => MR - 1 - r).map((rows) => `(if (i32.eq (local.get $m) (i32.const ${rows})) (then ${call(rows)}))`).join('\n  ');
-  return `(func $strips${vecs} (param $pa i32) (param $pb i32) (param $pc i32) (param $m i32) (param $kc i32) (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $add i32)
+  return `(func ${stripsName(vecs, tail)} (param $pa i32) (param $pb i32) (param $pc i32) (param $m i32) (param $kc i32) (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $add i32)${tail ? ' (param $tail i32)' : ''}
   (block $done (loop $rows
     (br_if $done (i32.lt_u (local.get $m) (i32.const ${MR})))
     ${call(MR)}
@@ -116,7 +134,13 @@ const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (p
         (local.get $m) (local.get $kc) (local.get $ars) (local.get $aks) (local.get $ldb) (local.get $ldb) (local.get $add))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))
       (br $narrow)))
-    ;; The last n % 4 columns, one dot product each.
+    ;; The last n % 4 columns: a tile over the last 4 columns storing only those, where n >= 4.
+    (if (i32.and (i32.lt_u (local.get $j) (local.get $n)) (i32.ge_u (local.get $n) (i32.const 4))) (then
+      (call $strips1tail (local.get $pa) (i32.add (local.get $pb) (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+        (i32.add (local.get $c) (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+        (local.get $m) (local.get $kc) (local.get $ars) (local.get $aks) (local.get $ldb) (local.get $ldb) (local.get $add) (i32.sub (local.get $n) (local.get $j)))
+      (local.set $j (local.get $n))))
+    ;; Fewer than 4 columns in all: one dot product each.
     (block $cols_done (loop $cols
       (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
       (local.set $i (i32.const 0))
@@ -145,13 +169,13 @@ const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (p
   (call $gemmLd (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ars) (local.get $aks) (local.get $n)))`;
 
 export function gemmWat(flavour: GemmFlavour): string {
-  const tiles = [NV, 1].flatMap((vecs) => Array.from({ length: MR }, (_, r) => tile(flavour, r + 1, vecs)));
+  const kinds = [[NV, false], [1, false], [1, true]] as const;
+  const tiles = kinds.flatMap(([vecs, tail]) => Array.from({ length: MR }, (_, r) => tile(flavour, r + 1, vecs, tail)));
   return `;; Generated by gemmWat('${flavour}') in src/models/wasm-gemm-wat.ts.
 (module
 (import "env" "memory" (memory 1))
 ${tiles.join('\n')}
-${strips(NV)}
-${strips(1)}
+${kinds.map(([vecs, tail]) => strips(vecs, tail)).join('\n')}
 ${DRIVER})
 `;
 }

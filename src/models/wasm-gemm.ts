@@ -12,9 +12,11 @@ import { wasmTeamFor } from './wasm-team';
  * own WebAssembly.Memory (the module imports it, so there are no copies and no scratch) and writes
  * the output tensor. A transposed operand is materialised with the wasm Transpose kernel: the GEMM
  * could read A^T through strides, but that ran at 35-39 against 48-52 GFLOP/s for a dense layer's
- * x^T dy (800x64x800, 1200x64x1200), and the transpose moves only m k of the m n k values. dy W^T
- * (fewer rows than B) is computed as (B A^T)^T, transposing the two small matrices instead of W. The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine
- * validates it, else the mul + add build. In the threaded tfjs build (a shared memory) a team of
+ * x^T dy (800x64x800, 1200x64x1200), and the transpose moves only m k of the m n k values. A B^T
+ * is computed as (B A^T)^T where moving A and C (m k + m n values) costs less than moving B (n k):
+ * dy W^T of a hidden layer at batch 64, but not of a 10-class logits layer, whose W is small.
+ * The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine validates it, else the mul +
+ * add build. In the threaded tfjs build (a shared memory) a team of
  * helper threads can share large products (wasm-team.ts, started by wasm-team-start.ts).
  * wasm-matmul.ts calls this first and keeps its XNNPACK path for what this returns null on:
  * non-float32, broadcasting other than one side's batch of 1, empty tensors.
@@ -137,7 +139,7 @@ export function wasmGemmMatMul(args: KernelArgs): tf.TensorInfo | null {
     }
   };
   try {
-    if (transposeB && !transposeA && m < n) {
+    if (transposeB && !transposeA && m * (k + n) < n * k) {
       // C = A B^T as (B A^T)^T: B [n, k] is the strided left operand; only A (m x k) and C^T (n x m) move.
       const aT = materialise(a);
       temporaries.push(aT);

@@ -36,8 +36,8 @@ type Case = { m: number; n: number; k: number; transposedA?: boolean };
 const cases: Case[] = [
   { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 8 chunks of 104 columns, the last 72
   { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 100 rows, the last 84
-  { m: 200, n: 37, k: 700 }, // row chunks of 28, the last 4 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + 1 scalar
-  { m: 37, n: 229, k: 601 }, // column chunks of 32, the last 5 columns (a 4-column tile and the scalar loop)
+  { m: 200, n: 37, k: 700 }, // row chunks of 28, the last 4 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + a 1-column tail
+  { m: 37, n: 229, k: 601 }, // column chunks of 32, the last 5 columns (a 4-column tile and a 1-column tail)
   { m: 33, n: 4096, k: 40 }, // column chunks of 512
   { m: 64, n: 10, k: 800 }, // the logits' product: below MIN_TEAM_WORK, on one thread
   { m: 16, n: 640, k: 640 }, // fewer than two chunks' rows: stays on one thread
@@ -95,24 +95,31 @@ describe('wasm team (helper threads over a shared memory)', () => {
     expect(chunkElements(70_000, 2)).toBe(1 << 14);
   });
 
-  it('computes a band of C\'s columns as a GEMM of its own (gemmLd), zeroing only that band for an empty sum', () => {
+  it('computes a band of C\'s columns as a GEMM of its own (gemmLd), writing only that band, also through its last n % 4 columns', () => {
     const heap = sharedHeap();
     const gemmLd = new WebAssembly.Instance(heap.modules.gemmFma, { env: { memory: heap.memory } }).exports.gemmLd as (...args: number[]) => void;
-    const [m, n, k, first, width] = [5, 40, 9, 8, 16];
+    // k = 300 takes two k blocks, so the tail tile adds to C too; widths 11, 13 and 14 end in a tail
+    // tile storing 3, 1 and 2 lanes, width 2 in the scalar loop.
+    const [m, n, k, first] = [5, 40, 300, 8];
     const [a, b, full, band] = [0, 1 << 20, 2 << 20, 3 << 20];
     fill(heap.floats, a, m * k, 2);
     fill(heap.floats, b, k * n, 4);
     heap.single('fma')(a, b, full, m, n, k, k, 1);
-    heap.floats.fill(7, band / 4, band / 4 + m * n);
-    gemmLd(a, b + 4 * first, band + 4 * first, m, width, k, k, 1, n);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        const inBand = j >= first && j < first + width;
-        expect(heap.floats[band / 4 + i * n + j]).toBe(inBand ? heap.floats[full / 4 + i * n + j] : 7);
+    for (const width of [16, 11, 13, 14, 2]) {
+      heap.floats.fill(7, band / 4, band / 4 + m * n);
+      gemmLd(a, b + 4 * first, band + 4 * first, m, width, k, k, 1, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const got = heap.floats[band / 4 + i * n + j];
+          if (j < first || j >= first + width) expect(got).toBe(7);
+          // Tiles add in the same order whichever columns they cover; the scalar loop does not fuse.
+          else if (width >= 4) expect(got).toBe(heap.floats[full / 4 + i * n + j]);
+          else expect(got).toBeCloseTo(heap.floats[full / 4 + i * n + j], 4);
+        }
       }
+      gemmLd(a, b + 4 * first, band + 4 * first, m, width, 0, k, 1, n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(heap.floats[band / 4 + i * n + j]).toBe(j >= first && j < first + width ? 0 : 7);
     }
-    gemmLd(a, b + 4 * first, band + 4 * first, m, width, 0, k, 1, n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(heap.floats[band / 4 + i * n + j]).toBe(j >= first && j < first + width ? 0 : 7);
   });
 
   it.each([[1, 'fma'], [1, 'muladd'], [2, 'fma']] as const)('with %i helper(s) gives the single-thread %s GEMM\'s result to the bit', async (helpers, flavour) => {
