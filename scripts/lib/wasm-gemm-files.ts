@@ -4,6 +4,7 @@ import { BATCH_NORM_WAT } from '../../src/models/wasm-batch-norm-wat';
 import { gemmWat, RELAXED_PROBE_WAT } from '../../src/models/wasm-gemm-wat';
 import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
 import { BIAS_WAT } from '../../src/models/wasm-bias-wat';
+import { TRANSPOSE_WAT } from '../../src/models/wasm-transpose-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
@@ -81,5 +82,13 @@ export function biasBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-bias-wat.ts', (assemble) => ({
     BIAS_WASM: assemble('bias', BIAS_WAT),
     BIAS_SHARED_WASM: assemble('bias-shared', withSharedMemory(BIAS_WAT)),
+  }));
+}
+
+/** The text of src/models/wasm-transpose-bytes.ts: the swap of the last two axes. */
+export function transposeBytesFile(): Promise<string> {
+  return bytesFile('src/models/wasm-transpose-wat.ts', (assemble) => ({
+    TRANSPOSE_WASM: assemble('transpose', TRANSPOSE_WAT),
+    TRANSPOSE_SHARED_WASM: assemble('transpose-shared', withSharedMemory(TRANSPOSE_WAT)),
   }));
 }

@@ -9,6 +9,7 @@ import { installWasmDepthwiseGradients } from './wasm-depthwise-gradients';
 import { installSharingWasmIdentity } from './wasm-identity';
 import { installWasmAdam } from './wasm-adam';
 import { installWasmBiasKernels } from './wasm-bias';
+import { installWasmTranspose } from './wasm-transpose';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
@@ -19,7 +20,8 @@ import { installWasmBiasKernels } from './wasm-bias';
  * gradient of a window whose maximum is not positive), the depthwise-conv gradients it has none
  * of, Adam's update as one fused kernel per variable (wasm-adam.ts), an Identity that shares data
  * instead of copying it (tfjs clones every tensor a gradient saves), a block-copy Tile and a
- * block-copy Gather (CRD's memory lookups), and SIMD passes for a bias's add and its gradient's sum.
+ * block-copy Gather (CRD's memory lookups), SIMD passes for a bias's add and its gradient's sum,
+ * and a SIMD swap of the last two axes (Transpose).
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -35,5 +37,6 @@ export function installTrainingKernels(backend: string): void {
     installSharingWasmIdentity();
     installWasmAdam();
     installWasmBiasKernels();
+    installWasmTranspose();
   }
 }
