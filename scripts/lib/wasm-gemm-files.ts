@@ -5,6 +5,7 @@ import { gemmWat, RELAXED_PROBE_WAT } from '../../src/models/wasm-gemm-wat';
 import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
 import { BIAS_WAT } from '../../src/models/wasm-bias-wat';
 import { TRANSPOSE_WAT } from '../../src/models/wasm-transpose-wat';
+import { RELU_GRAD_WAT } from '../../src/models/wasm-relu-grad-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
@@ -90,5 +91,13 @@ export function transposeBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-transpose-wat.ts', (assemble) => ({
     TRANSPOSE_WASM: assemble('transpose', TRANSPOSE_WAT),
     TRANSPOSE_SHARED_WASM: assemble('transpose-shared', withSharedMemory(TRANSPOSE_WAT)),
+  }));
+}
+
+/** The text of src/models/wasm-relu-grad-bytes.ts: ReLU's gradient. */
+export function reluGradBytesFile(): Promise<string> {
+  return bytesFile('src/models/wasm-relu-grad-wat.ts', (assemble) => ({
+    RELU_GRAD_WASM: assemble('relu-grad', RELU_GRAD_WAT),
+    RELU_GRAD_SHARED_WASM: assemble('relu-grad-shared', withSharedMemory(RELU_GRAD_WAT)),
   }));
 }

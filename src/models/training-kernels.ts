@@ -10,6 +10,7 @@ import { installSharingWasmIdentity } from './wasm-identity';
 import { installWasmAdam } from './wasm-adam';
 import { installWasmBiasKernels } from './wasm-bias';
 import { installWasmTranspose } from './wasm-transpose';
+import { installWasmReluGrad } from './wasm-relu-grad';
 
 /**
  * The kernel replacements the studio trains with, per backend: cpu gets a much faster conv filter
@@ -21,7 +22,7 @@ import { installWasmTranspose } from './wasm-transpose';
  * of, Adam's update as one fused kernel per variable (wasm-adam.ts), an Identity that shares data
  * instead of copying it (tfjs clones every tensor a gradient saves), a block-copy Tile and a
  * block-copy Gather (CRD's memory lookups), SIMD passes for a bias's add and its gradient's sum,
- * and a SIMD swap of the last two axes (Transpose).
+ * a SIMD swap of the last two axes (Transpose) and ReLU's gradient as one kernel.
  * Call once the backend is ready (the worker and the Node tools both do).
  */
 export function installTrainingKernels(backend: string): void {
@@ -38,5 +39,6 @@ export function installTrainingKernels(backend: string): void {
     installWasmAdam();
     installWasmBiasKernels();
     installWasmTranspose();
+    installWasmReluGrad();
   }
 }
