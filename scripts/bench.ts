@@ -11,7 +11,8 @@
  * --wasm-threads 1,2 (browser wasm with these thread counts, a fresh worker each, in turns
  * --repeats times; rows are medians, labelled "wasm xN gemm=BUILD"; default: the studio's own choice),
  * --vs-pytorch (also train the same four models in PyTorch, Debian's python3-torch, with one thread
- * and with all cores, interleaved with Node wasm in this session: --repeats N rounds, default 3,
+ * and with all cores, interleaved with Node wasm in this session, and again after each browser
+ * round, whose rows then give the median of their per-round ratios: --repeats N rounds, default 3,
  * medians; every row then shows its ratio to PyTorch),
  * --gemm auto,off (Node wasm only, no Node cpu: each model with the studio's wasm GEMM in each of these
  * modes in turns, --repeats rounds, medians, rows "wasm gemm=MODE"; auto = the relaxed-SIMD FMA build
@@ -35,6 +36,7 @@ import * as tf from '@tensorflow/tfjs';
 import { build, createServer, preview } from 'vite';
 import type { BrowserBenchResults } from '../app/bench/main';
 import { loadDataset } from '../src/data/loader';
+import type { LoadedDataset } from '../src/data/types';
 import { formatKernelProfile } from '../src/train/kernelTimer';
 import { architecturePresets } from '../src/models/presets';
 import type { TrainerSettings } from '../src/graph/schema';
@@ -42,7 +44,7 @@ import { modelPlan, type TrainingPlan } from '../src/train/plan';
 import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAccuracyResult } from '../src/train/benchmark';
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
-import { pytorchUnavailable, startPyTorchBench } from './lib/pytorch-bench';
+import { pytorchUnavailable, startPyTorchBench, type PyTorchBench, type PyTorchMeasurement } from './lib/pytorch-bench';
 import { setWasmGemmMode, wasmGemmFlavour, type GemmMode } from '../src/models/wasm-gemm';
 import { setWasmAdamMode, type WasmAdamMode } from '../src/models/wasm-adam';
 
@@ -135,7 +137,11 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   return options;
 }
 
-interface Row { where: string; backend: string; model: string; result: ThroughputResult | null; note: string }
+interface Row {
+  where: string; backend: string; model: string; result: ThroughputResult | null; note: string;
+  /** Median over rounds of samples/s / PyTorch's samples/s measured right after in the same round (browser rows with --vs-pytorch). */
+  paired?: { one: number; all: number };
+}
 
 type Spec = Parameters<typeof measureThroughput>[0];
 
@@ -206,32 +212,32 @@ const median = (values: readonly number[]): number => {
  * Round after round, each model is timed on Node wasm and then in PyTorch (one thread, all
  * threads) right after, so a change in the machine's load hits both sides; medians over rounds.
  */
-async function compareWithPyTorch(options: BenchOptions, batch: number, models: Spec[]): Promise<PyTorchComparison> {
-  const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
-  const torch = await startPyTorchBench(data);
+async function compareWithPyTorch(options: BenchOptions, batch: number, models: Spec[], torch: PyTorchBench, data: LoadedDataset): Promise<PyTorchComparison> {
   const allThreads = os.availableParallelism();
   const samples = new Map(models.map((spec) => [spec.name, { wasm: [] as number[], torchOne: [] as number[], torchAll: [] as number[] }]));
-  try {
-    await selectNodeBackend('wasm');
-    for (let round = 1; round <= options.repeats; round++) {
-      for (const spec of models) {
-        const bucket = samples.get(spec.name) as { wasm: number[]; torchOne: number[]; torchAll: number[] };
-        const wasm = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, warmupSteps: options.warmup, now: () => performance.now() });
-        const settings = { batch, steps: options.steps, warmup: options.warmup, seed: 1 };
-        const one = await torch.measure(spec, { ...settings, threads: 1 });
-        const all = await torch.measure(spec, { ...settings, threads: allThreads });
-        bucket.wasm.push(wasm.samplesPerSecond);
-        bucket.torchOne.push(one.samplesPerSecond);
-        bucket.torchAll.push(all.samplesPerSecond);
-        console.log(`  round ${round} ${spec.name}: node wasm ${wasm.samplesPerSecond.toFixed(0)}, PyTorch 1 thread ${one.samplesPerSecond.toFixed(0)}, ` +
-          `${all.threads} threads ${all.samplesPerSecond.toFixed(0)} samples/s`);
-      }
+  await selectNodeBackend('wasm');
+  for (let round = 1; round <= options.repeats; round++) {
+    for (const spec of models) {
+      const bucket = samples.get(spec.name) as { wasm: number[]; torchOne: number[]; torchAll: number[] };
+      const wasm = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, warmupSteps: options.warmup, now: () => performance.now() });
+      const { one, all } = await measureTorch(torch, spec, options, batch);
+      bucket.wasm.push(wasm.samplesPerSecond);
+      bucket.torchOne.push(one.samplesPerSecond);
+      bucket.torchAll.push(all.samplesPerSecond);
+      console.log(`  round ${round} ${spec.name}: node wasm ${wasm.samplesPerSecond.toFixed(0)}, PyTorch 1 thread ${one.samplesPerSecond.toFixed(0)}, ` +
+        `${all.threads} threads ${all.samplesPerSecond.toFixed(0)} samples/s`);
     }
-  } finally {
-    await torch.close();
   }
   const byModel = new Map([...samples].map(([model, s]) => [model, { wasm: median(s.wasm), torchOne: median(s.torchOne), torchAll: median(s.torchAll) }]));
   return { version: torch.version, blas: torch.blas, allThreads, byModel };
+}
+
+/** PyTorch's samples/s for one model with one thread and with every core. */
+async function measureTorch(torch: PyTorchBench, spec: Spec, options: BenchOptions, batch: number): Promise<{ one: PyTorchMeasurement; all: PyTorchMeasurement }> {
+  const settings = { batch, steps: options.steps, warmup: options.warmup, seed: 1 };
+  const one = await torch.measure(spec, { ...settings, threads: 1 });
+  const all = await torch.measure(spec, { ...settings, threads: os.availableParallelism() });
+  return { one, all };
 }
 
 /** One row per (backend, model): the run with the median samples/s when there are several. */
@@ -270,7 +276,12 @@ async function startServer(dev: boolean): Promise<RunningServer> {
   };
 }
 
-async function browserThroughput(options: BenchOptions, batch: number): Promise<Row[]> {
+/**
+ * bench.html's rows. With PyTorch at hand, one page visit per round (every thread count and GEMM
+ * mode once), each followed by PyTorch on every model: this VM's speed drifts by tens of percent
+ * over minutes, so a browser row is compared with PyTorch measured next to it, round by round.
+ */
+async function browserThroughput(options: BenchOptions, batch: number, torch: PyTorchBench | null): Promise<Row[]> {
   const server = await startServer(options.devServer);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -284,17 +295,48 @@ async function browserThroughput(options: BenchOptions, batch: number): Promise<
       if (message.type() === 'error') console.log(`  [browser] ${message.text()}`);
     });
     const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
-    const turns = Array.from({ length: options.repeats }, () => options.wasmThreads).flat();
-    const gemmTurns = Array.from({ length: options.repeats }, () => options.gemmModes).flat();
-    const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
-    await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
-    await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
-    const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
-    if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
-    for (const { backend, model, profile } of results.profiles) console.log(`\nchromium ${backend} ${model}:\n${formatKernelProfile(profile)}`);
+    const visit = async (rounds: number): Promise<BrowserBenchResults> => {
+      const turns = Array.from({ length: rounds }, () => options.wasmThreads).flat();
+      const gemmTurns = Array.from({ length: rounds }, () => options.gemmModes).flat();
+      const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
+      await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
+      await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
+      const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
+      if (results.error) console.log(`  browser benchmark failed: ${results.error}`);
+      for (const { backend, model, profile } of results.profiles) console.log(`\nchromium ${backend} ${model}:\n${formatKernelProfile(profile)}`);
+      return results;
+    };
+    const visits: BrowserBenchResults[] = [];
+    const ratios = new Map<string, { one: number[]; all: number[] }>();
+    if (torch) {
+      for (let round = 1; round <= options.repeats; round++) {
+        const results = await visit(1);
+        visits.push(results);
+        for (const spec of options.models.map((id) => architecturePresets[id])) {
+          const { one, all } = await measureTorch(torch, spec, options, batch);
+          for (const row of results.rows.filter((r) => r.model === spec.name)) {
+            const key = `${row.backend}|${row.model}`;
+            const bucket = ratios.get(key) ?? { one: [], all: [] };
+            bucket.one.push(row.samplesPerSecond / one.samplesPerSecond);
+            bucket.all.push(row.samplesPerSecond / all.samplesPerSecond);
+            ratios.set(key, bucket);
+            console.log(`  round ${round} chromium ${row.backend} ${row.model}: ${row.samplesPerSecond.toFixed(0)} samples/s, PyTorch 1 thread ${one.samplesPerSecond.toFixed(0)} right after`);
+          }
+        }
+      }
+    } else {
+      visits.push(await visit(options.repeats));
+    }
+    const rows = visits.flatMap((results) => results.rows);
     return [
-      ...medianRows(results.rows).map(({ result, count }) => ({ where: 'chromium', backend: result.backend, model: result.model, result, note: count > 1 ? `median of ${count}` : '' })),
-      ...results.skipped.map((s) => ({ where: 'chromium', backend: s.backend, model: s.model, result: null, note: s.reason })),
+      ...medianRows(rows).map(({ result, count }) => {
+        const paired = ratios.get(`${result.backend}|${result.model}`);
+        return {
+          where: 'chromium', backend: result.backend, model: result.model, result, note: count > 1 ? `median of ${count}` : '',
+          ...(paired ? { paired: { one: median(paired.one), all: median(paired.all) } } : {}),
+        };
+      }),
+      ...(visits[0]?.skipped ?? []).map((s) => ({ where: 'chromium', backend: s.backend, model: s.model, result: null, note: s.reason })),
     ];
   } finally {
     await browser.close();
@@ -306,19 +348,21 @@ function printTable(rows: Row[], target: TimeToAccuracyResult | null, torch: PyT
   const header = ['where', 'backend', 'model', 'samples/s', 'ms/step', ...(torch ? ['x PyTorch 1 thread', `x PyTorch ${torch.allThreads} threads`] : []), 'note'];
   const lines = rows.map((r) => {
     const reference = torch?.byModel.get(r.model);
-    const ratio = (of: number | undefined): string => (r.result && of ? `${(r.result.samplesPerSecond / of).toFixed(2)}x` : '-');
+    const ratio = (of: number | undefined, paired: number | undefined): string =>
+      paired !== undefined ? `${paired.toFixed(2)}x` : r.result && of ? `${(r.result.samplesPerSecond / of).toFixed(2)}x` : '-';
     return [
       r.where, r.backend, r.model,
       r.result ? r.result.samplesPerSecond.toFixed(1) : '-',
       r.result ? r.result.msPerStep.toFixed(0) : '-',
-      ...(torch ? [ratio(reference?.torchOne), ratio(reference?.torchAll)] : []),
+      ...(torch ? [ratio(reference?.torchOne, r.paired?.one), ratio(reference?.torchAll, r.paired?.all)] : []),
       r.note,
     ];
   });
   const widths = header.map((h, i) => (i === header.length - 1 ? h.length : Math.max(h.length, ...lines.map((l) => l[i].length))));
   const format = (cells: string[]): string => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]) : c)).join('  ');
   if (torch) {
-    console.log(`\nPyTorch ${torch.version} on the same CPU (medians of the rounds, samples/s); BLAS: ${torch.blas}`);
+    console.log(`\nPyTorch ${torch.version} on the same CPU (medians of the rounds next to Node wasm, samples/s); BLAS: ${torch.blas}`);
+    console.log('  Node rows: ratio of these medians. Chromium rows: median over rounds of the ratio to PyTorch measured right after the page.');
     if (torch.blas.includes('/blas/libblas')) {
       console.log('  WARNING: reference BLAS (slow dense layers); apt-get install libopenblas0-pthread or set PYTORCH_BLAS_DIR.');
     }
@@ -355,10 +399,13 @@ async function main(): Promise<void> {
   const models = options.models.map((id) => architecturePresets[id]);
   console.log(`Benchmark: ${options.models.join(', ')}; batch ${batch}`);
   let torch: PyTorchComparison | null = null;
+  let torchBench: PyTorchBench | null = null;
   if (options.vsPyTorch) {
     const unavailable = pytorchUnavailable();
     if (unavailable) throw new Error(`--vs-pytorch: ${unavailable}.`);
-    torch = await compareWithPyTorch(options, batch, models);
+    const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
+    torchBench = await startPyTorchBench(data);
+    torch = await compareWithPyTorch(options, batch, models, torchBench, data);
   }
   // With --vs-pytorch the Node wasm rows are the medians measured next to PyTorch.
   const rows = options.node ? await nodeThroughput(options, batch, models, torch ? ['cpu'] : ['cpu', 'wasm']) : [];
@@ -371,7 +418,11 @@ async function main(): Promise<void> {
       });
     }
   }
-  if (options.browser) rows.push(...await browserThroughput(options, batch));
+  try {
+    if (options.browser) rows.push(...await browserThroughput(options, batch, torchBench));
+  } finally {
+    await torchBench?.close();
+  }
   let target: TimeToAccuracyResult | null = null;
   if (options.timeToTarget) {
     await selectNodeBackend(options.targetBackend);
