@@ -44,7 +44,7 @@ async function bytesFile(source: string, build: (assemble: Assemble) => Record<s
 }
 
 /** The text of src/models/wasm-gemm-bytes.ts: both GEMM builds and the relaxed-SIMD probe. */
-export function gemmBytesFile(): Promise<string> {
+function gemmBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-gemm-wat.ts', (assemble) => ({
     GEMM_FMA_WASM: assemble('gemm-fma', gemmWat('fma')),
     GEMM_FMA_SHARED_WASM: assemble('gemm-fma-shared', withSharedMemory(gemmWat('fma'))),
@@ -54,50 +54,24 @@ export function gemmBytesFile(): Promise<string> {
   }));
 }
 
-/** The text of src/models/wasm-batch-norm-bytes.ts: the batch-norm passes. */
-export function batchNormBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-batch-norm-wat.ts', (assemble) => ({
-    BATCH_NORM_WASM: assemble('batch-norm', BATCH_NORM_WAT),
-    BATCH_NORM_SHARED_WASM: assemble('batch-norm-shared', withSharedMemory(BATCH_NORM_WAT)),
+/** A bytes file of one module's two builds, `${prefix}_WASM` (plain memory) and `${prefix}_SHARED_WASM`. */
+function plainAndSharedFile(source: string, prefix: string, name: string, wat: string): () => Promise<string> {
+  return () => bytesFile(source, (assemble) => ({
+    [`${prefix}_WASM`]: assemble(name, wat),
+    [`${prefix}_SHARED_WASM`]: assemble(`${name}-shared`, withSharedMemory(wat)),
   }));
 }
 
-/** The text of src/models/wasm-adam-bytes.ts: the fused Adam update. */
-export function adamBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-adam-wat.ts', (assemble) => ({
-    ADAM_WASM: assemble('adam', adamWat()),
-    ADAM_SHARED_WASM: assemble('adam-shared', withSharedMemory(adamWat())),
-  }));
-}
-
-/** The text of src/models/wasm-maxpool-grad-bytes.ts: the max-pool gradient's scatter. */
-export function maxPoolGradBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-maxpool-grad-wat.ts', (assemble) => ({
-    MAXPOOL_GRAD_WASM: assemble('maxpool-grad', MAXPOOL_GRAD_WAT),
-    MAXPOOL_GRAD_SHARED_WASM: assemble('maxpool-grad-shared', withSharedMemory(MAXPOOL_GRAD_WAT)),
-  }));
-}
-
-/** The text of src/models/wasm-bias-bytes.ts: a bias's add and its gradient's sum. */
-export function biasBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-bias-wat.ts', (assemble) => ({
-    BIAS_WASM: assemble('bias', BIAS_WAT),
-    BIAS_SHARED_WASM: assemble('bias-shared', withSharedMemory(BIAS_WAT)),
-  }));
-}
-
-/** The text of src/models/wasm-transpose-bytes.ts: the swap of the last two axes. */
-export function transposeBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-transpose-wat.ts', (assemble) => ({
-    TRANSPOSE_WASM: assemble('transpose', TRANSPOSE_WAT),
-    TRANSPOSE_SHARED_WASM: assemble('transpose-shared', withSharedMemory(TRANSPOSE_WAT)),
-  }));
-}
-
-/** The text of src/models/wasm-relu-grad-bytes.ts: ReLU's gradient. */
-export function reluGradBytesFile(): Promise<string> {
-  return bytesFile('src/models/wasm-relu-grad-wat.ts', (assemble) => ({
-    RELU_GRAD_WASM: assemble('relu-grad', RELU_GRAD_WAT),
-    RELU_GRAD_SHARED_WASM: assemble('relu-grad-shared', withSharedMemory(RELU_GRAD_WAT)),
-  }));
-}
+/**
+ * Every committed bytes file in src/models and the function that writes its text: the assemble
+ * script writes them, a unit test compares them with what is committed.
+ */
+export const WASM_BYTES_FILES: readonly (readonly [file: string, text: () => Promise<string>])[] = [
+  ['wasm-gemm-bytes.ts', gemmBytesFile],
+  ['wasm-batch-norm-bytes.ts', plainAndSharedFile('src/models/wasm-batch-norm-wat.ts', 'BATCH_NORM', 'batch-norm', BATCH_NORM_WAT)],
+  ['wasm-adam-bytes.ts', plainAndSharedFile('src/models/wasm-adam-wat.ts', 'ADAM', 'adam', adamWat())],
+  ['wasm-maxpool-grad-bytes.ts', plainAndSharedFile('src/models/wasm-maxpool-grad-wat.ts', 'MAXPOOL_GRAD', 'maxpool-grad', MAXPOOL_GRAD_WAT)],
+  ['wasm-bias-bytes.ts', plainAndSharedFile('src/models/wasm-bias-wat.ts', 'BIAS', 'bias', BIAS_WAT)],
+  ['wasm-transpose-bytes.ts', plainAndSharedFile('src/models/wasm-transpose-wat.ts', 'TRANSPOSE', 'transpose', TRANSPOSE_WAT)],
+  ['wasm-relu-grad-bytes.ts', plainAndSharedFile('src/models/wasm-relu-grad-wat.ts', 'RELU_GRAD', 'relu-grad', RELU_GRAD_WAT)],
+];
