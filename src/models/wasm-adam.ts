@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM, ADAM_SHARED_WASM } from './wasm-adam-bytes';
-import { studioWasmModule, tfjsWasmMemory } from './wasmModule';
+import { isWasmHeapBackend, studioWasmModule, tfjsWasmMemory } from './wasmModule';
 import { wasmTeamFor } from './wasm-team';
 
 /**
@@ -38,20 +38,11 @@ export type AdamFn = (
   lr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number, wd: number,
 ) => void;
 
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
 let mode: WasmAdamMode = 'on';
 
 /** 'on' (the default) or 'off' (the optimizer's tfjs ops; the tests and the benchmark compare both). */
 export function setWasmAdamMode(next: WasmAdamMode): void {
   mode = next;
-}
-
-function isWasmBackend(backend: unknown): backend is WasmBackendInternals {
-  return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend;
 }
 
 export const ADAM_BUILDS = { plain: ADAM_WASM, shared: ADAM_SHARED_WASM };
@@ -66,12 +57,12 @@ function adamFor(backend: unknown): AdamFn | null {
 export function wasmAdamAvailable(): boolean {
   if (mode === 'off' || tf.getBackend() !== 'wasm' || !tf.getKernel(ADAM_KERNEL, 'wasm')) return false;
   const backend: unknown = tf.backend();
-  return isWasmBackend(backend) && adamFor(backend) !== null;
+  return isWasmHeapBackend(backend) && adamFor(backend) !== null;
 }
 
 /** inputs w, m, v, g (float32, one size) -> [new w, new m, new v]. */
 function adamKernel({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
-  if (!isWasmBackend(backend)) throw new Error(`${ADAM_KERNEL}: not the wasm backend.`);
+  if (!isWasmHeapBackend(backend)) throw new Error(`${ADAM_KERNEL}: not the wasm backend.`);
   const adam = adamFor(backend);
   if (!adam) throw new Error(`${ADAM_KERNEL}: the module cannot use this wasm memory.`);
   const { w, m, v, g } = inputs as Record<'w' | 'm' | 'v' | 'g', tf.TensorInfo>;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_WASM, BATCH_NORM_SHARED_WASM } from './wasm-batch-norm-bytes';
-import { studioWasmModule } from './wasmModule';
+import { studioWasmModule, type WasmHeapBackend } from './wasmModule';
 
 /**
  * Batch normalisation in training mode as two kernels on the tfjs `wasm` backend: one pass set for
@@ -16,14 +16,6 @@ import { studioWasmModule } from './wasmModule';
 
 export const BATCH_NORM_FORWARD_KERNEL = 'StudioBatchNormTrain';
 export const BATCH_NORM_GRAD_KERNEL = 'StudioBatchNormTrainGrad';
-
-/** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  /** A view on the wasm heap (float32 tensors give a Float32Array). */
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  disposeData(dataId: object): void;
-}
 
 function heapBackend(backend: unknown, kernel: string): WasmHeapBackend {
   if (typeof backend !== 'object' || backend === null || !('typedArrayFromHeap' in backend) || !('makeOutput' in backend)) {

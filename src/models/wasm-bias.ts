@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
-import { studioWasmModule } from './wasmModule';
+import { studioWasmModule, type WasmHeapBackend } from './wasmModule';
 import { BIAS_SHARED_WASM, BIAS_WASM } from './wasm-bias-bytes';
 
 /**
@@ -17,11 +17,6 @@ import { BIAS_SHARED_WASM, BIAS_WASM } from './wasm-bias-bytes';
 type ColumnSumFn = (x: number, out: number, rows: number, cols: number) => void;
 type AddBiasFn = (x: number, bias: number, out: number, rows: number, cols: number) => void;
 
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
 const passesFor = studioWasmModule({ plain: BIAS_WASM, shared: BIAS_SHARED_WASM }, (exports) => ({
   columnSum: exports.columnSum as ColumnSumFn,
   addBias: exports.addBias as AddBiasFn,
@@ -37,7 +32,7 @@ export function isAllButLast(axes: readonly number[], rank: number): boolean {
 }
 
 function columnSum(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const x = args.inputs.x as tf.TensorInfo;
   const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const rank = x.shape.length;
@@ -61,7 +56,7 @@ export function isBiasOf(x: readonly number[], vector: readonly number[]): boole
 }
 
 function addBias(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   // x + bias and bias + x: one float32 addition per element either way (addition commutes bit for bit).
   const [x, bias] = isBiasOf(a.shape, b.shape) ? [a, b] : isBiasOf(b.shape, a.shape) ? [b, a] : [null, null];

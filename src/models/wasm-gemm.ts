@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
-import { decodeBase64, studioWasmModule, tfjsWasmMemory } from './wasmModule';
+import { decodeBase64, studioWasmModule, tfjsWasmMemory, type WasmHeapBackend } from './wasmModule';
 import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
 import { wasmTeamFor } from './wasm-team';
 
@@ -29,12 +29,6 @@ export type GemmMode = 'auto' | 'muladd' | 'off';
  * (i, p) at a + 4 (i aRowStride + p aKStride) (strides in floats; rows may overlap).
  */
 export type GemmFn = (a: number, b: number, c: number, m: number, n: number, k: number, aRowStride: number, aKStride: number) => void;
-
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  disposeData(dataId: object): void;
-}
 
 let mode: GemmMode = 'auto';
 
@@ -100,7 +94,7 @@ function swapLastTwo(rank: number): number[] {
 
 /** The product through the GEMM, or null where the caller should use another path. */
 export function wasmGemmMatMul(args: KernelArgs): tf.TensorInfo | null {
-  const backend = args.backend as unknown as WasmBackendInternals;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
   let a = args.inputs.a as tf.TensorInfo;
   let b = args.inputs.b as tf.TensorInfo;

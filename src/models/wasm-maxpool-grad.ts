@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MAXPOOL_GRAD_WASM, MAXPOOL_GRAD_SHARED_WASM } from './wasm-maxpool-grad-bytes';
-import { studioWasmModule } from './wasmModule';
+import { isWasmHeapBackend, studioWasmModule, type WasmHeapBackend } from './wasmModule';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 
 /**
@@ -23,16 +23,6 @@ interface PoolGradAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-/** The part of tfjs-backend-wasm's BackendWasm this kernel uses. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-function isHeapBackend(backend: unknown): backend is WasmHeapBackend {
-  return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend;
 }
 
 /** dx (zeroed, NHWC like x) += dy at each window's first maximum of x. */
@@ -90,14 +80,14 @@ function simdScatter(backend: WasmHeapBackend, channels: number): SimdScatter | 
 /** Which loop the kernel runs for C channels on the current backend. */
 export function maxPoolGradPath(channels: number): 'simd' | 'javascript' {
   const backend = tf.backend();
-  return isHeapBackend(backend) && simdScatter(backend, channels) ? 'simd' : 'javascript';
+  return isWasmHeapBackend(backend) && simdScatter(backend, channels) ? 'simd' : 'javascript';
 }
 
 function fastMaxPoolGrad(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
   const { backend } = args;
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as PoolGradAttrs;
-  if (!isHeapBackend(backend) || input.dtype !== 'float32' || dy.dtype !== 'float32') {
+  if (!isWasmHeapBackend(backend) || input.dtype !== 'float32' || dy.dtype !== 'float32') {
     return original.kernelFunc(args) as tf.TensorInfo;
   }
   const info = tf.backend_util.computePool2DInfo(

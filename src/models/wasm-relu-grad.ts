@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { studioWasmModule } from './wasmModule';
+import { studioWasmModule, type WasmHeapBackend } from './wasmModule';
 import { RELU_GRAD_SHARED_WASM, RELU_GRAD_WASM } from './wasm-relu-grad-bytes';
 
 /**
@@ -14,15 +14,10 @@ export const RELU_GRAD_KERNEL = 'StudioReluGrad';
 
 type ReluGradFn = (dy: number, x: number, out: number, count: number) => void;
 
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
 const reluGradFor = studioWasmModule({ plain: RELU_GRAD_WASM, shared: RELU_GRAD_SHARED_WASM }, (exports) => exports.reluGrad as ReluGradFn);
 
 function reluGradKernel({ inputs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const wasm = backend as unknown as WasmBackendInternals;
+  const wasm = backend as unknown as WasmHeapBackend;
   const reluGrad = reluGradFor(backend);
   if (!reluGrad) throw new Error(`${RELU_GRAD_KERNEL}: the module cannot use this backend's memory.`);
   const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
-import { studioWasmModule } from './wasmModule';
+import { studioWasmModule, type WasmHeapBackend } from './wasmModule';
 import { TRANSPOSE_SHARED_WASM, TRANSPOSE_WASM } from './wasm-transpose-bytes';
 
 /**
@@ -12,11 +12,6 @@ import { TRANSPOSE_SHARED_WASM, TRANSPOSE_WASM } from './wasm-transpose-bytes';
  */
 
 type TransposeFn = (src: number, dst: number, rows: number, cols: number, batch: number) => void;
-
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array;
-}
 
 const transposeFor = studioWasmModule({ plain: TRANSPOSE_WASM, shared: TRANSPOSE_SHARED_WASM }, (exports) => exports.transpose as TransposeFn);
 
@@ -32,7 +27,7 @@ export function swapsLastTwo(perm: readonly number[]): boolean {
 }
 
 function transposeLastTwo(args: KernelArgs, original: tf.KernelConfig): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const x = args.inputs.x as tf.TensorInfo;
   const { perm } = args.attrs as unknown as { perm: number[] };
   const transpose = typeof backend.typedArrayFromHeap === 'function' ? transposeFor(backend) : null;

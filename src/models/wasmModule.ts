@@ -6,9 +6,25 @@
  * One instance per memory and module; where instantiation fails the caller keeps its other path.
  */
 
+import type { DataType, TensorInfo } from '@tensorflow/tfjs';
+
 /** The part of tfjs-backend-wasm's BackendWasm that holds the Emscripten module. */
 export interface WasmModuleHost {
   wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+}
+
+/** The part of tfjs-backend-wasm's BackendWasm the studio's wasm kernels use. */
+export interface WasmHeapBackend {
+  /** Allocates an uninitialised tensor on the heap (which can grow the memory: take views after). */
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  /** A view of a tensor's heap bytes (float32 tensors give a Float32Array; of others use only its byteOffset). */
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+  disposeData(dataId: object): void;
+}
+
+/** Whether `backend` is tfjs-backend-wasm's (it has the heap methods above). */
+export function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
+  return typeof backend === 'object' && backend !== null && 'typedArrayFromHeap' in backend && 'makeOutput' in backend;
 }
 
 /** tfjs's WebAssembly.Memory (the export's name depends on the build), or null off the wasm backend. */
