@@ -281,7 +281,7 @@ async function startServer(dev: boolean): Promise<RunningServer> {
  * mode once), each followed by PyTorch on every model: this VM's speed drifts by tens of percent
  * over minutes, so a browser row is compared with PyTorch measured next to it, round by round.
  */
-async function browserThroughput(options: BenchOptions, batch: number, torch: PyTorchBench | null): Promise<Row[]> {
+async function browserThroughput(options: BenchOptions, batch: number, models: Spec[], torch: PyTorchBench | null): Promise<Row[]> {
   const server = await startServer(options.devServer);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -312,7 +312,7 @@ async function browserThroughput(options: BenchOptions, batch: number, torch: Py
       for (let round = 1; round <= options.repeats; round++) {
         const results = await visit(1);
         visits.push(results);
-        for (const spec of options.models.map((id) => architecturePresets[id])) {
+        for (const spec of models) {
           const { one, all } = await measureTorch(torch, spec, options, batch);
           for (const row of results.rows.filter((r) => r.model === spec.name)) {
             const key = `${row.backend}|${row.model}`;
@@ -419,7 +419,7 @@ async function main(): Promise<void> {
     }
   }
   try {
-    if (options.browser) rows.push(...await browserThroughput(options, batch, torchBench));
+    if (options.browser) rows.push(...await browserThroughput(options, batch, models, torchBench));
   } finally {
     await torchBench?.close();
   }
