@@ -1,6 +1,7 @@
 /**
  * One Adam step over one variable as WebAssembly text: reads w, m, v and g once and writes new w,
- * m and v (three other buffers), f32x4 SIMD with a scalar loop for the count % 4 last elements.
+ * m and v, f32x4 SIMD with a scalar loop for the count % 4 last elements. The outputs may be w, m
+ * and v themselves: each element is read before it is written.
  * `scripts/wasm-gemm-assemble.ts` assembles it into `wasm-adam-bytes.ts`; nothing here runs in the app.
  *
  * The arithmetic is the tfjs code's in src/train/optimizer.ts, op for op and in the same order

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, adamUpdateOps, createOptimizer } from '../train/optimizer';
 import { createRng } from '../data/rng';
+import { installSharingWasmIdentity, uninstallSharingWasmIdentity } from './wasm-identity';
 import { ADAM_KERNEL, installWasmAdam, setWasmAdamMode, uninstallWasmAdam, wasmAdamAvailable, wasmAdamUpdate, type AdamUpdateAttrs } from './wasm-adam';
 
 beforeAll(async () => {
@@ -119,6 +120,54 @@ describe('fused wasm Adam update', () => {
     expect(off.kernels).not.toContain(ADAM_KERNEL);
     expect(off.kernels).toContain('Sqrt');
     on.weights.forEach((w, i) => w.forEach((x, j) => expect(Math.abs(x - off.weights[i][j])).toBeLessThanOrEqual(1e-6)));
+  });
+
+  it('updates a variable and its slots in their own buffers, to the bit of the copying kernel, unless another tensor holds one', () => {
+    const run = (mode: 'on' | 'copy', keepSnapshot: boolean) => {
+      setWasmAdamMode(mode);
+      const variables = [[97, 31], [31]].map((shape, i) => tf.tidy(() => tf.variable(random(shape, i, 0.1))));
+      const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0, weightDecay: 5e-4 });
+      // A saved copy of the first weight (as a checkpoint keeps one): the studio's Identity shares the buffer.
+      const snapshot = keepSnapshot ? variables[0].clone() : null;
+      if (snapshot) expect(snapshot.dataId).toBe(variables[0].dataId);
+      const snapshotValues = snapshot?.dataSync().slice();
+      const sameBuffer: boolean[] = [];
+      for (let step = 1; step <= 3; step++) {
+        const grads = Object.fromEntries(variables.map((v, i) => [v.name, random(v.shape, 50 * step + i, 0.01)]));
+        const before = variables.map((v) => v.dataId);
+        optimizer.apply(variables, grads, 1e-3);
+        sameBuffer.push(...variables.map((v, i) => v.dataId === before[i]));
+        tf.dispose(Object.values(grads));
+      }
+      const weights = variables.map((v) => Array.from(v.dataSync()));
+      if (snapshot) expect(Array.from(snapshot.dataSync())).toEqual(Array.from(snapshotValues as Float32Array));
+      optimizer.dispose();
+      tf.dispose([...variables, ...(snapshot ? [snapshot] : [])]);
+      return { weights, sameBuffer };
+    };
+    installSharingWasmIdentity();
+    let copied, inPlace, held;
+    try {
+      [copied, inPlace, held] = [run('copy', false), run('on', false), run('on', true)];
+    } finally {
+      uninstallSharingWasmIdentity();
+      setWasmAdamMode('on');
+    }
+    expect(copied.sameBuffer.every((same) => !same)).toBe(true);
+    expect(inPlace.sameBuffer.every((same) => same)).toBe(true);
+    // The snapshot holds the first weight's buffer at step 1 only: that update copies, later ones (on a new buffer) do not.
+    expect(held.sameBuffer).toEqual([false, true, true, true, true, true]);
+    expect(inPlace.weights).toEqual(copied.weights);
+    expect(held.weights).toEqual(copied.weights);
+  });
+
+  it('leaves its inputs as they were unless the caller replaces them', () => {
+    const [w, m, v, g] = [1, 2, 3, 4].map((seed) => random([65], seed, 1));
+    const before = [w, m, v].map((t) => Array.from(t.dataSync()));
+    const outputs = wasmAdamUpdate(w, m, v, g, attrsAt(2, 1e-2, 0));
+    expect([w, m, v].map((t) => Array.from(t.dataSync()))).toEqual(before);
+    expect(outputs.map((t) => t.dataId)).not.toContain(w.dataId);
+    tf.dispose([w, m, v, g, ...outputs]);
   });
 
   it('leaks no tensor or buffer over steps, and dispose frees its slots', () => {

@@ -20,6 +20,10 @@ export interface WasmHeapBackend {
   /** A view of a tensor's heap bytes (float32 tensors give a Float32Array; of others use only its byteOffset). */
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): void;
+  /** How many tensors hold a buffer (Identity and Reshape share one). */
+  refCount(dataId: object): number;
+  /** One more tensor holds the buffer. */
+  incRef(dataId: object): void;
 }
 
 /** Whether `backend` is tfjs-backend-wasm's (it has the heap methods above). */

@@ -112,7 +112,8 @@ class Adam implements TrainingOptimizer {
       learningRate, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON,
       correction1: 1 - Math.pow(ADAM_BETA1, t), correction2: 1 - Math.pow(ADAM_BETA2, t), weightDecay: this.weightDecay,
     };
-    // On wasm one fused kernel per variable (models/wasm-adam.ts) does adamUpdateOps' work in one pass.
+    // On wasm one fused kernel per variable (models/wasm-adam.ts) does adamUpdateOps' work in one
+    // pass, over the variable's and its slots' own buffers where nothing else holds them.
     const fused = wasmAdamAvailable();
     tf.tidy(() => {
       for (const variable of variables) {
@@ -121,7 +122,7 @@ class Adam implements TrainingOptimizer {
         const m = this.slot(this.firstMoment, variable);
         const v = this.slot(this.secondMoment, variable);
         const [nextW, nextM, nextV] = fused && variable.dtype === 'float32' && raw.dtype === 'float32'
-          ? wasmAdamUpdate(variable, m, v, raw, attrs)
+          ? wasmAdamUpdate(variable, m, v, raw, attrs, true)
           : adamUpdateOps(variable, m, v, raw, attrs);
         m.assign(nextM);
         v.assign(nextV);
