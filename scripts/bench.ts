@@ -18,8 +18,10 @@
  * modes in turns, --repeats rounds, medians, rows "wasm gemm=MODE"; auto = the relaxed-SIMD FMA build
  * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path; in Chromium one fresh
  * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
- * --fused-adam on,off (Node wasm only, no Node cpu: Adam's update as the fused wasm kernel or as
- * tfjs ops, in turns like --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes),
+ * --fused-adam on,copy,off (Adam's update as the fused wasm kernel, in place where allowed (on) or
+ * always into new buffers (copy), or as tfjs ops (off). Node wasm, no Node cpu: in turns like
+ * --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes. Chromium: in turns inside
+ * each worker, --repeats times, rows "wasm xN gemm=... adam=MODE"),
  * --models hinton-student,cnn-teacher (the presets to measure, default the four above),
  * --warmup N (untimed steps before the timed ones in Node, Chromium and PyTorch alike, default 8:
  * wasm engines compile hot functions again, optimised, during the first steps; the helper threads
@@ -127,7 +129,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
         return mode;
       }); break;
       case '--fused-adam': options.adamModes = (argv[++i] ?? '').split(',').map((mode) => {
-        if (mode !== 'on' && mode !== 'off') throw new Error(`--fused-adam takes on and off, got '${mode}'.`);
+        if (mode !== 'on' && mode !== 'copy' && mode !== 'off') throw new Error(`--fused-adam takes on, copy and off, got '${mode}'.`);
         return mode;
       }); break;
       case '--browser-backends': options.browserBackends = (argv[++i] ?? '').split(',').filter(Boolean); break;
@@ -296,10 +298,13 @@ async function browserThroughput(options: BenchOptions, batch: number, models: S
     });
     const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
     const visit = async (rounds: number): Promise<BrowserBenchResults> => {
-      const turns = Array.from({ length: rounds }, () => options.wasmThreads).flat();
-      const gemmTurns = Array.from({ length: rounds }, () => options.gemmModes).flat();
+      // Adam's modes take their rounds in turns inside each worker; thread counts and GEMM modes one worker per turn.
+      const adam = options.adamModes.length > 0 ? `&adam=${options.adamModes.join(',')}&adamRounds=${rounds}` : '';
+      const workerRounds = adam ? 1 : rounds;
+      const turns = Array.from({ length: workerRounds }, () => options.wasmThreads).flat();
+      const gemmTurns = Array.from({ length: workerRounds }, () => options.gemmModes).flat();
       const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
-      await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
+      await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${adam}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
       await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
       const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
       if (results.error) console.log(`  browser benchmark failed: ${results.error}`);

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { activeWasmGemm, setWasmGemmMode, wasmGemmThreads } from '../src/models/wasm-gemm';
 import { wasmTeamHelperChunks } from '../src/models/wasm-team';
+import { setWasmAdamMode, type WasmAdamMode } from '../src/models/wasm-adam';
 import * as tf from '@tensorflow/tfjs';
 import { kernelProfile, timeKernels } from '../src/train/kernelTimer';
 import { loadDataset } from '../src/data/loader';
@@ -49,10 +50,19 @@ async function run(request: BrowserBenchRequest): Promise<void> {
     for (const model of request.models) {
       try {
         const options = { batchSize: request.batchSize, steps: request.steps, warmupSteps: request.warmupSteps, now: () => performance.now() };
-        const sharedBefore = wasmTeamHelperChunks();
-        const row = await measureThroughput(model, data, options);
+        // Adam's modes in turns on the same worker and threads, so a drift in the machine's speed hits each alike.
+        const adamTurns: (WasmAdamMode | null)[] = request.adamModes?.length
+          ? Array.from({ length: request.adamRounds ?? 1 }, () => request.adamModes ?? []).flat()
+          : [null];
+        for (const adam of adamTurns) {
+          setWasmAdamMode(adam ?? 'on');
+          const sharedBefore = wasmTeamHelperChunks();
+          const row = await measureThroughput(model, data, options);
+          const label = adam ? `${backendLabel()} adam=${adam}` : backendLabel();
+          post({ type: 'row', row: { ...row, backend: label, helperChunks: wasmTeamHelperChunks() - sharedBefore } });
+        }
+        setWasmAdamMode('on');
         const label = backendLabel();
-        post({ type: 'row', row: { ...row, backend: label, helperChunks: wasmTeamHelperChunks() - sharedBefore } });
         if (request.profile) {
           const timer = timeKernels(backend, true);
           try {

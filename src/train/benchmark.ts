@@ -7,6 +7,7 @@ import type { TrainerSettings } from '../graph/schema';
 import { getLoss } from '../losses/registry';
 import { buildModel, trainableVariablesUpTo } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
+import type { WasmAdamMode } from '../models/wasm-adam';
 import { yieldToEventLoop } from './control';
 import { evaluateAccuracy } from './evaluate';
 import { createOptimizer } from './optimizer';
@@ -172,6 +173,12 @@ export interface BrowserBenchRequest {
   profile?: boolean;
   /** Untimed steps before the timed ones (default 1). */
   warmupSteps?: number;
+  /**
+   * Adam's wasm modes (src/models/wasm-adam.ts) to time in turns in this worker, `adamRounds`
+   * times each per model (rows labelled "adam=MODE"); absent = one row per model in the default mode.
+   */
+  adamModes?: WasmAdamMode[];
+  adamRounds?: number;
 }
 
 export type BrowserBenchReply =
