@@ -130,7 +130,7 @@ describe('wasm team (helper threads over a shared memory)', () => {
     expect(team.helperChunks()).toBeGreaterThan(0);
   });
 
-  it.each([[0], [0.01]])('shares Adam updates in element ranges with the single-thread module\'s result to the bit (weight decay %f)', async (weightDecay) => {
+  it.each([[0], [0.01]])('shares Adam updates in element ranges with the single-thread module\'s result to the bit, into new buffers and in place (weight decay %f)', async (weightDecay) => {
     const heap = sharedHeap();
     team = await startWasmTeam(heap.memory, heap.modules, [nodeWasmHelperPort()]);
     const count = 640_003; // an 800 x 800 layer and an odd tail
@@ -147,6 +147,17 @@ describe('wasm team (helper threads over a shared memory)', () => {
     for (const [i, at] of teamOut.entries()) {
       const got = heap.floats.slice(at / 4, at / 4 + count);
       expect(got.some(Number.isNaN)).toBe(false);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(heap.floats.slice(singleOut[i] / 4, singleOut[i] / 4 + count).buffer))).toBe(true);
+    }
+    // In place (outputs = w, m, v, as the optimizer runs it): copies of the inputs, fresh before each
+    // call, until a call the helper took part in.
+    const inPlace = teamOut; // compared already: reused for the copies
+    for (let call = 0, before = team.helperChunks(); call < 50 && team.helperChunks() === before; call++) {
+      for (const [i, at] of inPlace.entries()) heap.floats.copyWithin(at / 4, [w, m, v][i] / 4, [w, m, v][i] / 4 + count);
+      team.adam(...inPlace, g, ...inPlace, count, ...scalars);
+    }
+    for (const [i, at] of inPlace.entries()) {
+      const got = heap.floats.slice(at / 4, at / 4 + count);
       expect(Buffer.from(got.buffer).equals(Buffer.from(heap.floats.slice(singleOut[i] / 4, singleOut[i] / 4 + count).buffer))).toBe(true);
     }
   });
