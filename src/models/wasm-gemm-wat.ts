@@ -1,14 +1,19 @@
 /**
  * The studio's f32 GEMM as WebAssembly text: C[m,n] = A[m,k] · B[k,n], row-major B and C, A with
  * any row and k strides (so A^T costs nothing: x^T dy of a dense layer's weight gradient).
- * `scripts/wasm-gemm-assemble.ts` assembles it into `wasm-gemm-bytes.ts`; nothing here runs in the app.
+ * `scripts/wasm-gemm-assemble.ts` assembles it into `wasm-gemm-bytes.ts`; of this file only
+ * GEMM_SCRATCH_BYTES is used in the app.
  *
  * Blocking: k in blocks of 256 rows, so the B panel of one tile (256 x 8 floats, 8 KB) stays in L1
  * while every 4-row strip of A streams past it; within a block a 4 x 8 register tile keeps 8 f32x4
  * accumulators, and each k step loads 2 vectors of B's row and splats one A value per row
  * (v128.load32_splat) into them. 8 accumulators + 2 B + 1 splat fit x64's 16 vector registers: a
  * 4 x 16 tile (16 accumulators) spilled and ran at half the speed here (18-26 against 33-48 GFLOP/s
- * for 64x784x800). There is no packing: B is read in place, where XNNPACK repacks it on every call.
+ * for 64x784x800). Where at least two 4-row strips share a B panel, it is first copied into the
+ * caller's scratch (8 KB, 16-byte aligned): B's rows start wherever tfjs's allocator put them (8-byte
+ * aligned), and a 16-byte load across a cache line cost the 64-row products 10-15 % (42 against 49
+ * GFLOP/s for 64x800x800 at an 8-byte offset; packed, 49 at any offset). The copy adds no arithmetic, so
+ * the results are the same to the bit; 4-column and tail tiles read B in place.
  * Edges: rows left over by 4 run 1-3-row tiles, columns left over by 8 run 4-column tiles, and the
  * last n % 4 columns a 4-column tile over the last 4 columns that stores only its last n % 4 lanes
  * (it reads nothing outside B and C; the scalar loop it replaced ran a 10-class logits layer's two
@@ -25,6 +30,9 @@ const KC = 256;
 /** Rows and f32x4 vectors of the main register tile (see above). */
 const MR = 4;
 const NV = 2;
+
+/** Bytes of the scratch a GEMM call packs one B panel into (KC rows of NV vectors): one per thread. */
+export const GEMM_SCRATCH_BYTES = KC * NV * 16;
 
 export type GemmFlavour = 'fma' | 'muladd';
 
@@ -99,12 +107,13 @@ function strips(vecs: number, tail = false): string {
 }
 
 /**
- * gemmLd(a, b, c, m, n, k, aRowStride, aKStride, ldn): pointers in bytes, strides in elements; B and
- * C rows ldn elements apart, so a band of C's columns is a GEMM of its own (the thread team's
- * column chunks). gemm(...) is gemmLd with ldn = n.
+ * gemmLd(a, b, c, m, n, k, aRowStride, aKStride, ldn, scratch): pointers in bytes, strides in
+ * elements; B and C rows ldn elements apart, so a band of C's columns is a GEMM of its own (the
+ * thread team's column chunks); scratch: GEMM_SCRATCH_BYTES, 16-byte aligned, this thread's own.
+ * gemm(a, b, c, m, n, k, aRowStride, aKStride, scratch) is gemmLd with ldn = n.
  */
-const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $ldn i32)
-  (local $k0 i32) (local $kc i32) (local $j i32) (local $add i32) (local $ldb i32) (local $pa i32) (local $pb i32)
+const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $ldn i32) (param $scratch i32)
+  (local $k0 i32) (local $kc i32) (local $j i32) (local $add i32) (local $ldb i32) (local $pa i32) (local $pb i32) (local $panel i32) (local $panelStride i32) (local $src i32) (local $dst i32) (local $rows i32)
   (local $i i32) (local $kk i32) (local $pai i32) (local $pbk i32) (local $s f32)
   (local.set $ldb (i32.shl (local.get $ldn) (i32.const 2)))
   (local.set $ars (i32.shl (local.get $ars) (i32.const 2)))
@@ -124,8 +133,23 @@ const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (p
     (local.set $j (i32.const 0))
     (block $wide_done (loop $wide
       (br_if $wide_done (i32.gt_u (i32.add (local.get $j) (i32.const ${NV * 4})) (local.get $n)))
-      (call $strips${NV} (local.get $pa) (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))
-        (local.get $m) (local.get $kc) (local.get $ars) (local.get $aks) (local.get $ldb) (local.get $ldb) (local.get $add))
+      (local.set $panel (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $panelStride (local.get $ldb))
+      (if (i32.ge_u (local.get $m) (i32.const ${2 * MR})) (then
+        ;; Two strips or more read this panel: copy its kc rows of ${NV * 16} bytes into the scratch.
+        (local.set $src (local.get $panel))
+        (local.set $dst (local.get $scratch))
+        (local.set $rows (local.get $kc))
+        (loop $pack
+          ${Array.from({ length: NV }, (_, v) => `(v128.store offset=${v * 16} (local.get $dst) (v128.load offset=${v * 16} (local.get $src)))`).join(' ')}
+          (local.set $src (i32.add (local.get $src) (local.get $ldb)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const ${NV * 16})))
+          (br_if $pack (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+        (local.set $panel (local.get $scratch))
+        (local.set $panelStride (i32.const ${NV * 16}))))
+      (call $strips${NV} (local.get $pa) (local.get $panel) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))
+        (local.get $m) (local.get $kc) (local.get $ars) (local.get $aks)
+        (local.get $panelStride) (local.get $ldb) (local.get $add))
       (local.set $j (i32.add (local.get $j) (i32.const ${NV * 4})))
       (br $wide)))
     (block $narrow_done (loop $narrow
@@ -165,8 +189,8 @@ const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (p
     (local.set $add (i32.const 1))
     (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
     (br_if $blocks (i32.lt_u (local.get $k0) (local.get $k)))))
-(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32)
-  (call $gemmLd (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ars) (local.get $aks) (local.get $n)))`;
+(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $scratch i32)
+  (call $gemmLd (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ars) (local.get $aks) (local.get $n) (local.get $scratch)))`;
 
 export function gemmWat(flavour: GemmFlavour): string {
   const kinds = [[NV, false], [1, false], [1, true]] as const;

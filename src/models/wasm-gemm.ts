@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
-import { decodeBase64, studioWasmModule, tfjsWasmMemory, type WasmHeapBackend } from './wasmModule';
+import { decodeBase64, studioWasmModule, tfjsWasmMemory, wasmScratch, type WasmHeapBackend } from './wasmModule';
+import { GEMM_SCRATCH_BYTES } from './wasm-gemm-wat';
 import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
 import { wasmTeamFor } from './wasm-team';
 
@@ -30,6 +31,9 @@ export type GemmMode = 'auto' | 'muladd' | 'off';
  */
 export type GemmFn = (a: number, b: number, c: number, m: number, n: number, k: number, aRowStride: number, aKStride: number) => void;
 
+/** The module's export: GemmFn's arguments and the calling thread's scratch (GEMM_SCRATCH_BYTES, see wasm-gemm-wat.ts). */
+export type GemmWithScratchFn = (...args: [...Parameters<GemmFn>, scratch: number]) => void;
+
 let mode: GemmMode = 'auto';
 
 let relaxed: boolean | null = null;
@@ -56,15 +60,19 @@ export const GEMM_BUILDS = {
 };
 
 const gemmBuilds = {
-  fma: studioWasmModule(GEMM_BUILDS.fma, (exports) => exports.gemm as GemmFn),
-  muladd: studioWasmModule(GEMM_BUILDS.muladd, (exports) => exports.gemm as GemmFn),
+  fma: studioWasmModule(GEMM_BUILDS.fma, (exports) => exports.gemm as GemmWithScratchFn),
+  muladd: studioWasmModule(GEMM_BUILDS.muladd, (exports) => exports.gemm as GemmWithScratchFn),
 };
 
 /** The build of the current mode over this backend's memory (on its team, if one runs there); null where BatchMatMul keeps XNNPACK. */
 function gemmFor(backend: unknown): GemmFn | null {
   const flavour = wasmGemmFlavour();
   if (flavour === null) return null;
-  return wasmTeamFor(tfjsWasmMemory(backend))?.gemm(flavour) ?? gemmBuilds[flavour](backend);
+  const team = wasmTeamFor(tfjsWasmMemory(backend));
+  if (team) return team.gemm(flavour);
+  const gemm = gemmBuilds[flavour](backend);
+  const scratch = gemm && wasmScratch(backend, GEMM_SCRATCH_BYTES);
+  return gemm && scratch !== null ? (a, b, c, m, n, k, aRowStride, aKStride) => gemm(a, b, c, m, n, k, aRowStride, aKStride, scratch) : null;
 }
 
 /** Threads the GEMM shares a large product between on the current backend (1 without a team or with the GEMM off). */

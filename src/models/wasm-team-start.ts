@@ -1,7 +1,8 @@
 import { ADAM_BUILDS } from './wasm-adam';
 import { GEMM_BUILDS, relaxedSimdSupported } from './wasm-gemm';
 import { setWasmTeam, startWasmTeam, wasmTeamFor, type WasmHelperPort, type WasmTeam } from './wasm-team';
-import { compileFor, isSharedMemory, tfjsWasmMemory } from './wasmModule';
+import { GEMM_SCRATCH_BYTES } from './wasm-gemm-wat';
+import { compileFor, isSharedMemory, tfjsWasmMemory, wasmScratch } from './wasmModule';
 
 /**
  * Starts `helpers` helper threads (made by `spawn`: a nested Worker in the browser, a worker thread
@@ -18,7 +19,9 @@ export async function startWasmTeamFor(backend: unknown, helpers: number, spawn:
     gemmFma: relaxedSimdSupported() ? compileFor(GEMM_BUILDS.fma, memory) : undefined,
     adam: compileFor(ADAM_BUILDS, memory),
   };
-  const team = await startWasmTeam(memory, modules, Array.from({ length: helpers }, spawn));
+  const scratch = wasmScratch(backend, (helpers + 1) * GEMM_SCRATCH_BYTES);
+  if (scratch === null) return null;
+  const team = await startWasmTeam(memory, modules, Array.from({ length: helpers }, spawn), scratch);
   setWasmTeam(team);
   return team;
 }

@@ -1,5 +1,6 @@
 import type { WasmHelperCommand, WasmHelperMessage } from '../protocol';
 import type { GemmFn } from './wasm-gemm';
+import { GEMM_SCRATCH_BYTES } from './wasm-gemm-wat';
 import type { AdamFn } from './wasm-adam';
 
 /**
@@ -7,7 +8,9 @@ import type { AdamFn } from './wasm-adam';
  * WebAssembly.Memory, so helper threads (workers/wasmHelper.worker.ts in the browser) instantiate
  * the same modules over it and compute chunks of the output in place: row or column bands of a
  * GEMM, element ranges of Adam's update. No copies, and every output element is computed by the same
- * operations in the same order as on one thread, so the results are the same to the bit.
+ * operations in the same order as on one thread, so the results are the same to the bit. Each
+ * thread packs the GEMM's B panels into its own slot of the team's scratch (thread t at scratch +
+ * t GEMM_SCRATCH_BYTES: the caller 0, helper s at s + 1).
  *
  * The team talks through Int32 words in a SharedArrayBuffer, not messages. The training thread
  * writes a job, opens its TICKET, bumps GENERATION (helpers spin or sleep on it) and then claims
@@ -32,7 +35,7 @@ const JOB_KIND = 8;
 const JOB_CHUNKS = 9;
 const JOB_CHUNK_SIZE = 10; // rows or columns of a GEMM chunk, elements of an Adam chunk
 const JOB_BY_COLUMNS = 11; // a GEMM's chunks are bands of columns (1) or of rows (0)
-const JOB_ARGS = 12;
+const JOB_ARGS = 12; // a GEMM's 8 arguments and the team's scratch; Adam's 8 integers and 9 scalars
 const CONTROL_WORDS = JOB_ARGS + 17;
 const CLOSED = 0xffff;
 
@@ -104,8 +107,8 @@ function spinWhileEqual(control: Int32Array, index: number, value: number, ms: n
   }
 }
 
-/** The GEMM with B's and C's row stride (elements) as a last argument: wasm-gemm-wat.ts's gemmLd. */
-type GemmLdFn = (...args: [...Parameters<GemmFn>, ldn: number]) => void;
+/** wasm-gemm-wat.ts's gemmLd: the GEMM with B's and C's row stride (elements) before the scratch. */
+type GemmLdFn = (...args: [...Parameters<GemmFn>, ldn: number, scratch: number]) => void;
 
 interface Kernels {
   fma: GemmLdFn | null;
@@ -122,8 +125,8 @@ function instantiateKernels(modules: WasmHelperCommand['modules'], memory: WebAs
   };
 }
 
-/** Computes chunk `index` of the job in the control words. */
-function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Array, index: number): void {
+/** Computes chunk `index` of the job in the control words on thread `thread` (0: the caller). */
+function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Array, index: number, thread: number): void {
   const kind = control[JOB_KIND];
   const size = control[JOB_CHUNK_SIZE];
   const first = index * size;
@@ -136,11 +139,12 @@ function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Arra
       lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, correction1, correction2, weightDecay);
     return;
   }
-  const [a, b, c, m, n, k, aRowStride, aKStride] = control.subarray(JOB_ARGS, JOB_ARGS + 8);
+  const [a, b, c, m, n, k, aRowStride, aKStride, teamScratch] = control.subarray(JOB_ARGS, JOB_ARGS + 9);
   const gemm = kind === Kind.gemmFma ? kernels.fma : kernels.muladd;
   if (!gemm) throw new Error('The fma GEMM build does not run on this engine.');
-  if (control[JOB_BY_COLUMNS] === 1) gemm(a, b + 4 * first, c + 4 * first, m, Math.min(size, n - first), k, aRowStride, aKStride, n);
-  else gemm(a + 4 * first * aRowStride, b, c + 4 * first * n, Math.min(size, m - first), n, k, aRowStride, aKStride, n);
+  const scratch = teamScratch + thread * GEMM_SCRATCH_BYTES;
+  if (control[JOB_BY_COLUMNS] === 1) gemm(a, b + 4 * first, c + 4 * first, m, Math.min(size, n - first), k, aRowStride, aKStride, n, scratch);
+  else gemm(a + 4 * first * aRowStride, b, c + 4 * first * n, Math.min(size, m - first), n, k, aRowStride, aKStride, n, scratch);
 }
 
 /** Claims the next chunk of job `job`, or -1 when it has none left (or is over). */
@@ -153,8 +157,8 @@ function claimChunk(control: Int32Array, job: number, chunks: number): number {
   }
 }
 
-/** Claims and computes chunks of `job` until none is left; returns how many this thread computed. */
-function workOn(job: number, kernels: Kernels, control: Int32Array, floats: Float32Array): number {
+/** Claims and computes chunks of `job` on thread `thread` until none is left; returns how many it computed. */
+function workOn(job: number, kernels: Kernels, control: Int32Array, floats: Float32Array, thread: number): number {
   // Read before any claim, this bound may be another job's (the id has 15 bits and can come round
   // again): after a claim succeeds the job's words are this job's, so the count is read again and
   // a chunk past it is dropped uncounted.
@@ -164,7 +168,7 @@ function workOn(job: number, kernels: Kernels, control: Int32Array, floats: Floa
     chunks = control[JOB_CHUNKS];
     if (index >= chunks) return computed;
     try {
-      computeChunk(kernels, control, floats, index);
+      computeChunk(kernels, control, floats, index, thread);
     } catch {
       Atomics.store(control, FAILED, 1);
     }
@@ -195,7 +199,7 @@ export function serveTeamJobs(command: WasmHelperCommand, reply: (message: WasmH
     if (!spinWhileEqual(control, GENERATION, generation, SPIN_MS)) Atomics.wait(control, GENERATION, generation);
     if (Atomics.load(control, STOP) !== 0) return;
     generation = Atomics.load(control, GENERATION);
-    const computed = workOn(Atomics.load(control, TICKET) >>> 16, kernels, control, floats);
+    const computed = workOn(Atomics.load(control, TICKET) >>> 16, kernels, control, floats, slot + 1);
     if (computed > 0) Atomics.add(control, HELPER_CHUNKS, computed);
   }
 }
@@ -221,9 +225,10 @@ export interface WasmTeam {
 
 /**
  * Starts helpers over a shared memory; they get the compiled shared-memory builds, and the caller
- * instantiates its own. Rejects, stopping every helper, when one cannot start.
+ * instantiates its own. `scratch`: (helpers + 1) GEMM_SCRATCH_BYTES in the memory, 16-byte aligned,
+ * for the team alone. Rejects, stopping every helper, when one cannot start.
  */
-export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHelperCommand['modules'], ports: WasmHelperPort[]): Promise<WasmTeam> {
+export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHelperCommand['modules'], ports: WasmHelperPort[], scratch: number): Promise<WasmTeam> {
   const helpers = ports.length;
   const threads = helpers + 1;
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
@@ -268,7 +273,7 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     Atomics.store(control, TICKET, job << 16);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    workOn(job, kernels, control, floats);
+    workOn(job, kernels, control, floats, 0);
     const deadline = performance.now() + HELPER_TIMEOUT_MS;
     for (let done = Atomics.load(control, DONE); done < chunks; done = Atomics.load(control, DONE)) {
       if (!spinWhileEqual(control, DONE, done, SPIN_MS) && performance.now() > deadline) {
@@ -292,10 +297,10 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
       const size = columns ? chunkColumns(n, threads) : chunkRows(m, threads);
       const chunks = Math.ceil((columns ? n : m) / size);
       if (helpers === 0 || broken || m * n * k < MIN_TEAM_WORK || chunks < 2) {
-        own(a, b, c, m, n, k, aRowStride, aKStride, n);
+        own(a, b, c, m, n, k, aRowStride, aKStride, n, scratch);
         return;
       }
-      runJob(kind, chunks, size, columns, [a, b, c, m, n, k, aRowStride, aKStride]);
+      runJob(kind, chunks, size, columns, [a, b, c, m, n, k, aRowStride, aKStride, scratch]);
     };
   };
 

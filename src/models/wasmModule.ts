@@ -10,7 +10,11 @@ import type { DataType, TensorInfo } from '@tensorflow/tfjs';
 
 /** The part of tfjs-backend-wasm's BackendWasm that holds the Emscripten module. */
 export interface WasmModuleHost {
-  wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  wasm?: {
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+    _malloc?(bytes: number): number;
+  };
 }
 
 /** The part of tfjs-backend-wasm's BackendWasm the studio's wasm kernels use. */
@@ -36,6 +40,26 @@ export function tfjsWasmMemory(backend: unknown): WebAssembly.Memory | null {
   const wasm = (backend as WasmModuleHost | null)?.wasm;
   const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
   return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
+const scratches = new WeakMap<object, { aligned: number; bytes: number }>();
+
+/**
+ * At least `bytes` of scratch on the backend's heap, 64-byte aligned, for the studio's kernels to
+ * work in (the GEMM packs panels of B there, one per thread): allocated with tfjs's own malloc and
+ * kept for the backend's life. A larger request allocates anew and leaves the smaller one allocated
+ * (a few KB), as a caller may still hold its address. Null off the wasm backend.
+ */
+export function wasmScratch(backend: unknown, bytes: number): number | null {
+  const wasm = (backend as WasmModuleHost | null)?.wasm;
+  if (!wasm?._malloc) return null;
+  const held = scratches.get(wasm);
+  if (held && held.bytes >= bytes) return held.aligned;
+  const pointer = wasm._malloc(bytes + 63);
+  if (!pointer) throw new Error(`The wasm heap has no room for ${bytes} bytes of kernel scratch.`);
+  const aligned = Math.ceil(pointer / 64) * 64;
+  scratches.set(wasm, { aligned, bytes });
+  return aligned;
 }
 
 /** A module's two builds, base64 (see scripts/lib/wasm-gemm-files.ts). */
