@@ -35,6 +35,16 @@ describe('normalisation', () => {
     expect(out[1]).toBeCloseTo(2.8214865, 5); // (1 - 0.1307) / 0.3081
   });
 
+  it('gives every pixel value of every channel the bits of the formula (float64, rounded once)', () => {
+    const rgb: DatasetInfo = { ...mnist, shape: [1, 1, 3], normalization: { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] } };
+    for (const info of [mnist, rgb]) {
+      const channels = info.shape[2];
+      const pixels = Uint8Array.from({ length: 256 * channels * 2 }, (_, i) => (i >> 1) % 256 ^ (i & 1 ? 0xff : 0));
+      const expected = Float32Array.from(pixels, (p, i) => (p / 255 - info.normalization.mean[i % channels]) / info.normalization.std[i % channels]);
+      expect(normalizePixels(pixels, info)).toEqual(expected);
+    }
+  });
+
   it('uses each channel its own mean and std (NHWC)', () => {
     const rgb: DatasetInfo = { ...mnist, shape: [1, 1, 3], normalization: { mean: [0.5, 0.4, 0.3], std: [0.5, 0.2, 0.1] } };
     expect(Array.from(normalizePixels(Uint8Array.from([255, 0, 51, 0, 102, 255]), rgb)).map((v) => +v.toFixed(5))).toEqual([1, -2, -1, -1, 0, 7]);
