@@ -4,11 +4,11 @@ import type { BrowserBenchResults } from '../app/bench/main';
 /**
  * The threaded wasm build starts in the Vite-served worker (its pthread workers run the module's
  * factory from its source text, see vite.config.ts), and the studio's GEMM shares the dense
- * layers' products with a helper thread nested in that worker (src/models/wasm-gemm-team.ts).
+ * layers' products with a helper thread nested in that worker (src/models/wasm-team.ts).
  * bench.html runs real training steps of the Hinton student, one fresh worker per thread count.
  */
-test('wasm trains with one and with two threads in a cross-origin-isolated worker', async ({ page }) => {
-  await page.goto('/bench.html?backends=wasm&models=hinton-student&steps=3&images=256&wasmThreads=1,2');
+test('wasm trains with one and with two threads in a cross-origin-isolated worker, Adam in place and copying', async ({ page }) => {
+  await page.goto('/bench.html?backends=wasm&models=hinton-student&steps=3&images=256&wasmThreads=1,2&adam=copy,on');
   expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
   await page.waitForSelector('body[data-bench-done="true"]', { timeout: 150_000 });
   const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
@@ -16,12 +16,12 @@ test('wasm trains with one and with two threads in a cross-origin-isolated worke
   expect(results.skipped).toEqual([]);
   // One thread runs the studio's GEMM (fma where the engine has relaxed SIMD); with two, the GEMM
   // shares its large products with a helper thread over the threaded build's shared memory.
-  expect(results.rows.map((row) => [row.backend, row.model])).toEqual([
-    [expect.stringMatching(/^wasm x1 gemm=(fma|muladd)$/), 'hinton-student'], [expect.stringMatching(/^wasm x2 gemm=(fma|muladd)$/), 'hinton-student'],
-  ]);
-  for (const row of results.rows) expect(row.samplesPerSecond).toBeGreaterThan(0);
+  // Each worker times Adam's update into new buffers (copy) and in place (on, the default).
+  const row = (threads: number, adam: string) => [expect.stringMatching(new RegExp(`^wasm x${threads} gemm=(fma|muladd) adam=${adam}$`)), 'hinton-student'];
+  expect(results.rows.map((r) => [r.backend, r.model])).toEqual([row(1, 'copy'), row(1, 'on'), row(2, 'copy'), row(2, 'on')]);
+  for (const r of results.rows) expect(r.samplesPerSecond).toBeGreaterThan(0);
   // One thread has no helpers; with two, the helper takes chunks of the dense layers' products and
   // Adam updates (each step has five products and two updates large enough to share).
-  expect(results.rows.map((row) => row.helperChunks)).toEqual([0, expect.any(Number)]);
-  expect(results.rows[1].helperChunks).toBeGreaterThan(0);
+  expect(results.rows.slice(0, 2).map((r) => r.helperChunks)).toEqual([0, 0]);
+  for (const r of results.rows.slice(2)) expect(r.helperChunks).toBeGreaterThan(0);
 });
