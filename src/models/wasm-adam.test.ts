@@ -161,6 +161,23 @@ describe('fused wasm Adam update', () => {
     expect(held.weights).toEqual(copied.weights);
   });
 
+  it('makes tfjs\'s convolution pack the updated filter after an update in place (no XNNPACK operator cached for the old values)', () => {
+    const filter = tf.tidy(() => tf.variable(random([3, 3, 2, 4], 7, 0.5)));
+    const x = random([2, 6, 6, 2], 8, 1);
+    const optimizer = createOptimizer({ optimizer: 'adam', momentum: 0 });
+    const before = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same'); // caches an operator for the filter
+    const dataId = filter.dataId;
+    optimizer.apply([filter], { [filter.name]: random([3, 3, 2, 4], 9, 1) }, 0.1);
+    expect(filter.dataId).toBe(dataId); // updated in place
+    const after = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same');
+    const fresh = tf.tensor(filter.dataSync(), filter.shape);
+    const expected = tf.conv2d(x as tf.Tensor4D, fresh as tf.Tensor4D, 1, 'same');
+    expect(Array.from(after.dataSync())).toEqual(Array.from(expected.dataSync()));
+    expect(Array.from(after.dataSync())).not.toEqual(Array.from(before.dataSync()));
+    optimizer.dispose();
+    tf.dispose([filter, x, before, after, fresh, expected]);
+  });
+
   it('leaves its inputs as they were unless the caller replaces them', () => {
     const [w, m, v, g] = [1, 2, 3, 4].map((seed) => random([65], seed, 1));
     const before = [w, m, v].map((t) => Array.from(t.dataSync()));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM, ADAM_SHARED_WASM } from './wasm-adam-bytes';
-import { isWasmHeapBackend, studioWasmModule, tfjsWasmMemory, type WasmHeapBackend } from './wasmModule';
+import { canRenewTensorIds, isWasmHeapBackend, renewTensorId, studioWasmModule, tfjsWasmMemory, type WasmHeapBackend } from './wasmModule';
 import { wasmTeamFor } from './wasm-team';
 
 /**
@@ -12,8 +12,10 @@ import { wasmTeamFor } from './wasm-team';
  * the same f32 operations in the same order (so the same numbers). Its outputs are new tensors,
  * unless the caller is about to replace w, m and v by them (the optimizer assigns them to the
  * variable and its slots) and no other tensor shares their data: then it writes over w, m and v
- * and returns them. A fresh output buffer is out of cache, and a store to it first reads it in:
- * in place, the update moves 28 instead of 40 bytes per weight (see WasmAdamMode for the time).
+ * and returns them, under new ids for tfjs's C++ side (renewTensorId: XNNPACK operators cached for
+ * the old values, e.g. a convolution's packed filter, are dropped). A fresh output buffer is out of
+ * cache, and a store to it first reads it in: in place, the update moves 28 instead of 40 bytes per
+ * weight (see WasmAdamMode for the time).
  * Like the GEMM, the module imports tfjs's own WebAssembly.Memory and works in place on the heap
  * (a plain or, in the threaded build, a shared memory); off wasm the optimizer keeps its tfjs ops.
  */
@@ -85,7 +87,7 @@ function adamKernel({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): t
     }
   }
   const a = attrs as unknown as AdamKernelAttrs;
-  const inPlace = a.replacesInputs && mode === 'on' && onlyHolders(backend, [w, m, v], g);
+  const inPlace = a.replacesInputs && mode === 'on' && canRenewTensorIds(backend) && onlyHolders(backend, [w, m, v], g);
   if (inPlace) for (const info of [w, m, v]) backend.incRef(info.dataId);
   // Allocate first: an allocation can grow the wasm memory (heap offsets stay valid, views do not).
   const outputs = inPlace
@@ -95,6 +97,7 @@ function adamKernel({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): t
   const [pw, pm, pv, pg, ow, om, ov] = [w, m, v, g, ...outputs].map((info) => backend.typedArrayFromHeap(info).byteOffset);
   // 1 - beta in f64 then f32 (on the way into the module), as tfjs's scalar of `1 - ADAM_BETA1`.
   adam(pw, pm, pv, pg, ow, om, ov, count, a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon, a.correction1, a.correction2, a.weightDecay);
+  if (inPlace) for (const info of outputs) renewTensorId(backend, info.dataId);
   return outputs;
 }
 

@@ -42,6 +42,39 @@ export function tfjsWasmMemory(backend: unknown): WebAssembly.Memory | null {
   return memory instanceof WebAssembly.Memory ? memory : null;
 }
 
+/** tfjs-backend-wasm's record of one buffer (its TensorData) and the C++ side's registry of buffers. */
+interface WasmTensorRegistry {
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; shape: number[] } | undefined };
+  dataIdNextNumber: number;
+  wasm: { tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void } };
+}
+
+function tensorRegistry(backend: unknown): WasmTensorRegistry | null {
+  const candidate = backend as Partial<WasmTensorRegistry> | null;
+  const tfjs = candidate?.wasm?.tfjs;
+  return typeof candidate?.dataIdMap?.get === 'function' && typeof candidate.dataIdNextNumber === 'number'
+    && typeof tfjs?.disposeData === 'function' && typeof tfjs.registerTensor === 'function' ? candidate as WasmTensorRegistry : null;
+}
+
+/** Whether renewTensorId works on this backend (a kernel may write a buffer in place only then). */
+export function canRenewTensorIds(backend: unknown): boolean {
+  return tensorRegistry(backend) !== null;
+}
+
+/**
+ * After a kernel wrote a tensor's buffer in place: registers the buffer under a new id. tfjs's wasm
+ * kernels cache XNNPACK operators per tensor id (a convolution packs its filter once, as a tensor
+ * never changes), and dropping the old id drops those, so the next convolution packs the new values.
+ */
+export function renewTensorId(backend: unknown, dataId: object): void {
+  const registry = tensorRegistry(backend);
+  const entry = registry?.dataIdMap.get(dataId);
+  if (!registry || !entry) throw new Error('renewTensorId: not a tensor of the wasm backend.');
+  registry.wasm.tfjs.disposeData(entry.id);
+  entry.id = registry.dataIdNextNumber++;
+  registry.wasm.tfjs.registerTensor(entry.id, entry.shape.reduce((a, b) => a * b, 1), entry.memoryOffset);
+}
+
 const scratches = new WeakMap<object, { aligned: number; bytes: number }>();
 
 /**
