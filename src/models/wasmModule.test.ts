@@ -7,7 +7,7 @@ import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULA
 import { MAXPOOL_GRAD_SHARED_WASM, MAXPOOL_GRAD_WASM } from './wasm-maxpool-grad-bytes';
 import { RELU_GRAD_SHARED_WASM, RELU_GRAD_WASM } from './wasm-relu-grad-bytes';
 import { TRANSPOSE_SHARED_WASM, TRANSPOSE_WASM } from './wasm-transpose-bytes';
-import { compileFor, studioWasmModule, type StudioWasmBuilds } from './wasmModule';
+import { compileFor, studioWasmModule, wasmScratch, type StudioWasmBuilds } from './wasmModule';
 
 // The FMA GEMM uses relaxed SIMD, behind a flag in Node 20 (on in Chromium).
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -37,5 +37,30 @@ describe('the studio\'s wasm modules', () => {
       const exports = studioWasmModule(BUILDS[name], (instance) => Object.keys(instance))(backendOver(memory));
       expect(exports?.length ?? 0).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('wasmScratch', () => {
+  it('hands out 64-byte aligned scratch from tfjs\'s malloc, the same for smaller requests, a new block for larger ones', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const backend = tf.backend();
+    const first = wasmScratch(backend, 8192);
+    expect(first).not.toBeNull();
+    expect((first as number) % 64).toBe(0);
+    expect(wasmScratch(backend, 4096)).toBe(first);
+    const larger = wasmScratch(backend, 32768) as number;
+    expect(larger % 64).toBe(0);
+    // The first block stays allocated (a caller may hold it): the two do not overlap.
+    expect(larger >= (first as number) + 8192 || larger + 32768 <= (first as number)).toBe(true);
+    // A tensor allocated afterwards lies outside both.
+    const tensor = tf.zeros([4096]);
+    const at = (backend as unknown as { typedArrayFromHeap(info: object): Float32Array }).typedArrayFromHeap(tensor).byteOffset;
+    for (const [start, bytes] of [[first as number, 8192], [larger, 32768]]) expect(at + 4 * 4096 <= start || at >= start + bytes).toBe(true);
+    tensor.dispose();
+    expect(wasmScratch({}, 64)).toBeNull();
+    await tf.setBackend('cpu');
   });
 });
