@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentWasmGemm } from './wasm-gemm';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
+import { isWasmHeapBackend as isWasmHeap, type WasmHeapBackend as WasmHeap } from './wasmModule';
 
 /**
  * Convolution gradients for the tfjs `wasm` backend as im2col + XNNPACK matmuls.
@@ -31,16 +32,11 @@ export function setConvGradientChunkLimit(floats: number): number {
   return previous;
 }
 
-/** The parts of tfjs-backend-wasm's BackendWasm used here (the package exports no such type). */
-interface WasmHeapBackend extends tf.KernelBackend {
-  /** Allocates an uninitialised tensor on the wasm heap. */
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  /** A view of a tensor's heap memory: valid only until the next heap allocation may grow it. */
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+/** The wasm backend as a kernel backend too (its tensors are read and its kernels called here). */
+type WasmHeapBackend = tf.KernelBackend & WasmHeap;
 
 export function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
-  return backend instanceof tf.KernelBackend && 'makeOutput' in backend && 'typedArrayFromHeap' in backend;
+  return backend instanceof tf.KernelBackend && isWasmHeap(backend);
 }
 
 function readFloats(backend: tf.KernelBackend, info: tf.TensorInfo, kernel: string): Float32Array {
