@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_WASM, BATCH_NORM_SHARED_WASM } from './wasm-batch-norm-bytes';
-import { studioWasmModule, type WasmHeapBackend } from './wasmModule';
+import { isWasmHeapBackend, studioWasmModule, type WasmHeapBackend } from './wasmModule';
 
 /**
  * Batch normalisation in training mode as two kernels on the tfjs `wasm` backend: one pass set for
@@ -18,10 +18,8 @@ export const BATCH_NORM_FORWARD_KERNEL = 'StudioBatchNormTrain';
 export const BATCH_NORM_GRAD_KERNEL = 'StudioBatchNormTrainGrad';
 
 function heapBackend(backend: unknown, kernel: string): WasmHeapBackend {
-  if (typeof backend !== 'object' || backend === null || !('typedArrayFromHeap' in backend) || !('makeOutput' in backend)) {
-    throw new Error(`${kernel}: not the wasm backend.`);
-  }
-  return backend as WasmHeapBackend;
+  if (!isWasmHeapBackend(backend)) throw new Error(`${kernel}: not the wasm backend.`);
+  return backend;
 }
 
 /** The SIMD passes of wasm-batch-norm-wat.ts; every argument a byte offset or a count. */
