@@ -43,11 +43,13 @@ async function bytesFile(source: string, build: (assemble: Assemble) => Record<s
   ].join('\n');
 }
 
-/** The text of src/models/wasm-gemm-bytes.ts: both GEMM builds and the relaxed-SIMD probe. */
+/** The text of src/models/wasm-gemm-bytes.ts: the GEMM builds (fma in both tile heights) and the relaxed-SIMD probe. */
 function gemmBytesFile(): Promise<string> {
   return bytesFile('src/models/wasm-gemm-wat.ts', (assemble) => ({
     GEMM_FMA_WASM: assemble('gemm-fma', gemmWat('fma')),
     GEMM_FMA_SHARED_WASM: assemble('gemm-fma-shared', withSharedMemory(gemmWat('fma'))),
+    GEMM_FMA6_WASM: assemble('gemm-fma6', gemmWat('fma', 6)),
+    GEMM_FMA6_SHARED_WASM: assemble('gemm-fma6-shared', withSharedMemory(gemmWat('fma', 6))),
     GEMM_MULADD_WASM: assemble('gemm-muladd', gemmWat('muladd')),
     GEMM_MULADD_SHARED_WASM: assemble('gemm-muladd-shared', withSharedMemory(gemmWat('muladd'))),
     RELAXED_PROBE_WASM: assemble('relaxed-probe', RELAXED_PROBE_WAT),

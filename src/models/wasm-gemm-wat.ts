@@ -5,31 +5,40 @@
  * GEMM_SCRATCH_BYTES is used in the app.
  *
  * Blocking: k in blocks of 256 rows, so the B panel of one tile (256 x 8 floats, 8 KB) stays in L1
- * while every 4-row strip of A streams past it; within a block a 4 x 8 register tile keeps 8 f32x4
- * accumulators, and each k step loads 2 vectors of B's row and splats one A value per row
- * (v128.load32_splat) into them. 8 accumulators + 2 B + 1 splat fit x64's 16 vector registers: a
- * 4 x 16 tile (16 accumulators) spilled and ran at half the speed here (18-26 against 33-48 GFLOP/s
- * for 64x784x800). Where at least two 4-row strips share a B panel, it is first copied into the
- * caller's scratch (8 KB, 16-byte aligned): B's rows start wherever tfjs's allocator put them (8-byte
- * aligned), and a 16-byte load across a cache line cost the 64-row products 10-15 % (42 against 49
- * GFLOP/s for 64x800x800 at an 8-byte offset; packed, 49 at any offset). The copy adds no arithmetic, so
- * the results are the same to the bit; 4-column and tail tiles read B in place.
- * Edges: rows left over by 4 run 1-3-row tiles, columns left over by 8 run 4-column tiles, and the
- * last n % 4 columns a 4-column tile over the last 4 columns that stores only its last n % 4 lanes
- * (it reads nothing outside B and C; the scalar loop it replaced ran a 10-class logits layer's two
- * last columns at a tenth of the speed). Fewer than 4 columns run a scalar loop, so any m, n, k
- * works. The first k block stores C, later add to it.
+ * while every strip of A's rows streams past it; within a block a register tile of 4 or 6 rows x 8
+ * columns keeps 8 or 12 f32x4 accumulators, and each k step loads 2 vectors of B's row and splats
+ * one A value per row (v128.load32_splat) into them.
+ * - Tile height: x64 has 16 vector registers. 6 rows (12 accumulators + 2 B + 1 splat = 15) hide
+ *   the FMA's latency better than 4 (8 + 2 + 1), where the engine's register allocator keeps all
+ *   15 live: Chromium 156 ran the MLP student's products at 49-52.6 against 46-48.6 GFLOP/s (of
+ *   53 that two 4-wide FMAs a cycle give at 3.3 GHz). Node 20's V8 spilled them and ran at half
+ *   the speed (23 against 45), as 7 or 8 rows and a 4 x 12 tile (16 registers) did in Chromium.
+ *   Both heights are built; wasm-gemm.ts runs whichever measures faster on the engine at hand.
+ *   They compute every element with the same operations in the same order, so they agree to the bit.
+ * - Packing: where at least two strips share a B panel, it is first copied into the caller's
+ *   scratch (8 KB, 16-byte aligned): B's rows start wherever tfjs's allocator put them (8-byte
+ *   aligned), and a 16-byte load across a cache line cost the 64-row products 10-15 % (42 against
+ *   49 GFLOP/s for 64x800x800 at an 8-byte offset; packed, 49 at any offset). The copy adds no
+ *   arithmetic, so the results are the same to the bit; 4-column and tail tiles read B in place.
+ * - Edges: rows left over by the tile height run shorter tiles, columns left over by 8 run
+ *   4-column tiles, and the last n % 4 columns a 4-column tile over the last 4 columns that stores
+ *   only its last n % 4 lanes (it reads nothing outside B and C; the scalar loop it replaced ran a
+ *   10-class logits layer's two last columns at a tenth of the speed). Fewer than 4 columns run a
+ *   scalar loop, so any m, n, k works. The first k block stores C, later add to it.
  *
- * Two builds: `fma` uses f32x4.relaxed_madd (relaxed SIMD; fused where the CPU has FMA), `muladd`
- * f32x4.mul + f32x4.add for engines without relaxed SIMD. The module imports tfjs's memory.
+ * Builds: `fma` uses f32x4.relaxed_madd (relaxed SIMD; fused where the CPU has FMA), in both tile
+ * heights; `muladd` f32x4.mul + f32x4.add, 4 rows (its product needs a register of its own), for
+ * engines without relaxed SIMD. The module imports tfjs's memory.
  */
 
 /** k rows per block (see above). */
 const KC = 256;
 
-/** Rows and f32x4 vectors of the main register tile (see above). */
-const MR = 4;
+/** f32x4 vectors (4 columns each) of the main register tile (see above). */
 const NV = 2;
+
+/** Rows of the main register tile: 4 (8 accumulators) or 6 (12; see above). */
+export type GemmTileRows = 4 | 6;
 
 /** Bytes of the scratch a GEMM call packs one B panel into (KC rows of NV vectors): one per thread. */
 export const GEMM_SCRATCH_BYTES = KC * NV * 16;
@@ -91,17 +100,17 @@ function tile(flavour: GemmFlavour, rows: number, vecs: number, tail = false): s
 const tileName = (rows: number, vecs: number, tail: boolean): string => `$t${rows}x${vecs}${tail ? 'tail' : ''}`;
 const stripsName = (vecs: number, tail: boolean): string => `$strips${vecs}${tail ? 'tail' : ''}`;
 
-/** The loop over 4-row strips (and the 1-3 rows left) of one column tile of `vecs` vectors. */
-function strips(vecs: number, tail = false): string {
+/** The loop over strips of `rowsPerStrip` rows (and the rows left) of one column tile of `vecs` vectors. */
+function strips(rowsPerStrip: GemmTileRows, vecs: number, tail = false): string {
   const call = (rows: number) => `(call ${tileName(rows, vecs, tail)} (local.get $pa) (local.get $pb) (local.get $pc) (local.get $kc) (local.get $ars) (local.get $aks) (local.get $ldb) (local.get $ldc) (local.get $add)${tail ? ' (local.get $tail)' : ''})`;
-  const left = Array.from({ length: MR - 1 }, (_, r) => MR - 1 - r).map((rows) => `(if (i32.eq (local.get $m) (i32.const ${rows})) (then ${call(rows)}))`).join('\n  ');
+  const left = Array.from({ length: rowsPerStrip - 1 }, (_, r) => rowsPerStrip - 1 - r).map((rows) => `(if (i32.eq (local.get $m) (i32.const ${rows})) (then ${call(rows)}))`).join('\n  ');
   return `(func ${stripsName(vecs, tail)} (param $pa i32) (param $pb i32) (param $pc i32) (param $m i32) (param $kc i32) (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $add i32)${tail ? ' (param $tail i32)' : ''}
   (block $done (loop $rows
-    (br_if $done (i32.lt_u (local.get $m) (i32.const ${MR})))
-    ${call(MR)}
-    (local.set $pa (i32.add (local.get $pa) (i32.mul (local.get $ars) (i32.const ${MR}))))
-    (local.set $pc (i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const ${MR}))))
-    (local.set $m (i32.sub (local.get $m) (i32.const ${MR})))
+    (br_if $done (i32.lt_u (local.get $m) (i32.const ${rowsPerStrip})))
+    ${call(rowsPerStrip)}
+    (local.set $pa (i32.add (local.get $pa) (i32.mul (local.get $ars) (i32.const ${rowsPerStrip}))))
+    (local.set $pc (i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const ${rowsPerStrip}))))
+    (local.set $m (i32.sub (local.get $m) (i32.const ${rowsPerStrip})))
     (br $rows)))
   ${left})`;
 }
@@ -112,7 +121,7 @@ function strips(vecs: number, tail = false): string {
  * thread team's column chunks); scratch: GEMM_SCRATCH_BYTES, 16-byte aligned, this thread's own.
  * gemm(a, b, c, m, n, k, aRowStride, aKStride, scratch) is gemmLd with ldn = n.
  */
-const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $ldn i32) (param $scratch i32)
+const driver = (rowsPerStrip: GemmTileRows): string => `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $ldn i32) (param $scratch i32)
   (local $k0 i32) (local $kc i32) (local $j i32) (local $add i32) (local $ldb i32) (local $pa i32) (local $pb i32) (local $panel i32) (local $panelStride i32) (local $src i32) (local $dst i32) (local $rows i32)
   (local $i i32) (local $kk i32) (local $pai i32) (local $pbk i32) (local $s f32)
   (local.set $ldb (i32.shl (local.get $ldn) (i32.const 2)))
@@ -135,7 +144,7 @@ const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (p
       (br_if $wide_done (i32.gt_u (i32.add (local.get $j) (i32.const ${NV * 4})) (local.get $n)))
       (local.set $panel (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const 2))))
       (local.set $panelStride (local.get $ldb))
-      (if (i32.ge_u (local.get $m) (i32.const ${2 * MR})) (then
+      (if (i32.ge_u (local.get $m) (i32.const ${2 * rowsPerStrip})) (then
         ;; Two strips or more read this panel: copy its kc rows of ${NV * 16} bytes into the scratch.
         (local.set $src (local.get $panel))
         (local.set $dst (local.get $scratch))
@@ -192,15 +201,15 @@ const DRIVER = `(func $gemmLd (export "gemmLd") (param $a i32) (param $b i32) (p
 (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ars i32) (param $aks i32) (param $scratch i32)
   (call $gemmLd (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ars) (local.get $aks) (local.get $n) (local.get $scratch)))`;
 
-export function gemmWat(flavour: GemmFlavour): string {
+export function gemmWat(flavour: GemmFlavour, rowsPerStrip: GemmTileRows = 4): string {
   const kinds = [[NV, false], [1, false], [1, true]] as const;
-  const tiles = kinds.flatMap(([vecs, tail]) => Array.from({ length: MR }, (_, r) => tile(flavour, r + 1, vecs, tail)));
-  return `;; Generated by gemmWat('${flavour}') in src/models/wasm-gemm-wat.ts.
+  const tiles = kinds.flatMap(([vecs, tail]) => Array.from({ length: rowsPerStrip }, (_, r) => tile(flavour, r + 1, vecs, tail)));
+  return `;; Generated by gemmWat('${flavour}'${rowsPerStrip === 4 ? '' : `, ${rowsPerStrip}`}) in src/models/wasm-gemm-wat.ts.
 (module
 (import "env" "memory" (memory 1))
 ${tiles.join('\n')}
-${kinds.map(([vecs, tail]) => strips(vecs, tail)).join('\n')}
-${DRIVER})
+${kinds.map(([vecs, tail]) => strips(rowsPerStrip, vecs, tail)).join('\n')}
+${driver(rowsPerStrip)})
 `;
 }
 
