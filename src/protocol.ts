@@ -323,13 +323,13 @@ export type OnnxImportWorkerMessage =
 // ---------- wasm helper threads (workers/wasmHelper.worker.ts, started by the training or bench worker) ----------
 
 /**
- * Sent once to a helper: the studio's wasm modules compiled for a shared memory (the fma GEMM only
- * where the engine validates relaxed SIMD), tfjs's shared memory, and the control words it shares
+ * Sent once to a helper: the studio's wasm modules compiled for a shared memory (the fma GEMM's two
+ * tile heights only where the engine validates relaxed SIMD), tfjs's shared memory, and the control words it shares
  * with its team (src/models/wasm-team.ts). After its reply the helper only spins, sleeps and computes.
  */
 export interface WasmHelperCommand {
   type: 'wasmHelperStart';
-  modules: { gemmFma?: WebAssembly.Module; gemmMuladd: WebAssembly.Module; adam: WebAssembly.Module };
+  modules: { gemmFma?: WebAssembly.Module; gemmFma6?: WebAssembly.Module; gemmMuladd: WebAssembly.Module; adam: WebAssembly.Module };
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   slot: number;

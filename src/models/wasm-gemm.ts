@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelArgs } from './wasmKernelSwap';
 import { decodeBase64, studioWasmModule, tfjsWasmMemory, wasmScratch, type WasmHeapBackend } from './wasmModule';
 import { GEMM_SCRATCH_BYTES } from './wasm-gemm-wat';
-import { GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM } from './wasm-gemm-bytes';
+import {
+  GEMM_FMA6_SHARED_WASM, GEMM_FMA6_WASM, GEMM_FMA_SHARED_WASM, GEMM_FMA_WASM, GEMM_MULADD_SHARED_WASM, GEMM_MULADD_WASM, RELAXED_PROBE_WASM,
+} from './wasm-gemm-bytes';
+import { fmaTileRows } from './wasm-gemm-tile';
 import { wasmTeamFor } from './wasm-team';
 
 /**
@@ -16,8 +19,8 @@ import { wasmTeamFor } from './wasm-team';
  * x^T dy (800x64x800, 1200x64x1200), and the transpose moves only m k of the m n k values. A B^T
  * is computed as (B A^T)^T where moving A and C (m k + m n values) costs less than moving B (n k):
  * dy W^T of a hidden layer at batch 64, but not of a 10-class logits layer, whose W is small.
- * The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine validates it, else the mul +
- * add build. In the threaded tfjs build (a shared memory) a team of
+ * The relaxed-SIMD build (f32x4.relaxed_madd) runs where the engine validates it, in the register
+ * tile height that measures faster there (wasm-gemm-tile.ts), else the mul + add build. In the threaded tfjs build (a shared memory) a team of
  * helper threads can share large products (wasm-team.ts, started by wasm-team-start.ts).
  * wasm-matmul.ts calls this first and keeps its XNNPACK path for what this returns null on:
  * non-float32, broadcasting other than one side's batch of 1, empty tensors.
@@ -54,13 +57,23 @@ export function wasmGemmFlavour(): 'fma' | 'muladd' | null {
   return mode === 'auto' && relaxedSimdSupported() ? 'fma' : 'muladd';
 }
 
+/** The modules: fma with 4- and 6-row register tiles (the same bits), and mul + add. */
 export const GEMM_BUILDS = {
   fma: { plain: GEMM_FMA_WASM, shared: GEMM_FMA_SHARED_WASM },
+  fma6: { plain: GEMM_FMA6_WASM, shared: GEMM_FMA6_SHARED_WASM },
   muladd: { plain: GEMM_MULADD_WASM, shared: GEMM_MULADD_SHARED_WASM },
 };
 
+export type GemmBuild = keyof typeof GEMM_BUILDS;
+
+/** The module a flavour runs as now: fma in the tile height chosen for this engine. */
+export function gemmBuildOf(flavour: 'fma' | 'muladd'): GemmBuild {
+  return flavour === 'fma' && fmaTileRows() === 6 ? 'fma6' : flavour;
+}
+
 const gemmBuilds = {
   fma: studioWasmModule(GEMM_BUILDS.fma, (exports) => exports.gemm as GemmWithScratchFn),
+  fma6: studioWasmModule(GEMM_BUILDS.fma6, (exports) => exports.gemm as GemmWithScratchFn),
   muladd: studioWasmModule(GEMM_BUILDS.muladd, (exports) => exports.gemm as GemmWithScratchFn),
 };
 
@@ -68,9 +81,10 @@ const gemmBuilds = {
 function gemmFor(backend: unknown): GemmFn | null {
   const flavour = wasmGemmFlavour();
   if (flavour === null) return null;
+  const build = gemmBuildOf(flavour);
   const team = wasmTeamFor(tfjsWasmMemory(backend));
-  if (team) return team.gemm(flavour);
-  const gemm = gemmBuilds[flavour](backend);
+  if (team) return team.gemm(build);
+  const gemm = gemmBuilds[build](backend);
   const scratch = gemm && wasmScratch(backend, GEMM_SCRATCH_BYTES);
   return gemm && scratch !== null ? (a, b, c, m, n, k, aRowStride, aKStride) => gemm(a, b, c, m, n, k, aRowStride, aKStride, scratch) : null;
 }
@@ -87,6 +101,12 @@ export function wasmGemmThreads(): number {
  */
 export function activeWasmGemm(): 'fma' | 'muladd' | null {
   return currentWasmGemm() ? wasmGemmFlavour() : null;
+}
+
+/** activeWasmGemm's module: 'fma' (4-row tiles), 'fma6' or 'muladd'; null where BatchMatMul keeps XNNPACK. */
+export function activeWasmGemmBuild(): GemmBuild | null {
+  const flavour = activeWasmGemm();
+  return flavour && gemmBuildOf(flavour);
 }
 
 /** The GEMM over the current backend's memory, or null where BatchMatMul would not use it. */

@@ -17,6 +17,7 @@ export async function startWasmTeamFor(backend: unknown, helpers: number, spawn:
   const modules = {
     gemmMuladd: compileFor(GEMM_BUILDS.muladd, memory),
     gemmFma: relaxedSimdSupported() ? compileFor(GEMM_BUILDS.fma, memory) : undefined,
+    gemmFma6: relaxedSimdSupported() ? compileFor(GEMM_BUILDS.fma6, memory) : undefined,
     adam: compileFor(ADAM_BUILDS, memory),
   };
   const scratch = wasmScratch(backend, (helpers + 1) * GEMM_SCRATCH_BYTES);

@@ -2,8 +2,8 @@ import v8 from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeWasmHelperPort } from '../../scripts/lib/nodeWasmHelpers';
 import { ADAM_BUILDS, type AdamFn } from './wasm-adam';
-import { GEMM_BUILDS, type GemmFn, type GemmWithScratchFn } from './wasm-gemm';
-import { byColumns, chunkColumns, chunkElements, chunkRows, MIN_CHUNK_COLUMNS, MIN_CHUNK_ROWS, MIN_TEAM_ADAM, MIN_TEAM_WORK, startWasmTeam, type GemmFlavour, type WasmHelperPort, type WasmTeam } from './wasm-team';
+import { GEMM_BUILDS, type GemmBuild, type GemmFn, type GemmWithScratchFn } from './wasm-gemm';
+import { byColumns, chunkColumns, chunkElements, chunkRows, MIN_CHUNK_COLUMNS, MIN_CHUNK_ROWS, MIN_TEAM_ADAM, MIN_TEAM_WORK, startWasmTeam, type WasmHelperPort, type WasmTeam } from './wasm-team';
 import { compileFor } from './wasmModule';
 
 // Node 20's V8 has relaxed SIMD behind a flag (process-wide, so the helper threads have it too).
@@ -14,12 +14,16 @@ const PAGES = 512; // 32 MiB
 /** A shared memory like the threaded tfjs build's, with the single-thread kernels over it. */
 function sharedHeap() {
   const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
-  const modules = { gemmFma: compileFor(GEMM_BUILDS.fma, memory), gemmMuladd: compileFor(GEMM_BUILDS.muladd, memory), adam: compileFor(ADAM_BUILDS, memory) };
+  const modules = {
+    gemmFma: compileFor(GEMM_BUILDS.fma, memory), gemmFma6: compileFor(GEMM_BUILDS.fma6, memory),
+    gemmMuladd: compileFor(GEMM_BUILDS.muladd, memory), adam: compileFor(ADAM_BUILDS, memory),
+  };
+  const moduleOf: Record<GemmBuild, WebAssembly.Module> = { fma: modules.gemmFma, fma6: modules.gemmFma6, muladd: modules.gemmMuladd };
   const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
   // Scratch for a team of up to 3 threads, past every test's operands (the trapping test's C ends the memory).
   const scratch = 30 << 20;
-  const single = (flavour: GemmFlavour): GemmFn => {
-    const gemm = exportsOf(flavour === 'fma' ? modules.gemmFma : modules.gemmMuladd).gemm as GemmWithScratchFn;
+  const single = (build: GemmBuild): GemmFn => {
+    const gemm = exportsOf(moduleOf[build]).gemm as GemmWithScratchFn;
     return (...args) => gemm(...args, scratch);
   };
   const singleAdam = () => exportsOf(modules.adam).adam as AdamFn;
@@ -40,8 +44,8 @@ function fill(floats: Float32Array, at: number, count: number, salt: number): vo
 type Case = { m: number; n: number; k: number; transposedA?: boolean };
 const cases: Case[] = [
   { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 8 chunks of 104 columns, the last 72
-  { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 100 rows, the last 84
-  { m: 200, n: 37, k: 700 }, // row chunks of 28, the last 4 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + a 1-column tail
+  { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 108 rows, the last 28
+  { m: 200, n: 37, k: 700 }, // row chunks of 36, the last 20 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + a 1-column tail
   { m: 37, n: 229, k: 601 }, // column chunks of 32, the last 5 columns (a 4-column tile and a 1-column tail)
   { m: 33, n: 4096, k: 40 }, // column chunks of 512
   { m: 64, n: 10, k: 800 }, // the logits' product: below MIN_TEAM_WORK, on one thread
@@ -49,9 +53,9 @@ const cases: Case[] = [
 ];
 
 /** The single-thread result and the team's, of every case (the team's tried until its helpers took part). */
-async function compareWithOneThread(team: WasmTeam, heap: ReturnType<typeof sharedHeap>, flavour: GemmFlavour): Promise<void> {
-  const teamGemm = team.gemm(flavour);
-  const single = heap.single(flavour);
+async function compareWithOneThread(team: WasmTeam, heap: ReturnType<typeof sharedHeap>, build: GemmBuild): Promise<void> {
+  const teamGemm = team.gemm(build);
+  const single = heap.single(build);
   for (const { m, n, k, transposedA = false } of cases) {
     const [a, b, cTeam, cSingle] = [0, 4 << 20, 8 << 20, 12 << 20];
     fill(heap.floats, a, m * k, 1);
@@ -94,8 +98,8 @@ describe('wasm team (helper threads over a shared memory)', () => {
     expect(chunkColumns(800, 2)).toBe(104);
     expect(chunkColumns(40, 2)).toBe(MIN_CHUNK_COLUMNS);
     expect(chunkRows(64, 2)).toBe(MIN_CHUNK_ROWS);
-    expect(chunkRows(784, 2)).toBe(100);
-    expect(chunkRows(800, 3)).toBe(68);
+    expect(chunkRows(784, 2)).toBe(108);
+    expect(chunkRows(800, 3)).toBe(72);
     expect(chunkElements(640_003, 2)).toBe(80_004);
     expect(chunkElements(70_000, 2)).toBe(1 << 14);
   });
@@ -130,11 +134,11 @@ describe('wasm team (helper threads over a shared memory)', () => {
     }
   });
 
-  it.each([[1, 'fma'], [1, 'muladd'], [2, 'fma']] as const)('with %i helper(s) gives the single-thread %s GEMM\'s result to the bit', async (helpers, flavour) => {
+  it.each([[1, 'fma'], [1, 'fma6'], [1, 'muladd'], [2, 'fma'], [2, 'fma6']] as const)('with %i helper(s) gives the single-thread %s GEMM\'s result to the bit', async (helpers, build) => {
     const heap = sharedHeap();
     team = await startWasmTeam(heap.memory, heap.modules, Array.from({ length: helpers }, nodeWasmHelperPort), heap.scratch);
     expect(team.threads).toBe(helpers + 1);
-    await compareWithOneThread(team, heap, flavour);
+    await compareWithOneThread(team, heap, build);
     expect(team.helperChunks()).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 import type { WasmHelperCommand, WasmHelperMessage } from '../protocol';
-import type { GemmFn } from './wasm-gemm';
+import type { GemmBuild, GemmFn } from './wasm-gemm';
 import { GEMM_SCRATCH_BYTES } from './wasm-gemm-wat';
 import type { AdamFn } from './wasm-adam';
 
@@ -22,8 +22,6 @@ import type { AdamFn } from './wasm-adam';
  * that, and then sleeps.
  */
 
-export type GemmFlavour = 'fma' | 'muladd';
-
 /** Control words. */
 const GENERATION = 0; // bumped once per job; helpers spin, then sleep, on it
 const TICKET = 1; // (job id << 16) | next unclaimed chunk; CLOSED as the chunk once a job is over
@@ -39,8 +37,9 @@ const JOB_ARGS = 12; // a GEMM's 8 arguments and the team's scratch; Adam's 8 in
 const CONTROL_WORDS = JOB_ARGS + 17;
 const CLOSED = 0xffff;
 
-/** What a job computes: a GEMM in either build, or Adam's update. */
-const Kind = { gemmFma: 1, gemmMuladd: 2, adam: 3 } as const;
+/** What a job computes: a GEMM in one of its builds, or Adam's update. */
+const Kind = { gemmFma: 1, gemmMuladd: 2, adam: 3, gemmFma6: 4 } as const;
+const GEMM_KIND: Record<GemmBuild, number> = { fma: Kind.gemmFma, fma6: Kind.gemmFma6, muladd: Kind.gemmMuladd };
 /** Adam's arguments: 8 integers (7 pointers and the count), then 9 float32 scalars. */
 const ADAM_INTS = 8;
 
@@ -73,10 +72,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 
 /**
  * Rows of a GEMM chunk: about four chunks per thread, so a late helper leaves little to wait for,
- * in whole 4-row register tiles, and at least MIN_CHUNK_ROWS (each chunk reads all of B).
+ * in multiples of 12 so that both register tile heights (4 and 6 rows) tile them whole, and at
+ * least MIN_CHUNK_ROWS (each chunk reads all of B).
  */
 export function chunkRows(m: number, threads: number): number {
-  return Math.max(MIN_CHUNK_ROWS, Math.ceil(m / (4 * threads) / 4) * 4);
+  return Math.max(MIN_CHUNK_ROWS, Math.ceil(m / (4 * threads) / 12) * 12);
 }
 
 /**
@@ -111,18 +111,17 @@ function spinWhileEqual(control: Int32Array, index: number, value: number, ms: n
 type GemmLdFn = (...args: [...Parameters<GemmFn>, ldn: number, scratch: number]) => void;
 
 interface Kernels {
-  fma: GemmLdFn | null;
-  muladd: GemmLdFn;
+  /** By job kind; the fma builds only where the engine runs relaxed SIMD. */
+  gemms: Map<number, GemmLdFn>;
   adam: AdamFn;
 }
 
 function instantiateKernels(modules: WasmHelperCommand['modules'], memory: WebAssembly.Memory): Kernels {
   const exportsOf = (module: WebAssembly.Module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
-  return {
-    fma: modules.gemmFma ? (exportsOf(modules.gemmFma).gemmLd as GemmLdFn) : null,
-    muladd: exportsOf(modules.gemmMuladd).gemmLd as GemmLdFn,
-    adam: exportsOf(modules.adam).adam as AdamFn,
-  };
+  const gemms = new Map<number, GemmLdFn>();
+  const builds: [number, WebAssembly.Module | undefined][] = [[Kind.gemmFma, modules.gemmFma], [Kind.gemmFma6, modules.gemmFma6], [Kind.gemmMuladd, modules.gemmMuladd]];
+  for (const [kind, module] of builds) if (module) gemms.set(kind, exportsOf(module).gemmLd as GemmLdFn);
+  return { gemms, adam: exportsOf(modules.adam).adam as AdamFn };
 }
 
 /** Computes chunk `index` of the job in the control words on thread `thread` (0: the caller). */
@@ -140,8 +139,8 @@ function computeChunk(kernels: Kernels, control: Int32Array, floats: Float32Arra
     return;
   }
   const [a, b, c, m, n, k, aRowStride, aKStride, teamScratch] = control.subarray(JOB_ARGS, JOB_ARGS + 9);
-  const gemm = kind === Kind.gemmFma ? kernels.fma : kernels.muladd;
-  if (!gemm) throw new Error('The fma GEMM build does not run on this engine.');
+  const gemm = kernels.gemms.get(kind);
+  if (!gemm) throw new Error(`The GEMM build of job kind ${kind} does not run on this engine.`);
   const scratch = teamScratch + thread * GEMM_SCRATCH_BYTES;
   if (control[JOB_BY_COLUMNS] === 1) gemm(a, b + 4 * first, c + 4 * first, m, Math.min(size, n - first), k, aRowStride, aKStride, n, scratch);
   else gemm(a + 4 * first * aRowStride, b, c + 4 * first * n, Math.min(size, m - first), n, k, aRowStride, aKStride, n, scratch);
@@ -214,8 +213,8 @@ export interface WasmTeam {
   readonly memory: WebAssembly.Memory;
   /** Threads that share a large job: the caller and its helpers. */
   readonly threads: number;
-  /** The GEMM of `flavour` over the team (one function per flavour), same signature and result as the single-thread build. */
-  gemm(flavour: GemmFlavour): GemmFn;
+  /** The GEMM `build` over the team (one function per build), same signature and result as the single-thread build. */
+  gemm(build: GemmBuild): GemmFn;
   /** Adam's fused update over the team, same signature and result as the single-thread module. */
   readonly adam: AdamFn;
   /** Chunks the helpers have computed so far (the rest ran on the calling thread). */
@@ -288,10 +287,10 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('A wasm kernel failed on one chunk of a job shared between threads (its WebAssembly trapped); the result is incomplete.');
   };
 
-  const teamGemm = (flavour: GemmFlavour): GemmFn => {
-    const own = flavour === 'fma' ? kernels.fma : kernels.muladd;
-    if (!own) throw new Error('The fma GEMM build does not run on this engine.');
-    const kind = flavour === 'fma' ? Kind.gemmFma : Kind.gemmMuladd;
+  const teamGemm = (build: GemmBuild): GemmFn => {
+    const kind = GEMM_KIND[build];
+    const own = kernels.gemms.get(kind);
+    if (!own) throw new Error(`The GEMM build '${build}' does not run on this engine.`);
     return (a, b, c, m, n, k, aRowStride, aKStride) => {
       const columns = byColumns(m, threads);
       const size = columns ? chunkColumns(n, threads) : chunkRows(m, threads);
@@ -313,10 +312,10 @@ export async function startWasmTeam(memory: WebAssembly.Memory, modules: WasmHel
     runJob(Kind.adam, Math.ceil(count / size), size, false, [w, m, v, g, outW, outM, outV, count], scalars);
   };
 
-  const gemms = new Map<GemmFlavour, GemmFn>();
-  const gemm = (flavour: GemmFlavour): GemmFn => {
-    let built = gemms.get(flavour);
-    if (!built) gemms.set(flavour, (built = teamGemm(flavour)));
+  const gemms = new Map<GemmBuild, GemmFn>();
+  const gemm = (build: GemmBuild): GemmFn => {
+    let built = gemms.get(build);
+    if (!built) gemms.set(build, (built = teamGemm(build)));
     return built;
   };
 
