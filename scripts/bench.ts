@@ -17,11 +17,14 @@
  * --gemm auto,off (Node wasm only, no Node cpu: each model with the studio's wasm GEMM in each of these
  * modes in turns, --repeats rounds, medians, rows "wasm gemm=MODE"; auto = the relaxed-SIMD FMA build
  * where supported, muladd = the mul + add build, off = tfjs's XNNPACK path; in Chromium one fresh
- * worker per mode and round, rows "wasm xN gemm=fma|muladd|off", the build that actually ran).
+ * worker per mode and round, rows "wasm xN gemm=fma|fma6|muladd|off", the build that actually ran).
  * --fused-adam on,copy,off (Adam's update as the fused wasm kernel, in place where allowed (on) or
  * always into new buffers (copy), or as tfjs ops (off). Node wasm, no Node cpu: in turns like
  * --gemm, rows "wasm adam=MODE"; with --gemm too, every pair of modes. Chromium: in turns inside
  * each worker, --repeats times, rows "wasm xN gemm=... adam=MODE"),
+ * --gemm-tile 4,6 (the fma GEMM's register tile of 4 or 6 rows, src/models/wasm-gemm-tile.ts; by
+ * default each engine measures which is faster. In turns like --fused-adam, with it every pair;
+ * rows "gemm=fma" (4 rows) and "gemm=fma6"),
  * --models hinton-student,cnn-teacher (the presets to measure, default the four above),
  * --warmup N (untimed steps before the timed ones in Node, Chromium and PyTorch alike, default 8:
  * wasm engines compile hot functions again, optimised, during the first steps; the helper threads
@@ -47,8 +50,10 @@ import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAc
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
 import { pytorchUnavailable, startPyTorchBench, type PyTorchBench, type PyTorchMeasurement } from './lib/pytorch-bench';
-import { setWasmGemmMode, wasmGemmFlavour, type GemmMode } from '../src/models/wasm-gemm';
+import { activeWasmGemmBuild, setWasmGemmMode, type GemmMode } from '../src/models/wasm-gemm';
 import { setWasmAdamMode, type WasmAdamMode } from '../src/models/wasm-adam';
+import { setFmaTileRows } from '../src/models/wasm-gemm-tile';
+import type { GemmTileRows } from '../src/models/wasm-gemm-wat';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PRESET = path.join(ROOT, 'public', 'presets', 'hinton-mnist.json');
@@ -73,8 +78,10 @@ interface BenchOptions {
   wasmThreads: number[];
   /** Wasm GEMM modes to compare in Node, in turns (empty: the studio's default only). */
   gemmModes: GemmMode[];
-  /** Fused wasm Adam modes to compare in Node, in turns (empty: the studio's default only). */
+  /** Fused wasm Adam modes to compare, in turns (empty: the studio's default only). */
   adamModes: WasmAdamMode[];
+  /** The fma GEMM's register-tile heights to compare, in turns (empty: the height each engine measures faster). */
+  tileRows: GemmTileRows[];
   /** Per-kernel profiles of the browser rows (bench.html profile=1). */
   profile: boolean;
   /** Preset ids to measure (default BENCH_MODELS). */
@@ -87,7 +94,7 @@ const BENCH_MODELS = ['hinton-teacher', 'hinton-student', 'cnn-teacher', 'cnn-st
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
-    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], profile: false, models: BENCH_MODELS, warmup: 8,
+    steps: 10, browserSteps: 3, batch: null, target: 0.97, targetSeconds: 600, targetBackend: 'wasm', targetTest: 10_000, browser: true, node: true, devServer: false, timeToTarget: true, vsPyTorch: false, repeats: 3, browserBackends: null, wasmThreads: [], gemmModes: [], adamModes: [], tileRows: [], profile: false, models: BENCH_MODELS, warmup: 8,
   };
   const positive = (value: string | undefined, flag: string): number => {
     const n = Number(value);
@@ -132,6 +139,10 @@ function parseArgs(argv: readonly string[]): BenchOptions {
         if (mode !== 'on' && mode !== 'copy' && mode !== 'off') throw new Error(`--fused-adam takes on, copy and off, got '${mode}'.`);
         return mode;
       }); break;
+      case '--gemm-tile': options.tileRows = (argv[++i] ?? '').split(',').map((rows) => {
+        if (rows !== '4' && rows !== '6') throw new Error(`--gemm-tile takes 4 and 6, got '${rows}'.`);
+        return rows === '4' ? 4 : 6;
+      }); break;
       case '--browser-backends': options.browserBackends = (argv[++i] ?? '').split(',').filter(Boolean); break;
       default: throw new Error(`Unknown option '${flag}'. See the header of scripts/bench.ts.`);
     }
@@ -152,28 +163,30 @@ type Spec = Parameters<typeof measureThroughput>[0];
 async function nodeThroughput(options: BenchOptions, batch: number, models: Spec[], backends: readonly NodeBackend[]): Promise<Row[]> {
   const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
   const rows: Row[] = [];
-  if (options.gemmModes.length > 0 || options.adamModes.length > 0) {
+  if (options.gemmModes.length > 0 || options.adamModes.length > 0 || options.tileRows.length > 0) {
     // Before/after in one session: every variant in turn per model and round, so load hits each alike.
     await selectNodeBackend('wasm');
-    const variants = (options.gemmModes.length > 0 ? options.gemmModes : [null]).flatMap((gemm) =>
-      (options.adamModes.length > 0 ? options.adamModes : [null]).map((adam) => ({
-        gemm, adam, label: [gemm && `gemm=${gemm}`, adam && `adam=${adam}`].filter(Boolean).join(' '),
-      })));
+    const each = <T>(values: readonly T[]): (T | null)[] => (values.length > 0 ? [...values] : [null]);
+    const variants = each(options.gemmModes).flatMap((gemm) => each(options.adamModes).flatMap((adam) => each(options.tileRows).map((tile) => ({
+      gemm, adam, tile, label: [gemm && `gemm=${gemm}`, adam && `adam=${adam}`, tile && `tile=${tile}`].filter(Boolean).join(' '),
+    }))));
     const samples = new Map<string, number[]>();
     for (let round = 1; round <= options.repeats; round++) {
       for (const spec of models) {
-        for (const { gemm, adam, label } of variants) {
+        for (const { gemm, adam, tile, label } of variants) {
           setWasmGemmMode(gemm ?? 'auto');
           setWasmAdamMode(adam ?? 'on');
+          setFmaTileRows(tile ?? 'auto');
           const result = await measureThroughput(spec, data, { batchSize: batch, steps: options.steps, warmupSteps: options.warmup, now: () => performance.now() });
           const key = `${spec.name}\u0000${label}`;
           samples.set(key, [...(samples.get(key) ?? []), result.samplesPerSecond]);
-          console.log(`  round ${round} node wasm ${label} (gemm ${wasmGemmFlavour() ?? 'xnnpack'}) ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
+          console.log(`  round ${round} node wasm ${label} (gemm ${activeWasmGemmBuild() ?? 'xnnpack'}) ${spec.name}: ${result.samplesPerSecond.toFixed(1)} samples/s`);
         }
       }
     }
     setWasmGemmMode('auto');
     setWasmAdamMode('on');
+    setFmaTileRows('auto');
     for (const spec of models) {
       for (const { label } of variants) {
         const sps = median(samples.get(`${spec.name}\u0000${label}`) ?? []);
@@ -298,8 +311,12 @@ async function browserThroughput(options: BenchOptions, batch: number, models: S
     });
     const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
     const visit = async (rounds: number): Promise<BrowserBenchResults> => {
-      // Adam's modes take their rounds in turns inside each worker; thread counts and GEMM modes one worker per turn.
-      const adam = options.adamModes.length > 0 ? `&adam=${options.adamModes.join(',')}&adamRounds=${rounds}` : '';
+      // Adam's modes and tile heights take their rounds in turns inside each worker; thread counts and GEMM modes one worker per turn.
+      const inWorker = [
+        options.adamModes.length > 0 && `&adam=${options.adamModes.join(',')}`,
+        options.tileRows.length > 0 && `&tile=${options.tileRows.join(',')}`,
+      ].filter(Boolean).join('');
+      const adam = inWorker && `${inWorker}&turnRounds=${rounds}`;
       const workerRounds = adam ? 1 : rounds;
       const turns = Array.from({ length: workerRounds }, () => options.wasmThreads).flat();
       const gemmTurns = Array.from({ length: workerRounds }, () => options.gemmModes).flat();

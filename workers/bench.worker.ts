@@ -1,5 +1,7 @@
 /// <reference lib="webworker" />
-import { activeWasmGemm, setWasmGemmMode, wasmGemmThreads } from '../src/models/wasm-gemm';
+import { activeWasmGemmBuild, setWasmGemmMode, wasmGemmThreads } from '../src/models/wasm-gemm';
+import { setFmaTileRows } from '../src/models/wasm-gemm-tile';
+import type { GemmTileRows } from '../src/models/wasm-gemm-wat';
 import { wasmTeamHelperChunks } from '../src/models/wasm-team';
 import { setWasmAdamMode, type WasmAdamMode } from '../src/models/wasm-adam';
 import * as tf from '@tensorflow/tfjs';
@@ -27,12 +29,22 @@ async function readAsset(relativePath: string): Promise<Uint8Array> {
 
 /**
  * 'wasm' with the threads its GEMM shares products between (tfjs's XNNPACK kernels run on one,
- * see workers/backend.ts) and the GEMM build that actually ran ('off': XNNPACK), so rows of runs
- * with different counts or modes stay apart.
+ * see workers/backend.ts) and the GEMM build that actually ran (fma, fma6 for 6-row tiles, muladd;
+ * 'off': XNNPACK), so rows of runs with different counts or modes stay apart.
  */
 function backendLabel(): string {
   const backend = tf.getBackend();
-  return backend === 'wasm' ? `wasm x${wasmGemmThreads()} gemm=${activeWasmGemm() ?? 'off'}` : backend;
+  return backend === 'wasm' ? `wasm x${wasmGemmThreads()} gemm=${activeWasmGemmBuild() ?? 'off'}` : backend;
+}
+
+interface Turn { adam: WasmAdamMode | null; tileRows: GemmTileRows | null }
+
+/** Every pair of the request's Adam modes and tile heights, turnRounds times: timed in turns so a drift in the machine's speed hits each alike. */
+function turnsOf(request: BrowserBenchRequest): Turn[] {
+  const adams = request.adamModes?.length ? request.adamModes : [null];
+  const heights = request.tileRows?.length ? request.tileRows : [null];
+  const round = adams.flatMap((adam) => heights.map((tileRows) => ({ adam, tileRows })));
+  return Array.from({ length: request.turnRounds ?? 1 }, () => round).flat();
 }
 
 async function run(request: BrowserBenchRequest): Promise<void> {
@@ -50,18 +62,16 @@ async function run(request: BrowserBenchRequest): Promise<void> {
     for (const model of request.models) {
       try {
         const options = { batchSize: request.batchSize, steps: request.steps, warmupSteps: request.warmupSteps, now: () => performance.now() };
-        // Adam's modes in turns on the same worker and threads, so a drift in the machine's speed hits each alike.
-        const adamTurns: (WasmAdamMode | null)[] = request.adamModes?.length
-          ? Array.from({ length: request.adamRounds ?? 1 }, () => request.adamModes ?? []).flat()
-          : [null];
-        for (const adam of adamTurns) {
+        for (const { adam, tileRows } of turnsOf(request)) {
           setWasmAdamMode(adam ?? 'on');
+          setFmaTileRows(tileRows ?? 'auto');
           const sharedBefore = wasmTeamHelperChunks();
           const row = await measureThroughput(model, data, options);
           const label = adam ? `${backendLabel()} adam=${adam}` : backendLabel();
           post({ type: 'row', row: { ...row, backend: label, helperChunks: wasmTeamHelperChunks() - sharedBefore } });
         }
         setWasmAdamMode('on');
+        setFmaTileRows('auto');
         const label = backendLabel();
         if (request.profile) {
           const timer = timeKernels(backend, true);

@@ -9,8 +9,9 @@ import type { KernelProfile } from '../../src/train/kernelTimer';
  * e.g. 1,2,1,2 interleaves single- and two-threaded runs), gemm (comma list of wasm GEMM modes
  * auto|muladd|off, one fresh worker each in that order likewise; takes precedence over wasmThreads),
  * profile=1 (also a per-kernel profile of each row, src/train/kernelTimer.ts), warmup (untimed steps,
- * default 1), adam (comma list of Adam's wasm modes on|copy|off, timed in turns in each worker,
- * adamRounds times). Results land in
+ * default 1), adam (comma list of Adam's wasm modes on|copy|off) and tile (comma list of the fma
+ * GEMM's register-tile heights 4|6), timed in turns in each worker, every pair once per round,
+ * turnRounds rounds. Results land in
  * `window.benchResults` and `document.body.dataset.benchDone` for the Node script to collect.
  */
 
@@ -51,7 +52,8 @@ const request: BrowserBenchRequest = {
   // Absent: the worker's default (DEFAULT_WARMUP_STEPS; not imported here, which would pull tfjs into the page).
   warmupSteps: params.has('warmup') ? number('warmup', 1) : undefined,
   adamModes: list('adam', []).filter((mode): mode is 'on' | 'copy' | 'off' => mode === 'on' || mode === 'copy' || mode === 'off'),
-  adamRounds: number('adamRounds', 1),
+  tileRows: list('tile', []).map(Number).filter((rows): rows is 4 | 6 => rows === 4 || rows === 6),
+  turnRounds: number('turnRounds', 1),
 };
 const threadRuns = list('wasmThreads', []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const gemmRuns = list('gemm', []).filter((mode): mode is 'auto' | 'muladd' | 'off' => mode === 'auto' || mode === 'muladd' || mode === 'off');

@@ -8,6 +8,7 @@ import { getLoss } from '../losses/registry';
 import { buildModel, trainableVariablesUpTo } from '../models/builder';
 import type { ArchitectureSpec } from '../models/spec';
 import type { WasmAdamMode } from '../models/wasm-adam';
+import type { GemmTileRows } from '../models/wasm-gemm-wat';
 import { yieldToEventLoop } from './control';
 import { evaluateAccuracy } from './evaluate';
 import { createOptimizer } from './optimizer';
@@ -174,11 +175,14 @@ export interface BrowserBenchRequest {
   /** Untimed steps before the timed ones (default 1). */
   warmupSteps?: number;
   /**
-   * Adam's wasm modes (src/models/wasm-adam.ts) to time in turns in this worker, `adamRounds`
-   * times each per model (rows labelled "adam=MODE"); absent = one row per model in the default mode.
+   * Adam's wasm modes (src/models/wasm-adam.ts) to time in turns in this worker (rows labelled
+   * "adam=MODE"); absent = the default mode only.
    */
   adamModes?: WasmAdamMode[];
-  adamRounds?: number;
+  /** Register-tile heights of the fma GEMM (src/models/wasm-gemm-tile.ts) to time in turns likewise (rows "gemm=fma" or "gemm=fma6"). */
+  tileRows?: GemmTileRows[];
+  /** Rounds of the in-worker turns (every pair of Adam mode and tile height once per round), default 1. */
+  turnRounds?: number;
 }
 
 export type BrowserBenchReply =
