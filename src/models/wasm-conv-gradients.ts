@@ -337,24 +337,26 @@ export function filterGradientByShiftedProducts(backend: WasmHeapBackend, x: tf.
   const dw = backend.makeOutput([...info.filterShape], 'float32');
   try {
     const [xf, dyf, xs, dys] = [xFrame, dyFrame, x, dy].map((t) => backend.typedArrayFromHeap(t));
+    // Offsets in floats into one view of the whole heap: copyWithin moves a row without the
+    // subarray view per row that set() needs (~0.2 us each, 1,920 rows for a 14 x 14 batch of 64).
+    const heap = new Float32Array(xf.buffer);
+    const [xAt, dyAt, xsAt, dysAt] = [xf, dyf, xs, dys].map((view) => view.byteOffset / 4);
     xf.fill(0);
     dyf.fill(0);
+    // Columns x' of the frame hold input column x' - left, where it exists.
+    const first = Math.max(0, left);
+    const last = Math.min(frameWidth, inWidth + left);
     for (let n = 0; n < batchSize; n++) {
       for (let y = 0; y < frameHeight; y++) {
         const row = y - top;
         const frameRow = (n * frameHeight + y) * frameWidth;
-        if (row >= 0 && row < inHeight) {
-          // Columns x' of the frame hold input column x' - left, where it exists.
-          const first = Math.max(0, left);
-          const last = Math.min(frameWidth, inWidth + left);
-          if (last > first) {
-            const from = ((n * inHeight + row) * inWidth + (first - left)) * ci;
-            xf.set(xs.subarray(from, from + (last - first) * ci), (frameRow + first) * ci);
-          }
+        if (row >= 0 && row < inHeight && last > first) {
+          const from = xsAt + ((n * inHeight + row) * inWidth + (first - left)) * ci;
+          heap.copyWithin(xAt + (frameRow + first) * ci, from, from + (last - first) * ci);
         }
         if (y < oh) {
-          const from = (n * oh + y) * ow * co;
-          dyf.set(dys.subarray(from, from + ow * co), frameRow * co);
+          const from = dysAt + (n * oh + y) * ow * co;
+          heap.copyWithin(dyAt + frameRow * co, from, from + ow * co);
         }
       }
     }
