@@ -2,12 +2,15 @@
  * Training-mode batch norm's per-element passes as WebAssembly text (NHWC: x is [rows, C], C a
  * multiple of 4). `scripts/wasm-gemm-assemble.ts` assembles it into `wasm-batch-norm-bytes.ts`.
  *
- * The arithmetic is that of wasm-batch-norm.ts's JavaScript, value for value: float32 inputs are
- * promoted to float64 (f64x2.promote_low_f32x4 on each half of an f32x4), every sum and product is
- * in float64 in the same order, and outputs are rounded to float32 once (f32x4.demote_f64x2_zero,
- * round to nearest like a Float32Array store), so both paths give the same bits and the tests
- * compare them exactly. Per-channel operands (mean, 1/std, gamma, beta, the sums) are float64
- * arrays of C values prepared by the caller; sums accumulate into them in place.
+ * The arithmetic is that of wasm-batch-norm.ts's JavaScript, value for value, so both paths give
+ * the same bits and the tests compare them exactly:
+ * - The sums (mean, variance, the gradient's two sums) are in float64: float32 inputs are
+ *   promoted (f64x2.promote_low_f32x4 on each half of an f32x4), each channel adds its rows in
+ *   order; their per-channel operands (mean, 1/std) and sums are float64 arrays of C values.
+ * - y and dx are float32 arithmetic on per-channel float32 operands that the caller rounds once
+ *   from float64 (scale = 1/std gamma, the gradient's a, k and c): each value is a few float32
+ *   operations, as PyTorch computes them. In float64 these two passes were most of the kernels'
+ *   time (0.18 and 0.32 ms for a [64, 28, 28, 8] batch; the promotions and f64x2's two lanes).
  * Every function takes byte offsets into the imported memory, the row count and C.
  */
 
@@ -19,74 +22,112 @@ function promoted(local: string, half: 'low' | 'high'): string {
     : `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v}))`;
 }
 
-/** A per-channel f64x2 at byte offset `$j` (plus 16 for the high half) of the array at `param`. */
-function channel(param: string, half: 'low' | 'high'): string {
-  return `(v128.load offset=${half === 'low' ? 0 : 16} (i32.add (local.get ${param}) (local.get $j)))`;
-}
+const loadX = '(local.set $v (v128.load (local.get $x)))';
+const loadDy = '(local.set $g (v128.load (local.get $dy)))';
 
 /**
- * A function looping rows x (C / 4) channel groups: `$j` is the byte offset of the group in the
- * float64 channel arrays (32 per group), `$x` (and the other `streams`) advance 16 bytes per group.
- * `body(half)` is run for each half of the group and returns the statements for it.
+ * A float32 pass writing `$out` (C floats a row) from the row's `streams`: `value(operand)` is the
+ * f32x4 of one channel group, operand(name) that group's f32x4 of a per-channel float32 array.
  */
-function rowLoop(name: string, params: string[], streams: string[], locals: string[], load: string[], body: (half: 'low' | 'high') => string, store?: (low: string, high: string) => string): string {
-  return `
-  (func (export "${name}") ${params.map((p) => `(param ${p} i32)`).join(' ')}
-    (local $j i32) (local $groupBytes i32) ${locals.join(' ')}
-    (local.set $groupBytes (i32.shl (local.get $c) (i32.const 3)))
+function elementPass(name: string, streams: string[], out: string, operands: string[], value: (operand: (name: string) => string) => string): string {
+  const pointers = [...streams, out];
+  const operand = (param: string) => `(v128.load (i32.add (local.get ${param}) (local.get $j)))`;
+  return `(func (export "${name}") ${[...pointers, '$rows', '$c', ...operands].map((p) => `(param ${p} i32)`).join(' ')}
+    (local $j i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
+    (if (i32.eqz (local.get $rowBytes)) (then (return)))
     (block $done (loop $rows
       (br_if $done (i32.eqz (local.get $rows)))
       (local.set $j (i32.const 0))
-      (block $rowDone (loop $groups
-        (br_if $rowDone (i32.ge_u (local.get $j) (local.get $groupBytes)))
-        ${load.join('\n        ')}
-        ${body('low')}
-        ${body('high')}
-        ${store ? store('$low', '$high') : ''}
-        ${streams.map((s) => `(local.set ${s} (i32.add (local.get ${s}) (i32.const 16)))`).join('\n        ')}
-        (local.set $j (i32.add (local.get $j) (i32.const 32)))
-        (br $groups)))
+      (loop $groups
+        (v128.store (i32.add (local.get ${out}) (local.get $j)) ${value(operand)})
+        (br_if $groups (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $rowBytes))))
+      ${pointers.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $rowBytes)))`).join(' ')}
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br $rows)))
   )`;
 }
 
-/** Adds an f64x2 value to the channel array `param` at the group's half. */
-function accumulate(param: string, half: 'low' | 'high', value: string): string {
-  const at = `(i32.add (local.get ${param}) (local.get $j))`;
-  const offset = half === 'low' ? 0 : 16;
-  return `(v128.store offset=${offset} ${at} (f64x2.add (v128.load offset=${offset} ${at}) ${value}))`;
+/** The group's f32x4 of a row stream. */
+const row = (stream: string) => `(v128.load (i32.add (local.get ${stream}) (local.get $j)))`;
+
+/**
+ * A per-channel sum pass with its sums in registers: a column block of `groups` channel groups
+ * (4 channels each, two f64x2 halves) over every row, its accumulators loaded before and stored
+ * after. Summing into the channel arrays in memory instead made each row wait for the previous
+ * row's store (~11 cycles a row: 0.174 ms for the 401K values of a [64, 28, 28, 8] batch). Each
+ * channel still adds its rows in order, from the array's value, so the bits do not change.
+ * `streams` advance $rowBytes a row; `read` are per-channel float64 arrays (loaded each row: they
+ * are not in the chain); `terms(offset, half)` gives one f64x2 to add per sum array, for the
+ * group at byte `offset` of the channel arrays.
+ */
+interface SumPass { name: string; streams: string[]; read: string[]; sums: string[]; load: string[]; terms: (offset: number, half: 'low' | 'high') => string[] }
+
+function sumBlock(pass: SumPass, groups: number): string {
+  const acc = (array: number, group: number, half: 'low' | 'high') => `$a${array}g${group}${half}`;
+  const each = (f: (array: number, group: number, half: 'low' | 'high') => string): string =>
+    pass.sums.flatMap((_, array) => Array.from({ length: groups }, (_, group) => (['low', 'high'] as const).map((half) => f(array, group, half)))).flat().join(' ');
+  const offset = (group: number, half: 'low' | 'high') => group * 32 + (half === 'high' ? 16 : 0);
+  const body = Array.from({ length: groups }, (_, group) => [
+    ...pass.load.map((load) => load.replace('(local.get', `offset=${group * 16} (local.get`)),
+    ...(['low', 'high'] as const).flatMap((half) => pass.terms(group * 32, half).map((term, array) =>
+      `(local.set ${acc(array, group, half)} (f64x2.add (local.get ${acc(array, group, half)}) ${term}))`)),
+  ].join('\n      ')).join('\n      ');
+  return `(func $${pass.name}${groups} ${[...pass.streams, '$rows', '$rowBytes', ...pass.read, ...pass.sums].map((p) => `(param ${p} i32)`).join(' ')}
+    (local $v v128) (local $g v128) (local $d v128) ${each((array, group, half) => `(local ${acc(array, group, half)} v128)`)}
+    ${each((array, group, half) => `(local.set ${acc(array, group, half)} (v128.load offset=${offset(group, half)} (local.get ${pass.sums[array]})))`)}
+    (block $done (loop $rows
+      (br_if $done (i32.eqz (local.get $rows)))
+      ${body}
+      ${pass.streams.map((s) => `(local.set ${s} (i32.add (local.get ${s}) (local.get $rowBytes)))`).join(' ')}
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $rows)))
+    ${each((array, group, half) => `(v128.store offset=${offset(group, half)} (local.get ${pass.sums[array]}) (local.get ${acc(array, group, half)}))`)})`;
 }
 
-/** The rounded f32x4 of two f64x2 locals, stored at `$out`. */
-function storeRounded(out: string): (low: string, high: string) => string {
-  return (low, high) => `(v128.store (local.get ${out}) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get ${low})) (f32x4.demote_f64x2_zero (local.get ${high}))))`;
+/**
+ * The exported pass (streams, rows, c, read arrays, sum arrays): column blocks of `widest` groups
+ * while they last (its accumulators and temporaries within x64's 16 vector registers), then one
+ * block of the groups left.
+ */
+function sumPass(pass: SumPass, widest: number): string {
+  const params = [...pass.streams, '$rows', '$c', ...pass.read, ...pass.sums];
+  const blocks = Array.from({ length: widest }, (_, i) => sumBlock(pass, i + 1));
+  const call = (groups: number) => `(call $${pass.name}${groups} ${[...pass.streams, '$rows', '$rowBytes', ...pass.read, ...pass.sums].map((p) => `(local.get ${p})`).join(' ')})`;
+  return `${blocks.join('\n  ')}
+  (func (export "${pass.name}") ${params.map((p) => `(param ${p} i32)`).join(' ')}
+    (local $rowBytes i32) (local $left i32) (local $step i32)
+    (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $left (i32.shr_u (local.get $c) (i32.const 2)))
+    (block $done (loop $blocks
+      (br_if $done (i32.eqz (local.get $left)))
+      (local.set $step (select (i32.const ${widest}) (local.get $left) (i32.ge_u (local.get $left) (i32.const ${widest}))))
+      ${Array.from({ length: widest }, (_, i) => `(if (i32.eq (local.get $step) (i32.const ${i + 1})) (then ${call(i + 1)}))`).join('\n      ')}
+      ${pass.streams.map((s) => `(local.set ${s} (i32.add (local.get ${s}) (i32.shl (local.get $step) (i32.const 4))))`).join(' ')}
+      ${[...pass.read, ...pass.sums].map((a) => `(local.set ${a} (i32.add (local.get ${a}) (i32.shl (local.get $step) (i32.const 5))))`).join(' ')}
+      (local.set $left (i32.sub (local.get $left) (local.get $step)))
+      (br $blocks)))
+  )`;
 }
 
-const loadX = '(local.set $v (v128.load (local.get $x)))';
-const loadDy = '(local.set $g (v128.load (local.get $dy)))';
-/** x - mean, then times 1/std: the normalised value, in float64. */
-const xhat = (half: 'low' | 'high') => `(f64x2.mul (f64x2.sub ${promoted('$v', half)} ${channel('$mean', half)}) ${channel('$inv', half)})`;
+/** A per-channel f64x2 of a read-only array at a block's group offset. */
+const at = (param: string, offset: number, half: 'low' | 'high') => `(v128.load offset=${offset + (half === 'high' ? 16 : 0)} (local.get ${param}))`;
 
 export const BATCH_NORM_WAT = `(module
   (import "env" "memory" (memory 1))
   ;; sum[c] += x
-  ${rowLoop('sums', ['$x', '$rows', '$c', '$sum'], ['$x'], ['(local $v v128)'], [loadX],
-    (half) => accumulate('$sum', half, promoted('$v', half)))}
+  ${sumPass({ name: 'sums', streams: ['$x'], read: [], sums: ['$sum'], load: [loadX],
+    terms: (_, half) => [promoted('$v', half)] }, 4)}
   ;; sum[c] += (x - mean)^2
-  ${rowLoop('squaredDeviations', ['$x', '$rows', '$c', '$mean', '$sum'], ['$x'], ['(local $v v128) (local $d v128)'], [loadX],
-    (half) => `(local.set $d (f64x2.sub ${promoted('$v', half)} ${channel('$mean', half)}))
-        ${accumulate('$sum', half, '(f64x2.mul (local.get $d) (local.get $d))')}`)}
-  ;; y = (x - mean) 1/std gamma + beta
-  ${rowLoop('normalise', ['$x', '$y', '$rows', '$c', '$mean', '$inv', '$gamma', '$beta'], ['$x', '$y'], ['(local $v v128) (local $low v128) (local $high v128)'], [loadX],
-    (half) => `(local.set $${half} (f64x2.add (f64x2.mul ${xhat(half)} ${channel('$gamma', half)}) ${channel('$beta', half)}))`,
-    storeRounded('$y'))}
+  ${sumPass({ name: 'squaredDeviations', streams: ['$x'], read: ['$mean'], sums: ['$sum'], load: [loadX],
+    terms: (offset, half) => [`(f64x2.mul (local.tee $d (f64x2.sub ${promoted('$v', half)} ${at('$mean', offset, half)})) (local.get $d))`] }, 4)}
+  ;; y = ((x - mean) scale) + beta, float32
+  ${elementPass('normalise', ['$x'], '$y', ['$mean', '$scale', '$beta'],
+    (operand) => `(f32x4.add (f32x4.mul (f32x4.sub ${row('$x')} ${operand('$mean')}) ${operand('$scale')}) ${operand('$beta')})`)}
   ;; sumDy[c] += dy; sumDyXhat[c] += dy (x - mean) 1/std
-  ${rowLoop('gradientSums', ['$dy', '$x', '$rows', '$c', '$mean', '$inv', '$sumDy', '$sumDyXhat'], ['$dy', '$x'], ['(local $v v128) (local $g v128)'], [loadX, loadDy],
-    (half) => `${accumulate('$sumDy', half, promoted('$g', half))}
-        ${accumulate('$sumDyXhat', half, `(f64x2.mul (f64x2.mul ${promoted('$g', half)} (f64x2.sub ${promoted('$v', half)} ${channel('$mean', half)})) ${channel('$inv', half)})`)}`)}
-  ;; dx = coef (count dy - sumDy - xhat sumDyXhat), coef = gamma 1/std / count, count[c] = the row count
-  ${rowLoop('inputGradient', ['$dy', '$x', '$dx', '$rows', '$c', '$mean', '$inv', '$sumDy', '$sumDyXhat', '$coef', '$count'], ['$dy', '$x', '$dx'], ['(local $v v128) (local $g v128) (local $low v128) (local $high v128)'], [loadX, loadDy],
-    (half) => `(local.set $${half} (f64x2.mul ${channel('$coef', half)} (f64x2.sub (f64x2.sub (f64x2.mul ${channel('$count', half)} ${promoted('$g', half)}) ${channel('$sumDy', half)}) (f64x2.mul ${xhat(half)} ${channel('$sumDyXhat', half)}))))`,
-    storeRounded('$dx'))}
+  ${sumPass({ name: 'gradientSums', streams: ['$dy', '$x'], read: ['$mean', '$inv'], sums: ['$sumDy', '$sumDyXhat'], load: [loadX, loadDy],
+    terms: (offset, half) => [promoted('$g', half), `(f64x2.mul (f64x2.mul ${promoted('$g', half)} (f64x2.sub ${promoted('$v', half)} ${at('$mean', offset, half)})) ${at('$inv', offset, half)})`] }, 2)}
+  ;; dx = ((a dy) - (k (x - mean))) - c, float32: a = gamma/std, k = gamma/std^2 sumDyXhat/count, c = gamma/std sumDy/count
+  ${elementPass('inputGradient', ['$dy', '$x'], '$dx', ['$mean', '$a', '$k', '$cc'],
+    (operand) => `(f32x4.sub (f32x4.sub (f32x4.mul ${operand('$a')} ${row('$dy')}) (f32x4.mul ${operand('$k')} (f32x4.sub ${row('$x')} ${operand('$mean')}))) ${operand('$cc')})`)}
 )`;

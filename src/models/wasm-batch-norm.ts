@@ -26,9 +26,9 @@ function heapBackend(backend: unknown, kernel: string): WasmHeapBackend {
 interface SimdPasses {
   sums(x: number, rows: number, c: number, sum: number): void;
   squaredDeviations(x: number, rows: number, c: number, mean: number, sum: number): void;
-  normalise(x: number, y: number, rows: number, c: number, mean: number, inv: number, gamma: number, beta: number): void;
+  normalise(x: number, y: number, rows: number, c: number, mean: number, scale: number, beta: number): void;
   gradientSums(dy: number, x: number, rows: number, c: number, mean: number, inv: number, sumDy: number, sumDyXhat: number): void;
-  inputGradient(dy: number, x: number, dx: number, rows: number, c: number, mean: number, inv: number, sumDy: number, sumDyXhat: number, coef: number, count: number): void;
+  inputGradient(dy: number, x: number, dx: number, rows: number, c: number, mean: number, a: number, k: number, cc: number): void;
 }
 
 let simdEnabled = true;
@@ -39,9 +39,32 @@ export function setBatchNormSimd(enabled: boolean): void {
   simdEnabled = enabled;
 }
 
-/** The passes over tfjs's own memory, or null (disabled, C not a multiple of 4, not the wasm backend). */
+/** The passes over tfjs's own memory, or null (disabled, C not a positive multiple of 4, not the wasm backend). */
 function simdPasses(heap: WasmHeapBackend, channels: number): SimdPasses | null {
-  return simdEnabled && channels % 4 === 0 ? loadPasses(heap) : null;
+  return simdEnabled && channels > 0 && channels % 4 === 0 ? loadPasses(heap) : null;
+}
+
+/** y = ((x - mean) scale) + beta in float32 operations, scale = 1/std gamma rounded once (the normalise pass's). */
+function normalisedValue(x: number, mean: number, scale: number, beta: number): number {
+  return Math.fround(Math.fround(Math.fround(x - mean) * scale) + beta);
+}
+
+/**
+ * dx = gamma/std (dy - sumDy/M - xhat sumDyXhat/M), xhat = (x - mean)/std, as ((a dy) - (k (x - mean))) - c
+ * with per-channel a = gamma/std, k = a/std sumDyXhat/M and c = a sumDy/M (float64, rounded once
+ * into the float32 arrays given) and float32 operations per value (the inputGradient pass's).
+ */
+function gradientOperands(g: Float32Array, inv: Float32Array, sumDy: Float64Array, sumDyXhat: Float64Array, count: number, a: Float32Array, k: Float32Array, cc: Float32Array): void {
+  for (let c = 0; c < g.length; c++) {
+    const scale = g[c] * inv[c];
+    a[c] = scale;
+    k[c] = scale * inv[c] * sumDyXhat[c] / count;
+    cc[c] = scale * sumDy[c] / count;
+  }
+}
+
+function inputGradientValue(dy: number, x: number, mean: number, a: number, k: number, cc: number): number {
+  return Math.fround(Math.fround(Math.fround(a * dy) - Math.fround(k * Math.fround(x - mean))) - cc);
 }
 
 /** Which loops the kernels run for C channels on the current backend: the SIMD passes or JavaScript. */
@@ -49,11 +72,14 @@ export function batchNormPath(channels: number): 'simd' | 'javascript' {
   return simdPasses(heapBackend(tf.backend(), BATCH_NORM_FORWARD_KERNEL), channels) ? 'simd' : 'javascript';
 }
 
+/** A float64 array of C values on the heap: its byte offset and a view. */
+interface ChannelArray { at: number; values: Float64Array }
+
 /**
  * `arrays` float64 channel arrays of C values in one temporary heap tensor (allocate it before
  * taking other views), or null where the heap gave an offset a Float64Array cannot start at.
  */
-function channelArrays(heap: WasmHeapBackend, channels: number, arrays: number): { info: tf.TensorInfo; views: () => { at: number; values: Float64Array }[] } | null {
+function channelArrays(heap: WasmHeapBackend, channels: number, arrays: number): { info: tf.TensorInfo; views: () => ChannelArray[] } | null {
   const info = heap.makeOutput([channels * 2 * arrays], 'float32');
   const base = heap.typedArrayFromHeap(info);
   if (base.byteOffset % 8 !== 0) {
@@ -72,44 +98,41 @@ function channelArrays(heap: WasmHeapBackend, channels: number, arrays: number):
   };
 }
 
-/** x [..., C] -> y, and the batch mean, (biased) variance and 1 / sqrt(variance + epsilon) per channel. */
-function forward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
-  const heap = heapBackend(backend, BATCH_NORM_FORWARD_KERNEL);
-  const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
-  const { epsilon } = attrs as unknown as { epsilon: number };
-  const channels = x.shape[x.shape.length - 1];
-  // Allocate first: an allocation can grow the wasm memory, which detaches earlier heap views.
-  const outputs = [heap.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => heap.makeOutput([channels], 'float32'))];
-  const passes = simdPasses(heap, channels);
-  const scratch = passes ? channelArrays(heap, channels, 5) : null;
-  const [y, mean, variance, invStd] = outputs.map((info) => heap.typedArrayFromHeap(info));
-  const xs = heap.typedArrayFromHeap(x);
-  const g = heap.typedArrayFromHeap(gamma);
-  const b = heap.typedArrayFromHeap(beta);
-  const count = xs.length / channels;
-  if (passes && scratch) {
-    const [sums, mean64, inv64, gamma64, beta64] = scratch.views();
-    const rows = count;
-    sums.values.fill(0);
-    passes.sums(xs.byteOffset, rows, channels, sums.at);
-    // The float32 statistics, read back: the loops below use the rounded values too.
-    for (let c = 0; c < channels; c++) {
-      mean[c] = sums.values[c] / count;
-      mean64.values[c] = mean[c];
-    }
-    sums.values.fill(0);
-    passes.squaredDeviations(xs.byteOffset, rows, channels, mean64.at, sums.at);
-    for (let c = 0; c < channels; c++) {
-      variance[c] = sums.values[c] / count;
-      invStd[c] = 1 / Math.sqrt(variance[c] + epsilon);
-      inv64.values[c] = invStd[c];
-      gamma64.values[c] = g[c];
-      beta64.values[c] = b[c];
-    }
-    passes.normalise(xs.byteOffset, y.byteOffset, rows, channels, mean64.at, inv64.at, gamma64.at, beta64.at);
-    heap.disposeData(scratch.info.dataId);
-    return outputs;
+/** The forward's per-channel statistics and operands (float32 heap views) and x, gamma, beta. */
+interface ForwardViews {
+  xs: Float32Array; g: Float32Array; b: Float32Array;
+  y: Float32Array; mean: Float32Array; variance: Float32Array; invStd: Float32Array; scale: Float32Array;
+}
+
+/** variance and 1/std from the sums of squared deviations, and the normalise pass's scale. */
+function finishStatistics(v: ForwardViews, squaredDeviations: Float64Array, count: number, epsilon: number): void {
+  for (let c = 0; c < v.mean.length; c++) {
+    v.variance[c] = squaredDeviations[c] / count;
+    v.invStd[c] = 1 / Math.sqrt(v.variance[c] + epsilon);
+    v.scale[c] = v.invStd[c] * v.g[c];
   }
+}
+
+function forwardBySimd(passes: SimdPasses, sums: ChannelArray, mean64: ChannelArray, v: ForwardViews, epsilon: number): void {
+  const channels = v.mean.length;
+  const rows = v.xs.length / channels;
+  sums.values.fill(0);
+  passes.sums(v.xs.byteOffset, rows, channels, sums.at);
+  for (let c = 0; c < channels; c++) {
+    v.mean[c] = sums.values[c] / rows;
+    // The float32 mean, as the loops use it.
+    mean64.values[c] = v.mean[c];
+  }
+  sums.values.fill(0);
+  passes.squaredDeviations(v.xs.byteOffset, rows, channels, mean64.at, sums.at);
+  finishStatistics(v, sums.values, rows, epsilon);
+  passes.normalise(v.xs.byteOffset, v.y.byteOffset, rows, channels, v.mean.byteOffset, v.scale.byteOffset, v.b.byteOffset);
+}
+
+function forwardByLoops(v: ForwardViews, epsilon: number): void {
+  const { xs, mean } = v;
+  const channels = mean.length;
+  const count = xs.length / channels;
   const sums = new Float64Array(channels);
   for (let i = 0; i < xs.length; i++) sums[i % channels] += xs[i];
   for (let c = 0; c < channels; c++) mean[c] = sums[c] / count;
@@ -119,13 +142,36 @@ function forward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.T
     const d = xs[i] - mean[i % channels];
     sums[i % channels] += d * d;
   }
-  for (let c = 0; c < channels; c++) {
-    variance[c] = sums[c] / count;
-    invStd[c] = 1 / Math.sqrt(variance[c] + epsilon);
-  }
+  finishStatistics(v, sums, count, epsilon);
   for (let i = 0; i < xs.length; i++) {
     const c = i % channels;
-    y[i] = (xs[i] - mean[c]) * invStd[c] * g[c] + b[c];
+    v.y[i] = normalisedValue(xs[i], mean[c], v.scale[c], v.b[c]);
+  }
+}
+
+/** x [..., C] -> y, and the batch mean, (biased) variance and 1 / sqrt(variance + epsilon) per channel. */
+function forward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const heap = heapBackend(backend, BATCH_NORM_FORWARD_KERNEL);
+  const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
+  const { epsilon } = attrs as unknown as { epsilon: number };
+  const channels = x.shape[x.shape.length - 1];
+  // Allocate first: an allocation can grow the wasm memory, which detaches earlier heap views.
+  const outputs = [heap.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => heap.makeOutput([channels], 'float32'))];
+  const scale = heap.makeOutput([channels], 'float32');
+  const passes = simdPasses(heap, channels);
+  const scratch = passes ? channelArrays(heap, channels, 2) : null;
+  try {
+    const [y, mean, variance, invStd, scaleValues, xs, g, b] = [...outputs, scale, x, gamma, beta].map((info) => heap.typedArrayFromHeap(info));
+    const views = { xs, g, b, y, mean, variance, invStd, scale: scaleValues };
+    if (passes && scratch) {
+      const [sums, mean64] = scratch.views();
+      forwardBySimd(passes, sums, mean64, views, epsilon);
+    } else {
+      forwardByLoops(views, epsilon);
+    }
+  } finally {
+    heap.disposeData(scale.dataId);
+    if (scratch) heap.disposeData(scratch.info.dataId);
   }
   return outputs;
 }
@@ -136,44 +182,44 @@ function gradient({ inputs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorI
   const { dy, x, gamma, mean, invStd } = inputs as Record<string, tf.TensorInfo>;
   const channels = x.shape[x.shape.length - 1];
   const outputs = [heap.makeOutput([...x.shape], 'float32'), heap.makeOutput([channels], 'float32'), heap.makeOutput([channels], 'float32')];
+  // a, k and c of the input gradient, float32.
+  const operands = heap.makeOutput([3 * channels], 'float32');
   const passes = simdPasses(heap, channels);
-  const scratch = passes ? channelArrays(heap, channels, 6) : null;
-  const [dx, dGamma, dBeta] = outputs.map((info) => heap.typedArrayFromHeap(info));
-  const [dys, xs, g, mu, inv] = [dy, x, gamma, mean, invStd].map((info) => heap.typedArrayFromHeap(info));
-  const count = xs.length / channels;
-  if (passes && scratch) {
-    const [mean64, inv64, sumDy, sumDyXhat, coef, count64] = scratch.views();
-    for (let c = 0; c < channels; c++) {
-      mean64.values[c] = mu[c];
-      inv64.values[c] = inv[c];
-      coef.values[c] = g[c] * inv[c] / count;
+  const scratch = passes ? channelArrays(heap, channels, 4) : null;
+  try {
+    const [dx, dGamma, dBeta, operandValues, dys, xs, g, mu, inv] = [...outputs, operands, dy, x, gamma, mean, invStd].map((info) => heap.typedArrayFromHeap(info));
+    const [a, k, cc] = [0, 1, 2].map((i) => operandValues.subarray(i * channels, (i + 1) * channels));
+    const count = xs.length / channels;
+    if (passes && scratch) {
+      const [mean64, inv64, sumDy, sumDyXhat] = scratch.views();
+      mean64.values.set(mu);
+      inv64.values.set(inv);
+      sumDy.values.fill(0);
+      sumDyXhat.values.fill(0);
+      passes.gradientSums(dys.byteOffset, xs.byteOffset, count, channels, mean64.at, inv64.at, sumDy.at, sumDyXhat.at);
+      dBeta.set(sumDy.values);
+      dGamma.set(sumDyXhat.values);
+      gradientOperands(g, inv, sumDy.values, sumDyXhat.values, count, a, k, cc);
+      passes.inputGradient(dys.byteOffset, xs.byteOffset, dx.byteOffset, count, channels, mu.byteOffset, a.byteOffset, k.byteOffset, cc.byteOffset);
+    } else {
+      const sumDy = new Float64Array(channels);
+      const sumDyXhat = new Float64Array(channels);
+      for (let i = 0; i < xs.length; i++) {
+        const c = i % channels;
+        sumDy[c] += dys[i];
+        sumDyXhat[c] += dys[i] * (xs[i] - mu[c]) * inv[c];
+      }
+      dBeta.set(sumDy);
+      dGamma.set(sumDyXhat);
+      gradientOperands(g, inv, sumDy, sumDyXhat, count, a, k, cc);
+      for (let i = 0; i < xs.length; i++) {
+        const c = i % channels;
+        dx[i] = inputGradientValue(dys[i], xs[i], mu[c], a[c], k[c], cc[c]);
+      }
     }
-    sumDy.values.fill(0);
-    sumDyXhat.values.fill(0);
-    count64.values.fill(count);
-    passes.gradientSums(dys.byteOffset, xs.byteOffset, count, channels, mean64.at, inv64.at, sumDy.at, sumDyXhat.at);
-    dBeta.set(sumDy.values);
-    dGamma.set(sumDyXhat.values);
-    passes.inputGradient(dys.byteOffset, xs.byteOffset, dx.byteOffset, count, channels, mean64.at, inv64.at, sumDy.at, sumDyXhat.at, coef.at, count64.at);
-    heap.disposeData(scratch.info.dataId);
-    return outputs;
-  }
-  const sumDy = new Float64Array(channels);
-  const sumDyXhat = new Float64Array(channels);
-  for (let i = 0; i < xs.length; i++) {
-    const c = i % channels;
-    sumDy[c] += dys[i];
-    sumDyXhat[c] += dys[i] * (xs[i] - mu[c]) * inv[c];
-  }
-  for (let c = 0; c < channels; c++) {
-    dBeta[c] = sumDy[c];
-    dGamma[c] = sumDyXhat[c];
-  }
-  // dx = gamma invStd / M (M dy - sum dy - xhat sum dy xhat)
-  for (let i = 0; i < xs.length; i++) {
-    const c = i % channels;
-    const xhat = (xs[i] - mu[c]) * inv[c];
-    dx[i] = (g[c] * inv[c] / count) * (count * dys[i] - sumDy[c] - xhat * sumDyXhat[c]);
+  } finally {
+    heap.disposeData(operands.dataId);
+    if (scratch) heap.disposeData(scratch.info.dataId);
   }
   return outputs;
 }
