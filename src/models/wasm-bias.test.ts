@@ -48,6 +48,8 @@ describe('bias gradient: Sum over every axis but the last on wasm', () => {
   it.each([
     { shape: [64, 800], axis: 0 }, { shape: [64, 10], axis: [0] }, { shape: [7, 6], axis: -2 }, { shape: [3, 1], axis: 0 },
     { shape: [64, 28, 28, 8], axis: [0, 1, 2] }, { shape: [64, 14, 14, 4], axis: [0, 1, 2] }, { shape: [2, 3, 5], axis: [0, 1] },
+    // 9 whole vectors (a block of 8 and one of 1) and a column left over.
+    { shape: [5, 7, 37], axis: [0, 1] },
   ])('gives tfjs\'s own Sum to the bit for $shape over $axis, with and without keepDims', ({ shape, axis }) => {
     const x = pattern(shape, shape.length);
     for (const keepDims of [false, true]) {
