@@ -10,8 +10,9 @@ import { isWasmHeapBackend, studioWasmModule, type WasmHeapBackend } from './was
  * in the CNN teacher about a third of a training step was the multiplies, sums and means of its
  * four batch-norm layers. These kernels read and write the wasm heap directly, per channel of the
  * last axis (NHWC): where C is a multiple of 4 through the SIMD passes of wasm-batch-norm-wat.ts
- * (float64 arithmetic like the JavaScript loops below, which give the same bits and serve other C). FastBatchNorm (below) uses them in training on wasm, and keeps tfjs's own path
- * for inference and on other backends.
+ * (float64 sums, float32 y and dx, the arithmetic of the JavaScript loops below, which give the
+ * same bits and serve other C). FastBatchNorm (below) uses them in training on wasm, and keeps
+ * tfjs's own path for inference and on other backends.
  */
 
 export const BATCH_NORM_FORWARD_KERNEL = 'StudioBatchNormTrain';
