@@ -14,6 +14,7 @@ export async function openStudio(page: Page, backend = 'webgl'): Promise<void> {
   await expect(page.getByTestId('canvas')).toBeVisible();
   // The first load opens the default preset (or the autosave); wait until a graph is on the canvas.
   await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
 }
 
 export async function fetchPresets(request: APIRequestContext): Promise<{ entry: PresetEntry; file: ExperimentFile }[]> {
@@ -103,6 +104,9 @@ export async function openStudioWith(page: Page, backend: string, fileName: stri
   await openStudio(page, backend);
   await uploadExperiment(page, fileName, JSON.stringify(experiment));
   await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
+  // The loaded graph's view is set once its nodes are measured: a click before that can land where
+  // a node was (the name and the view's flag change in one render, so this waits for this load's view).
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
 }
 
 /** Graph nodes on the canvas (not `[data-testid^="node-"]`, which also matches problem badges). */

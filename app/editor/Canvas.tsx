@@ -40,7 +40,7 @@ export function Canvas() {
   const entries = usePaletteEntries();
   const placeNode = usePlaceNode();
   const presenting = usePresenterMode();
-  const { minimapShown, toggleMinimap } = useInitialView(presenting ? PRESENTER_ZOOM : READABLE_ZOOM);
+  const { minimapShown, toggleMinimap, viewSet } = useInitialView(presenting ? PRESENTER_ZOOM : READABLE_ZOOM);
 
   const selectedNodes = useMemo(() => new Set(selectedNodeIds), [selectedNodeIds]);
   const selectedEdges = useMemo(() => new Set(selectedEdgeIds), [selectedEdgeIds]);
@@ -120,7 +120,7 @@ export function Canvas() {
   const graphProblems = problems.filter((p) => p.nodeId === null || p.nodeId === undefined);
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas" data-view-set={viewSet} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<StudioFlowNode>
         nodes={flowNodes}
         edges={flowEdges}

@@ -8,18 +8,21 @@ import { boundsOf, initialViewport, minimapFits, READABLE_ZOOM } from './viewLay
 /**
  * The view of each freshly loaded graph: readable node titles (panning shows the rest), and the
  * minimap only where it covers no node. The user's minimap toggle holds until the next load.
+ * `viewSet` turns false with each load and true once its view is in place (the canvas shows it as
+ * data-view-set, so a test clicks a node only after the view stopped moving under it).
  */
-export function useInitialView(minZoom = READABLE_ZOOM): { minimapShown: boolean; toggleMinimap: () => void } {
+export function useInitialView(minZoom = READABLE_ZOOM): { minimapShown: boolean; toggleMinimap: () => void; viewSet: boolean } {
   const loadGeneration = useStudio((s) => s.loadGeneration);
   const nodesMeasured = useNodesInitialized();
   const { getNodes, setViewport } = useReactFlow<StudioFlowNode>();
   const [minimapShown, setMinimapShown] = useState(false);
   const viewedGeneration = useRef<string | null>(null);
+  const [viewSetFor, setViewSetFor] = useState<string | null>(null);
+  const viewKey = `${loadGeneration}@${minZoom}`;
 
   useEffect(() => {
     // Wait until React Flow has measured the loaded nodes, so their real sizes are fitted.
     // A new minimum zoom (presenter view toggled) fits the graph again too.
-    const viewKey = `${loadGeneration}@${minZoom}`;
     if (!nodesMeasured || viewedGeneration.current === viewKey) return;
     const canvas = canvasScreenRect();
     const rects = getNodes().map(rectOf);
@@ -28,10 +31,10 @@ export function useInitialView(minZoom = READABLE_ZOOM): { minimapShown: boolean
     viewedGeneration.current = viewKey;
     const size = { width: canvas.width, height: canvas.height };
     const viewport = initialViewport(bounds, size, minZoom);
-    void setViewport(viewport);
+    void setViewport(viewport).then(() => setViewSetFor(viewKey));
     setMinimapShown(minimapFits(rects, viewport, size));
-  }, [loadGeneration, minZoom, nodesMeasured, getNodes, setViewport]);
+  }, [viewKey, minZoom, nodesMeasured, getNodes, setViewport]);
 
   const toggleMinimap = useCallback(() => setMinimapShown((shown) => !shown), []);
-  return { minimapShown, toggleMinimap };
+  return { minimapShown, toggleMinimap, viewSet: viewSetFor === viewKey };
 }
