@@ -312,16 +312,16 @@ async function browserThroughput(options: BenchOptions, batch: number, models: S
     const backends = options.browserBackends ? `&backends=${options.browserBackends.join(',')}` : '';
     const visit = async (rounds: number): Promise<BrowserBenchResults> => {
       // Adam's modes and tile heights take their rounds in turns inside each worker; thread counts and GEMM modes one worker per turn.
-      const inWorker = [
+      const inWorkerModes = [
         options.adamModes.length > 0 && `&adam=${options.adamModes.join(',')}`,
         options.tileRows.length > 0 && `&tile=${options.tileRows.join(',')}`,
       ].filter(Boolean).join('');
-      const adam = inWorker && `${inWorker}&turnRounds=${rounds}`;
-      const workerRounds = adam ? 1 : rounds;
+      const inWorkerTurns = inWorkerModes && `${inWorkerModes}&turnRounds=${rounds}`;
+      const workerRounds = inWorkerTurns ? 1 : rounds;
       const turns = Array.from({ length: workerRounds }, () => options.wasmThreads).flat();
       const gemmTurns = Array.from({ length: workerRounds }, () => options.gemmModes).flat();
       const threads = gemmTurns.length > 0 ? `&gemm=${gemmTurns.join(',')}` : turns.length > 0 ? `&wasmThreads=${turns.join(',')}` : '';
-      await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${adam}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
+      await page.goto(`${base}bench.html?steps=${options.browserSteps}&batch=${batch}&models=${options.models.join(',')}${backends}${threads}${inWorkerTurns}${options.profile ? '&profile=1' : ''}&warmup=${options.warmup}`);
       await page.waitForSelector('body[data-bench-done="true"]', { timeout: 30 * 60_000 });
       const results = await page.evaluate(() => window.benchResults) as BrowserBenchResults;
       if (results.error) console.log(`  browser benchmark failed: ${results.error}`);

@@ -26,12 +26,17 @@ const loadX = '(local.set $v (v128.load (local.get $x)))';
 const loadDy = '(local.set $g (v128.load (local.get $dy)))';
 
 /**
- * A float32 pass writing `$out` (C floats a row) from the row's `streams`: `value(operand)` is the
- * f32x4 of one channel group, operand(name) that group's f32x4 of a per-channel float32 array.
+ * The current channel group's f32x4 (byte `$j` of the row) of a row stream or of a per-channel
+ * float32 array: both are C floats long, so the same offset serves either.
  */
-function elementPass(name: string, streams: string[], out: string, operands: string[], value: (operand: (name: string) => string) => string): string {
+const group = (pointer: string) => `(v128.load (i32.add (local.get ${pointer}) (local.get $j)))`;
+
+/**
+ * A float32 pass writing `$out` (C floats a row) from the row's `streams` and per-channel
+ * `operands`: `value` is the f32x4 of one channel group, in terms of group().
+ */
+function elementPass(name: string, streams: string[], out: string, operands: string[], value: string): string {
   const pointers = [...streams, out];
-  const operand = (param: string) => `(v128.load (i32.add (local.get ${param}) (local.get $j)))`;
   return `(func (export "${name}") ${[...pointers, '$rows', '$c', ...operands].map((p) => `(param ${p} i32)`).join(' ')}
     (local $j i32) (local $rowBytes i32)
     (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
@@ -40,16 +45,13 @@ function elementPass(name: string, streams: string[], out: string, operands: str
       (br_if $done (i32.eqz (local.get $rows)))
       (local.set $j (i32.const 0))
       (loop $groups
-        (v128.store (i32.add (local.get ${out}) (local.get $j)) ${value(operand)})
+        (v128.store (i32.add (local.get ${out}) (local.get $j)) ${value})
         (br_if $groups (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $rowBytes))))
       ${pointers.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $rowBytes)))`).join(' ')}
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br $rows)))
   )`;
 }
-
-/** The group's f32x4 of a row stream. */
-const row = (stream: string) => `(v128.load (i32.add (local.get ${stream}) (local.get $j)))`;
 
 /**
  * A per-channel sum pass with its sums in registers: a column block of `groups` channel groups
@@ -123,11 +125,11 @@ export const BATCH_NORM_WAT = `(module
     terms: (offset, half) => [`(f64x2.mul (local.tee $d (f64x2.sub ${promoted('$v', half)} ${at('$mean', offset, half)})) (local.get $d))`] }, 4)}
   ;; y = ((x - mean) scale) + beta, float32
   ${elementPass('normalise', ['$x'], '$y', ['$mean', '$scale', '$beta'],
-    (operand) => `(f32x4.add (f32x4.mul (f32x4.sub ${row('$x')} ${operand('$mean')}) ${operand('$scale')}) ${operand('$beta')})`)}
+    `(f32x4.add (f32x4.mul (f32x4.sub ${group('$x')} ${group('$mean')}) ${group('$scale')}) ${group('$beta')})`)}
   ;; sumDy[c] += dy; sumDyXhat[c] += dy (x - mean) 1/std
   ${sumPass({ name: 'gradientSums', streams: ['$dy', '$x'], read: ['$mean', '$inv'], sums: ['$sumDy', '$sumDyXhat'], load: [loadX, loadDy],
     terms: (offset, half) => [promoted('$g', half), `(f64x2.mul (f64x2.mul ${promoted('$g', half)} (f64x2.sub ${promoted('$v', half)} ${at('$mean', offset, half)})) ${at('$inv', offset, half)})`] }, 2)}
   ;; dx = ((a dy) - (k (x - mean))) - c, float32: a = gamma/std, k = gamma/std^2 sumDyXhat/count, c = gamma/std sumDy/count
   ${elementPass('inputGradient', ['$dy', '$x'], '$dx', ['$mean', '$a', '$k', '$cc'],
-    (operand) => `(f32x4.sub (f32x4.sub (f32x4.mul ${operand('$a')} ${row('$dy')}) (f32x4.mul ${operand('$k')} (f32x4.sub ${row('$x')} ${operand('$mean')}))) ${operand('$cc')})`)}
+    `(f32x4.sub (f32x4.sub (f32x4.mul ${group('$a')} ${group('$dy')}) (f32x4.mul ${group('$k')} (f32x4.sub ${group('$x')} ${group('$mean')}))) ${group('$cc')})`)}
 )`;
