@@ -31,6 +31,8 @@
  * of a two-thread run take longest: the Hinton student 5,131 samples/s after 1 step, 6,990 after 8),
  * --profile (the browser rows also time every kernel in a second measurement and print where each
  * step's time goes, as scripts/profile-step.ts does in Node).
+ * First it prints how much arithmetic a second thread adds here (scripts/lib/parallel-probe.ts: the
+ * studio's GEMM, and with --vs-pytorch PyTorch's, alone and on two threads at once).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -50,6 +52,7 @@ import { measureThroughput, timeToAccuracy, type ThroughputResult, type TimeToAc
 import { loadPlan, selectNodeBackend, type NodeBackend } from './experiment';
 import { nodeAssetReader } from './lib/node-assets';
 import { pytorchUnavailable, startPyTorchBench, type PyTorchBench, type PyTorchMeasurement } from './lib/pytorch-bench';
+import { formatParallelProbe, probeTorchParallelism, probeWasmParallelism } from './lib/parallel-probe';
 import { activeWasmGemmBuild, setWasmGemmMode, type GemmMode } from '../src/models/wasm-gemm';
 import { setWasmAdamMode, type WasmAdamMode } from '../src/models/wasm-adam';
 import { setFmaTileRows } from '../src/models/wasm-gemm-tile';
@@ -420,11 +423,13 @@ async function main(): Promise<void> {
   const batch = options.batch ?? baseline.settings.batchSize;
   const models = options.models.map((id) => architecturePresets[id]);
   console.log(`Benchmark: ${options.models.join(', ')}; batch ${batch}`);
+  console.log(`Arithmetic per thread and with two at once (GFLOP/s; two threads can gain only where two at once is near 2x one):\n  ${formatParallelProbe(await probeWasmParallelism())}`);
   let torch: PyTorchComparison | null = null;
   let torchBench: PyTorchBench | null = null;
   if (options.vsPyTorch) {
     const unavailable = pytorchUnavailable();
     if (unavailable) throw new Error(`--vs-pytorch: ${unavailable}.`);
+    console.log(`  ${formatParallelProbe(await probeTorchParallelism())}`);
     const data = await loadDataset({ datasetId: 'mnist', trainSubset: 2048, validationSize: 0, testSubset: 1, augmentShift: 0 }, nodeAssetReader());
     torchBench = await startPyTorchBench(data);
     torch = await compareWithPyTorch(options, batch, models, torchBench, data);

@@ -17,7 +17,7 @@ import type { ArchitectureSpec } from '../../src/models/spec';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pytorch_bench.py');
 /** Debian's python3-torch lives here; the `python3` on PATH may be another interpreter. */
-const PYTHON = process.env.PYTORCH_PYTHON ?? '/usr/bin/python3';
+export const PYTHON = process.env.PYTORCH_PYTHON ?? '/usr/bin/python3';
 /**
  * PyTorch's dense layers run in whatever libblas.so.3 resolves to; with only python3-torch
  * installed that is Debian's reference BLAS (3 GFLOP/s here, 20x below OpenBLAS), which would
@@ -26,7 +26,7 @@ const PYTHON = process.env.PYTORCH_PYTHON ?? '/usr/bin/python3';
  */
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-function pythonEnvironment(): NodeJS.ProcessEnv {
+export function pythonEnvironment(): NodeJS.ProcessEnv {
   const blasDir = process.env.PYTORCH_BLAS_DIR ?? (existsSync(OPENBLAS_DIR) ? OPENBLAS_DIR : null);
   if (!blasDir) return process.env;
   return { ...process.env, LD_LIBRARY_PATH: [blasDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
