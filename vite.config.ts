@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { tfjsTapeForOf } from './scripts/lib/tfjs-tape-patch';
 
 /**
  * tfjs-backend-wasm starts its pthread workers from the source text of the threaded module's
@@ -29,10 +30,11 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react(), selfContainedWasmThreads()],
+  // tfjsTapeForOf: in the app, its workers and the dev server's pre-bundled tfjs alike.
+  plugins: [react(), selfContainedWasmThreads(), tfjsTapeForOf()],
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
-  worker: { format: 'es', plugins: () => [selfContainedWasmThreads()] },
+  worker: { format: 'es', plugins: () => [selfContainedWasmThreads(), tfjsTapeForOf()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
@@ -41,5 +43,5 @@ export default defineConfig({
   },
   // Scan the workers too: otherwise Vite discovers their tfjs imports on the first Run,
   // re-optimises and reloads the page mid-run.
-  optimizeDeps: { entries: ['index.html', 'workers/*.ts'], exclude: ['onnxruntime-web'] },
+  optimizeDeps: { entries: ['index.html', 'workers/*.ts'], exclude: ['onnxruntime-web'], rolldownOptions: { plugins: [tfjsTapeForOf()] } },
 });
