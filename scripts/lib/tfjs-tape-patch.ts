@@ -4,13 +4,14 @@ import type { Plugin } from 'vite';
  * tfjs-core 4.22's gradient tape (dist/tape.js) walks each node's inputs with `for (const name in
  * node.inputs)`. The inputs objects of different kernels have different shapes ({x}, {a, b},
  * {x, filter, bias}, ...), and Chromium's mid-tier compiler (Maglev) keeps optimising
- * getFilteredNodesXToY for one of them: in a CNN training step it was thrown away ("wrong map")
- * and compiled again about every other step, 157 times in 300 steps, ~1 s of compiling on a
- * background thread that the wasm helper thread needed, and the step itself ran unoptimised
- * meanwhile. Walking `Object.keys(...)` instead visits the same keys in the same order (the
- * inputs are plain objects with no inherited enumerable keys) with one array shape, and the
- * function is compiled twice in all. The CNN presets then trained 10-15 % faster in Chromium
- * (README, benchmark section). Node's V8 did not show the loop.
+ * getFilteredNodesXToY for some of them: training the CNN teacher, its code was thrown away
+ * ("wrong map" in the for-in) and compiled again about every other step, 150 times in 300 steps
+ * of the production build (0.57 s of compiling on a background thread, on a machine whose second
+ * core also runs the wasm helper and the page), the function running unoptimised in between.
+ * Walking `Object.keys(...)` visits the same keys in the same order (the inputs are plain objects
+ * with no inherited enumerable keys) through one array shape: 2 compilations in 300 steps.
+ * Throughput: 4 of 4 dev-server pairs faster (CNN teacher +10-15 %), the production build within
+ * this VM's noise (README, benchmark section). Node's V8 showed no such loop.
  */
 
 const FOR_IN = /for \(const inputName in (nodeInputs|node\.inputs)\)/g;
