@@ -7,10 +7,12 @@ import { pythonEnvironment, PYTHON } from './pytorch-bench';
 
 /**
  * How much arithmetic a second thread adds on this machine: the same cache-resident product run
- * on one thread, then on several at once, each in its own memory (no sharing, no waiting). Two
- * vCPUs that are one core's two hardware threads (or a VM's oversubscribed cores) share its
- * vector units, so two threads at once each run at about half speed and the "wasm x2" rows cannot
- * gain from arithmetic. Printed by `npm run bench`; for PyTorch too with --vs-pytorch.
+ * on one thread, then on several at once, each in its own memory (no sharing, no waiting). Where
+ * two vCPUs share one core's vector units (its two hardware threads, or a VM's oversubscribed
+ * cores), two threads at once each run at about half speed and the "wasm x2" rows cannot gain
+ * from arithmetic. On the development VM the studio's 128-bit GEMM ran at full speed on both at
+ * once and PyTorch's AVX-512 product did not. Printed by `npm run bench`; for PyTorch too with
+ * --vs-pytorch.
  */
 
 /** m x k times k x n: A, B and C (320 KB) stay in a core's L2, so this measures arithmetic, not memory. */
@@ -19,7 +21,7 @@ const WARMUP_SECONDS = 0.4;
 const MEASURE_SECONDS = 1;
 
 export interface ParallelProbe {
-  /** What ran: the wasm build or 'PyTorch 1 thread'. */
+  /** What ran: "the studio's wasm GEMM (fma)" or "PyTorch, 1 thread a process". */
   label: string;
   /** GFLOP/s of one thread alone: the faster of a run before and one after the threads at once (this VM's speed drifts). */
   alone: number;
@@ -47,6 +49,7 @@ parentPort.postMessage(run(seconds * 1000));
 
 async function wasmThreadsAtOnce(bytes: Uint8Array, threads: number): Promise<number[]> {
   const start = new SharedArrayBuffer(4);
+  const startWord = new Int32Array(start);
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, {
     eval: true, workerData: { bytes, ...SHAPE, warmup: WARMUP_SECONDS, seconds: MEASURE_SECONDS, start },
   }));
@@ -54,8 +57,8 @@ async function wasmThreadsAtOnce(bytes: Uint8Array, threads: number): Promise<nu
     // events.once rejects when the worker fails instead.
     await Promise.all(workers.map((worker) => once(worker, 'message'))); // every thread warmed up and ready
     const results = workers.map((worker) => once(worker, 'message'));
-    Atomics.store(new Int32Array(start), 0, 1);
-    Atomics.notify(new Int32Array(start), 0);
+    Atomics.store(startWord, 0, 1);
+    Atomics.notify(startWord, 0);
     return (await Promise.all(results)).map(([gflops]) => gflops as number);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
@@ -114,7 +117,7 @@ export async function probeTorchParallelism(processes = 2): Promise<ParallelProb
   return { label: 'PyTorch, 1 thread a process', alone, together };
 }
 
-/** "1 thread 44.1 GFLOP/s; 2 at once 23.0 + 22.8 = 1.04x one" */
+/** "<label>, 128x256 times 256x128: 1 thread alone 42.0 GFLOP/s; 2 at once 42.2 + 41.7 GFLOP/s = 2.00x one" */
 export function formatParallelProbe(probe: ParallelProbe): string {
   const sum = probe.together.reduce((total, value) => total + value, 0);
   return `${probe.label}, ${SHAPE.m}x${SHAPE.k} times ${SHAPE.k}x${SHAPE.n}: 1 thread alone ${probe.alone.toFixed(1)} GFLOP/s; `
