@@ -6,6 +6,7 @@ import { MAXPOOL_GRAD_WAT } from '../../src/models/wasm-maxpool-grad-wat';
 import { BIAS_WAT } from '../../src/models/wasm-bias-wat';
 import { TRANSPOSE_WAT } from '../../src/models/wasm-transpose-wat';
 import { RELU_GRAD_WAT } from '../../src/models/wasm-relu-grad-wat';
+import { COPY_WAT } from '../../src/models/wasm-copy-wat';
 
 type Assemble = (name: string, wat: string) => string;
 
@@ -76,4 +77,5 @@ export const WASM_BYTES_FILES: readonly (readonly [file: string, text: () => Pro
   ['wasm-bias-bytes.ts', plainAndSharedFile('src/models/wasm-bias-wat.ts', 'BIAS', 'bias', BIAS_WAT)],
   ['wasm-transpose-bytes.ts', plainAndSharedFile('src/models/wasm-transpose-wat.ts', 'TRANSPOSE', 'transpose', TRANSPOSE_WAT)],
   ['wasm-relu-grad-bytes.ts', plainAndSharedFile('src/models/wasm-relu-grad-wat.ts', 'RELU_GRAD', 'relu-grad', RELU_GRAD_WAT)],
+  ['wasm-copy-bytes.ts', plainAndSharedFile('src/models/wasm-copy-wat.ts', 'COPY', 'copy', COPY_WAT)],
 ];

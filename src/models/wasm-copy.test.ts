@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { copyRowsFor } from './wasm-copy';
+import { isWasmHeapBackend } from './wasmModule';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('strided row copies in wasm', () => {
+  it('copies blocks of rows between strides, leaving everything else untouched, by hand', () => {
+    const backend = tf.backend();
+    if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
+    const copyRows = copyRowsFor(backend);
+    if (!copyRows) throw new Error('the copy module did not load');
+    // Source: 2 blocks of 3 rows of 4 floats (values 0..23); copy rows 1-2 of each, floats 1-2 of
+    // each row, into a destination of 2 blocks of 4 rows of 5 floats filled with -1.
+    const source = backend.makeOutput([24], 'float32');
+    const destination = backend.makeOutput([40], 'float32');
+    try {
+      backend.typedArrayFromHeap(source).set(Float32Array.from({ length: 24 }, (_, i) => i));
+      backend.typedArrayFromHeap(destination).fill(-1);
+      const src = backend.typedArrayFromHeap(source).byteOffset;
+      const dst = backend.typedArrayFromHeap(destination).byteOffset;
+      // Source row 1 float 1 into destination row 2 float 3 of each block.
+      copyRows(src + (1 * 4 + 1) * 4, dst + (2 * 5 + 3) * 4, 2, 2, 2 * 4, 4 * 4, 5 * 4, 12 * 4, 20 * 4);
+      const out = Array.from(backend.typedArrayFromHeap(destination));
+      const expected = new Array<number>(40).fill(-1);
+      for (const [block, row, values] of [[0, 2, [5, 6]], [0, 3, [9, 10]], [1, 2, [17, 18]], [1, 3, [21, 22]]] as const) {
+        expected[block * 20 + row * 5 + 3] = values[0];
+        expected[block * 20 + row * 5 + 4] = values[1];
+      }
+      expect(out).toEqual(expected);
+      // No rows or no blocks: nothing is written.
+      copyRows(src, dst, 0, 3, 16, 16, 20, 48, 80);
+      copyRows(src, dst, 2, 0, 16, 16, 20, 48, 80);
+      expect(Array.from(backend.typedArrayFromHeap(destination))).toEqual(expected);
+    } finally {
+      backend.disposeData(source.dataId);
+      backend.disposeData(destination.dataId);
+    }
+  });
+
+  it('is null off the wasm backend', () => {
+    expect(copyRowsFor(null)).toBeNull();
+    expect(copyRowsFor({})).toBeNull();
+  });
+});
