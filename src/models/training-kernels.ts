@@ -20,7 +20,7 @@ import { installWasmReluGrad } from './wasm-relu-grad';
  * (SIMD passes), a SIMD scatter max-pool gradient (also correct where tfjs 4.22's drops the
  * gradient of a window whose maximum is not positive), the depthwise-conv gradients it has none
  * of, Adam's update as one fused kernel per variable (wasm-adam.ts), an Identity that shares data
- * instead of copying it (tfjs clones every tensor a gradient saves), a block-copy Tile and a
+ * instead of copying it (and tfjs's clone of every tensor a gradient saves made without running it), a block-copy Tile and a
  * block-copy Gather (CRD's memory lookups), SIMD passes for a bias's add and its gradient's sum,
  * a SIMD swap of the last two axes (Transpose) and ReLU's gradient as one kernel.
  * Call once the backend is ready (the worker and the Node tools both do).
