@@ -44,7 +44,8 @@ function fill(floats: Float32Array, at: number, count: number, salt: number): vo
 type Case = { m: number; n: number; k: number; transposedA?: boolean };
 const cases: Case[] = [
   { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 8 chunks of 104 columns, the last 72
-  { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 108 rows, the last 28
+  { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 104 columns, the last 72
+  { m: 784, n: 200, k: 64, transposedA: true }, // a narrower one: 8 chunks of 108 rows, the last 28
   { m: 200, n: 37, k: 700 }, // row chunks of 36, the last 20 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + a 1-column tail
   { m: 37, n: 229, k: 601 }, // column chunks of 32, the last 5 columns (a 4-column tile and a 1-column tail)
   { m: 33, n: 4096, k: 40 }, // column chunks of 512
@@ -93,8 +94,10 @@ describe('wasm team (helper threads over a shared memory)', () => {
   });
 
   it('cuts jobs into chunks of whole 4-row or 8-column tiles (GEMM) and 4-element steps (Adam), about four per thread', () => {
-    expect(byColumns(64, 2)).toBe(true);
-    expect(byColumns(784, 2)).toBe(false);
+    expect(byColumns(64, 10, 2)).toBe(true); // too few rows
+    expect(byColumns(784, 800, 2)).toBe(true); // wide
+    expect(byColumns(784, 255, 2)).toBe(false);
+    expect(byColumns(784, 256, 2)).toBe(true);
     expect(chunkColumns(800, 2)).toBe(104);
     expect(chunkColumns(40, 2)).toBe(MIN_CHUNK_COLUMNS);
     expect(chunkRows(64, 2)).toBe(MIN_CHUNK_ROWS);
