@@ -43,14 +43,14 @@ function fill(floats: Float32Array, at: number, count: number, salt: number): vo
 
 type Case = { m: number; n: number; k: number; transposedA?: boolean };
 const cases: Case[] = [
-  { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 8 chunks of 104 columns, the last 72
-  { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: 8 chunks of 104 columns, the last 72
-  { m: 784, n: 200, k: 64, transposedA: true }, // a narrower one: 8 chunks of 108 rows, the last 28
-  { m: 200, n: 37, k: 700 }, // row chunks of 36, the last 20 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + a 1-column tail
+  { m: 64, n: 800, k: 784 }, // a dense layer's forward product at batch 64: 15 chunks of 56 columns, the last 16
+  { m: 784, n: 800, k: 64, transposedA: true }, // its weight gradient x^T dy: the same column chunks
+  { m: 784, n: 200, k: 64, transposedA: true }, // a narrower one: 14 chunks of 60 rows, the last 4
+  { m: 200, n: 37, k: 700 }, // row chunks of 24, the last 8 rows; 37 columns: 8 + 8 + 8 + 8 + 4 + a 1-column tail
   { m: 37, n: 229, k: 601 }, // column chunks of 32, the last 5 columns (a 4-column tile and a 1-column tail)
-  { m: 33, n: 4096, k: 40 }, // column chunks of 512
+  { m: 33, n: 4096, k: 40 }, // column chunks of 256
   { m: 64, n: 10, k: 800 }, // the logits' product: below MIN_TEAM_WORK, on one thread
-  { m: 16, n: 640, k: 640 }, // fewer than two chunks' rows: stays on one thread
+  { m: 16, n: 640, k: 640 }, // 16 rows: 16 column chunks of 40
 ];
 
 /** The single-thread result and the team's, of every case (the team's tried until its helpers took part). */
@@ -93,16 +93,16 @@ describe('wasm team (helper threads over a shared memory)', () => {
     expect(() => new WebAssembly.Instance(plainModule, { env: { memory: shared } })).toThrow();
   });
 
-  it('cuts jobs into chunks of whole 4-row or 8-column tiles (GEMM) and 4-element steps (Adam), about four per thread', () => {
+  it('cuts jobs into chunks of whole 4-row or 8-column tiles (GEMM) and 4-element steps (Adam), about eight (GEMM) and four (Adam) per thread', () => {
     expect(byColumns(64, 10, 2)).toBe(true); // too few rows
     expect(byColumns(784, 800, 2)).toBe(true); // wide
     expect(byColumns(784, 255, 2)).toBe(false);
     expect(byColumns(784, 256, 2)).toBe(true);
-    expect(chunkColumns(800, 2)).toBe(104);
+    expect(chunkColumns(800, 2)).toBe(56);
     expect(chunkColumns(40, 2)).toBe(MIN_CHUNK_COLUMNS);
     expect(chunkRows(64, 2)).toBe(MIN_CHUNK_ROWS);
-    expect(chunkRows(784, 2)).toBe(108);
-    expect(chunkRows(800, 3)).toBe(72);
+    expect(chunkRows(784, 2)).toBe(60);
+    expect(chunkRows(800, 3)).toBe(36);
     expect(chunkElements(640_003, 2)).toBe(80_004);
     expect(chunkElements(70_000, 2)).toBe(1 << 14);
   });
@@ -181,7 +181,7 @@ describe('wasm team (helper threads over a shared memory)', () => {
     const heap = sharedHeap();
     team = await startWasmTeam(heap.memory, heap.modules, [nodeWasmHelperPort()], heap.scratch);
     const gemm = team.gemm('muladd');
-    const [m, n, k] = [64, 1024, 64]; // 4.2M multiply-adds in 8 column chunks: shared
+    const [m, n, k] = [64, 1024, 64]; // 4.2M multiply-adds in 16 column chunks: shared
     expect(m * n * k).toBeGreaterThanOrEqual(MIN_TEAM_WORK);
     // C placed so its last 8 rows lie past the end of memory: every column chunk traps.
     const c = PAGES * 65536 - 4 * n * (m - 8);
