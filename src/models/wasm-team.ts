@@ -98,9 +98,9 @@ export function chunkColumns(n: number, threads: number): number {
 /**
  * Whether a product's chunks are bands of columns: wherever C is wide enough for four column
  * chunks per thread, or has too few rows for four row chunks. A row chunk packs every panel of B
- * it reads for itself, so eight row chunks pack all of B eight times: a dense layer's weight
- * gradient (800 x 800 x 64, B 200 KB) ran at 72-78 GFLOP/s on two Node threads in row chunks and
- * 76-82 in column chunks (43-44 on one); each column chunk packs its own panels once, and A is
+ * it reads for itself, so n row chunks pack all of B n times: a dense layer's weight gradient
+ * (800 x 800 x 64, B 200 KB) ran at 72-78 GFLOP/s on two Node threads in eight row chunks and
+ * 76-83 in column chunks (43-44 on one); each column chunk packs its own panels once, and A is
  * read once per panel either way.
  */
 export function byColumns(m: number, n: number, threads: number): boolean {
