@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
+import { isWasmHeapBackend } from './wasmModule';
 
 /**
  * Identity on the tfjs `wasm` backend that shares the input's data, as the cpu backend's does.
@@ -42,7 +43,7 @@ function patchEngineClone(): void {
   const tfjsClone = Object.getPrototypeOf(engine).clone as CloningEngine['clone'];
   engine.clone = (x) => {
     const backend = engine.state.tensorInfo.get(x.dataId)?.backend;
-    if (!sharing || engine.state.gradientDepth > 1 || x.dtype === 'string' || backend === undefined || backend !== tf.findBackend('wasm')) {
+    if (!sharing || engine.state.gradientDepth > 1 || x.dtype === 'string' || !isWasmHeapBackend(backend)) {
       return tfjsClone.call(engine, x);
     }
     backend.incRef(x.dataId);
