@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentWasmGemm } from './wasm-gemm';
-import { copyRowsFor } from './wasm-copy';
+import { wasmCopyFor, type WasmCopy } from './wasm-copy';
 import { wasmKernelSwap, type KernelArgs } from './wasmKernelSwap';
 import { isWasmHeapBackend as isWasmHeap, type WasmHeapBackend as WasmHeap } from './wasmModule';
 
@@ -311,6 +311,35 @@ export function filterGradientByConvolution(backend: WasmHeapBackend, x: tf.Tens
 }
 
 /**
+ * The frame's geometry (layInputFrame): its height and width per image, its positions over the
+ * batch, and the tail of zero positions after them that the last taps of the last position reach.
+ */
+function inputFrameOf(info: tf.backend_util.Conv2DInfo): { frameHeight: number; frameWidth: number; positions: number; tail: number } {
+  const frameHeight = info.outHeight + info.filterHeight - 1;
+  const frameWidth = info.outWidth + info.filterWidth - 1;
+  return { frameHeight, frameWidth, positions: info.batchSize * frameHeight * frameWidth, tail: (info.filterHeight - 1) * frameWidth + info.filterWidth - 1 };
+}
+
+/**
+ * Fills `frame` with the zero-padded input frame of a stride-1 convolution: per image
+ * (OH + KH - 1) x (OW + KW - 1) positions of CI floats, frame row y and column x' holding input
+ * row y - top and column x' - left where they exist, zeros elsewhere (also in any tail after the
+ * last image). Output position (n, y, x) under tap (a, b) then reads frame position (n, y + a, x + b).
+ */
+function layInputFrame({ copyRows, zeroBytes }: WasmCopy, input: Float32Array, frame: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels: ci } = info;
+  const { top, left } = info.padInfo;
+  const { frameHeight, frameWidth } = inputFrameOf(info);
+  zeroBytes(frame.byteOffset, frame.byteLength);
+  const [firstColumn, lastColumn] = [Math.max(0, left), Math.min(frameWidth, inWidth + left)];
+  const [firstRow, lastRow] = [Math.max(0, -top), Math.min(inHeight, frameHeight - top)];
+  if (lastColumn <= firstColumn || lastRow <= firstRow) return;
+  copyRows(input.byteOffset + (firstRow * inWidth + firstColumn - left) * ci * 4, frame.byteOffset + ((firstRow + top) * frameWidth + firstColumn) * ci * 4,
+    batchSize, lastRow - firstRow, (lastColumn - firstColumn) * ci * 4,
+    inWidth * ci * 4, frameWidth * ci * 4, inHeight * inWidth * ci * 4, frameHeight * frameWidth * ci * 4);
+}
+
+/**
  * dW of a stride-1 convolution as kh products in the studio's GEMM over zero-padded copies, with
  * no im2col: X is copied into a frame of (OH + KH - 1) x (OW + KW - 1) positions per image (its
  * padding included, plus a zero tail), dY into the same frame (zeros outside OH x OW). Numbering
@@ -324,32 +353,20 @@ export function filterGradientByConvolution(backend: WasmHeapBackend, x: tf.Tens
 export function filterGradientByShiftedProducts(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   const gemm = strideOneRoute(info) ? currentWasmGemm() : null;
-  const copyRows = copyRowsFor(backend);
-  if (!gemm || !copyRows) return null;
+  const copy = wasmCopyFor(backend);
+  if (!gemm || !copy) return null;
   const { filterHeight: kh, filterWidth: kw } = info;
-  const { batchSize, inHeight, inWidth, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { top, left } = info.padInfo;
-  const frameHeight = oh + kh - 1;
-  const frameWidth = ow + kw - 1;
-  const positions = batchSize * frameHeight * frameWidth;
-  const tail = (kh - 1) * frameWidth + kw - 1;
+  const { batchSize, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { frameHeight, frameWidth, positions, tail } = inputFrameOf(info);
   // Allocate first: an allocation can grow the wasm memory, which detaches earlier heap views.
   const xFrame = backend.makeOutput([(positions + tail) * ci], 'float32');
   const dyFrame = backend.makeOutput([positions * co], 'float32');
   const dw = backend.makeOutput([...info.filterShape], 'float32');
   try {
     const [xf, dyf, xs, dys] = [xFrame, dyFrame, x, dy].map((t) => backend.typedArrayFromHeap(t));
-    xf.fill(0);
-    dyf.fill(0);
-    // Frame column x' holds input column x' - left and frame row y input row y - top, where they exist.
-    const [firstColumn, lastColumn] = [Math.max(0, left), Math.min(frameWidth, inWidth + left)];
-    const [firstRow, lastRow] = [Math.max(0, -top), Math.min(inHeight, frameHeight - top)];
-    if (lastColumn > firstColumn && lastRow > firstRow) {
-      copyRows(xs.byteOffset + (firstRow * inWidth + firstColumn - left) * ci * 4, xf.byteOffset + ((firstRow + top) * frameWidth + firstColumn) * ci * 4,
-        batchSize, lastRow - firstRow, (lastColumn - firstColumn) * ci * 4,
-        inWidth * ci * 4, frameWidth * ci * 4, inHeight * inWidth * ci * 4, frameHeight * frameWidth * ci * 4);
-    }
-    copyRows(dys.byteOffset, dyf.byteOffset, batchSize, oh, ow * co * 4,
+    layInputFrame(copy, xs, xf, info);
+    copy.zeroBytes(dyf.byteOffset, dyf.byteLength);
+    copy.copyRows(dys.byteOffset, dyf.byteOffset, batchSize, oh, ow * co * 4,
       ow * co * 4, frameWidth * co * 4, oh * ow * co * 4, frameHeight * frameWidth * co * 4);
     const tapRow = kw * ci;
     for (let a = 0; a < kh; a++) {

@@ -7,6 +7,9 @@
  * dst + b dstBlockStride + r dstRowStride (memory.copy, so overlapping rows behave as memmove).
  * Laying a batch of images out in a padded frame is thousands of short rows (1,920 of 28 floats
  * for a 28 x 28 batch of 64); one call here replaces a JS copyWithin per row, ~0.1 us each.
+ *
+ * zeroBytes(dst, bytes): memory.fill with zeros. TypedArray.fill over the threaded build's shared
+ * memory took Chromium 54 us for 138K floats (a frame) against 10 us over an unshared buffer.
  */
 export const COPY_WAT = `(module
 (import "env" "memory" (memory 1))
@@ -29,5 +32,7 @@ export const COPY_WAT = `(module
     (local.set $dst (i32.add (local.get $dst) (local.get $dstBlockStride)))
     (local.set $block (i32.add (local.get $block) (i32.const 1)))
     (br $blocks))))
+(func (export "zeroBytes") (param $dst i32) (param $bytes i32)
+  (memory.fill (local.get $dst) (i32.const 0) (local.get $bytes)))
 )
 `;

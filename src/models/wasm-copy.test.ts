@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
-import { copyRowsFor } from './wasm-copy';
+import { wasmCopyFor } from './wasm-copy';
 import { isWasmHeapBackend } from './wasmModule';
 
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('strided row copies in wasm', () => {
   it('copies blocks of rows between strides, leaving everything else untouched, by hand', () => {
     const backend = tf.backend();
     if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
-    const copyRows = copyRowsFor(backend);
+    const copyRows = wasmCopyFor(backend)?.copyRows;
     if (!copyRows) throw new Error('the copy module did not load');
     // Source: 2 blocks of 3 rows of 4 floats (values 0..23); copy rows 1-2 of each, floats 1-2 of
     // each row, into a destination of 2 blocks of 4 rows of 5 floats filled with -1.
@@ -47,8 +47,23 @@ describe('strided row copies in wasm', () => {
     }
   });
 
+  it('zeros exactly the bytes it is given', () => {
+    const backend = tf.backend();
+    if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
+    const zeroBytes = wasmCopyFor(backend)?.zeroBytes;
+    if (!zeroBytes) throw new Error('the copy module did not load');
+    const buffer = backend.makeOutput([10], 'float32');
+    try {
+      backend.typedArrayFromHeap(buffer).fill(7);
+      zeroBytes(backend.typedArrayFromHeap(buffer).byteOffset + 2 * 4, 5 * 4);
+      expect(Array.from(backend.typedArrayFromHeap(buffer))).toEqual([7, 7, 0, 0, 0, 0, 0, 7, 7, 7]);
+    } finally {
+      backend.disposeData(buffer.dataId);
+    }
+  });
+
   it('is null off the wasm backend', () => {
-    expect(copyRowsFor(null)).toBeNull();
-    expect(copyRowsFor({})).toBeNull();
+    expect(wasmCopyFor(null)).toBeNull();
+    expect(wasmCopyFor({})).toBeNull();
   });
 });
