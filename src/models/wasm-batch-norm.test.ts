@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { installTrainingKernels } from './training-kernels';
-import { BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL, batchNormPath, fastBatchNorm, installWasmBatchNorm, setBatchNormSimd, uninstallWasmBatchNorm } from './wasm-batch-norm';
+import { BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL, MOVING_AVERAGES_KERNEL, batchNormPath, fastBatchNorm, installWasmBatchNorm, setBatchNormSimd, uninstallWasmBatchNorm } from './wasm-batch-norm';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -81,6 +81,7 @@ describe('batch norm in training through the wasm kernels', () => {
     expect(expected.kernels).not.toContain(BATCH_NORM_FORWARD_KERNEL);
     expect(actual.kernels).toContain(BATCH_NORM_FORWARD_KERNEL);
     expect(actual.kernels).toContain(BATCH_NORM_GRAD_KERNEL);
+    expect(actual.kernels).toContain(MOVING_AVERAGES_KERNEL);
     expectClose(actual.output, expected.output);
     expect(actual.grads).toHaveLength(expected.grads.length);
     actual.grads.forEach((grad, i) => expectClose(grad, expected.grads[i]));
@@ -108,6 +109,22 @@ async function kernelOutputs(x: tf.Tensor, dy: tf.Tensor): Promise<Float32Array[
   tf.dispose([...forwardOut, ...gradOut, gamma, beta]);
   return values;
 }
+
+describe('the moving-averages kernel', () => {
+  it.each([0.99, 0.9, 0.5])('gives tfjs-layers\' three ops\' bits at momentum %s, with hand-checked values', async (momentum) => {
+    installWasmBatchNorm();
+    const [movingMean, mean, movingVariance, variance] = [pattern([16], 31), pattern([16], 32, 1), tf.abs(pattern([16], 33)), tf.abs(pattern([16], 34))];
+    const updated = tf.engine().runKernel(MOVING_AVERAGES_KERNEL, { movingMean, mean, movingVariance, variance }, { momentum }) as tf.Tensor[];
+    const byOps = [[movingMean, mean], [movingVariance, variance]].map(([moving, batch]) => tf.sub(moving, tf.mul(tf.sub(moving, batch), 1 - momentum)));
+    const [ours, theirs] = await Promise.all([updated, byOps].map((list) => Promise.all(list.map(async (t) => Float32Array.from(await t.data())))));
+    expect(ours).toEqual(theirs);
+    // Within float32 rounding of momentum m + (1 - momentum) b, and not the old values.
+    const [m, b] = await Promise.all([movingMean.data(), mean.data()]);
+    ours[0].forEach((value, c) => expect(value).toBeCloseTo(momentum * m[c] + (1 - momentum) * b[c], 5));
+    expect(ours[0]).not.toEqual(Float32Array.from(m));
+    tf.dispose([movingMean, mean, movingVariance, variance, ...updated, ...byOps]);
+  });
+});
 
 describe('the SIMD batch-norm passes', () => {
   // 4 to 32 channels: the sum passes run column blocks of 4 and 2 channel groups, then one of the groups left.

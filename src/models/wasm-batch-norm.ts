@@ -17,6 +17,8 @@ import { isWasmHeapBackend, studioWasmModule, type WasmHeapBackend } from './was
 
 export const BATCH_NORM_FORWARD_KERNEL = 'StudioBatchNormTrain';
 export const BATCH_NORM_GRAD_KERNEL = 'StudioBatchNormTrainGrad';
+export const MOVING_AVERAGES_KERNEL = 'StudioBatchNormMovingAverages';
+const KERNELS = [BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL, MOVING_AVERAGES_KERNEL];
 
 function heapBackend(backend: unknown, kernel: string): WasmHeapBackend {
   if (!isWasmHeapBackend(backend)) throw new Error(`${kernel}: not the wasm backend.`);
@@ -225,20 +227,41 @@ function gradient({ inputs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorI
   return outputs;
 }
 
+/**
+ * Both moving statistics of a layer in one kernel: moving <- moving - (moving - batch) (1 - momentum)
+ * for [movingMean, mean] and [movingVariance, variance], in float32 step by step as tfjs-layers'
+ * update runs it as three ops each (the same bits); six kernel calls and a scalar upload were
+ * ~0.4 ms of a CNN-teacher step in Chromium for 4 x 8-16 channels.
+ */
+function movingAverages({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const heap = heapBackend(backend, MOVING_AVERAGES_KERNEL);
+  const { movingMean, mean, movingVariance, variance } = inputs as Record<string, tf.TensorInfo>;
+  const decay = Math.fround(1 - (attrs as unknown as { momentum: number }).momentum);
+  const pairs = [[movingMean, mean], [movingVariance, variance]] as const;
+  const outputs = pairs.map(([moving]) => heap.makeOutput([...moving.shape], 'float32'));
+  pairs.forEach(([moving, batch], i) => {
+    const [out, current, statistic] = [outputs[i], moving, batch].map((info) => heap.typedArrayFromHeap(info));
+    for (let c = 0; c < out.length; c++) out[c] = current[c] - Math.fround(Math.fround(current[c] - statistic[c]) * decay);
+  });
+  return outputs;
+}
+
 export function installWasmBatchNorm(): boolean {
   if (!tf.findBackendFactory('wasm')) return false;
-  if (!tf.getKernel(BATCH_NORM_FORWARD_KERNEL, 'wasm')) tf.registerKernel({ kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: forward });
-  if (!tf.getKernel(BATCH_NORM_GRAD_KERNEL, 'wasm')) tf.registerKernel({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: gradient });
+  const kernelFuncs = [forward, gradient, movingAverages];
+  KERNELS.forEach((kernelName, i) => {
+    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFuncs[i] });
+  });
   return true;
 }
 
 /** Removes the kernels (FastBatchNorm then takes tfjs's path); the tests compare both. */
 export function uninstallWasmBatchNorm(): void {
-  for (const name of [BATCH_NORM_FORWARD_KERNEL, BATCH_NORM_GRAD_KERNEL]) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const name of KERNELS) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
 }
 
 export function wasmBatchNormAvailable(): boolean {
-  return tf.getKernel(BATCH_NORM_FORWARD_KERNEL, tf.getBackend()) !== undefined && tf.getKernel(BATCH_NORM_GRAD_KERNEL, tf.getBackend()) !== undefined;
+  return KERNELS.every((name) => tf.getKernel(name, tf.getBackend()) !== undefined);
 }
 
 /**
@@ -297,14 +320,12 @@ export class FastBatchNorm extends BatchNormalization {
     return tf.tidy(() => {
       const [gamma, beta, movingMean, movingVariance] = this.weights;
       const [y, mean, variance] = batchNormTraining(input, gamma.read(), beta.read(), this.normEpsilon);
-      // tfjs-layers' update, op for op: moving <- moving - (moving - batch) (1 - momentum).
-      for (const [moving, batch] of [[movingMean, mean], [movingVariance, variance]] as const) {
-        tf.tidy(() => {
-          const current = moving.read();
-          moving.write(tf.sub(current, tf.mul(tf.sub(current, batch), 1 - this.normMomentum)));
-        });
-      }
-      tf.dispose([mean, variance]);
+      // tfjs-layers' update of the moving statistics, both in one kernel (see movingAverages).
+      const updated = tf.engine().runKernel(MOVING_AVERAGES_KERNEL,
+        { movingMean: movingMean.read(), mean, movingVariance: movingVariance.read(), variance }, { momentum: this.normMomentum }) as tf.Tensor[];
+      movingMean.write(updated[0]);
+      movingVariance.write(updated[1]);
+      tf.dispose([mean, variance, ...updated]);
       return y;
     });
   }
