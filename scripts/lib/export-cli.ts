@@ -1,19 +1,19 @@
 /**
  * `--onnx <file>` and `--bundle <file>` of the headless runner: after training, export the chosen
  * model (`--model`, by default the student), verify it with onnxruntime-node against the tfjs
- * model, and write the files. A failed verification writes nothing and throws, so a broken export
+ * model (INT8 at a level this CPU computes it correctly at: ort-node.ts), and write the files. A failed verification writes nothing and throws, so a broken export
  * never lands on disk.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as ortNode from 'onnxruntime-node';
 import { exportSettingsOf, runExportJob, type ModelCard } from '../../src/export/exportJob';
-import { createOrtRunner, type OnnxRunner, type OrtModule } from '../../src/export/verify';
+import type { OnnxRunner } from '../../src/export/verify';
 import type { AssetReader } from '../../src/data/types';
 import type { ExperimentFile } from '../../src/graph/schema';
 import type { TrainedModel, VerificationReport } from '../../src/protocol';
 import type { ExperimentResults } from '../../src/results';
 import { nodeAssetReader } from './node-assets';
+import { nodeOrtRunner } from './ort-node';
 
 export interface ExportFlags {
   onnx: string | null;
@@ -59,7 +59,6 @@ export interface WriteExportsResult {
   written: string[];
 }
 
-const nodeRunner: OnnxRunner = createOrtRunner(ortNode as unknown as OrtModule);
 
 /** Exports as the experiment's Export node says (ATC defaults without one) and writes the requested files. */
 export async function writeExports(input: WriteExportsInput): Promise<WriteExportsResult | null> {
@@ -81,7 +80,7 @@ export async function writeExports(input: WriteExportsInput): Promise<WriteExpor
     experimentName: input.experiment.name,
     results: input.results,
     includeTfjs: false,
-  }, { read: input.read ?? nodeAssetReader(), runOnnx: input.runOnnx ?? nodeRunner });
+  }, { read: input.read ?? nodeAssetReader(), runOnnx: input.runOnnx ?? nodeOrtRunner });
   const { report } = result;
   log(`ONNX verification on ${report.samples} test images: max |diff| ${report.maxAbsDiff.toExponential(2)}, ` +
     `class agreement ${(report.classAgreement * 100).toFixed(1)} %`);

@@ -3,8 +3,8 @@
  * real MNIST images, tfjs logits and an onnxruntime-node runner.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as ortNode from 'onnxruntime-node';
 import { nodeAssetReader } from '../../scripts/lib/node-assets';
+import { nodeOrtRunner } from '../../scripts/lib/ort-node';
 import { loadDataset } from '../data/loader';
 import { normalizePixels } from '../data/batches';
 import { createRng } from '../data/rng';
@@ -12,9 +12,10 @@ import type { LoadedDataset } from '../data/types';
 import { buildModel, getLayerWeights, setLayerWeights } from '../models/builder';
 import type { ArchitectureSpec, LayerWeights } from '../models/spec';
 import { nhwcToNchw } from './layout';
-import { createOrtRunner, type OnnxInput, type OnnxRunner, type OrtModule } from './verify';
+import type { OnnxInput, OnnxRunner } from './verify';
 
-export const nodeOnnxRunner: OnnxRunner = createOrtRunner(ortNode as unknown as OrtModule);
+/** onnxruntime-node at the level this CPU runs INT8 models correctly at (scripts/lib/ort-node.ts). */
+export const nodeOnnxRunner: OnnxRunner = nodeOrtRunner;
 
 export async function loadMnistSubset(testCount: number, trainCount: number): Promise<LoadedDataset> {
   return loadDataset(
