@@ -113,3 +113,14 @@ export async function openStudioWith(page: Page, backend: string, fileName: stri
 export async function nodeCount(page: Page): Promise<number> {
   return page.locator('.react-flow__node').count();
 }
+
+/**
+ * Selects a node by clicking it, after fitting the view: a preset's later nodes can sit right of
+ * the visible canvas, where a click lands on whatever covers them (the pane, another node).
+ */
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await page.locator('.react-flow__controls-fitview').click();
+  const node = page.locator(`.react-flow__node[data-id="${id}"]`);
+  await node.click();
+  await expect(node).toHaveClass(/selected/);
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { openStudio, openStudioWith, presetFile, shrinkExperiment, uploadExperiment } from './helpers';
+import { openStudio, openStudioWith, presetFile, selectNode, shrinkExperiment, uploadExperiment } from './helpers';
 
 /**
  * The pruning preset in the browser: its stages' pruning settings in the inspector (with range
@@ -21,13 +21,6 @@ async function exportPanel(page: Page) {
   return panel;
 }
 
-/** The stage nodes sit right of the visible canvas: fit the view first, so the click lands on the node. */
-async function selectNode(page: Page, id: string): Promise<void> {
-  await page.locator('.react-flow__controls-fitview').click();
-  const node = page.locator(`.react-flow__node[data-id="${id}"]`);
-  await node.click();
-  await expect(node).toHaveClass(/selected/);
-}
 
 test('pruning preset: inspector settings and checks, then a tiny run reports the pruned student\'s sparsity', async ({ page, request }) => {
   test.setTimeout(300_000);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * Self-distillation ("Be Your Own Teacher") in the real studio, on wasm: the CNN student's
@@ -17,7 +17,7 @@ test('self-distillation: the student and its baseline train, and the gain is rep
   }
   await expect(page.getByTestId('palette-head')).toBeVisible();
   // The inspector says what the head maps: the layer's map, pooled, to the ten classes.
-  await page.getByTestId('node-head-pool1').getByText('Classifier', { exact: true }).click();
+  await selectNode(page, 'head-pool1');
   await expect(page.getByTestId('head-summary')).toContainText('Classifies layer pool1 of "CNN student": [14×14×4]');
   await expect(page.getByTestId('head-summary')).toContainText('[10] logits (50 weights)');
 
