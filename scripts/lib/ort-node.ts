@@ -33,7 +33,10 @@ export const NODE_ORT_LEVEL: 'all' | 'basic' = u8s8MaySaturate(readCpuinfo()) ? 
 
 const ort = ortNode as unknown as OrtModule;
 
+/** onnxruntime-node with its sessions at one graph optimisation level (the tests compare levels). */
+export function nodeOrtRunnerAt(level: 'disabled' | 'basic' | 'extended' | 'all'): OnnxRunner {
+  return createOrtRunner({ ...ort, InferenceSession: { create: (model) => ort.InferenceSession.create(model, { graphOptimizationLevel: level }) } });
+}
+
 /** onnxruntime-node at NODE_ORT_LEVEL. */
-export const nodeOrtRunner: OnnxRunner = createOrtRunner({
-  ...ort, InferenceSession: { create: (model) => ort.InferenceSession.create(model, { graphOptimizationLevel: NODE_ORT_LEVEL }) },
-});
+export const nodeOrtRunner: OnnxRunner = nodeOrtRunnerAt(NODE_ORT_LEVEL);

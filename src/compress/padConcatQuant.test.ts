@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import * as ortNode from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedDataset } from '../data/types';
 import { normalisedImages, onnxBatches, seededStudent } from '../export/export.testkit';
 import { summarizeOnnx } from '../export/onnx';
-import { compareLogits, createOrtRunner, type OrtModule } from '../export/verify';
+import { compareLogits } from '../export/verify';
+import { nodeOrtRunnerAt } from '../../scripts/lib/ort-node';
 import type { ArchitectureSpec } from '../models/spec';
 import { calibrate } from './ptq';
 import { exportQdqOnnx } from './qdqExport';
@@ -62,8 +62,7 @@ describe('INT8 with pad and concat layers', () => {
     const ops = summarizeOnnx(bytes).ops;
     expect(ops).not.toContain('Pad');
     expect(ops.filter((op) => op === 'QuantizeLinear')).toHaveLength(points.length);
-    const ort = ortNode as unknown as OrtModule;
-    const run = createOrtRunner({ ...ort, InferenceSession: { create: (m) => ort.InferenceSession.create(m, { graphOptimizationLevel: 'disabled' }) } });
+    const run = nodeOrtRunnerAt('disabled');
     const merged = new Float32Array(IMAGES * 10);
     (await run(bytes, onnxBatches(images, spec.inputShape, 1))).forEach((row, i) => merged.set(row, i * 10));
     const report = compareLogits([expected], [merged], 10, 1e-4);

@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import * as ortNode from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedDataset } from '../data/types';
 import { normalisedImages, onnxBatches } from '../export/export.testkit';
 import { summarizeOnnx } from '../export/onnx';
-import { compareLogits, createOrtRunner, type OrtModule } from '../export/verify';
+import { compareLogits } from '../export/verify';
 import { getLayerWeights } from '../models/builder';
 import { architecturePresets } from '../models/presets';
 import type { ActivationQuant } from './fakeQuant';
@@ -16,7 +15,7 @@ import { calibrate } from './ptq';
 import { exportQdqOnnx } from './qdqExport';
 import { activationPoints, int8Logits } from './quantForward';
 import { loadMnist, STUDENT, trainStudent } from './quant.testkit';
-import { NODE_ORT_LEVEL } from '../../scripts/lib/ort-node';
+import { NODE_ORT_LEVEL, nodeOrtRunnerAt } from '../../scripts/lib/ort-node';
 
 /**
  * The QDQ export of a calibrated, trained cnn-student run by onnxruntime-node against the tfjs
@@ -53,8 +52,7 @@ async function fakeQuantLogits(images: Float32Array): Promise<Float32Array> {
 }
 
 async function ortLogits(bytes: Uint8Array, images: Float32Array, level: 'disabled' | 'basic' | 'all'): Promise<Float32Array> {
-  const ort = ortNode as unknown as OrtModule;
-  const run = createOrtRunner({ ...ort, InferenceSession: { create: (m) => ort.InferenceSession.create(m, { graphOptimizationLevel: level }) } });
+  const run = nodeOrtRunnerAt(level);
   const batches = await run(bytes, onnxBatches(images, STUDENT.inputShape, 1));
   const merged = new Float32Array(images.length / 784 * 10);
   batches.forEach((logits, i) => merged.set(logits, i * 10));
