@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
-import { wasmCopyFor } from './wasm-copy';
-import { isWasmHeapBackend } from './wasmModule';
+import { wasmCopyFor, type WasmCopy } from './wasm-copy';
+import { isWasmHeapBackend, type WasmHeapBackend } from './wasmModule';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -13,12 +13,18 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** The wasm backend and the copy module over its memory. */
+function wasmHeapAndCopy(): { backend: WasmHeapBackend; copy: WasmCopy } {
+  const backend = tf.backend();
+  if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
+  const copy = wasmCopyFor(backend);
+  if (!copy) throw new Error('the copy module did not load');
+  return { backend, copy };
+}
+
 describe('strided row copies in wasm', () => {
   it('copies blocks of rows between strides, leaving everything else untouched, by hand', () => {
-    const backend = tf.backend();
-    if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
-    const copyRows = wasmCopyFor(backend)?.copyRows;
-    if (!copyRows) throw new Error('the copy module did not load');
+    const { backend, copy: { copyRows } } = wasmHeapAndCopy();
     // Source: 2 blocks of 3 rows of 4 floats (values 0..23); copy rows 1-2 of each, floats 1-2 of
     // each row, into a destination of 2 blocks of 4 rows of 5 floats filled with -1.
     const source = backend.makeOutput([24], 'float32');
@@ -48,10 +54,7 @@ describe('strided row copies in wasm', () => {
   });
 
   it('zeros exactly the bytes it is given', () => {
-    const backend = tf.backend();
-    if (!isWasmHeapBackend(backend)) throw new Error('expected the wasm backend');
-    const zeroBytes = wasmCopyFor(backend)?.zeroBytes;
-    if (!zeroBytes) throw new Error('the copy module did not load');
+    const { backend, copy: { zeroBytes } } = wasmHeapAndCopy();
     const buffer = backend.makeOutput([10], 'float32');
     try {
       backend.typedArrayFromHeap(buffer).fill(7);
