@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { PretrainedIndex } from '../src/train/pretrained';
-import { openStudio, presetFile, uploadExperiment } from './helpers';
+import { openStudio, presetFile, selectNode, uploadExperiment } from './helpers';
 
 /** The CIFAR-10 KD preset in the browser: listed, starts from its shipped teacher, a short run on colour images finishes. */
 test('CIFAR-10 KD preset: opens from the list, starts from its shipped teacher, a short real run finishes with finite losses', async ({ page, request }) => {
@@ -15,7 +15,7 @@ test('CIFAR-10 KD preset: opens from the list, starts from its shipped teacher, 
   // Opened from the toolbar's preset list, as a user would.
   await page.getByTestId('preset-select').selectOption('cifar10-kd.json');
   await expect(page.getByTestId('experiment-name')).toHaveValue(preset.name);
-  await page.getByTestId('node-dataset').click();
+  await selectNode(page, 'dataset');
   await expect(page.getByTestId('field-datasetId').locator('select')).toHaveValue('cifar10');
   await expect(page.getByTestId('field-augmentFlip').locator('input')).toBeChecked();
 
@@ -32,7 +32,7 @@ test('CIFAR-10 KD preset: opens from the list, starts from its shipped teacher, 
   };
   await uploadExperiment(page, 'cifar10-short.json', JSON.stringify(short));
   await expect(page.getByTestId('experiment-name')).toHaveValue(short.name);
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'true');
 
   await page.getByTestId('run-button').click();

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { PretrainedIndex } from '../src/train/pretrained';
-import { openStudio, openStudioWith, presetFile } from './helpers';
+import { openStudio, openStudioWith, presetFile, selectNode } from './helpers';
 
 /** Datasets beyond MNIST in the studio: Fashion-MNIST trains on real clothing; CIFAR-10 is explained before it can fail. */
 
@@ -23,19 +23,19 @@ test('Fashion-MNIST: its shipped teacher, the flip option changes the teacher it
   };
   await openStudioWith(page, 'wasm', 'fashion-short.json', short);
 
-  await page.getByTestId('node-dataset').click();
+  await selectNode(page, 'dataset');
   await expect(page.getByTestId('field-datasetId').locator('select')).toHaveValue('fashion-mnist');
   await expect(page.getByTestId('dataset-on-demand')).toHaveCount(0);
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'true');
 
   // Flipped images are other training data: the shipped teacher no longer matches; Undo restores it.
-  await page.getByTestId('node-dataset').click();
+  await selectNode(page, 'dataset');
   await page.getByTestId('field-augmentFlip').locator('input').check();
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'false');
   await page.getByTestId('undo').click();
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'true');
 
   await page.getByTestId('run-button').click();
@@ -52,7 +52,7 @@ test('Fashion-MNIST: its shipped teacher, the flip option changes the teacher it
 
 test('CIFAR-10: picking it says how it is prepared, and MNIST-sized models are flagged with the reason', async ({ page }) => {
   await openStudio(page, 'wasm');
-  await page.getByTestId('node-dataset').click();
+  await selectNode(page, 'dataset');
   await page.getByTestId('field-datasetId').locator('select').selectOption('cifar10');
   await expect(page.getByTestId('dataset-on-demand')).toContainText('npm run prepare-data -- cifar10');
   await expect(page.getByTestId('node-teacher').getByTestId('node-problem')).toHaveAttribute('title', /expects images \[28, 28, 1\] but the dataset gives \[32, 32, 3\]/);

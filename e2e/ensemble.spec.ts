@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * Born-again network ensembles in the real studio, on wasm: the Ensemble nodes are drawn and
@@ -17,7 +17,7 @@ test('born-again ensembles: generation 2 learns from an ensemble, and both ensem
     await expect(page.getByTestId(`node-${ensemble}`)).toContainText('log of the mean softmax');
   }
   // The inspector says what the ensemble averages, whom it teaches, and what a temperature does to it.
-  await page.getByTestId('node-ensemble-gen01').getByText('Output', { exact: true }).click();
+  await selectNode(page, 'ensemble-gen01');
   const summary = page.getByTestId('ensemble-summary');
   await expect(summary).toContainText('Averages the class probabilities of 2 networks into [10] logits');
   await expect(summary).toContainText('It teaches in "KD ensemble 0 + 1 -> gen2 (T = 1)"');

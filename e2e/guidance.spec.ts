@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * Best guidance path in the studio: the FitNet preset's hint block searches two pairings in its
@@ -15,7 +15,7 @@ test('best guidance path: search two pairings of the FitNet hint, apply one, und
   await expect(guide).toContainText('relu4');
   await expect(guided).toContainText('pool2');
 
-  await page.getByTestId('node-hint').click();
+  await selectNode(page, 'hint');
   const section = page.getByTestId('inspector').getByTestId('guidance-section');
   await expect(section).toBeVisible();
   await section.getByTestId('guidance-trainSubset').locator('input').fill('300');

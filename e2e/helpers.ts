@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { ExperimentFile } from '../src/graph/schema';
 
 /** Shared steps of the end-to-end specs: open the studio, pick presets, shrink them, load files. */
@@ -9,8 +9,9 @@ export interface PresetEntry {
   description: string;
 }
 
-export async function openStudio(page: Page, backend = 'webgl'): Promise<void> {
-  await page.goto(`/?backend=${backend}`);
+/** Opens the studio on a backend; `query` adds URL parameters, e.g. '&lang=zh'. */
+export async function openStudio(page: Page, backend = 'webgl', query = ''): Promise<void> {
+  await page.goto(`/?backend=${backend}${query}`);
   await expect(page.getByTestId('canvas')).toBeVisible();
   // The first load opens the default preset (or the autosave); wait until a graph is on the canvas.
   await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
@@ -116,11 +117,20 @@ export async function nodeCount(page: Page): Promise<number> {
 
 /**
  * Selects a node by clicking it, after fitting the view: a preset's later nodes can sit right of
- * the visible canvas, where a click lands on whatever covers them (the pane, another node).
+ * the visible canvas (under the inspector), where a click lands on whatever covers them, or where
+ * Playwright scrolls React Flow's clipped container to reach them and shifts the whole canvas.
  */
 export async function selectNode(page: Page, id: string): Promise<void> {
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
   await page.locator('.react-flow__controls-fitview').click();
   const node = page.locator(`.react-flow__node[data-id="${id}"]`);
+  await expect.poll(() => insideCanvas(page, node), { message: `node ${id} inside the visible canvas after fitting the view` }).toBe(true);
   await node.click();
   await expect(node).toHaveClass(/selected/);
+}
+
+async function insideCanvas(page: Page, node: Locator): Promise<boolean> {
+  const [box, canvas] = await Promise.all([node.boundingBox(), page.getByTestId('canvas').boundingBox()]);
+  if (box === null || canvas === null) return false;
+  return box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
 }

@@ -3,7 +3,7 @@ import { zipSync } from 'fflate';
 import { importImages } from '../src/data/userImages/importImages';
 import { DEFAULT_SPLIT } from '../src/data/userImages/split';
 import { encodePng, nodePngDecoder, preparedImages } from '../src/data/userImages/userImages.testkit';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * The user's own images in Chromium: a zip of real MNIST digits as PNG files in ten class folders,
@@ -36,7 +36,7 @@ test('imports a zip of images with a broken one, shows the summary, and trains o
   const experiment = shrinkExperiment(await presetFile(request, 'hinton-mnist.json'));
   await openStudioWith(page, 'wasm', 'hinton-tiny.json', experiment);
 
-  await page.getByTestId('node-dataset').click();
+  await selectNode(page, 'dataset');
   await page.getByTestId('import-images-open').click();
   const files = digitFiles();
   await page.getByTestId('import-zip').setInputFiles({ name: 'my-digits.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
@@ -79,7 +79,7 @@ test('imports a zip of images with a broken one, shows the summary, and trains o
 
   // Stored in IndexedDB: after a reload the autosaved graph still finds its dataset.
   await page.reload();
-  await page.getByTestId('node-dataset').click();
+  await selectNode(page, 'dataset');
   await expect(page.getByTestId('field-datasetId').locator('select')).toHaveValue(datasetId);
   await expect(page.getByTestId('node-dataset').getByTestId('node-problem')).toHaveCount(0);
 

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { openStudio } from './helpers';
+import { openStudio, selectNode } from './helpers';
 
 /**
  * The interface in English and Simplified Chinese: switched with the toolbar's select, remembered
@@ -11,7 +11,7 @@ import { openStudio } from './helpers';
 const kdNode = (page: Page): Locator => page.locator('.react-flow__node[data-id="kd"]');
 
 async function selectKdBlock(page: Page): Promise<void> {
-  await kdNode(page).locator('.studio-node__header').click();
+  await selectNode(page, 'kd');
   await expect(page.getByTestId('inspector')).toHaveAttribute('data-node-id', 'kd');
 }
 
@@ -104,8 +104,7 @@ async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void
 }
 
 test('?lang=zh opens the studio in Chinese; problems and refused connections are explained in Chinese', async ({ page }) => {
-  await page.goto('/?backend=wasm&lang=zh');
-  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await openStudio(page, 'wasm', '&lang=zh');
   await expect(page.getByTestId('language-select')).toHaveValue('zh');
   await expectChinese(page);
 
@@ -122,8 +121,7 @@ test('?lang=zh opens the studio in Chinese; problems and refused connections are
 });
 
 test('in Chinese the preset list and a new trainer\'s problem read in Chinese', async ({ page }) => {
-  await page.goto('/?backend=wasm&lang=zh');
-  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await openStudio(page, 'wasm', '&lang=zh');
   await expect(page.getByTestId('preset-select').locator('option[value="hinton-mnist.json"]')).toHaveText('MNIST 上的 Hinton KD');
   // A trainer fresh from the palette has no losses: its badge explains that in Chinese.
   await page.getByTestId('palette-trainer').click();
@@ -135,15 +133,14 @@ test('in Chinese the preset list and a new trainer\'s problem read in Chinese', 
 
 test('Chinese texts fit the palette and the inspector at 1280×720', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto('/?backend=wasm&lang=zh');
-  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await openStudio(page, 'wasm', '&lang=zh');
   await selectKdBlock(page);
   await expect(page.getByTestId('loss-summary')).toContainText('软目标');
   expect(await overflowing(page.getByTestId('palette'))).toEqual([]);
   expect(await overflowing(page.getByTestId('inspector'))).toEqual([]);
   await page.screenshot({ path: test.info().outputPath('chinese-kd-1280x720.png') });
   // The teacher's inspector: role, layer editor, teacher training fields.
-  await page.locator('.react-flow__node[data-id="teacher"] .studio-node__header').click();
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('layer-editor')).toBeVisible();
   expect(await overflowing(page.getByTestId('inspector'))).toEqual([]);
   await page.screenshot({ path: test.info().outputPath('chinese-teacher-1280x720.png') });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * An ONNX teacher made by PyTorch (scripts/make_onnx_teacher.py, trained on MNIST) imported into
@@ -14,7 +14,7 @@ const FIXTURE = 'e2e/fixtures/mnist-torch-teacher.onnx';
 async function openTinyHinton(page: Page, request: Parameters<typeof presetFile>[0], preset = 'hinton-mnist.json'): Promise<void> {
   const experiment = shrinkExperiment(await presetFile(request, preset));
   await openStudioWith(page, 'wasm', `tiny-${preset}`, experiment);
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'teacher');
 }
 
 /** Every recorded loss of the run (only baseline and student train: the imported teacher does not) is a finite number. */
@@ -73,7 +73,7 @@ test('an imported layer guides a FitNet student; a browser without the weights i
   await expect(page.getByTestId('onnx-import-summary')).toBeVisible({ timeout: 180_000 });
 
   // The guide node offers the ONNX intermediate outputs; the hint reads the second pooling (7 x 7 x 16).
-  await page.getByTestId('node-guide-relu4').click();
+  await selectNode(page, 'guide-relu4');
   const layer = page.getByTestId('field-layerId').locator('select');
   await expect(layer.locator('option', { hasText: 'onnx_7_MaxPool_output_0' })).toHaveCount(1);
   await layer.selectOption('onnx_7_MaxPool_output_0');
@@ -94,8 +94,8 @@ test('an imported layer guides a FitNet student; a browser without the weights i
     };
     open.onerror = () => reject(open.error);
   }));
-  await page.getByTestId('node-student').click();
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'student');
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('onnx-import-missing')).toContainText('not in this browser: import the file again');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-error')).toContainText('are not in this browser or no longer fit its layers: import the ONNX file again', { timeout: 120_000 });

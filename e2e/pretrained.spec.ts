@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { PretrainedIndex } from '../src/train/pretrained';
-import { openStudio, presetFile } from './helpers';
+import { openStudio, presetFile, selectNode } from './helpers';
 
 test('a full-data preset starts from its shipped pretrained teacher instead of training it', async ({ page, request }) => {
   test.setTimeout(300_000);
@@ -32,7 +32,7 @@ test('the default experiment starts from its shipped teacher and shows a positiv
   await openStudio(page, 'wasm');
   await expect(page.getByTestId('experiment-name')).toHaveValue('Hinton KD on MNIST');
   // Before anything runs, the teacher's inspector says a shipped teacher matches it.
-  await page.getByTestId('node-teacher').click();
+  await selectNode(page, 'teacher');
   await expect(page.getByTestId('teacher-pretrained')).toHaveAttribute('data-shipped', 'true');
 
   await page.getByTestId('run-button').click();

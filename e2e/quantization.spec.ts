@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * QAT in the browser: switch the article preset's trainer to INT8 quantisation-aware training in
@@ -14,7 +14,7 @@ test('a QAT stage reports INT8 accuracy and exports a verified INT8 (QDQ) ONNX',
   const experiment = shrinkExperiment(await presetFile(request, 'article-mnist.json'));
   await openStudioWith(page, 'cpu', 'tiny-article-qat.json', experiment);
 
-  await page.getByTestId('node-trainer').click();
+  await selectNode(page, 'trainer');
   await page.getByTestId('field-quantization').locator('input').check();
   await expect(page.getByTestId('field-quantization-calibrationImages').locator('input')).toHaveValue('500');
 
@@ -51,7 +51,7 @@ test('a PTQ stage trains in float and quantises after training: INT8 by PTQ, and
   const experiment = shrinkExperiment(await presetFile(request, 'article-mnist.json'));
   await openStudioWith(page, 'cpu', 'tiny-article-ptq.json', experiment);
 
-  await page.getByTestId('node-trainer').click();
+  await selectNode(page, 'trainer');
   await page.getByTestId('field-quantization').locator('input').check();
   await page.getByTestId('field-quantization-method').locator('select').selectOption('ptq');
   // PTQ has no moving average: only the calibration images are asked for.
