@@ -19,6 +19,8 @@ async function clickStart(page: Page, lessonId: string): Promise<void> {
 async function startLesson(page: Page, lessonId: string): Promise<void> {
   await clickStart(page, lessonId);
   await expect(card(page)).toHaveAttribute('data-lesson-id', lessonId);
+  // The lesson loads its own experiment: its nodes are clicked only once that load's view is set.
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
 }
 
 /** "mean entropy 0.12 bits at T = 1, 2.31 bits at T = 8.0": the two entropies and T. */
@@ -140,8 +142,7 @@ test('lesson 2, the pipeline and the three metrics, followed to its end with a r
 });
 
 test('a lesson in Chinese', async ({ page }) => {
-  await page.goto('/?lang=zh&backend=wasm');
-  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await openStudio(page, 'wasm', '&lang=zh');
   await expect(page.getByTestId('open-lessons')).toHaveText('课程');
   await startLesson(page, 'fitnet');
   const fitnet = lessons.find((lesson) => lesson.id === 'fitnet')!;
