@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { openStudioWith, presetFile, shrinkExperiment } from './helpers';
+import { openStudioWith, presetFile, selectNode, shrinkExperiment } from './helpers';
 
 /**
  * Train a tiny run of the article preset (MLP teacher -> 50-50 student), open the export panel,
@@ -70,7 +70,7 @@ test('a trained student exports as a verified ONNX model and an Atlas 200 DK bun
   // Editing the student afterwards does not silently pair new layers with old weights: the panel
   // says the export is the student as trained, and that is what downloads.
   await expect(panel.getByTestId('export-mismatch-note')).toHaveCount(0);
-  await page.locator('.react-flow__node[data-id="student"]').getByText('Architecture').click();
+  await selectNode(page, 'student');
   await page.getByTestId('layer-fc1-units').locator('input').fill('40');
   await expect(panel.getByTestId('export-mismatch-note')).toContainText('was edited in the graph after it was trained');
   await expect(verdict).toHaveAttribute('data-status', 'ok');

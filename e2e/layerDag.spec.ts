@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openStudio } from './helpers';
+import { openStudio, selectNode } from './helpers';
 
 test('the layer editor shows a residual preset and names an add whose wiring cannot work', async ({ page }) => {
   await openStudio(page);
@@ -27,7 +27,7 @@ test('the layer editor shows a residual preset and names an add whose wiring can
 
 test('the layer editor joins two blocks with a concat and borders a map with a pad layer', async ({ page }) => {
   await openStudio(page);
-  await page.locator('.react-flow__node[data-id="student"]').getByText('Architecture').click();
+  await selectNode(page, 'student');
   await page.getByTestId('field-architecture-preset').locator('select').selectOption('resnet8');
   await page.getByTestId('new-layer-kind').locator('select').selectOption('concat');
   await page.getByTestId('insert-after-s3b1-out').click();
