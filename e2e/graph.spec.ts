@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { nodeCount, openStudio, presetFile, uploadExperiment } from './helpers';
+import { nodeCount, openStudio, presetFile, selectNode, uploadExperiment } from './helpers';
 
 async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
   const a = await from.boundingBox();
@@ -30,7 +30,7 @@ test('a reload restores the graph', async ({ page }) => {
   await page.getByTestId('experiment-name').fill('Restored after reload');
   // The teacher's own random shift: range-checked in the inspector, shown on the node.
   const teacher = page.locator('.react-flow__node[data-id="teacher"]');
-  await teacher.getByText('Architecture').click();
+  await selectNode(page, 'teacher');
   const shift = page.getByTestId('field-augmentShift');
   // The default teacher (the shipped one's recipe) trains with shifts of up to 2 px.
   await expect(teacher).toContainText('Trains with shift±2 px');
@@ -51,7 +51,7 @@ test('a reload restores the graph', async ({ page }) => {
 test("the dataset's batch sampler: class-uniform with k per class, checked against the classes, shown on the node", async ({ page }) => {
   await openStudio(page);
   const dataset = page.locator('.react-flow__node[data-id="dataset"]');
-  await dataset.getByText('Validation').click();
+  await selectNode(page, 'dataset');
   const sampler = page.getByTestId('field-sampler').locator('select');
   await expect(sampler).toHaveValue('shuffled');
   await expect(page.getByTestId('field-samplesPerClass')).toHaveCount(0);
@@ -133,7 +133,7 @@ test('editing: a palette block with its KaTeX formula, undo and redo, copy and p
   // Halving the student's first hidden layer: its shape and the node's parameter count follow.
   const student = page.locator('.react-flow__node[data-id="student"]');
   await expect(student.getByTestId('model-stats')).toContainText('1.28 M');
-  await student.getByText('Architecture').click();
+  await selectNode(page, 'student');
   await page.getByTestId('layer-fc1-units').locator('input').fill('400');
   await expect(page.getByTestId('layer-shape-fc1')).toHaveText('[400]');
   // 784*400 + 400 + 400*800 + 800 + 800*10 + 10 = 642,810 parameters.

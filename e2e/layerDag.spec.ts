@@ -3,8 +3,7 @@ import { openStudio, selectNode } from './helpers';
 
 test('the layer editor shows a residual preset and names an add whose wiring cannot work', async ({ page }) => {
   await openStudio(page);
-  const student = page.locator('.react-flow__node[data-id="student"]');
-  await student.getByText('Architecture').click();
+  await selectNode(page, 'student');
   const presets = page.getByTestId('field-architecture-preset').locator('select');
   // The preset list gives each preset's size: resnet8 has 78,714 parameters (moving statistics included).
   await expect(presets.locator('option[value="resnet8"]')).toContainText('78.7 k');
