@@ -9,13 +9,21 @@ export interface PresetEntry {
   description: string;
 }
 
+/**
+ * Waits until the loaded graph's view is in place (the canvas's data-view-set): React Flow measures
+ * the nodes first, and a click before that can land where a node was.
+ */
+export async function expectViewSet(page: Page): Promise<void> {
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
+}
+
 /** Opens the studio on a backend; `query` adds URL parameters, e.g. '&lang=zh'. */
 export async function openStudio(page: Page, backend = 'webgl', query = ''): Promise<void> {
   await page.goto(`/?backend=${backend}${query}`);
   await expect(page.getByTestId('canvas')).toBeVisible();
   // The first load opens the default preset (or the autosave); wait until a graph is on the canvas.
   await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
+  await expectViewSet(page);
 }
 
 export async function fetchPresets(request: APIRequestContext): Promise<{ entry: PresetEntry; file: ExperimentFile }[]> {
@@ -105,9 +113,8 @@ export async function openStudioWith(page: Page, backend: string, fileName: stri
   await openStudio(page, backend);
   await uploadExperiment(page, fileName, JSON.stringify(experiment));
   await expect(page.getByTestId('experiment-name')).toHaveValue(experiment.name);
-  // The loaded graph's view is set once its nodes are measured: a click before that can land where
-  // a node was (the name and the view's flag change in one render, so this waits for this load's view).
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
+  // The name and the view's flag change in one render, so this waits for this load's view.
+  await expectViewSet(page);
 }
 
 /** Graph nodes on the canvas (not `[data-testid^="node-"]`, which also matches problem badges). */
@@ -121,7 +128,7 @@ export async function nodeCount(page: Page): Promise<number> {
  * Playwright scrolls React Flow's clipped container to reach them and shifts the whole canvas.
  */
 export async function selectNode(page: Page, id: string): Promise<void> {
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
+  await expectViewSet(page);
   await page.locator('.react-flow__controls-fitview').click();
   const node = page.locator(`.react-flow__node[data-id="${id}"]`);
   await expect.poll(() => insideCanvas(page, node), { message: `node ${id} inside the visible canvas after fitting the view` }).toBe(true);

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { TEMPERATURE_STOPS } from '../src/classroom/softTargetMaths';
 import { lessons } from '../src/lessons/lessons';
-import { openStudio } from './helpers';
+import { expectViewSet, openStudio } from './helpers';
 
 /**
  * Guided lessons: lesson 1 followed to its end through the real UI (no training: the shipped
@@ -20,7 +20,7 @@ async function startLesson(page: Page, lessonId: string): Promise<void> {
   await clickStart(page, lessonId);
   await expect(card(page)).toHaveAttribute('data-lesson-id', lessonId);
   // The lesson loads its own experiment: its nodes are clicked only once that load's view is set.
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-view-set', 'true');
+  await expectViewSet(page);
 }
 
 /** "mean entropy 0.12 bits at T = 1, 2.31 bits at T = 8.0": the two entropies and T. */

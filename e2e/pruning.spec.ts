@@ -21,7 +21,6 @@ async function exportPanel(page: Page) {
   return panel;
 }
 
-
 test('pruning preset: inspector settings and checks, then a tiny run reports the pruned student\'s sparsity', async ({ page, request }) => {
   test.setTimeout(300_000);
   const preset = await presetFile(request, 'prune-kd-mnist.json');
